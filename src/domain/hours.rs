@@ -1,0 +1,78 @@
+//! Hours lines (regels van het ureninzetformulier) and what they are worth.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::calendar::YearMonth;
+use super::error::DomainError;
+use super::ids::{HoursEntryId, NetworkId, PartnerId};
+use super::money::round_cents;
+use super::tariff::{TariffBook, TariffCategory};
+
+/// Hours a partner spent in a network in a month, for one activity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoursEntry {
+    pub id: HoursEntryId,
+    pub network: NetworkId,
+    pub partner: PartnerId,
+    pub month: YearMonth,
+    /// More than 0, at most 2 decimals (see [`super::validate::parse_hours`]).
+    pub hours: Decimal,
+    /// Optional activity text; a partner may have several lines in a month.
+    pub activity: String,
+    /// Saved over budget and marked "paid by the practice team": not paid by the secretariat and
+    /// not counted against the partner budget.
+    pub paid_by_practice_team: bool,
+    /// For pharmacies and sports coaches: the user confirmed paying them despite the advice.
+    pub double_funding_confirmed: bool,
+}
+
+impl HoursEntry {
+    /// Hours × the tariff of the category in the year of the line's month, rounded half away
+    /// from zero to cents.
+    ///
+    /// ```
+    /// use rust_decimal_macros::dec;
+    /// use sidw::domain::{TariffBook, TariffCategory, TariffTable, hours::worth};
+    /// let book = TariffBook::new([TariffTable::handbook_2025()]);
+    /// assert_eq!(worth(&book, TariffCategory::B, 2025, dec!(1.5)).unwrap(), dec!(127.43));
+    /// ```
+    pub fn worth(&self, tariffs: &TariffBook, category: TariffCategory) -> Result<Decimal, DomainError> {
+        worth(tariffs, category, self.month.year(), self.hours)
+    }
+
+    pub fn year(&self) -> i32 {
+        self.month.year()
+    }
+}
+
+/// The worth of `hours` at `category`'s tariff of `year`, rounded to cents.
+pub fn worth(
+    tariffs: &TariffBook,
+    category: TariffCategory,
+    year: i32,
+    hours: Decimal,
+) -> Result<Decimal, DomainError> {
+    Ok(round_cents(hours * tariffs.for_year(year)?.hourly(category)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::tariff::TariffTable;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn worth_uses_the_year_of_the_month_and_rounds_half_away() {
+        let mut y2026 = TariffTable::handbook_2025();
+        y2026.year = 2026;
+        y2026.hourly_c = dec!(60.00);
+        let book = TariffBook::new([TariffTable::handbook_2025(), y2026]);
+        assert_eq!(worth(&book, TariffCategory::A, 2025, dec!(2)).unwrap(), dec!(202.00));
+        // 0.01 h × 59.35 = 0.5935 → 0.59; 0.1 h × 84.95 = 8.495 → 8.50 (half away from zero)
+        assert_eq!(worth(&book, TariffCategory::C, 2025, dec!(0.01)).unwrap(), dec!(0.59));
+        assert_eq!(worth(&book, TariffCategory::B, 2025, dec!(0.1)).unwrap(), dec!(8.50));
+        assert_eq!(worth(&book, TariffCategory::C, 2026, dec!(1)).unwrap(), dec!(60.00));
+        assert_eq!(worth(&book, TariffCategory::C, 2027, dec!(1)), Err(DomainError::NoTariffs(2027)));
+    }
+}

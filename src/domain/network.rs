@@ -1,0 +1,149 @@
+//! The district network (wijknetwerk): who leads it, where it lies, and when its funding runs.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::calendar::Quarter;
+use super::error::FieldError;
+use super::ids::NetworkId;
+use super::region::Region;
+use super::validate::Pc4;
+
+/// Where a network stands in the handbook's steps (ch. 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum NetworkStatus {
+    /// Intake held or planned; nothing signed yet.
+    Intake,
+    /// Application form in; agreements under way.
+    Aanmelding,
+    /// Agreements signed; funding runs.
+    Actief,
+    /// Stopped; kept for history and reports.
+    Gestopt,
+}
+
+impl NetworkStatus {
+    pub const ALL: [NetworkStatus; 4] = [Self::Intake, Self::Aanmelding, Self::Actief, Self::Gestopt];
+
+    pub fn dutch_label(self) -> &'static str {
+        match self {
+            Self::Intake => "intake",
+            Self::Aanmelding => "aanmelding",
+            Self::Actief => "actief",
+            Self::Gestopt => "gestopt",
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        let text = input.trim().to_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|s| s.dutch_label() == text)
+            .ok_or_else(|| FieldError::new("status", "kies intake, aanmelding, actief of gestopt"))
+    }
+}
+
+/// The person leading on behalf of the practice team (kartrekker).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coordinator {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+}
+
+/// The three representatives of the core team (wijkkernteam).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoreTeam {
+    pub gp_practices: String,
+    pub social_domain: String,
+    pub district_nursing: String,
+}
+
+/// A district network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Network {
+    pub id: NetworkId,
+    pub name: String,
+    pub region: Region,
+    /// In the reference spelling of [`super::region::municipalities`].
+    pub municipality: String,
+    pub postcodes: Vec<Pc4>,
+    pub status: NetworkStatus,
+    pub coordinator: Coordinator,
+    /// Optional district manager (wijkmanager), paid from the practice-team money.
+    pub district_manager: String,
+    pub core_team: CoreTeam,
+    /// Former GEZ/OWZ practice team (handbook appendix 2): receives the full per-ION amount and
+    /// administers its partners itself; no partner hours here.
+    pub former_gez_owz: bool,
+    /// First day of funding: when the practice-team agreement was signed and everything was in.
+    pub funding_start: Option<NaiveDate>,
+    /// Last day of funding, when a network stops.
+    pub funding_end: Option<NaiveDate>,
+}
+
+impl Network {
+    /// A quarter is funded, in full, when funding started on or before its last day and had not
+    /// ended before its first day. Without a funding start there is no money.
+    pub fn is_funded_in(&self, quarter: Quarter) -> bool {
+        let started = self.funding_start.is_some_and(|start| start <= quarter.last_day());
+        let not_ended = self.funding_end.is_none_or(|end| end >= quarter.first_day());
+        started && not_ended
+    }
+
+    /// Checks the fields that have rules beyond their type.
+    pub fn validate(&self) -> Result<(), FieldError> {
+        super::validate::parse_required_text("naam", &self.name, 80)?;
+        super::region::parse_municipality(&self.municipality)?;
+        super::validate::parse_email(&self.coordinator.email)?;
+        if let (Some(start), Some(end)) = (self.funding_start, self.funding_end)
+            && end < start
+        {
+            return Err(FieldError::new("einde financiering", "ligt vóór de start van de financiering"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn network() -> Network {
+        Network {
+            id: NetworkId(1),
+            name: "Zwolle-Zuid".into(),
+            region: Region::Zwolle,
+            municipality: "Zwolle".into(),
+            postcodes: vec![],
+            status: NetworkStatus::Actief,
+            coordinator: Coordinator::default(),
+            district_manager: String::new(),
+            core_team: CoreTeam::default(),
+            former_gez_owz: false,
+            funding_start: NaiveDate::from_ymd_opt(2025, 2, 15),
+            funding_end: NaiveDate::from_ymd_opt(2025, 9, 30),
+        }
+    }
+
+    #[test]
+    fn funded_quarters() {
+        let n = network();
+        let q = |s| Quarter::parse(s).unwrap();
+        assert!(!n.is_funded_in(q("2024-Q4")));
+        assert!(n.is_funded_in(q("2025-Q1")), "quarter in which funding starts is funded");
+        assert!(n.is_funded_in(q("2025-Q3")));
+        assert!(!n.is_funded_in(q("2025-Q4")));
+        let unfunded = Network { funding_start: None, ..n };
+        assert!(!unfunded.is_funded_in(q("2025-Q1")));
+    }
+
+    #[test]
+    fn validation() {
+        assert!(network().validate().is_ok());
+        let bad = Network { municipality: "Atlantis".into(), ..network() };
+        assert_eq!(bad.validate().unwrap_err().field, "gemeente");
+        let reversed = Network { funding_end: NaiveDate::from_ymd_opt(2025, 1, 1), ..network() };
+        assert_eq!(reversed.validate().unwrap_err().field, "einde financiering");
+    }
+}

@@ -1,0 +1,5 @@
+//! sidw: the administration of "Samenwerken in de wijk" for a regional secretariat.
+//!
+//! Layers depend one way only: `domain` (pure rules) ← `store` (sled) ← `report`, `demo` ← `cli`.
+
+pub mod domain;
