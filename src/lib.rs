@@ -2,4 +2,8 @@
 //!
 //! Layers depend one way only: `domain` (pure rules) ← `store` (sled) ← `report`, `demo` ← `cli`.
 
+pub mod cli;
+pub mod demo;
 pub mod domain;
+pub mod report;
+pub mod store;

@@ -38,8 +38,13 @@ fn decimals(value: Decimal) -> u32 {
 
 /// Hours of one line: more than 0, at most 744, at most 2 decimals. `1,5` and `1.5` are both 1½.
 pub fn parse_hours(input: &str) -> Result<Decimal, FieldError> {
+    let hours = parse_decimal(input).map_err(|m| FieldError::new("uren", m))?;
+    check_hours(hours)
+}
+
+/// The rules for the hours of one line, for values that did not come from text.
+pub fn check_hours(hours: Decimal) -> Result<Decimal, FieldError> {
     let field = |m: String| FieldError::new("uren", m);
-    let hours = parse_decimal(input).map_err(field)?;
     if hours <= Decimal::ZERO {
         return Err(field("uren moeten meer dan 0 zijn".to_string()));
     }

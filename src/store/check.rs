@@ -1,0 +1,195 @@
+//! `sidw check`: reads every record and verifies that keys, indexes and money invariants agree.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::domain::{
+    Agreement, HoursEntry, HoursEntryId, Network, NetworkId, Participant, Partner, PracticeTeam, TariffTable,
+    validate::check_hours,
+};
+
+use super::audit::AuditEntry;
+use super::codec::{Record, decode};
+use super::keys::{TreeName, hex, in_network, name_key, network_year, year_from_key, year_key};
+use super::records::HoursIndex;
+use super::{Store, StoreError};
+
+/// What `check` found: the records it read per tree, and every problem, in Dutch.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    pub counts: BTreeMap<&'static str, usize>,
+    pub problems: Vec<String>,
+}
+
+impl CheckReport {
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+impl Store {
+    /// Verifies the store: every record decodes, keys match records, every index agrees with the
+    /// records it indexes, references point at existing records, and every split sums to 100 %.
+    pub fn check(&self) -> Result<CheckReport, StoreError> {
+        let mut report = CheckReport::default();
+
+        let networks: Vec<(Vec<u8>, Network)> = read_all(self, TreeName::Networks, &mut report)?;
+        let network_ids: HashSet<NetworkId> = networks.iter().map(|(_, n)| n.id).collect();
+        let mut names_expected: HashMap<Vec<u8>, NetworkId> = HashMap::new();
+        for (key, network) in &networks {
+            if key.as_slice() != network.id.to_key() {
+                report.problems.push(format!("netwerk '{}' staat onder sleutel {}", network.name, hex(key)));
+            }
+            if let Err(e) = network.validate() {
+                report.problems.push(format!("netwerk '{}': {e}", network.name));
+            }
+            if names_expected.insert(name_key(&network.name), network.id).is_some() {
+                report.problems.push(format!("netwerknaam '{}' komt twee keer voor", network.name));
+            }
+        }
+        let mut names_found = 0;
+        for item in self.tree(TreeName::NetworkNames).iter() {
+            let (key, value) = item?;
+            names_found += 1;
+            if names_expected.get(key.as_ref()) != NetworkId::from_key(&value).as_ref() {
+                report.problems.push(format!(
+                    "naamindex '{}' wijst niet naar het netwerk met die naam",
+                    String::from_utf8_lossy(&key)
+                ));
+            }
+        }
+        if names_found != names_expected.len() {
+            report
+                .problems
+                .push(format!("naamindex heeft {names_found} namen, er zijn {} netwerken", names_expected.len()));
+        }
+        report.counts.insert(TreeName::NetworkNames.name(), names_found);
+
+        for (key, team) in read_all::<PracticeTeam>(self, TreeName::PracticeTeams, &mut report)? {
+            if key.as_slice() != team.network.to_key() || !network_ids.contains(&team.network) {
+                report
+                    .problems
+                    .push(format!("praktijkteam onder sleutel {} hoort bij geen bestaand netwerk", hex(&key)));
+            }
+            if let Err(e) = team.validate() {
+                report.problems.push(format!("praktijkteam van netwerk {}: {e}", team.network));
+            }
+        }
+
+        let partners: Vec<(Vec<u8>, Partner)> = read_all(self, TreeName::Partners, &mut report)?;
+        for (key, p) in &partners {
+            belongs(&mut report, key, p.network, p.id.0, &network_ids, &format!("partner '{}'", p.name));
+        }
+        for (key, p) in read_all::<Participant>(self, TreeName::Participants, &mut report)? {
+            belongs(&mut report, &key, p.network, p.id.0, &network_ids, &format!("deelnemer '{}'", p.name));
+        }
+        let partner_keys: HashSet<(NetworkId, u64)> = partners.iter().map(|(_, p)| (p.network, p.id.0)).collect();
+        for (key, a) in read_all::<Agreement>(self, TreeName::Agreements, &mut report)? {
+            belongs(&mut report, &key, a.network, a.id.0, &network_ids, &format!("overeenkomst {}", a.id));
+            if let Some(partner) = a.partner
+                && !partner_keys.contains(&(a.network, partner.0))
+            {
+                report.problems.push(format!("overeenkomst {} noemt partner {partner}, die niet bestaat", a.id));
+            }
+            if let Err(e) = a.validate() {
+                report.problems.push(format!("overeenkomst {}: {e}", a.id));
+            }
+        }
+
+        for (key, table) in read_all::<TariffTable>(self, TreeName::Tariffs, &mut report)? {
+            if year_from_key(&key) != Some(table.year) {
+                report.problems.push(format!("tarieventabel {} staat onder sleutel {}", table.year, hex(&key)));
+            }
+            if let Err(e) = table.validate() {
+                report.problems.push(format!("tarieventabel {}: {e}", table.year));
+            }
+        }
+
+        let hours: Vec<(Vec<u8>, HoursEntry)> = read_all(self, TreeName::Hours, &mut report)?;
+        let mut expected_index: HashMap<[u8; 10], HashSet<HoursEntryId>> = HashMap::new();
+        for (key, line) in &hours {
+            if key.as_slice() != line.id.to_key() {
+                report.problems.push(format!("urenregel {} staat onder sleutel {}", line.id, hex(key)));
+            }
+            if !partner_keys.contains(&(line.network, line.partner.0)) {
+                report.problems.push(format!(
+                    "urenregel {} noemt partner {} die niet in netwerk {} staat",
+                    line.id, line.partner, line.network
+                ));
+            }
+            if let Err(e) = check_hours(line.hours) {
+                report.problems.push(format!("urenregel {}: {e}", line.id));
+            }
+            if self.tree(TreeName::Tariffs).get(year_key(line.year()))?.is_none() {
+                report.problems.push(format!(
+                    "urenregel {} valt in {}, waarvoor geen tarieven zijn",
+                    line.id,
+                    line.year()
+                ));
+            }
+            expected_index.entry(network_year(line.network, line.year())).or_default().insert(line.id);
+        }
+        for (key, index) in read_all::<HoursIndex>(self, TreeName::HoursIndex, &mut report)? {
+            let listed: HashSet<HoursEntryId> = index.entries.iter().copied().collect();
+            if listed.len() != index.entries.len() {
+                report.problems.push(format!("urenindex {} noemt een regel dubbel", hex(&key)));
+            }
+            let expected =
+                key.as_slice().try_into().ok().and_then(|k: [u8; 10]| expected_index.remove(&k)).unwrap_or_default();
+            for missing in expected.difference(&listed) {
+                report.problems.push(format!("urenregel {missing} ontbreekt in urenindex {}", hex(&key)));
+            }
+            for extra in listed.difference(&expected) {
+                report
+                    .problems
+                    .push(format!("urenindex {} noemt regel {extra}, die daar niet hoort of niet bestaat", hex(&key)));
+            }
+        }
+        for (key, lines) in expected_index {
+            report.problems.push(format!("{} urenregels hebben geen urenindex {}", lines.len(), hex(&key)));
+        }
+
+        let audit: Vec<(Vec<u8>, AuditEntry)> = read_all(self, TreeName::Audit, &mut report)?;
+        for (key, entry) in &audit {
+            if key.as_slice() != entry.id.to_be_bytes() {
+                report.problems.push(format!("logboekregel {} staat onder sleutel {}", entry.id, hex(key)));
+            }
+        }
+        Ok(report)
+    }
+}
+
+fn belongs(
+    report: &mut CheckReport,
+    key: &[u8],
+    network: NetworkId,
+    id: u64,
+    networks: &HashSet<NetworkId>,
+    what: &str,
+) {
+    if key != in_network(network, id) {
+        report.problems.push(format!("{what} staat onder sleutel {}", hex(key)));
+    }
+    if !networks.contains(&network) {
+        report.problems.push(format!("{what} hoort bij netwerk {network}, dat niet bestaat"));
+    }
+}
+
+/// Decodes every record of a tree; a record that does not decode is a problem, not an abort.
+fn read_all<R: Record>(
+    store: &Store,
+    tree: TreeName,
+    report: &mut CheckReport,
+) -> Result<Vec<(Vec<u8>, R)>, StoreError> {
+    let mut records = Vec::new();
+    for item in store.tree(tree).iter() {
+        let (key, bytes) = item?;
+        match decode::<R>(&bytes) {
+            Ok(record) => records.push((key.to_vec(), record)),
+            Err(e) => {
+                report.problems.push(format!("{} onder sleutel {} in '{}': {e}", R::KIND, hex(&key), tree.name()))
+            }
+        }
+    }
+    report.counts.insert(tree.name(), records.len());
+    Ok(records)
+}

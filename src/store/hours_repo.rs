@@ -1,0 +1,192 @@
+//! Hours lines: stored with the budget rules checked inside the saving transaction, against the
+//! lines as stored at that moment, so two users saving at once can never overspend unseen.
+
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+use crate::domain::budget::{PartnerBudget, Spending, admit_line, partner_budget_year};
+use crate::domain::validate::{check_hours, parse_optional_text};
+use crate::domain::{
+    HoursEntry, HoursEntryId, Network, NetworkId, Partner, PartnerId, PracticeTeam, TariffBook, TariffCategory,
+    TariffTable, YearMonth,
+};
+
+use super::keys::{TreeName, in_network, network_year, year_key};
+use super::network_repo::require_network;
+use super::records::HoursIndex;
+use super::tx::{Tx, TxResult, abort};
+use super::{ChangeContext, Store, StoreError};
+
+/// An hours line to add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewHours {
+    pub network: NetworkId,
+    pub partner: PartnerId,
+    pub month: YearMonth,
+    pub hours: Decimal,
+    pub activity: String,
+    pub paid_by_practice_team: bool,
+    pub double_funding_confirmed: bool,
+}
+
+impl Store {
+    /// The hours lines of a network in a year, read through the index, in the order entered.
+    pub fn hours_of(&self, network: NetworkId, year: i32) -> Result<Vec<HoursEntry>, StoreError> {
+        let index: HoursIndex = self.get(TreeName::HoursIndex, &network_year(network, year))?.unwrap_or_default();
+        index.entries.iter().map(|id| self.hours_entry(*id)).collect()
+    }
+
+    pub fn hours_entry(&self, id: HoursEntryId) -> Result<HoursEntry, StoreError> {
+        self.get(TreeName::Hours, &id.to_key())?.ok_or_else(|| StoreError::NotFound(format!("urenregel {id}")))
+    }
+
+    /// The partner budget of a network and year against its stored lines.
+    pub fn partner_budget(&self, network: NetworkId, year: i32) -> Result<PartnerBudget, StoreError> {
+        let network = self.network(network)?;
+        let team = self.practice_team(network.id)?;
+        let tariffs = self.tariff_book()?;
+        let budget = partner_budget_year(&network, &team, &tariffs, year)?;
+        let partners: HashMap<PartnerId, TariffCategory> =
+            self.partners(network.id)?.into_iter().map(|p| (p.id, p.category)).collect();
+        let lines = self.hours_of(network.id, year)?;
+        let categorised =
+            lines.iter().map(|line| (line, partners.get(&line.partner).copied().unwrap_or(TariffCategory::A)));
+        Ok(PartnerBudget { budget, spending: Spending::of_lines(categorised, &tariffs)? })
+    }
+
+    /// Adds an hours line after the rules of [`admit_line`], and returns it as stored.
+    pub fn add_hours(&self, ctx: &ChangeContext, new: &NewHours) -> Result<HoursEntry, StoreError> {
+        let hours = check_hours(new.hours)?;
+        let activity = parse_optional_text("activiteit", &new.activity, 200)?;
+        self.write(ctx, |tx| {
+            let network = require_network(tx, new.network)?;
+            let partner = require_partner(tx, new.network, new.partner)?;
+            let year = YearInTx::read(tx, &network, new.month.year())?;
+            let line = HoursEntry {
+                id: HoursEntryId(tx.new_id()?),
+                network: new.network,
+                partner: new.partner,
+                month: new.month,
+                hours,
+                activity: activity.clone(),
+                paid_by_practice_team: new.paid_by_practice_team,
+                double_funding_confirmed: new.double_funding_confirmed,
+            };
+            let worth = line.worth(&year.tariffs, partner.category).map_err(abort)?;
+            admit_line(&network, &partner, &year.budget, Decimal::ZERO, &line, worth).map_err(abort)?;
+            tx.put(TreeName::Hours, &line.id.to_key(), &line)?;
+            year.with_entry(tx, line.id)?;
+            tx.audit::<(), _>("uren toegevoegd", &subject(&network, &partner, &line), None, Some(&line))?;
+            Ok(line)
+        })
+    }
+
+    /// Changes an hours line (hours, month, activity, marks). Network and partner stay.
+    pub fn update_hours(&self, ctx: &ChangeContext, entry: &HoursEntry) -> Result<(), StoreError> {
+        check_hours(entry.hours)?;
+        parse_optional_text("activiteit", &entry.activity, 200)?;
+        self.write(ctx, |tx| {
+            let before: HoursEntry =
+                tx.require(TreeName::Hours, &entry.id.to_key(), || format!("urenregel {}", entry.id))?;
+            if before.network != entry.network || before.partner != entry.partner {
+                return Err(abort(StoreError::Refused(
+                    "een urenregel verhuist niet naar een ander netwerk of een andere partner; verwijder en voeg toe"
+                        .into(),
+                )));
+            }
+            let network = require_network(tx, entry.network)?;
+            let partner = require_partner(tx, entry.network, entry.partner)?;
+            let old_year = YearInTx::read(tx, &network, before.year())?;
+            let new_year =
+                if before.year() == entry.year() { None } else { Some(YearInTx::read(tx, &network, entry.year())?) };
+            let target = new_year.as_ref().unwrap_or(&old_year);
+            let worth = entry.worth(&target.tariffs, partner.category).map_err(abort)?;
+            let counted_before = new_year.is_none() && !before.paid_by_practice_team;
+            let old_worth = if counted_before {
+                before.worth(&old_year.tariffs, partner.category).map_err(abort)?
+            } else {
+                Decimal::ZERO
+            };
+            admit_line(&network, &partner, &target.budget, old_worth, entry, worth).map_err(abort)?;
+            tx.put(TreeName::Hours, &entry.id.to_key(), entry)?;
+            if let Some(new_year) = &new_year {
+                old_year.without_entry(tx, entry.id)?;
+                new_year.with_entry(tx, entry.id)?;
+            }
+            tx.audit("uren gewijzigd", &subject(&network, &partner, entry), Some(&before), Some(entry))
+        })
+    }
+
+    pub fn delete_hours(&self, ctx: &ChangeContext, id: HoursEntryId) -> Result<(), StoreError> {
+        self.write(ctx, |tx| {
+            let before: HoursEntry = tx.require(TreeName::Hours, &id.to_key(), || format!("urenregel {id}"))?;
+            let network = require_network(tx, before.network)?;
+            let partner = require_partner(tx, before.network, before.partner)?;
+            let year = YearInTx::read(tx, &network, before.year())?;
+            tx.remove(TreeName::Hours, &id.to_key())?;
+            year.without_entry(tx, id)?;
+            tx.audit::<_, ()>("uren verwijderd", &subject(&network, &partner, &before), Some(&before), None)
+        })
+    }
+}
+
+fn subject(network: &Network, partner: &Partner, line: &HoursEntry) -> String {
+    format!("{} / {} / {}", network.name, partner.name, line.month)
+}
+
+fn require_partner(tx: &Tx, network: NetworkId, partner: PartnerId) -> TxResult<Partner> {
+    tx.require(TreeName::Partners, &in_network(network, partner.0), || format!("partner {partner} in dit netwerk"))
+}
+
+/// A network's year as read inside a transaction: its tariffs, its index, and its budget
+/// recomputed from the lines stored right now.
+struct YearInTx {
+    key: [u8; 10],
+    index: HoursIndex,
+    tariffs: TariffBook,
+    budget: PartnerBudget,
+}
+
+impl YearInTx {
+    fn read(tx: &Tx, network: &Network, year: i32) -> TxResult<Self> {
+        let table: TariffTable = tx.require(TreeName::Tariffs, &year_key(year), || format!("tarieventabel {year}"))?;
+        let tariffs = TariffBook::new([table]);
+        let team: PracticeTeam =
+            tx.get(TreeName::PracticeTeams, &network.id.to_key())?.unwrap_or_else(|| PracticeTeam::empty(network.id));
+        let budget = partner_budget_year(network, &team, &tariffs, year).map_err(abort)?;
+        let key = network_year(network.id, year);
+        let index: HoursIndex = tx.get(TreeName::HoursIndex, &key)?.unwrap_or_default();
+        let mut categories: HashMap<PartnerId, TariffCategory> = HashMap::new();
+        let mut spending = Spending::default();
+        for id in &index.entries {
+            let line: HoursEntry =
+                tx.require(TreeName::Hours, &id.to_key(), || format!("urenregel {id} uit de index"))?;
+            let category = match categories.get(&line.partner) {
+                Some(category) => *category,
+                None => {
+                    let category = require_partner(tx, network.id, line.partner)?.category;
+                    categories.insert(line.partner, category);
+                    category
+                }
+            };
+            spending.add(line.worth(&tariffs, category).map_err(abort)?, line.paid_by_practice_team);
+        }
+        Ok(Self { key, index, tariffs, budget: PartnerBudget { budget, spending } })
+    }
+
+    fn with_entry(&self, tx: &Tx, id: HoursEntryId) -> TxResult<()> {
+        let mut index = self.index.clone();
+        index.entries.push(id);
+        tx.put(TreeName::HoursIndex, &self.key, &index)
+    }
+
+    fn without_entry(&self, tx: &Tx, id: HoursEntryId) -> TxResult<()> {
+        let mut index = self.index.clone();
+        index.entries.retain(|e| *e != id);
+        if index.entries.is_empty() {
+            tx.remove(TreeName::HoursIndex, &self.key)
+        } else {
+            tx.put(TreeName::HoursIndex, &self.key, &index)
+        }
+    }
+}

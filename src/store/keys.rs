@@ -1,0 +1,112 @@
+//! The trees of the database and how their keys are made. Ids are 8 big-endian bytes, so keys
+//! sort by id and a network's records share a prefix.
+
+use crate::domain::NetworkId;
+
+/// Every tree. Each change runs as one transaction over these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TreeName {
+    /// `database` → [`super::records::DatabaseInfo`].
+    Meta,
+    /// network id → `Network`.
+    Networks,
+    /// lower-case network name → network id (8 bytes): names are unique.
+    NetworkNames,
+    /// network id → `PracticeTeam`.
+    PracticeTeams,
+    /// network id + partner id → `Partner`.
+    Partners,
+    /// network id + participant id → `Participant`.
+    Participants,
+    /// network id + agreement id → `Agreement`.
+    Agreements,
+    /// hours entry id → `HoursEntry`.
+    Hours,
+    /// network id + year (u16) → `HoursIndex`.
+    HoursIndex,
+    /// year (u16) → `TariffTable`.
+    Tariffs,
+    /// network id + invoice id → `Invoice`.
+    Invoices,
+    /// audit id → `AuditEntry`, append-only.
+    Audit,
+}
+
+impl TreeName {
+    pub const ALL: [TreeName; 12] = [
+        Self::Meta,
+        Self::Networks,
+        Self::NetworkNames,
+        Self::PracticeTeams,
+        Self::Partners,
+        Self::Participants,
+        Self::Agreements,
+        Self::Hours,
+        Self::HoursIndex,
+        Self::Tariffs,
+        Self::Invoices,
+        Self::Audit,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Meta => "meta",
+            Self::Networks => "networks",
+            Self::NetworkNames => "network_names",
+            Self::PracticeTeams => "practice_teams",
+            Self::Partners => "partners",
+            Self::Participants => "participants",
+            Self::Agreements => "agreements",
+            Self::Hours => "hours",
+            Self::HoursIndex => "hours_index",
+            Self::Tariffs => "tariffs",
+            Self::Invoices => "invoices",
+            Self::Audit => "audit",
+        }
+    }
+
+    /// Position in `ALL`, and in the transaction's views.
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|t| *t == self).expect("every tree is in ALL")
+    }
+
+    /// Trees holding the programme's data (not the database info, not the log).
+    pub fn holds_data(self) -> bool {
+        !matches!(self, Self::Meta | Self::Audit)
+    }
+}
+
+pub const META_KEY: &[u8] = b"database";
+
+/// Key of a record that belongs to a network: network id + own id.
+pub fn in_network(network: NetworkId, id: u64) -> [u8; 16] {
+    let mut key = [0u8; 16];
+    key[..8].copy_from_slice(&network.to_key());
+    key[8..].copy_from_slice(&id.to_be_bytes());
+    key
+}
+
+/// Key of a network's year in the hours index.
+pub fn network_year(network: NetworkId, year: i32) -> [u8; 10] {
+    let mut key = [0u8; 10];
+    key[..8].copy_from_slice(&network.to_key());
+    key[8..].copy_from_slice(&year_key(year));
+    key
+}
+
+pub fn year_key(year: i32) -> [u8; 2] {
+    u16::try_from(year).expect("years are within 2000..=2100").to_be_bytes()
+}
+
+pub fn year_from_key(bytes: &[u8]) -> Option<i32> {
+    Some(i32::from(u16::from_be_bytes(bytes.get(..2)?.try_into().ok()?)))
+}
+
+/// The lower-case form a network name is unique in.
+pub fn name_key(name: &str) -> Vec<u8> {
+    name.trim().to_lowercase().into_bytes()
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,164 @@
+//! The sled store: one database directory, every record in a versioned envelope, every change one
+//! transaction (with its audit entry) flushed to disk before the call returns.
+
+pub mod audit;
+mod check;
+pub mod codec;
+pub mod error;
+mod hours_repo;
+pub mod keys;
+pub mod legacy;
+mod network_repo;
+pub mod records;
+mod tariff_repo;
+pub mod tx;
+
+use sled::Transactional;
+use std::path::{Path, PathBuf};
+
+pub use audit::{AuditEntry, ChangeContext};
+pub use check::CheckReport;
+pub use error::StoreError;
+pub use hours_repo::NewHours;
+
+use codec::{DecodeError, Record, decode, encode};
+use keys::{META_KEY, TreeName, hex};
+use records::DatabaseInfo;
+use tx::{Tx, TxResult};
+
+/// Schema version of the database layout (which trees, which keys). Records carry their own.
+pub const DATABASE_SCHEMA: u16 = 1;
+
+/// An open database. Clone it freely: clones share the same sled `Db`.
+#[derive(Clone)]
+pub struct Store {
+    db: sled::Db,
+    trees: Vec<sled::Tree>,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (or creates) the database in `path`. A directory held by another process, one that
+    /// cannot be read, and one written by a newer sidw are refused with a clear error.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if path.exists() && !path.is_dir() {
+            return Err(StoreError::Unreadable { path: path.into(), reason: "dat is een bestand, geen map".into() });
+        }
+        let db = sled::Config::new().path(path).open().map_err(|e| classify_open_error(path, e))?;
+        Self::init(db, path.to_path_buf())
+    }
+
+    /// A database that lives in memory and a temporary directory only: for tests and benchmarks.
+    pub fn temporary() -> Result<Self, StoreError> {
+        let db = sled::Config::new().temporary(true).open()?;
+        Self::init(db, PathBuf::from("(tijdelijk)"))
+    }
+
+    fn init(db: sled::Db, path: PathBuf) -> Result<Self, StoreError> {
+        let trees = TreeName::ALL.iter().map(|t| db.open_tree(t.name())).collect::<Result<Vec<_>, _>>()?;
+        let store = Self { db, trees, path };
+        let meta = store.tree(TreeName::Meta);
+        match meta.get(META_KEY)? {
+            None => {
+                meta.insert(META_KEY, encode(&DatabaseInfo { schema: DATABASE_SCHEMA }))?;
+                store.db.flush()?;
+            }
+            Some(bytes) => {
+                let newer =
+                    |found| StoreError::NewerSchema { path: store.path.clone(), found, supported: DATABASE_SCHEMA };
+                match decode::<DatabaseInfo>(&bytes) {
+                    Ok(info) if info.schema > DATABASE_SCHEMA => return Err(newer(info.schema)),
+                    Ok(_) => {}
+                    Err(DecodeError::Newer { found, .. }) => return Err(newer(found)),
+                    Err(DecodeError::Broken(reason)) => {
+                        return Err(StoreError::Corrupt { tree: "meta", key: hex(META_KEY), reason });
+                    }
+                }
+            }
+        }
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn tree(&self, tree: TreeName) -> &sled::Tree {
+        &self.trees[tree.index()]
+    }
+
+    /// True when no programme data has been stored yet (the welcome screen and `demo` ask).
+    pub fn is_empty(&self) -> bool {
+        TreeName::ALL.iter().filter(|t| t.holds_data()).all(|t| self.tree(*t).is_empty())
+    }
+
+    /// Runs one change as a single transaction over every tree, then flushes it to disk. When
+    /// this returns `Ok`, the change and its audit entry are durable; on `Err` nothing was written.
+    pub fn write<T>(&self, ctx: &ChangeContext, change: impl Fn(&Tx) -> TxResult<T>) -> Result<T, StoreError> {
+        let refs: Vec<&sled::Tree> = self.trees.iter().collect();
+        let result = refs.as_slice().transaction(|views| change(&Tx { views, ctx }));
+        let value = result.map_err(|e| match e {
+            sled::transaction::TransactionError::Abort(error) => error,
+            sled::transaction::TransactionError::Storage(error) => StoreError::Storage(error),
+        })?;
+        self.db.flush()?;
+        Ok(value)
+    }
+
+    /// Reads and decodes one record outside a transaction.
+    pub fn get<R: Record>(&self, tree: TreeName, key: &[u8]) -> Result<Option<R>, StoreError> {
+        self.tree(tree).get(key)?.map(|bytes| decode_at(tree, key, &bytes)).transpose()
+    }
+
+    /// Reads every record under a key prefix (all records for an empty prefix), in key order.
+    pub fn scan<R: Record>(&self, tree: TreeName, prefix: &[u8]) -> Result<Vec<R>, StoreError> {
+        self.tree(tree)
+            .scan_prefix(prefix)
+            .map(|item| {
+                let (key, bytes) = item?;
+                decode_at(tree, &key, &bytes)
+            })
+            .collect()
+    }
+
+    /// Writes raw bytes under a key, bypassing records, transactions and the audit log: only for
+    /// tests that must damage a database on purpose.
+    #[doc(hidden)]
+    pub fn raw_insert_for_tests(&self, tree: TreeName, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
+        self.tree(tree).insert(key, value)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Removes a key, bypassing everything: only for tests that must damage a database on purpose.
+    #[doc(hidden)]
+    pub fn raw_remove_for_tests(&self, tree: TreeName, key: &[u8]) -> Result<(), StoreError> {
+        self.tree(tree).remove(key)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Every audit entry, newest first.
+    pub fn audit_log(&self) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut entries = self.scan::<AuditEntry>(TreeName::Audit, &[])?;
+        entries.reverse();
+        Ok(entries)
+    }
+}
+
+fn decode_at<R: Record>(tree: TreeName, key: &[u8], bytes: &[u8]) -> Result<R, StoreError> {
+    decode(bytes).map_err(|e| StoreError::Corrupt { tree: tree.name(), key: hex(key), reason: e.to_string() })
+}
+
+fn classify_open_error(path: &Path, error: sled::Error) -> StoreError {
+    match error {
+        sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
+            StoreError::Locked { path: path.to_path_buf() }
+        }
+        sled::Error::Io(io) => StoreError::Unreadable { path: path.to_path_buf(), reason: io.to_string() },
+        sled::Error::Corruption { .. } => {
+            StoreError::Unreadable { path: path.to_path_buf(), reason: "de bestanden zijn beschadigd".into() }
+        }
+        other => StoreError::Unreadable { path: path.to_path_buf(), reason: other.to_string() },
+    }
+}

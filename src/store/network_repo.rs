@@ -1,0 +1,203 @@
+//! Networks with their practice team, partners, participants and agreements.
+
+use crate::domain::{
+    Agreement, AgreementId, AgreementKind, Network, NetworkId, Participant, ParticipantId, Partner, PartnerId,
+    PracticeId, PracticeTeam,
+};
+
+use super::keys::{TreeName, in_network, name_key};
+use super::tx::{Tx, TxResult, abort};
+use super::{ChangeContext, Store, StoreError};
+
+impl Store {
+    pub fn networks(&self) -> Result<Vec<Network>, StoreError> {
+        self.scan(TreeName::Networks, &[])
+    }
+
+    pub fn network(&self, id: NetworkId) -> Result<Network, StoreError> {
+        self.get(TreeName::Networks, &id.to_key())?.ok_or_else(|| StoreError::NotFound(format!("netwerk {id}")))
+    }
+
+    /// The network of that name, ignoring case and surrounding spaces.
+    pub fn network_by_name(&self, name: &str) -> Result<Option<Network>, StoreError> {
+        match self.tree(TreeName::NetworkNames).get(name_key(name))? {
+            None => Ok(None),
+            Some(id) => NetworkId::from_key(&id).map(|id| self.network(id)).transpose(),
+        }
+    }
+
+    /// Stores a new network (its `id` is assigned here) and returns the id.
+    pub fn create_network(&self, ctx: &ChangeContext, draft: &Network) -> Result<NetworkId, StoreError> {
+        draft.validate()?;
+        self.write(ctx, |tx| {
+            let network = Network { id: NetworkId(tx.new_id()?), ..draft.clone() };
+            claim_name(tx, &network)?;
+            tx.put(TreeName::Networks, &network.id.to_key(), &network)?;
+            tx.audit::<(), _>("netwerk aangemaakt", &network.name, None, Some(&network))?;
+            Ok(network.id)
+        })
+    }
+
+    pub fn update_network(&self, ctx: &ChangeContext, network: &Network) -> Result<(), StoreError> {
+        network.validate()?;
+        self.write(ctx, |tx| {
+            let before: Network =
+                tx.require(TreeName::Networks, &network.id.to_key(), || format!("netwerk {}", network.id))?;
+            if name_key(&before.name) != name_key(&network.name) {
+                tx.remove(TreeName::NetworkNames, &name_key(&before.name))?;
+                claim_name(tx, network)?;
+            }
+            tx.put(TreeName::Networks, &network.id.to_key(), network)?;
+            tx.audit("netwerk gewijzigd", &network.name, Some(&before), Some(network))
+        })
+    }
+
+    /// The network's practice team; empty when none has been entered.
+    pub fn practice_team(&self, network: NetworkId) -> Result<PracticeTeam, StoreError> {
+        Ok(self.get(TreeName::PracticeTeams, &network.to_key())?.unwrap_or_else(|| PracticeTeam::empty(network)))
+    }
+
+    /// Saves the whole practice team at once, so that the shares always sum to 100. Practices
+    /// with id 0 are new and get an id here. Returns the team as stored.
+    pub fn save_practice_team(&self, ctx: &ChangeContext, team: &PracticeTeam) -> Result<PracticeTeam, StoreError> {
+        team.validate()?;
+        self.write(ctx, |tx| {
+            let network: Network =
+                tx.require(TreeName::Networks, &team.network.to_key(), || format!("netwerk {}", team.network))?;
+            let before: Option<PracticeTeam> = tx.get(TreeName::PracticeTeams, &team.network.to_key())?;
+            let mut stored = team.clone();
+            for practice in &mut stored.practices {
+                if practice.id.0 == 0 {
+                    practice.id = PracticeId(tx.new_id()?);
+                }
+            }
+            tx.put(TreeName::PracticeTeams, &team.network.to_key(), &stored)?;
+            tx.audit("praktijkteam opgeslagen", &network.name, before.as_ref(), Some(&stored))?;
+            Ok(stored)
+        })
+    }
+
+    pub fn partners(&self, network: NetworkId) -> Result<Vec<Partner>, StoreError> {
+        self.scan(TreeName::Partners, &network.to_key())
+    }
+
+    pub fn partner(&self, network: NetworkId, id: PartnerId) -> Result<Partner, StoreError> {
+        self.get(TreeName::Partners, &in_network(network, id.0))?
+            .ok_or_else(|| StoreError::NotFound(format!("partner {id} in netwerk {network}")))
+    }
+
+    pub fn add_partner(&self, ctx: &ChangeContext, draft: &Partner) -> Result<PartnerId, StoreError> {
+        draft.validate()?;
+        self.write(ctx, |tx| {
+            let network = require_network(tx, draft.network)?;
+            let partner = Partner { id: PartnerId(tx.new_id()?), ..draft.clone() };
+            tx.put(TreeName::Partners, &in_network(partner.network, partner.id.0), &partner)?;
+            tx.audit::<(), _>(
+                "partner toegevoegd",
+                &format!("{} / {}", network.name, partner.name),
+                None,
+                Some(&partner),
+            )?;
+            Ok(partner.id)
+        })
+    }
+
+    pub fn update_partner(&self, ctx: &ChangeContext, partner: &Partner) -> Result<(), StoreError> {
+        partner.validate()?;
+        self.write(ctx, |tx| {
+            let network = require_network(tx, partner.network)?;
+            let key = in_network(partner.network, partner.id.0);
+            let before: Partner = tx.require(TreeName::Partners, &key, || format!("partner {}", partner.id))?;
+            tx.put(TreeName::Partners, &key, partner)?;
+            tx.audit("partner gewijzigd", &format!("{} / {}", network.name, partner.name), Some(&before), Some(partner))
+        })
+    }
+
+    pub fn participants(&self, network: NetworkId) -> Result<Vec<Participant>, StoreError> {
+        self.scan(TreeName::Participants, &network.to_key())
+    }
+
+    pub fn add_participant(&self, ctx: &ChangeContext, draft: &Participant) -> Result<ParticipantId, StoreError> {
+        draft.validate()?;
+        self.write(ctx, |tx| {
+            let network = require_network(tx, draft.network)?;
+            let participant = Participant { id: ParticipantId(tx.new_id()?), ..draft.clone() };
+            tx.put(TreeName::Participants, &in_network(participant.network, participant.id.0), &participant)?;
+            let subject = format!("{} / {}", network.name, participant.name);
+            tx.audit::<(), _>("deelnemer toegevoegd", &subject, None, Some(&participant))?;
+            Ok(participant.id)
+        })
+    }
+
+    pub fn update_participant(&self, ctx: &ChangeContext, participant: &Participant) -> Result<(), StoreError> {
+        participant.validate()?;
+        self.write(ctx, |tx| {
+            let network = require_network(tx, participant.network)?;
+            let key = in_network(participant.network, participant.id.0);
+            let before: Participant =
+                tx.require(TreeName::Participants, &key, || format!("deelnemer {}", participant.id))?;
+            tx.put(TreeName::Participants, &key, participant)?;
+            let subject = format!("{} / {}", network.name, participant.name);
+            tx.audit("deelnemer gewijzigd", &subject, Some(&before), Some(participant))
+        })
+    }
+
+    pub fn agreements(&self, network: NetworkId) -> Result<Vec<Agreement>, StoreError> {
+        self.scan(TreeName::Agreements, &network.to_key())
+    }
+
+    pub fn all_agreements(&self) -> Result<Vec<Agreement>, StoreError> {
+        self.scan(TreeName::Agreements, &[])
+    }
+
+    pub fn add_agreement(&self, ctx: &ChangeContext, draft: &Agreement) -> Result<AgreementId, StoreError> {
+        draft.validate()?;
+        self.write(ctx, |tx| {
+            let subject = agreement_subject(tx, draft)?;
+            let agreement = Agreement { id: AgreementId(tx.new_id()?), ..draft.clone() };
+            tx.put(TreeName::Agreements, &in_network(agreement.network, agreement.id.0), &agreement)?;
+            tx.audit::<(), _>("overeenkomst aangemaakt", &subject, None, Some(&agreement))?;
+            Ok(agreement.id)
+        })
+    }
+
+    pub fn update_agreement(&self, ctx: &ChangeContext, agreement: &Agreement) -> Result<(), StoreError> {
+        agreement.validate()?;
+        self.write(ctx, |tx| {
+            let subject = agreement_subject(tx, agreement)?;
+            let key = in_network(agreement.network, agreement.id.0);
+            let before: Agreement =
+                tx.require(TreeName::Agreements, &key, || format!("overeenkomst {}", agreement.id))?;
+            tx.put(TreeName::Agreements, &key, agreement)?;
+            tx.audit("overeenkomst gewijzigd", &subject, Some(&before), Some(agreement))
+        })
+    }
+}
+
+pub(super) fn require_network(tx: &Tx, id: NetworkId) -> TxResult<Network> {
+    tx.require(TreeName::Networks, &id.to_key(), || format!("netwerk {id}"))
+}
+
+fn claim_name(tx: &Tx, network: &Network) -> TxResult<()> {
+    let key = name_key(&network.name);
+    if let Some(owner) = tx.get_raw(TreeName::NetworkNames, &key)?
+        && NetworkId::from_key(&owner) != Some(network.id)
+    {
+        return Err(abort(StoreError::Refused(format!("er is al een netwerk met de naam '{}'", network.name.trim()))));
+    }
+    tx.put_raw(TreeName::NetworkNames, &key, &network.id.to_key())
+}
+
+fn agreement_subject(tx: &Tx, agreement: &Agreement) -> TxResult<String> {
+    let network = require_network(tx, agreement.network)?;
+    let party = match (agreement.kind, agreement.partner) {
+        (AgreementKind::Partner, Some(partner)) => {
+            let partner: Partner = tx.require(TreeName::Partners, &in_network(agreement.network, partner.0), || {
+                format!("partner {partner} in netwerk {}", network.name)
+            })?;
+            partner.name
+        }
+        (kind, _) => kind.dutch_label().to_string(),
+    };
+    Ok(format!("{} / {party}", network.name))
+}

@@ -1,0 +1,55 @@
+//! Which types are stored, and the schema version of each layout.
+
+use super::codec::{Record, decode_body};
+use super::legacy::HoursEntryV1;
+use crate::domain::{
+    Agreement, HoursEntry, HoursEntryId, Invoice, Network, Participant, Partner, PracticeTeam, TariffTable,
+};
+use serde::{Deserialize, Serialize};
+
+use super::audit::AuditEntry;
+
+/// The hours lines of one network and year: the index that lets a network's year be read, and its
+/// remaining budget recomputed inside a saving transaction, without scanning all hours.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoursIndex {
+    pub entries: Vec<HoursEntryId>,
+}
+
+/// Database-wide facts: the schema version of the database layout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatabaseInfo {
+    pub schema: u16,
+}
+
+macro_rules! record {
+    ($type:ty, $kind:literal, $version:literal) => {
+        impl Record for $type {
+            const KIND: &'static str = $kind;
+            const VERSION: u16 = $version;
+        }
+    };
+}
+
+record!(Network, "netwerk", 1);
+record!(PracticeTeam, "praktijkteam", 1);
+record!(Partner, "partner", 1);
+record!(Participant, "deelnemer", 1);
+record!(Agreement, "overeenkomst", 1);
+record!(TariffTable, "tarieventabel", 1);
+record!(Invoice, "factuur", 1);
+record!(AuditEntry, "logboekregel", 1);
+record!(HoursIndex, "urenindex", 1);
+record!(DatabaseInfo, "database-info", 1);
+
+impl Record for HoursEntry {
+    const KIND: &'static str = "urenregel";
+    const VERSION: u16 = 2;
+
+    fn upgrade(version: u16, body: &[u8]) -> Result<Self, String> {
+        match version {
+            1 => decode_body::<HoursEntryV1>(body).map(HoursEntry::from),
+            _ => Err(format!("urenregel versie {version} is onbekend")),
+        }
+    }
+}

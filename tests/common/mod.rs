@@ -1,0 +1,85 @@
+//! Helpers shared by the integration tests: a small network on a store, and a fixed clock.
+#![allow(dead_code)]
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use rust_decimal::Decimal;
+
+use sidw::domain::validate::{Agb, Iban};
+use sidw::domain::{
+    Coordinator, CoreTeam, Discipline, IonCount, Network, NetworkId, NetworkStatus, Partner, PartnerId, Practice,
+    PracticeId, PracticeTeam, Region, TariffTable, YearMonth,
+};
+use sidw::store::{ChangeContext, NewHours, Store};
+
+pub fn ctx() -> ChangeContext {
+    ChangeContext::new("test", Utc.with_ymd_and_hms(2025, 5, 1, 9, 30, 0).unwrap())
+}
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+pub fn draft_network(name: &str) -> Network {
+    Network {
+        id: NetworkId(0),
+        name: name.into(),
+        region: Region::Zwolle,
+        municipality: "Zwolle".into(),
+        postcodes: vec![],
+        status: NetworkStatus::Actief,
+        coordinator: Coordinator::default(),
+        district_manager: String::new(),
+        core_team: CoreTeam::default(),
+        former_gez_owz: false,
+        funding_start: Some(date(2024, 1, 1)),
+        funding_end: None,
+    }
+}
+
+/// A funded network with one practice of `ion` ION (100 %) and the 2025 tariffs.
+pub fn network_with_ion(store: &Store, name: &str, ion: u32) -> NetworkId {
+    if store.tariff_book().unwrap().for_year(2025).is_err() {
+        store.save_tariffs(&ctx(), &TariffTable::handbook_2025()).unwrap();
+    }
+    let id = store.create_network(&ctx(), &draft_network(name)).unwrap();
+    let practice = Practice {
+        id: PracticeId(0),
+        name: format!("Praktijk {name}"),
+        agb: Agb::parse("01012345").unwrap(),
+        iban: Iban::parse("NL91ABNA0417164300").unwrap(),
+        share: Decimal::from(100),
+        ion_counts: vec![IonCount { reference_date: date(2024, 10, 1), count: ion }],
+    };
+    store.save_practice_team(&ctx(), &PracticeTeam { network: id, practices: vec![practice] }).unwrap();
+    id
+}
+
+pub fn add_partner(store: &Store, network: NetworkId, name: &str, discipline: Discipline) -> PartnerId {
+    store
+        .add_partner(
+            &ctx(),
+            &Partner {
+                id: PartnerId(0),
+                network,
+                name: name.into(),
+                discipline,
+                category: discipline.usual_category(),
+                agb: Agb::parse("04012345").unwrap(),
+                iban: Iban::parse("NL20INGB0001234567").unwrap(),
+                email: String::new(),
+            },
+        )
+        .unwrap()
+}
+
+pub fn new_hours(network: NetworkId, partner: PartnerId, month: u32, hours: Decimal) -> NewHours {
+    NewHours {
+        network,
+        partner,
+        month: YearMonth::new(2025, month).unwrap(),
+        hours,
+        activity: String::new(),
+        paid_by_practice_team: false,
+        double_funding_confirmed: false,
+    }
+}

@@ -1,0 +1,232 @@
+//! The sled store: transactions, the audit log, the hours index, the budget rules at save time,
+//! and the clear refusals when a database cannot be used.
+
+mod common;
+
+use common::*;
+use rust_decimal_macros::dec;
+
+use sidw::domain::{Discipline, DomainError, YearMonth};
+use sidw::store::keys::TreeName;
+use sidw::store::{DATABASE_SCHEMA, Store, StoreError};
+
+#[test]
+fn hours_lines_are_indexed_by_network_and_year_and_budget_follows() {
+    let store = Store::temporary().unwrap();
+    let zwolle = network_with_ion(&store, "Zwolle-Zuid", 7000);
+    let almere = network_with_ion(&store, "Almere Haven", 16000);
+    let fysio = add_partner(&store, zwolle, "Fysio", Discipline::Fysiotherapeut);
+    let psy = add_partner(&store, almere, "Psycholoog", Discipline::Psycholoog);
+
+    let first = store.add_hours(&ctx(), &new_hours(zwolle, fysio, 1, dec!(1.5))).unwrap();
+    store.add_hours(&ctx(), &new_hours(zwolle, fysio, 2, dec!(4))).unwrap();
+    store.add_hours(&ctx(), &new_hours(almere, psy, 1, dec!(10))).unwrap();
+
+    assert_eq!(store.hours_of(zwolle, 2025).unwrap().len(), 2);
+    assert_eq!(store.hours_of(almere, 2025).unwrap().len(), 1);
+    assert!(store.hours_of(zwolle, 2024).unwrap().is_empty());
+    let budget = store.partner_budget(zwolle, 2025).unwrap();
+    assert_eq!(budget.budget, dec!(8050.00));
+    // 1.5 × 84.95 = 127.425 → 127.43; 4 × 84.95 = 339.80
+    assert_eq!(budget.spending.spent, dec!(467.23));
+    assert_eq!(budget.remaining(), dec!(7582.77));
+
+    // Moving a line to another year moves it in the index.
+    let mut moved = first.clone();
+    moved.month = YearMonth::new(2024, 12).unwrap();
+    let error = store.update_hours(&ctx(), &moved).unwrap_err();
+    assert!(matches!(error, StoreError::NotFound(ref what) if what.contains("tarieventabel 2024")), "{error}");
+    let mut changed = first.clone();
+    changed.hours = dec!(2);
+    store.update_hours(&ctx(), &changed).unwrap();
+    assert_eq!(store.partner_budget(zwolle, 2025).unwrap().spending.spent, dec!(509.70));
+
+    store.delete_hours(&ctx(), first.id).unwrap();
+    assert_eq!(store.hours_of(zwolle, 2025).unwrap().len(), 1);
+    assert!(store.check().unwrap().is_ok(), "{:?}", store.check().unwrap().problems);
+}
+
+#[test]
+fn every_change_is_audited_with_before_and_after() {
+    let store = Store::temporary().unwrap();
+    let network = network_with_ion(&store, "Zwolle-Zuid", 7000);
+    let fysio = add_partner(&store, network, "Fysio", Discipline::Fysiotherapeut);
+    let line = store.add_hours(&ctx(), &new_hours(network, fysio, 3, dec!(2))).unwrap();
+    let mut changed = line.clone();
+    changed.hours = dec!(3);
+    store.update_hours(&ctx(), &changed).unwrap();
+
+    let log = store.audit_log().unwrap();
+    let newest = &log[0];
+    assert_eq!(newest.action, "uren gewijzigd");
+    assert_eq!(newest.user, "test");
+    assert_eq!(newest.subject, "Zwolle-Zuid / Fysio / 2025-03");
+    assert_eq!(newest.at, ctx().at);
+    assert!(newest.before.as_deref().unwrap().contains("\"hours\":\"2\""), "{:?}", newest.before);
+    assert!(newest.after.as_deref().unwrap().contains("\"hours\":\"3\""), "{:?}", newest.after);
+    assert_eq!(log[1].action, "uren toegevoegd");
+    assert!(log[1].before.is_none());
+    let actions: Vec<&str> = log.iter().rev().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "tarieven opgeslagen",
+            "netwerk aangemaakt",
+            "praktijkteam opgeslagen",
+            "partner toegevoegd",
+            "uren toegevoegd",
+            "uren gewijzigd"
+        ]
+    );
+    assert!(log.windows(2).all(|w| w[0].id > w[1].id), "newest first, ids increasing");
+}
+
+#[test]
+fn over_budget_lines_are_refused_unless_paid_by_the_practice_team() {
+    let store = Store::temporary().unwrap();
+    let network = network_with_ion(&store, "Klein", 100); // partner budget 1.15 × 100 = 115.00
+    let psy = add_partner(&store, network, "Psycholoog", Discipline::Psycholoog);
+    store.add_hours(&ctx(), &new_hours(network, psy, 1, dec!(1))).unwrap(); // 101.00
+    let audit_before = store.audit_log().unwrap().len();
+
+    let error = store.add_hours(&ctx(), &new_hours(network, psy, 2, dec!(1))).unwrap_err();
+    assert!(matches!(error, StoreError::Rule(DomainError::OverBudget { shortfall }) if shortfall == dec!(87.00)));
+    assert!(error.to_string().contains("€ 87,00"), "{error}");
+    assert_eq!(store.hours_of(network, 2025).unwrap().len(), 1, "nothing stored");
+    assert_eq!(store.audit_log().unwrap().len(), audit_before, "nothing audited");
+
+    let mut marked = new_hours(network, psy, 2, dec!(1));
+    marked.paid_by_practice_team = true;
+    store.add_hours(&ctx(), &marked).unwrap();
+    let budget = store.partner_budget(network, 2025).unwrap();
+    assert_eq!(budget.remaining(), dec!(14.00));
+    assert_eq!(budget.spending.paid_by_practice_team, dec!(101.00));
+}
+
+#[test]
+fn pharmacy_hours_need_a_recorded_confirmation() {
+    let store = Store::temporary().unwrap();
+    let network = network_with_ion(&store, "Zwolle-Zuid", 7000);
+    let pharmacy = add_partner(&store, network, "Apotheek Zuid", Discipline::Apotheek);
+    let error = store.add_hours(&ctx(), &new_hours(network, pharmacy, 1, dec!(1))).unwrap_err();
+    assert!(error.to_string().contains("dubbelfinanciering"), "{error}");
+    assert!(store.hours_of(network, 2025).unwrap().is_empty());
+    let mut confirmed = new_hours(network, pharmacy, 1, dec!(1));
+    confirmed.double_funding_confirmed = true;
+    let line = store.add_hours(&ctx(), &confirmed).unwrap();
+    assert!(store.hours_entry(line.id).unwrap().double_funding_confirmed);
+    assert!(store.audit_log().unwrap()[0].after.as_deref().unwrap().contains("\"double_funding_confirmed\":true"));
+}
+
+#[test]
+fn former_gez_owz_network_keeps_no_hours() {
+    let store = Store::temporary().unwrap();
+    let id = network_with_ion(&store, "Hardenberg", 10000);
+    let mut network = store.network(id).unwrap();
+    let partner = add_partner(&store, id, "Fysio", Discipline::Fysiotherapeut);
+    network.former_gez_owz = true;
+    store.update_network(&ctx(), &network).unwrap();
+    let error = store.add_hours(&ctx(), &new_hours(id, partner, 1, dec!(1))).unwrap_err();
+    assert!(matches!(error, StoreError::Rule(DomainError::FormerGezOwzHasNoHours)));
+}
+
+#[test]
+fn network_names_are_unique_ignoring_case() {
+    let store = Store::temporary().unwrap();
+    let first = store.create_network(&ctx(), &draft_network("Zwolle-Zuid")).unwrap();
+    let error = store.create_network(&ctx(), &draft_network(" zwolle-zuid ")).unwrap_err();
+    assert!(error.to_string().contains("al een netwerk"), "{error}");
+    let second = store.create_network(&ctx(), &draft_network("Zwolle-Noord")).unwrap();
+    let mut renamed = store.network(second).unwrap();
+    renamed.name = "ZWOLLE-ZUID".into();
+    assert!(store.update_network(&ctx(), &renamed).is_err());
+    renamed.name = "Zwolle-Stadshagen".into();
+    store.update_network(&ctx(), &renamed).unwrap();
+    assert_eq!(store.network_by_name("zwolle-stadshagen").unwrap().unwrap().id, second);
+    assert!(store.network_by_name("Zwolle-Noord").unwrap().is_none());
+    assert_eq!(store.network_by_name("ZWOLLE-ZUID").unwrap().unwrap().id, first);
+    assert!(store.check().unwrap().is_ok());
+}
+
+#[test]
+fn practice_team_shares_must_sum_to_100_and_nothing_is_stored_otherwise() {
+    let store = Store::temporary().unwrap();
+    let id = network_with_ion(&store, "Zwolle-Zuid", 7000);
+    let mut team = store.practice_team(id).unwrap();
+    let mut second = team.practices[0].clone();
+    second.id = sidw::domain::PracticeId(0);
+    second.agb = sidw::domain::validate::Agb::parse("01099999").unwrap();
+    second.share = dec!(40);
+    team.practices.push(second);
+    let error = store.save_practice_team(&ctx(), &team).unwrap_err();
+    assert!(error.to_string().contains("140 %"), "{error}");
+    assert_eq!(store.practice_team(id).unwrap().practices.len(), 1);
+    team.practices[0].share = dec!(60);
+    let stored = store.save_practice_team(&ctx(), &team).unwrap();
+    assert!(stored.practices.iter().all(|p| p.id.0 != 0), "new practices get ids");
+    assert_eq!(store.practice_team(id).unwrap(), stored);
+}
+
+#[test]
+fn a_second_open_of_the_same_directory_is_refused_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = Store::open(dir.path()).unwrap();
+    let error = Store::open(dir.path()).err().expect("second open must fail");
+    assert!(matches!(error, StoreError::Locked { .. }));
+    let message = error.to_string();
+    assert!(message.contains(&dir.path().display().to_string()) && message.contains("in gebruik"), "{message}");
+}
+
+#[test]
+fn a_file_is_not_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gewoon-een-bestand");
+    std::fs::write(&file, b"hallo").unwrap();
+    let error = Store::open(&file).err().unwrap();
+    assert!(matches!(error, StoreError::Unreadable { .. }));
+    assert!(error.to_string().contains("geen map"), "{error}");
+}
+
+#[test]
+fn a_database_from_a_newer_sidw_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let info = sidw::store::records::DatabaseInfo { schema: DATABASE_SCHEMA + 1 };
+        store.raw_insert_for_tests(TreeName::Meta, b"database", &sidw::store::codec::encode(&info)).unwrap();
+    }
+    let error = open_after_drop(dir.path()).err().expect("newer schema must be refused");
+    assert!(matches!(error, StoreError::NewerSchema { found, .. } if found == DATABASE_SCHEMA + 1), "{error}");
+    assert!(error.to_string().contains("nieuwere sidw"), "{error}");
+}
+
+#[test]
+fn check_reports_a_broken_record_and_a_broken_index() {
+    let store = Store::temporary().unwrap();
+    let network = network_with_ion(&store, "Zwolle-Zuid", 7000);
+    let fysio = add_partner(&store, network, "Fysio", Discipline::Fysiotherapeut);
+    let line = store.add_hours(&ctx(), &new_hours(network, fysio, 1, dec!(1))).unwrap();
+    assert!(store.check().unwrap().is_ok());
+
+    // An hours line without its index entry, and a record that is not a record.
+    store.raw_remove_for_tests(TreeName::HoursIndex, &sidw::store::keys::network_year(network, 2025)).unwrap();
+    store.raw_insert_for_tests(TreeName::Partners, b"rommel", b"\x53\x00\x01garbage").unwrap();
+    let report = store.check().unwrap();
+    assert!(!report.is_ok());
+    let all = report.problems.join("\n");
+    assert!(all.contains("geen urenindex"), "{all}");
+    assert!(all.contains("partner onder sleutel 726f6d6d656c"), "{all}");
+    let _ = line;
+}
+
+/// Opens a database this process just closed: sled's background threads let go of the directory
+/// lock a moment after the last handle is dropped.
+fn open_after_drop(path: &std::path::Path) -> Result<Store, StoreError> {
+    for _ in 0..200 {
+        match Store::open(path) {
+            Err(StoreError::Locked { .. }) => std::thread::sleep(std::time::Duration::from_millis(10)),
+            other => return other,
+        }
+    }
+    Store::open(path)
+}
