@@ -1,9 +1,10 @@
 //! The demo data set: three regions' worth of networks in every state the programme knows, with
 //! 2025 hours, so that every screen and report has something real to show.
 
-use chrono::{Days, NaiveDate};
+use chrono::{Days, Months, NaiveDate};
 use rust_decimal::Decimal;
 
+use crate::domain::Milestones;
 use crate::domain::validate::{Agb, Iban, Pc4};
 use crate::domain::{
     Agreement, AgreementId, AgreementKind, Coordinator, CoreTeam, Discipline, IonCount, Network, NetworkId,
@@ -84,6 +85,7 @@ impl Demo<'_> {
                 former_gez_owz,
                 funding_start,
                 funding_end: None,
+                milestones: self.milestones(funding_start),
             },
         )
     }
@@ -323,6 +325,20 @@ impl Demo<'_> {
         )?;
         self.team(n, &[("Huisartsenpraktijk Atolwijk", "01089012", "NL51INGB0000123456", Decimal::from(100), 3900)])?;
         self.agreement(n, AgreementKind::PracticeTeam, None, self.days_ago(45), None)
+    }
+
+    /// Steps done in the usual rhythm around the start of funding; only the intake for a network
+    /// that is not funded yet.
+    fn milestones(&self, funding_start: Option<NaiveDate>) -> Milestones {
+        match funding_start {
+            Some(start) => Milestones {
+                intake: Some(start - Months::new(4)),
+                application_form: Some(start - Months::new(3)),
+                network_meeting: Some(start + Months::new(2)),
+                wijkplan: Some(start + Months::new(5)),
+            },
+            None => Milestones { intake: Some(self.days_ago(60)), ..Milestones::default() },
+        }
     }
 
     fn days_ago(&self, days: u64) -> NaiveDate {

@@ -11,7 +11,7 @@ use sidw::domain::{
     YearMonth,
 };
 use sidw::store::codec::{MAGIC, Record, decode};
-use sidw::store::legacy::HoursEntryV1;
+use sidw::store::legacy::{HoursEntryV1, NetworkV1};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/records").join(name)
@@ -55,6 +55,23 @@ fn practice_team_v1() -> PracticeTeam {
     }
 }
 
+fn network_v1() -> NetworkV1 {
+    NetworkV1 {
+        id: NetworkId(7),
+        name: "Zwolle-Zuid".into(),
+        region: sidw::domain::Region::Zwolle,
+        municipality: "Zwolle".into(),
+        postcodes: sidw::domain::validate::Pc4::parse_list("8011 8012").unwrap(),
+        status: sidw::domain::NetworkStatus::Actief,
+        coordinator: sidw::domain::Coordinator { name: "Anja".into(), email: "a@b.nl".into(), phone: String::new() },
+        district_manager: String::new(),
+        core_team: sidw::domain::CoreTeam::default(),
+        former_gez_owz: false,
+        funding_start: NaiveDate::from_ymd_opt(2024, 4, 1),
+        funding_end: None,
+    }
+}
+
 /// Writes the fixtures that do not exist yet: run once when a layout version is added
 /// (`cargo test --test envelope -- --ignored`), then commit the new file.
 #[test]
@@ -62,8 +79,11 @@ fn practice_team_v1() -> PracticeTeam {
 fn write_missing_fixtures() {
     let mut v1 = vec![MAGIC, 0, 1];
     v1.extend(bincode::serde::encode_to_vec(hours_v1(), bincode::config::standard()).unwrap());
-    let files: [(&str, Vec<u8>); 4] = [
+    let mut network = vec![MAGIC, 0, 1];
+    network.extend(bincode::serde::encode_to_vec(network_v1(), bincode::config::standard()).unwrap());
+    let files: [(&str, Vec<u8>); 5] = [
         ("hours_entry_v1.bin", v1),
+        ("network_v1.bin", network),
         ("hours_entry_v2.bin", sidw::store::codec::encode(&hours_v2())),
         ("practice_team_v1.bin", sidw::store::codec::encode(&practice_team_v1())),
         ("tariff_table_v1.bin", sidw::store::codec::encode(&TariffTable::handbook_2025())),
@@ -87,6 +107,16 @@ fn hours_entry_version_1_upgrades_to_the_current_layout() {
     );
     assert_eq!(entry.hours, dec!(1.5));
     assert!(entry.paid_by_practice_team);
+}
+
+#[test]
+fn network_version_1_upgrades_with_no_milestones_done() {
+    let bytes = std::fs::read(fixture("network_v1.bin")).unwrap();
+    assert_eq!(&bytes[..3], &[MAGIC, 0, 1]);
+    let network: sidw::domain::Network = decode(&bytes).unwrap();
+    assert_eq!(network, sidw::domain::Network::from(network_v1()));
+    assert_eq!(network.milestones, sidw::domain::Milestones::default());
+    assert_eq!(network.six_month_deadline(), NaiveDate::from_ymd_opt(2024, 10, 1));
 }
 
 #[test]
@@ -125,6 +155,7 @@ fn a_database_holding_a_version_1_hours_line_opens_reads_and_checks() {
                 former_gez_owz: false,
                 funding_start: None,
                 funding_end: None,
+                milestones: Default::default(),
             },
         )
         .unwrap();

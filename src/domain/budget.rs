@@ -225,6 +225,7 @@ pub fn example_7000_ion() -> (Network, PracticeTeam, TariffBook) {
         former_gez_owz: false,
         funding_start: Some(date),
         funding_end: None,
+        milestones: Default::default(),
     };
     let team = PracticeTeam { network: network.id, practices: vec![practice(1, 60, 4200), practice(2, 40, 2800)] };
     (network, team, TariffBook::new([super::tariff::TariffTable::handbook_2025()]))

@@ -16,6 +16,7 @@ pub mod participant;
 pub mod partner;
 pub mod practice;
 pub mod region;
+pub mod signals;
 pub mod tariff;
 pub mod validate;
 
@@ -25,7 +26,7 @@ pub use error::DomainError;
 pub use hours::HoursEntry;
 pub use ids::{AgreementId, HoursEntryId, InvoiceId, NetworkId, ParticipantId, PartnerId, PracticeId};
 pub use invoice::{Invoice, InvoiceMatch};
-pub use network::{Coordinator, CoreTeam, Network, NetworkStatus};
+pub use network::{Coordinator, CoreTeam, Milestones, Network, NetworkStatus};
 pub use participant::{Participant, ParticipantKind};
 pub use partner::{Discipline, Partner};
 pub use practice::{IonCount, Practice, PracticeTeam};

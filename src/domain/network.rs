@@ -59,6 +59,18 @@ pub struct CoreTeam {
     pub district_nursing: String,
 }
 
+/// The steps of a network that have a date (handbook ch. 3 and appendix 1). A date is when the
+/// step was done; `None` means not yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Milestones {
+    pub intake: Option<NaiveDate>,
+    pub application_form: Option<NaiveDate>,
+    /// First network meeting: due within 6 months of the start of funding.
+    pub network_meeting: Option<NaiveDate>,
+    /// Supported wijkplan: due within 6 months of the start of funding.
+    pub wijkplan: Option<NaiveDate>,
+}
+
 /// A district network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Network {
@@ -80,6 +92,7 @@ pub struct Network {
     pub funding_start: Option<NaiveDate>,
     /// Last day of funding, when a network stops.
     pub funding_end: Option<NaiveDate>,
+    pub milestones: Milestones,
 }
 
 impl Network {
@@ -89,6 +102,11 @@ impl Network {
         let started = self.funding_start.is_some_and(|start| start <= quarter.last_day());
         let not_ended = self.funding_end.is_none_or(|end| end >= quarter.first_day());
         started && not_ended
+    }
+
+    /// The day the first network meeting and the wijkplan are due: 6 months after funding starts.
+    pub fn six_month_deadline(&self) -> Option<NaiveDate> {
+        self.funding_start.map(|start| start + chrono::Months::new(6))
     }
 
     /// Checks the fields that have rules beyond their type.
@@ -123,6 +141,7 @@ mod tests {
             former_gez_owz: false,
             funding_start: NaiveDate::from_ymd_opt(2025, 2, 15),
             funding_end: NaiveDate::from_ymd_opt(2025, 9, 30),
+            milestones: Milestones::default(),
         }
     }
 

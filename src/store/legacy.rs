@@ -5,7 +5,13 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{HoursEntry, HoursEntryId, NetworkId, PartnerId, YearMonth};
+use chrono::NaiveDate;
+
+use crate::domain::validate::Pc4;
+use crate::domain::{
+    Coordinator, CoreTeam, HoursEntry, HoursEntryId, Milestones, Network, NetworkId, NetworkStatus, PartnerId, Region,
+    YearMonth,
+};
 
 /// Hours line, version 1: one line per partner and month, without activity text and without the
 /// recorded double-funding confirmation (version 2 added both).
@@ -30,6 +36,43 @@ impl From<HoursEntryV1> for HoursEntry {
             activity: String::new(),
             paid_by_practice_team: v1.paid_by_practice_team,
             double_funding_confirmed: false,
+        }
+    }
+}
+
+/// Network, version 1: without milestones (version 2 added them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkV1 {
+    pub id: NetworkId,
+    pub name: String,
+    pub region: Region,
+    pub municipality: String,
+    pub postcodes: Vec<Pc4>,
+    pub status: NetworkStatus,
+    pub coordinator: Coordinator,
+    pub district_manager: String,
+    pub core_team: CoreTeam,
+    pub former_gez_owz: bool,
+    pub funding_start: Option<NaiveDate>,
+    pub funding_end: Option<NaiveDate>,
+}
+
+impl From<NetworkV1> for Network {
+    fn from(v1: NetworkV1) -> Self {
+        Network {
+            id: v1.id,
+            name: v1.name,
+            region: v1.region,
+            municipality: v1.municipality,
+            postcodes: v1.postcodes,
+            status: v1.status,
+            coordinator: v1.coordinator,
+            district_manager: v1.district_manager,
+            core_team: v1.core_team,
+            former_gez_owz: v1.former_gez_owz,
+            funding_start: v1.funding_start,
+            funding_end: v1.funding_end,
+            milestones: Milestones::default(),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Which types are stored, and the schema version of each layout.
 
 use super::codec::{Record, decode_body};
-use super::legacy::HoursEntryV1;
+use super::legacy::{HoursEntryV1, NetworkV1};
 use crate::domain::{
     Agreement, HoursEntry, HoursEntryId, Invoice, Network, Participant, Partner, PracticeTeam, TariffTable,
 };
@@ -31,7 +31,6 @@ macro_rules! record {
     };
 }
 
-record!(Network, "netwerk", 1);
 record!(PracticeTeam, "praktijkteam", 1);
 record!(Partner, "partner", 1);
 record!(Participant, "deelnemer", 1);
@@ -50,6 +49,18 @@ impl Record for HoursEntry {
         match version {
             1 => decode_body::<HoursEntryV1>(body).map(HoursEntry::from),
             _ => Err(format!("urenregel versie {version} is onbekend")),
+        }
+    }
+}
+
+impl Record for Network {
+    const KIND: &'static str = "netwerk";
+    const VERSION: u16 = 2;
+
+    fn upgrade(version: u16, body: &[u8]) -> Result<Self, String> {
+        match version {
+            1 => decode_body::<NetworkV1>(body).map(Network::from),
+            _ => Err(format!("netwerk versie {version} is onbekend")),
         }
     }
 }

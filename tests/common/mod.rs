@@ -33,6 +33,7 @@ pub fn draft_network(name: &str) -> Network {
         former_gez_owz: false,
         funding_start: Some(date(2024, 1, 1)),
         funding_end: None,
+        milestones: Default::default(),
     }
 }
 

@@ -1,0 +1,282 @@
+//! Signals: everything due or overdue that the secretariat must act on, computed from the facts
+//! and a given `today` (handbook ch. 3, ch. 4 and appendix 1).
+
+use chrono::{Datelike, Days, Months, NaiveDate};
+use std::collections::HashSet;
+
+use super::agreement::{Agreement, AgreementKind, AgreementState};
+use super::budget::{BudgetLevel, PartnerBudget};
+use super::calendar::{YearMonth, format_date};
+use super::ids::{AgreementId, NetworkId, PartnerId};
+use super::money::format_eur;
+use super::network::Network;
+use super::partner::Partner;
+
+/// What a signal leads to when the user presses Enter on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignalTarget {
+    Network(NetworkId),
+    Agreement(NetworkId, AgreementId),
+    Hours(NetworkId, YearMonth),
+    Tariffs(i32),
+}
+
+/// One thing due or overdue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signal {
+    pub due: NaiveDate,
+    pub overdue: bool,
+    /// Network name, or "programma" for signals about the whole programme.
+    pub subject: String,
+    pub text: String,
+    pub target: SignalTarget,
+}
+
+/// What the signals of one network are computed from.
+pub struct NetworkFacts<'a> {
+    pub network: &'a Network,
+    pub partners: &'a [Partner],
+    pub agreements: &'a [Agreement],
+    /// (partner, month) pairs that have at least one hours line.
+    pub hours_present: &'a HashSet<(PartnerId, YearMonth)>,
+    /// The partner budget of each year that has tariffs.
+    pub budgets: &'a [(i32, PartnerBudget)],
+}
+
+/// Every signal, oldest due date first.
+pub fn signals(today: NaiveDate, tariff_years: &[i32], facts: &[NetworkFacts]) -> Vec<Signal> {
+    let mut all = Vec::new();
+    for f in facts {
+        agreement_signals(today, f, &mut all);
+        milestone_signals(today, f.network, &mut all);
+        missing_hours_signals(today, tariff_years, f, &mut all);
+        budget_signals(today, f, &mut all);
+    }
+    let this_year = YearMonth::of_date(today).year();
+    let funded = facts.iter().any(|f| {
+        f.network.funding_start.is_some_and(|s| s <= today) && f.network.funding_end.is_none_or(|e| e >= today)
+    });
+    if funded && !tariff_years.contains(&this_year) {
+        let first = NaiveDate::from_ymd_opt(this_year, 1, 1).expect("1 January exists");
+        all.push(Signal {
+            due: first,
+            overdue: true,
+            subject: "programma".into(),
+            text: format!(
+                "tarieven {this_year} ontbreken: uren en budgetten van {this_year} kunnen niet worden berekend"
+            ),
+            target: SignalTarget::Tariffs(this_year),
+        });
+    }
+    all.sort_by(|a, b| (a.due, &a.subject, &a.text).cmp(&(b.due, &b.subject, &b.text)));
+    all
+}
+
+fn agreement_signals(today: NaiveDate, f: &NetworkFacts, out: &mut Vec<Signal>) {
+    for agreement in f.agreements {
+        let state = agreement.state(today);
+        let (Some(due), AgreementState::Verstuurd | AgreementState::TeLaat) = (agreement.due(), state) else {
+            continue;
+        };
+        let party = match (agreement.kind, agreement.partner) {
+            (AgreementKind::Partner, Some(id)) => {
+                f.partners.iter().find(|p| p.id == id).map_or_else(|| format!("partner {id}"), |p| p.name.clone())
+            }
+            (kind, _) => kind.dutch_label().to_string(),
+        };
+        let text = if state == AgreementState::TeLaat {
+            format!("overeenkomst {party} niet getekend retour ({} dagen te laat)", agreement.days_overdue(today))
+        } else {
+            format!("overeenkomst {party} getekend retour uiterlijk {}", format_date(due))
+        };
+        out.push(Signal {
+            due,
+            overdue: state == AgreementState::TeLaat,
+            subject: f.network.name.clone(),
+            text,
+            target: SignalTarget::Agreement(f.network.id, agreement.id),
+        });
+    }
+}
+
+fn milestone_signals(today: NaiveDate, network: &Network, out: &mut Vec<Signal>) {
+    let Some(deadline) = network.six_month_deadline() else { return };
+    if network.former_gez_owz {
+        return; // appendix 2: their own structure replaces the wijkplan
+    }
+    for (done, what) in
+        [(network.milestones.network_meeting, "netwerkbijeenkomst"), (network.milestones.wijkplan, "gedragen wijkplan")]
+    {
+        if done.is_none() {
+            out.push(Signal {
+                due: deadline,
+                overdue: today > deadline,
+                subject: network.name.clone(),
+                text: format!("{what} binnen 6 maanden na start financiering, uiterlijk {}", format_date(deadline)),
+                target: SignalTarget::Network(network.id),
+            });
+        }
+    }
+}
+
+/// An hours form per partner with a signed agreement and funded month is due by the end of the
+/// following month; one signal per network and month names how many partners are missing.
+fn missing_hours_signals(today: NaiveDate, tariff_years: &[i32], f: &NetworkFacts, out: &mut Vec<Signal>) {
+    let network = f.network;
+    let Some(start) = network.funding_start else { return };
+    if network.former_gez_owz {
+        return;
+    }
+    let this_month = YearMonth::of_date(today);
+    let mut month = YearMonth::of_date(start);
+    while month < this_month {
+        let funded = network.is_funded_in(month.quarter());
+        if funded && tariff_years.contains(&month.year()) {
+            let month_end = month.first_day() + Months::new(1) - Days::new(1);
+            let missing: Vec<&str> = f
+                .partners
+                .iter()
+                .filter(|p| {
+                    f.agreements.iter().any(|a| a.partner == Some(p.id) && a.is_in_force_on(month_end))
+                        && !f.hours_present.contains(&(p.id, month))
+                })
+                .map(|p| p.name.as_str())
+                .collect();
+            if !missing.is_empty() {
+                let due = month.first_day() + Months::new(2) - Days::new(1);
+                out.push(Signal {
+                    due,
+                    overdue: today > due,
+                    subject: network.name.clone(),
+                    text: format!("urenformulier {} ontbreekt: {}", month.dutch_name(), missing.join(", ")),
+                    target: SignalTarget::Hours(network.id, month),
+                });
+            }
+        }
+        month = YearMonth::of_date(month.first_day() + Months::new(1));
+    }
+}
+
+fn budget_signals(today: NaiveDate, f: &NetworkFacts, out: &mut Vec<Signal>) {
+    for (year, budget) in f.budgets {
+        let level = budget.level();
+        if level == BudgetLevel::Normal {
+            continue;
+        }
+        let text = if level == BudgetLevel::Red {
+            format!("partnerbudget {year} op: resterend {}", format_eur(budget.remaining()))
+        } else {
+            format!("partnerbudget {year} voor 80 % of meer besteed: resterend {}", format_eur(budget.remaining()))
+        };
+        let month = if *year == today.year() {
+            YearMonth::of_date(today)
+        } else {
+            YearMonth::new(*year, 12).unwrap_or(YearMonth::of_date(today))
+        };
+        out.push(Signal {
+            due: NaiveDate::from_ymd_opt(*year, 12, 31).unwrap_or(today).min(today),
+            overdue: level == BudgetLevel::Red,
+            subject: f.network.name.clone(),
+            text,
+            target: SignalTarget::Hours(f.network.id, month),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::budget::Spending;
+    use crate::domain::ids::NetworkId;
+    use crate::domain::partner::Discipline;
+    use crate::domain::validate::{Agb, Iban};
+    use rust_decimal_macros::dec;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn network() -> Network {
+        let (mut network, _, _) = crate::domain::budget::example_7000_ion();
+        network.name = "Zwolle-Zuid".into();
+        network.funding_start = Some(d(2025, 1, 1));
+        network
+    }
+
+    fn partner(id: u64) -> Partner {
+        Partner {
+            id: PartnerId(id),
+            network: NetworkId(1),
+            name: format!("Partner {id}"),
+            discipline: Discipline::Fysiotherapeut,
+            category: Discipline::Fysiotherapeut.usual_category(),
+            agb: Agb::parse("04012345").unwrap(),
+            iban: Iban::parse("NL91ABNA0417164300").unwrap(),
+            email: String::new(),
+        }
+    }
+
+    fn signed(id: u64, partner: u64) -> Agreement {
+        Agreement {
+            id: AgreementId(id),
+            network: NetworkId(1),
+            kind: AgreementKind::Partner,
+            partner: Some(PartnerId(partner)),
+            sent: Some(d(2024, 12, 1)),
+            signed: Some(d(2024, 12, 10)),
+            ended: None,
+        }
+    }
+
+    #[test]
+    fn agreements_milestones_hours_and_budget() {
+        let mut network = network();
+        network.milestones.network_meeting = Some(d(2025, 3, 1));
+        let partners = [partner(1), partner(2)];
+        let mut waiting = signed(3, 2);
+        waiting.kind = AgreementKind::PracticeTeam;
+        waiting.partner = None;
+        waiting.sent = Some(d(2025, 1, 31));
+        waiting.signed = None;
+        let agreements = [signed(1, 1), waiting];
+        let hours: HashSet<(PartnerId, YearMonth)> =
+            [(PartnerId(1), YearMonth::new(2025, 1).unwrap()), (PartnerId(1), YearMonth::new(2025, 3).unwrap())].into();
+        let budgets =
+            [(2025, PartnerBudget { budget: dec!(100), spending: Spending { spent: dec!(85), ..Default::default() } })];
+        let facts = [NetworkFacts {
+            network: &network,
+            partners: &partners,
+            agreements: &agreements,
+            hours_present: &hours,
+            budgets: &budgets,
+        }];
+
+        let found = signals(d(2025, 4, 10), &[2025], &facts);
+        let texts: Vec<(&str, bool)> = found.iter().map(|s| (s.text.as_str(), s.overdue)).collect();
+        assert_eq!(
+            texts,
+            vec![
+                ("overeenkomst praktijkteam niet getekend retour (41 dagen te laat)", true),
+                ("urenformulier februari 2025 ontbreekt: Partner 1", true),
+                ("partnerbudget 2025 voor 80 % of meer besteed: resterend € 15,00", false),
+                ("gedragen wijkplan binnen 6 maanden na start financiering, uiterlijk 01-07-2025", false),
+            ]
+        );
+        assert_eq!(found[0].due, d(2025, 2, 28), "sent 31 January, due 28 February");
+        // Partner 2 has no signed agreement, so its missing forms are no signal; March is there.
+    }
+
+    #[test]
+    fn missing_tariffs_for_this_year() {
+        let network = network();
+        let none = HashSet::new();
+        let facts =
+            [NetworkFacts { network: &network, partners: &[], agreements: &[], hours_present: &none, budgets: &[] }];
+        let found = signals(d(2026, 2, 1), &[2025], &facts);
+        assert!(
+            found
+                .iter()
+                .any(|s| s.text.starts_with("tarieven 2026 ontbreken") && s.target == SignalTarget::Tariffs(2026))
+        );
+    }
+}
