@@ -99,7 +99,7 @@ impl Demo<'_> {
                 agb: agb(agb_code),
                 iban: iban(account),
                 share: *share,
-                ion_counts: vec![IonCount { reference_date: date(2024, 10, 1), count: *ion }],
+                ion_counts: vec![IonCount { reference_date: date(2020, 10, 1), count: *ion }],
             })
             .collect();
         self.store.save_practice_team(self.ctx, &PracticeTeam { network, practices }).map(|_| ())

@@ -31,11 +31,20 @@ fn hours_lines_are_indexed_by_network_and_year_and_budget_follows() {
     assert_eq!(budget.spending.spent, dec!(467.23));
     assert_eq!(budget.remaining(), dec!(7582.77));
 
-    // Moving a line to another year moves it in the index.
+    // A line cannot move into a year without tariffs; with tariffs, it moves in the index.
     let mut moved = first.clone();
-    moved.month = YearMonth::new(2024, 12).unwrap();
+    moved.month = YearMonth::new(2026, 2).unwrap();
     let error = store.update_hours(&ctx(), &moved).unwrap_err();
-    assert!(matches!(error, StoreError::NotFound(ref what) if what.contains("tarieventabel 2024")), "{error}");
+    assert!(matches!(error, StoreError::NotFound(ref what) if what.contains("tarieventabel 2026")), "{error}");
+    store
+        .save_tariffs(&ctx(), &sidw::domain::TariffTable { year: 2026, ..sidw::domain::TariffTable::handbook_2025() })
+        .unwrap();
+    store.update_hours(&ctx(), &moved).unwrap();
+    assert_eq!(store.hours_of(zwolle, 2025).unwrap().len(), 1);
+    assert_eq!(store.hours_of(zwolle, 2026).unwrap(), vec![moved.clone()]);
+    assert!(store.check().unwrap().is_ok(), "{:?}", store.check().unwrap().problems);
+    store.update_hours(&ctx(), &first).unwrap();
+    assert!(store.hours_of(zwolle, 2026).unwrap().is_empty());
     let mut changed = first.clone();
     changed.hours = dec!(2);
     store.update_hours(&ctx(), &changed).unwrap();
@@ -78,7 +87,7 @@ fn every_change_is_audited_with_before_and_after() {
             "uren gewijzigd"
         ]
     );
-    assert!(log.windows(2).all(|w| w[0].id > w[1].id), "newest first, ids increasing");
+    assert_eq!(log.len(), 6, "one entry per change, no more");
 }
 
 #[test]
@@ -229,4 +238,94 @@ fn open_after_drop(path: &std::path::Path) -> Result<Store, StoreError> {
         }
     }
     Store::open(path)
+}
+
+#[test]
+fn a_change_that_lowers_spending_is_allowed_even_over_budget() {
+    let store = Store::temporary().unwrap();
+    let id = network_with_ion(&store, "Krimp", 400); // partner budget 460.00
+    let psy = add_partner(&store, id, "Psycholoog", Discipline::Psycholoog);
+    let line = store.add_hours(&ctx(), &new_hours(id, psy, 1, dec!(4))).unwrap(); // 404.00
+    // The practice team shrinks: the budget drops to 115.00, below what was spent.
+    let mut team = store.practice_team(id).unwrap();
+    team.practices[0].ion_counts.push(sidw::domain::IonCount { reference_date: date(2024, 12, 1), count: 100 });
+    store.save_practice_team(&ctx(), &team).unwrap();
+    assert_eq!(store.partner_budget(id, 2025).unwrap().remaining(), dec!(-289.00));
+
+    let mut lower = line.clone();
+    lower.hours = dec!(2);
+    store.update_hours(&ctx(), &lower).unwrap();
+    let mut text_only = lower.clone();
+    text_only.activity = "  spreekuur  ".into();
+    store.update_hours(&ctx(), &text_only).unwrap();
+    assert_eq!(store.hours_entry(line.id).unwrap().activity, "spreekuur", "stored trimmed");
+    let mut higher = text_only.clone();
+    higher.hours = dec!(2.5);
+    assert!(matches!(store.update_hours(&ctx(), &higher), Err(StoreError::Rule(DomainError::OverBudget { .. }))));
+}
+
+#[test]
+fn switching_a_practice_team_line_back_to_the_budget_is_checked() {
+    let store = Store::temporary().unwrap();
+    let id = network_with_ion(&store, "Klein", 100); // 115.00
+    let psy = add_partner(&store, id, "Psycholoog", Discipline::Psycholoog);
+    let mut by_team = new_hours(id, psy, 1, dec!(2));
+    by_team.paid_by_practice_team = true;
+    let line = store.add_hours(&ctx(), &by_team).unwrap();
+    let mut back = line.clone();
+    back.paid_by_practice_team = false;
+    let error = store.update_hours(&ctx(), &back).unwrap_err();
+    assert!(
+        matches!(error, StoreError::Rule(DomainError::OverBudget { shortfall }) if shortfall == dec!(87.00)),
+        "{error}"
+    );
+    back.hours = dec!(1);
+    store.update_hours(&ctx(), &back).unwrap();
+    assert_eq!(store.partner_budget(id, 2025).unwrap().remaining(), dec!(14.00));
+}
+
+#[test]
+fn what_fixes_the_worth_of_existing_lines_cannot_change_under_them() {
+    let store = Store::temporary().unwrap();
+    let id = network_with_ion(&store, "Vast", 7000);
+    let fysio = add_partner(&store, id, "Fysio", Discipline::Fysiotherapeut);
+    let other = add_partner(&store, id, "Nieuw", Discipline::Fysiotherapeut);
+    store.add_hours(&ctx(), &new_hours(id, fysio, 1, dec!(1))).unwrap();
+
+    let raised = sidw::domain::TariffTable { hourly_b: dec!(99.00), ..sidw::domain::TariffTable::handbook_2025() };
+    assert!(store.save_tariffs(&ctx(), &raised).unwrap_err().to_string().contains("liggen daarmee vast"));
+    let per_ion =
+        sidw::domain::TariffTable { partner_per_ion: dec!(1.20), ..sidw::domain::TariffTable::handbook_2025() };
+    store.save_tariffs(&ctx(), &per_ion).unwrap();
+
+    let mut partner = store.partner(id, fysio).unwrap();
+    partner.category = sidw::domain::TariffCategory::A;
+    assert!(store.update_partner(&ctx(), &partner).unwrap_err().to_string().contains("tariefcategorie"));
+    let mut fresh = store.partner(id, other).unwrap();
+    fresh.category = sidw::domain::TariffCategory::A;
+    store.update_partner(&ctx(), &fresh).unwrap();
+
+    let mut network = store.network(id).unwrap();
+    network.former_gez_owz = true;
+    assert!(store.update_network(&ctx(), &network).unwrap_err().to_string().contains("heeft al uren"));
+}
+
+#[test]
+fn practice_ids_come_from_the_store() {
+    let store = Store::temporary().unwrap();
+    let id = network_with_ion(&store, "Zwolle-Zuid", 7000);
+    let mut team = store.practice_team(id).unwrap();
+    team.practices[0].id = sidw::domain::PracticeId(999);
+    assert!(store.save_practice_team(&ctx(), &team).unwrap_err().to_string().contains("praktijk 999"));
+}
+
+#[test]
+fn municipality_is_stored_in_its_reference_spelling() {
+    let store = Store::temporary().unwrap();
+    let mut draft = draft_network("Spelling");
+    draft.municipality = "  zwolle ".into();
+    draft.name = "  Spelling  ".into();
+    let id = store.create_network(&ctx(), &draft).unwrap();
+    let stored = store.network(id).unwrap();
+    assert_eq!((stored.municipality.as_str(), stored.name.as_str()), ("Zwolle", "Spelling"));
 }

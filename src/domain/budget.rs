@@ -188,8 +188,10 @@ pub fn admit_line(
     if partner.discipline.risks_double_funding() && !line.double_funding_confirmed {
         return Err(DomainError::DoubleFundingNotConfirmed { discipline: partner.discipline.dutch_label() });
     }
+    // A change that does not raise spending (a correction downwards, a new activity text) is
+    // always allowed, even when the year is already over budget.
     let remaining = budget.remaining_with(old_worth, worth);
-    if !line.paid_by_practice_team && remaining.is_sign_negative() && !remaining.is_zero() {
+    if !line.paid_by_practice_team && worth > old_worth && remaining.is_sign_negative() && !remaining.is_zero() {
         return Err(DomainError::OverBudget { shortfall: -remaining });
     }
     Ok(())

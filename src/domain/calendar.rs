@@ -187,6 +187,10 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
     if text.is_empty() {
         return Err("datum ontbreekt; schrijf dd-mm-jjjj".to_string());
     }
+    let separators: Vec<char> = text.chars().filter(|c| matches!(c, '-' | '/' | '.')).collect();
+    if separators.windows(2).any(|w| w[0] != w[1]) {
+        return Err(bad());
+    }
     let parts: Vec<&str> = text.split(['-', '/', '.']).collect();
     if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit())) {
         return Err(bad());
@@ -255,6 +259,7 @@ mod tests {
         assert!(parse_date("").is_err());
         assert!(parse_date("morgen").is_err());
         assert!(parse_date("01-01-1899").is_err());
+        assert!(parse_date("31-01/2025").is_err(), "mixed separators");
         assert_eq!(format_date(d(2025, 3, 9)), "09-03-2025");
     }
 

@@ -6,10 +6,16 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
 
 use super::error::FieldError;
 use super::money::HUNDRED;
+
+/// The most digits a typed number may have: enough for any amount sidw handles, and far from
+/// what `Decimal` would round.
+const MAX_DIGITS: usize = 15;
+
+/// The largest amount sidw accepts in one field: € 10.000.000,00.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 2);
 
 /// The most hours one line can hold: every hour of a 31-day month.
 pub const MAX_HOURS_PER_LINE: Decimal = Decimal::from_parts(744, 0, 0, false, 0);
@@ -29,7 +35,10 @@ pub fn parse_decimal(input: &str) -> Result<Decimal, String> {
     if !all_allowed || marks > 1 || !body.starts_with(|c: char| c.is_ascii_digit()) || body.ends_with([',', '.']) {
         return Err(format!("'{text}' is geen getal; schrijf bijvoorbeeld 1,5"));
     }
-    Decimal::from_str(&text.replace(',', ".")).map_err(|_| format!("'{text}' is geen getal (te groot?)"))
+    if body.chars().filter(char::is_ascii_digit).count() > MAX_DIGITS {
+        return Err(format!("'{text}' is te groot of te precies (hooguit {MAX_DIGITS} cijfers)"));
+    }
+    Decimal::from_str_exact(&text.replace(',', ".")).map_err(|_| format!("'{text}' is geen getal (te groot?)"))
 }
 
 fn decimals(value: Decimal) -> u32 {
@@ -60,7 +69,8 @@ pub fn check_hours(hours: Decimal) -> Result<Decimal, FieldError> {
 /// A share of the practice-team money: 0 to 100 with at most 2 decimals, `%` allowed.
 pub fn parse_percentage(input: &str) -> Result<Decimal, FieldError> {
     let field = |m: String| FieldError::new("percentage", m);
-    let text = input.trim().trim_end_matches('%');
+    let text = input.trim();
+    let text = text.strip_suffix('%').unwrap_or(text);
     let pct = parse_decimal(text).map_err(field)?;
     if pct < Decimal::ZERO || pct > HUNDRED {
         return Err(field("een percentage ligt tussen 0 en 100".to_string()));
@@ -95,7 +105,10 @@ pub fn parse_amount(input: &str) -> Result<Decimal, FieldError> {
         return Err(field("vul een bedrag in".to_string()));
     }
     let normalised = if text.contains(',') {
-        let (whole, _) = text.split_once(',').unwrap_or((text, ""));
+        let (whole, fraction) = text.split_once(',').unwrap_or((text, ""));
+        if fraction.contains('.') {
+            return Err(field(format!("'{text}' is geen bedrag; na de komma staan alleen centen")));
+        }
         let groups: Vec<&str> = whole.trim_start_matches('-').split('.').collect();
         let grouped_well = groups.len() == 1
             || (groups[0].len() <= 3 && !groups[0].is_empty() && groups[1..].iter().all(|g| g.len() == 3));
@@ -115,6 +128,9 @@ pub fn parse_amount(input: &str) -> Result<Decimal, FieldError> {
         .map_err(|_| field(format!("'{text}' is geen bedrag; schrijf bijvoorbeeld 1.234,56")))?;
     if decimals(amount) > 2 {
         return Err(field("een bedrag heeft hooguit 2 decimalen (centen)".to_string()));
+    }
+    if amount.abs() > MAX_AMOUNT {
+        return Err(field("een bedrag is hooguit € 10.000.000,00".to_string()));
     }
     let mut amount = amount;
     amount.rescale(2);
@@ -225,8 +241,11 @@ impl Pc4 {
 
     /// Several postcodes separated by commas or spaces: `8011, 8012 8013`.
     pub fn parse_list(input: &str) -> Result<Vec<Self>, FieldError> {
-        let mut codes: Vec<Self> =
-            input.split([',', ' ', ';']).filter(|s| !s.trim().is_empty()).map(Self::parse).collect::<Result<_, _>>()?;
+        let mut codes: Vec<Self> = input
+            .split([',', ' ', ';', '\t', '\n', '\r'])
+            .filter(|s| !s.trim().is_empty())
+            .map(Self::parse)
+            .collect::<Result<_, _>>()?;
         codes.sort();
         codes.dedup();
         Ok(codes)
@@ -350,6 +369,19 @@ mod tests {
         assert!(parse_amount("1,234,56").is_err());
         assert!(parse_amount("0,001").unwrap_err().message.contains("2 decimalen"));
         assert!(parse_amount("").is_err());
+        for bad in ["1,2.3", "1.234,5.6", "0,1.2"] {
+            assert!(parse_amount(bad).unwrap_err().message.contains("na de komma"), "{bad}");
+        }
+        assert!(parse_amount("-79228162514264337593543950335").is_err());
+        assert!(parse_amount("10.000.001,00").unwrap_err().message.contains("hooguit"));
+        assert_eq!(parse_amount("10.000.000,00"), Ok(dec!(10000000.00)));
+    }
+
+    #[test]
+    fn numbers_are_never_rounded_silently() {
+        assert!(parse_hours("1.00000000000000000000000000001").is_err());
+        assert!(parse_hours("744,0000000000000000000000000001").is_err());
+        assert!(parse_percentage("50%%").is_err());
     }
 
     #[test]

@@ -29,6 +29,10 @@ pub enum StoreError {
     Refused(String),
     #[error("opslagfout: {0}")]
     Storage(#[from] sled::Error),
+    #[error(
+        "de wijziging is vastgelegd maar niet bevestigd naar schijf geschreven ({0}); controleer vóór u het opnieuw probeert"
+    )]
+    NotDurable(sled::Error),
 }
 
 impl From<crate::domain::error::FieldError> for StoreError {

@@ -30,6 +30,34 @@ pub struct NewHours {
 }
 
 impl Store {
+    /// Whether any hours line exists for the network (in any year).
+    pub fn network_has_hours(&self, network: NetworkId) -> Result<bool, StoreError> {
+        Ok(self.tree(TreeName::HoursIndex).scan_prefix(network.to_key()).next().transpose()?.is_some())
+    }
+
+    /// Whether any hours line exists in the year (in any network).
+    pub fn year_has_hours(&self, year: i32) -> Result<bool, StoreError> {
+        for item in self.tree(TreeName::HoursIndex).iter() {
+            let (key, _) = item?;
+            if super::keys::year_from_key(&key[8..]) == Some(year) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Whether the partner has any hours line (in any year).
+    pub fn partner_has_hours(&self, network: NetworkId, partner: PartnerId) -> Result<bool, StoreError> {
+        for index in self.scan::<HoursIndex>(TreeName::HoursIndex, &network.to_key())? {
+            for id in index.entries {
+                if self.hours_entry(id)?.partner == partner {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
     /// The hours lines of a network in a year, read through the index, in the order entered.
     pub fn hours_of(&self, network: NetworkId, year: i32) -> Result<Vec<HoursEntry>, StoreError> {
         let index: HoursIndex = self.get(TreeName::HoursIndex, &network_year(network, year))?.unwrap_or_default();
@@ -49,8 +77,13 @@ impl Store {
         let partners: HashMap<PartnerId, TariffCategory> =
             self.partners(network.id)?.into_iter().map(|p| (p.id, p.category)).collect();
         let lines = self.hours_of(network.id, year)?;
-        let categorised =
-            lines.iter().map(|line| (line, partners.get(&line.partner).copied().unwrap_or(TariffCategory::A)));
+        let categorised = lines
+            .iter()
+            .map(|line| match partners.get(&line.partner) {
+                Some(category) => Ok((line, *category)),
+                None => Err(StoreError::NotFound(format!("partner {} van urenregel {}", line.partner, line.id))),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(PartnerBudget { budget, spending: Spending::of_lines(categorised, &tariffs)? })
     }
 
@@ -83,8 +116,11 @@ impl Store {
 
     /// Changes an hours line (hours, month, activity, marks). Network and partner stay.
     pub fn update_hours(&self, ctx: &ChangeContext, entry: &HoursEntry) -> Result<(), StoreError> {
-        check_hours(entry.hours)?;
-        parse_optional_text("activiteit", &entry.activity, 200)?;
+        let entry = &HoursEntry {
+            hours: check_hours(entry.hours)?,
+            activity: parse_optional_text("activiteit", &entry.activity, 200)?,
+            ..entry.clone()
+        };
         self.write(ctx, |tx| {
             let before: HoursEntry =
                 tx.require(TreeName::Hours, &entry.id.to_key(), || format!("urenregel {}", entry.id))?;

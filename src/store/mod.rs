@@ -93,7 +93,8 @@ impl Store {
     }
 
     /// Runs one change as a single transaction over every tree, then flushes it to disk. When
-    /// this returns `Ok`, the change and its audit entry are durable; on `Err` nothing was written.
+    /// this returns `Ok`, the change and its audit entry are durable; on `Err` nothing was written,
+    /// except for [`StoreError::NotDurable`]: committed, but the flush to disk failed.
     pub fn write<T>(&self, ctx: &ChangeContext, change: impl Fn(&Tx) -> TxResult<T>) -> Result<T, StoreError> {
         let refs: Vec<&sled::Tree> = self.trees.iter().collect();
         let result = refs.as_slice().transaction(|views| change(&Tx { views, ctx }));
@@ -101,7 +102,7 @@ impl Store {
             sled::transaction::TransactionError::Abort(error) => error,
             sled::transaction::TransactionError::Storage(error) => StoreError::Storage(error),
         })?;
-        self.db.flush()?;
+        self.db.flush().map_err(StoreError::NotDurable)?;
         Ok(value)
     }
 

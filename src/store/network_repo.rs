@@ -28,7 +28,7 @@ impl Store {
 
     /// Stores a new network (its `id` is assigned here) and returns the id.
     pub fn create_network(&self, ctx: &ChangeContext, draft: &Network) -> Result<NetworkId, StoreError> {
-        draft.validate()?;
+        let draft = &normalised(draft)?;
         self.write(ctx, |tx| {
             let network = Network { id: NetworkId(tx.new_id()?), ..draft.clone() };
             claim_name(tx, &network)?;
@@ -39,7 +39,12 @@ impl Store {
     }
 
     pub fn update_network(&self, ctx: &ChangeContext, network: &Network) -> Result<(), StoreError> {
-        network.validate()?;
+        let network = &normalised(network)?;
+        if network.former_gez_owz && !self.network(network.id)?.former_gez_owz && self.network_has_hours(network.id)? {
+            return Err(StoreError::Refused(
+                "dit netwerk heeft al uren; een voormalig GEZ/OWZ-netwerk heeft geen urenadministratie".into(),
+            ));
+        }
         self.write(ctx, |tx| {
             let before: Network =
                 tx.require(TreeName::Networks, &network.id.to_key(), || format!("netwerk {}", network.id))?;
@@ -65,11 +70,19 @@ impl Store {
             let network: Network =
                 tx.require(TreeName::Networks, &team.network.to_key(), || format!("netwerk {}", team.network))?;
             let before: Option<PracticeTeam> = tx.get(TreeName::PracticeTeams, &team.network.to_key())?;
+            let known: Vec<PracticeId> = before.iter().flat_map(|t| t.practices.iter().map(|p| p.id)).collect();
             let mut stored = team.clone();
             for practice in &mut stored.practices {
                 if practice.id.0 == 0 {
                     practice.id = PracticeId(tx.new_id()?);
+                } else if !known.contains(&practice.id) {
+                    return Err(abort(StoreError::NotFound(format!("praktijk {} in dit praktijkteam", practice.id))));
                 }
+            }
+            let mut ids: Vec<PracticeId> = stored.practices.iter().map(|p| p.id).collect();
+            ids.sort_unstable();
+            if ids.windows(2).any(|w| w[0] == w[1]) {
+                return Err(abort(StoreError::Refused("dezelfde praktijk staat twee keer in het praktijkteam".into())));
             }
             tx.put(TreeName::PracticeTeams, &team.network.to_key(), &stored)?;
             tx.audit("praktijkteam opgeslagen", &network.name, before.as_ref(), Some(&stored))?;
@@ -102,8 +115,16 @@ impl Store {
         })
     }
 
+    /// The tariff category is fixed once the partner has hours lines (it sets what they are worth).
     pub fn update_partner(&self, ctx: &ChangeContext, partner: &Partner) -> Result<(), StoreError> {
         partner.validate()?;
+        let stored = self.partner(partner.network, partner.id)?;
+        if stored.category != partner.category && self.partner_has_hours(partner.network, partner.id)? {
+            return Err(StoreError::Refused(format!(
+                "{} heeft al uren; de tariefcategorie ligt daarmee vast",
+                stored.name
+            )));
+        }
         self.write(ctx, |tx| {
             let network = require_network(tx, partner.network)?;
             let key = in_network(partner.network, partner.id.0);
@@ -172,6 +193,16 @@ impl Store {
             tx.audit("overeenkomst gewijzigd", &subject, Some(&before), Some(agreement))
         })
     }
+}
+
+/// The network as it is stored: validated, name trimmed, municipality in the reference spelling.
+fn normalised(network: &Network) -> Result<Network, StoreError> {
+    network.validate()?;
+    Ok(Network {
+        name: network.name.trim().to_string(),
+        municipality: crate::domain::region::parse_municipality(&network.municipality)?.to_string(),
+        ..network.clone()
+    })
 }
 
 pub(super) fn require_network(tx: &Tx, id: NetworkId) -> TxResult<Network> {

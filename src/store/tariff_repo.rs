@@ -11,8 +11,19 @@ impl Store {
     }
 
     /// Stores (adds or replaces) the table of its year.
+    /// Hourly tariffs are fixed once a year has hours lines: changing them would change, after the
+    /// fact, what lines already entered, invoiced or paid are worth.
     pub fn save_tariffs(&self, ctx: &ChangeContext, table: &TariffTable) -> Result<(), StoreError> {
         table.validate()?;
+        if let Some(before) = self.get::<TariffTable>(TreeName::Tariffs, &year_key(table.year))?
+            && (before.hourly_a, before.hourly_b, before.hourly_c) != (table.hourly_a, table.hourly_b, table.hourly_c)
+            && self.year_has_hours(table.year)?
+        {
+            return Err(StoreError::Refused(format!(
+                "er zijn al uren in {}; de uurtarieven van dat jaar liggen daarmee vast",
+                table.year
+            )));
+        }
         self.write(ctx, |tx| {
             let key = year_key(table.year);
             let before: Option<TariffTable> = tx.get(TreeName::Tariffs, &key)?;

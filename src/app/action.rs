@@ -1,0 +1,61 @@
+//! Every way the app state changes: key bindings and runners produce these, `App::handle` applies them.
+
+use super::key::Key;
+use super::pane::Pane;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Quit (asks first when an entry is half-typed).
+    Quit,
+    ShowPane(Pane),
+    NextPane,
+    PreviousPane,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    /// Open the selected item: detail, jump, or the lines of a cell.
+    Open,
+    /// Leave the detail or close what is open.
+    Back,
+    StartFilter,
+    StartCommand,
+    ToggleHelp,
+    CycleSort,
+    /// Create a new item of the pane's main kind (network, agreement, tariff year).
+    New,
+    /// Edit the selected item.
+    Edit,
+    NewPractice,
+    NewIonCount,
+    EditShares,
+    NewPartner,
+    NewParticipant,
+    MarkSent,
+    MarkSigned,
+    EndAgreement,
+    PreviousQuarter,
+    NextQuarter,
+    PickNetwork,
+    /// Start editing the selected hours cell with this character typed.
+    StartCellEdit(char),
+    /// Fill the selected cell with the previous month's hours of that partner.
+    CopyPreviousMonth,
+    Undo,
+    /// Delete the selected item (asks first).
+    Delete,
+    /// A key typed while a text field, popup or editor has the keyboard.
+    Input(Key),
+    /// Welcome screen: load the demo data.
+    LoadDemo,
+    /// Welcome screen: start with an empty database.
+    StartEmpty,
+    /// The screen is this big now (columns, rows).
+    Resize(u16, u16),
+    /// Something may have changed in the store: reload what is shown.
+    Refresh,
+}
