@@ -2,6 +2,7 @@
 //!
 //! Layers depend one way only: `domain` (pure rules) ← `store` (sled) ← `report`, `demo` ← `cli`.
 
+pub mod app;
 pub mod cli;
 pub mod demo;
 pub mod domain;

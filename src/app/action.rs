@@ -35,6 +35,8 @@ pub enum Action {
     EditShares,
     NewPartner,
     NewParticipant,
+    EditCoreTeam,
+    EditMilestones,
     MarkSent,
     MarkSigned,
     EndAgreement,

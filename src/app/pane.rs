@@ -11,7 +11,8 @@ pub enum Pane {
 }
 
 impl Pane {
-    pub const ALL: [Pane; 6] = [Self::Networks, Self::Agreements, Self::Budget, Self::Signals, Self::Tariffs, Self::Log];
+    pub const ALL: [Pane; 6] =
+        [Self::Networks, Self::Agreements, Self::Budget, Self::Signals, Self::Tariffs, Self::Log];
 
     pub fn title(self) -> &'static str {
         match self {

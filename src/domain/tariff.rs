@@ -127,7 +127,7 @@ impl TariffBook {
         self.tables.get(&year).ok_or(DomainError::NoTariffs(year))
     }
 
-    pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
+    pub fn years(&self) -> impl DoubleEndedIterator<Item = i32> + '_ {
         self.tables.keys().copied()
     }
 }

@@ -139,6 +139,14 @@ impl Store {
         Ok(())
     }
 
+    /// The audit log newest first, read lazily (the log can be long).
+    pub fn audit_entries_newest_first(&self) -> impl Iterator<Item = Result<AuditEntry, StoreError>> + '_ {
+        self.tree(TreeName::Audit).iter().rev().map(|item| {
+            let (key, bytes) = item?;
+            decode_at(TreeName::Audit, &key, &bytes)
+        })
+    }
+
     /// Every audit entry, newest first.
     pub fn audit_log(&self) -> Result<Vec<AuditEntry>, StoreError> {
         let mut entries = self.scan::<AuditEntry>(TreeName::Audit, &[])?;

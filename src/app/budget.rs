@@ -1,0 +1,711 @@
+//! Pane 3, Kwartaalbudget: one network and quarter as a grid of partners × months, the partner
+//! budget of the year with what remains of it, and the quarter's practice-team money. Hours are
+//! typed straight into the cells; the remaining budget follows every keystroke.
+
+use rust_decimal::Decimal;
+use std::collections::{HashMap, HashSet};
+
+use crate::domain::budget::{PartnerBudget, Spending, partner_budget_year, practice_team_money, practice_team_split};
+use crate::domain::money::{format_eur, round_cents};
+use crate::domain::validate::parse_hours;
+use crate::domain::{HoursEntry, Network, NetworkId, Partner, PartnerId, Quarter, TariffBook, TariffTable, YearMonth};
+use crate::store::{NewHours, Store, StoreError};
+
+use super::forms::FormKind;
+use super::key::KeyCode;
+use super::list::{Selection, matches};
+use super::networks::NetworksPane;
+use super::undo::UndoOp;
+use super::{Action, App, Confirm, ConfirmKind, Mode, Picker};
+
+/// What the grid shows, loaded once per network and quarter (not per keystroke).
+pub struct BudgetView {
+    pub network: Network,
+    pub partners: Vec<Partner>,
+    /// Every line of the quarter's year.
+    pub lines: Vec<HoursEntry>,
+    pub tariffs: Option<TariffTable>,
+    /// The year's partner budget; `None` without tariffs for the year.
+    pub budget: Option<PartnerBudget>,
+    pub quarter_money: Option<Decimal>,
+    /// Each practice's share of the quarter's practice-team money.
+    pub practice_money: Vec<(String, Decimal)>,
+    /// Why hours cannot be keyed here, if they cannot.
+    pub problem: Option<String>,
+}
+
+impl BudgetView {
+    pub fn cell_lines(&self, partner: PartnerId, month: YearMonth) -> Vec<&HoursEntry> {
+        self.lines.iter().filter(|l| l.partner == partner && l.month == month).collect()
+    }
+
+    pub fn cell_hours(&self, partner: PartnerId, month: YearMonth) -> Decimal {
+        self.cell_lines(partner, month).iter().map(|l| l.hours).sum()
+    }
+
+    pub fn worth_of(&self, partner: &Partner, hours: Decimal) -> Decimal {
+        self.tariffs.as_ref().map_or(Decimal::ZERO, |t| round_cents(hours * t.hourly(partner.category)))
+    }
+
+    pub fn line_worth(&self, line: &HoursEntry) -> Decimal {
+        self.partners.iter().find(|p| p.id == line.partner).map_or(Decimal::ZERO, |p| self.worth_of(p, line.hours))
+    }
+
+    /// Σ worth of a partner's lines in the quarter (lines paid by the practice team included).
+    pub fn partner_quarter_worth(&self, partner: PartnerId, quarter: Quarter) -> Decimal {
+        self.lines
+            .iter()
+            .filter(|l| l.partner == partner && quarter.contains(l.month))
+            .map(|l| self.line_worth(l))
+            .sum()
+    }
+
+    pub fn month_hours(&self, month: YearMonth) -> Decimal {
+        self.lines.iter().filter(|l| l.month == month).map(|l| l.hours).sum()
+    }
+
+    pub fn quarter_worth(&self, quarter: Quarter) -> Decimal {
+        self.lines.iter().filter(|l| quarter.contains(l.month)).map(|l| self.line_worth(l)).sum()
+    }
+
+    /// Does the partner have a line paid by the practice team in this cell?
+    pub fn cell_by_team(&self, partner: PartnerId, month: YearMonth) -> bool {
+        self.cell_lines(partner, month).iter().any(|l| l.paid_by_practice_team)
+    }
+}
+
+/// Where the cursor goes after a cell is saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    Down,
+    Right,
+    Stay,
+}
+
+/// An hours cell being typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellEdit {
+    pub row: usize,
+    pub col: usize,
+    pub text: String,
+    pub then: Move,
+}
+
+/// What saving the typed number would do, shown while it is typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preview {
+    pub hours: Option<Decimal>,
+    /// Why the text is not a valid number of hours yet.
+    pub error: Option<String>,
+    /// Worth of the cell with the typed hours.
+    pub worth: Decimal,
+    /// The year's remaining partner budget if this were saved.
+    pub remaining: Decimal,
+    /// How far below zero the remaining budget would go, when it would.
+    pub shortfall: Option<Decimal>,
+    /// The cell's line is paid by the practice team (not counted against the budget).
+    pub by_team: bool,
+}
+
+pub struct BudgetPane {
+    pub network: Option<NetworkId>,
+    pub quarter: Quarter,
+    pub view: Option<BudgetView>,
+    pub row: usize,
+    pub col: usize,
+    /// Selected line when a cell's lines are open.
+    pub line_index: usize,
+    /// Pharmacies and sports coaches confirmed in this session, per quarter.
+    confirmed: HashSet<(PartnerId, Quarter)>,
+}
+
+impl BudgetPane {
+    pub fn new(quarter: Quarter) -> Self {
+        Self { network: None, quarter, view: None, row: 0, col: 0, line_index: 0, confirmed: HashSet::new() }
+    }
+
+    /// Without a chosen network: the first network with partners, at the quarter of its latest
+    /// hours (or this quarter).
+    pub(crate) fn choose_default(&mut self, store: &Store, networks: &NetworksPane, tariffs: &TariffBook) {
+        if self.network.is_some() {
+            return;
+        }
+        let Some(row) = networks.rows.iter().find(|r| r.partners > 0 && !r.network.former_gez_owz) else { return };
+        self.network = Some(row.network.id);
+        let years: Vec<i32> = tariffs.years().collect();
+        for year in years.into_iter().rev() {
+            if let Ok(lines) = store.hours_of(row.network.id, year)
+                && let Some(last) = lines.iter().map(|l| l.month).max()
+            {
+                self.quarter = last.quarter();
+                return;
+            }
+        }
+    }
+
+    pub(crate) fn load(&mut self, store: &Store, tariffs: &TariffBook) -> Result<(), StoreError> {
+        let Some(id) = self.network else {
+            self.view = None;
+            return Ok(());
+        };
+        let network = match store.network(id) {
+            Ok(network) => network,
+            Err(StoreError::NotFound(_)) => {
+                self.network = None;
+                self.view = None;
+                return Ok(());
+            }
+            Err(error) => return Err(error),
+        };
+        let year = self.quarter.year();
+        let mut partners = store.partners(id)?;
+        partners.sort_by_key(|p| p.name.to_lowercase());
+        let lines = store.hours_of(id, year)?;
+        let team = store.practice_team(id)?;
+        let table = tariffs.for_year(year).ok().cloned();
+        let problem = if network.former_gez_owz {
+            Some(
+                "voormalig GEZ/OWZ-netwerk: het regelt zijn partners zelf, hier worden geen uren bijgehouden"
+                    .to_string(),
+            )
+        } else if table.is_none() {
+            Some(format!("er zijn geen tarieven voor {year}: leg die eerst vast in Tarieven (5)"))
+        } else if partners.is_empty() {
+            Some("dit netwerk heeft nog geen partners met declaratierecht (Netwerken, z)".to_string())
+        } else {
+            None
+        };
+        let (budget, quarter_money, practice_money) = match &table {
+            Some(table) => {
+                let book = TariffBook::new([table.clone()]);
+                let categories: HashMap<PartnerId, crate::domain::TariffCategory> =
+                    partners.iter().map(|p| (p.id, p.category)).collect();
+                let categorised = lines.iter().filter_map(|l| categories.get(&l.partner).map(|c| (l, *c)));
+                let spending = Spending::of_lines(categorised, &book)?;
+                let budget = PartnerBudget { budget: partner_budget_year(&network, &team, &book, year)?, spending };
+                let money = practice_team_money(&network, &team, &book, self.quarter)?;
+                let split = if team.practices.is_empty() {
+                    Vec::new()
+                } else {
+                    practice_team_split(&network, &team, &book, self.quarter)?
+                        .into_iter()
+                        .map(|(pid, amount)| {
+                            let name =
+                                team.practices.iter().find(|p| p.id == pid).map(|p| p.name.clone()).unwrap_or_default();
+                            (name, amount)
+                        })
+                        .collect()
+                };
+                (Some(budget), Some(money), split)
+            }
+            None => (None, None, Vec::new()),
+        };
+        self.row = self.row.min(partners.len().saturating_sub(1));
+        self.view = Some(BudgetView {
+            network,
+            partners,
+            lines,
+            tariffs: table,
+            budget,
+            quarter_money,
+            practice_money,
+            problem,
+        });
+        Ok(())
+    }
+
+    pub fn month(&self) -> YearMonth {
+        self.quarter.months()[self.col.min(2)]
+    }
+
+    pub fn selected_partner(&self) -> Option<&Partner> {
+        self.view.as_ref().and_then(|v| v.partners.get(self.row))
+    }
+}
+
+impl App {
+    /// The effect of the number being typed, recomputed on every keystroke from the loaded view.
+    pub fn preview(&self) -> Option<Preview> {
+        let Mode::CellEdit(edit) = &self.mode else { return None };
+        self.preview_of(edit)
+    }
+
+    fn preview_of(&self, edit: &CellEdit) -> Option<Preview> {
+        let view = self.budget.view.as_ref()?;
+        let budget = view.budget?;
+        let partner = view.partners.get(edit.row)?;
+        let month = self.budget.quarter.months()[edit.col];
+        let lines = view.cell_lines(partner.id, month);
+        let by_team = lines.iter().any(|l| l.paid_by_practice_team);
+        let old_worth: Decimal = lines.iter().filter(|l| !l.paid_by_practice_team).map(|l| view.line_worth(l)).sum();
+        let (hours, error) = if edit.text.is_empty() {
+            (Some(Decimal::ZERO), None)
+        } else {
+            match parse_hours(&edit.text) {
+                Ok(hours) => (Some(hours), None),
+                Err(e) => (None, Some(e.message)),
+            }
+        };
+        let worth = hours.map_or(old_worth, |h| view.worth_of(partner, h));
+        let remaining = if by_team { budget.remaining() } else { budget.remaining_with(old_worth, worth) };
+        let shortfall = (!by_team && worth > old_worth && remaining < Decimal::ZERO).then_some(-remaining);
+        Some(Preview { hours, error, worth, remaining, shortfall, by_team })
+    }
+
+    pub(super) fn budget_action(&mut self, action: Action) {
+        let rows = self.budget.view.as_ref().map_or(0, |v| v.partners.len());
+        let page = self.page();
+        let pane = &mut self.budget;
+        match action {
+            Action::Up => pane.row = pane.row.saturating_sub(1),
+            Action::Down => pane.row = (pane.row + 1).min(rows.saturating_sub(1)),
+            Action::PageUp => pane.row = pane.row.saturating_sub(page),
+            Action::PageDown => pane.row = (pane.row + page).min(rows.saturating_sub(1)),
+            Action::Home => pane.row = 0,
+            Action::End => pane.row = rows.saturating_sub(1),
+            Action::Left => pane.col = pane.col.saturating_sub(1),
+            Action::Right => pane.col = (pane.col + 1).min(2),
+            Action::PreviousQuarter | Action::NextQuarter => {
+                pane.quarter =
+                    if action == Action::NextQuarter { pane.quarter.next() } else { pane.quarter.previous() };
+                let quarter = pane.quarter;
+                self.reload_budget();
+                self.info(format!("Kwartaal {quarter}."));
+            }
+            Action::PickNetwork => {
+                self.mode = Mode::PickNetwork(Picker { filter: String::new(), selection: Selection::default() })
+            }
+            Action::StartCellEdit(c) => self.start_cell(c.to_string()),
+            Action::Edit => {
+                let text = self.current_cell_text();
+                self.start_cell(text);
+            }
+            Action::Open if self.cell_ready().is_some() => {
+                self.budget.line_index = 0;
+                self.mode = Mode::Lines;
+            }
+            Action::CopyPreviousMonth => self.copy_previous_month(),
+            Action::Delete => {
+                if let Some((partner, month)) = self.cell_ready() {
+                    let lines: Vec<HoursEntry> = self
+                        .budget
+                        .view
+                        .as_ref()
+                        .map(|v| v.cell_lines(partner, month).into_iter().cloned().collect())
+                        .unwrap_or_default();
+                    match lines.as_slice() {
+                        [] => self.info("Deze cel is leeg."),
+                        [line] => self.delete_line(line.clone()),
+                        _ => self.info("Deze cel heeft meerdere regels: Enter opent ze."),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The selected cell's partner and month, when hours can be keyed there; else says why not.
+    fn cell_ready(&mut self) -> Option<(PartnerId, YearMonth)> {
+        let problem = match &self.budget.view {
+            None => Some("Kies eerst een netwerk met n.".to_string()),
+            Some(view) => view.problem.clone(),
+        };
+        if let Some(problem) = problem {
+            self.warn(format!("Hier kunnen geen uren in: {problem}."));
+            return None;
+        }
+        let partner = self.budget.selected_partner()?.id;
+        Some((partner, self.budget.month()))
+    }
+
+    fn current_cell_text(&self) -> String {
+        let Some(view) = &self.budget.view else { return String::new() };
+        let Some(partner) = view.partners.get(self.budget.row) else { return String::new() };
+        let hours = view.cell_hours(partner.id, self.budget.month());
+        if hours.is_zero() { String::new() } else { hours.normalize().to_string().replace('.', ",") }
+    }
+
+    fn start_cell(&mut self, text: String) {
+        let Some((partner, month)) = self.cell_ready() else { return };
+        let count = self.budget.view.as_ref().map_or(0, |v| v.cell_lines(partner, month).len());
+        if count > 1 {
+            self.info(format!("Deze cel heeft {count} regels (verschillende activiteiten): Enter opent ze."));
+            return;
+        }
+        self.mode = Mode::CellEdit(CellEdit { row: self.budget.row, col: self.budget.col, text, then: Move::Stay });
+    }
+
+    pub(super) fn cell_input(&mut self, mut edit: CellEdit, action: Action) {
+        match action {
+            Action::Quit => {
+                self.mode = Mode::Confirm(Confirm {
+                    title: "Stoppen?".into(),
+                    lines: vec![format!("U bent uren aan het typen ({}). Die zijn nog niet opgeslagen.", edit.text)],
+                    choices: vec![('s', "stoppen zonder opslaan"), ('v', "verder typen")],
+                    kind: ConfirmKind::QuitWithEntry(edit),
+                });
+            }
+            Action::Input(key) => match key.code {
+                KeyCode::Char(c) if (c.is_ascii_digit() || c == ',' || c == '.') && !key.ctrl => {
+                    if edit.text.len() < 12 {
+                        edit.text.push(c);
+                    }
+                    self.mode = Mode::CellEdit(edit);
+                }
+                KeyCode::Backspace => {
+                    edit.text.pop();
+                    self.mode = Mode::CellEdit(edit);
+                }
+                KeyCode::Esc => self.info("Niet opgeslagen."),
+                KeyCode::Enter => {
+                    edit.then = Move::Down;
+                    self.save_cell(edit);
+                }
+                KeyCode::Tab => {
+                    edit.then = Move::Right;
+                    self.save_cell(edit);
+                }
+                _ => self.mode = Mode::CellEdit(edit),
+            },
+            _ => self.mode = Mode::CellEdit(edit),
+        }
+    }
+
+    /// Saves a typed cell, after the questions the rules ask (double funding, over budget).
+    fn save_cell(&mut self, edit: CellEdit) {
+        let Some(view) = &self.budget.view else { return };
+        let Some(partner) = view.partners.get(edit.row).cloned() else { return };
+        let month = self.budget.quarter.months()[edit.col];
+        let existing: Option<HoursEntry> = view.cell_lines(partner.id, month).first().map(|l| (*l).clone());
+        if edit.text.is_empty() {
+            match existing {
+                Some(line) => {
+                    self.delete_line(line);
+                    self.move_after(edit.then);
+                }
+                None => self.move_after(edit.then),
+            }
+            return;
+        }
+        let hours = match parse_hours(&edit.text) {
+            Ok(hours) => hours,
+            Err(error) => {
+                self.error(format!("{error} — typ een aantal uren, bijvoorbeeld 1,5"));
+                self.mode = Mode::CellEdit(edit);
+                return;
+            }
+        };
+        if existing.as_ref().is_some_and(|l| l.hours == hours) {
+            self.move_after(edit.then);
+            return;
+        }
+        let quarter = self.budget.quarter;
+        let risky = partner.discipline.risks_double_funding();
+        let confirmed = existing.as_ref().is_some_and(|l| l.double_funding_confirmed)
+            || self.budget.confirmed.contains(&(partner.id, quarter));
+        if risky && !confirmed {
+            self.mode = Mode::Confirm(Confirm {
+                title: format!("{}: {}", partner.discipline.dutch_label(), partner.name),
+                lines: vec![
+                    "Het handboek raadt af een apotheek of sportcoach uit de € 1,15 per ION te betalen:".into(),
+                    "hun inzet is al elders gefinancierd (dubbelfinanciering). De praktijken beslissen.".into(),
+                    format!("Toch betalen uit het partnerbudget, dit kwartaal ({quarter})? Dit wordt vastgelegd."),
+                ],
+                choices: vec![('j', "ja, bevestigen"), ('n', "nee, niet opslaan")],
+                kind: ConfirmKind::DoubleFunding(edit),
+            });
+            return;
+        }
+        let by_team = existing.as_ref().is_some_and(|l| l.paid_by_practice_team);
+        if let Some(Preview { shortfall: Some(shortfall), remaining, .. }) = self.preview_of(&edit) {
+            self.ask_over_budget(edit, shortfall, remaining);
+            return;
+        }
+        self.store_cell(edit, by_team, risky);
+    }
+
+    fn ask_over_budget(&mut self, edit: CellEdit, shortfall: Decimal, remaining: Decimal) {
+        self.mode = Mode::Confirm(Confirm {
+            title: "Partnerbudget overschreden".into(),
+            lines: vec![
+                format!(
+                    "Met deze uren komt het resterende budget op {}: een tekort van {}.",
+                    format_eur(remaining),
+                    format_eur(shortfall)
+                ),
+                "De tarieven liggen vast; deze uren kunnen alleen als \"betaald door het praktijkteam\".".into(),
+            ],
+            choices: vec![('b', "opslaan als betaald door praktijkteam"), ('n', "niet opslaan")],
+            kind: ConfirmKind::OverBudget(edit),
+        });
+    }
+
+    fn store_cell(&mut self, edit: CellEdit, by_team: bool, confirmed: bool) {
+        let Some(view) = &self.budget.view else { return };
+        let Some(partner) = view.partners.get(edit.row).cloned() else { return };
+        let month = self.budget.quarter.months()[edit.col];
+        let existing: Option<HoursEntry> = view.cell_lines(partner.id, month).first().map(|l| (*l).clone());
+        let Ok(hours) = parse_hours(&edit.text) else { return };
+        let ctx = self.ctx();
+        let result = match &existing {
+            Some(before) => {
+                let changed = HoursEntry {
+                    hours,
+                    paid_by_practice_team: by_team,
+                    double_funding_confirmed: confirmed || before.double_funding_confirmed,
+                    ..before.clone()
+                };
+                self.store.update_hours(&ctx, &changed).map(|_| UndoOp::HoursChanged(before.clone()))
+            }
+            None => self
+                .store
+                .add_hours(
+                    &ctx,
+                    &NewHours {
+                        network: partner.network,
+                        partner: partner.id,
+                        month,
+                        hours,
+                        activity: String::new(),
+                        paid_by_practice_team: by_team,
+                        double_funding_confirmed: confirmed,
+                    },
+                )
+                .map(UndoOp::HoursAdded),
+        };
+        match result {
+            Ok(undo) => {
+                self.push_undo(undo);
+                self.reload_budget();
+                let remaining =
+                    self.budget.view.as_ref().and_then(|v| v.budget).map(|b| b.remaining()).unwrap_or_default();
+                let worth = self.budget.view.as_ref().map_or(Decimal::ZERO, |v| v.worth_of(&partner, hours));
+                let team = if by_team { " (betaald door praktijkteam)" } else { "" };
+                self.info(format!(
+                    "Opgeslagen: {}, {}: {} uur = {}{team}. Resterend {}.",
+                    partner.name,
+                    month.dutch_name(),
+                    hours.normalize().to_string().replace('.', ","),
+                    format_eur(worth),
+                    format_eur(remaining)
+                ));
+                self.move_after(edit.then);
+            }
+            Err(StoreError::Rule(crate::domain::DomainError::OverBudget { shortfall })) => {
+                // A colleague spent budget in the meantime: ask again with the stored figures.
+                self.reload_budget();
+                let remaining = -shortfall;
+                self.ask_over_budget(edit, shortfall, remaining);
+            }
+            Err(error) => {
+                self.error(error.to_string());
+                self.mode = Mode::CellEdit(edit);
+            }
+        }
+    }
+
+    fn move_after(&mut self, then: Move) {
+        let rows = self.budget.view.as_ref().map_or(0, |v| v.partners.len());
+        match then {
+            Move::Down => self.budget.row = (self.budget.row + 1).min(rows.saturating_sub(1)),
+            Move::Right => self.budget.col = (self.budget.col + 1).min(2),
+            Move::Stay => {}
+        }
+    }
+
+    fn delete_line(&mut self, line: HoursEntry) {
+        let ctx = self.ctx();
+        match self.store.delete_hours(&ctx, line.id) {
+            Ok(()) => {
+                self.push_undo(UndoOp::HoursDeleted(line.clone()));
+                self.reload_budget();
+                self.info(format!("Uren {} verwijderd (u maakt het ongedaan).", line.month.dutch_name()));
+            }
+            Err(error) => self.error(error.to_string()),
+        }
+    }
+
+    /// `=`: the partner's hours of the month before, typed into this cell and saved.
+    fn copy_previous_month(&mut self) {
+        let Some((partner, month)) = self.cell_ready() else { return };
+        let previous = month.previous();
+        let hours: Decimal = if previous.year() == month.year() {
+            self.budget.view.as_ref().map_or(Decimal::ZERO, |v| v.cell_hours(partner, previous))
+        } else {
+            match self.store.hours_of(partner_network(&self.budget), previous.year()) {
+                Ok(lines) => {
+                    lines.iter().filter(|l| l.partner == partner && l.month == previous).map(|l| l.hours).sum()
+                }
+                Err(error) => {
+                    self.error(error.to_string());
+                    return;
+                }
+            }
+        };
+        if hours.is_zero() {
+            self.info(format!(
+                "{} heeft geen uren in {}.",
+                self.budget.selected_partner().map_or("", |p| p.name.as_str()),
+                previous.dutch_name()
+            ));
+            return;
+        }
+        let count = self.budget.view.as_ref().map_or(0, |v| v.cell_lines(partner, month).len());
+        if count > 1 {
+            self.info("Deze cel heeft meerdere regels: Enter opent ze.");
+            return;
+        }
+        let text = hours.normalize().to_string().replace('.', ",");
+        self.save_cell(CellEdit { row: self.budget.row, col: self.budget.col, text, then: Move::Stay });
+    }
+
+    pub(super) fn confirm_input(&mut self, confirm: Confirm, action: Action) {
+        let key = match action {
+            Action::Input(key) => key,
+            _ => {
+                self.mode = Mode::Confirm(confirm);
+                return;
+            }
+        };
+        let choice = match key.code {
+            KeyCode::Esc => Some('n'),
+            KeyCode::Char(c) => Some(c.to_ascii_lowercase()),
+            _ => None,
+        };
+        match (confirm.kind, choice) {
+            (ConfirmKind::QuitWithEntry(_), Some('s')) => self.quit = true,
+            (ConfirmKind::QuitWithEntry(edit), Some('v' | 'n')) => self.mode = Mode::CellEdit(edit),
+            (ConfirmKind::DoubleFunding(edit), Some('j')) => {
+                if let Some(partner) = self.budget.view.as_ref().and_then(|v| v.partners.get(edit.row)) {
+                    self.budget.confirmed.insert((partner.id, self.budget.quarter));
+                }
+                self.save_cell(edit);
+            }
+            (ConfirmKind::DoubleFunding(edit), Some('n')) => {
+                self.info("Niet opgeslagen.");
+                self.mode = Mode::CellEdit(edit);
+            }
+            (ConfirmKind::OverBudget(edit), Some('b')) => {
+                let risky = self
+                    .budget
+                    .view
+                    .as_ref()
+                    .and_then(|v| v.partners.get(edit.row))
+                    .is_some_and(|p| p.discipline.risks_double_funding());
+                self.store_cell(edit, true, risky);
+            }
+            (ConfirmKind::OverBudget(edit), Some('n')) => {
+                self.info("Niet opgeslagen; pas het aantal aan of Esc.");
+                self.mode = Mode::CellEdit(edit);
+            }
+            (ConfirmKind::DeleteLine(id), Some('j')) => {
+                let line = self.store.hours_entry(id);
+                match line {
+                    Ok(line) => self.delete_line(line),
+                    Err(error) => self.error(error.to_string()),
+                }
+                self.mode = Mode::Lines;
+            }
+            (ConfirmKind::DeleteLine(_), Some('n')) => self.mode = Mode::Lines,
+            (kind, _) => self.mode = Mode::Confirm(Confirm { kind, ..confirm }),
+        }
+    }
+
+    pub(super) fn picker_input(&mut self, mut picker: Picker, action: Action) {
+        let choices = self.picker_choices(&picker.filter);
+        let Action::Input(key) = action else {
+            self.mode = Mode::PickNetwork(picker);
+            return;
+        };
+        match key.code {
+            KeyCode::Esc => return,
+            KeyCode::Enter => {
+                if let Some(id) = choices.get(picker.selection.index).map(|(id, _)| *id) {
+                    self.budget.network = Some(id);
+                    self.budget.row = 0;
+                    self.reload_budget();
+                    let name = self.budget.view.as_ref().map(|v| v.network.name.clone()).unwrap_or_default();
+                    self.info(format!("Netwerk {name}, {}.", self.budget.quarter));
+                }
+                return;
+            }
+            KeyCode::Up => picker.selection.up(choices.len()),
+            KeyCode::Down => picker.selection.down(choices.len()),
+            KeyCode::Backspace => {
+                picker.filter.pop();
+                picker.selection.index = 0;
+            }
+            KeyCode::Char(c) if !key.ctrl => {
+                picker.filter.push(c);
+                picker.selection.index = 0;
+            }
+            _ => {}
+        }
+        self.mode = Mode::PickNetwork(picker);
+    }
+
+    /// Networks the picker offers for a filter: (id, "name — municipality").
+    pub fn picker_choices(&self, filter: &str) -> Vec<(NetworkId, String)> {
+        self.networks
+            .rows
+            .iter()
+            .map(|r| (r.network.id, format!("{} — {}", r.network.name, r.network.municipality)))
+            .filter(|(_, text)| matches(filter, text))
+            .collect()
+    }
+
+    pub(super) fn lines_input(&mut self, action: Action) {
+        let Some((partner, month)) = self.budget.selected_partner().map(|p| (p.id, self.budget.month())) else {
+            return;
+        };
+        let network = partner_network(&self.budget);
+        let lines: Vec<HoursEntry> = self
+            .budget
+            .view
+            .as_ref()
+            .map(|v| v.cell_lines(partner, month).into_iter().cloned().collect())
+            .unwrap_or_default();
+        self.budget.line_index = self.budget.line_index.min(lines.len().saturating_sub(1));
+        let Action::Input(key) = action else {
+            self.mode = Mode::Lines;
+            return;
+        };
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => {}
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.budget.line_index = self.budget.line_index.saturating_sub(1);
+                self.mode = Mode::Lines;
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.budget.line_index = (self.budget.line_index + 1).min(lines.len().saturating_sub(1));
+                self.mode = Mode::Lines;
+            }
+            KeyCode::Char('a') => self.open_form(FormKind::HoursLine { network, partner, month, line: None }),
+            KeyCode::Enter | KeyCode::Char('e') => match lines.get(self.budget.line_index) {
+                Some(line) => self.open_form(FormKind::HoursLine { network, partner, month, line: Some(line.id) }),
+                None => self.open_form(FormKind::HoursLine { network, partner, month, line: None }),
+            },
+            KeyCode::Char('x') | KeyCode::Delete => match lines.get(self.budget.line_index) {
+                Some(line) => {
+                    self.mode = Mode::Confirm(Confirm {
+                        title: "Regel verwijderen?".into(),
+                        lines: vec![format!(
+                            "{} uur {} ({}).",
+                            line.hours,
+                            month.dutch_name(),
+                            if line.activity.is_empty() { "geen activiteit" } else { &line.activity }
+                        )],
+                        choices: vec![('j', "ja, verwijderen"), ('n', "nee")],
+                        kind: ConfirmKind::DeleteLine(line.id),
+                    });
+                }
+                None => self.mode = Mode::Lines,
+            },
+            _ => self.mode = Mode::Lines,
+        }
+    }
+}
+
+fn partner_network(pane: &BudgetPane) -> NetworkId {
+    pane.view.as_ref().map(|v| v.network.id).or(pane.network).unwrap_or(NetworkId(0))
+}

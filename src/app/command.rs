@@ -1,0 +1,91 @@
+//! The `:` command line: `:q`, `:netwerk NAAM`, `:kwartaal 2025-Q2`, `:1`..`:6`, `:help`.
+
+use crate::domain::Quarter;
+
+use super::key::KeyCode;
+use super::list::matches;
+use super::{Action, App, Mode, Pane};
+
+pub const COMMANDS: &str = ":q (stoppen), :netwerk NAAM, :kwartaal 2025-Q2, :1 … :6 (paneel), :help";
+
+impl App {
+    pub(super) fn command_input(&mut self, mut text: String, action: Action) {
+        let Action::Input(key) = action else {
+            self.mode = Mode::Command(text);
+            return;
+        };
+        match key.code {
+            KeyCode::Esc => {}
+            KeyCode::Enter => self.run_command(text.trim()),
+            KeyCode::Backspace => {
+                if text.pop().is_some() {
+                    self.mode = Mode::Command(text);
+                }
+            }
+            KeyCode::Char(c) if !key.ctrl => {
+                text.push(c);
+                self.mode = Mode::Command(text);
+            }
+            _ => self.mode = Mode::Command(text),
+        }
+    }
+
+    fn run_command(&mut self, command: &str) {
+        let (word, rest) = command.split_once(char::is_whitespace).unwrap_or((command, ""));
+        let rest = rest.trim();
+        match word.to_lowercase().as_str() {
+            "" => {}
+            "q" | "quit" | "stop" | "stoppen" => self.quit = true,
+            "help" | "hulp" | "?" => self.mode = Mode::Help,
+            "netwerk" | "n" => self.go_to_network(rest),
+            "kwartaal" | "k" => match Quarter::parse(rest) {
+                Ok(quarter) => {
+                    self.budget.quarter = quarter;
+                    self.reload_budget();
+                    self.show_pane(Pane::Budget);
+                    self.info(format!("Kwartaal {quarter}."));
+                }
+                Err(error) => self.error(error),
+            },
+            number if number.len() == 1 && ('1'..='6').contains(&number.chars().next().unwrap_or('0')) => {
+                let index = number.parse::<usize>().unwrap_or(1) - 1;
+                self.show_pane(Pane::ALL[index]);
+            }
+            other => self.error(format!("Onbekende opdracht ':{other}'. Bekend: {COMMANDS}")),
+        }
+    }
+
+    /// `:netwerk NAAM`: in Kwartaalbudget that network's grid, elsewhere its detail.
+    fn go_to_network(&mut self, name: &str) {
+        if name.is_empty() {
+            self.error("Welk netwerk? Bijvoorbeeld :netwerk Zwolle-Zuid");
+            return;
+        }
+        let exact = self.networks.rows.iter().find(|r| r.network.name.eq_ignore_ascii_case(name));
+        let found: Vec<_> = match exact {
+            Some(row) => vec![row],
+            None => self.networks.rows.iter().filter(|r| matches(name, &r.network.name)).collect(),
+        };
+        match found.as_slice() {
+            [] => self.error(format!("Geen netwerk '{name}'.")),
+            [row] => {
+                let id = row.network.id;
+                let network_name = row.network.name.clone();
+                if self.pane == Pane::Budget {
+                    self.budget.network = Some(id);
+                    self.budget.row = 0;
+                    self.reload_budget();
+                } else {
+                    self.networks.select(id);
+                    let _ = self.networks.load_detail(&self.store);
+                    self.show_pane(Pane::Networks);
+                }
+                self.info(format!("Netwerk {network_name}."));
+            }
+            more => {
+                let names: Vec<&str> = more.iter().take(5).map(|r| r.network.name.as_str()).collect();
+                self.error(format!("'{name}' past op meer netwerken: {}", names.join(", ")));
+            }
+        }
+    }
+}

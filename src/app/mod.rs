@@ -1,0 +1,363 @@
+//! The application state machine: `Action` in, state change out. It owns the panes, the mode
+//! (what has the keyboard), the messages and the undo history, and reads and writes the store.
+//! It never touches a terminal: runners feed it actions and the ui draws it.
+
+pub mod action;
+mod agreements;
+pub mod budget;
+mod command;
+pub mod form;
+mod forms;
+pub mod key;
+pub mod list;
+mod log;
+pub mod networks;
+pub mod pane;
+mod signals;
+mod tariffs;
+mod undo;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use std::sync::Arc;
+
+pub use action::Action;
+pub use agreements::{AgreementRow, AgreementsPane};
+pub use budget::{BudgetPane, BudgetView, CellEdit, Preview};
+pub use form::Form;
+pub use forms::FormKind;
+pub use key::{Key, KeyCode};
+pub use list::Selection;
+pub use log::LogPane;
+pub use networks::{DetailItem, NetworkRow, NetworksPane};
+pub use pane::Pane;
+pub use signals::SignalsPane;
+pub use tariffs::TariffsPane;
+
+use crate::domain::TariffBook;
+use crate::store::{ChangeContext, Store, StoreError};
+use undo::UndoOp;
+
+/// Where "now" comes from: the system clock in the runners, a fixed time in tests.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    Arc::new(Utc::now)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    Info,
+    Warning,
+    Error,
+}
+
+/// The last thing the app has to say, shown in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub kind: MessageKind,
+    pub text: String,
+}
+
+/// A question the user must answer with one of the offered keys.
+pub struct Confirm {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub choices: Vec<(char, &'static str)>,
+    pub kind: ConfirmKind,
+}
+
+pub enum ConfirmKind {
+    /// Quit although an hours cell is half typed.
+    QuitWithEntry(CellEdit),
+    /// Save below zero: only as "paid by the practice team", or not at all.
+    OverBudget(CellEdit),
+    /// A pharmacy or sports coach: pay from the € 1,15 anyway?
+    DoubleFunding(CellEdit),
+    /// Delete one hours line of a cell with several.
+    DeleteLine(crate::domain::HoursEntryId),
+}
+
+/// A list to choose a network from (Kwartaalbudget), filtered as one types.
+pub struct Picker {
+    pub filter: String,
+    pub selection: Selection,
+}
+
+/// What has the keyboard.
+pub enum Mode {
+    /// Empty database: load the demo or start empty.
+    Welcome,
+    Normal,
+    /// Typing a filter for the pane's list; Esc restores the one before.
+    Filter {
+        before: String,
+    },
+    /// Typing a `:` command.
+    Command(String),
+    Help,
+    Form(Box<Form>, FormKind),
+    CellEdit(CellEdit),
+    Confirm(Confirm),
+    PickNetwork(Picker),
+    /// The lines of one hours cell, when it has several.
+    Lines,
+}
+
+pub struct App {
+    pub(crate) store: Store,
+    clock: Clock,
+    pub user: String,
+    pub mode: Mode,
+    pub pane: Pane,
+    /// Screen size in columns and rows, as the runner last reported it.
+    pub size: (u16, u16),
+    pub networks: NetworksPane,
+    pub agreements: AgreementsPane,
+    pub budget: BudgetPane,
+    pub signals: SignalsPane,
+    pub tariffs: TariffsPane,
+    pub log: LogPane,
+    pub tariff_book: TariffBook,
+    pub message: Option<Message>,
+    undo: Vec<UndoOp>,
+    pub quit: bool,
+}
+
+impl App {
+    /// An app over `store` for `user`. An empty store opens on the welcome screen.
+    pub fn new(store: Store, user: impl Into<String>, clock: Clock) -> Self {
+        let today = clock().date_naive();
+        let mut app = Self {
+            mode: if store.is_empty() { Mode::Welcome } else { Mode::Normal },
+            store,
+            clock,
+            user: user.into(),
+            pane: Pane::Networks,
+            size: (80, 24),
+            networks: NetworksPane::default(),
+            agreements: AgreementsPane::default(),
+            budget: BudgetPane::new(crate::domain::Quarter::of_date(today)),
+            signals: SignalsPane::default(),
+            tariffs: TariffsPane::default(),
+            log: LogPane::default(),
+            tariff_book: TariffBook::default(),
+            message: None,
+            undo: Vec::new(),
+            quit: false,
+        };
+        app.reload();
+        app.budget.choose_default(&app.store, &app.networks, &app.tariff_book);
+        app.reload_budget();
+        app
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        (self.clock)().date_naive()
+    }
+
+    pub(crate) fn ctx(&self) -> ChangeContext {
+        ChangeContext::new(self.user.clone(), (self.clock)())
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message { kind: MessageKind::Info, text: text.into() });
+    }
+
+    pub fn warn(&mut self, text: impl Into<String>) {
+        self.message = Some(Message { kind: MessageKind::Warning, text: text.into() });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message { kind: MessageKind::Error, text: text.into() });
+    }
+
+    /// Rows a page-up or page-down moves: the list area of the screen.
+    pub fn page(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(8)).max(1)
+    }
+
+    /// Reloads everything shown from the store (after a change, or when told something changed).
+    pub fn reload(&mut self) {
+        let result = (|| -> Result<(), StoreError> {
+            self.tariff_book = self.store.tariff_book()?;
+            self.networks.load(&self.store, self.today())?;
+            self.agreements.load(&self.store, self.today())?;
+            self.tariffs.load(&self.tariff_book);
+            if self.pane == Pane::Signals {
+                self.signals.load(&self.store, &self.tariff_book, self.today())?;
+            }
+            if self.pane == Pane::Log {
+                self.log.load(&self.store)?;
+            }
+            Ok(())
+        })();
+        if let Err(error) = result {
+            self.error(error.to_string());
+        }
+        self.reload_budget();
+    }
+
+    pub(crate) fn reload_budget(&mut self) {
+        if let Err(error) = self.budget.load(&self.store, &self.tariff_book) {
+            self.error(error.to_string());
+        }
+    }
+
+    /// Applies one action.
+    pub fn handle(&mut self, action: Action) {
+        match action {
+            Action::Resize(columns, rows) => {
+                self.size = (columns, rows);
+                return;
+            }
+            Action::Refresh => {
+                self.reload();
+                return;
+            }
+            _ => {}
+        }
+        match std::mem::replace(&mut self.mode, Mode::Normal) {
+            Mode::Welcome => self.welcome(action),
+            Mode::Normal => self.normal(action),
+            Mode::Filter { before } => self.filter_input(before, action),
+            Mode::Command(text) => self.command_input(text, action),
+            Mode::Help => {
+                let closes = matches!(action, Action::ToggleHelp | Action::Back | Action::Quit)
+                    || matches!(action, Action::Input(key) if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('?') | KeyCode::Char('q')));
+                if !closes {
+                    self.mode = Mode::Help;
+                }
+            }
+            Mode::Form(form, kind) => self.form_input(form, kind, action),
+            Mode::CellEdit(edit) => self.cell_input(edit, action),
+            Mode::Confirm(confirm) => self.confirm_input(confirm, action),
+            Mode::PickNetwork(picker) => self.picker_input(picker, action),
+            Mode::Lines => self.lines_input(action),
+        }
+    }
+
+    fn welcome(&mut self, action: Action) {
+        match action {
+            Action::LoadDemo => {
+                let ctx = self.ctx();
+                match crate::demo::load(&self.store, &ctx, self.today()) {
+                    Ok(()) => {
+                        self.info("Demogegevens geladen: vier netwerken, tarieven 2025 en uren.");
+                        self.reload();
+                        self.budget.choose_default(&self.store, &self.networks, &self.tariff_book);
+                        self.reload_budget();
+                    }
+                    Err(error) => {
+                        self.error(error.to_string());
+                        self.mode = Mode::Welcome;
+                    }
+                }
+            }
+            Action::StartEmpty => self.info("Lege database. Begin met n (nieuw netwerk) en de tarieven (5)."),
+            Action::Quit => self.quit = true,
+            _ => self.mode = Mode::Welcome,
+        }
+    }
+
+    fn normal(&mut self, action: Action) {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::ShowPane(pane) => self.show_pane(pane),
+            Action::NextPane => self.show_pane(self.pane.next()),
+            Action::PreviousPane => self.show_pane(self.pane.previous()),
+            Action::StartFilter => match self.active_selection() {
+                Some(selection) => {
+                    let before = selection.filter.clone();
+                    self.mode = Mode::Filter { before };
+                }
+                None => self.info("Deze lijst heeft geen filter."),
+            },
+            Action::StartCommand => self.mode = Mode::Command(String::new()),
+            Action::ToggleHelp => self.mode = Mode::Help,
+            Action::Undo => self.undo(),
+            other => match self.pane {
+                Pane::Networks => self.networks_action(other),
+                Pane::Agreements => self.agreements_action(other),
+                Pane::Budget => self.budget_action(other),
+                Pane::Signals => self.signals_action(other),
+                Pane::Tariffs => self.tariffs_action(other),
+                Pane::Log => self.log_action(other),
+            },
+        }
+    }
+
+    pub fn show_pane(&mut self, pane: Pane) {
+        self.pane = pane;
+        let today = self.today();
+        let result = match pane {
+            Pane::Signals => self.signals.load(&self.store, &self.tariff_book, today),
+            Pane::Log => self.log.load(&self.store),
+            _ => Ok(()),
+        };
+        if let Err(error) = result {
+            self.error(error.to_string());
+        }
+    }
+
+    /// The selection of the pane's list that `/` filters.
+    fn active_selection(&mut self) -> Option<&mut Selection> {
+        match self.pane {
+            Pane::Networks => Some(&mut self.networks.selection),
+            Pane::Agreements => Some(&mut self.agreements.selection),
+            Pane::Signals => Some(&mut self.signals.selection),
+            Pane::Log => Some(&mut self.log.selection),
+            Pane::Budget | Pane::Tariffs => None,
+        }
+    }
+
+    fn filter_input(&mut self, before: String, action: Action) {
+        let Action::Input(key) = action else {
+            self.mode = Mode::Filter { before };
+            return;
+        };
+        let Some(selection) = self.active_selection() else { return };
+        match key.code {
+            KeyCode::Enter => {}
+            KeyCode::Esc => selection.filter = before,
+            KeyCode::Backspace => {
+                selection.filter.pop();
+                self.mode = Mode::Filter { before };
+            }
+            KeyCode::Char(c) if !key.ctrl && !key.alt => {
+                selection.filter.push(c);
+                selection.index = 0;
+                self.mode = Mode::Filter { before };
+            }
+            _ => self.mode = Mode::Filter { before },
+        }
+        if self.pane == Pane::Log
+            && let Err(error) = self.log.load(&self.store)
+        {
+            self.error(error.to_string());
+        }
+        self.clamp_selections();
+    }
+
+    pub(crate) fn clamp_selections(&mut self) {
+        let n = self.networks.visible().len();
+        self.networks.selection.clamp(n);
+        let n = self.agreements.visible().len();
+        self.agreements.selection.clamp(n);
+        let n = self.signals.visible().len();
+        self.signals.selection.clamp(n);
+        let n = self.log.entries.len();
+        self.log.selection.clamp(n);
+        self.networks
+            .load_detail(&self.store)
+            .unwrap_or_else(|e| self.message = Some(Message { kind: MessageKind::Error, text: e.to_string() }));
+    }
+
+    /// Is an entry half typed (so quitting must ask)?
+    pub fn has_unsaved_entry(&self) -> bool {
+        matches!(self.mode, Mode::CellEdit(_) | Mode::Form(..))
+    }
+}

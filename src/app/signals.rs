@@ -1,0 +1,117 @@
+//! Pane 4, Signalen: everything due or overdue, oldest first; Enter goes to the thing.
+
+use chrono::NaiveDate;
+use std::collections::HashSet;
+
+use crate::domain::budget::{PartnerBudget, Spending, partner_budget_year};
+use crate::domain::signals::{NetworkFacts, Signal, SignalTarget, signals};
+use crate::domain::{PartnerId, TariffBook, YearMonth};
+use crate::store::{Store, StoreError};
+
+use super::list::{Selection, visible};
+use super::{Action, App, Pane};
+
+#[derive(Default)]
+pub struct SignalsPane {
+    pub rows: Vec<Signal>,
+    pub selection: Selection,
+}
+
+impl SignalsPane {
+    pub(crate) fn load(&mut self, store: &Store, tariffs: &TariffBook, today: NaiveDate) -> Result<(), StoreError> {
+        let years: Vec<i32> = tariffs.years().collect();
+        let networks = store.networks()?;
+        let mut owned = Vec::new();
+        for network in &networks {
+            let partners = store.partners(network.id)?;
+            let agreements = store.agreements(network.id)?;
+            let team = store.practice_team(network.id)?;
+            let mut present: HashSet<(PartnerId, YearMonth)> = HashSet::new();
+            let mut budgets: Vec<(i32, PartnerBudget)> = Vec::new();
+            for year in &years {
+                let lines = store.hours_of(network.id, *year)?;
+                present.extend(lines.iter().map(|l| (l.partner, l.month)));
+                if lines.is_empty() || network.former_gez_owz {
+                    continue;
+                }
+                let categorised =
+                    lines.iter().filter_map(|l| partners.iter().find(|p| p.id == l.partner).map(|p| (l, p.category)));
+                let spending = Spending::of_lines(categorised, tariffs)?;
+                budgets.push((
+                    *year,
+                    PartnerBudget { budget: partner_budget_year(network, &team, tariffs, *year)?, spending },
+                ));
+            }
+            owned.push((partners, agreements, present, budgets));
+        }
+        let facts: Vec<NetworkFacts> = networks
+            .iter()
+            .zip(&owned)
+            .map(|(network, (partners, agreements, present, budgets))| NetworkFacts {
+                network,
+                partners,
+                agreements,
+                hours_present: present,
+                budgets,
+            })
+            .collect();
+        self.rows = signals(today, &years, &facts);
+        self.selection.clamp(self.visible().len());
+        Ok(())
+    }
+
+    pub fn visible(&self) -> Vec<usize> {
+        visible(&self.selection.filter, self.rows.iter().map(|s| format!("{} {}", s.subject, s.text)))
+    }
+
+    pub fn selected(&self) -> Option<&Signal> {
+        self.visible().get(self.selection.index).map(|i| &self.rows[*i])
+    }
+}
+
+impl App {
+    pub(super) fn signals_action(&mut self, action: Action) {
+        let len = self.signals.visible().len();
+        let page = self.page();
+        let selection = &mut self.signals.selection;
+        match action {
+            Action::Up => selection.up(len),
+            Action::Down => selection.down(len),
+            Action::PageUp => selection.page_up(page, len),
+            Action::PageDown => selection.page_down(page, len),
+            Action::Home => selection.home(),
+            Action::End => selection.end(len),
+            Action::Open => {
+                if let Some(target) = self.signals.selected().map(|s| s.target) {
+                    self.jump(target);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Goes to what a signal is about.
+    pub(super) fn jump(&mut self, target: SignalTarget) {
+        match target {
+            SignalTarget::Network(id) => {
+                self.networks.select(id);
+                self.networks.in_detail = false;
+                let _ = self.networks.load_detail(&self.store);
+                self.show_pane(Pane::Networks);
+            }
+            SignalTarget::Agreement(_, id) => {
+                self.agreements.select(id);
+                self.show_pane(Pane::Agreements);
+            }
+            SignalTarget::Hours(network, month) => {
+                self.budget.network = Some(network);
+                self.budget.quarter = month.quarter();
+                self.budget.col = (month.month() as usize - 1) % 3;
+                self.budget.row = 0;
+                self.reload_budget();
+                self.show_pane(Pane::Budget);
+            }
+            SignalTarget::Tariffs(_) => self.show_pane(Pane::Tariffs),
+        }
+    }
+}

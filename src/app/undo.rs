@@ -1,0 +1,84 @@
+//! `u`: undo the last saved change of this session, as a new audited change.
+
+use crate::domain::{Agreement, HoursEntry, Network, Participant, Partner, PracticeTeam, TariffTable};
+use crate::store::{NewHours, StoreError};
+
+use super::App;
+
+/// How to put back what one saved change did.
+pub enum UndoOp {
+    HoursAdded(HoursEntry),
+    /// The line as it was before it was changed.
+    HoursChanged(HoursEntry),
+    HoursDeleted(HoursEntry),
+    Network(Network),
+    Partner(Partner),
+    Participant(Participant),
+    Team(PracticeTeam),
+    Agreement(Agreement),
+    Tariffs(TariffTable),
+    /// Something new was created: not undone (delete it by hand), but said so.
+    Created(&'static str),
+}
+
+impl App {
+    pub(super) fn push_undo(&mut self, op: UndoOp) {
+        self.undo.push(op);
+        if self.undo.len() > 100 {
+            self.undo.remove(0);
+        }
+    }
+
+    pub(super) fn undo(&mut self) {
+        let Some(op) = self.undo.pop() else {
+            self.info("Niets om ongedaan te maken.");
+            return;
+        };
+        let ctx = self.ctx();
+        let store = &self.store;
+        let result: Result<String, StoreError> = match &op {
+            UndoOp::HoursAdded(line) => {
+                store.delete_hours(&ctx, line.id).map(|_| format!("uren {} verwijderd", line.month.dutch_name()))
+            }
+            UndoOp::HoursChanged(before) => store
+                .update_hours(&ctx, before)
+                .map(|_| format!("uren {} terug naar {}", before.month.dutch_name(), before.hours)),
+            UndoOp::HoursDeleted(line) => store
+                .add_hours(
+                    &ctx,
+                    &NewHours {
+                        network: line.network,
+                        partner: line.partner,
+                        month: line.month,
+                        hours: line.hours,
+                        activity: line.activity.clone(),
+                        paid_by_practice_team: line.paid_by_practice_team,
+                        double_funding_confirmed: line.double_funding_confirmed,
+                    },
+                )
+                .map(|_| format!("uren {} teruggezet", line.month.dutch_name())),
+            UndoOp::Network(before) => store.update_network(&ctx, before).map(|_| format!("netwerk {}", before.name)),
+            UndoOp::Partner(before) => store.update_partner(&ctx, before).map(|_| format!("partner {}", before.name)),
+            UndoOp::Participant(before) => {
+                store.update_participant(&ctx, before).map(|_| format!("deelnemer {}", before.name))
+            }
+            UndoOp::Team(before) => store.save_practice_team(&ctx, before).map(|_| "praktijkteam".to_string()),
+            UndoOp::Agreement(before) => store.update_agreement(&ctx, before).map(|_| "overeenkomst".to_string()),
+            UndoOp::Tariffs(before) => store.save_tariffs(&ctx, before).map(|_| format!("tarieven {}", before.year)),
+            UndoOp::Created(what) => {
+                self.info(format!("Een nieuw {what} maakt u niet ongedaan met u; pas het aan of laat het staan."));
+                return;
+            }
+        };
+        match result {
+            Ok(what) => {
+                self.info(format!("Ongedaan gemaakt: {what}."));
+                self.reload();
+            }
+            Err(error) => {
+                self.error(format!("Ongedaan maken lukt niet: {error}"));
+                self.undo.push(op);
+            }
+        }
+    }
+}
