@@ -107,11 +107,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         None => {
             let store = open(&path)?;
-            println!(
-                "Het scherm van sidw is nog niet gebouwd. Database: {} ({}).",
-                store.path().display(),
-                if store.is_empty() { "leeg" } else { "gevuld" }
-            );
+            crate::term::run(store)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Demo) => {

@@ -1,6 +1,7 @@
 //! sidw: the administration of "Samenwerken in de wijk" for a regional secretariat.
 //!
-//! Layers depend one way only: `domain` (pure rules) ← `store` (sled) ← `report`, `demo` ← `cli`.
+//! Layers depend one way only: `domain` (pure rules) ← `store` (sled) ← `app` (state machine) ←
+//! `ui` (ratatui views, key bindings) ← `term` (local runner) ← `cli`; `report` and `demo` use the store.
 
 pub mod app;
 pub mod cli;
@@ -8,3 +9,5 @@ pub mod demo;
 pub mod domain;
 pub mod report;
 pub mod store;
+pub mod term;
+pub mod ui;

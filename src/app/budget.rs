@@ -238,10 +238,12 @@ impl App {
         let lines = view.cell_lines(partner.id, month);
         let by_team = lines.iter().any(|l| l.paid_by_practice_team);
         let old_worth: Decimal = lines.iter().filter(|l| !l.paid_by_practice_team).map(|l| view.line_worth(l)).sum();
-        let (hours, error) = if edit.text.is_empty() {
+        // "1," is "1" on its way to "1,5": preview what is there so far.
+        let text = edit.text.trim_end_matches([',', '.']);
+        let (hours, error) = if text.is_empty() {
             (Some(Decimal::ZERO), None)
         } else {
-            match parse_hours(&edit.text) {
+            match parse_hours(text) {
                 Ok(hours) => (Some(hours), None),
                 Err(e) => (None, Some(e.message)),
             }
@@ -345,6 +347,8 @@ impl App {
                     kind: ConfirmKind::QuitWithEntry(edit),
                 });
             }
+            // Esc followed at once by another key arrives as Alt+key: that is a cancel, never a save.
+            Action::Input(key) if key.alt => self.info("Niet opgeslagen."),
             Action::Input(key) => match key.code {
                 KeyCode::Char(c) if (c.is_ascii_digit() || c == ',' || c == '.') && !key.ctrl => {
                     if edit.text.len() < 12 {

@@ -42,14 +42,19 @@ pub fn format_nl(amount: Decimal) -> String {
         None => ("", plain.as_str()),
     };
     let (whole, cents) = digits.split_once('.').unwrap_or((digits, "00"));
-    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+    format!("{sign}{},{cents}", group_thousands(whole))
+}
+
+/// Digits in groups of three with Dutch thousands dots: `"7000"` → `"7.000"`.
+pub fn group_thousands(digits: &str) -> String {
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push('.');
         }
         grouped.push(c);
     }
-    format!("{sign}{grouped},{cents}")
+    grouped
 }
 
 /// Machine display for JSON and interchange: dot, exactly two decimals, no grouping: `8050.00`.

@@ -17,7 +17,10 @@ impl ChangeContext {
 
     /// The current login name and the system clock: for the command line and the local UI.
     pub fn local_now() -> Self {
-        let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "onbekend".into());
+        let user = ["USER", "LOGNAME", "USERNAME"]
+            .iter()
+            .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+            .unwrap_or_else(|| "onbekend".into());
         Self::new(user, Utc::now())
     }
 }

@@ -84,3 +84,58 @@ pub fn new_hours(network: NetworkId, partner: PartnerId, month: u32, hours: Deci
         double_funding_confirmed: false,
     }
 }
+
+/// An app over a temporary store with the demo loaded, on a fixed day in 2025.
+pub fn demo_app() -> sidw::app::App {
+    let store = Store::temporary().unwrap();
+    let today = date(2025, 10, 15);
+    sidw::demo::load(&store, &ctx(), today).unwrap();
+    let clock: sidw::app::Clock = std::sync::Arc::new(|| Utc.with_ymd_and_hms(2025, 10, 15, 10, 0, 0).unwrap());
+    sidw::app::App::new(store, "anna", clock)
+}
+
+/// Types keys as a user would: every character is a key; `<Enter>`, `<Esc>`, `<Tab>`, `<Up>`,
+/// `<Down>`, `<Left>`, `<Right>`, `<BS>`, `<C-c>` name the others.
+pub fn press(app: &mut sidw::app::App, keys: &str) {
+    use sidw::app::{Key, KeyCode};
+    let mut rest = keys;
+    while !rest.is_empty() {
+        let (key, used) = if let Some(end) = rest.strip_prefix('<').and_then(|r| r.find('>')) {
+            let name = &rest[1..=end];
+            let key = match name {
+                "Enter" => Key::new(KeyCode::Enter),
+                "Esc" => Key::new(KeyCode::Esc),
+                "Tab" => Key::new(KeyCode::Tab),
+                "Up" => Key::new(KeyCode::Up),
+                "Down" => Key::new(KeyCode::Down),
+                "Left" => Key::new(KeyCode::Left),
+                "Right" => Key::new(KeyCode::Right),
+                "BS" => Key::new(KeyCode::Backspace),
+                "C-c" => Key::ctrl('c'),
+                other => panic!("unknown key <{other}>"),
+            };
+            (key, end + 2)
+        } else {
+            let c = rest.chars().next().unwrap();
+            (Key::char(c), c.len_utf8())
+        };
+        if let Some(action) = sidw::ui::keymap::action_for(app, key) {
+            app.handle(action);
+        }
+        rest = &rest[used..];
+    }
+}
+
+/// The screen as lines of text, drawn at `width` × `height`.
+pub fn screen(app: &sidw::app::App, width: u16, height: u16, theme: sidw::ui::Theme) -> Vec<String> {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| sidw::ui::draw(frame, app, &theme)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    (0..height)
+        .map(|y| (0..width).map(|x| buffer[(x, y)].symbol().to_string()).collect::<String>().trim_end().to_string())
+        .collect()
+}
+
+pub fn screen_text(app: &sidw::app::App, width: u16, height: u16) -> String {
+    screen(app, width, height, sidw::ui::Theme::colored()).join("\n")
+}

@@ -1,0 +1,225 @@
+//! Kwartaalbudget: the hours grid of one network and quarter beside its budget.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use rust_decimal::Decimal;
+
+use crate::app::{App, Mode};
+use crate::domain::budget::{BudgetLevel, PartnerBudget};
+use crate::domain::calendar::MONTH_NAMES;
+use crate::domain::money::format_eur;
+
+use super::{Theme, fit};
+
+fn hours_text(hours: Decimal) -> String {
+    if hours.is_zero() { String::new() } else { hours.normalize().to_string().replace('.', ",") }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let pane = &app.budget;
+    let Some(view) = &pane.view else {
+        let block = Block::bordered().title(" Kwartaalbudget ");
+        let text = "Nog geen netwerk gekozen: n kiest er een (of :netwerk NAAM).";
+        frame.render_widget(Paragraph::new(text).block(block).style(theme.dim()), area);
+        return;
+    };
+    let side_by_side = area.width >= 110;
+    let summary_height = 9 + view.practice_money.len() as u16;
+    let (grid_area, summary_area) = if side_by_side {
+        let [grid, summary] = Layout::horizontal([Constraint::Min(50), Constraint::Length(46)]).areas(area);
+        (grid, summary)
+    } else {
+        let wanted_grid = view.partners.len() as u16 + 5;
+        let [grid, summary] = Layout::vertical([
+            Constraint::Min(wanted_grid.min(area.height.saturating_sub(6))),
+            Constraint::Length(summary_height.min(area.height / 2).max(6)),
+        ])
+        .areas(area);
+        (grid, summary)
+    };
+    draw_grid(frame, grid_area, app, theme);
+    draw_summary(frame, summary_area, app, theme, side_by_side);
+}
+
+fn draw_grid(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let pane = &app.budget;
+    let view = pane.view.as_ref().expect("drawn with a view");
+    let months = pane.quarter.months();
+    let editing = match &app.mode {
+        Mode::CellEdit(edit) => Some(edit),
+        _ => None,
+    };
+    let title = format!(" {} · {} · [ ] kwartaal · n netwerk ", view.network.name, pane.quarter);
+    let block = Block::bordered().title(Span::styled(title, theme.title()));
+    if let Some(problem) = &view.problem {
+        frame.render_widget(
+            Paragraph::new(fit(problem, usize::from(area.width.saturating_sub(2)))).style(theme.warning()).block(block),
+            area,
+        );
+        return;
+    }
+    // Whatever the month and amount columns leave, up to 40 characters, goes to the names.
+    let name_width = usize::from(area.width.saturating_sub(2 + 3 * 8 + 14 + 1)).clamp(12, 40);
+    let mut rows: Vec<Row> = Vec::new();
+    for (r, partner) in view.partners.iter().enumerate() {
+        let mut cells = vec![Cell::from(fit(&format!("{} ({})", partner.name, partner.category.letter()), name_width))];
+        for (c, month) in months.iter().enumerate() {
+            let is_cursor = r == pane.row && c == pane.col;
+            let cell = match editing {
+                Some(edit) if edit.row == r && edit.col == c => {
+                    Cell::from(Line::from(format!("{}▏", edit.text)).right_aligned()).style(theme.editing())
+                }
+                _ => {
+                    let lines = view.cell_lines(partner.id, *month);
+                    let mut text = hours_text(lines.iter().map(|l| l.hours).sum());
+                    if lines.len() > 1 {
+                        text.push('+');
+                    }
+                    if lines.iter().any(|l| l.paid_by_practice_team) {
+                        text.push('*');
+                    }
+                    let style = if is_cursor && matches!(app.mode, Mode::Normal | Mode::Lines) {
+                        theme.selected()
+                    } else if is_cursor {
+                        theme.selected_unfocused()
+                    } else {
+                        Style::new()
+                    };
+                    Cell::from(Line::from(text).right_aligned()).style(style)
+                }
+            };
+            cells.push(cell);
+        }
+        cells.push(Cell::from(
+            Line::from(format_eur(view.partner_quarter_worth(partner.id, pane.quarter))).right_aligned(),
+        ));
+        rows.push(Row::new(cells));
+    }
+    let totals = Row::new(
+        std::iter::once(Cell::from("Totaal"))
+            .chain(months.iter().map(|m| Cell::from(Line::from(hours_text(view.month_hours(*m))).right_aligned())))
+            .chain(std::iter::once(Cell::from(
+                Line::from(format_eur(view.quarter_worth(pane.quarter))).right_aligned(),
+            )))
+            .collect::<Vec<_>>(),
+    )
+    .style(theme.title());
+    rows.push(totals);
+    let header: Vec<Line> = std::iter::once(Line::from("Partner (cat.)"))
+        .chain(months.iter().map(|m| Line::from(MONTH_NAMES[m.month() as usize - 1][..3].to_string()).right_aligned()))
+        .chain(std::iter::once(Line::from("Waarde kw.").right_aligned()))
+        .collect();
+    let widths = [
+        Constraint::Length(name_width as u16),
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Length(13),
+    ];
+    let table = Table::new(rows, widths).header(Row::new(header).style(theme.header())).column_spacing(1).block(block);
+    let mut state = TableState::default();
+    if pane.row + 4 > usize::from(area.height) {
+        state = state.with_offset(pane.row + 4 - usize::from(area.height));
+    }
+    frame.render_stateful_widget(table, area, &mut state);
+    let legend = Rect {
+        x: area.x + 1,
+        y: area.y + area.height.saturating_sub(1),
+        width: area.width.saturating_sub(2),
+        height: 1,
+    };
+    if area.height > view.partners.len() as u16 + 4 {
+        frame.render_widget(
+            Paragraph::new(" * betaald door praktijkteam  + meerdere regels ").style(theme.dim()),
+            legend,
+        );
+    }
+}
+
+fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tall: bool) {
+    let pane = &app.budget;
+    let view = pane.view.as_ref().expect("drawn with a view");
+    let year = pane.quarter.year();
+    let block = Block::bordered().title(format!(" Budget {year} "));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width);
+    let row = |label: &str, amount: Decimal, style: Style| -> Line<'static> {
+        let amount = format_eur(amount);
+        let pad = width.saturating_sub(label.chars().count() + amount.chars().count()).max(1);
+        Line::from(vec![Span::raw(label.to_string()), Span::raw(" ".repeat(pad)), Span::styled(amount, style)])
+    };
+    let mut lines = Vec::new();
+    match view.budget {
+        Some(budget) => {
+            let rate = view.tariffs.as_ref().map_or(String::new(), |t| format_eur(t.partner_per_ion));
+            lines.push(row(&format!("Partnerbudget ({rate}/ION)"), budget.budget, Style::new()));
+            lines.push(row("Besteed", budget.spending.spent, Style::new()));
+            lines.push(remaining_line(app, &budget, theme, width));
+            if let Some(line) = preview_line(app, theme, width) {
+                lines.push(line);
+            }
+            lines.push(row("Betaald door praktijkteam", budget.spending.paid_by_practice_team, theme.dim()));
+        }
+        None => {
+            lines.push(Line::from(Span::styled(fit(&format!("Geen tarieven voor {year}."), width), theme.warning())))
+        }
+    }
+    if tall || inner.height as usize > lines.len() + 1 {
+        if let Some(money) = view.quarter_money {
+            lines.push(row(&format!("Praktijkteamgeld {}", pane.quarter), money, theme.title()));
+        }
+        for (name, amount) in &view.practice_money {
+            lines.push(row(&format!("  {}", fit(name, width.saturating_sub(16))), *amount, Style::new()));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The remaining partner budget: live while a number is typed, amber from 80 % spent, red at 100 %.
+fn remaining_line(app: &App, budget: &PartnerBudget, theme: &Theme, width: usize) -> Line<'static> {
+    let (amount, level) = match app.preview() {
+        Some(preview) => {
+            let spent = budget.budget - preview.remaining;
+            let level = PartnerBudget {
+                budget: budget.budget,
+                spending: crate::domain::budget::Spending { spent, ..budget.spending },
+            }
+            .level();
+            (preview.remaining, level)
+        }
+        None => (budget.remaining(), budget.level()),
+    };
+    let label = match level {
+        BudgetLevel::Normal => "Resterend",
+        BudgetLevel::Amber => "Resterend (≥ 80 % besteed)",
+        BudgetLevel::Red => "Resterend (op)",
+    };
+    let amount = format_eur(amount);
+    let pad = width.saturating_sub(label.chars().count() + amount.chars().count()).max(1);
+    Line::from(vec![
+        Span::styled(label, theme.budget(level)),
+        Span::raw(" ".repeat(pad)),
+        Span::styled(amount, theme.budget(level)),
+    ])
+}
+
+/// While typing: what the cell would be worth, or why the text is not a number yet.
+fn preview_line(app: &App, theme: &Theme, width: usize) -> Option<Line<'static>> {
+    let preview = app.preview()?;
+    let text = match (&preview.error, preview.shortfall) {
+        (Some(error), _) => return Some(Line::from(Span::styled(fit(error, width), theme.error()))),
+        (None, Some(shortfall)) => {
+            return Some(Line::from(Span::styled(
+                fit(&format!("Tekort {} — bij opslaan: kiezen", format_eur(shortfall)), width),
+                theme.error(),
+            )));
+        }
+        (None, None) if preview.by_team => format!("Cel waard {} (praktijkteam)", format_eur(preview.worth)),
+        (None, None) => format!("Cel waard {}", format_eur(preview.worth)),
+    };
+    Some(Line::from(Span::styled(fit(&text, width), theme.dim())))
+}

@@ -1,0 +1,139 @@
+//! Signalen, Tarieven and Logboek: lists with a detail line.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
+
+use crate::app::App;
+use crate::domain::calendar::format_date;
+use crate::domain::money::format_eur;
+
+use super::{Theme, fit};
+
+pub fn signals(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let pane = &app.signals;
+    let visible = pane.visible();
+    let overdue = pane.rows.iter().filter(|s| s.overdue).count();
+    let rows: Vec<Row> = visible
+        .iter()
+        .map(|i| {
+            let s = &pane.rows[*i];
+            let style = if s.overdue { theme.error() } else { theme.warning() };
+            Row::new(vec![
+                Cell::from(format_date(s.due)).style(style),
+                Cell::from(s.subject.clone()),
+                Cell::from(s.text.clone()),
+            ])
+        })
+        .collect();
+    let title = format!(" Signalen ({}) · {} te laat · oudste eerst ", visible.len(), overdue);
+    let table = Table::new(rows, [Constraint::Length(10), Constraint::Length(18), Constraint::Min(20)])
+        .header(Row::new(["Uiterlijk", "Netwerk", "Signaal"]).style(theme.header()))
+        .row_highlight_style(theme.selected())
+        .column_spacing(1)
+        .block(Block::bordered().title(title));
+    let mut state = TableState::default().with_selected((!visible.is_empty()).then_some(pane.selection.index));
+    frame.render_stateful_widget(table, area, &mut state);
+    if pane.rows.is_empty() {
+        frame.render_widget(
+            Paragraph::new("Niets te laat of binnenkort.").style(theme.ok()),
+            Rect { x: area.x + 2, y: area.y + 2, width: area.width.saturating_sub(4), height: 1 },
+        );
+    }
+}
+
+pub fn tariffs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let pane = &app.tariffs;
+    let rows: Vec<Row> = pane
+        .tables
+        .iter()
+        .map(|t| {
+            Row::new(vec![
+                t.year.to_string(),
+                format_eur(t.practice_team_per_ion),
+                format_eur(t.partner_per_ion),
+                format_eur(t.hourly_a),
+                format_eur(t.hourly_b),
+                format_eur(t.hourly_c),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(5),
+            Constraint::Length(13),
+            Constraint::Length(13),
+            Constraint::Length(11),
+            Constraint::Length(11),
+            Constraint::Length(11),
+        ],
+    )
+    .header(Row::new(["Jaar", "Praktijkteam", "Partners", "Uur A", "Uur B", "Uur C"]).style(theme.header()))
+    .row_highlight_style(theme.selected())
+    .column_spacing(1)
+    .block(Block::bordered().title(" Tarieven per jaar (per ION per jaar; uurtarieven) "));
+    let [top, bottom] = Layout::vertical([Constraint::Min(3), Constraint::Length(5)]).areas(area);
+    let mut state = TableState::default().with_selected((!pane.tables.is_empty()).then_some(pane.selection.index));
+    frame.render_stateful_widget(table, top, &mut state);
+    let text = vec![
+        Line::from("A: medici en/of WO opgeleid (huisarts, tandarts, verloskundige, psycholoog)"),
+        Line::from("B: paramedici en/of HBO opgeleid (fysiotherapeut, ergotherapeut, diëtist)"),
+        Line::from("C: overige zorgverleners (pedicure, leefstijlcoach)"),
+    ];
+    frame.render_widget(
+        Paragraph::new(text)
+            .style(theme.dim())
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().title(" Categorieën ")),
+        bottom,
+    );
+    if pane.tables.is_empty() {
+        frame.render_widget(
+            Paragraph::new("Nog geen tarieven: n legt een jaar vast.").style(theme.warning()),
+            Rect { x: top.x + 2, y: top.y + 2, width: top.width.saturating_sub(4), height: 1 },
+        );
+    }
+}
+
+pub fn log(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let pane = &app.log;
+    let [top, bottom] = Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(area);
+    let rows: Vec<Row> = pane
+        .entries
+        .iter()
+        .map(|e| {
+            let local = e.at.with_timezone(&chrono::Local);
+            Row::new(vec![
+                local.format("%d-%m-%Y %H:%M").to_string(),
+                e.user.clone(),
+                e.action.clone(),
+                e.subject.clone(),
+            ])
+        })
+        .collect();
+    let more = if pane.truncated { " (nieuwste 2000; / zoekt verder)" } else { "" };
+    let title = format!(" Logboek · nieuwste eerst · {} regels{more} ", pane.entries.len());
+    let table =
+        Table::new(rows, [Constraint::Length(16), Constraint::Length(10), Constraint::Length(22), Constraint::Min(10)])
+            .header(Row::new(["Wanneer", "Wie", "Wat", "Onderwerp"]).style(theme.header()))
+            .row_highlight_style(theme.selected())
+            .column_spacing(1)
+            .block(Block::bordered().title(title));
+    let mut state = TableState::default().with_selected((!pane.entries.is_empty()).then_some(pane.selection.index));
+    frame.render_stateful_widget(table, top, &mut state);
+    let width = usize::from(bottom.width.saturating_sub(2)) * 2;
+    let detail: Vec<Line> = match pane.selected() {
+        Some(e) => vec![
+            Line::styled(fit(&format!("voor: {}", e.before.as_deref().unwrap_or("—")), width), Style::new()),
+            Line::styled(fit(&format!("na:   {}", e.after.as_deref().unwrap_or("—")), width), Style::new()),
+        ],
+        None => vec![Line::from("Geen regels.")],
+    };
+    frame.render_widget(
+        Paragraph::new(detail).wrap(Wrap { trim: false }).block(Block::bordered().title(" Voor en na ")),
+        bottom,
+    );
+}

@@ -1,0 +1,212 @@
+//! Netwerken: the list of networks and the detail of the selected one.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
+
+use crate::app::{App, DetailItem};
+use crate::domain::calendar::format_date;
+use crate::domain::money::format_eur;
+use crate::domain::{AgreementKind, Network};
+
+use super::{Theme, fit};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let list_width = if area.width >= 120 { 52 } else { 30 };
+    let [list, detail] = Layout::horizontal([Constraint::Length(list_width), Constraint::Min(20)]).areas(area);
+    draw_list(frame, list, app, theme);
+    draw_detail(frame, detail, app, theme);
+}
+
+fn draw_list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let pane = &app.networks;
+    let wide = area.width >= 50;
+    let rows: Vec<Row> = pane
+        .visible()
+        .iter()
+        .map(|i| {
+            let r = &pane.rows[*i];
+            let mut cells = vec![r.network.name.clone()];
+            if wide {
+                cells.push(r.network.municipality.clone());
+                cells.push(r.network.region.name().to_string());
+            }
+            cells.push(r.network.status.dutch_label().to_string());
+            Row::new(cells)
+        })
+        .collect();
+    let widths: Vec<Constraint> = if wide {
+        vec![Constraint::Min(16), Constraint::Length(11), Constraint::Length(10), Constraint::Length(10)]
+    } else {
+        vec![Constraint::Min(14), Constraint::Length(10)]
+    };
+    let title = format!(" Netwerken ({}) · {} ", pane.visible().len(), pane.sort.label());
+    let highlight = if pane.in_detail { theme.selected_unfocused() } else { theme.selected() };
+    let table = Table::new(rows, widths)
+        .header(
+            Row::new(if wide { vec!["Netwerk", "Gemeente", "Regio", "Status"] } else { vec!["Netwerk", "Status"] })
+                .style(theme.header()),
+        )
+        .row_highlight_style(highlight)
+        .block(Block::bordered().title(title));
+    let mut state = TableState::default().with_selected((!pane.visible().is_empty()).then_some(pane.selection.index));
+    frame.render_stateful_widget(table, area, &mut state);
+    if pane.visible().is_empty() {
+        let text = if pane.rows.is_empty() {
+            "Nog geen netwerken: n maakt er een."
+        } else {
+            "Geen netwerk past op het filter."
+        };
+        frame.render_widget(
+            Paragraph::new(text).style(theme.dim()),
+            Rect { x: area.x + 2, y: area.y + 2, width: area.width.saturating_sub(4), height: 1 },
+        );
+    }
+}
+
+fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let pane = &app.networks;
+    let block = Block::bordered().title(" Detail ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let (Some(row), Some(detail)) = (pane.selected(), &pane.detail) else { return };
+    let n = &row.network;
+    let width = usize::from(inner.width);
+    let today = app.today();
+    let mut lines: Vec<Line> = Vec::new();
+    let mut selected_line = None;
+    let gez = if n.former_gez_owz { " · voormalig GEZ/OWZ" } else { "" };
+    lines.push(Line::from(Span::styled(
+        fit(
+            &format!("{} — {} (regio {}) · {}{gez}", n.name, n.municipality, n.region.name(), n.status.dutch_label()),
+            width,
+        ),
+        theme.title(),
+    )));
+    lines.push(Line::from(fit(&funding(n), width)));
+    if !n.postcodes.is_empty() {
+        let codes: Vec<String> = n.postcodes.iter().map(|p| p.to_string()).collect();
+        lines.push(Line::from(fit(&format!("Postcodes: {}", codes.join(" ")), width)));
+    }
+    let coordinator = if n.coordinator.name.is_empty() {
+        "—".to_string()
+    } else {
+        format!("{} {} {}", n.coordinator.name, n.coordinator.email, n.coordinator.phone)
+    };
+    lines.push(Line::from(fit(&format!("Kartrekker: {}", coordinator.trim()), width)));
+    if !n.district_manager.is_empty() {
+        lines.push(Line::from(fit(&format!("Wijkmanager: {}", n.district_manager), width)));
+    }
+    let core = &n.core_team;
+    let dash = |s: &str| if s.is_empty() { "—".to_string() } else { s.to_string() };
+    lines.push(Line::from(fit(
+        &format!(
+            "Kernteam: huisarts {} · sociaal domein {} · wijkverpleging {}",
+            dash(&core.gp_practices),
+            dash(&core.social_domain),
+            dash(&core.district_nursing)
+        ),
+        width,
+    )));
+    lines.push(milestones(n, today, theme, width));
+
+    let ion = detail.team.total_ion_on(today);
+    lines.push(Line::from(Span::styled(format!("Praktijkteam · {} ION", group(ion)), theme.header())));
+    if detail.team.practices.is_empty() {
+        lines.push(Line::from(Span::styled("  geen praktijken (p voegt toe)", theme.dim())));
+    }
+    let items = pane.detail_items();
+    let is_selected = |item: DetailItem| pane.in_detail && items.get(pane.detail_index) == Some(&item);
+    for (i, p) in detail.team.practices.iter().enumerate() {
+        let count = p.ion_on(today).map_or("geen ION".to_string(), |c| {
+            format!("{} ION ({})", group(u64::from(c.count)), format_date(c.reference_date))
+        });
+        let mut text = format!("  {}  {} %  {}", p.name, p.share.normalize().to_string().replace('.', ","), count);
+        if width >= 100 {
+            text.push_str(&format!("  AGB {}  {}", p.agb, p.iban));
+        }
+        if is_selected(DetailItem::Practice(i)) {
+            selected_line = Some(lines.len());
+        }
+        lines.push(item_line(text, width, is_selected(DetailItem::Practice(i)), theme));
+    }
+    lines.push(Line::from(Span::styled("Zorgverleners met declaratierecht", theme.header())));
+    if detail.partners.is_empty() {
+        lines.push(Line::from(Span::styled("  geen (z voegt toe)", theme.dim())));
+    }
+    let tariffs = app.tariff_book.for_year(app.budget.quarter.year()).ok();
+    for (i, p) in detail.partners.iter().enumerate() {
+        let rate = tariffs.map_or(String::new(), |t| format_eur(t.hourly(p.category)));
+        let agreement = detail
+            .agreements
+            .iter()
+            .filter(|a| a.kind == AgreementKind::Partner && a.partner == Some(p.id))
+            .map(|a| a.state(today).dutch_label())
+            .next_back()
+            .unwrap_or("geen overeenkomst");
+        let warn = if p.discipline.risks_double_funding() { " ⚠ dubbelfinanciering" } else { "" };
+        let text = format!(
+            "  {}  {} {}  {}  {}{warn}",
+            p.name,
+            p.category.letter(),
+            rate,
+            agreement,
+            p.discipline.dutch_label()
+        );
+        if is_selected(DetailItem::Partner(i)) {
+            selected_line = Some(lines.len());
+        }
+        lines.push(item_line(text, width, is_selected(DetailItem::Partner(i)), theme));
+    }
+    lines.push(Line::from(Span::styled("Deelnemers zonder declaratierecht", theme.header())));
+    if detail.participants.is_empty() {
+        lines.push(Line::from(Span::styled("  geen (d voegt toe)", theme.dim())));
+    }
+    for (i, p) in detail.participants.iter().enumerate() {
+        let text = format!("  {}  {}  {}", p.name, p.kind.dutch_label(), p.contact);
+        if is_selected(DetailItem::Participant(i)) {
+            selected_line = Some(lines.len());
+        }
+        lines.push(item_line(text, width, is_selected(DetailItem::Participant(i)), theme));
+    }
+    let height = usize::from(inner.height);
+    let scroll = selected_line.map_or(0, |line| line.saturating_sub(height.saturating_sub(2)));
+    frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
+}
+
+fn item_line(text: String, width: usize, selected: bool, theme: &Theme) -> Line<'static> {
+    let style = if selected { theme.selected() } else { Style::new() };
+    Line::from(Span::styled(fit(&text, width), style))
+}
+
+fn funding(n: &Network) -> String {
+    match (n.funding_start, n.funding_end) {
+        (None, _) => "Financiering: nog niet gestart".into(),
+        (Some(start), None) => format!("Financiering sinds {}", format_date(start)),
+        (Some(start), Some(end)) => format!("Financiering {} t/m {}", format_date(start), format_date(end)),
+    }
+}
+
+fn milestones(n: &Network, today: chrono::NaiveDate, theme: &Theme, width: usize) -> Line<'static> {
+    let m = &n.milestones;
+    let mark = |done: Option<chrono::NaiveDate>| done.map_or("—".to_string(), format_date);
+    let text = format!(
+        "Mijlpalen: intake {} · aanmelding {} · bijeenkomst {} · wijkplan {}",
+        mark(m.intake),
+        mark(m.application_form),
+        mark(m.network_meeting),
+        mark(m.wijkplan)
+    );
+    let late =
+        n.six_month_deadline().is_some_and(|d| today > d && (m.network_meeting.is_none() || m.wijkplan.is_none()))
+            && !n.former_gez_owz;
+    let style = if late { theme.error() } else { Style::new() };
+    Line::from(Span::styled(fit(&text, width), style))
+}
+
+/// 7000 → "7.000".
+pub(crate) fn group(n: u64) -> String {
+    crate::domain::money::group_thousands(&n.to_string())
+}

@@ -1,0 +1,198 @@
+//! What is drawn over the panes: help, forms, questions, the network picker, a cell's lines,
+//! and the welcome screen of an empty database.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use crate::app::{App, Form, Mode};
+use crate::domain::money::format_eur;
+
+use super::keymap::bindings_for;
+use super::{Theme, centered, fit};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    match &app.mode {
+        Mode::Help => help(frame, area, app, theme),
+        Mode::Form(form, _) => draw_form(frame, area, form, theme),
+        Mode::Confirm(confirm) => {
+            let longest = confirm.lines.iter().map(|l| l.chars().count()).max().unwrap_or(30).max(40);
+            let width = (longest as u16 + 2).min(area.width.saturating_sub(2)).min(80);
+            let text_width = usize::from(width.saturating_sub(2)).max(1);
+            let wrapped: usize = confirm.lines.iter().map(|l| l.chars().count().div_ceil(text_width).max(1) + 1).sum();
+            let height = (wrapped + confirm.choices.len() + 3) as u16;
+            let rect = centered(area, width, height);
+            let mut lines: Vec<Line> = confirm.lines.iter().map(|l| Line::from(l.clone())).collect();
+            lines.push(Line::from(""));
+            for (key, label) in &confirm.choices {
+                lines.push(Line::from(vec![Span::styled(format!("[{key}] "), theme.key()), Span::raw(*label)]));
+            }
+            frame.render_widget(Clear, rect);
+            let block = Block::bordered().title(Span::styled(format!(" {} ", confirm.title), theme.warning()));
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), rect);
+        }
+        Mode::PickNetwork(picker) => {
+            let rect = centered(area, 50, area.height.saturating_sub(4).min(16));
+            let choices = app.picker_choices(&picker.filter);
+            let mut lines = vec![Line::from(vec![
+                Span::styled("Zoek: ", theme.dim()),
+                Span::raw(picker.filter.clone()),
+                Span::styled("▏", theme.key()),
+            ])];
+            let room = usize::from(rect.height.saturating_sub(3));
+            let start = picker.selection.index.saturating_sub(room.saturating_sub(1));
+            for (i, (_, text)) in choices.iter().enumerate().skip(start).take(room) {
+                let style = if i == picker.selection.index { theme.selected() } else { Style::new() };
+                lines.push(Line::styled(fit(text, usize::from(rect.width.saturating_sub(2))), style));
+            }
+            frame.render_widget(Clear, rect);
+            frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Kies netwerk ")), rect);
+        }
+        Mode::Lines => cell_lines(frame, area, app, theme),
+        _ => {}
+    }
+}
+
+fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let rect = centered(area, 84, area.height.saturating_sub(2));
+    let width = usize::from(rect.width.saturating_sub(16));
+    let mut lines = vec![Line::styled(format!("Toetsen in {}", app.pane.title()), theme.title())];
+    for binding in bindings_for(app.pane) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<13}", binding.keys), theme.key()),
+            Span::raw(fit(binding.help, width)),
+        ]));
+    }
+    lines.push(Line::styled("Esc of ? sluit deze hulp", theme.dim()));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Hulp ")), rect);
+}
+
+fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
+    let errors = form.fields.iter().filter(|f| f.error.is_some()).count() + usize::from(form.error.is_some());
+    let height = (form.fields.len() + errors + 3) as u16;
+    let rect = centered(area, 76, height);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered().title(Span::styled(format!(" {} ", form.title), theme.title()));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let label_width = form.fields.iter().map(|f| f.label.chars().count()).max().unwrap_or(10).min(26) as u16;
+    let mut y = inner.y;
+    // Keep the focused field in view when the form is taller than the screen.
+    let focus_line = form.fields.iter().take(form.focus).map(|f| 1 + u16::from(f.error.is_some())).sum::<u16>();
+    let skip = focus_line.saturating_sub(inner.height.saturating_sub(3));
+    let mut line_no = 0u16;
+    for (i, field) in form.fields.iter().enumerate() {
+        let rows = 1 + u16::from(field.error.is_some());
+        if line_no < skip {
+            line_no += rows;
+            continue;
+        }
+        if y >= inner.y + inner.height {
+            break;
+        }
+        let focused = i == form.focus;
+        let label_style = if focused { theme.key() } else { Style::new() };
+        frame.render_widget(
+            Paragraph::new(Span::styled(fit(&field.label, usize::from(label_width)), label_style)),
+            Rect { x: inner.x, y, width: label_width, height: 1 },
+        );
+        let input_x = inner.x + label_width + 1;
+        let input_width = inner.width.saturating_sub(label_width + 1);
+        let value_width = input_width.saturating_sub(field.hint.chars().count() as u16 + 1).max(input_width / 2);
+        let input_rect = Rect { x: input_x, y, width: value_width, height: 1 };
+        if focused {
+            let mut input = field.input.clone();
+            input.set_cursor_line_style(Style::new());
+            input.set_style(theme.editing());
+            frame.render_widget(&input, input_rect);
+        } else {
+            frame.render_widget(Paragraph::new(field.value()), input_rect);
+        }
+        if input_width > value_width + 1 {
+            let hint_rect = Rect { x: input_x + value_width + 1, y, width: input_width - value_width - 1, height: 1 };
+            frame.render_widget(Paragraph::new(Span::styled(field.hint, theme.dim())), hint_rect);
+        }
+        y += 1;
+        if let Some(error) = &field.error
+            && y < inner.y + inner.height
+        {
+            frame.render_widget(
+                Paragraph::new(Span::styled(fit(&format!("↳ {error}"), usize::from(input_width)), theme.error())),
+                Rect { x: input_x, y, width: input_width, height: 1 },
+            );
+            y += 1;
+        }
+        line_no += rows;
+    }
+    if let Some(error) = &form.error
+        && y < inner.y + inner.height
+    {
+        frame.render_widget(
+            Paragraph::new(Span::styled(fit(error, usize::from(inner.width)), theme.error())),
+            Rect { x: inner.x, y, width: inner.width, height: 1 },
+        );
+        y += 1;
+    }
+    if y < inner.y + inner.height {
+        let footer = Rect { x: inner.x, y: inner.y + inner.height - 1, width: inner.width, height: 1 };
+        frame.render_widget(
+            Paragraph::new(Span::styled("Enter opslaan · Esc annuleren · Tab volgend veld", theme.dim())),
+            footer,
+        );
+    }
+}
+
+fn cell_lines(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let pane = &app.budget;
+    let (Some(view), Some(partner)) = (&pane.view, pane.selected_partner()) else { return };
+    let month = pane.month();
+    let lines = view.cell_lines(partner.id, month);
+    let rect = centered(area, 70, lines.len() as u16 + 5);
+    let mut text = Vec::new();
+    if lines.is_empty() {
+        text.push(Line::styled("Geen regels. a voegt er een toe.", theme.dim()));
+    }
+    for (i, line) in lines.iter().enumerate() {
+        let marks = if line.paid_by_practice_team { " · betaald door praktijkteam" } else { "" };
+        let activity = if line.activity.is_empty() { "—" } else { &line.activity };
+        let row = format!(
+            "{:>6} uur  {:>11}  {activity}{marks}",
+            line.hours.normalize().to_string().replace('.', ","),
+            format_eur(view.line_worth(line))
+        );
+        let style = if i == pane.line_index { theme.selected() } else { Style::new() };
+        text.push(Line::styled(fit(&row, 66), style));
+    }
+    text.push(Line::styled("a toevoegen · Enter/e bewerken · x verwijderen · Esc terug", theme.dim()));
+    frame.render_widget(Clear, rect);
+    let title = format!(" {} — {} ", partner.name, month.dutch_name());
+    frame.render_widget(Paragraph::new(text).block(Block::bordered().title(title)), rect);
+}
+
+pub fn welcome(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let rect = centered(area, 72, 14);
+    let lines = vec![
+        Line::styled("Welkom bij sidw — Samenwerken in de wijk", theme.title()),
+        Line::from(""),
+        Line::from(fit(&format!("De database in {} is nog leeg.", app.store().path().display()), 68)),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled("[d] ", theme.key()),
+            Span::raw("demogegevens laden: tarieven 2025, vier netwerken, uren"),
+        ]),
+        Line::from(vec![Span::styled("[l] ", theme.key()), Span::raw("leeg beginnen (Enter)")]),
+        Line::from(vec![Span::styled("[q] ", theme.key()), Span::raw("stoppen")]),
+        Line::from(""),
+        Line::styled("Daarna: 1-6 wisselt van paneel, ? toont alle toetsen.", theme.dim()),
+    ];
+    frame.render_widget(Clear, area);
+    let message = app.message.as_ref().map(|m| Line::styled(m.text.clone(), theme.error()));
+    let mut all = lines;
+    if let Some(message) = message {
+        all.push(message);
+    }
+    frame.render_widget(Paragraph::new(all).block(Block::bordered().title(" sidw ")), rect);
+}
