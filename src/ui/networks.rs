@@ -124,7 +124,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             format!("{} ION ({})", group(u64::from(c.count)), format_date(c.reference_date))
         });
         let mut text = format!("  {}  {} %  {}", p.name, p.share.normalize().to_string().replace('.', ","), count);
-        if width >= 100 {
+        if width >= 64 {
             text.push_str(&format!("  AGB {}  {}", p.agb, p.iban));
         }
         if is_selected(DetailItem::Practice(i)) {
