@@ -21,7 +21,19 @@ fn netwerken_shows_networks_and_the_detail() {
     press(&mut app, "1/zwolle<Enter>");
     for (w, h) in SIZES {
         let screen = screen_text(&app, w, h);
-        contains_all(&screen, &["1 Netwerken", "Zwolle-Zuid", "Praktijkteam · 7.000 ION", "Huisartsenpraktijk De Esch", "60 %", "Fysiotherapie Zwolle-Zuid", "Deelnemers zonder declaratierecht", "Wijkverpleging IJsselheem"]);
+        contains_all(
+            &screen,
+            &[
+                "1 Netwerken",
+                "Zwolle-Zuid",
+                "Praktijkteam · 7.000 ION",
+                "Huisartsenpraktijk De Esch",
+                "60 %",
+                "Fysiotherapie Zwolle-Zuid",
+                "Deelnemers zonder declaratierecht",
+                "Wijkverpleging IJsselheem",
+            ],
+        );
     }
     let wide = screen_text(&app, 120, 40);
     contains_all(&wide, &["Gemeente", "Regio", "Financiering sinds 01-04-2024", "Kartrekker: Anja de Vries"]);
@@ -34,11 +46,27 @@ fn overeenkomsten_shows_states_and_days_overdue() {
     press(&mut app, "2");
     for (w, h) in SIZES {
         let screen = screen_text(&app, w, h);
-        contains_all(&screen, &["Overeenkomsten (13)", "1 te laat", "Lelystad-Atolwijk", "te laat", "verstuurd", "getekend", "Diëtistenpraktijk"]);
+        contains_all(
+            &screen,
+            &[
+                "Overeenkomsten (13)",
+                "1 te laat",
+                "Lelystad-Atolwijk",
+                "te laat",
+                "verstuurd",
+                "getekend",
+                "Diëtistenpraktijk",
+            ],
+        );
     }
     // Sent 45 days before 15-10-2025 (31-08-2025), due 30-09-2025: 15 days late.
     let screen = screen_text(&app, 120, 40);
-    assert!(screen.lines().any(|l| l.contains("Lelystad-Atolwijk") && l.contains("31-08-2025") && l.contains("te laat   15 ")), "{screen}");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("Lelystad-Atolwijk") && l.contains("31-08-2025") && l.contains("te laat   15 ")),
+        "{screen}"
+    );
 }
 
 #[test]
@@ -47,7 +75,25 @@ fn kwartaalbudget_shows_the_grid_and_the_remaining_budget() {
     press(&mut app, "3:netwerk Zwolle-Zuid<Enter>:kwartaal 2025-Q3<Enter>");
     for (w, h) in SIZES {
         let screen = screen_text(&app, w, h);
-        contains_all(&screen, &["Zwolle-Zuid · 2025-Q3", "jul", "aug", "sep", "Fysiotherapie Zwolle-Zuid (B)", "€ 1.019,40", "€ 8.050,00", "€ 6.933,15", "Resterend (≥ 80 % besteed)", "€ 1.116,85", "Praktijkteamgeld 2025-Q3", "€ 5.950,00", "€ 3.570,00", "€ 2.380,00"]);
+        contains_all(
+            &screen,
+            &[
+                "Zwolle-Zuid · 2025-Q3",
+                "jul",
+                "aug",
+                "sep",
+                "Fysiotherapie Zwolle-Zuid (B)",
+                "€ 1.019,40",
+                "€ 8.050,00",
+                "€ 6.933,15",
+                "Resterend (≥ 80 % besteed)",
+                "€ 1.116,85",
+                "Praktijkteamgeld 2025-Q3",
+                "€ 5.950,00",
+                "€ 3.570,00",
+                "€ 2.380,00",
+            ],
+        );
     }
     // A network whose budget is barely touched shows the plain "Resterend".
     press(&mut app, ":netwerk Almere Haven<Enter>");
@@ -72,11 +118,17 @@ fn signalen_tarieven_en_logboek() {
     }
     press(&mut app, "5");
     for (w, h) in SIZES {
-        contains_all(&screen_text(&app, w, h), &["Tarieven per jaar", "2025", "€ 3,40", "€ 1,15", "€ 101,00", "€ 84,95", "€ 59,35"]);
+        contains_all(
+            &screen_text(&app, w, h),
+            &["Tarieven per jaar", "2025", "€ 3,40", "€ 1,15", "€ 101,00", "€ 84,95", "€ 59,35"],
+        );
     }
     press(&mut app, "6");
     for (w, h) in SIZES {
-        contains_all(&screen_text(&app, w, h), &["Logboek", "nieuwste eerst", "anna", "netwerk aangemaakt", "Voor en na"]);
+        contains_all(
+            &screen_text(&app, w, h),
+            &["Logboek", "nieuwste eerst", "anna", "netwerk aangemaakt", "Voor en na"],
+        );
     }
 }
 
@@ -102,7 +154,10 @@ fn no_color_gives_a_monochrome_screen_that_still_marks_the_selection() {
     let buffer = terminal.backend().buffer();
     let mut reversed = 0;
     for cell in buffer.content() {
-        assert!(matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset), "a colour under NO_COLOR: {cell:?}");
+        assert!(
+            matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+            "a colour under NO_COLOR: {cell:?}"
+        );
         if cell.modifier.contains(Modifier::REVERSED) {
             reversed += 1;
         }

@@ -329,3 +329,22 @@ fn municipality_is_stored_in_its_reference_spelling() {
     let stored = store.network(id).unwrap();
     assert_eq!((stored.municipality.as_str(), stored.name.as_str()), ("Zwolle", "Spelling"));
 }
+
+#[test]
+fn an_import_is_all_or_nothing_and_counts_the_lines_before_it() {
+    let store = Store::temporary().unwrap();
+    let id = network_with_ion(&store, "Import", 100); // 115.00
+    let psy = add_partner(&store, id, "Psycholoog", Discipline::Psycholoog);
+    let audit = store.audit_log().unwrap().len();
+    // Each line alone fits; together they do not (101 + 101 > 115).
+    let lines = [new_hours(id, psy, 1, dec!(1)), new_hours(id, psy, 2, dec!(1))];
+    let error = store.import_hours(&ctx(), &lines).unwrap_err();
+    assert!(matches!(error, StoreError::Rule(DomainError::OverBudget { shortfall }) if shortfall == dec!(87.00)), "{error}");
+    assert!(store.hours_of(id, 2025).unwrap().is_empty());
+    assert_eq!(store.audit_log().unwrap().len(), audit);
+
+    let saved = store.import_hours(&ctx(), &lines[..1]).unwrap();
+    assert_eq!(store.hours_of(id, 2025).unwrap(), saved);
+    assert_eq!(store.audit_log().unwrap()[0].action, "uren geïmporteerd");
+    assert!(store.check().unwrap().is_ok());
+}

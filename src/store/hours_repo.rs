@@ -3,6 +3,7 @@
 
 use rust_decimal::Decimal;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use crate::domain::budget::{PartnerBudget, Spending, admit_line, partner_budget_year};
 use crate::domain::validate::{check_hours, parse_optional_text};
@@ -111,6 +112,61 @@ impl Store {
             year.with_entry(tx, line.id)?;
             tx.audit::<(), _>("uren toegevoegd", &subject(&network, &partner, &line), None, Some(&line))?;
             Ok(line)
+        })
+    }
+
+    /// Adds many hours lines as one change, all or nothing: every line passes the rules of
+    /// [`admit_line`] against the budget as it stands with the lines before it, or nothing is
+    /// stored. One audit entry lists the lines.
+    pub fn import_hours(&self, ctx: &ChangeContext, lines: &[NewHours]) -> Result<Vec<HoursEntry>, StoreError> {
+        let mut clean = Vec::with_capacity(lines.len());
+        for new in lines {
+            clean.push(NewHours {
+                hours: check_hours(new.hours)?,
+                activity: parse_optional_text("activiteit", &new.activity, 200)?,
+                ..new.clone()
+            });
+        }
+        self.write(ctx, |tx| {
+            let mut networks: HashMap<NetworkId, Network> = HashMap::new();
+            let mut partners: HashMap<(NetworkId, PartnerId), Partner> = HashMap::new();
+            let mut years: HashMap<(NetworkId, i32), YearInTx> = HashMap::new();
+            let mut saved = Vec::with_capacity(clean.len());
+            for new in &clean {
+                let network: &Network = match networks.entry(new.network) {
+                    Entry::Occupied(known) => known.into_mut(),
+                    Entry::Vacant(slot) => slot.insert(require_network(tx, new.network)?),
+                };
+                let partner: &Partner = match partners.entry((new.network, new.partner)) {
+                    Entry::Occupied(known) => known.into_mut(),
+                    Entry::Vacant(slot) => slot.insert(require_partner(tx, new.network, new.partner)?),
+                };
+                let year = match years.entry((new.network, new.month.year())) {
+                    Entry::Occupied(known) => known.into_mut(),
+                    Entry::Vacant(slot) => slot.insert(YearInTx::read(tx, network, new.month.year())?),
+                };
+                let line = HoursEntry {
+                    id: HoursEntryId(tx.new_id()?),
+                    network: new.network,
+                    partner: new.partner,
+                    month: new.month,
+                    hours: new.hours,
+                    activity: new.activity.clone(),
+                    paid_by_practice_team: new.paid_by_practice_team,
+                    double_funding_confirmed: new.double_funding_confirmed,
+                };
+                let worth = line.worth(&year.tariffs, partner.category).map_err(abort)?;
+                admit_line(network, partner, &year.budget, Decimal::ZERO, &line, worth).map_err(abort)?;
+                year.budget.spending.add(worth, line.paid_by_practice_team);
+                year.index.entries.push(line.id);
+                tx.put(TreeName::Hours, &line.id.to_key(), &line)?;
+                saved.push(line);
+            }
+            for year in years.values() {
+                tx.put(TreeName::HoursIndex, &year.key, &year.index)?;
+            }
+            tx.audit::<(), _>("uren geïmporteerd", &format!("{} urenregels", saved.len()), None, Some(&saved))?;
+            Ok(saved)
         })
     }
 

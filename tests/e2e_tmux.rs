@@ -1,0 +1,134 @@
+//! The real binary in a real terminal (tmux at 80×24), typed at as a user would: load the demo
+//! from the welcome screen, key hours in Kwartaalbudget, read the live remaining budget, quit,
+//! and find the entry stored with `sidw report budget`.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(command: &str) -> Self {
+        let socket = format!("sidw-e2e-{}", std::process::id());
+        let tmux = Self { socket };
+        let out = tmux.run(&["new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", command]);
+        assert!(
+            out.status.success(),
+            "tmux did not start (is tmux installed? .ci/run installs it): {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux").arg("-L").arg(&self.socket).args(args).env_remove("TMUX").output().expect("tmux runs")
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend(keys);
+        assert!(self.run(&args).status.success());
+    }
+
+    /// Types text literally (spaces and colons included).
+    fn type_text(&self, text: &str) {
+        assert!(self.run(&["send-keys", "-t", "e2e", "-l", text]).status.success());
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `text`, and returns the screen.
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(start.elapsed() < Duration::from_secs(15), "'{text}' did not appear; the screen shows:\n{screen}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_until_gone(&self) {
+        let start = Instant::now();
+        while self.run(&["has-session", "-t", "e2e"]).status.success() {
+            assert!(start.elapsed() < Duration::from_secs(15), "sidw did not quit:\n{}", self.screen());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn report(db: &Path) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_sidw"))
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "report",
+            "budget",
+            "--year",
+            "2025",
+            "--network",
+            "Zwolle-Zuid",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).unwrap().remove(0)
+}
+
+#[test]
+fn key_hours_in_a_real_terminal_and_find_them_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let command = format!("USER=anna {} --db {}", env!("CARGO_BIN_EXE_sidw"), dir.path().display());
+    let tmux = Tmux::start(&command);
+
+    tmux.wait_for("demogegevens laden");
+    tmux.keys(&["d"]);
+    tmux.wait_for("Demogegevens geladen");
+    tmux.keys(&["3"]);
+    tmux.wait_for("Kwartaalbudget");
+    tmux.type_text(":netwerk Zwolle-Zuid");
+    tmux.keys(&["Enter"]);
+    tmux.type_text(":kwartaal 2025-Q3");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("Zwolle-Zuid · 2025-Q3");
+    assert!(screen.contains("€ 1.116,85"), "remaining before:\n{screen}");
+
+    // Fysiotherapie Zwolle-Zuid, July: 4 h → 1,5 h. The remaining budget follows the typing.
+    tmux.keys(&["j", "1"]);
+    tmux.wait_for("€ 1.371,70");
+    tmux.keys(&[",", "5"]);
+    let typing = tmux.wait_for("€ 1.329,22");
+    assert!(typing.contains("1,5▏"), "the cell shows what is typed:\n{typing}");
+    tmux.keys(&["Enter"]);
+    let saved = tmux.wait_for("Opgeslagen: Fysiotherapie Zwolle-Zuid, juli 2025: 1,5 uur");
+    assert!(saved.contains("€ 1.329,22"), "{saved}");
+    assert!(saved.lines().any(|l| l.contains("Fysiotherapie Zwolle") && l.contains("1,5")), "{saved}");
+
+    tmux.keys(&["q"]);
+    tmux.wait_until_gone();
+
+    let row = report(dir.path());
+    assert_eq!(row["partner_budget"], "8050.00");
+    assert_eq!(row["partner_remaining"], "1329.22");
+    assert_eq!(row["partner_spent"], "6720.78");
+    let check = Command::new(env!("CARGO_BIN_EXE_sidw"))
+        .args(["--db", dir.path().to_str().unwrap(), "check"])
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+}
