@@ -339,7 +339,10 @@ fn an_import_is_all_or_nothing_and_counts_the_lines_before_it() {
     // Each line alone fits; together they do not (101 + 101 > 115).
     let lines = [new_hours(id, psy, 1, dec!(1)), new_hours(id, psy, 2, dec!(1))];
     let error = store.import_hours(&ctx(), &lines).unwrap_err();
-    assert!(matches!(error, StoreError::Rule(DomainError::OverBudget { shortfall }) if shortfall == dec!(87.00)), "{error}");
+    assert!(
+        matches!(error, StoreError::Rule(DomainError::OverBudget { shortfall }) if shortfall == dec!(87.00)),
+        "{error}"
+    );
     assert!(store.hours_of(id, 2025).unwrap().is_empty());
     assert_eq!(store.audit_log().unwrap().len(), audit);
 

@@ -29,6 +29,16 @@ pub fn signals(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         })
         .collect();
     let title = format!(" Signalen ({}) · {} te laat · oudste eerst ", visible.len(), overdue);
+    let [area, detail] = Layout::vertical([Constraint::Min(4), Constraint::Length(4)]).areas(area);
+    let text = pane.selected().map_or(String::new(), |s| format!("{} — {}", s.subject, s.text));
+    let style = if pane.selected().is_some_and(|s| s.overdue) { theme.error() } else { Style::new() };
+    frame.render_widget(
+        Paragraph::new(text)
+            .style(style)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().title(" Signaal (Enter: ga erheen) ")),
+        detail,
+    );
     let table = Table::new(rows, [Constraint::Length(10), Constraint::Length(18), Constraint::Min(20)])
         .header(Row::new(["Uiterlijk", "Netwerk", "Signaal"]).style(theme.header()))
         .row_highlight_style(theme.selected())
