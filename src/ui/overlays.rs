@@ -56,14 +56,26 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let rect = centered(area, 84, area.height.saturating_sub(2));
-    let width = usize::from(rect.width.saturating_sub(16));
+    let bindings: Vec<_> = bindings_for(app.pane).collect();
+    let rect = centered(area, 120, area.height.saturating_sub(2));
+    let room = usize::from(rect.height.saturating_sub(4)).max(1);
+    // One column when it fits, else two side by side.
+    let columns = if bindings.len() <= room { 1 } else { 2 };
+    let per_column = bindings.len().div_ceil(columns);
+    let column_width = usize::from(rect.width.saturating_sub(2)) / columns;
     let mut lines = vec![Line::styled(format!("Toetsen in {}", app.pane.title()), theme.title())];
-    for binding in bindings_for(app.pane) {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:<13}", binding.keys), theme.key()),
-            Span::raw(fit(binding.help, width)),
-        ]));
+    for row in 0..per_column {
+        let mut spans = Vec::new();
+        for column in 0..columns {
+            if let Some(binding) = bindings.get(column * per_column + row) {
+                let keys = format!("{:<12} ", binding.keys);
+                let help = fit(binding.help, column_width.saturating_sub(14));
+                let pad = column_width.saturating_sub(keys.chars().count() + help.chars().count());
+                spans.push(Span::styled(keys, theme.key()));
+                spans.push(Span::raw(format!("{help}{}", " ".repeat(pad))));
+            }
+        }
+        lines.push(Line::from(spans));
     }
     lines.push(Line::styled("Esc of ? sluit deze hulp", theme.dim()));
     frame.render_widget(Clear, rect);
