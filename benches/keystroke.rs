@@ -104,6 +104,7 @@ fn big_store() -> Store {
                     activity: String::new(),
                     paid_by_practice_team: false,
                     double_funding_confirmed: false,
+                    corrects: None,
                 })
             })
             .collect();

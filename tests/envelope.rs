@@ -11,7 +11,7 @@ use sidw::domain::{
     YearMonth,
 };
 use sidw::store::codec::{MAGIC, Record, decode};
-use sidw::store::legacy::{HoursEntryV1, NetworkV1};
+use sidw::store::legacy::{HoursEntryV1, HoursEntryV2, NetworkV1};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/records").join(name)
@@ -28,8 +28,8 @@ fn hours_v1() -> HoursEntryV1 {
     }
 }
 
-fn hours_v2() -> HoursEntry {
-    HoursEntry {
+fn hours_v2() -> HoursEntryV2 {
+    HoursEntryV2 {
         id: HoursEntryId(43),
         network: NetworkId(7),
         partner: PartnerId(9),
@@ -38,6 +38,15 @@ fn hours_v2() -> HoursEntry {
         activity: "valpreventie".into(),
         paid_by_practice_team: false,
         double_funding_confirmed: true,
+    }
+}
+
+fn hours_v3() -> HoursEntry {
+    HoursEntry {
+        id: HoursEntryId(44),
+        hours: dec!(-1.5),
+        corrects: Some(HoursEntryId(43)),
+        ..HoursEntry::from(hours_v2())
     }
 }
 
@@ -81,10 +90,13 @@ fn write_missing_fixtures() {
     v1.extend(bincode::serde::encode_to_vec(hours_v1(), bincode::config::standard()).unwrap());
     let mut network = vec![MAGIC, 0, 1];
     network.extend(bincode::serde::encode_to_vec(network_v1(), bincode::config::standard()).unwrap());
-    let files: [(&str, Vec<u8>); 5] = [
+    let mut v2 = vec![MAGIC, 0, 2];
+    v2.extend(bincode::serde::encode_to_vec(hours_v2(), bincode::config::standard()).unwrap());
+    let files: [(&str, Vec<u8>); 6] = [
         ("hours_entry_v1.bin", v1),
         ("network_v1.bin", network),
-        ("hours_entry_v2.bin", sidw::store::codec::encode(&hours_v2())),
+        ("hours_entry_v2.bin", v2),
+        ("hours_entry_v3.bin", sidw::store::codec::encode(&hours_v3())),
         ("practice_team_v1.bin", sidw::store::codec::encode(&practice_team_v1())),
         ("tariff_table_v1.bin", sidw::store::codec::encode(&TariffTable::handbook_2025())),
     ];
@@ -99,7 +111,7 @@ fn write_missing_fixtures() {
 fn hours_entry_version_1_upgrades_to_the_current_layout() {
     let bytes = std::fs::read(fixture("hours_entry_v1.bin")).unwrap();
     assert_eq!(&bytes[..3], &[MAGIC, 0, 1], "the fixture is a version 1 envelope");
-    const { assert!(HoursEntry::VERSION > 1, "the current layout is newer than the fixture") };
+    const { assert!(HoursEntry::VERSION > 2, "the current layout is newer than the fixtures") };
     let entry: HoursEntry = decode(&bytes).unwrap();
     assert_eq!(
         entry,
@@ -121,8 +133,13 @@ fn network_version_1_upgrades_with_no_milestones_done() {
 
 #[test]
 fn current_layouts_still_decode_from_their_stored_bytes() {
-    let hours: HoursEntry = decode(&std::fs::read(fixture("hours_entry_v2.bin")).unwrap()).unwrap();
-    assert_eq!(hours, hours_v2());
+    let v2 = std::fs::read(fixture("hours_entry_v2.bin")).unwrap();
+    assert_eq!(&v2[..3], &[MAGIC, 0, 2]);
+    let hours: HoursEntry = decode(&v2).unwrap();
+    assert_eq!(hours, HoursEntry::from(hours_v2()));
+    assert_eq!(hours.corrects, None);
+    let hours: HoursEntry = decode(&std::fs::read(fixture("hours_entry_v3.bin")).unwrap()).unwrap();
+    assert_eq!(hours, hours_v3());
     let team: PracticeTeam = decode(&std::fs::read(fixture("practice_team_v1.bin")).unwrap()).unwrap();
     assert_eq!(team, practice_team_v1());
     let tariffs: TariffTable = decode(&std::fs::read(fixture("tariff_table_v1.bin")).unwrap()).unwrap();

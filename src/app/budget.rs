@@ -473,6 +473,7 @@ impl App {
                         activity: String::new(),
                         paid_by_practice_team: by_team,
                         double_funding_confirmed: confirmed,
+                        corrects: None,
                     },
                 )
                 .map(UndoOp::HoursAdded),

@@ -757,6 +757,7 @@ impl App {
                             activity,
                             paid_by_practice_team,
                             double_funding_confirmed,
+                            corrects: None,
                         };
                         let saved = store.add_hours(&ctx, &new).map_err(|e| hours_refusal(form, e))?;
                         self.push_undo(UndoOp::HoursAdded(saved));

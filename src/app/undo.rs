@@ -54,6 +54,7 @@ impl App {
                         activity: line.activity.clone(),
                         paid_by_practice_team: line.paid_by_practice_team,
                         double_funding_confirmed: line.double_funding_confirmed,
+                        corrects: line.corrects,
                     },
                 )
                 .map(|_| format!("uren {} teruggezet", line.month.dutch_name())),

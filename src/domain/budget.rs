@@ -327,6 +327,7 @@ mod tests {
             activity: String::new(),
             paid_by_practice_team: false,
             double_funding_confirmed: false,
+            corrects: None,
         }
     }
 

@@ -25,6 +25,9 @@ pub struct HoursEntry {
     pub paid_by_practice_team: bool,
     /// For pharmacies and sports coaches: the user confirmed paying them despite the advice.
     pub double_funding_confirmed: bool,
+    /// A correction line (in an open quarter) names the line of a closed quarter it corrects; its
+    /// hours may then be negative.
+    pub corrects: Option<HoursEntryId>,
 }
 
 impl HoursEntry {

@@ -6,6 +6,7 @@
 pub mod agreement;
 pub mod budget;
 pub mod calendar;
+pub mod close;
 pub mod error;
 pub mod hours;
 pub mod ids;
@@ -25,7 +26,7 @@ pub use calendar::{Quarter, YearMonth};
 pub use error::DomainError;
 pub use hours::HoursEntry;
 pub use ids::{AgreementId, HoursEntryId, InvoiceId, NetworkId, ParticipantId, PartnerId, PracticeId};
-pub use invoice::{Invoice, InvoiceMatch};
+pub use invoice::{Invoice, InvoiceDecision, InvoiceMatch};
 pub use network::{Coordinator, CoreTeam, Milestones, Network, NetworkStatus};
 pub use participant::{Participant, ParticipantKind};
 pub use partner::{Discipline, Partner};

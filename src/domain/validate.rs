@@ -66,6 +66,14 @@ pub fn check_hours(hours: Decimal) -> Result<Decimal, FieldError> {
     Ok(hours.normalize())
 }
 
+/// The hours of a correction line: not 0, at most 744 either way, at most 2 decimals.
+pub fn check_correction_hours(hours: Decimal) -> Result<Decimal, FieldError> {
+    if hours.is_zero() {
+        return Err(FieldError::new("uren", "een correctie is niet 0 uur"));
+    }
+    check_hours(hours.abs()).map(|_| hours.normalize())
+}
+
 /// A share of the practice-team money: 0 to 100 with at most 2 decimals, `%` allowed.
 pub fn parse_percentage(input: &str) -> Result<Decimal, FieldError> {
     let field = |m: String| FieldError::new("percentage", m);

@@ -4,14 +4,16 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::domain::{
     Agreement, HoursEntry, HoursEntryId, Network, NetworkId, Participant, Partner, PracticeTeam, TariffTable,
-    validate::check_hours,
+    validate::{check_correction_hours, check_hours},
 };
 
 use super::audit::AuditEntry;
 use super::codec::{Record, decode};
-use super::keys::{TreeName, hex, in_network, name_key, network_year, year_from_key, year_key};
-use super::records::HoursIndex;
+use super::keys::{TreeName, hex, in_network, name_key, network_quarter, network_year, year_from_key, year_key};
+use super::records::{HoursIndex, InvoiceIndex};
 use super::{Store, StoreError};
+use crate::domain::close::{PaymentBatch, QuarterClose};
+use crate::domain::{Invoice, InvoiceId};
 
 /// What `check` found: the records it read per tree, and every problem, in Dutch.
 #[derive(Debug, Default)]
@@ -116,7 +118,9 @@ impl Store {
                     line.id, line.partner, line.network
                 ));
             }
-            if let Err(e) = check_hours(line.hours) {
+            let hours =
+                if line.corrects.is_some() { check_correction_hours(line.hours) } else { check_hours(line.hours) };
+            if let Err(e) = hours {
                 report.problems.push(format!("urenregel {}: {e}", line.id));
             }
             if self.tree(TreeName::Tariffs).get(year_key(line.year()))?.is_none() {
@@ -146,6 +150,54 @@ impl Store {
         }
         for (key, lines) in expected_index {
             report.problems.push(format!("{} urenregels hebben geen urenindex {}", lines.len(), hex(&key)));
+        }
+
+        let invoices: Vec<(Vec<u8>, Invoice)> = read_all(self, TreeName::Invoices, &mut report)?;
+        let mut expected_invoices: HashMap<Vec<u8>, HashSet<InvoiceId>> = HashMap::new();
+        for (key, invoice) in &invoices {
+            belongs(
+                &mut report,
+                key,
+                invoice.network,
+                invoice.id.0,
+                &network_ids,
+                &format!("factuur {}", invoice.number),
+            );
+            if let Err(e) = invoice.validate() {
+                report.problems.push(format!("factuur {}: {e}", invoice.number));
+            }
+            expected_invoices
+                .entry(network_quarter(invoice.network, invoice.quarter).to_vec())
+                .or_default()
+                .insert(invoice.id);
+        }
+        for (key, index) in read_all::<InvoiceIndex>(self, TreeName::InvoiceIndex, &mut report)? {
+            let listed: HashSet<InvoiceId> = index.entries.iter().copied().collect();
+            if expected_invoices.remove(&key).unwrap_or_default() != listed || listed.len() != index.entries.len() {
+                report.problems.push(format!("factuurindex {} klopt niet met de facturen", hex(&key)));
+            }
+        }
+        for key in expected_invoices.keys() {
+            report.problems.push(format!("facturen zonder factuurindex {}", hex(key)));
+        }
+        let batches: Vec<(Vec<u8>, PaymentBatch)> = read_all(self, TreeName::Batches, &mut report)?;
+        for (key, close) in read_all::<QuarterClose>(self, TreeName::Closes, &mut report)? {
+            if key.as_slice() != network_quarter(close.network, close.quarter) {
+                report.problems.push(format!("afsluiting onder sleutel {} hoort daar niet", hex(&key)));
+            }
+            match batches.iter().find(|(_, b)| b.id == close.batch) {
+                Some((_, batch)) if batch.is_current_for(close.network) && batch.quarter == close.quarter => {}
+                _ => report.problems.push(format!(
+                    "afsluiting {} van netwerk {} wijst niet naar een geldige betaalbatch",
+                    close.quarter, close.network
+                )),
+            }
+        }
+        for (_, batch) in &batches {
+            let team: Vec<_> = batch.lines.iter().filter(|l| l.amount <= rust_decimal::Decimal::ZERO).collect();
+            if !team.is_empty() {
+                report.problems.push(format!("betaalbatch {} bevat betalingen van 0 of minder", batch.number));
+            }
         }
 
         let audit: Vec<(Vec<u8>, AuditEntry)> = read_all(self, TreeName::Audit, &mut report)?;

@@ -27,6 +27,10 @@ pub enum StoreError {
     Rule(#[from] DomainError),
     #[error("{0}")]
     Refused(String),
+    #[error(
+        "kwartaal {quarter} van {network} is afgesloten: uren, facturen en betalingen liggen vast. Een correctie voert u in een open kwartaal in"
+    )]
+    QuarterClosed { network: String, quarter: crate::domain::Quarter },
     #[error("opslagfout: {0}")]
     Storage(#[from] sled::Error),
     #[error(

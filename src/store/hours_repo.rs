@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use crate::domain::budget::{PartnerBudget, Spending, admit_line, partner_budget_year};
-use crate::domain::validate::{check_hours, parse_optional_text};
+use crate::domain::validate::{check_correction_hours, check_hours, parse_optional_text};
 use crate::domain::{
     HoursEntry, HoursEntryId, Network, NetworkId, Partner, PartnerId, PracticeTeam, TariffBook, TariffCategory,
     TariffTable, YearMonth,
@@ -28,6 +28,18 @@ pub struct NewHours {
     pub activity: String,
     pub paid_by_practice_team: bool,
     pub double_funding_confirmed: bool,
+    /// For a correction line: the line of a closed quarter it corrects.
+    pub corrects: Option<HoursEntryId>,
+}
+
+impl NewHours {
+    /// The hours checked: more than 0, or for a correction line not 0 (it may subtract).
+    fn checked_hours(&self) -> Result<Decimal, StoreError> {
+        Ok(match self.corrects {
+            None => check_hours(self.hours)?,
+            Some(_) => check_correction_hours(self.hours)?,
+        })
+    }
 }
 
 impl Store {
@@ -90,11 +102,13 @@ impl Store {
 
     /// Adds an hours line after the rules of [`admit_line`], and returns it as stored.
     pub fn add_hours(&self, ctx: &ChangeContext, new: &NewHours) -> Result<HoursEntry, StoreError> {
-        let hours = check_hours(new.hours)?;
+        let hours = new.checked_hours()?;
         let activity = parse_optional_text("activiteit", &new.activity, 200)?;
         self.write(ctx, |tx| {
             let network = require_network(tx, new.network)?;
             let partner = require_partner(tx, new.network, new.partner)?;
+            ensure_open(tx, &network, new.month.quarter())?;
+            check_correction(tx, new)?;
             let year = YearInTx::read(tx, &network, new.month.year())?;
             let line = HoursEntry {
                 id: HoursEntryId(tx.new_id()?),
@@ -105,6 +119,7 @@ impl Store {
                 activity: activity.clone(),
                 paid_by_practice_team: new.paid_by_practice_team,
                 double_funding_confirmed: new.double_funding_confirmed,
+                corrects: new.corrects,
             };
             let worth = line.worth(&year.tariffs, partner.category).map_err(abort)?;
             admit_line(&network, &partner, &year.budget, Decimal::ZERO, &line, worth).map_err(abort)?;
@@ -122,7 +137,7 @@ impl Store {
         let mut clean = Vec::with_capacity(lines.len());
         for new in lines {
             clean.push(NewHours {
-                hours: check_hours(new.hours)?,
+                hours: new.checked_hours()?,
                 activity: parse_optional_text("activiteit", &new.activity, 200)?,
                 ..new.clone()
             });
@@ -141,6 +156,8 @@ impl Store {
                     Entry::Occupied(known) => known.into_mut(),
                     Entry::Vacant(slot) => slot.insert(require_partner(tx, new.network, new.partner)?),
                 };
+                ensure_open(tx, network, new.month.quarter())?;
+                check_correction(tx, new)?;
                 let year = match years.entry((new.network, new.month.year())) {
                     Entry::Occupied(known) => known.into_mut(),
                     Entry::Vacant(slot) => slot.insert(YearInTx::read(tx, network, new.month.year())?),
@@ -154,6 +171,7 @@ impl Store {
                     activity: new.activity.clone(),
                     paid_by_practice_team: new.paid_by_practice_team,
                     double_funding_confirmed: new.double_funding_confirmed,
+                    corrects: new.corrects,
                 };
                 let worth = line.worth(&year.tariffs, partner.category).map_err(abort)?;
                 admit_line(network, partner, &year.budget, Decimal::ZERO, &line, worth).map_err(abort)?;
@@ -173,14 +191,18 @@ impl Store {
     /// Changes an hours line (hours, month, activity, marks). Network and partner stay.
     pub fn update_hours(&self, ctx: &ChangeContext, entry: &HoursEntry) -> Result<(), StoreError> {
         let entry = &HoursEntry {
-            hours: check_hours(entry.hours)?,
+            hours: if entry.corrects.is_some() {
+                check_correction_hours(entry.hours)?
+            } else {
+                check_hours(entry.hours)?
+            },
             activity: parse_optional_text("activiteit", &entry.activity, 200)?,
             ..entry.clone()
         };
         self.write(ctx, |tx| {
             let before: HoursEntry =
                 tx.require(TreeName::Hours, &entry.id.to_key(), || format!("urenregel {}", entry.id))?;
-            if before.network != entry.network || before.partner != entry.partner {
+            if before.network != entry.network || before.partner != entry.partner || before.corrects != entry.corrects {
                 return Err(abort(StoreError::Refused(
                     "een urenregel verhuist niet naar een ander netwerk of een andere partner; verwijder en voeg toe"
                         .into(),
@@ -188,6 +210,8 @@ impl Store {
             }
             let network = require_network(tx, entry.network)?;
             let partner = require_partner(tx, entry.network, entry.partner)?;
+            ensure_open(tx, &network, before.month.quarter())?;
+            ensure_open(tx, &network, entry.month.quarter())?;
             let old_year = YearInTx::read(tx, &network, before.year())?;
             let new_year =
                 if before.year() == entry.year() { None } else { Some(YearInTx::read(tx, &network, entry.year())?) };
@@ -214,6 +238,7 @@ impl Store {
             let before: HoursEntry = tx.require(TreeName::Hours, &id.to_key(), || format!("urenregel {id}"))?;
             let network = require_network(tx, before.network)?;
             let partner = require_partner(tx, before.network, before.partner)?;
+            ensure_open(tx, &network, before.month.quarter())?;
             let year = YearInTx::read(tx, &network, before.year())?;
             tx.remove(TreeName::Hours, &id.to_key())?;
             year.without_entry(tx, id)?;
@@ -224,6 +249,32 @@ impl Store {
 
 fn subject(network: &Network, partner: &Partner, line: &HoursEntry) -> String {
     format!("{} / {} / {}", network.name, partner.name, line.month)
+}
+
+/// Refuses any change to the hours of a closed quarter.
+pub(super) fn ensure_open(tx: &Tx, network: &Network, quarter: crate::domain::Quarter) -> TxResult<()> {
+    if tx.get_raw(TreeName::Closes, &super::keys::network_quarter(network.id, quarter))?.is_some() {
+        return Err(abort(StoreError::QuarterClosed { network: network.name.clone(), quarter }));
+    }
+    Ok(())
+}
+
+/// A correction names a line of the same network and partner in a quarter that is closed (an
+/// open quarter's line is simply changed).
+fn check_correction(tx: &Tx, new: &NewHours) -> TxResult<()> {
+    let Some(corrected) = new.corrects else { return Ok(()) };
+    let original: HoursEntry =
+        tx.require(TreeName::Hours, &corrected.to_key(), || format!("gecorrigeerde urenregel {corrected}"))?;
+    if original.network != new.network || original.partner != new.partner {
+        return Err(abort(StoreError::Refused("een correctie hoort bij dezelfde partner en hetzelfde netwerk".into())));
+    }
+    if tx.get_raw(TreeName::Closes, &super::keys::network_quarter(new.network, original.month.quarter()))?.is_none() {
+        return Err(abort(StoreError::Refused(format!(
+            "{} is niet afgesloten: wijzig de regel zelf in plaats van een correctie",
+            original.month.quarter()
+        ))));
+    }
+    Ok(())
 }
 
 fn require_partner(tx: &Tx, network: NetworkId, partner: PartnerId) -> TxResult<Partner> {

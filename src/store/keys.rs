@@ -28,12 +28,22 @@ pub enum TreeName {
     Tariffs,
     /// network id + invoice id → `Invoice`.
     Invoices,
+    /// network id + year + quarter → `InvoiceIndex`: the invoices of a network's quarter.
+    InvoiceIndex,
+    /// partner id + invoice number → invoice id: a number once per partner.
+    InvoiceNumbers,
+    /// network id + year + quarter → `QuarterClose`: present means locked.
+    Closes,
+    /// batch id → `PaymentBatch`, kept for ever (also after a reopening).
+    Batches,
+    /// name → setting (the secretariat's own account for payment files).
+    Settings,
     /// audit id → `AuditEntry`, append-only.
     Audit,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 12] = [
+    pub const ALL: [TreeName; 17] = [
         Self::Meta,
         Self::Networks,
         Self::NetworkNames,
@@ -45,6 +55,11 @@ impl TreeName {
         Self::HoursIndex,
         Self::Tariffs,
         Self::Invoices,
+        Self::InvoiceIndex,
+        Self::InvoiceNumbers,
+        Self::Closes,
+        Self::Batches,
+        Self::Settings,
         Self::Audit,
     ];
 
@@ -61,6 +76,11 @@ impl TreeName {
             Self::HoursIndex => "hours_index",
             Self::Tariffs => "tariffs",
             Self::Invoices => "invoices",
+            Self::InvoiceIndex => "invoice_index",
+            Self::InvoiceNumbers => "invoice_numbers",
+            Self::Closes => "closes",
+            Self::Batches => "batches",
+            Self::Settings => "settings",
             Self::Audit => "audit",
         }
     }
@@ -70,9 +90,9 @@ impl TreeName {
         Self::ALL.iter().position(|t| *t == self).expect("every tree is in ALL")
     }
 
-    /// Trees holding the programme's data (not the database info, not the log).
+    /// Trees holding the programme's data (not the database info, the settings or the log).
     pub fn holds_data(self) -> bool {
-        !matches!(self, Self::Meta | Self::Audit)
+        !matches!(self, Self::Meta | Self::Audit | Self::Settings)
     }
 }
 
@@ -96,6 +116,15 @@ pub fn network_year(network: NetworkId, year: i32) -> [u8; 10] {
 
 /// A year as two key bytes. Years sidw accepts (2000..=2100) all fit; any other year maps to
 /// key 0, under which nothing is ever stored, so reading it finds nothing instead of panicking.
+/// Key of a network's quarter: network id + year + quarter number.
+pub fn network_quarter(network: NetworkId, quarter: crate::domain::Quarter) -> [u8; 11] {
+    let mut key = [0u8; 11];
+    key[..8].copy_from_slice(&network.to_key());
+    key[8..10].copy_from_slice(&year_key(quarter.year()));
+    key[10] = quarter.number() as u8;
+    key
+}
+
 pub fn year_key(year: i32) -> [u8; 2] {
     u16::try_from(year).unwrap_or(0).to_be_bytes()
 }

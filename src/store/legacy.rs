@@ -25,9 +25,9 @@ pub struct HoursEntryV1 {
     pub paid_by_practice_team: bool,
 }
 
-impl From<HoursEntryV1> for HoursEntry {
+impl From<HoursEntryV1> for HoursEntryV2 {
     fn from(v1: HoursEntryV1) -> Self {
-        HoursEntry {
+        HoursEntryV2 {
             id: v1.id,
             network: v1.network,
             partner: v1.partner,
@@ -36,6 +36,42 @@ impl From<HoursEntryV1> for HoursEntry {
             activity: String::new(),
             paid_by_practice_team: v1.paid_by_practice_team,
             double_funding_confirmed: false,
+        }
+    }
+}
+
+impl From<HoursEntryV1> for HoursEntry {
+    fn from(v1: HoursEntryV1) -> Self {
+        HoursEntryV2::from(v1).into()
+    }
+}
+
+/// Hours line, version 2: with activity and the double-funding confirmation, without the
+/// correction link (version 3 added it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoursEntryV2 {
+    pub id: HoursEntryId,
+    pub network: NetworkId,
+    pub partner: PartnerId,
+    pub month: YearMonth,
+    pub hours: Decimal,
+    pub activity: String,
+    pub paid_by_practice_team: bool,
+    pub double_funding_confirmed: bool,
+}
+
+impl From<HoursEntryV2> for HoursEntry {
+    fn from(v2: HoursEntryV2) -> Self {
+        HoursEntry {
+            id: v2.id,
+            network: v2.network,
+            partner: v2.partner,
+            month: v2.month,
+            hours: v2.hours,
+            activity: v2.activity,
+            paid_by_practice_team: v2.paid_by_practice_team,
+            double_funding_confirmed: v2.double_funding_confirmed,
+            corrects: None,
         }
     }
 }

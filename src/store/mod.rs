@@ -3,9 +3,11 @@
 
 pub mod audit;
 mod check;
+mod close_repo;
 pub mod codec;
 pub mod error;
 mod hours_repo;
+mod invoice_repo;
 pub mod keys;
 pub mod legacy;
 mod network_repo;
@@ -18,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 pub use audit::{AuditEntry, ChangeContext};
 pub use check::CheckReport;
+pub use close_repo::{NetworkClose, region_networks};
 pub use error::StoreError;
 pub use hours_repo::NewHours;
 

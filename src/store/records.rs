@@ -1,7 +1,7 @@
 //! Which types are stored, and the schema version of each layout.
 
 use super::codec::{Record, decode_body};
-use super::legacy::{HoursEntryV1, NetworkV1};
+use super::legacy::{HoursEntryV1, HoursEntryV2, NetworkV1};
 use crate::domain::{
     Agreement, HoursEntry, HoursEntryId, Invoice, Network, Participant, Partner, PracticeTeam, TariffTable,
 };
@@ -14,6 +14,20 @@ use super::audit::AuditEntry;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HoursIndex {
     pub entries: Vec<HoursEntryId>,
+}
+
+/// The invoices of one network and quarter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceIndex {
+    pub entries: Vec<crate::domain::InvoiceId>,
+}
+
+/// The secretariat's own account, the debtor of payment files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentSettings {
+    pub debtor_name: String,
+    pub debtor_iban: crate::domain::validate::Iban,
+    pub debtor_bic: Option<String>,
 }
 
 /// Database-wide facts: the schema version of the database layout.
@@ -40,14 +54,19 @@ record!(Invoice, "factuur", 1);
 record!(AuditEntry, "logboekregel", 1);
 record!(HoursIndex, "urenindex", 1);
 record!(DatabaseInfo, "database-info", 1);
+record!(InvoiceIndex, "factuurindex", 1);
+record!(PaymentSettings, "betaalinstellingen", 1);
+record!(crate::domain::close::QuarterClose, "kwartaalafsluiting", 1);
+record!(crate::domain::close::PaymentBatch, "betaalbatch", 1);
 
 impl Record for HoursEntry {
     const KIND: &'static str = "urenregel";
-    const VERSION: u16 = 2;
+    const VERSION: u16 = 3;
 
     fn upgrade(version: u16, body: &[u8]) -> Result<Self, String> {
         match version {
             1 => decode_body::<HoursEntryV1>(body).map(HoursEntry::from),
+            2 => decode_body::<HoursEntryV2>(body).map(HoursEntry::from),
             _ => Err(format!("urenregel versie {version} is onbekend")),
         }
     }

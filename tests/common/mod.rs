@@ -82,6 +82,7 @@ pub fn new_hours(network: NetworkId, partner: PartnerId, month: u32, hours: Deci
         activity: String::new(),
         paid_by_practice_team: false,
         double_funding_confirmed: false,
+        corrects: None,
     }
 }
 

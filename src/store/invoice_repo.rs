@@ -1,0 +1,154 @@
+//! Partner invoices: recorded per network and quarter, a number once per partner, approved or
+//! rejected with a reason, and never changed once the quarter is closed.
+
+use crate::domain::close::{CloseInput, invoiced_worth};
+use crate::domain::{Invoice, InvoiceDecision, InvoiceId, NetworkId, Quarter};
+
+use super::hours_repo::ensure_open;
+use super::keys::{TreeName, in_network, network_quarter};
+use super::network_repo::require_network;
+use super::records::InvoiceIndex;
+use super::tx::{TxResult, abort};
+use super::{ChangeContext, Store, StoreError};
+
+fn number_key(invoice: &Invoice) -> Vec<u8> {
+    let mut key = invoice.partner.to_key().to_vec();
+    key.extend(invoice.number.trim().to_lowercase().into_bytes());
+    key
+}
+
+impl Store {
+    /// The invoices of a network's quarter, in the order received.
+    pub fn invoices_of(&self, network: NetworkId, quarter: Quarter) -> Result<Vec<Invoice>, StoreError> {
+        let index: InvoiceIndex =
+            self.get(TreeName::InvoiceIndex, &network_quarter(network, quarter))?.unwrap_or_default();
+        index
+            .entries
+            .iter()
+            .map(|id| {
+                self.get(TreeName::Invoices, &in_network(network, id.0))?
+                    .ok_or_else(|| StoreError::NotFound(format!("factuur {id}")))
+            })
+            .collect()
+    }
+
+    /// Records an invoice (its id is assigned here). The same number twice for one partner is refused.
+    pub fn add_invoice(&self, ctx: &ChangeContext, draft: &Invoice) -> Result<Invoice, StoreError> {
+        draft.validate()?;
+        let draft =
+            Invoice { number: draft.number.trim().to_string(), decision: InvoiceDecision::Open, ..draft.clone() };
+        self.write(ctx, |tx| {
+            let network = require_network(tx, draft.network)?;
+            let partner: crate::domain::Partner =
+                tx.require(TreeName::Partners, &in_network(draft.network, draft.partner.0), || {
+                    format!("partner {}", draft.partner)
+                })?;
+            ensure_open(tx, &network, draft.quarter)?;
+            let invoice = Invoice { id: InvoiceId(tx.new_id()?), ..draft.clone() };
+            let number = number_key(&invoice);
+            if tx.get_raw(TreeName::InvoiceNumbers, &number)?.is_some() {
+                return Err(abort(StoreError::Refused(format!(
+                    "{} heeft al een factuur met nummer {}",
+                    partner.name, invoice.number
+                ))));
+            }
+            tx.put_raw(TreeName::InvoiceNumbers, &number, &invoice.id.to_key())?;
+            tx.put(TreeName::Invoices, &in_network(invoice.network, invoice.id.0), &invoice)?;
+            let key = network_quarter(invoice.network, invoice.quarter);
+            let mut index: InvoiceIndex = tx.get(TreeName::InvoiceIndex, &key)?.unwrap_or_default();
+            index.entries.push(invoice.id);
+            tx.put(TreeName::InvoiceIndex, &key, &index)?;
+            let subject =
+                format!("{} / {} / {} / factuur {}", network.name, partner.name, invoice.quarter, invoice.number);
+            tx.audit::<(), _>("factuur ontvangen", &subject, None, Some(&invoice))?;
+            Ok(invoice)
+        })
+    }
+
+    /// Approves (with a reason when it does not match the hours) or rejects (always with a
+    /// reason) an invoice of an open quarter.
+    pub fn decide_invoice(
+        &self,
+        ctx: &ChangeContext,
+        network: NetworkId,
+        id: InvoiceId,
+        approve: bool,
+        reason: &str,
+    ) -> Result<Invoice, StoreError> {
+        let invoice: Invoice = self
+            .get(TreeName::Invoices, &in_network(network, id.0))?
+            .ok_or_else(|| StoreError::NotFound(format!("factuur {id}")))?;
+        let decision = if approve {
+            let worth = self.invoiced_worth(&invoice)?;
+            invoice.approval(worth, reason)?
+        } else {
+            Invoice::rejection(reason)?
+        };
+        self.write(ctx, |tx| {
+            let network = require_network(tx, invoice.network)?;
+            ensure_open(tx, &network, invoice.quarter)?;
+            let key = in_network(invoice.network, id.0);
+            let before: Invoice = tx.require(TreeName::Invoices, &key, || format!("factuur {id}"))?;
+            let after = Invoice { decision: decision.clone(), ..before.clone() };
+            tx.put(TreeName::Invoices, &key, &after)?;
+            let action = if approve { "factuur goedgekeurd" } else { "factuur afgewezen" };
+            tx.audit(
+                action,
+                &format!("{} / {} / factuur {}", network.name, before.quarter, before.number),
+                Some(&before),
+                Some(&after),
+            )?;
+            Ok(after)
+        })
+    }
+
+    /// Removes an invoice entered by mistake (open quarters only).
+    pub fn delete_invoice(&self, ctx: &ChangeContext, network: NetworkId, id: InvoiceId) -> Result<(), StoreError> {
+        self.write(ctx, |tx| -> TxResult<()> {
+            let network = require_network(tx, network)?;
+            let key = in_network(network.id, id.0);
+            let before: Invoice = tx.require(TreeName::Invoices, &key, || format!("factuur {id}"))?;
+            ensure_open(tx, &network, before.quarter)?;
+            tx.remove(TreeName::Invoices, &key)?;
+            tx.remove(TreeName::InvoiceNumbers, &number_key(&before))?;
+            let index_key = network_quarter(network.id, before.quarter);
+            let mut index: InvoiceIndex = tx.get(TreeName::InvoiceIndex, &index_key)?.unwrap_or_default();
+            index.entries.retain(|e| *e != id);
+            if index.entries.is_empty() {
+                tx.remove(TreeName::InvoiceIndex, &index_key)?;
+            } else {
+                tx.put(TreeName::InvoiceIndex, &index_key, &index)?;
+            }
+            tx.audit::<_, ()>(
+                "factuur verwijderd",
+                &format!("{} / factuur {}", network.name, before.number),
+                Some(&before),
+                None,
+            )
+        })
+    }
+
+    /// What the partner's counted hours lines of the invoice's network and quarter are worth.
+    pub fn invoiced_worth(&self, invoice: &Invoice) -> Result<rust_decimal::Decimal, StoreError> {
+        let network = self.network(invoice.network)?;
+        let team = self.practice_team(network.id)?;
+        let partners = self.partners(network.id)?;
+        let partner = partners
+            .iter()
+            .find(|p| p.id == invoice.partner)
+            .ok_or_else(|| StoreError::NotFound(format!("partner {}", invoice.partner)))?;
+        let lines = self.hours_of(network.id, invoice.quarter.year())?;
+        let tariffs = self.tariff_book()?;
+        let input = CloseInput {
+            network: &network,
+            team: &team,
+            partners: &partners,
+            agreements: &[],
+            lines: &lines,
+            invoices: &[],
+            tariffs: &tariffs,
+            quarter: invoice.quarter,
+        };
+        Ok(invoiced_worth(&input, partner)?)
+    }
+}
