@@ -70,6 +70,107 @@ enum Command {
     /// Controleer de database: alle records leesbaar, indexen kloppen, verdelingen tellen op tot 100 %
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
     Check,
+    /// Sluit een kwartaal af voor één netwerk of alle netwerken van een regio (rol finance)
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    Close {
+        /// Het kwartaal, bijvoorbeeld 2025-Q1
+        #[arg(long, value_name = "JJJJ-QN", value_parser = parse_quarter)]
+        quarter: crate::domain::Quarter,
+        /// Eén netwerk (naam)
+        #[arg(long, value_name = "NAAM", conflicts_with = "region", required_unless_present = "region")]
+        network: Option<String>,
+        /// Alle netwerken van een regio: Zwolle, Flevoland of Hardenberg
+        #[arg(long, value_name = "REGIO")]
+        region: Option<String>,
+        /// Wie afsluit (komt in het logboek)
+        #[arg(long, value_name = "NAAM")]
+        user: String,
+    },
+    /// Heropen het afgesloten kwartaal van een netwerk (rol finance, met reden)
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    Reopen {
+        #[arg(long, value_name = "JJJJ-QN", value_parser = parse_quarter)]
+        quarter: crate::domain::Quarter,
+        #[arg(long, value_name = "NAAM")]
+        network: String,
+        #[arg(long, value_name = "NAAM")]
+        user: String,
+        /// Waarom (komt in het logboek; de eerdere batch blijft bewaard)
+        #[arg(long, value_name = "TEKST")]
+        reason: String,
+    },
+    /// Betaalbestanden van een afgesloten kwartaal
+    #[command(
+        help_template = HELP_TEMPLATE,
+        subcommand_help_heading = "Bestanden",
+        subcommand_value_name = "BESTAND",
+        next_help_heading = "Opties"
+    )]
+    Export {
+        #[command(subcommand)]
+        export: ExportCommand,
+    },
+    /// Instellingen
+    #[command(
+        help_template = HELP_TEMPLATE,
+        subcommand_help_heading = "Instellingen",
+        subcommand_value_name = "INSTELLING",
+        next_help_heading = "Opties"
+    )]
+    Settings {
+        #[command(subcommand)]
+        setting: SettingsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// De betalingen van een afgesloten kwartaal: SEPA pain.001 voor de bank of CSV voor de administratie
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    Payments {
+        #[arg(long, value_name = "JJJJ-QN", value_parser = parse_quarter)]
+        quarter: crate::domain::Quarter,
+        /// pain001 (pain.001.001.09, EPC 2023), pain001-03 (pain.001.001.03) of csv
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Het bestand dat wordt geschreven
+        #[arg(long, value_name = "BESTAND")]
+        out: PathBuf,
+        /// Uitvoeringsdatum voor de bank (dd-mm-jjjj; standaard vandaag)
+        #[arg(long, value_name = "DATUM", value_parser = parse_day)]
+        execution_date: Option<chrono::NaiveDate>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExportFormat {
+    Pain001,
+    #[value(name = "pain001-03")]
+    Pain00103,
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+enum SettingsCommand {
+    /// De rekening van het secretariaat waarvan betaald wordt
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    Account {
+        #[arg(long, value_name = "NAAM")]
+        name: String,
+        #[arg(long, value_name = "IBAN")]
+        iban: String,
+        /// BIC van de eigen bank (optioneel)
+        #[arg(long, value_name = "BIC")]
+        bic: Option<String>,
+    },
+}
+
+fn parse_quarter(text: &str) -> Result<crate::domain::Quarter, String> {
+    crate::domain::Quarter::parse(text)
+}
+
+fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
+    crate::domain::calendar::parse_date(text)
 }
 
 #[derive(Debug, Subcommand)]
@@ -84,6 +185,16 @@ enum ReportCommand {
         #[arg(long, value_name = "NAAM")]
         network: Option<String>,
         /// Uitvoer: table (Nederlandse bedragen), csv (; en decimale komma) of json
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// De betaalregels van een kwartaal: gepland zolang open, definitief na afsluiten
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    Payments {
+        /// Het kwartaal, bijvoorbeeld 2025-Q1
+        #[arg(long, value_name = "JJJJ-QN", value_parser = parse_quarter)]
+        quarter: crate::domain::Quarter,
+        /// Uitvoer: table, csv of json
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -121,6 +232,76 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let store = open(&path)?;
             let rows = report::budget::rows(&store, year, network.as_deref())?;
             print!("{}", report::budget::render(&rows, format));
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Report { report: ReportCommand::Payments { quarter, format } }) => {
+            let store = open(&path)?;
+            let rows = report::payments::rows(&store, quarter)?;
+            print!("{}", report::payments::render(&rows, format));
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Close { quarter, network, region, user }) => {
+            let store = open(&path)?;
+            let networks = match (network, region) {
+                (Some(name), _) => {
+                    vec![store.network_by_name(&name)?.with_context(|| format!("netwerk '{name}' bestaat niet"))?.id]
+                }
+                (None, Some(region)) => crate::store::region_networks(&store, crate::domain::Region::parse(&region)?)?,
+                (None, None) => anyhow::bail!("noem --network of --region"),
+            };
+            let ctx = ChangeContext::new(user, chrono::Utc::now());
+            let batch = store.close_quarter(&ctx, &networks, quarter)?;
+            println!(
+                "{quarter} afgesloten: batch {} met {} betalingen, totaal {}.",
+                batch.number,
+                batch.lines.len(),
+                crate::domain::money::format_eur(batch.total())
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Reopen { quarter, network, user, reason }) => {
+            let store = open(&path)?;
+            let id = store.network_by_name(&network)?.with_context(|| format!("netwerk '{network}' bestaat niet"))?.id;
+            store.reopen_quarter(&ChangeContext::new(user, chrono::Utc::now()), id, quarter, &reason)?;
+            println!("{quarter} van {network} is heropend; de eerdere betaalbatch blijft bewaard.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Export { export: ExportCommand::Payments { quarter, format, out, execution_date } }) => {
+            let store = open(&path)?;
+            let now = chrono::Utc::now();
+            let text = match format {
+                ExportFormat::Csv => report::export::csv(&store, quarter)?,
+                ExportFormat::Pain001 | ExportFormat::Pain00103 => {
+                    let version = if format == ExportFormat::Pain001 {
+                        crate::payments::PainVersion::V09
+                    } else {
+                        crate::payments::PainVersion::V03
+                    };
+                    report::export::pain001(&store, quarter, version, now, execution_date.unwrap_or(now.date_naive()))?
+                }
+            };
+            std::fs::write(&out, text).with_context(|| format!("kan {} niet schrijven", out.display()))?;
+            let open_networks: Vec<String> = store
+                .quarter_payments(quarter)?
+                .into_iter()
+                .filter(|(_, closed)| !closed)
+                .map(|(close, _)| close.network.name)
+                .collect();
+            println!("Geschreven: {}.", out.display());
+            if !open_networks.is_empty() {
+                eprintln!("Let op: nog open (niet in het bestand): {}.", open_networks.join(", "));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Settings { setting: SettingsCommand::Account { name, iban, bic } }) => {
+            let store = open(&path)?;
+            let settings = crate::store::records::PaymentSettings {
+                debtor_name: name,
+                debtor_iban: crate::domain::validate::Iban::parse(&iban)?,
+                debtor_bic: bic.filter(|b| !b.trim().is_empty()),
+            };
+            store.save_payment_settings(&ChangeContext::local_now(), &settings)?;
+            println!("Betaalrekening opgeslagen: {} {}.", settings.debtor_name, settings.debtor_iban);
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check) => {

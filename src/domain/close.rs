@@ -136,16 +136,28 @@ pub fn checklist(input: &CloseInput) -> Vec<CheckItem> {
     };
 
     let has_tariffs = input.tariffs.for_year(q.year()).is_ok();
-    item(has_tariffs, format!("tarieven {} vastgelegd", q.year()), CheckTarget::Tariffs(q.year()));
+    let says = |ok: bool, yes: String, no: String| if ok { yes } else { no };
+    let year = q.year();
+    item(
+        has_tariffs,
+        says(has_tariffs, format!("tarieven {year} vastgelegd"), format!("tarieven {year} ontbreken")),
+        CheckTarget::Tariffs(year),
+    );
     let team_ok = !input.team.practices.is_empty() && input.team.validate().is_ok();
-    item(team_ok, "praktijkteam met verdeling van samen 100 %".into(), CheckTarget::Network(n.id));
+    let text = says(
+        team_ok,
+        "praktijkteam met verdeling van samen 100 %".into(),
+        "praktijkteam ontbreekt of de verdeling telt niet op tot 100 %".into(),
+    );
+    item(team_ok, text, CheckTarget::Network(n.id));
     let signed = agreement_in_force(input.agreements, AgreementKind::PracticeTeam, None, q);
     let team_agreement = input.agreements.iter().find(|a| a.kind == AgreementKind::PracticeTeam).map(|a| a.id);
-    item(
+    let text = says(
         signed,
         "samenwerkingsovereenkomst praktijkteam getekend".into(),
-        CheckTarget::Agreement(n.id, team_agreement),
+        "samenwerkingsovereenkomst praktijkteam niet getekend".into(),
     );
+    item(signed, text, CheckTarget::Agreement(n.id, team_agreement));
     if n.is_funded_in(q) && input.team.total_ion_on(q.first_day()) == 0 {
         item(
             false,
@@ -165,7 +177,12 @@ pub fn checklist(input: &CloseInput) -> Vec<CheckItem> {
                 let present = lines.iter().any(|l| l.month == month);
                 item(
                     present,
-                    format!("urenformulier {} van {}", month.dutch_name(), partner.name),
+                    format!(
+                        "urenformulier {} van {}{}",
+                        month.dutch_name(),
+                        partner.name,
+                        if present { "" } else { " ontbreekt" }
+                    ),
                     CheckTarget::Hours(n.id, month),
                 );
             }
@@ -256,7 +273,11 @@ pub fn payment_lines(input: &CloseInput) -> Result<(Vec<PaymentLine>, Vec<ByTeam
                 practice: Some(id),
                 partner: None,
                 invoice: None,
-                reference: format!("SIDW {} {q} praktijkteamgeld {} %", n.name, practice.share.normalize()),
+                reference: format!(
+                    "SIDW {} {q} praktijkteamgeld {} %",
+                    n.name,
+                    practice.share.normalize().to_string().replace('.', ",")
+                ),
             });
         }
     }

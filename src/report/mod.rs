@@ -1,6 +1,7 @@
 //! Reports over the store: the rows, and how they are written as a table, CSV or JSON.
 
 pub mod budget;
+pub mod export;
 pub mod payments;
 mod table;
 

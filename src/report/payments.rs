@@ -84,14 +84,38 @@ pub fn render(rows: &[NetworkPayments], format: Format) -> String {
                     out.push_str("  geen betalingen\n\n");
                     continue;
                 }
-                let mut table = Table::new(&[("soort", false), ("begunstigde", false), ("IBAN", false), ("bedrag", true), ("omschrijving", false)]);
+                let mut table = Table::new(&[
+                    ("soort", false),
+                    ("begunstigde", false),
+                    ("IBAN", false),
+                    ("bedrag", true),
+                    ("omschrijving", false),
+                ]);
                 for l in &r.lines {
-                    table.push(vec![l.kind.dutch_label().into(), l.payee.clone(), l.iban.to_string(), format_eur(l.amount), l.reference.clone()]);
+                    table.push(vec![
+                        l.kind.dutch_label().into(),
+                        l.payee.clone(),
+                        l.iban.to_string(),
+                        format_eur(l.amount),
+                        l.reference.clone(),
+                    ]);
                 }
-                table.push(vec!["totaal".into(), String::new(), String::new(), format_eur(total(&r.lines)), String::new()]);
+                table.push(vec![
+                    "totaal".into(),
+                    String::new(),
+                    String::new(),
+                    format_eur(total(&r.lines)),
+                    String::new(),
+                ]);
                 out.push_str(&table.render());
                 for t in &r.by_team {
-                    out.push_str(&format!("  betaald door praktijkteam (niet door secretariaat): {} {} {} uur {}\n", t.partner, t.month.dutch_name(), t.hours, format_eur(t.worth)));
+                    out.push_str(&format!(
+                        "  betaald door praktijkteam (niet door secretariaat): {} {} {} uur {}\n",
+                        t.partner,
+                        t.month.dutch_name(),
+                        t.hours,
+                        format_eur(t.worth)
+                    ));
                 }
                 out.push('\n');
             }
@@ -105,7 +129,19 @@ pub fn render(rows: &[NetworkPayments], format: Format) -> String {
 /// `;`-separated, decimal comma, UTF-8 with byte-order mark: opens cleanly in Dutch Excel.
 pub fn csv<'a>(lines: impl Iterator<Item = (&'a PaymentLine, bool, Option<&'a str>)>) -> String {
     let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
-    writer.write_record(["netwerk", "kwartaal", "soort", "begunstigde", "iban", "bedrag", "omschrijving", "status", "batch"]).expect("writing to memory");
+    writer
+        .write_record([
+            "netwerk",
+            "kwartaal",
+            "soort",
+            "begunstigde",
+            "iban",
+            "bedrag",
+            "omschrijving",
+            "status",
+            "batch",
+        ])
+        .expect("writing to memory");
     for (l, closed, batch) in lines {
         writer
             .write_record([
