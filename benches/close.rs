@@ -1,0 +1,41 @@
+//! Closing a quarter for all networks of a region: 100 networks with 10 partners each and a full
+//! quarter of hours (3 000 lines), every invoice matching. Target: under 1 s.
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+
+#[path = "fixture/mod.rs"]
+mod fixture;
+
+use sidw::domain::{Quarter, Region};
+use sidw::store::region_networks;
+
+fn close_region(c: &mut Criterion) {
+    let quarter = Quarter::parse("2025-Q1").unwrap();
+    let store = fixture::store(100, 10, 2025..=2025, Some(quarter));
+    let networks = region_networks(&store, Region::Zwolle).unwrap();
+    assert_eq!(networks.len(), 100);
+    let ctx = fixture::ctx();
+    let mut group = c.benchmark_group("quarter close");
+    group.sample_size(10);
+    group.bench_function("close 2025-Q1 for a region of 100 networks (3 000 hours lines, 1 000 invoices)", |b| {
+        b.iter_batched(
+            || {
+                // Reopen what the previous iteration closed (not measured).
+                for network in &networks {
+                    if store.quarter_close(*network, quarter).unwrap().is_some() {
+                        store.reopen_quarter(&ctx, *network, quarter, "benchmark").unwrap();
+                    }
+                }
+            },
+            |()| {
+                let batch = store.close_quarter(&ctx, &networks, quarter).unwrap();
+                assert_eq!(batch.lines.len(), 100 * 2 + 100 * 10);
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, close_region);
+criterion_main!(benches);
