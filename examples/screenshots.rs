@@ -53,6 +53,16 @@ fn main() -> Result<(), Box<dyn Error>> {
     press(&mut app, Key::char('?'));
     shots.take(&app, "hulp")?;
     press(&mut app, Key::new(KeyCode::Esc));
+    press(&mut app, Key::new(KeyCode::F(3)));
+    command(&mut app, "netwerk Almere Haven");
+    command(&mut app, "afsluiten 2025-Q1");
+    shots.take(&app, "7-afsluiten-niet-klaar")?;
+    press(&mut app, Key::new(KeyCode::Esc));
+    command(&mut app, "netwerk Zwolle-Zuid");
+    command(&mut app, "afsluiten 2025-Q1");
+    shots.take(&app, "7-afsluiten-klaar")?;
+    type_text(&mut app, "cja");
+    shots.take(&app, "7-afsluiten-afgesloten")?;
     Ok(())
 }
 

@@ -12,7 +12,9 @@ struct Tmux {
 
 impl Tmux {
     fn start(command: &str) -> Self {
-        let socket = format!("sidw-e2e-{}", std::process::id());
+        static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let socket = format!("sidw-e2e-{}-{n}", std::process::id());
         let tmux = Self { socket };
         let out = tmux.run(&["new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", command]);
         assert!(
@@ -131,4 +133,59 @@ fn key_hours_in_a_real_terminal_and_find_them_stored() {
         .output()
         .unwrap();
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+}
+
+#[test]
+fn close_a_demo_quarter_on_screen_then_a_locked_hour_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let command =
+        format!("cd {} && USER=fien {} --db {}", dir.path().display(), env!("CARGO_BIN_EXE_sidw"), db.display());
+    let tmux = Tmux::start(&command);
+
+    tmux.wait_for("demogegevens laden");
+    tmux.keys(&["d"]);
+    tmux.wait_for("Demogegevens geladen");
+    tmux.keys(&["3"]);
+    tmux.type_text(":afsluiten 2025-Q1");
+    tmux.keys(&["Enter"]);
+    // The default network of Kwartaalbudget is Almere Haven: not ready.
+    let screen = tmux.wait_for("Kwartaalafsluiting 2025-Q1");
+    assert!(screen.contains("2 punten open") && screen.contains("✗"), "{screen}");
+    tmux.keys(&["Escape"]);
+    tmux.type_text(":netwerk Zwolle-Zuid");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Zwolle-Zuid · 2025-Q1");
+    tmux.keys(&["a"]);
+    tmux.wait_for("klaar om af te sluiten");
+    tmux.keys(&["c"]);
+    tmux.wait_for("stap 1 van 2");
+    tmux.keys(&["j"]);
+    tmux.wait_for("stap 2 van 2");
+    tmux.keys(&["a"]);
+    let closed = tmux.wait_for("batch 2025-Q1-0001");
+    assert!(closed.contains("€ 8.564,05"), "{closed}");
+    tmux.keys(&["e"]);
+    tmux.wait_for("Geschreven:");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("AFGESLOTEN");
+
+    // Editing a locked hour: refused, with a message, and nothing stored.
+    tmux.keys(&["j", "9"]);
+    let refused = tmux.wait_for("is afgesloten");
+    assert!(!refused.contains("9▏"), "no cell editing started:\n{refused}");
+    tmux.keys(&["q"]);
+    tmux.wait_until_gone();
+
+    let out = Command::new(env!("CARGO_BIN_EXE_sidw"))
+        .args(["--db", db.to_str().unwrap(), "report", "payments", "--quarter", "2025-Q1", "--format", "json"])
+        .output()
+        .unwrap();
+    let lines: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(lines.iter().filter(|l| l["status"] == "final").count(), 6);
+    let row = report(&db);
+    assert_eq!(row["partner_remaining"], "1116.85", "the locked hour was not changed");
+    let files: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(files.iter().any(|f| f.starts_with("betalingen-2025-Q1") && f.ends_with(".xml")), "{files:?}");
 }

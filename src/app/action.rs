@@ -47,6 +47,14 @@ pub enum Action {
     StartCellEdit(char),
     /// Fill the selected cell with the previous month's hours of that partner.
     CopyPreviousMonth,
+    NewInvoice,
+    ApproveInvoice,
+    RejectInvoice,
+    /// Open the quarter close screen.
+    CloseQuarter,
+    /// Write the payment files of a closed quarter.
+    ExportPayments,
+    ReopenQuarter,
     Undo,
     /// Delete the selected item (asks first).
     Delete,

@@ -32,6 +32,10 @@ pub struct BudgetView {
     pub practice_money: Vec<(String, Decimal)>,
     /// Why hours cannot be keyed here, if they cannot.
     pub problem: Option<String>,
+    /// The partners' invoices for the quarter.
+    pub invoices: Vec<crate::domain::Invoice>,
+    /// Set when the quarter is closed (locked).
+    pub closed: Option<crate::domain::close::QuarterClose>,
 }
 
 impl BudgetView {
@@ -66,6 +70,21 @@ impl BudgetView {
 
     pub fn quarter_worth(&self, quarter: Quarter) -> Decimal {
         self.lines.iter().filter(|l| quarter.contains(l.month)).map(|l| self.line_worth(l)).sum()
+    }
+
+    /// Σ worth of the partner's lines of the quarter that count against the budget: what the
+    /// partner's invoice should say.
+    pub fn invoiceable_worth(&self, partner: PartnerId, quarter: Quarter) -> Decimal {
+        self.lines
+            .iter()
+            .filter(|l| l.partner == partner && quarter.contains(l.month) && !l.paid_by_practice_team)
+            .map(|l| self.line_worth(l))
+            .sum()
+    }
+
+    /// The partner's latest invoice of the quarter.
+    pub fn invoice_of(&self, partner: PartnerId) -> Option<&crate::domain::Invoice> {
+        self.invoices.iter().rev().find(|i| i.partner == partner)
     }
 
     /// Does the partner have a line paid by the practice team in this cell?
@@ -210,6 +229,8 @@ impl BudgetPane {
             quarter_money,
             practice_money,
             problem,
+            invoices: store.invoices_of(id, self.quarter)?,
+            closed: store.quarter_close(id, self.quarter)?,
         });
         Ok(())
     }
@@ -287,6 +308,26 @@ impl App {
                 self.mode = Mode::Lines;
             }
             Action::CopyPreviousMonth => self.copy_previous_month(),
+            Action::NewInvoice => {
+                if let (Some(partner), Some(view)) = (self.budget.selected_partner().map(|p| p.id), &self.budget.view) {
+                    let kind = FormKind::Invoice { network: view.network.id, partner, quarter: self.budget.quarter };
+                    self.open_form(kind);
+                }
+            }
+            Action::ApproveInvoice | Action::RejectInvoice => {
+                let invoice = self
+                    .budget
+                    .selected_partner()
+                    .and_then(|p| self.budget.view.as_ref().and_then(|v| v.invoice_of(p.id)).cloned());
+                match invoice {
+                    Some(invoice) => self.open_form(FormKind::InvoiceDecision {
+                        invoice: Box::new(invoice),
+                        approve: action == Action::ApproveInvoice,
+                    }),
+                    None => self.info("Deze partner heeft dit kwartaal geen factuur; f legt er een vast."),
+                }
+            }
+            Action::CloseQuarter => self.open_close_screen(false),
             Action::Delete => {
                 if let Some((partner, month)) = self.cell_ready() {
                     let lines: Vec<HoursEntry> = self
@@ -329,6 +370,13 @@ impl App {
 
     fn start_cell(&mut self, text: String) {
         let Some((partner, month)) = self.cell_ready() else { return };
+        if let Some(view) = &self.budget.view
+            && view.closed.is_some()
+        {
+            let (network, quarter) = (view.network.name.clone(), self.budget.quarter);
+            self.error(format!("{quarter} van {network} is afgesloten: niet te wijzigen. Correctie: Enter, dan c."));
+            return;
+        }
         let count = self.budget.view.as_ref().map_or(0, |v| v.cell_lines(partner, month).len());
         if count > 1 {
             self.info(format!("Deze cel heeft {count} regels (verschillende activiteiten): Enter opent ze."));
@@ -577,7 +625,15 @@ impl App {
             KeyCode::Char(c) => Some(c.to_ascii_lowercase()),
             _ => None,
         };
+        if let ConfirmKind::Close { step, .. } = &confirm.kind {
+            let expected = if *step == 1 { 'j' } else { 'a' };
+            if choice != Some(expected) && choice != Some('n') {
+                self.mode = Mode::Confirm(confirm);
+                return;
+            }
+        }
         match (confirm.kind, choice) {
+            (ConfirmKind::Close { screen, step }, choice) => self.confirm_close(screen, step, choice),
             (ConfirmKind::QuitWithEntry(_), Some('s')) => self.quit = true,
             (ConfirmKind::QuitWithEntry(edit), Some('v' | 'n')) => self.mode = Mode::CellEdit(edit),
             (ConfirmKind::DoubleFunding(edit), Some('j')) => {
@@ -684,6 +740,16 @@ impl App {
             KeyCode::Down | KeyCode::Char('j') => {
                 self.budget.line_index = (self.budget.line_index + 1).min(lines.len().saturating_sub(1));
                 self.mode = Mode::Lines;
+            }
+            KeyCode::Char('c') => {
+                match (lines.get(self.budget.line_index), self.budget.view.as_ref().and_then(|v| v.closed.as_ref())) {
+                    (Some(line), Some(_)) => self.open_form(FormKind::Correction { line: Box::new(line.clone()) }),
+                    (Some(_), None) => {
+                        self.info("Dit kwartaal is open: wijzig de regel zelf (e).");
+                        self.mode = Mode::Lines;
+                    }
+                    (None, _) => self.mode = Mode::Lines,
+                }
             }
             KeyCode::Char('a') => self.open_form(FormKind::HoursLine { network, partner, month, line: None }),
             KeyCode::Enter | KeyCode::Char('e') => match lines.get(self.budget.line_index) {

@@ -6,7 +6,7 @@ use super::key::KeyCode;
 use super::list::matches;
 use super::{Action, App, Mode, Pane};
 
-pub const COMMANDS: &str = ":q (stoppen), :netwerk NAAM, :kwartaal 2025-Q2, :1 … :6 (paneel), :help";
+pub const COMMANDS: &str = ":q (stoppen), :netwerk NAAM, :kwartaal 2025-Q2, :afsluiten 2025-Q1 [regio], :1 … :6, :help";
 
 impl App {
     pub(super) fn command_input(&mut self, mut text: String, action: Action) {
@@ -37,6 +37,25 @@ impl App {
             "" => {}
             "q" | "quit" | "stop" | "stoppen" => self.quit = true,
             "help" | "hulp" | "?" => self.mode = Mode::Help,
+            "afsluiten" => {
+                let mut words = rest.split_whitespace();
+                let mut region = false;
+                for word in words.by_ref() {
+                    if word.eq_ignore_ascii_case("regio") {
+                        region = true;
+                    } else {
+                        match Quarter::parse(word) {
+                            Ok(quarter) => {
+                                self.budget.quarter = quarter;
+                                self.reload_budget();
+                            }
+                            Err(error) => return self.error(error),
+                        }
+                    }
+                }
+                self.show_pane(Pane::Budget);
+                self.open_close_screen(region);
+            }
             "netwerk" | "n" => self.go_to_network(rest),
             "kwartaal" | "k" => match Quarter::parse(rest) {
                 Ok(quarter) => {

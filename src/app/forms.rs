@@ -50,6 +50,23 @@ pub enum FormKind {
         month: YearMonth,
         line: Option<HoursEntryId>,
     },
+    Invoice {
+        network: NetworkId,
+        partner: PartnerId,
+        quarter: crate::domain::Quarter,
+    },
+    InvoiceDecision {
+        invoice: Box<crate::domain::Invoice>,
+        approve: bool,
+    },
+    /// A correction, in an open quarter, of a line of a closed one.
+    Correction {
+        line: Box<crate::domain::HoursEntry>,
+    },
+    Reopen {
+        network: NetworkId,
+        quarter: crate::domain::Quarter,
+    },
 }
 
 impl FormKind {
@@ -306,6 +323,45 @@ impl App {
                     .field("Uurtarief A", &amount_text(table.hourly_a), "medisch / WO")
                     .field("Uurtarief B", &amount_text(table.hourly_b), "paramedisch / HBO")
                     .field("Uurtarief C", &amount_text(table.hourly_c), "overig")
+            }
+            FormKind::Invoice { network, partner, quarter } => {
+                let partner = store.partner(*network, *partner)?;
+                Form::new(format!("Factuur {} — {quarter}", partner.name))
+                    .field("Factuurnummer", "", "zoals op de factuur")
+                    .field("Factuurdatum", &format_date(self.today()), "dd-mm-jjjj")
+                    .field("Bedrag", "", "bv. 1.019,40")
+                    .field("Ontvangen", &format_date(self.today()), "dd-mm-jjjj")
+            }
+            FormKind::InvoiceDecision { invoice, approve } => {
+                let worth = store.invoiced_worth(invoice)?;
+                let matched = crate::domain::invoice::match_invoice(invoice.amount, worth);
+                let title = format!(
+                    "{} factuur {} ({}): urenformulier {}, {}",
+                    if *approve { "Goedkeuren" } else { "Afwijzen" },
+                    invoice.number,
+                    crate::domain::money::format_eur(invoice.amount),
+                    crate::domain::money::format_eur(worth),
+                    matched.dutch()
+                );
+                let hint =
+                    if *approve && matched == crate::domain::InvoiceMatch::Klopt { "optioneel" } else { "verplicht" };
+                Form::new(title).field("Reden", "", hint)
+            }
+            FormKind::Correction { line } => {
+                let partner = store.partner(line.network, line.partner)?;
+                let month = crate::domain::YearMonth::of_date(self.today());
+                Form::new(format!("Correctie van {} uur {} — {}", line.hours, line.month.dutch_name(), partner.name))
+                    .field("Maand", &month.to_string(), "een open maand, bv. 2025-05")
+                    .field("Uren", "", "+ of −, bv. -1,5")
+                    .field("Activiteit", &format!("correctie {}", line.month.dutch_name()), "")
+            }
+            FormKind::Reopen { network, quarter } => {
+                let n = store.network(*network)?;
+                Form::new(format!("Heropenen {quarter} van {} (de betaalbatch blijft bewaard)", n.name)).field(
+                    "Reden",
+                    "",
+                    "verplicht, komt in het logboek",
+                )
             }
             FormKind::HoursLine { network, partner, month, line } => {
                 let partner = store.partner(*network, *partner)?;
@@ -720,6 +776,96 @@ impl App {
                 store.save_tariffs(&ctx, &table)?;
                 self.push_undo(before.map_or(UndoOp::Created("tariefjaar"), UndoOp::Tariffs));
                 Ok(Saved::Done(format!("Tarieven {year} opgeslagen.")))
+            }
+            FormKind::Invoice { network, partner, quarter } => {
+                let number = form.parse("Factuurnummer", field(|t| parse_required_text("factuurnummer", t, 35)));
+                let date = form.parse("Factuurdatum", parse_date);
+                let amount = form.parse("Bedrag", field(parse_amount));
+                let received = form.parse("Ontvangen", opt_date);
+                let (Some(number), Some(date), Some(amount), Some(received)) = (number, date, amount, received) else {
+                    return Err(Refusal::Fields);
+                };
+                let invoice = crate::domain::Invoice {
+                    id: crate::domain::InvoiceId(0),
+                    network: *network,
+                    partner: *partner,
+                    quarter: *quarter,
+                    number,
+                    date,
+                    amount,
+                    received,
+                    decision: crate::domain::InvoiceDecision::Open,
+                };
+                if let Err(error) = invoice.validate() {
+                    form.set_error(if error.field == "bedrag" { "Bedrag" } else { "Ontvangen" }, error.message);
+                    return Err(Refusal::Fields);
+                }
+                let saved = store.add_invoice(&ctx, &invoice)?;
+                self.push_undo(UndoOp::Created("factuur"));
+                let worth = store.invoiced_worth(&saved)?;
+                let matched = crate::domain::invoice::match_invoice(saved.amount, worth);
+                let hours = crate::domain::money::format_eur(worth);
+                Ok(Saved::Done(format!(
+                    "Factuur {} vastgelegd: {} (urenformulier {hours}).",
+                    saved.number,
+                    matched.dutch()
+                )))
+            }
+            FormKind::InvoiceDecision { invoice, approve } => {
+                let reason = form.get("Reden");
+                match store.decide_invoice(&ctx, invoice.network, invoice.id, *approve, &reason) {
+                    Ok(_) => {
+                        let what = if *approve { "goedgekeurd" } else { "afgewezen" };
+                        Ok(Saved::Done(format!("Factuur {} {what}.", invoice.number)))
+                    }
+                    Err(StoreError::Rule(crate::domain::DomainError::Field(error))) => {
+                        form.set_error("Reden", error.message);
+                        Err(Refusal::Fields)
+                    }
+                    Err(error) => Err(error.into()),
+                }
+            }
+            FormKind::Correction { line } => {
+                let month = form.parse("Maand", crate::domain::YearMonth::parse);
+                let hours = form.parse("Uren", |t| {
+                    crate::domain::validate::parse_decimal(t)
+                        .and_then(|h| crate::domain::validate::check_correction_hours(h).map_err(|e| e.message))
+                });
+                let activity = form.parse("Activiteit", field(|t| parse_optional_text("activiteit", t, 200)));
+                let (Some(month), Some(hours), Some(activity)) = (month, hours, activity) else {
+                    return Err(Refusal::Fields);
+                };
+                let new = NewHours {
+                    network: line.network,
+                    partner: line.partner,
+                    month,
+                    hours,
+                    activity,
+                    paid_by_practice_team: line.paid_by_practice_team,
+                    double_funding_confirmed: line.double_funding_confirmed,
+                    corrects: Some(line.id),
+                };
+                let saved = match store.add_hours(&ctx, &new) {
+                    Ok(saved) => saved,
+                    Err(StoreError::QuarterClosed { .. }) => {
+                        form.set_error("Maand", "die maand valt in een afgesloten kwartaal; kies een open maand");
+                        return Err(Refusal::Fields);
+                    }
+                    Err(other) => return Err(other.into()),
+                };
+                self.push_undo(UndoOp::HoursAdded(saved));
+                Ok(Saved::Done(format!("Correctie van {hours} uur vastgelegd in {}.", month.dutch_name())))
+            }
+            FormKind::Reopen { network, quarter } => {
+                let reason = form.get("Reden");
+                match store.reopen_quarter(&ctx, *network, *quarter, &reason) {
+                    Ok(()) => Ok(Saved::Done(format!("{quarter} heropend; de eerdere betaalbatch blijft bewaard."))),
+                    Err(StoreError::Rule(crate::domain::DomainError::Field(error))) => {
+                        form.set_error("Reden", error.message);
+                        Err(Refusal::Fields)
+                    }
+                    Err(error) => Err(error.into()),
+                }
             }
             FormKind::HoursLine { network, partner, month, line } => {
                 let hours = form.parse("Uren", field(parse_hours));

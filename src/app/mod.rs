@@ -5,6 +5,7 @@
 pub mod action;
 mod agreements;
 pub mod budget;
+pub mod close;
 mod command;
 pub mod form;
 mod forms;
@@ -75,6 +76,8 @@ pub enum ConfirmKind {
     DoubleFunding(CellEdit),
     /// Delete one hours line of a cell with several.
     DeleteLine(crate::domain::HoursEntryId),
+    /// Closing a quarter: two steps.
+    Close { screen: Box<close::CloseScreen>, step: u8 },
 }
 
 /// A list to choose a network from (Kwartaalbudget), filtered as one types.
@@ -101,11 +104,13 @@ pub enum Mode {
     PickNetwork(Picker),
     /// The lines of one hours cell, when it has several.
     Lines,
+    /// The quarter close screen.
+    Close(Box<close::CloseScreen>),
 }
 
 pub struct App {
     pub(crate) store: Store,
-    clock: Clock,
+    pub(crate) clock: Clock,
     pub user: String,
     pub mode: Mode,
     pub pane: Pane,
@@ -237,6 +242,7 @@ impl App {
             Mode::Confirm(confirm) => self.confirm_input(confirm, action),
             Mode::PickNetwork(picker) => self.picker_input(picker, action),
             Mode::Lines => self.lines_input(action),
+            Mode::Close(screen) => self.close_input(screen, action),
         }
     }
 

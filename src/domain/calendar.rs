@@ -20,6 +20,10 @@ pub const MONTH_NAMES: [&str; 12] = [
     "december",
 ];
 
+/// Dutch three-letter month abbreviations, as column headings.
+pub const MONTH_ABBREVIATIONS: [&str; 12] =
+    ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
+
 /// Years sidw accepts anywhere: wide enough for history and planning, narrow enough to catch typos.
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use crate::app::{App, Mode};
 use crate::domain::budget::{BudgetLevel, PartnerBudget};
-use crate::domain::calendar::MONTH_NAMES;
+use crate::domain::calendar::MONTH_ABBREVIATIONS;
 use crate::domain::money::format_eur;
 
 use super::{Theme, fit};
@@ -29,7 +29,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let side_by_side = area.width >= 110;
     let summary_height = 9 + view.practice_money.len() as u16;
     let (grid_area, summary_area) = if side_by_side {
-        let [grid, summary] = Layout::horizontal([Constraint::Min(50), Constraint::Length(46)]).areas(area);
+        let [grid, summary] = Layout::horizontal([Constraint::Min(50), Constraint::Length(40)]).areas(area);
         (grid, summary)
     } else {
         let wanted_grid = view.partners.len() as u16 + 5;
@@ -52,7 +52,10 @@ fn draw_grid(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Mode::CellEdit(edit) => Some(edit),
         _ => None,
     };
-    let title = format!(" {} · {} · [ ] kwartaal · n netwerk ", view.network.name, pane.quarter);
+    let title = match &view.closed {
+        Some(_) => format!(" {} · {} · AFGESLOTEN · a: afsluiting ", view.network.name, pane.quarter),
+        None => format!(" {} · {} · [ ] kwartaal · n netwerk ", view.network.name, pane.quarter),
+    };
     let block = Block::bordered().title(Span::styled(title, theme.title()));
     if let Some(problem) = &view.problem {
         frame.render_widget(
@@ -62,7 +65,8 @@ fn draw_grid(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     }
     // Whatever the month and amount columns leave, up to 40 characters, goes to the names.
-    let name_width = usize::from(area.width.saturating_sub(2 + 3 * 8 + 14 + 1)).clamp(12, 40);
+    // Borders, 5 column gaps, three months of 6, worth 12, invoice 11: the rest (up to 40) is names.
+    let name_width = usize::from(area.width.saturating_sub(2 + 5 + 3 * 6 + 12 + 11)).clamp(12, 40);
     let mut rows: Vec<Row> = Vec::new();
     for (r, partner) in view.partners.iter().enumerate() {
         let mut cells = vec![Cell::from(fit(&format!("{} ({})", partner.name, partner.category.letter()), name_width))];
@@ -96,6 +100,8 @@ fn draw_grid(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         cells.push(Cell::from(
             Line::from(format_eur(view.partner_quarter_worth(partner.id, pane.quarter))).right_aligned(),
         ));
+        let (invoice, style) = invoice_state(view, partner.id, pane.quarter, theme);
+        cells.push(Cell::from(invoice).style(style));
         rows.push(Row::new(cells));
     }
     let totals = Row::new(
@@ -104,20 +110,23 @@ fn draw_grid(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .chain(std::iter::once(Cell::from(
                 Line::from(format_eur(view.quarter_worth(pane.quarter))).right_aligned(),
             )))
+            .chain(std::iter::once(Cell::from("")))
             .collect::<Vec<_>>(),
     )
     .style(theme.title());
     rows.push(totals);
     let header: Vec<Line> = std::iter::once(Line::from("Partner (cat.)"))
-        .chain(months.iter().map(|m| Line::from(MONTH_NAMES[m.month() as usize - 1][..3].to_string()).right_aligned()))
+        .chain(months.iter().map(|m| Line::from(MONTH_ABBREVIATIONS[m.month() as usize - 1]).right_aligned()))
         .chain(std::iter::once(Line::from("Waarde kw.").right_aligned()))
+        .chain(std::iter::once(Line::from("Factuur")))
         .collect();
     let widths = [
         Constraint::Length(name_width as u16),
-        Constraint::Length(7),
-        Constraint::Length(7),
-        Constraint::Length(7),
-        Constraint::Length(13),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Length(12),
+        Constraint::Length(11),
     ];
     let table = Table::new(rows, widths).header(Row::new(header).style(theme.header())).column_spacing(1).block(block);
     let mut state = TableState::default();
@@ -222,4 +231,29 @@ fn preview_line(app: &App, theme: &Theme, width: usize) -> Option<Line<'static>>
         (None, None) => format!("Cel waard {}", format_eur(preview.worth)),
     };
     Some(Line::from(Span::styled(fit(&text, width), theme.dim())))
+}
+
+/// The partner's invoice of the quarter against its hours: "klopt", the difference, the decision,
+/// or "ontbreekt" when there are hours but no invoice.
+fn invoice_state(
+    view: &crate::app::BudgetView,
+    partner: crate::domain::PartnerId,
+    quarter: crate::domain::Quarter,
+    theme: &Theme,
+) -> (String, Style) {
+    use crate::domain::{InvoiceDecision, InvoiceMatch, invoice::match_invoice};
+    let worth = view.invoiceable_worth(partner, quarter);
+    match view.invoice_of(partner) {
+        None if worth > Decimal::ZERO => ("ontbreekt".into(), theme.warning()),
+        None => (String::new(), Style::new()),
+        Some(invoice) => match &invoice.decision {
+            InvoiceDecision::Approved { .. } => ("goedgekeurd".into(), theme.ok()),
+            InvoiceDecision::Rejected { .. } => ("afgewezen".into(), theme.error()),
+            InvoiceDecision::Open => match match_invoice(invoice.amount, worth) {
+                InvoiceMatch::Klopt => ("klopt".into(), theme.ok()),
+                InvoiceMatch::TeHoog(d) => (format!("+{}", format_eur(d)), theme.error()),
+                InvoiceMatch::TeLaag(d) => (format!("-{}", format_eur(d)), theme.error()),
+            },
+        },
+    }
 }

@@ -80,6 +80,14 @@ pub static BINDINGS: &[Binding] = &[
         _ => None,
     }),
     bind!(In(Pane::Budget), "n", "kies netwerk", |k| (plain(k) == Some('n')).then_some(Action::PickNetwork)),
+    bind!(In(Pane::Budget), "f", "factuur van de partner vastleggen", |k| (plain(k) == Some('f'))
+        .then_some(Action::NewInvoice)),
+    bind!(In(Pane::Budget), "g", "factuur goedkeuren (bij verschil met reden)", |k| (plain(k) == Some('g'))
+        .then_some(Action::ApproveInvoice)),
+    bind!(In(Pane::Budget), "r", "factuur afwijzen (met reden)", |k| (plain(k) == Some('r'))
+        .then_some(Action::RejectInvoice)),
+    bind!(In(Pane::Budget), "a", "kwartaal afsluiten: checklist, betalingen, afsluiten", |k| (plain(k) == Some('a'))
+        .then_some(Action::CloseQuarter)),
     // Signalen
     bind!(In(Pane::Signals), "Enter", "ga naar het signaal", |k| (k.code == KeyCode::Enter).then_some(Action::Open)),
     // Tarieven
@@ -157,7 +165,7 @@ pub fn hints(pane: Pane) -> &'static str {
     match pane {
         Pane::Networks => "n nieuw e bewerk Enter detail p praktijk z partner v verdeling ? meer",
         Pane::Agreements => "n nieuw v verstuurd t getekend b beëindigd s sorteer ? meer",
-        Pane::Budget => "0-9 uren Enter regels = vorige mnd [ ] kwartaal n netwerk ? meer",
+        Pane::Budget => "0-9 uren = vorige mnd [ ] kwartaal n netwerk f factuur a afsluiten ? meer",
         Pane::Signals => "Enter ga naar / filter ? meer",
         Pane::Tariffs => "e bewerk n nieuw jaar ? meer",
         Pane::Log => "/ filter ↑↓ regel ? meer",

@@ -2,6 +2,7 @@
 
 mod agreements;
 mod budget;
+mod close;
 pub mod keymap;
 mod lists;
 mod networks;
@@ -38,6 +39,14 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Pane::Signals => lists::signals(frame, main, app, theme),
         Pane::Tariffs => lists::tariffs(frame, main, app, theme),
         Pane::Log => lists::log(frame, main, app, theme),
+    }
+    if let Mode::Close(screen) = &app.mode {
+        close::draw(frame, main, screen, theme);
+    }
+    if let Mode::Confirm(confirm) = &app.mode
+        && let crate::app::ConfirmKind::Close { screen, .. } = &confirm.kind
+    {
+        close::draw(frame, main, screen, theme);
     }
     draw_status(frame, status, app, theme);
     overlays::draw(frame, area, app, theme);
@@ -97,6 +106,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Mode::Form(..) => "Enter opslaan Esc annuleren Tab/↓ volgend veld Shift-Tab/↑ vorig",
         Mode::Lines => "a regel toevoegen  Enter/e bewerken  x verwijderen  Esc terug",
         Mode::PickNetwork(_) => "typ om te filteren  ↑↓ kies  Enter openen  Esc terug",
+        Mode::Close(_) => "Enter ga naar c afsluiten e bestanden h heropenen r regio Esc terug",
         _ => keymap::hints(app.pane),
     };
     let width = usize::from(bottom.width);

@@ -1,0 +1,220 @@
+//! The quarter close screen: the checklist of one network or a whole region (Enter goes to what
+//! must be fixed), the payment lines it would produce with totals, and closing in two steps.
+
+use crate::domain::Quarter;
+use crate::domain::close::{CheckItem, CheckTarget, total};
+use crate::domain::money::format_eur;
+use crate::store::{NetworkClose, region_networks};
+
+use super::forms::FormKind;
+use super::key::KeyCode;
+use super::{Action, App, Confirm, ConfirmKind, Mode, Pane};
+
+pub struct CloseScreen {
+    pub quarter: Quarter,
+    /// All networks of the region, or only the one from Kwartaalbudget.
+    pub region_wide: bool,
+    pub networks: Vec<NetworkClose>,
+    /// The selected checklist item.
+    pub selection: usize,
+}
+
+impl CloseScreen {
+    /// Every checklist item of every network, failing ones first.
+    pub fn items(&self) -> Vec<&CheckItem> {
+        let mut items: Vec<&CheckItem> = self.networks.iter().flat_map(|n| n.checklist.iter()).collect();
+        items.sort_by_key(|i| i.ok);
+        items
+    }
+
+    pub fn blocking(&self) -> usize {
+        self.networks.iter().flat_map(|n| n.checklist.iter()).filter(|i| !i.ok).count()
+    }
+
+    pub fn all_closed(&self) -> bool {
+        self.networks.iter().all(|n| n.closed.is_some())
+    }
+
+    /// Networks still open: what closing now would close.
+    pub fn open_networks(&self) -> Vec<&NetworkClose> {
+        self.networks.iter().filter(|n| n.closed.is_none()).collect()
+    }
+
+    pub fn total(&self) -> rust_decimal::Decimal {
+        self.networks.iter().map(|n| total(&n.payments)).sum()
+    }
+}
+
+impl App {
+    /// Opens the close screen for the Kwartaalbudget network and quarter (or its whole region).
+    pub(super) fn open_close_screen(&mut self, region_wide: bool) {
+        let Some(view) = &self.budget.view else {
+            self.info("Kies eerst een netwerk (Kwartaalbudget, n).");
+            return;
+        };
+        let network = view.network.clone();
+        let quarter = self.budget.quarter;
+        let ids = if region_wide {
+            match region_networks(&self.store, network.region) {
+                Ok(ids) => ids,
+                Err(error) => return self.error(error.to_string()),
+            }
+        } else {
+            vec![network.id]
+        };
+        match self.store.close_preview(&ids, quarter) {
+            Ok(networks) => {
+                self.mode = Mode::Close(Box::new(CloseScreen { quarter, region_wide, networks, selection: 0 }))
+            }
+            Err(error) => self.error(error.to_string()),
+        }
+    }
+
+    pub(super) fn close_input(&mut self, mut screen: Box<CloseScreen>, action: Action) {
+        let Action::Input(key) = action else {
+            self.mode = Mode::Close(screen);
+            return;
+        };
+        let items = screen.items().len();
+        match (key.code, key.typed()) {
+            (KeyCode::Esc, _) | (_, Some('q')) => return,
+            (KeyCode::Up, _) | (_, Some('k')) => screen.selection = screen.selection.saturating_sub(1),
+            (KeyCode::Down, _) | (_, Some('j')) => {
+                screen.selection = (screen.selection + 1).min(items.saturating_sub(1))
+            }
+            (_, Some('r')) => return self.open_close_screen(!screen.region_wide),
+            (KeyCode::Enter, _) => {
+                if let Some(target) = screen.items().get(screen.selection).map(|i| i.target) {
+                    self.go_to_check(target);
+                    return;
+                }
+            }
+            (_, Some('c')) => {
+                if screen.all_closed() {
+                    self.info(format!("{} is al afgesloten; e schrijft de betaalbestanden.", screen.quarter));
+                } else if screen.blocking() > 0 {
+                    self.error(format!(
+                        "Nog {} punten open op de checklist: los die eerst op (Enter gaat erheen).",
+                        screen.blocking()
+                    ));
+                } else {
+                    let open = screen.open_networks();
+                    let payments: usize = open.iter().map(|n| n.payments.len()).sum();
+                    let amount: rust_decimal::Decimal = open.iter().map(|n| total(&n.payments)).sum();
+                    let names: Vec<&str> = open.iter().map(|n| n.network.name.as_str()).collect();
+                    self.mode = Mode::Confirm(Confirm {
+                        title: format!("{} afsluiten (stap 1 van 2)", screen.quarter),
+                        lines: vec![
+                            format!("Netwerken: {}.", names.join(", ")),
+                            format!("{payments} betalingen, samen {}.", format_eur(amount)),
+                            "Daarna liggen uren, facturen en betalingen van dit kwartaal vast.".into(),
+                        ],
+                        choices: vec![('j', "ja, verder"), ('n', "nee, terug")],
+                        kind: ConfirmKind::Close { screen, step: 1 },
+                    });
+                    return;
+                }
+            }
+            (_, Some('e')) => self.export_payments(screen.quarter),
+            (_, Some('h')) => {
+                if let Some(view) = &self.budget.view {
+                    let kind = FormKind::Reopen { network: view.network.id, quarter: screen.quarter };
+                    self.open_form(kind);
+                    return;
+                }
+            }
+            _ => {}
+        }
+        self.mode = Mode::Close(screen);
+    }
+
+    /// The second step and the close itself.
+    pub(super) fn confirm_close(&mut self, screen: Box<CloseScreen>, step: u8, choice: Option<char>) {
+        match (step, choice) {
+            (1, Some('j')) => {
+                self.mode = Mode::Confirm(Confirm {
+                    title: format!("{} afsluiten (stap 2 van 2)", screen.quarter),
+                    lines: vec![
+                        format!("Totaal {}. Dit wordt één betaalbatch met een nummer.", format_eur(screen.total())),
+                        "Heropenen kan alleen met de rol finance en een reden.".into(),
+                    ],
+                    choices: vec![('a', "afsluiten"), ('n', "nee, terug")],
+                    kind: ConfirmKind::Close { screen, step: 2 },
+                });
+            }
+            (2, Some('a')) => {
+                let ids: Vec<_> = screen.open_networks().iter().map(|n| n.network.id).collect();
+                let ctx = self.ctx();
+                match self.store.close_quarter(&ctx, &ids, screen.quarter) {
+                    Ok(batch) => {
+                        self.reload();
+                        self.open_close_screen(screen.region_wide);
+                        self.info(format!(
+                            "{} afgesloten: batch {}, {} betalingen, {}. e schrijft de betaalbestanden.",
+                            screen.quarter,
+                            batch.number,
+                            batch.lines.len(),
+                            format_eur(batch.total())
+                        ));
+                    }
+                    Err(error) => {
+                        self.error(error.to_string());
+                        self.mode = Mode::Close(screen);
+                    }
+                }
+            }
+            _ => self.mode = Mode::Close(screen),
+        }
+    }
+
+    /// Writes the pain.001 file and the CSV of a closed quarter into the current directory.
+    fn export_payments(&mut self, quarter: Quarter) {
+        let now = (self.clock)();
+        let stamp = now.format("%Y%m%d-%H%M%S");
+        let directory = std::env::current_dir().unwrap_or_default();
+        let xml = directory.join(format!("betalingen-{quarter}-{stamp}.xml"));
+        let csv = directory.join(format!("betalingen-{quarter}-{stamp}.csv"));
+        let result = crate::report::export::pain001(
+            &self.store,
+            quarter,
+            crate::payments::PainVersion::V09,
+            now,
+            now.date_naive(),
+        )
+        .and_then(|text| Ok((text, crate::report::export::csv(&self.store, quarter)?)));
+        match result {
+            Ok((pain, table)) => match std::fs::write(&xml, pain).and_then(|_| std::fs::write(&csv, table)) {
+                Ok(()) => self.info(format!("Geschreven: {} en {}.", xml.display(), csv.display())),
+                Err(error) => self.error(format!("Kan niet schrijven in {}: {error}", directory.display())),
+            },
+            Err(error) => self.error(error.to_string()),
+        }
+    }
+
+    /// Goes to where a checklist item is fixed.
+    fn go_to_check(&mut self, target: CheckTarget) {
+        match target {
+            CheckTarget::Hours(network, month) => {
+                self.jump(crate::domain::signals::SignalTarget::Hours(network, month))
+            }
+            CheckTarget::Invoice(network, partner) => {
+                self.budget.network = Some(network);
+                self.reload_budget();
+                if let Some(row) =
+                    self.budget.view.as_ref().and_then(|v| v.partners.iter().position(|p| p.id == partner))
+                {
+                    self.budget.row = row;
+                }
+                self.show_pane(Pane::Budget);
+                self.info("f legt een factuur vast, g keurt goed, r wijst af.");
+            }
+            CheckTarget::Agreement(network, Some(id)) => {
+                self.jump(crate::domain::signals::SignalTarget::Agreement(network, id))
+            }
+            CheckTarget::Agreement(network, None) | CheckTarget::Network(network) => {
+                self.jump(crate::domain::signals::SignalTarget::Network(network))
+            }
+            CheckTarget::Tariffs(year) => self.jump(crate::domain::signals::SignalTarget::Tariffs(year)),
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! The quarter close screen: checklist, payment lines with totals, and the keys to close.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState};
+
+use crate::app::close::CloseScreen;
+use crate::domain::close::total;
+use crate::domain::money::format_eur;
+
+use super::{Theme, fit};
+
+pub fn draw(frame: &mut Frame, area: Rect, screen: &CloseScreen, theme: &Theme) {
+    frame.render_widget(Clear, area);
+    let names: Vec<&str> = screen.networks.iter().map(|n| n.network.name.as_str()).collect();
+    let scope = if screen.region_wide { format!("regio, {} netwerken", names.len()) } else { names.join(", ") };
+    let state = if screen.all_closed() {
+        "afgesloten".to_string()
+    } else if screen.blocking() == 0 {
+        "klaar om af te sluiten".to_string()
+    } else {
+        format!("{} punten open", screen.blocking())
+    };
+    let title = format!(" Kwartaalafsluiting {} — {scope} — {state} ", screen.quarter);
+    let block = Block::bordered().title(Span::styled(title, theme.title()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [checks, payments, keys] =
+        Layout::vertical([Constraint::Percentage(45), Constraint::Min(4), Constraint::Length(1)]).areas(inner);
+
+    let items = screen.items();
+    let width = usize::from(checks.width.saturating_sub(4));
+    let rows: Vec<Row> = items
+        .iter()
+        .map(|item| {
+            let (mark, style) = if item.ok { ("✓", theme.ok()) } else { ("✗", theme.error()) };
+            let text =
+                if screen.networks.len() > 1 { format!("{}: {}", item.network, item.text) } else { item.text.clone() };
+            Row::new(vec![
+                Cell::from(mark).style(style),
+                Cell::from(fit(&text, width)).style(if item.ok { Style::new() } else { style }),
+            ])
+        })
+        .collect();
+    let table = Table::new(rows, [Constraint::Length(1), Constraint::Min(10)])
+        .row_highlight_style(theme.selected())
+        .block(Block::bordered().title(" Checklist (Enter: ga erheen) "));
+    let mut state = TableState::default().with_selected((!items.is_empty()).then_some(screen.selection));
+    frame.render_stateful_widget(table, checks, &mut state);
+
+    let mut rows = Vec::new();
+    for network in &screen.networks {
+        let status = match &network.closed {
+            Some((_, batch)) => format!("batch {}", batch.number),
+            None => "gepland".into(),
+        };
+        rows.push(Row::new(vec![
+            Cell::from(fit(&network.network.name, 24)).style(theme.header()),
+            Cell::from(status).style(theme.header()),
+            Cell::from(""),
+            Cell::from(Line::from(format_eur(total(&network.payments))).right_aligned()).style(theme.header()),
+        ]));
+        for line in &network.payments {
+            rows.push(Row::new(vec![
+                Cell::from(format!("  {}", line.kind.dutch_label())),
+                Cell::from(fit(&line.payee, 30)),
+                Cell::from(line.iban.to_string()),
+                Cell::from(Line::from(format_eur(line.amount)).right_aligned()),
+            ]));
+        }
+        for team in &network.by_team {
+            rows.push(Row::new(vec![
+                Cell::from("  (praktijkteam)").style(theme.dim()),
+                Cell::from(fit(&format!("{} {}", team.partner, team.month.dutch_name()), 30)).style(theme.dim()),
+                Cell::from("niet via secretariaat").style(theme.dim()),
+                Cell::from(Line::from(format_eur(team.worth)).right_aligned()).style(theme.dim()),
+            ]));
+        }
+    }
+    let title = format!(" Betalingen · totaal {} ", format_eur(screen.total()));
+    let table =
+        Table::new(rows, [Constraint::Length(16), Constraint::Min(14), Constraint::Length(22), Constraint::Length(13)])
+            .column_spacing(1)
+            .block(Block::bordered().title(title));
+    frame.render_widget(table, payments);
+    let hints = "Enter ga naar · c afsluiten · e betaalbestanden · h heropenen · r regio/netwerk · Esc terug";
+    frame.render_widget(Paragraph::new(Span::styled(fit(hints, usize::from(keys.width)), theme.key())), keys);
+}
