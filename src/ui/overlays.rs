@@ -168,7 +168,11 @@ fn cell_lines(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         text.push(Line::styled("Geen regels. a voegt er een toe.", theme.dim()));
     }
     for (i, line) in lines.iter().enumerate() {
-        let marks = if line.paid_by_practice_team { " · betaald door praktijkteam" } else { "" };
+        let mut marks =
+            if line.paid_by_practice_team { " · betaald door praktijkteam".to_string() } else { String::new() };
+        if let Some(corrected) = line.corrects {
+            marks.push_str(&format!(" · correctie van regel {corrected}"));
+        }
         let activity = if line.activity.is_empty() { "—" } else { &line.activity };
         let row = format!(
             "{:>6} uur  {:>11}  {activity}{marks}",
