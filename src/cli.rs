@@ -110,6 +110,19 @@ enum Command {
         #[command(subcommand)]
         export: ExportCommand,
     },
+    /// Bedien de database over SSH: iedere medewerker verbindt met ssh en krijgt het scherm
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    Serve {
+        /// Adres en poort
+        #[arg(long, value_name = "ADRES:POORT", default_value = "127.0.0.1:2222")]
+        listen: std::net::SocketAddr,
+        /// Gebruikersbestand: GEBRUIKER ROL SLEUTELTYPE SLEUTEL [COMMENTAAR] per regel (standaard MAP.users)
+        #[arg(long, value_name = "BESTAND")]
+        users: Option<PathBuf>,
+        /// Host key van de server; wordt bij de eerste start gemaakt (standaard MAP.host_key)
+        #[arg(long, value_name = "BESTAND")]
+        host_key: Option<PathBuf>,
+    },
     /// Instellingen
     #[command(
         help_template = HELP_TEMPLATE,
@@ -304,6 +317,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!("Betaalrekening opgeslagen: {} {}.", settings.debtor_name, settings.debtor_iban);
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Serve { listen, users, host_key }) => {
+            let store = open(&path)?;
+            let options = crate::serve::ServeOptions::beside(&path, listen, users, host_key);
+            crate::serve::run(store, options)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Check) => {
             let store = open(&path)?;
             let report = store.check()?;
@@ -332,6 +351,27 @@ fn database_path(explicit: Option<PathBuf>) -> Result<PathBuf> {
     }
 }
 
+/// Opens the database; a database served by `sidw serve` says how to connect instead.
 fn open(path: &std::path::Path) -> Result<Store> {
-    Ok(Store::open(path)?)
+    match Store::open(path) {
+        Ok(store) => {
+            // A marker left by a server that was killed: the database is free, so it is stale.
+            let _ = std::fs::remove_file(crate::serve::marker_path(path));
+            Ok(store)
+        }
+        Err(crate::store::StoreError::Locked { path }) => {
+            match std::fs::read_to_string(crate::serve::marker_path(&path)) {
+                Ok(marker) => {
+                    let address = marker.lines().next().unwrap_or("").to_string();
+                    let port = address.rsplit_once(':').map_or("2222", |(_, port)| port).to_string();
+                    anyhow::bail!(
+                        "de database in {} wordt bediend door 'sidw serve' op {address}; verbind met: ssh -p {port} GEBRUIKER@SERVER",
+                        path.display()
+                    )
+                }
+                Err(_) => Err(crate::store::StoreError::Locked { path }.into()),
+            }
+        }
+        Err(error) => Err(error.into()),
+    }
 }

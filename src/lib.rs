@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod payments;
 pub mod report;
+pub mod serve;
 pub mod store;
 pub mod term;
 pub mod ui;

@@ -731,6 +731,11 @@ impl App {
             self.mode = Mode::Lines;
             return;
         };
+        let changes = matches!(key.code, KeyCode::Enter | KeyCode::Delete | KeyCode::Char('a' | 'e' | 'x' | 'c'));
+        if changes && !self.allowed(super::Role::Editor) {
+            self.mode = Mode::Lines;
+            return;
+        }
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') => {}
             KeyCode::Up | KeyCode::Char('k') => {

@@ -76,6 +76,10 @@ impl App {
             return;
         };
         let items = screen.items().len();
+        if matches!(key.typed(), Some('c' | 'e' | 'h')) && !self.allowed(super::Role::Finance) {
+            self.mode = Mode::Close(screen);
+            return;
+        }
         match (key.code, key.typed()) {
             (KeyCode::Esc, _) | (_, Some('q')) => return,
             (KeyCode::Up, _) | (_, Some('k')) => screen.selection = screen.selection.saturating_sub(1),

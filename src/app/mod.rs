@@ -14,6 +14,7 @@ pub mod list;
 mod log;
 pub mod networks;
 pub mod pane;
+pub mod role;
 mod signals;
 mod tariffs;
 mod undo;
@@ -31,6 +32,7 @@ pub use list::Selection;
 pub use log::LogPane;
 pub use networks::{DetailItem, NetworkRow, NetworksPane};
 pub use pane::Pane;
+pub use role::Role;
 pub use signals::SignalsPane;
 pub use tariffs::TariffsPane;
 
@@ -112,6 +114,10 @@ pub struct App {
     pub(crate) store: Store,
     pub(crate) clock: Clock,
     pub user: String,
+    /// What the user may do; locally every role.
+    pub role: Role,
+    /// The store's change counter when this app last loaded from it.
+    seen: u64,
     pub mode: Mode,
     pub pane: Pane,
     /// Screen size in columns and rows, as the runner last reported it.
@@ -133,6 +139,8 @@ impl App {
     pub fn new(store: Store, user: impl Into<String>, clock: Clock) -> Self {
         let today = clock().date_naive();
         let mut app = Self {
+            role: Role::Admin,
+            seen: store.generation(),
             mode: if store.is_empty() { Mode::Welcome } else { Mode::Normal },
             store,
             clock,
@@ -185,8 +193,39 @@ impl App {
         usize::from(self.size.1.saturating_sub(8)).max(1)
     }
 
+    /// An app for a user with a given role (the SSH runner).
+    pub fn with_role(store: Store, user: impl Into<String>, role: Role, clock: Clock) -> Self {
+        let mut app = Self::new(store, user, clock);
+        app.role = role;
+        if role < Role::Editor && matches!(app.mode, Mode::Welcome) {
+            app.mode = Mode::Normal;
+            app.info("De database is nog leeg; u heeft alleen leesrechten.");
+        }
+        app
+    }
+
+    /// Has the store changed since this app last read it (a colleague saved something)?
+    pub fn is_stale(&self) -> bool {
+        self.store.generation() != self.seen
+    }
+
+    /// Refuses, with a message, what the user's role does not allow.
+    pub(crate) fn allowed(&mut self, needed: Role) -> bool {
+        if self.role >= needed {
+            return true;
+        }
+        let what = match needed {
+            Role::Viewer | Role::Editor => "wijzigen",
+            Role::Finance => "afsluiten, heropenen en betaalbestanden",
+            Role::Admin => "tarieven en gebruikers",
+        };
+        self.error(format!("Dat mag uw rol ({}) niet: {what} vraagt de rol {}.", self.role.name(), needed.name()));
+        false
+    }
+
     /// Reloads everything shown from the store (after a change, or when told something changed).
     pub fn reload(&mut self) {
+        self.seen = self.store.generation();
         let result = (|| -> Result<(), StoreError> {
             self.tariff_book = self.store.tariff_book()?;
             self.networks.load(&self.store, self.today())?;
@@ -248,6 +287,7 @@ impl App {
 
     fn welcome(&mut self, action: Action) {
         match action {
+            Action::LoadDemo if !self.allowed(Role::Editor) => self.mode = Mode::Welcome,
             Action::LoadDemo => {
                 let ctx = self.ctx();
                 match crate::demo::load(&self.store, &ctx, self.today()) {
@@ -284,6 +324,7 @@ impl App {
             },
             Action::StartCommand => self.mode = Mode::Command(String::new()),
             Action::ToggleHelp => self.mode = Mode::Help,
+            other if role::needed_for(other, self.pane).is_some_and(|needed| !self.allowed(needed)) => {}
             Action::Undo => self.undo(),
             other => match self.pane {
                 Pane::Networks => self.networks_action(other),

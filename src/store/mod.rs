@@ -38,6 +38,9 @@ pub struct Store {
     db: sled::Db,
     trees: Vec<sled::Tree>,
     path: PathBuf,
+    /// Counts the changes written through this store (and its clones): sessions compare it to
+    /// see that a colleague saved something.
+    generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Store {
@@ -59,7 +62,7 @@ impl Store {
 
     fn init(db: sled::Db, path: PathBuf) -> Result<Self, StoreError> {
         let trees = TreeName::ALL.iter().map(|t| db.open_tree(t.name())).collect::<Result<Vec<_>, _>>()?;
-        let store = Self { db, trees, path };
+        let store = Self { db, trees, path, generation: Default::default() };
         let meta = store.tree(TreeName::Meta);
         match meta.get(META_KEY)? {
             None => {
@@ -80,6 +83,17 @@ impl Store {
             }
         }
         Ok(store)
+    }
+
+    /// How many changes have been written through this store since it was opened.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Writes everything to disk (the server does this when it stops).
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
@@ -105,6 +119,7 @@ impl Store {
             sled::transaction::TransactionError::Abort(error) => error,
             sled::transaction::TransactionError::Storage(error) => StoreError::Storage(error),
         })?;
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.db.flush().map_err(StoreError::NotDurable)?;
         Ok(value)
     }

@@ -1,0 +1,123 @@
+//! One SSH connection's app: its own thread (the store is blocking), keys in through a channel,
+//! frames out through a bounded queue so that a slow client never holds up anyone else.
+
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::{cursor, execute, terminal};
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Duration;
+use tokio::sync::mpsc::Sender;
+
+use crate::app::{Action, App, Key, Role, system_clock};
+use crate::store::Store;
+use crate::ui::{self, Theme};
+
+/// How often a session looks for colleagues' changes when no key arrives.
+pub const TICK: Duration = Duration::from_millis(50);
+
+pub enum Event {
+    Keys(Vec<Key>),
+    Resize(u16, u16),
+    Closed,
+}
+
+/// Collects what ratatui writes and hands each frame to the connection's sender. When the client
+/// cannot keep up, frames are dropped and the next one is drawn in full.
+pub struct ChannelWriter {
+    output: Sender<Vec<u8>>,
+    buffer: Vec<u8>,
+    state: Arc<WriterState>,
+}
+
+/// What the session loop needs to know about its writer.
+#[derive(Default)]
+pub struct WriterState {
+    /// A frame was dropped: the client's screen is behind; draw the next one in full.
+    dropped: AtomicBool,
+    /// The connection is gone.
+    closed: AtomicBool,
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        match self.output.try_send(std::mem::take(&mut self.buffer)) {
+            Ok(()) => Ok(()),
+            Err(tokio::sync::mpsc::error::TrySendError::Full(_)) => {
+                self.state.dropped.store(true, Ordering::SeqCst);
+                Ok(())
+            }
+            Err(tokio::sync::mpsc::error::TrySendError::Closed(_)) => {
+                self.state.closed.store(true, Ordering::SeqCst);
+                Err(std::io::ErrorKind::BrokenPipe.into())
+            }
+        }
+    }
+}
+
+/// Runs one user's app until they quit or the connection goes.
+pub fn run(store: Store, user: String, role: Role, size: (u16, u16), events: Receiver<Event>, output: Sender<Vec<u8>>) {
+    let state = Arc::new(WriterState::default());
+    let writer = ChannelWriter { output, buffer: Vec::new(), state: state.clone() };
+    let viewport = Viewport::Fixed(Rect::new(0, 0, size.0.max(1), size.1.max(1)));
+    let Ok(mut screen) = Terminal::with_options(CrosstermBackend::new(writer), TerminalOptions { viewport }) else {
+        return;
+    };
+    let _ = execute!(
+        screen.backend_mut(),
+        terminal::EnterAlternateScreen,
+        cursor::Hide,
+        terminal::Clear(terminal::ClearType::All)
+    );
+    let theme = Theme::colored();
+    let mut app = App::with_role(store, user, role, system_clock());
+    app.handle(Action::Resize(size.0, size.1));
+    let mut dirty = true;
+    loop {
+        if dirty {
+            if state.dropped.swap(false, Ordering::SeqCst) {
+                let _ = screen.clear();
+            }
+            if screen.draw(|frame| ui::draw(frame, &app, &theme)).is_err() || state.closed.load(Ordering::SeqCst) {
+                return;
+            }
+            dirty = false;
+        }
+        if app.quit {
+            let _ = execute!(screen.backend_mut(), cursor::Show, terminal::LeaveAlternateScreen);
+            return;
+        }
+        match events.recv_timeout(TICK) {
+            Ok(Event::Keys(keys)) => {
+                for key in keys {
+                    if let Some(action) = ui::keymap::action_for(&app, key) {
+                        app.handle(action);
+                    }
+                }
+                dirty = true;
+            }
+            Ok(Event::Resize(columns, rows)) => {
+                let _ = screen.resize(Rect::new(0, 0, columns.max(1), rows.max(1)));
+                app.handle(Action::Resize(columns, rows));
+                dirty = true;
+            }
+            Ok(Event::Closed) | Err(RecvTimeoutError::Disconnected) => return,
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        if app.is_stale() {
+            app.handle(Action::Refresh);
+            dirty = true;
+        }
+    }
+}
