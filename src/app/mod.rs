@@ -132,6 +132,8 @@ pub struct App {
     pub message: Option<Message>,
     undo: Vec<UndoOp>,
     pub quit: bool,
+    /// The budget view missed a reload while another pane was shown.
+    budget_stale: bool,
 }
 
 impl App {
@@ -157,6 +159,7 @@ impl App {
             message: None,
             undo: Vec::new(),
             quit: false,
+            budget_stale: false,
         };
         app.reload();
         app.budget.choose_default(&app.store, &app.networks, &app.tariff_book);
@@ -228,24 +231,30 @@ impl App {
         self.seen = self.store.generation();
         let result = (|| -> Result<(), StoreError> {
             self.tariff_book = self.store.tariff_book()?;
-            self.networks.load(&self.store, self.today())?;
-            self.agreements.load(&self.store, self.today())?;
             self.tariffs.load(&self.tariff_book);
-            if self.pane == Pane::Signals {
-                self.signals.load(&self.store, &self.tariff_book, self.today())?;
-            }
-            if self.pane == Pane::Log {
-                self.log.load(&self.store)?;
+            // The network list serves every pane (picker, :netwerk); the rest only its own pane,
+            // which is loaded again when it is shown.
+            self.networks.load(&self.store, self.today())?;
+            match self.pane {
+                Pane::Agreements => self.agreements.load(&self.store, self.today())?,
+                Pane::Signals => self.signals.load(&self.store, &self.tariff_book, self.today())?,
+                Pane::Log => self.log.load(&self.store)?,
+                Pane::Networks | Pane::Budget | Pane::Tariffs => {}
             }
             Ok(())
         })();
         if let Err(error) = result {
             self.error(error.to_string());
         }
-        self.reload_budget();
+        if self.pane == Pane::Budget || self.budget.view.is_none() {
+            self.reload_budget();
+        } else {
+            self.budget_stale = true;
+        }
     }
 
     pub(crate) fn reload_budget(&mut self) {
+        self.budget_stale = false;
         if let Err(error) = self.budget.load(&self.store, &self.tariff_book) {
             self.error(error.to_string());
         }
@@ -343,6 +352,8 @@ impl App {
         let result = match pane {
             Pane::Signals => self.signals.load(&self.store, &self.tariff_book, today),
             Pane::Log => self.log.load(&self.store),
+            Pane::Agreements => self.agreements.load(&self.store, today),
+            Pane::Budget if std::mem::take(&mut self.budget_stale) => self.budget.load(&self.store, &self.tariff_book),
             _ => Ok(()),
         };
         if let Err(error) = result {

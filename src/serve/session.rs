@@ -18,6 +18,9 @@ use crate::ui::{self, Theme};
 
 /// How often a session looks for colleagues' changes when no key arrives.
 pub const TICK: Duration = Duration::from_millis(50);
+/// The least time between two reloads for colleagues' changes: keeps twenty busy sessions from
+/// spending the server on reloading, and keeps live updates well within 200 ms.
+pub const REFRESH_AT_MOST_EVERY: Duration = Duration::from_millis(120);
 
 pub enum Event {
     Keys(Vec<Key>),
@@ -59,8 +62,9 @@ impl Write for ChannelWriter {
                 Ok(())
             }
             Err(tokio::sync::mpsc::error::TrySendError::Closed(_)) => {
+                // The connection is gone: the session loop sees the flag and ends.
                 self.state.closed.store(true, Ordering::SeqCst);
-                Err(std::io::ErrorKind::BrokenPipe.into())
+                Ok(())
             }
         }
     }
@@ -84,12 +88,14 @@ pub fn run(store: Store, user: String, role: Role, size: (u16, u16), events: Rec
     let mut app = App::with_role(store, user, role, system_clock());
     app.handle(Action::Resize(size.0, size.1));
     let mut dirty = true;
+    let mut refreshed = std::time::Instant::now();
     loop {
         if dirty {
             if state.dropped.swap(false, Ordering::SeqCst) {
                 let _ = screen.clear();
             }
             if screen.draw(|frame| ui::draw(frame, &app, &theme)).is_err() || state.closed.load(Ordering::SeqCst) {
+                let _ = screen.show_cursor();
                 return;
             }
             dirty = false;
@@ -115,8 +121,9 @@ pub fn run(store: Store, user: String, role: Role, size: (u16, u16), events: Rec
             Ok(Event::Closed) | Err(RecvTimeoutError::Disconnected) => return,
             Err(RecvTimeoutError::Timeout) => {}
         }
-        if app.is_stale() {
+        if app.is_stale() && refreshed.elapsed() >= REFRESH_AT_MOST_EVERY {
             app.handle(Action::Refresh);
+            refreshed = std::time::Instant::now();
             dirty = true;
         }
     }

@@ -1,0 +1,251 @@
+//! Load over SSH (loopback only, bounded): 20 concurrent sessions each key 200 hours lines into
+//! the same network as fast as the server accepts them, through the screen as a user types; and
+//! the server killed with SIGKILL in the middle of such a load.
+//!
+//! Each session is a russh client with a pty; its output goes through a vt100 emulator, and a
+//! save counts as shown when the screen shows the cell's new line count.
+
+#[path = "support/server.rs"]
+mod server;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use russh::client;
+use russh::keys::{PrivateKeyWithHashAlg, load_secret_key};
+use rust_decimal::Decimal;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use server::Served;
+use sidw::domain::validate::{Agb, Iban};
+use sidw::domain::{
+    Discipline, IonCount, Network, NetworkId, Partner, PartnerId, Practice, PracticeId, PracticeTeam, Quarter,
+};
+use sidw::store::{ChangeContext, Store};
+
+struct Client;
+
+impl client::Handler for Client {
+    type Error = russh::Error;
+
+    async fn check_server_key(&mut self, _: &russh::keys::PublicKeyOrCertificate) -> Result<bool, Self::Error> {
+        Ok(true)
+    }
+}
+
+/// The network every session keys into: 100 000 ION (partner budget € 115.000,00), 20
+/// physiotherapists; each session has its own.
+fn setup(store: &Store, partners: usize) {
+    let ctx = ChangeContext::new("setup", chrono::Utc::now());
+    let network = store
+        .create_network(
+            &ctx,
+            &Network {
+                id: NetworkId(0),
+                name: "Belasting".into(),
+                region: sidw::domain::Region::Zwolle,
+                municipality: "Zwolle".into(),
+                postcodes: vec![],
+                status: sidw::domain::NetworkStatus::Actief,
+                coordinator: Default::default(),
+                district_manager: String::new(),
+                core_team: Default::default(),
+                former_gez_owz: false,
+                funding_start: chrono::NaiveDate::from_ymd_opt(2024, 1, 1),
+                funding_end: None,
+                milestones: Default::default(),
+            },
+        )
+        .unwrap();
+    let practice = Practice {
+        id: PracticeId(0),
+        name: "Praktijk Belasting".into(),
+        agb: Agb::parse("01999999").unwrap(),
+        iban: Iban::parse("NL91ABNA0417164300").unwrap(),
+        share: Decimal::from(100),
+        ion_counts: vec![IonCount {
+            reference_date: chrono::NaiveDate::from_ymd_opt(2024, 10, 1).unwrap(),
+            count: 100_000,
+        }],
+    };
+    store.save_practice_team(&ctx, &PracticeTeam { network, practices: vec![practice] }).unwrap();
+    for p in 0..partners {
+        let partner = Partner {
+            id: PartnerId(0),
+            network,
+            name: format!("Fysio {p:02}"),
+            discipline: Discipline::Fysiotherapeut,
+            category: Discipline::Fysiotherapeut.usual_category(),
+            agb: Agb::parse(&format!("040000{p:02}")).unwrap(),
+            iban: Iban::parse("NL20INGB0001234567").unwrap(),
+            email: String::new(),
+        };
+        store.add_partner(&ctx, &partner).unwrap();
+    }
+}
+
+/// One staff member's terminal: keys out, screen in.
+struct Terminal {
+    stream: russh::ChannelStream<client::Msg>,
+    screen: vt100::Parser,
+    _session: client::Handle<Client>,
+}
+
+impl Terminal {
+    async fn connect(port: u16, key: &std::path::Path, user: &str) -> Self {
+        let config = Arc::new(client::Config::default());
+        let mut session = client::connect(config, ("127.0.0.1", port), Client).await.unwrap();
+        let key = load_secret_key(key, None).unwrap();
+        let auth = session.authenticate_publickey(user, PrivateKeyWithHashAlg::new(Arc::new(key), None)).await.unwrap();
+        assert!(auth.success(), "{user} could not log in");
+        let channel = session.channel_open_session().await.unwrap();
+        channel.request_pty(false, "xterm-256color", 80, 24, 0, 0, &[]).await.unwrap();
+        channel.request_shell(false).await.unwrap();
+        Self { stream: channel.into_stream(), screen: vt100::Parser::new(24, 80, 0), _session: session }
+    }
+
+    async fn keys(&mut self, text: &str) {
+        self.stream.write_all(text.as_bytes()).await.unwrap();
+        self.stream.flush().await.unwrap();
+    }
+
+    /// Reads the screen until it shows `text`; false when the connection ends first.
+    async fn wait_for(&mut self, text: &str) -> bool {
+        let mut buffer = [0u8; 16384];
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if self.screen.screen().contents().contains(text) {
+                return true;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, self.stream.read(&mut buffer)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => return false,
+                Ok(Ok(n)) => self.screen.process(&buffer[..n]),
+                Err(_) => {
+                    panic!("'{text}' did not appear in 60 s; the screen shows:\n{}", self.screen.screen().contents())
+                }
+            }
+        }
+    }
+
+    /// Opens the session's own cell (its partner, January 2025) as a list of lines.
+    async fn open_cell(&mut self, row: usize) {
+        assert!(self.wait_for("1 Netwerken").await);
+        self.keys("3:netwerk Belasting\r:kwartaal 2025-Q1\r").await;
+        assert!(self.wait_for("Belasting · 2025-Q1").await);
+        self.keys(&"j".repeat(row)).await;
+        self.keys("\r").await;
+        assert!(self.wait_for(" regels ").await);
+    }
+}
+
+/// Keys `entries` lines of 0,25 h, each through the line form, and returns how many saves were
+/// shown and the latency of each (Enter to the screen showing it).
+async fn key_entries(
+    port: u16,
+    keys: std::path::PathBuf,
+    user: String,
+    row: usize,
+    entries: usize,
+) -> (usize, Vec<Duration>) {
+    let mut terminal = Terminal::connect(port, &keys.join(&user), &user).await;
+    terminal.open_cell(row).await;
+    let mut latencies = Vec::with_capacity(entries);
+    for n in 1..=entries {
+        terminal.keys("a0,25").await;
+        let sent = Instant::now();
+        terminal.keys("\r").await;
+        if !terminal.wait_for(&format!("· {n} regels")).await {
+            return (n - 1, latencies);
+        }
+        latencies.push(sent.elapsed());
+    }
+    terminal.keys("\x1bq").await;
+    (entries, latencies)
+}
+
+fn users(n: usize) -> Vec<(String, &'static str)> {
+    (0..n).map(|i| (format!("user{i:02}"), "editor")).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_sessions_key_two_hundred_entries_each() {
+    const SESSIONS: usize = 20;
+    const ENTRIES: usize = 200;
+    let dir = tempfile::tempdir().unwrap();
+    let names = users(SESSIONS);
+    let refs: Vec<(&str, &str)> = names.iter().map(|(n, r)| (n.as_str(), *r)).collect();
+    let mut served = Served::start_with(dir.path(), &refs, |store| setup(store, SESSIONS));
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..SESSIONS)
+        .map(|i| tokio::spawn(key_entries(served.port, served.keys.clone(), names[i].0.clone(), i, ENTRIES)))
+        .collect();
+    let mut latencies = Vec::new();
+    for task in tasks {
+        let (shown, times) = task.await.unwrap();
+        assert_eq!(shown, ENTRIES);
+        latencies.extend(times);
+    }
+    let elapsed = start.elapsed();
+    latencies.sort();
+    let p = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+    eprintln!(
+        "load: {} entries in {:.1} s = {:.0} entries/s; Enter-to-screen latency median {} ms, p99 {} ms, max {} ms",
+        latencies.len(),
+        elapsed.as_secs_f64(),
+        latencies.len() as f64 / elapsed.as_secs_f64(),
+        p(0.5).as_millis(),
+        p(0.99).as_millis(),
+        latencies.last().unwrap().as_millis()
+    );
+    served.stop();
+
+    let store = Store::open(&served.db).unwrap();
+    let report = store.check().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+    let network = store.network_by_name("Belasting").unwrap().unwrap().id;
+    let lines = store.hours_of(network, 2025).unwrap();
+    assert_eq!(lines.len(), SESSIONS * ENTRIES, "exactly 4 000 entries stored");
+    let budget = store.partner_budget(network, 2025).unwrap();
+    // 0,25 h × € 84,95 = € 21,2375 → € 21,24 a line.
+    let worth = Decimal::new(2124, 2) * Decimal::from(SESSIONS * ENTRIES as usize);
+    assert_eq!(budget.budget, Decimal::new(11_500_000, 2));
+    assert_eq!(budget.remaining(), budget.budget - worth);
+    assert!(store.quarter_close(network, Quarter::parse("2025-Q1").unwrap()).unwrap().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_server_killed_mid_load_keeps_every_save_that_was_shown() {
+    const SESSIONS: usize = 5;
+    let dir = tempfile::tempdir().unwrap();
+    let names = users(SESSIONS);
+    let refs: Vec<(&str, &str)> = names.iter().map(|(n, r)| (n.as_str(), *r)).collect();
+    let served = Served::start_with(dir.path(), &refs, |store| setup(store, SESSIONS));
+    let tasks: Vec<_> = (0..SESSIONS)
+        .map(|i| tokio::spawn(key_entries(served.port, served.keys.clone(), names[i].0.clone(), i, 1_000)))
+        .collect();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    server::unsafe_kill(&served.child, "KILL");
+    let mut shown = Vec::new();
+    for task in tasks {
+        shown.push(task.await.unwrap().0);
+    }
+    assert!(shown.iter().all(|n| *n < 1_000), "the kill came mid-load: {shown:?}");
+    let (db, keys) = (served.db.clone(), served.keys.clone());
+    drop(served);
+
+    let mut again = Served::spawn(db.clone(), keys);
+    again.stop();
+    let store = Store::open(&db).unwrap();
+    assert!(store.check().unwrap().is_ok());
+    let network = store.network_by_name("Belasting").unwrap().unwrap().id;
+    let lines = store.hours_of(network, 2025).unwrap();
+    let partners = store.partners(network).unwrap();
+    for (i, count) in shown.iter().enumerate() {
+        let partner = partners.iter().find(|p| p.name == format!("Fysio {i:02}")).unwrap().id;
+        let stored = lines.iter().filter(|l| l.partner == partner).count();
+        assert!(stored >= *count, "session {i}: {count} saves were shown, {stored} stored");
+        assert!(stored <= count + 1, "session {i}: at most the one save in flight more");
+    }
+    eprintln!("kill -9 mid-load: saves shown per session {shown:?}, all present after restart");
+}
