@@ -208,7 +208,7 @@ async fn twenty_sessions_key_two_hundred_entries_each() {
     assert_eq!(lines.len(), SESSIONS * ENTRIES, "exactly 4 000 entries stored");
     let budget = store.partner_budget(network, 2025).unwrap();
     // 0,25 h × € 84,95 = € 21,2375 → € 21,24 a line.
-    let worth = Decimal::new(2124, 2) * Decimal::from(SESSIONS * ENTRIES as usize);
+    let worth = Decimal::new(2124, 2) * Decimal::from(SESSIONS * ENTRIES);
     assert_eq!(budget.budget, Decimal::new(11_500_000, 2));
     assert_eq!(budget.remaining(), budget.budget - worth);
     assert!(store.quarter_close(network, Quarter::parse("2025-Q1").unwrap()).unwrap().is_none());
