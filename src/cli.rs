@@ -152,6 +152,9 @@ enum ExportCommand {
         /// Uitvoeringsdatum voor de bank (dd-mm-jjjj; standaard vandaag)
         #[arg(long, value_name = "DATUM", value_parser = parse_day)]
         execution_date: Option<chrono::NaiveDate>,
+        /// De betaalbatch (nodig als het kwartaal er meer heeft), bv. 2025-Q1-0001
+        #[arg(long, value_name = "NUMMER")]
+        batch: Option<String>,
     },
 }
 
@@ -279,30 +282,48 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!("{quarter} van {network} is heropend; de eerdere betaalbatch blijft bewaard.");
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Export { export: ExportCommand::Payments { quarter, format, out, execution_date } }) => {
+        Some(Command::Export { export: ExportCommand::Payments { quarter, format, out, execution_date, batch } }) => {
             let store = open(&path)?;
             let now = chrono::Utc::now();
-            let text = match format {
-                ExportFormat::Csv => report::export::csv(&store, quarter)?,
+            let batch = report::export::choose_batch(&store, quarter, batch.as_deref())?;
+            let (text, kind) = match format {
+                ExportFormat::Csv => (report::export::csv(&batch), "csv"),
                 ExportFormat::Pain001 | ExportFormat::Pain00103 => {
                     let version = if format == ExportFormat::Pain001 {
                         crate::payments::PainVersion::V09
                     } else {
                         crate::payments::PainVersion::V03
                     };
-                    report::export::pain001(&store, quarter, version, now, execution_date.unwrap_or(now.date_naive()))?
+                    (
+                        report::export::pain001(
+                            &store,
+                            &batch,
+                            version,
+                            now,
+                            execution_date.unwrap_or(now.date_naive()),
+                        )?,
+                        version.name(),
+                    )
                 }
             };
             std::fs::write(&out, text).with_context(|| format!("kan {} niet schrijven", out.display()))?;
-            let open_networks: Vec<String> = store
-                .quarter_payments(quarter)?
-                .into_iter()
-                .filter(|(_, closed)| !closed)
-                .map(|(close, _)| close.network.name)
-                .collect();
-            println!("Geschreven: {}.", out.display());
-            if !open_networks.is_empty() {
-                eprintln!("Let op: nog open (niet in het bestand): {}.", open_networks.join(", "));
+            let earlier = report::export::record(
+                &store,
+                &ChangeContext::local_now(),
+                &batch,
+                &format!("{kind} → {}", out.display()),
+            )?;
+            println!(
+                "Geschreven: {} (betaalbatch {}, {}).",
+                out.display(),
+                batch.number,
+                crate::domain::money::format_eur(batch.total())
+            );
+            if let Some(earlier) = earlier {
+                eprintln!(
+                    "Let op: betaalbatch {} is al eerder geschreven ({earlier}); geef hem niet twee keer aan de bank.",
+                    batch.number
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -80,7 +80,7 @@ fn a_quarter_that_is_not_ready_says_what_to_fix_and_gets_fixed_from_the_screen()
     let q = Quarter::parse("2025-Q1").unwrap();
     let invoices = app.store().invoices_of(network, q).unwrap();
     assert!(invoices.iter().any(
-        |i| matches!(&i.decision, InvoiceDecision::Approved { reason } if reason == "materiaalkosten afgesproken")
+        |i| matches!(&i.decision, InvoiceDecision::Approved { reason, .. } if reason == "materiaalkosten afgesproken")
     ));
 
     // The psychologist's invoice: recorded with f, it matches at once.

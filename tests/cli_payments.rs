@@ -84,13 +84,17 @@ fn close_report_and_export_a_quarter() {
     let total: Decimal = zwolle.iter().map(|l| l["amount"].as_str().unwrap().parse::<Decimal>().unwrap()).sum();
     assert_eq!(total, Decimal::new(856405, 2));
 
-    for (format, schema) in [("pain001", "pain.001.001.09.xsd"), ("pain001-03", "pain.001.001.03.xsd")] {
+    for (n, (format, schema)) in
+        [("pain001", "pain.001.001.09.xsd"), ("pain001-03", "pain.001.001.03.xsd")].into_iter().enumerate()
+    {
         let file = dir.path().join(format!("{format}.xml"));
         let out = sidw(
             &db,
             &["export", "payments", "--quarter", "2025-Q1", "--format", format, "--out", file.to_str().unwrap()],
         );
         assert!(out.status.success(), "{}", text(&out.stderr));
+        // Every export is logged; a second one of the same batch warns against paying it twice.
+        assert_eq!(text(&out.stderr).contains("al eerder geschreven"), n > 0, "{}", text(&out.stderr));
         xmllint(schema, &file);
         let xml = std::fs::read_to_string(&file).unwrap();
         let instructed = amounts(&xml, "InstdAmt");

@@ -139,7 +139,22 @@ fn reopening_needs_a_reason_and_keeps_the_batch() {
     assert!(error.contains("€ 42,48 te laag"), "{error}");
     let invoice = store.invoices_of(zwolle, q1()).unwrap().into_iter().find(|i| i.partner == fysio.id).unwrap();
     store.decide_invoice(&ctx(), zwolle, invoice.id, true, "half uur extra niet gefactureerd").unwrap();
-    assert_eq!(store.close_quarter(&ctx(), &[zwolle], q1()).unwrap().number, "2025-Q1-0002");
+    let second = store.close_quarter(&ctx(), &[zwolle], q1()).unwrap();
+    assert_eq!(second.number, "2025-Q1-0002");
+    assert!(second.lines.is_empty(), "everything was paid by the first batch: nothing twice, {:?}", second.lines);
+
+    // Reopened again, the pharmacy's invoice rejected: what it was paid is a warning, not a payment.
+    store.reopen_quarter(&ctx(), zwolle, q1(), "apotheek factuur onterecht").unwrap();
+    let pharmacy = store.invoices_of(zwolle, q1()).unwrap().into_iter().find(|i| i.number == "AZ/2025/1").unwrap();
+    store.decide_invoice(&ctx(), zwolle, pharmacy.id, false, "dubbelfinanciering, niet uit 1,15").unwrap();
+    let preview = store.close_preview(&[zwolle], q1()).unwrap();
+    let warning = preview[0].checklist.iter().find(|i| i.warning).expect("a warning");
+    assert!(
+        warning.text.contains("aan Apotheek Zuid is in een eerdere batch € 454,50 te veel betaald"),
+        "{}",
+        warning.text
+    );
+    assert!(preview[0].payments.is_empty());
 }
 
 #[test]
@@ -154,7 +169,7 @@ fn invoice_matching_and_decisions() {
     assert!(error.to_string().contains("reden"), "{error}");
     let approved =
         store.decide_invoice(&ctx(), almere, over.id, true, "extra materiaal afgesproken met kartrekker").unwrap();
-    assert!(matches!(approved.decision, InvoiceDecision::Approved { ref reason } if reason.contains("materiaal")));
+    assert!(matches!(approved.decision, InvoiceDecision::Approved { ref reason, .. } if reason.contains("materiaal")));
     assert!(store.audit_log().unwrap()[0].after.as_deref().unwrap().contains("extra materiaal"));
     let rejected = store.decide_invoice(&ctx(), almere, over.id, false, "dubbel gefactureerd").unwrap();
     assert!(matches!(rejected.decision, InvoiceDecision::Rejected { .. }));
@@ -207,8 +222,40 @@ fn a_region_closes_all_or_nothing() {
     assert_eq!(flevoland.len(), 2);
     let error = store.close_quarter(&ctx(), &flevoland, q1()).unwrap_err().to_string();
     assert!(error.contains("Almere Haven: factuur van Eerstelijnspsycholoog Haven ontbreekt"), "{error}");
-    assert!(error.contains("Lelystad-Atolwijk: samenwerkingsovereenkomst praktijkteam niet getekend"), "{error}");
-    for network in flevoland {
-        assert!(store.quarter_close(network, q1()).unwrap().is_none(), "nothing closed");
+    assert!(!error.contains("Lelystad-Atolwijk"), "a network not funded yet has nothing to close: {error}");
+    for network in &flevoland {
+        assert!(store.quarter_close(*network, q1()).unwrap().is_none(), "nothing closed");
     }
+}
+
+#[test]
+fn a_second_standing_invoice_blocks_and_an_approval_holds_only_for_its_hours() {
+    let store = demo_store();
+    let zwolle = id(&store, "Zwolle-Zuid");
+    let invoices = store.invoices_of(zwolle, q1()).unwrap();
+    let pharmacy_invoice = invoices.iter().find(|i| i.number == "AZ/2025/1").unwrap().clone();
+    // The same invoice entered twice under another number: both would match.
+    let twice = store
+        .add_invoice(&ctx(), &Invoice { id: InvoiceId(0), number: "DUP-1".into(), ..pharmacy_invoice.clone() })
+        .unwrap();
+    let error = store.close_quarter(&ctx(), &[zwolle], q1()).unwrap_err().to_string();
+    assert!(error.contains("2 facturen van Apotheek Zuid staan open of goedgekeurd"), "{error}");
+    store.decide_invoice(&ctx(), zwolle, twice.id, false, "dubbel ingevoerd").unwrap();
+
+    // Approved while matching; then the hours change: the approval no longer holds.
+    let fysio = invoices.iter().find(|i| i.number == "FZZ-2025-014").unwrap().clone();
+    store.decide_invoice(&ctx(), zwolle, fysio.id, true, "").unwrap();
+    let january = store
+        .hours_of(zwolle, 2025)
+        .unwrap()
+        .into_iter()
+        .find(|l| l.partner == fysio.partner && l.month == YearMonth::new(2025, 1).unwrap())
+        .unwrap();
+    store.update_hours(&ctx(), &sidw::domain::HoursEntry { hours: dec!(1), ..january }).unwrap();
+    let error = store.close_quarter(&ctx(), &[zwolle], q1()).unwrap_err().to_string();
+    assert!(error.contains("goedgekeurd bij uren € 1.019,40, nu € 764,55: opnieuw beoordelen"), "{error}");
+    store.decide_invoice(&ctx(), zwolle, fysio.id, true, "januari na controle 1 uur").unwrap();
+    let batch = store.close_quarter(&ctx(), &[zwolle], q1()).unwrap();
+    let apotheek: Vec<_> = batch.lines.iter().filter(|l| l.payee == "Apotheek Zuid").collect();
+    assert_eq!(apotheek.len(), 1, "paid once");
 }

@@ -452,7 +452,13 @@ impl App {
             return;
         }
         let quarter = self.budget.quarter;
-        let risky = partner.discipline.risks_double_funding();
+        let by_team = existing.as_ref().is_some_and(|l| l.paid_by_practice_team);
+        // Over budget first: a line the practice team pays needs no double-funding question.
+        if let Some(Preview { shortfall: Some(shortfall), remaining, .. }) = self.preview_of(&edit) {
+            self.ask_over_budget(edit, shortfall, remaining);
+            return;
+        }
+        let risky = partner.discipline.risks_double_funding() && !by_team;
         let confirmed = existing.as_ref().is_some_and(|l| l.double_funding_confirmed)
             || self.budget.confirmed.contains(&(partner.id, quarter));
         if risky && !confirmed {
@@ -466,11 +472,6 @@ impl App {
                 choices: vec![('j', "ja, bevestigen"), ('n', "nee, niet opslaan")],
                 kind: ConfirmKind::DoubleFunding(edit),
             });
-            return;
-        }
-        let by_team = existing.as_ref().is_some_and(|l| l.paid_by_practice_team);
-        if let Some(Preview { shortfall: Some(shortfall), remaining, .. }) = self.preview_of(&edit) {
-            self.ask_over_budget(edit, shortfall, remaining);
             return;
         }
         self.store_cell(edit, by_team, risky);
@@ -647,13 +648,7 @@ impl App {
                 self.mode = Mode::CellEdit(edit);
             }
             (ConfirmKind::OverBudget(edit), Some('b')) => {
-                let risky = self
-                    .budget
-                    .view
-                    .as_ref()
-                    .and_then(|v| v.partners.get(edit.row))
-                    .is_some_and(|p| p.discipline.risks_double_funding());
-                self.store_cell(edit, true, risky);
+                self.store_cell(edit, true, false);
             }
             (ConfirmKind::OverBudget(edit), Some('n')) => {
                 self.info("Niet opgeslagen; pas het aantal aan of Esc.");

@@ -40,6 +40,12 @@ impl CloseScreen {
         self.networks.iter().filter(|n| n.closed.is_none()).collect()
     }
 
+    /// The network of the selected checklist item (the only one when the screen has one).
+    pub fn selected_network(&self) -> Option<&NetworkClose> {
+        let name = self.items().get(self.selection).map(|i| i.network.clone())?;
+        self.networks.iter().find(|n| n.network.name == name)
+    }
+
     pub fn total(&self) -> rust_decimal::Decimal {
         self.networks.iter().map(|n| total(&n.payments)).sum()
     }
@@ -119,14 +125,15 @@ impl App {
                     return;
                 }
             }
-            (_, Some('e')) => self.export_payments(screen.quarter),
-            (_, Some('h')) => {
-                if let Some(view) = &self.budget.view {
-                    let kind = FormKind::Reopen { network: view.network.id, quarter: screen.quarter };
+            (_, Some('e')) => self.export_payments(&screen),
+            (_, Some('h')) => match screen.selected_network() {
+                Some(network) if network.closed.is_some() => {
+                    let kind = FormKind::Reopen { network: network.network.id, quarter: screen.quarter };
                     self.open_form(kind);
                     return;
                 }
-            }
+                _ => self.info("Kies een afgesloten netwerk in de checklist (↑↓) om te heropenen."),
+            },
             _ => {}
         }
         self.mode = Mode::Close(screen);
@@ -171,26 +178,40 @@ impl App {
         }
     }
 
-    /// Writes the pain.001 file and the CSV of a closed quarter into the current directory.
-    fn export_payments(&mut self, quarter: Quarter) {
+    /// Writes the pain.001 file and the CSV of the selected network's payment batch into the
+    /// current directory, and says so in the audit log.
+    fn export_payments(&mut self, screen: &CloseScreen) {
+        let Some((_, batch)) = screen.selected_network().and_then(|n| n.closed.as_ref()) else {
+            self.info("Dit netwerk is nog niet afgesloten: er is nog geen betaalbatch.");
+            return;
+        };
         let now = (self.clock)();
-        let stamp = now.format("%Y%m%d-%H%M%S");
         let directory = std::env::current_dir().unwrap_or_default();
-        let xml = directory.join(format!("betalingen-{quarter}-{stamp}.xml"));
-        let csv = directory.join(format!("betalingen-{quarter}-{stamp}.csv"));
-        let result = crate::report::export::pain001(
+        let xml = directory.join(format!("betalingen-{}.xml", batch.number));
+        let csv = directory.join(format!("betalingen-{}.csv", batch.number));
+        let pain = match crate::report::export::pain001(
             &self.store,
-            quarter,
+            batch,
             crate::payments::PainVersion::V09,
             now,
             now.date_naive(),
-        )
-        .and_then(|text| Ok((text, crate::report::export::csv(&self.store, quarter)?)));
-        match result {
-            Ok((pain, table)) => match std::fs::write(&xml, pain).and_then(|_| std::fs::write(&csv, table)) {
-                Ok(()) => self.info(format!("Geschreven: {} en {}.", xml.display(), csv.display())),
-                Err(error) => self.error(format!("Kan niet schrijven in {}: {error}", directory.display())),
-            },
+        ) {
+            Ok(pain) => pain,
+            Err(error) => return self.error(error.to_string()),
+        };
+        if let Err(error) =
+            std::fs::write(&xml, pain).and_then(|_| std::fs::write(&csv, crate::report::export::csv(batch)))
+        {
+            return self.error(format!("Kan niet schrijven in {}: {error}", directory.display()));
+        }
+        let ctx = self.ctx();
+        match crate::report::export::record(&self.store, &ctx, batch, &format!("pain.001.001.09 en csv → {}", xml.display())) {
+            Ok(Some(earlier)) => self.warn(format!(
+                "Geschreven: {}. Let op: batch {} is al eerder geschreven ({earlier}); niet twee keer aan de bank geven.",
+                xml.display(),
+                batch.number
+            )),
+            Ok(None) => self.info(format!("Geschreven: {} en .csv.", xml.display())),
             Err(error) => self.error(error.to_string()),
         }
     }

@@ -185,7 +185,7 @@ pub fn admit_line(
     if partner.network != network.id || line.partner != partner.id || line.network != network.id {
         return Err(DomainError::PartnerNotInNetwork);
     }
-    if partner.discipline.risks_double_funding() && !line.double_funding_confirmed {
+    if partner.discipline.risks_double_funding() && !line.double_funding_confirmed && !line.paid_by_practice_team {
         return Err(DomainError::DoubleFundingNotConfirmed { discipline: partner.discipline.dutch_label() });
     }
     // A change that does not raise spending (a correction downwards, a new activity text) is

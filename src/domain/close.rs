@@ -48,6 +48,8 @@ pub enum CheckTarget {
 pub struct CheckItem {
     pub network: String,
     pub ok: bool,
+    /// Does not block, but the finance officer should see it (shown with a "!").
+    pub warning: bool,
     pub text: String,
     pub target: CheckTarget,
 }
@@ -131,14 +133,24 @@ pub fn checklist(input: &CloseInput) -> Vec<CheckItem> {
     let n = input.network;
     let q = input.quarter;
     let mut items = Vec::new();
-    let mut item = |ok: bool, text: String, target: CheckTarget| {
-        items.push(CheckItem { network: n.name.clone(), ok, text, target })
+    let mut add = |ok: bool, warning: bool, text: String, target: CheckTarget| {
+        items.push(CheckItem { network: n.name.clone(), ok, warning, text, target })
     };
+    macro_rules! item {
+        ($ok:expr, $text:expr, $target:expr $(,)?) => {
+            add($ok, false, $text, $target)
+        };
+    }
 
+    if !n.is_funded_in(q) {
+        // A network in intake or stopped: nothing to pay and nothing to check this quarter.
+        item!(true, format!("niet gefinancierd in {q}: niets te betalen"), CheckTarget::Network(n.id));
+        return sorted(items);
+    }
     let has_tariffs = input.tariffs.for_year(q.year()).is_ok();
     let says = |ok: bool, yes: String, no: String| if ok { yes } else { no };
     let year = q.year();
-    item(
+    item!(
         has_tariffs,
         says(has_tariffs, format!("tarieven {year} vastgelegd"), format!("tarieven {year} ontbreken")),
         CheckTarget::Tariffs(year),
@@ -149,7 +161,7 @@ pub fn checklist(input: &CloseInput) -> Vec<CheckItem> {
         "praktijkteam met verdeling van samen 100 %".into(),
         "praktijkteam ontbreekt of de verdeling telt niet op tot 100 %".into(),
     );
-    item(team_ok, text, CheckTarget::Network(n.id));
+    item!(team_ok, text, CheckTarget::Network(n.id));
     let signed = agreement_in_force(input.agreements, AgreementKind::PracticeTeam, None, q);
     let team_agreement = input.agreements.iter().find(|a| a.kind == AgreementKind::PracticeTeam).map(|a| a.id);
     let text = says(
@@ -157,9 +169,9 @@ pub fn checklist(input: &CloseInput) -> Vec<CheckItem> {
         "samenwerkingsovereenkomst praktijkteam getekend".into(),
         "samenwerkingsovereenkomst praktijkteam niet getekend".into(),
     );
-    item(signed, text, CheckTarget::Agreement(n.id, team_agreement));
-    if n.is_funded_in(q) && input.team.total_ion_on(q.first_day()) == 0 {
-        item(
+    item!(signed, text, CheckTarget::Agreement(n.id, team_agreement));
+    if input.team.total_ion_on(q.first_day()) == 0 {
+        item!(
             false,
             format!("geen ION-telling op of vóór {}", super::calendar::format_date(q.first_day())),
             CheckTarget::Network(n.id),
@@ -175,68 +187,80 @@ pub fn checklist(input: &CloseInput) -> Vec<CheckItem> {
         if in_force {
             for month in q.months() {
                 let present = lines.iter().any(|l| l.month == month);
-                item(
+                let missing = if present { "" } else { " ontbreekt" };
+                item!(
                     present,
-                    format!(
-                        "urenformulier {} van {}{}",
-                        month.dutch_name(),
-                        partner.name,
-                        if present { "" } else { " ontbreekt" }
-                    ),
+                    format!("urenformulier {} van {}{missing}", month.dutch_name(), partner.name),
                     CheckTarget::Hours(n.id, month),
                 );
             }
-        } else if !lines.is_empty() {
-            let agreement = input.agreements.iter().find(|a| a.partner == Some(partner.id)).map(|a| a.id);
-            item(
-                false,
-                format!("{} heeft uren maar geen getekende overeenkomst: wordt niet betaald", partner.name),
-                CheckTarget::Agreement(n.id, agreement),
-            );
+        } else {
+            if lines.iter().any(|l| !l.paid_by_practice_team) {
+                // Never paid without a signed agreement; the rest of the network can be closed.
+                let agreement = input.agreements.iter().find(|a| a.partner == Some(partner.id)).map(|a| a.id);
+                add(
+                    true,
+                    true,
+                    format!("{} heeft uren maar geen getekende overeenkomst: wordt niet betaald", partner.name),
+                    CheckTarget::Agreement(n.id, agreement),
+                );
+            }
+            continue;
         }
         let worth = match invoiced_worth(input, partner) {
             Ok(worth) => worth,
             Err(error) => {
-                item(false, error.to_string(), CheckTarget::Tariffs(q.year()));
+                item!(false, error.to_string(), CheckTarget::Tariffs(q.year()));
                 continue;
             }
         };
         let invoices: Vec<&Invoice> =
             input.invoices.iter().filter(|i| i.partner == partner.id && i.quarter == q).collect();
-        let all_rejected =
-            !invoices.is_empty() && invoices.iter().all(|i| matches!(i.decision, InvoiceDecision::Rejected { .. }));
+        let standing: Vec<&&Invoice> =
+            invoices.iter().filter(|i| !matches!(i.decision, InvoiceDecision::Rejected { .. })).collect();
         if worth > Decimal::ZERO && invoices.is_empty() {
-            item(
+            item!(
                 false,
                 format!("factuur van {} ontbreekt (uren {})", partner.name, format_eur(worth)),
                 CheckTarget::Invoice(n.id, partner.id),
             );
         }
+        if standing.len() > 1 {
+            item!(
+                false,
+                format!(
+                    "{} facturen van {} staan open of goedgekeurd: wijs de dubbele af",
+                    standing.len(),
+                    partner.name
+                ),
+                CheckTarget::Invoice(n.id, partner.id),
+            );
+        }
         for invoice in &invoices {
-            let (ok, state) = match &invoice.decision {
-                InvoiceDecision::Approved { reason } if reason.is_empty() => (true, "goedgekeurd".to_string()),
-                InvoiceDecision::Approved { reason } => (true, format!("goedgekeurd: {reason}")),
-                InvoiceDecision::Rejected { reason } => (true, format!("afgewezen: {reason} (niet betaald)")),
+            let payable = invoice.is_payable(worth);
+            let state = match &invoice.decision {
+                InvoiceDecision::Approved { against, .. } if *against != worth => format!(
+                    "goedgekeurd bij uren {}, nu {}: opnieuw beoordelen",
+                    format_eur(*against),
+                    format_eur(worth)
+                ),
+                InvoiceDecision::Approved { reason, .. } if reason.is_empty() => "goedgekeurd".to_string(),
+                InvoiceDecision::Approved { reason, .. } => format!("goedgekeurd: {reason}"),
+                InvoiceDecision::Rejected { reason } => format!("afgewezen: {reason} (niet betaald)"),
                 InvoiceDecision::Open => {
-                    let matched = match_invoice(invoice.amount, worth);
-                    (
-                        invoice.is_payable(worth),
-                        format!(
-                            "{}{}",
-                            matched.dutch(),
-                            if invoice.is_payable(worth) { "" } else { ": keur goed met reden of wijs af" }
-                        ),
-                    )
+                    let verdict = match_invoice(invoice.amount, worth).dutch();
+                    if payable { verdict } else { format!("{verdict}: keur goed met reden of wijs af") }
                 }
             };
-            item(
+            let ok = payable || matches!(invoice.decision, InvoiceDecision::Rejected { .. });
+            item!(
                 ok,
                 format!("factuur {} van {} ({}): {state}", invoice.number, partner.name, format_eur(invoice.amount)),
                 CheckTarget::Invoice(n.id, partner.id),
             );
         }
-        if worth > Decimal::ZERO && all_rejected {
-            item(
+        if worth > Decimal::ZERO && !invoices.is_empty() && standing.is_empty() {
+            item!(
                 false,
                 format!("alle facturen van {} afgewezen: wacht op een nieuwe", partner.name),
                 CheckTarget::Invoice(n.id, partner.id),
@@ -247,7 +271,7 @@ pub fn checklist(input: &CloseInput) -> Vec<CheckItem> {
 }
 
 fn sorted(mut items: Vec<CheckItem>) -> Vec<CheckItem> {
-    items.sort_by_key(|i| i.ok);
+    items.sort_by_key(|i| (i.ok, !i.warning));
     items
 }
 
@@ -367,5 +391,62 @@ impl PaymentBatch {
     /// Is this network's part of the batch still in force (not reopened since)?
     pub fn is_current_for(&self, network: NetworkId) -> bool {
         self.networks.contains(&network) && !self.reopenings.iter().any(|r| r.network == network)
+    }
+}
+
+/// After a reopening, what an earlier (reopened) batch already paid is not paid again: each
+/// payment becomes the difference with what was paid for the same practice or invoice. More
+/// paid than due is never taken back here; it becomes a warning to settle by hand.
+pub fn settle(
+    payments: Vec<PaymentLine>,
+    paid_before: &[PaymentLine],
+    network_name: &str,
+) -> (Vec<PaymentLine>, Vec<CheckItem>) {
+    type Key = (NetworkId, PaymentKind, Option<PracticeId>, Option<InvoiceId>);
+    let key = |l: &PaymentLine| -> Key { (l.network, l.kind, l.practice, l.invoice) };
+    let mut keys: Vec<Key> = Vec::new();
+    for line in payments.iter().chain(paid_before) {
+        if !keys.contains(&key(line)) {
+            keys.push(key(line));
+        }
+    }
+    let mut settled = Vec::new();
+    let mut warnings = Vec::new();
+    for k in keys {
+        let due_lines: Vec<&PaymentLine> = payments.iter().filter(|l| key(l) == k).collect();
+        let paid: Decimal = paid_before.iter().filter(|l| key(l) == k).map(|l| l.amount).sum();
+        if paid.is_zero() {
+            settled.extend(due_lines.into_iter().cloned());
+            continue;
+        }
+        let due: Decimal = due_lines.iter().map(|l| l.amount).sum();
+        let template = due_lines
+            .first()
+            .copied()
+            .or_else(|| paid_before.iter().find(|l| key(l) == k))
+            .expect("a key comes from a line");
+        let difference = due - paid;
+        if difference > Decimal::ZERO {
+            let mut line = template.clone();
+            line.amount = difference;
+            line.reference = format!("{} (aanvulling)", line.reference);
+            settled.push(line);
+        } else if difference < Decimal::ZERO {
+            warnings.push(overpaid(network_name, &template.payee, -difference, template.network));
+        }
+    }
+    (settled, warnings)
+}
+
+fn overpaid(network_name: &str, payee: &str, amount: Decimal, network: NetworkId) -> CheckItem {
+    CheckItem {
+        network: network_name.to_string(),
+        ok: true,
+        warning: true,
+        text: format!(
+            "aan {payee} is in een eerdere batch {} te veel betaald: verreken dit buiten sidw",
+            format_eur(amount)
+        ),
+        target: CheckTarget::Network(network),
     }
 }

@@ -16,8 +16,11 @@ use super::money::round_cents;
 pub enum InvoiceDecision {
     /// Not decided: payable when it matches the hours to the cent.
     Open,
+    /// Approved against the hours as they were worth then; if the hours change, the approval
+    /// no longer holds and the invoice must be judged again.
     Approved {
         reason: String,
+        against: Decimal,
     },
     Rejected {
         reason: String,
@@ -74,7 +77,7 @@ impl Invoice {
     /// May it be paid, given what its hours are worth? Approved, or open and matching.
     pub fn is_payable(&self, hours_worth: Decimal) -> bool {
         match &self.decision {
-            InvoiceDecision::Approved { .. } => true,
+            InvoiceDecision::Approved { against, .. } => *against == round_cents(hours_worth),
             InvoiceDecision::Open => match_invoice(self.amount, hours_worth) == InvoiceMatch::Klopt,
             InvoiceDecision::Rejected { .. } => false,
         }
@@ -90,7 +93,7 @@ impl Invoice {
             )
             .into());
         }
-        Ok(InvoiceDecision::Approved { reason })
+        Ok(InvoiceDecision::Approved { reason, against: round_cents(hours_worth) })
     }
 
     /// The decision to reject: always with a reason.
@@ -146,6 +149,7 @@ mod tests {
         assert!(over.approval(dec!(127.43), "  ").is_err());
         let approved = Invoice { decision: over.approval(dec!(127.43), "reiskosten afgesproken").unwrap(), ..over };
         assert!(approved.is_payable(dec!(127.43)));
+        assert!(!approved.is_payable(dec!(84.95)), "an approval holds for the hours it was given for");
         assert!(Invoice::rejection("").is_err());
         let rejected = Invoice { decision: Invoice::rejection("dubbel ingediend").unwrap(), ..invoice(dec!(127.43)) };
         assert!(!rejected.is_payable(dec!(127.43)));

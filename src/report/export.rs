@@ -1,66 +1,78 @@
 //! The payment files of a closed quarter: SEPA pain.001 for the bank, CSV for the financial
-//! administration. Only networks whose quarter is closed (their current batch) are paid.
+//! administration. One file pays one batch, so a batch exported earlier is never paid again by
+//! exporting a later one; every export is written in the audit log, and a second export of the
+//! same batch says when the first one was made.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::Quarter;
 use crate::domain::close::{PaymentBatch, PaymentLine};
 use crate::payments::{Debtor, PainVersion, Transfer, TransferFile, write_pain001};
-use crate::store::{Store, StoreError};
+use crate::store::{ChangeContext, Store, StoreError};
 
-/// The current (not reopened) payment lines of a quarter, with their batch numbers.
-pub fn closed_lines(store: &Store, quarter: Quarter) -> Result<Vec<(PaymentLine, String)>, StoreError> {
-    let mut lines = Vec::new();
-    let mut batches: Vec<PaymentBatch> = store.batches()?.into_iter().filter(|b| b.quarter == quarter).collect();
-    batches.sort_by_key(|b| b.number.clone());
-    for batch in batches {
-        for line in &batch.lines {
-            if batch.is_current_for(line.network)
-                && store.quarter_close(line.network, quarter)?.is_some_and(|c| c.batch == batch.id)
-            {
-                lines.push((line.clone(), batch.number.clone()));
+/// The batch to pay: the one named, or the quarter's only current batch.
+pub fn choose_batch(store: &Store, quarter: Quarter, number: Option<&str>) -> Result<PaymentBatch, StoreError> {
+    let batches: Vec<PaymentBatch> = store
+        .batches()?
+        .into_iter()
+        .filter(|b| b.quarter == quarter && b.networks.iter().any(|n| b.is_current_for(*n)))
+        .collect();
+    match number {
+        Some(number) => batches
+            .into_iter()
+            .find(|b| b.number == number)
+            .ok_or_else(|| StoreError::NotFound(format!("betaalbatch {number} van {quarter}"))),
+        None => match batches.len() {
+            0 => Err(StoreError::Refused(format!("{quarter} heeft nog geen afgesloten netwerken: sluit eerst af"))),
+            1 => Ok(batches.into_iter().next().expect("one batch")),
+            _ => {
+                let numbers: Vec<String> = batches.iter().map(|b| b.number.clone()).collect();
+                Err(StoreError::Refused(format!(
+                    "{quarter} heeft meerdere betaalbatches; kies er een met --batch: {}",
+                    numbers.join(", ")
+                )))
             }
-        }
+        },
     }
-    Ok(lines)
 }
 
-/// A pain.001 file of the quarter's closed payment lines, from the secretariat's account.
+/// The lines of a batch that are still in force (not reopened since).
+pub fn current_lines(batch: &PaymentBatch) -> Vec<PaymentLine> {
+    batch.lines.iter().filter(|l| batch.is_current_for(l.network)).cloned().collect()
+}
+
+/// A pain.001 file of one batch, from the secretariat's account.
 pub fn pain001(
     store: &Store,
-    quarter: Quarter,
+    batch: &PaymentBatch,
     version: PainVersion,
     now: DateTime<Utc>,
     execution_date: NaiveDate,
 ) -> Result<String, StoreError> {
-    let lines = closed_lines(store, quarter)?;
+    let lines = current_lines(batch);
     if lines.is_empty() {
-        return Err(StoreError::Refused(format!("{quarter} heeft nog geen afgesloten netwerken: sluit eerst af")));
+        return Err(StoreError::Refused(format!("betaalbatch {} heeft geen betalingen", batch.number)));
     }
     let settings = store.payment_settings()?.ok_or_else(|| {
         StoreError::Refused(
             "de betaalrekening van het secretariaat is nog niet ingesteld (sidw settings account)".into(),
         )
     })?;
-    let mut counters: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let transfers = lines
         .iter()
-        .map(|(line, batch)| {
-            let n = counters.entry(batch.clone()).or_default();
-            *n += 1;
-            Transfer {
-                end_to_end_id: format!("{batch}-{n:03}"),
-                creditor_name: line.payee.clone(),
-                creditor_iban: line.iban.clone(),
-                amount: line.amount,
-                remittance: line.reference.clone(),
-            }
+        .enumerate()
+        .map(|(n, line)| Transfer {
+            end_to_end_id: format!("{}-{:03}", batch.number, n + 1),
+            creditor_name: line.payee.clone(),
+            creditor_iban: line.iban.clone(),
+            amount: line.amount,
+            remittance: line.reference.clone(),
         })
         .collect();
     let file = TransferFile {
-        message_id: format!("SIDW-{}-{}", quarter.to_string().replace('-', ""), now.format("%Y%m%dT%H%M%S")),
+        message_id: format!("SIDW-{}-{}", batch.number.replace('-', ""), now.format("%Y%m%dT%H%M%S")),
         created_at: now,
-        payment_info_id: format!("SIDW-{quarter}"),
+        payment_info_id: format!("SIDW-{}", batch.number),
         execution_date,
         debtor: Debtor { name: settings.debtor_name, iban: settings.debtor_iban, bic: settings.debtor_bic },
         transfers,
@@ -68,11 +80,25 @@ pub fn pain001(
     write_pain001(&file, version).map_err(|e| StoreError::Refused(format!("betaalbestand: {e}")))
 }
 
-/// The CSV of the same lines for the financial administration.
-pub fn csv(store: &Store, quarter: Quarter) -> Result<String, StoreError> {
-    let lines = closed_lines(store, quarter)?;
-    if lines.is_empty() {
-        return Err(StoreError::Refused(format!("{quarter} heeft nog geen afgesloten netwerken: sluit eerst af")));
-    }
-    Ok(super::payments::csv(lines.iter().map(|(l, batch)| (l, true, Some(batch.as_str())))))
+/// The CSV of one batch for the financial administration.
+pub fn csv(batch: &PaymentBatch) -> String {
+    let lines = current_lines(batch);
+    super::payments::csv(lines.iter().map(|l| (l, true, Some(batch.number.as_str()))))
+}
+
+/// Writes the export in the audit log; returns when the batch was exported before, if it was.
+pub fn record(
+    store: &Store,
+    ctx: &ChangeContext,
+    batch: &PaymentBatch,
+    what: &str,
+) -> Result<Option<String>, StoreError> {
+    let subject = format!("betaalbatch {}", batch.number);
+    let earlier = store
+        .audit_entries_newest_first()
+        .filter_map(Result::ok)
+        .find(|e| e.action == "betaalbestand geschreven" && e.subject == subject)
+        .map(|e| e.at.with_timezone(&chrono::Local).format("%d-%m-%Y %H:%M").to_string());
+    store.record_event(ctx, "betaalbestand geschreven", &subject, what)?;
+    Ok(earlier)
 }

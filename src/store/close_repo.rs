@@ -3,6 +3,7 @@
 
 use crate::domain::close::{
     ByTeamLine, CheckItem, CloseInput, PaymentBatch, PaymentLine, QuarterClose, Reopening, checklist, payment_lines,
+    settle,
 };
 use crate::domain::{
     Agreement, HoursEntry, Invoice, Network, NetworkId, Partner, PracticeTeam, Quarter, TariffBook, TariffTable,
@@ -47,6 +48,8 @@ struct Snapshot {
     invoice_index: Option<InvoiceIndex>,
     invoices: Vec<Invoice>,
     tariffs: Option<TariffTable>,
+    /// Paid for this quarter by earlier, reopened batches (immutable once reopened).
+    paid_before: Vec<PaymentLine>,
 }
 
 impl Snapshot {
@@ -65,6 +68,7 @@ impl Snapshot {
             invoices: store.invoices_of(network, quarter)?,
             invoice_index,
             tariffs: store.get(TreeName::Tariffs, &year_key(year))?,
+            paid_before: paid_before(store, network, quarter)?,
         })
     }
 
@@ -104,6 +108,7 @@ impl Snapshot {
             invoice_index,
             invoices,
             tariffs: tx.get(TreeName::Tariffs, &year_key(year))?,
+            paid_before: before.paid_before.clone(),
         })
     }
 
@@ -120,11 +125,24 @@ impl Snapshot {
             tariffs: &tariffs,
             quarter,
         };
-        let items = checklist(&input);
+        let mut items = checklist(&input);
         let (payments, by_team) =
             if items.iter().all(|i| i.ok) { payment_lines(&input)? } else { payment_lines(&input).unwrap_or_default() };
+        let (payments, warnings) = settle(payments, &self.paid_before, &self.network.name);
+        items.extend(warnings);
+        items.sort_by_key(|i| (i.ok, !i.warning));
         Ok((items, payments, by_team))
     }
+}
+
+/// What reopened batches of this network's quarter already paid.
+fn paid_before(store: &Store, network: NetworkId, quarter: Quarter) -> Result<Vec<PaymentLine>, StoreError> {
+    Ok(store
+        .batches()?
+        .into_iter()
+        .filter(|b| b.quarter == quarter && b.networks.contains(&network) && !b.is_current_for(network))
+        .flat_map(|b| b.lines.into_iter().filter(|l| l.network == network))
+        .collect())
 }
 
 impl Store {

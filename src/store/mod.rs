@@ -124,6 +124,17 @@ impl Store {
         Ok(value)
     }
 
+    /// Writes an event that changes no record (such as writing a payment file) in the audit log.
+    pub fn record_event(
+        &self,
+        ctx: &ChangeContext,
+        action: &str,
+        subject: &str,
+        details: &str,
+    ) -> Result<(), StoreError> {
+        self.write(ctx, |tx| tx.audit::<(), _>(action, subject, None, Some(&details)))
+    }
+
     /// Reads and decodes one record outside a transaction.
     pub fn get<R: Record>(&self, tree: TreeName, key: &[u8]) -> Result<Option<R>, StoreError> {
         self.tree(tree).get(key)?.map(|bytes| decode_at(tree, key, &bytes)).transpose()
