@@ -71,7 +71,7 @@ fn a_quarter_that_is_not_ready_says_what_to_fix_and_gets_fixed_from_the_screen()
     assert_eq!(app.pane, Pane::Budget);
     assert_eq!(app.budget.selected_partner().unwrap().name, "Fysio Almere Haven");
     assert!(screen_text(&app, 80, 24).contains("+€ 48,31"));
-    press(&mut app, "g<Enter>");
+    press(&mut app, "o<Enter>");
     let Mode::Form(form, _) = &app.mode else { panic!("a mismatch needs a reason") };
     assert!(form.fields[0].error.as_deref().unwrap().contains("reden"));
     press(&mut app, "materiaalkosten afgesproken<Enter>");
@@ -92,7 +92,10 @@ fn a_quarter_that_is_not_ready_says_what_to_fix_and_gets_fixed_from_the_screen()
     press(&mut app, "fEP-2025-1<Tab><Tab>1,00<Enter>");
     let Mode::Form(form, _) = &app.mode else { panic!("a duplicate number is refused in the form") };
     assert!(form.error.as_deref().unwrap().contains("al een factuur met nummer EP-2025-1"));
-    press(&mut app, "<Esc>a");
+    // Esc on a typed form asks before throwing it away.
+    press(&mut app, "<Esc>");
+    assert!(matches!(app.mode, Mode::Confirm(_)));
+    press(&mut app, "ja");
     let Mode::Close(screen) = &app.mode else { panic!() };
     assert_eq!(screen.blocking(), 0);
     press(&mut app, "cja");
@@ -122,4 +125,32 @@ fn the_close_screen_at_both_sizes() {
     press(&mut app, "r");
     let Mode::Close(screen) = &app.mode else { panic!() };
     assert!(screen.region_wide);
+}
+
+#[test]
+fn a_partner_with_several_invoices_gets_a_list_to_decide_and_delete() {
+    let mut app = demo_app();
+    q1(&mut app, "Almere Haven");
+    let fysio = app.budget.view.as_ref().unwrap().partners.iter().position(|p| p.name == "Fysio Almere Haven").unwrap();
+    app.budget.row = fysio;
+    press(&mut app, "fNEW-1<Tab><Tab>1.401,69<Enter>");
+    assert!(app.message.as_ref().unwrap().text.contains("klopt"), "{:?}", app.message);
+    press(&mut app, "o");
+    assert!(matches!(app.mode, Mode::Invoices(0)), "several invoices: choose one");
+    assert!(screen_text(&app, 80, 24).contains("FAH 2025-101"));
+    press(&mut app, "rvervangen door NEW-1<Enter>");
+    assert!(matches!(app.mode, Mode::Normal), "{:?}", app.message);
+    let network = app.budget.view.as_ref().unwrap().network.id;
+    let q = Quarter::parse("2025-Q1").unwrap();
+    let invoices = app.store().invoices_of(network, q).unwrap();
+    let fah = invoices.iter().find(|i| i.number == "FAH 2025-101").unwrap();
+    assert!(matches!(fah.decision, InvoiceDecision::Rejected { .. }), "{:?}", app.message);
+    // A typo'd invoice is deleted from the list, after a question; its number is free again.
+    press(&mut app, "fTYPO<Tab><Tab>1,00<Enter>ijjx");
+    assert!(matches!(app.mode, Mode::Confirm(_)));
+    press(&mut app, "j");
+    assert_eq!(app.store().invoices_of(network, q).unwrap().len(), 3, "LF, FAH and NEW-1; TYPO gone");
+    press(&mut app, "<Esc>a");
+    let Mode::Close(screen) = &app.mode else { panic!() };
+    assert_eq!(screen.blocking(), 1, "only the psychologist's missing invoice is left");
 }

@@ -48,6 +48,8 @@ pub enum Action {
     /// Fill the selected cell with the previous month's hours of that partner.
     CopyPreviousMonth,
     NewInvoice,
+    /// The selected partner's invoices of the quarter.
+    ShowInvoices,
     ApproveInvoice,
     RejectInvoice,
     /// Open the quarter close screen.

@@ -314,6 +314,15 @@ impl App {
                     self.open_form(kind);
                 }
             }
+            Action::ShowInvoices => {
+                if self.budget.selected_partner().is_some() {
+                    self.mode = Mode::Invoices(0);
+                }
+            }
+            Action::ApproveInvoice | Action::RejectInvoice if self.partner_invoices().len() > 1 => {
+                self.info("Deze partner heeft meerdere facturen: kies er een (↑↓), dan o of r.");
+                self.mode = Mode::Invoices(0);
+            }
             Action::ApproveInvoice | Action::RejectInvoice => {
                 let invoice = self
                     .budget
@@ -338,7 +347,22 @@ impl App {
                         .unwrap_or_default();
                     match lines.as_slice() {
                         [] => self.info("Deze cel is leeg."),
-                        [line] => self.delete_line(line.clone()),
+                        [line] => {
+                            let what = format!(
+                                "{} uur {}",
+                                line.hours.normalize().to_string().replace('.', ","),
+                                month.dutch_name()
+                            );
+                            self.mode = Mode::Confirm(Confirm {
+                                title: "Uren verwijderen?".into(),
+                                lines: vec![format!(
+                                    "{what} van {} verwijderen.",
+                                    self.budget.selected_partner().map_or("", |p| p.name.as_str())
+                                )],
+                                choices: vec![('j', "ja, verwijderen"), ('n', "nee")],
+                                kind: ConfirmKind::DeleteCell(line.id),
+                            });
+                        }
                         _ => self.info("Deze cel heeft meerdere regels: Enter opent ze."),
                     }
                 }
@@ -663,6 +687,27 @@ impl App {
                 self.mode = Mode::Lines;
             }
             (ConfirmKind::DeleteLine(_), Some('n')) => self.mode = Mode::Lines,
+            (ConfirmKind::DeleteCell(id), Some('j')) => match self.store.hours_entry(id) {
+                Ok(line) => self.delete_line(line),
+                Err(error) => self.error(error.to_string()),
+            },
+            (ConfirmKind::DeleteCell(_), Some('n')) => self.info("Niets verwijderd."),
+            (ConfirmKind::DeleteInvoice(network, id), Some('j')) => {
+                let ctx = self.ctx();
+                match self.store.delete_invoice(&ctx, network, id) {
+                    Ok(()) => {
+                        self.reload_budget();
+                        self.info("Factuur verwijderd; het nummer is weer vrij.");
+                    }
+                    Err(error) => self.error(error.to_string()),
+                }
+                self.mode = Mode::Invoices(0);
+            }
+            (ConfirmKind::DeleteInvoice(..), Some('n')) => self.mode = Mode::Invoices(0),
+            (ConfirmKind::QuitFrom(_), Some('s')) => self.quit = true,
+            (ConfirmKind::QuitFrom(mode), Some('n' | 'v')) => self.mode = *mode,
+            (ConfirmKind::DiscardForm(..), Some('j')) => self.info("Niets opgeslagen."),
+            (ConfirmKind::DiscardForm(form, kind), Some('n')) => self.mode = Mode::Form(form, kind),
             (kind, _) => self.mode = Mode::Confirm(Confirm { kind, ..confirm }),
         }
     }
@@ -733,6 +778,10 @@ impl App {
         }
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') => {}
+            KeyCode::Char('u') => {
+                self.undo();
+                self.mode = Mode::Lines;
+            }
             KeyCode::Up | KeyCode::Char('k') => {
                 self.budget.line_index = self.budget.line_index.saturating_sub(1);
                 self.mode = Mode::Lines;
@@ -779,4 +828,57 @@ impl App {
 
 fn partner_network(pane: &BudgetPane) -> NetworkId {
     pane.view.as_ref().map(|v| v.network.id).or(pane.network).unwrap_or(NetworkId(0))
+}
+
+impl App {
+    /// The selected partner's invoices of the quarter, in the order received.
+    pub fn partner_invoices(&self) -> Vec<crate::domain::Invoice> {
+        let (Some(view), Some(partner)) = (&self.budget.view, self.budget.selected_partner()) else {
+            return Vec::new();
+        };
+        view.invoices.iter().filter(|i| i.partner == partner.id).cloned().collect()
+    }
+
+    /// The list of a partner's invoices: ↑↓ choose, o approve, r reject, x delete, f new, Esc back.
+    pub(super) fn invoices_input(&mut self, selected: usize, action: Action) {
+        let invoices = self.partner_invoices();
+        let Action::Input(key) = action else {
+            self.mode = Mode::Invoices(selected);
+            return;
+        };
+        let selected = selected.min(invoices.len().saturating_sub(1));
+        let chosen = invoices.get(selected).cloned();
+        let changes = matches!(key.typed(), Some('o' | 'r' | 'x' | 'f'));
+        if changes && !self.allowed(super::Role::Editor) {
+            self.mode = Mode::Invoices(selected);
+            return;
+        }
+        match (key.code, key.typed(), chosen) {
+            (KeyCode::Esc, _, _) | (_, Some('q'), _) => {}
+            (KeyCode::Up, _, _) | (_, Some('k'), _) => self.mode = Mode::Invoices(selected.saturating_sub(1)),
+            (KeyCode::Down, _, _) | (_, Some('j'), _) => {
+                self.mode = Mode::Invoices((selected + 1).min(invoices.len().saturating_sub(1)))
+            }
+            (_, Some('o'), Some(invoice)) => {
+                self.open_form(FormKind::InvoiceDecision { invoice: Box::new(invoice), approve: true })
+            }
+            (_, Some('r'), Some(invoice)) => {
+                self.open_form(FormKind::InvoiceDecision { invoice: Box::new(invoice), approve: false })
+            }
+            (_, Some('x'), Some(invoice)) => {
+                self.mode = Mode::Confirm(Confirm {
+                    title: "Factuur verwijderen?".into(),
+                    lines: vec![format!(
+                        "Factuur {} ({}), verkeerd ingevoerd.",
+                        invoice.number,
+                        format_eur(invoice.amount)
+                    )],
+                    choices: vec![('j', "ja, verwijderen"), ('n', "nee")],
+                    kind: ConfirmKind::DeleteInvoice(invoice.network, invoice.id),
+                });
+            }
+            (_, Some('f'), _) => self.budget_action(Action::NewInvoice),
+            _ => self.mode = Mode::Invoices(selected),
+        }
+    }
 }

@@ -17,6 +17,8 @@ pub struct CloseScreen {
     pub networks: Vec<NetworkClose>,
     /// The selected checklist item.
     pub selection: usize,
+    /// First payment row shown (PgUp/PgDn scroll the payments).
+    pub payment_offset: usize,
 }
 
 impl CloseScreen {
@@ -46,6 +48,11 @@ impl CloseScreen {
         self.networks.iter().find(|n| n.network.name == name)
     }
 
+    /// Rows of the payments table: a heading per network, its payments, its practice-team lines.
+    pub fn payment_rows(&self) -> usize {
+        self.networks.iter().map(|n| 1 + n.payments.len() + n.by_team.len()).sum()
+    }
+
     pub fn total(&self) -> rust_decimal::Decimal {
         self.networks.iter().map(|n| total(&n.payments)).sum()
     }
@@ -70,7 +77,13 @@ impl App {
         };
         match self.store.close_preview(&ids, quarter) {
             Ok(networks) => {
-                self.mode = Mode::Close(Box::new(CloseScreen { quarter, region_wide, networks, selection: 0 }))
+                self.mode = Mode::Close(Box::new(CloseScreen {
+                    quarter,
+                    region_wide,
+                    networks,
+                    selection: 0,
+                    payment_offset: 0,
+                }))
             }
             Err(error) => self.error(error.to_string()),
         }
@@ -93,6 +106,10 @@ impl App {
                 screen.selection = (screen.selection + 1).min(items.saturating_sub(1))
             }
             (_, Some('r')) => return self.open_close_screen(!screen.region_wide),
+            (KeyCode::PageDown, _) => {
+                screen.payment_offset = (screen.payment_offset + 10).min(screen.payment_rows().saturating_sub(1))
+            }
+            (KeyCode::PageUp, _) => screen.payment_offset = screen.payment_offset.saturating_sub(10),
             (KeyCode::Enter, _) => {
                 if let Some(target) = screen.items().get(screen.selection).map(|i| i.target) {
                     self.go_to_check(target);
@@ -231,7 +248,7 @@ impl App {
                     self.budget.row = row;
                 }
                 self.show_pane(Pane::Budget);
-                self.info("f legt een factuur vast, g keurt goed, r wijst af.");
+                self.info("f legt een factuur vast, o keurt goed, r wijst af.");
             }
             CheckTarget::Agreement(network, Some(id)) => {
                 self.jump(crate::domain::signals::SignalTarget::Agreement(network, id))

@@ -32,11 +32,13 @@ pub struct Form {
     pub focus: usize,
     /// A message about the form as a whole (not one field).
     pub error: Option<String>,
+    /// Something was typed since the form opened.
+    pub dirty: bool,
 }
 
 impl Form {
     pub fn new(title: impl Into<String>) -> Self {
-        Self { title: title.into(), fields: Vec::new(), focus: 0, error: None }
+        Self { title: title.into(), fields: Vec::new(), focus: 0, error: None, dirty: false }
     }
 
     /// Adds a field with a starting value and a hint shown beside it.
@@ -106,7 +108,7 @@ impl Form {
             }
             _ => {
                 if let Some(field) = self.fields.get_mut(self.focus) {
-                    field.input.input(key);
+                    self.dirty |= field.input.input(key);
                     field.error = None;
                 }
             }

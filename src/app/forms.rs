@@ -125,6 +125,14 @@ impl App {
         };
         match form.input(key) {
             FormEvent::None => self.mode = Mode::Form(form, kind),
+            FormEvent::Cancel if form.dirty => {
+                self.mode = Mode::Confirm(super::Confirm {
+                    title: "Invoer weggooien?".into(),
+                    lines: vec![format!("{}: wat u typte is nog niet opgeslagen.", form.title)],
+                    choices: vec![('j', "ja, weggooien"), ('n', "nee, terug naar het formulier")],
+                    kind: super::ConfirmKind::DiscardForm(form, kind),
+                });
+            }
             FormEvent::Cancel => self.info("Niets opgeslagen."),
             FormEvent::Submit => {
                 form.clear_errors();
@@ -233,7 +241,7 @@ impl App {
                 merge_pending(&mut team.practices, pending.as_deref());
                 let mut form = Form::new("Verdeling praktijkteamgeld (samen precies 100 %)");
                 for p in &team.practices {
-                    form = form.field(p.name.clone(), &p.share.normalize().to_string().replace('.', ","), "%");
+                    form = form.field(share_label(p), &p.share.normalize().to_string().replace('.', ","), "%");
                 }
                 form
             }
@@ -589,7 +597,7 @@ impl App {
                 merge_pending(&mut team.practices, pending.as_deref());
                 let mut complete = true;
                 for practice in &mut team.practices {
-                    match form.parse(&practice.name.clone(), field(parse_percentage)) {
+                    match form.parse(&share_label(practice), field(parse_percentage)) {
                         Some(share) => practice.share = share,
                         None => complete = false,
                     }
@@ -916,6 +924,11 @@ impl App {
             }
         }
     }
+}
+
+/// A practice's field in the split form: name and AGB code, unique even when names repeat.
+fn share_label(practice: &Practice) -> String {
+    format!("{} ({})", practice.name, practice.agb)
 }
 
 /// Puts a refused hours save at the field that can fix it.

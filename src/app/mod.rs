@@ -78,6 +78,14 @@ pub enum ConfirmKind {
     DoubleFunding(CellEdit),
     /// Delete one hours line of a cell with several.
     DeleteLine(crate::domain::HoursEntryId),
+    /// Empty a cell (its one line).
+    DeleteCell(crate::domain::HoursEntryId),
+    /// Quit from a list, form or screen; `n` goes back to it.
+    QuitFrom(Box<Mode>),
+    /// Delete an invoice entered by mistake.
+    DeleteInvoice(crate::domain::NetworkId, crate::domain::InvoiceId),
+    /// Throw away a form that has been typed in; `n` goes back to it.
+    DiscardForm(Box<Form>, FormKind),
     /// Closing a quarter: two steps.
     Close { screen: Box<close::CloseScreen>, step: u8 },
 }
@@ -108,6 +116,8 @@ pub enum Mode {
     Lines,
     /// The quarter close screen.
     Close(Box<close::CloseScreen>),
+    /// The selected partner's invoices of the quarter (index of the selected one).
+    Invoices(usize),
 }
 
 pub struct App {
@@ -273,6 +283,32 @@ impl App {
             }
             _ => {}
         }
+        if action == Action::Quit
+            && matches!(
+                self.mode,
+                Mode::Form(..)
+                    | Mode::Lines
+                    | Mode::Close(_)
+                    | Mode::PickNetwork(_)
+                    | Mode::Filter { .. }
+                    | Mode::Command(_)
+                    | Mode::Invoices(_)
+            )
+        {
+            let from = std::mem::replace(&mut self.mode, Mode::Normal);
+            let unsaved = matches!(from, Mode::Form(..));
+            self.mode = Mode::Confirm(Confirm {
+                title: "Stoppen?".into(),
+                lines: vec![if unsaved {
+                    "Het formulier is nog niet opgeslagen.".into()
+                } else {
+                    "sidw afsluiten.".into()
+                }],
+                choices: vec![('s', "stoppen"), ('n', "terug")],
+                kind: ConfirmKind::QuitFrom(Box::new(from)),
+            });
+            return;
+        }
         match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::Welcome => self.welcome(action),
             Mode::Normal => self.normal(action),
@@ -291,6 +327,7 @@ impl App {
             Mode::PickNetwork(picker) => self.picker_input(picker, action),
             Mode::Lines => self.lines_input(action),
             Mode::Close(screen) => self.close_input(screen, action),
+            Mode::Invoices(selected) => self.invoices_input(selected, action),
         }
     }
 

@@ -21,6 +21,24 @@ pub enum UndoOp {
     Created(&'static str),
 }
 
+impl UndoOp {
+    /// What the change was, for messages.
+    fn describe(&self) -> String {
+        match self {
+            Self::HoursAdded(line) | Self::HoursChanged(line) | Self::HoursDeleted(line) => {
+                format!("uren {} van urenregel {}", line.month.dutch_name(), line.id)
+            }
+            Self::Network(n) => format!("netwerk {}", n.name),
+            Self::Partner(p) => format!("partner {}", p.name),
+            Self::Participant(p) => format!("deelnemer {}", p.name),
+            Self::Team(_) => "praktijkteam".into(),
+            Self::Agreement(_) => "overeenkomst".into(),
+            Self::Tariffs(t) => format!("tarieven {}", t.year),
+            Self::Created(what) => format!("nieuw {what}"),
+        }
+    }
+}
+
 impl App {
     pub(super) fn push_undo(&mut self, op: UndoOp) {
         self.undo.push(op);
@@ -77,8 +95,8 @@ impl App {
                 self.reload();
             }
             Err(error) => {
-                self.error(format!("Ongedaan maken lukt niet: {error}"));
-                self.undo.push(op);
+                // Dropped: trying it again would fail again and keep older changes out of reach.
+                self.error(format!("Ongedaan maken lukt niet ({}): {error}", op.describe()));
             }
         }
     }

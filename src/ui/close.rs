@@ -79,12 +79,13 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CloseScreen, theme: &Theme) 
             ]));
         }
     }
-    let title = format!(" Betalingen · totaal {} ", format_eur(screen.total()));
+    let title = format!(" Betalingen · totaal {} · PgUp/PgDn ", format_eur(screen.total()));
+    let rows: Vec<Row> = rows.into_iter().skip(screen.payment_offset).collect();
     let table =
         Table::new(rows, [Constraint::Length(16), Constraint::Min(14), Constraint::Length(22), Constraint::Length(13)])
             .column_spacing(1)
             .block(Block::bordered().title(title));
     frame.render_widget(table, payments);
-    let hints = "Enter ga naar · c afsluiten · e betaalbestanden · h heropenen · r regio/netwerk · Esc terug";
+    let hints = "Enter ga naar · c afsluiten · e bestanden · h heropenen · r regio · PgDn betalingen · Esc";
     frame.render_widget(Paragraph::new(Span::styled(fit(hints, usize::from(keys.width)), theme.key())), keys);
 }

@@ -82,7 +82,10 @@ pub static BINDINGS: &[Binding] = &[
     bind!(In(Pane::Budget), "n", "kies netwerk", |k| (plain(k) == Some('n')).then_some(Action::PickNetwork)),
     bind!(In(Pane::Budget), "f", "factuur van de partner vastleggen", |k| (plain(k) == Some('f'))
         .then_some(Action::NewInvoice)),
-    bind!(In(Pane::Budget), "g", "factuur goedkeuren (bij verschil met reden)", |k| (plain(k) == Some('g'))
+    bind!(In(Pane::Budget), "i", "facturen van de partner: goedkeuren, afwijzen, verwijderen", |k| (plain(k)
+        == Some('i'))
+    .then_some(Action::ShowInvoices)),
+    bind!(In(Pane::Budget), "o", "factuur goedkeuren (bij verschil met reden)", |k| (plain(k) == Some('o'))
         .then_some(Action::ApproveInvoice)),
     bind!(In(Pane::Budget), "r", "factuur afwijzen (met reden)", |k| (plain(k) == Some('r'))
         .then_some(Action::RejectInvoice)),

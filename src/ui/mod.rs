@@ -29,8 +29,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         overlays::welcome(frame, area, app, theme);
         return;
     }
+    // A message longer than the screen is wide gets a second line rather than being cut.
+    let message_rows =
+        app.message.as_ref().map_or(1, |m| if m.text.chars().count() > usize::from(area.width) { 2 } else { 1 });
     let [tabs, main, status] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(2)]).areas(area);
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1 + message_rows)]).areas(area);
     draw_tabs(frame, tabs, app, theme);
     match app.pane {
         Pane::Networks => networks::draw(frame, main, app, theme),
@@ -67,7 +70,7 @@ fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let [top, bottom] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let [top, bottom] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
     let top_line = match &app.mode {
         Mode::Filter { .. } => {
             let filter = match app.pane {
@@ -99,7 +102,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             None => Line::from(""),
         },
     };
-    frame.render_widget(Paragraph::new(top_line), top);
+    frame.render_widget(Paragraph::new(top_line).wrap(ratatui::widgets::Wrap { trim: true }), top);
     let who = format!("{} · {}", app.user, app.store().path().display());
     let hints = match &app.mode {
         Mode::CellEdit(_) => "Enter opslaan ↓ Tab opslaan → Esc annuleren Backspace wissen",
@@ -107,6 +110,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Mode::Lines => "a regel toevoegen  Enter/e bewerken  x verwijderen  Esc terug",
         Mode::PickNetwork(_) => "typ om te filteren  ↑↓ kies  Enter openen  Esc terug",
         Mode::Close(_) => "Enter ga naar c afsluiten e bestanden h heropenen r regio Esc terug",
+        Mode::Invoices(_) => "↑↓ kies o goedkeuren r afwijzen x verwijderen f nieuw Esc terug",
         _ => keymap::hints(app.pane),
     };
     let width = usize::from(bottom.width);

@@ -51,6 +51,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Kies netwerk ")), rect);
         }
         Mode::Lines => cell_lines(frame, area, app, theme),
+        Mode::Invoices(selected) => invoices(frame, area, app, *selected, theme),
         _ => {}
     }
 }
@@ -211,4 +212,36 @@ pub fn welcome(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         all.push(message);
     }
     frame.render_widget(Paragraph::new(all).block(Block::bordered().title(" sidw ")), rect);
+}
+
+/// The selected partner's invoices of the quarter, each against its hours.
+fn invoices(frame: &mut Frame, area: Rect, app: &App, selected: usize, theme: &Theme) {
+    use crate::domain::{InvoiceDecision, invoice::match_invoice};
+    let (Some(view), Some(partner)) = (&app.budget.view, app.budget.selected_partner()) else { return };
+    let invoices = app.partner_invoices();
+    let worth = view.invoiceable_worth(partner.id, app.budget.quarter);
+    let rect = centered(area, 76, invoices.len() as u16 + 6);
+    let mut text =
+        vec![Line::styled(format!("Urenformulier {}: {}", app.budget.quarter, format_eur(worth)), theme.dim())];
+    if invoices.is_empty() {
+        text.push(Line::styled("Geen facturen. f legt er een vast.", theme.dim()));
+    }
+    for (i, invoice) in invoices.iter().enumerate() {
+        let state = match &invoice.decision {
+            InvoiceDecision::Approved { .. } if invoice.is_payable(worth) => "goedgekeurd".to_string(),
+            InvoiceDecision::Approved { .. } => "goedgekeurd, uren gewijzigd".to_string(),
+            InvoiceDecision::Rejected { .. } => "afgewezen".to_string(),
+            InvoiceDecision::Open => match_invoice(invoice.amount, worth).dutch(),
+        };
+        let date = crate::domain::calendar::format_date(invoice.date);
+        let row = format!("{:<18} {date} {:>12}  {state}", invoice.number, format_eur(invoice.amount));
+        let style = if i == selected.min(invoices.len() - 1) { theme.selected() } else { Style::new() };
+        text.push(Line::styled(fit(&row, 72), style));
+    }
+    text.push(Line::styled("o goedkeuren · r afwijzen · x verwijderen · f nieuw · Esc terug", theme.dim()));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(text).block(Block::bordered().title(format!(" Facturen {} ", partner.name))),
+        rect,
+    );
 }
