@@ -314,11 +314,7 @@ impl App {
                     self.open_form(kind);
                 }
             }
-            Action::ShowInvoices => {
-                if self.budget.selected_partner().is_some() {
-                    self.mode = Mode::Invoices(0);
-                }
-            }
+            Action::ShowInvoices if self.budget.selected_partner().is_some() => self.mode = Mode::Invoices(0),
             Action::ApproveInvoice | Action::RejectInvoice if self.partner_invoices().len() > 1 => {
                 self.info("Deze partner heeft meerdere facturen: kies er een (↑↓), dan o of r.");
                 self.mode = Mode::Invoices(0);
