@@ -6,7 +6,7 @@ use super::key::KeyCode;
 use super::list::matches;
 use super::{Action, App, Mode, Pane};
 
-pub const COMMANDS: &str = ":q (stoppen), :netwerk NAAM, :kwartaal 2025-Q2, :afsluiten 2025-Q1 [regio], :1 … :6, :help";
+pub const COMMANDS: &str = ":q, :netwerk NAAM, :kwartaal 2025-Q2, :afsluiten 2025-Q1 [regio], :gebruikers, :gebruiker-weg NAAM, :1 … :6, :help";
 
 impl App {
     pub(super) fn command_input(&mut self, mut text: String, action: Action) {
@@ -57,6 +57,8 @@ impl App {
                 self.open_close_screen(region);
             }
             "netwerk" | "n" => self.go_to_network(rest),
+            "gebruikers" => self.manage_users(),
+            "gebruiker-weg" => self.remove_user(rest),
             "kwartaal" | "k" => match Quarter::parse(rest) {
                 Ok(quarter) => {
                     self.budget.quarter = quarter;
@@ -105,6 +107,50 @@ impl App {
                 let names: Vec<&str> = more.iter().take(5).map(|r| r.network.name.as_str()).collect();
                 self.error(format!("'{name}' past op meer netwerken: {}", names.join(", ")));
             }
+        }
+    }
+}
+
+impl App {
+    /// `:gebruikers`: the users of the server, and a form to add one (admin).
+    fn manage_users(&mut self) {
+        let Some(path) = self.users_file.clone() else {
+            return self.info("Gebruikers horen bij 'sidw serve'; lokaal bent u de enige gebruiker.");
+        };
+        if !self.allowed(super::Role::Admin) {
+            return;
+        }
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let users = crate::users::Users::parse(&text);
+                let names: Vec<String> =
+                    users.users.iter().map(|u| format!("{} ({})", u.name, u.role.name())).collect();
+                self.info(format!("Gebruikers: {}. Weghalen: :gebruiker-weg NAAM.", names.join(", ")));
+                self.open_form(super::FormKind::AddUser);
+            }
+            Err(error) => self.error(format!("Kan {} niet lezen: {error}", path.display())),
+        }
+    }
+
+    /// `:gebruiker-weg NAAM`: takes a user out of the users file (admin).
+    fn remove_user(&mut self, name: &str) {
+        let Some(path) = self.users_file.clone() else {
+            return self.info("Gebruikers horen bij 'sidw serve'.");
+        };
+        if !self.allowed(super::Role::Admin) {
+            return;
+        }
+        if name.is_empty() || name == self.user {
+            return self.error("Noem een andere gebruiker dan uzelf: :gebruiker-weg NAAM");
+        }
+        match crate::users::remove(&path, name) {
+            Ok(0) => self.error(format!("Geen gebruiker '{name}'.")),
+            Ok(_) => {
+                let ctx = self.ctx();
+                let _ = self.store.record_event(&ctx, "gebruiker verwijderd", name, &path.display().to_string());
+                self.info(format!("{name} kan niet meer inloggen (binnen een seconde van kracht)."));
+            }
+            Err(error) => self.error(format!("Kan {} niet schrijven: {error}", path.display())),
         }
     }
 }

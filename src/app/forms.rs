@@ -67,6 +67,8 @@ pub enum FormKind {
         network: NetworkId,
         quarter: crate::domain::Quarter,
     },
+    /// A user of `sidw serve` (admin).
+    AddUser,
 }
 
 impl FormKind {
@@ -363,6 +365,10 @@ impl App {
                     .field("Uren", "", "+ of −, bv. -1,5")
                     .field("Activiteit", &format!("correctie {}", line.month.dutch_name()), "")
             }
+            FormKind::AddUser => Form::new("Gebruiker toevoegen")
+                .field("Naam", "", "inlognaam voor ssh")
+                .field("Rol", "editor", "viewer, editor, finance of admin")
+                .field("Sleutel", "", "de regel uit id_ed25519.pub"),
             FormKind::Reopen { network, quarter } => {
                 let n = store.network(*network)?;
                 Form::new(format!("Heropenen {quarter} van {} (de betaalbatch blijft bewaard)", n.name)).field(
@@ -863,6 +869,41 @@ impl App {
                 };
                 self.push_undo(UndoOp::HoursAdded(saved));
                 Ok(Saved::Done(format!("Correctie van {hours} uur vastgelegd in {}.", month.dutch_name())))
+            }
+            FormKind::AddUser => {
+                let line =
+                    format!("{} {} {}", form.get("Naam").trim(), form.get("Rol").trim(), form.get("Sleutel").trim());
+                let user = match crate::users::check_line(&line) {
+                    Ok(user) => user,
+                    Err(problem) => {
+                        let field = if problem.contains("rol") {
+                            "Rol"
+                        } else if problem.contains("gebruikersnaam") {
+                            "Naam"
+                        } else {
+                            "Sleutel"
+                        };
+                        form.set_error(field, problem);
+                        return Err(Refusal::Fields);
+                    }
+                };
+                let Some(path) = self.users_file.clone() else {
+                    return Err(Refusal::Store(StoreError::Refused("geen gebruikersbestand".into())));
+                };
+                crate::users::append(&path, &line).map_err(|e| {
+                    Refusal::Store(StoreError::Refused(format!("kan {} niet schrijven: {e}", path.display())))
+                })?;
+                store.record_event(
+                    &ctx,
+                    "gebruiker toegevoegd",
+                    &format!("{} ({})", user.name, user.role.name()),
+                    &path.display().to_string(),
+                )?;
+                Ok(Saved::Done(format!(
+                    "{} ({}) kan inloggen met ssh (binnen een seconde van kracht).",
+                    user.name,
+                    user.role.name()
+                )))
             }
             FormKind::Reopen { network, quarter } => {
                 let reason = form.get("Reden");

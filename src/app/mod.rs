@@ -126,6 +126,8 @@ pub struct App {
     pub user: String,
     /// What the user may do; locally every role.
     pub role: Role,
+    /// The users file of `sidw serve` (admins manage users with `:gebruikers`); none locally.
+    pub users_file: Option<std::path::PathBuf>,
     /// The store's change counter when this app last loaded from it.
     seen: u64,
     pub mode: Mode,
@@ -152,6 +154,7 @@ impl App {
         let today = clock().date_naive();
         let mut app = Self {
             role: Role::Admin,
+            users_file: None,
             seen: store.generation(),
             mode: if store.is_empty() { Mode::Welcome } else { Mode::Normal },
             store,

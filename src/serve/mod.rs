@@ -5,7 +5,6 @@
 mod host_key;
 pub mod input;
 pub mod session;
-pub mod users;
 
 use anyhow::{Context, Result};
 use russh::server::{Auth, Handler, Msg, Server, Session};
@@ -16,8 +15,8 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use crate::store::Store;
+use crate::users::{User, UsersFile};
 use session::Event;
-use users::{User, UsersFile};
 
 /// Where the server listens and keeps its files.
 pub struct ServeOptions {
@@ -86,7 +85,7 @@ pub fn run(store: Store, options: ServeOptions) -> Result<()> {
             nodelay: true,
             ..Default::default()
         };
-        let mut server = SidwServer { store: store.clone(), users };
+        let mut server = SidwServer { store: store.clone(), users, users_path: options.users.clone() };
         let result = tokio::select! {
             result = server.run_on_socket(Arc::new(config), &listener) => result.map_err(anyhow::Error::from),
             _ = shutdown() => Ok(()),
@@ -135,6 +134,7 @@ async fn reload_users(users: Arc<RwLock<UsersFile>>) {
 struct SidwServer {
     store: Store,
     users: Arc<RwLock<UsersFile>>,
+    users_path: PathBuf,
 }
 
 impl Server for SidwServer {
@@ -253,10 +253,11 @@ impl Handler for Connection {
             let _ = handle.close(channel).await;
         });
         let store = self.server.store.clone();
+        let users_file = self.server.users_path.clone();
         let size = self.size;
         std::thread::Builder::new()
             .name(format!("sidw-{}", user.name))
-            .spawn(move || session::run(store, user.name, user.role, size, receiver, output))
+            .spawn(move || session::run(store, user.name, user.role, users_file, size, receiver, output))
             .context("kan geen sessie starten")?;
         self.events = Some(events);
         session.channel_success(channel)?;

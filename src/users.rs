@@ -1,4 +1,4 @@
-//! The users file: one user per line, `USER ROLE KEYTYPE BASE64 [COMMENT]` (the last part as in an
+//! The users file of `sidw serve`: one user per line, `USER ROLE KEYTYPE BASE64 [COMMENT]` (the last part as in an
 //! OpenSSH `.pub` file), `#` starts a comment. A malformed line is reported by its number and
 //! skipped; the other users keep working.
 
@@ -58,6 +58,27 @@ fn parse_line(line: &str) -> Result<User, String> {
         Role::parse(role).ok_or_else(|| format!("'{role}' is geen rol; kies viewer, editor, finance of admin"))?;
     let key = PublicKey::from_openssh(&format!("{kind} {base64}")).map_err(|e| format!("sleutel onleesbaar: {e}"))?;
     Ok(User { name: name.to_string(), role, key })
+}
+
+/// Checks one line as the users file takes it (for the admin's form): the user, or what is wrong.
+pub fn check_line(line: &str) -> Result<User, String> {
+    parse_line(line.trim())
+}
+
+/// Adds a line to the users file (the server reads it again within a second).
+pub fn append(path: &Path, line: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new().append(true).create(true).open(path)?;
+    writeln!(file, "{}", line.trim())
+}
+
+/// Removes every line of the user (comments and other users stay as they are); how many went.
+pub fn remove(path: &Path, name: &str) -> std::io::Result<usize> {
+    let text = std::fs::read_to_string(path)?;
+    let (gone, kept): (Vec<&str>, Vec<&str>) =
+        text.lines().partition(|line| line.split('#').next().unwrap_or("").split_whitespace().next() == Some(name));
+    std::fs::write(path, kept.join("\n") + "\n")?;
+    Ok(gone.len())
 }
 
 /// A users file that is read again when it changes.
