@@ -345,13 +345,14 @@ impl App {
             FormKind::InvoiceDecision { invoice, approve } => {
                 let worth = store.invoiced_worth(invoice)?;
                 let matched = crate::domain::invoice::match_invoice(invoice.amount, worth);
+                // The verdict first: at 80 columns the end of a long title is cut.
                 let title = format!(
-                    "{} factuur {} ({}): urenformulier {}, {}",
+                    "{}: {} · {} {} (uren {})",
                     if *approve { "Goedkeuren" } else { "Afwijzen" },
+                    matched.dutch(),
                     invoice.number,
                     crate::domain::money::format_eur(invoice.amount),
-                    crate::domain::money::format_eur(worth),
-                    matched.dutch()
+                    crate::domain::money::format_eur(worth)
                 );
                 let hint =
                     if *approve && matched == crate::domain::InvoiceMatch::Klopt { "optioneel" } else { "verplicht" };
