@@ -93,7 +93,11 @@ struct Terminal {
 
 impl Terminal {
     async fn connect(port: u16, key: &std::path::Path, user: &str) -> Self {
-        let config = Arc::new(client::Config::default());
+        Self::connect_with(port, key, user, client::Config::default()).await
+    }
+
+    async fn connect_with(port: u16, key: &std::path::Path, user: &str, config: client::Config) -> Self {
+        let config = Arc::new(config);
         let mut session = client::connect(config, ("127.0.0.1", port), Client).await.unwrap();
         let key = load_secret_key(key, None).unwrap();
         let auth = session.authenticate_publickey(user, PrivateKeyWithHashAlg::new(Arc::new(key), None)).await.unwrap();
@@ -248,4 +252,29 @@ async fn a_server_killed_mid_load_keeps_every_save_that_was_shown() {
         assert!(stored <= count + 1, "session {i}: at most the one save in flight more");
     }
     eprintln!("kill -9 mid-load: saves shown per session {shown:?}, all present after restart");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_client_that_stops_reading_holds_up_nobody() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = users(2);
+    let refs: Vec<(&str, &str)> = names.iter().map(|(n, r)| (n.as_str(), *r)).collect();
+    let served = Served::start_with(dir.path(), &refs, |store| setup(store, 2));
+    // A opens the same grid with a tiny SSH window, then never reads again: every redraw for
+    // B's saves piles up against A's full window.
+    let config = client::Config { window_size: 1024, ..Default::default() };
+    let mut stalled = Terminal::connect_with(served.port, &served.keys.join("user00"), "user00", config).await;
+    stalled.open_cell(0).await;
+    stalled.keys("\x1b").await;
+    let start = Instant::now();
+    let (shown, latencies) = key_entries(served.port, served.keys.clone(), "user01".into(), 1, 60).await;
+    assert_eq!(shown, 60);
+    let slowest = latencies.iter().max().unwrap();
+    eprintln!(
+        "with a stalled client beside it: 60 entries in {} ms, slowest {} ms",
+        start.elapsed().as_millis(),
+        slowest.as_millis()
+    );
+    assert!(*slowest < Duration::from_secs(5), "a stalled client held up another session: {slowest:?}");
+    drop(stalled);
 }

@@ -141,7 +141,14 @@ impl Server for SidwServer {
     type Handler = Connection;
 
     fn new_client(&mut self, _: Option<SocketAddr>) -> Connection {
-        Connection { server: self.clone(), user: None, size: (80, 24), input: input::Input::default(), events: None }
+        Connection {
+            server: self.clone(),
+            user: None,
+            size: (80, 24),
+            no_color: false,
+            input: input::Input::default(),
+            events: None,
+        }
     }
 }
 
@@ -150,6 +157,8 @@ struct Connection {
     server: SidwServer,
     user: Option<User>,
     size: (u16, u16),
+    /// The client sent NO_COLOR (OpenSSH: `SendEnv NO_COLOR`).
+    no_color: bool,
     input: input::Input,
     events: Option<std::sync::mpsc::Sender<Event>>,
 }
@@ -234,6 +243,20 @@ impl Handler for Connection {
         Ok(())
     }
 
+    async fn env_request(
+        &mut self,
+        channel: ChannelId,
+        name: &str,
+        value: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if name == "NO_COLOR" {
+            self.no_color = !value.is_empty();
+        }
+        session.channel_success(channel)?;
+        Ok(())
+    }
+
     async fn shell_request(&mut self, channel: ChannelId, session: &mut Session) -> Result<(), Self::Error> {
         let Some(user) = self.user.clone() else {
             session.channel_failure(channel)?;
@@ -255,9 +278,18 @@ impl Handler for Connection {
         let store = self.server.store.clone();
         let users_file = self.server.users_path.clone();
         let size = self.size;
+        let theme = if self.no_color { crate::ui::Theme::monochrome() } else { crate::ui::Theme::colored() };
         std::thread::Builder::new()
             .name(format!("sidw-{}", user.name))
-            .spawn(move || session::run(store, user.name, user.role, users_file, size, receiver, output))
+            .spawn(move || {
+                session::run(
+                    store,
+                    session::Who { user: user.name, role: user.role, users_file, theme },
+                    size,
+                    receiver,
+                    output,
+                )
+            })
             .context("kan geen sessie starten")?;
         self.events = Some(events);
         session.channel_success(channel)?;

@@ -70,16 +70,16 @@ impl Write for ChannelWriter {
     }
 }
 
+/// Who the session is for, and how their screen looks.
+pub struct Who {
+    pub user: String,
+    pub role: Role,
+    pub users_file: std::path::PathBuf,
+    pub theme: Theme,
+}
+
 /// Runs one user's app until they quit or the connection goes.
-pub fn run(
-    store: Store,
-    user: String,
-    role: Role,
-    users_file: std::path::PathBuf,
-    size: (u16, u16),
-    events: Receiver<Event>,
-    output: Sender<Vec<u8>>,
-) {
+pub fn run(store: Store, who: Who, size: (u16, u16), events: Receiver<Event>, output: Sender<Vec<u8>>) {
     let state = Arc::new(WriterState::default());
     let writer = ChannelWriter { output, buffer: Vec::new(), state: state.clone() };
     let viewport = Viewport::Fixed(Rect::new(0, 0, size.0.max(1), size.1.max(1)));
@@ -92,9 +92,9 @@ pub fn run(
         cursor::Hide,
         terminal::Clear(terminal::ClearType::All)
     );
-    let theme = Theme::colored();
-    let mut app = App::with_role(store, user, role, system_clock());
-    app.users_file = Some(users_file);
+    let theme = who.theme;
+    let mut app = App::with_role(store, who.user, who.role, system_clock());
+    app.users_file = Some(who.users_file);
     app.handle(Action::Resize(size.0, size.1));
     let mut dirty = true;
     let mut refreshed = std::time::Instant::now();
