@@ -123,6 +123,42 @@ enum Command {
         #[arg(long, value_name = "BESTAND")]
         host_key: Option<PathBuf>,
     },
+    /// Lees gegevens in: urenformulieren uit Excel (.xlsx) of CSV, alles of niets
+    #[command(
+        help_template = HELP_TEMPLATE,
+        subcommand_help_heading = "Gegevens",
+        subcommand_value_name = "GEGEVENS",
+        next_help_heading = "Opties"
+    )]
+    Import {
+        #[command(subcommand)]
+        import: ImportCommand,
+    },
+    /// Schrijf een leeg urenformulier voor een netwerk en kwartaal (.xlsx of .csv)
+    #[command(
+        help_template = HELP_TEMPLATE,
+        subcommand_help_heading = "Formulieren",
+        subcommand_value_name = "FORMULIER",
+        next_help_heading = "Opties"
+    )]
+    Template {
+        #[command(subcommand)]
+        template: TemplateCommand,
+    },
+    /// Schrijf alle records en het logboek naar één draagbaar, gecomprimeerd bestand met controlesom
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    Backup {
+        /// Het back-upbestand
+        #[arg(value_name = "BESTAND")]
+        file: PathBuf,
+    },
+    /// Bouw een database op uit een back-up (in een nieuwe, lege map) en controleer hem
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    Restore {
+        /// Het back-upbestand
+        #[arg(value_name = "BESTAND")]
+        file: PathBuf,
+    },
     /// Instellingen
     #[command(
         help_template = HELP_TEMPLATE,
@@ -155,6 +191,38 @@ enum ExportCommand {
         /// De betaalbatch (nodig als het kwartaal er meer heeft), bv. 2025-Q1-0001
         #[arg(long, value_name = "NUMMER")]
         batch: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Een urenformulier: kolommen netwerk, partner of agb, maand, uren, activiteit
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    Hours {
+        /// .xlsx, of .csv (; of , gescheiden; UTF-8 of Windows-1252)
+        #[arg(value_name = "BESTAND")]
+        file: PathBuf,
+        /// Netwerk voor regels zonder netwerkkolom
+        #[arg(long, value_name = "NAAM")]
+        network: Option<String>,
+        /// Alleen laten zien wat er zou worden ingelezen en wat het met de budgetten doet
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TemplateCommand {
+    /// Het urenformulier: één regel per partner met getekende overeenkomst en maand, uren leeg
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    Hours {
+        #[arg(long, value_name = "NAAM")]
+        network: String,
+        #[arg(long, value_name = "JJJJ-QN", value_parser = parse_quarter)]
+        quarter: crate::domain::Quarter,
+        /// FORMULIER.xlsx of FORMULIER.csv
+        #[arg(long, value_name = "BESTAND")]
+        out: PathBuf,
     },
 }
 
@@ -342,6 +410,72 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let store = open(&path)?;
             let options = crate::serve::ServeOptions::beside(&path, listen, users, host_key);
             crate::serve::run(store, options)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Import { import: ImportCommand::Hours { file, network, dry_run } }) => {
+            let store = open(&path)?;
+            let table = crate::import::table::Table::read(&file)?;
+            let plan = crate::import::hours::plan(&store, &table, network.as_deref())?;
+            for (row, problem) in &plan.problems {
+                eprintln!("regel {row}: {problem}");
+            }
+            if !plan.is_ok() {
+                anyhow::bail!("{} regels kloppen niet; er is niets ingelezen", plan.problems.len());
+            }
+            for line in &plan.lines {
+                let hours = line.new.hours.normalize().to_string().replace('.', ",");
+                let worth = crate::domain::money::format_eur(line.worth);
+                println!(
+                    "regel {}: {} / {} / {} {hours} uur = {worth}",
+                    line.row, line.network, line.partner, line.new.month
+                );
+            }
+            for e in &plan.effects {
+                let fmt = crate::domain::money::format_eur;
+                println!(
+                    "{} {}: resterend {} − {} = {}",
+                    e.network,
+                    e.year,
+                    fmt(e.remaining_before),
+                    fmt(e.added),
+                    fmt(e.remaining_after)
+                );
+            }
+            if dry_run {
+                println!("Proef: {} regels zouden worden ingelezen; er is niets veranderd.", plan.lines.len());
+            } else {
+                let count = crate::import::hours::apply(&store, &ChangeContext::local_now(), &plan)?;
+                println!("{count} urenregels ingelezen.");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Template { template: TemplateCommand::Hours { network, quarter, out } }) => {
+            let store = open(&path)?;
+            let id = store.network_by_name(&network)?.with_context(|| format!("netwerk '{network}' bestaat niet"))?.id;
+            let rows = crate::import::template::write(&store, id, quarter, &out)?;
+            println!("Geschreven: {} ({rows} regels: partners met getekende overeenkomst × maanden).", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Backup { file }) => {
+            let store = open(&path)?;
+            let dump = store.dump()?;
+            crate::store::backup_file::write_file(&dump, &file)?;
+            let records: usize = dump.trees.iter().map(|(_, pairs)| pairs.len()).sum();
+            println!("Back-up geschreven: {} ({records} records en logboekregels).", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Restore { file }) => {
+            let dump = crate::store::backup_file::read_file(&file)?;
+            let store = open(&path)?;
+            store.load_dump(&dump)?;
+            let report = store.check()?;
+            if !report.is_ok() {
+                for problem in &report.problems {
+                    println!("- {problem}");
+                }
+                anyhow::bail!("teruggezet, maar de controle vond {} problemen", report.problems.len());
+            }
+            println!("Teruggezet in {} en gecontroleerd: in orde.", store.path().display());
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check) => {

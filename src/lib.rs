@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod import;
 pub mod payments;
 pub mod report;
 pub mod serve;

@@ -74,6 +74,7 @@ pub fn run(store: Store, options: ServeOptions) -> Result<()> {
         println!("sidw serve: {} gebruikers uit {}", users.users.users.len(), options.users.display());
         let users = Arc::new(RwLock::new(users));
         tokio::spawn(reload_users(users.clone()));
+        tokio::spawn(daily_backups(store.clone(), backups_dir(store.path())));
         let config = russh::server::Config {
             methods: MethodSet::from(&[MethodKind::PublicKey][..]),
             keys: vec![key],
@@ -96,6 +97,46 @@ pub fn run(store: Store, options: ServeOptions) -> Result<()> {
     store.flush()?;
     println!("sidw serve: gestopt; alles is weggeschreven.");
     Ok(())
+}
+
+/// The directory the server keeps its daily backups in: `DB.backups`.
+pub fn backups_dir(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".backups");
+    PathBuf::from(name)
+}
+
+/// How many daily backups are kept.
+pub const BACKUPS_KEPT: usize = 30;
+
+/// A backup at start and then every 24 hours; the oldest beyond the last 30 are removed.
+async fn daily_backups(store: Store, dir: PathBuf) {
+    loop {
+        let (store, dir2) = (store.clone(), dir.clone());
+        let result = tokio::task::spawn_blocking(move || write_backup(&store, &dir2)).await;
+        match result {
+            Ok(Ok(path)) => println!("sidw serve: back-up {}", path.display()),
+            Ok(Err(error)) => eprintln!("sidw serve: back-up mislukt: {error:#}"),
+            Err(error) => eprintln!("sidw serve: back-up mislukt: {error}"),
+        }
+        tokio::time::sleep(Duration::from_secs(24 * 60 * 60)).await;
+    }
+}
+
+/// Writes one backup into `dir` and keeps the newest [`BACKUPS_KEPT`].
+pub fn write_backup(store: &Store, dir: &Path) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir).with_context(|| format!("kan {} niet maken", dir.display()))?;
+    let path = dir.join(format!("sidw-{}.sidwbak", chrono::Utc::now().format("%Y%m%d-%H%M%S")));
+    crate::store::backup_file::write_file(&store.dump()?, &path)?;
+    let mut backups: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "sidwbak"))
+        .collect();
+    backups.sort();
+    while backups.len() > BACKUPS_KEPT {
+        let _ = std::fs::remove_file(backups.remove(0));
+    }
+    Ok(path)
 }
 
 async fn shutdown() {

@@ -97,6 +97,8 @@ impl TreeName {
 }
 
 pub const META_KEY: &[u8] = b"database";
+/// Ids are above this (set by a restore).
+pub const ID_FLOOR_KEY: &[u8] = b"id_floor";
 
 /// Key of a record that belongs to a network: network id + own id.
 pub fn in_network(network: NetworkId, id: u64) -> [u8; 16] {

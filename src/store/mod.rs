@@ -2,6 +2,7 @@
 //! transaction (with its audit entry) flushed to disk before the call returns.
 
 pub mod audit;
+pub mod backup_file;
 mod check;
 mod close_repo;
 pub mod codec;
@@ -41,6 +42,8 @@ pub struct Store {
     /// Counts the changes written through this store (and its clones): sessions compare it to
     /// see that a colleague saved something.
     generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Held by every change and by a backup, so that a backup sees no half of anything.
+    writing: std::sync::Arc<std::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -62,7 +65,7 @@ impl Store {
 
     fn init(db: sled::Db, path: PathBuf) -> Result<Self, StoreError> {
         let trees = TreeName::ALL.iter().map(|t| db.open_tree(t.name())).collect::<Result<Vec<_>, _>>()?;
-        let store = Self { db, trees, path, generation: Default::default() };
+        let store = Self { db, trees, path, generation: Default::default(), writing: Default::default() };
         let meta = store.tree(TreeName::Meta);
         match meta.get(META_KEY)? {
             None => {
@@ -114,6 +117,7 @@ impl Store {
     /// except for [`StoreError::NotDurable`]: committed, but the flush to disk failed.
     pub fn write<T>(&self, ctx: &ChangeContext, change: impl Fn(&Tx) -> TxResult<T>) -> Result<T, StoreError> {
         let refs: Vec<&sled::Tree> = self.trees.iter().collect();
+        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let result = refs.as_slice().transaction(|views| change(&Tx { views, ctx }));
         let value = result.map_err(|e| match e {
             sled::transaction::TransactionError::Abort(error) => error,
@@ -122,6 +126,59 @@ impl Store {
         self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.db.flush().map_err(StoreError::NotDurable)?;
         Ok(value)
+    }
+
+    /// Every tree's keys and values as they stand, consistent: no change is written meanwhile.
+    pub fn dump(&self) -> Result<backup_file::Dump, StoreError> {
+        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut trees = Vec::new();
+        for name in TreeName::ALL {
+            let pairs = self
+                .tree(name)
+                .iter()
+                .map(|item| item.map(|(k, v)| (k.to_vec(), v.to_vec())))
+                .collect::<Result<Vec<_>, _>>()?;
+            trees.push((name.name().to_string(), pairs));
+        }
+        Ok(backup_file::Dump { trees })
+    }
+
+    /// Fills an empty database from a dump (restore); refuses a database that holds anything.
+    pub fn load_dump(&self, dump: &backup_file::Dump) -> Result<(), StoreError> {
+        if TreeName::ALL.iter().filter(|t| **t != TreeName::Meta).any(|t| !self.tree(*t).is_empty()) {
+            return Err(StoreError::Refused(format!(
+                "de database in {} is niet leeg; zet terug in een nieuwe map",
+                self.path.display()
+            )));
+        }
+        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        for (name, pairs) in &dump.trees {
+            let Some(tree) = TreeName::ALL.iter().find(|t| t.name() == name) else {
+                return Err(StoreError::Refused(format!(
+                    "de back-up bevat een onbekende tabel '{name}' (van een nieuwere sidw?)"
+                )));
+            };
+            let mut batch = sled::Batch::default();
+            for (key, value) in pairs {
+                batch.insert(key.as_slice(), value.as_slice());
+            }
+            self.tree(*tree).apply_batch(batch)?;
+        }
+        // Every id in the dump (ids are the 8-byte parts of keys) stays taken.
+        let highest = dump
+            .trees
+            .iter()
+            .filter(|(name, _)| {
+                !["meta", "network_names", "tariffs", "settings", "invoice_numbers"].contains(&name.as_str())
+            })
+            .flat_map(|(_, pairs)| pairs.iter())
+            .flat_map(|(key, _)| key.chunks_exact(8).take(2).filter_map(|c| c.try_into().ok()).map(u64::from_be_bytes))
+            .max()
+            .unwrap_or(0);
+        self.tree(TreeName::Meta).insert(keys::ID_FLOOR_KEY, &highest.to_be_bytes())?;
+        self.db.flush()?;
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
     }
 
     /// Writes an event that changes no record (such as writing a payment file) in the audit log.

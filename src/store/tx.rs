@@ -60,9 +60,20 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// A new id, unique for the life of the database.
+    /// A new id, unique for the life of the database: sled's generator, but never at or below
+    /// the floor a restore sets (a restored database's generator starts again from nothing).
     pub fn new_id(&self) -> TxResult<u64> {
-        Ok(self.tree(TreeName::Meta).generate_id()? + 1)
+        let generated = self.tree(TreeName::Meta).generate_id()? + 1;
+        let floor = self
+            .get_raw(TreeName::Meta, super::keys::ID_FLOOR_KEY)?
+            .and_then(|b| b.as_ref().try_into().ok())
+            .map(u64::from_be_bytes)
+            .unwrap_or(0);
+        if generated > floor {
+            return Ok(generated);
+        }
+        self.put_raw(TreeName::Meta, super::keys::ID_FLOOR_KEY, &(floor + 1).to_be_bytes())?;
+        Ok(floor + 1)
     }
 
     /// Appends the audit entry of this change: who, when, what, and the record before and after.

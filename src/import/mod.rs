@@ -1,0 +1,6 @@
+//! Office data in: hours forms from Excel or CSV, checked row by row, imported all or nothing;
+//! and the hours form template to send to coordinators.
+
+pub mod hours;
+pub mod table;
+pub mod template;
