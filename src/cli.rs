@@ -192,6 +192,15 @@ enum ExportCommand {
         #[arg(long, value_name = "NUMMER")]
         batch: Option<String>,
     },
+    /// Het jaar in Excel: een blad per regio met getallen als euro's en totalen
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    Report {
+        #[arg(long, value_name = "JJJJ", value_parser = clap::value_parser!(i32).range(2000..=2100))]
+        year: i32,
+        /// JAAR.xlsx
+        #[arg(long, value_name = "BESTAND")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -393,6 +402,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     batch.number
                 );
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Export { export: ExportCommand::Report { year, out } }) => {
+            let store = open(&path)?;
+            let networks = report::workbook::write(&store, year, &out)?;
+            println!("Geschreven: {} ({networks} netwerken, een blad per regio).", out.display());
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Settings { setting: SettingsCommand::Account { name, iban, bic } }) => {

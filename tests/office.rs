@@ -222,3 +222,38 @@ fn a_backup_round_trips_ten_years_and_refuses_a_flipped_byte() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("beschadigd"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn the_year_workbook_opens_in_openpyxl_with_numbers_and_totals() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let file = dir.path().join("jaar-2025.xlsx");
+    let out = sidw(&db, &["export", "report", "--year", "2025", "--out", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // A real reader: Python's openpyxl (.ci/run installs it).
+    let script = r#"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+assert wb.sheetnames == ["Zwolle", "Flevoland", "Hardenberg"], wb.sheetnames
+for ws in wb.worksheets:
+    assert ws.freeze_panes == "A2", ws.freeze_panes
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    body, total = rows[:-1], rows[-1]
+    assert str(total[0]).startswith("Totaal"), total
+    for c in range(2, 8):
+        values = [r[c] for r in body]
+        assert all(isinstance(v, (int, float)) for v in values), values
+        assert abs(sum(values) - total[c]) < 0.005, (ws.title, c, values, total[c])
+    assert ws.cell(row=2, column=3).number_format.startswith("€"), ws.cell(row=2, column=3).number_format
+    for r in body:
+        print(ws.title, r[0], "%.2f" % r[2], "%.2f" % r[3])
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script, file.to_str().unwrap()])
+        .output()
+        .expect("python3 runs (with openpyxl: pip install openpyxl; .ci/run does)");
+    assert!(out.status.success(), "openpyxl: {}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    assert!(printed.contains("Zwolle Zwolle-Zuid 23800.00 8050.00"), "{printed}");
+    assert!(printed.contains("Flevoland Almere Haven 54400.00 18400.00"), "{printed}");
+}

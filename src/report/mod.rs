@@ -4,6 +4,7 @@ pub mod budget;
 pub mod export;
 pub mod payments;
 mod table;
+pub mod workbook;
 
 pub use table::Table;
 
