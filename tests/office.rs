@@ -257,3 +257,32 @@ for ws in wb.worksheets:
     assert!(printed.contains("Zwolle Zwolle-Zuid 23800.00 8050.00"), "{printed}");
     assert!(printed.contains("Flevoland Almere Haven 54400.00 18400.00"), "{printed}");
 }
+
+#[test]
+fn importing_from_the_screen_shows_the_report_and_the_budget_effect_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("goed.csv");
+    std::fs::write(&good, "netwerk;partner;maand;uren\nZwolle-Zuid;Pedicure Assendorp;oktober 2025;2\n").unwrap();
+    let bad = dir.path().join("fout.csv");
+    std::fs::write(&bad, "netwerk;partner;maand;uren\nZwolle-Zuid;Niemand;oktober 2025;2\n").unwrap();
+    let mut app = common::demo_app();
+
+    common::press(&mut app, &format!(":importeer {}<Enter>", bad.display()));
+    let screen = common::screen_text(&app, 100, 30);
+    assert!(screen.contains("regel 2: onbekende partner"), "{screen}");
+    common::press(&mut app, "n");
+    assert!(matches!(app.mode, sidw::app::Mode::Normal));
+
+    common::press(&mut app, &format!(":importeer {}<Enter>", good.display()));
+    let screen = common::screen_text(&app, 100, 30);
+    assert!(
+        screen.contains("1 urenregels kloppen")
+            && screen.contains("Zwolle-Zuid 2025: resterend € 1.116,85 − € 118,70 = € 998,15"),
+        "{screen}"
+    );
+    let network = app.store().network_by_name("Zwolle-Zuid").unwrap().unwrap().id;
+    let before = app.store().hours_of(network, 2025).unwrap().len();
+    common::press(&mut app, "j");
+    assert_eq!(app.store().hours_of(network, 2025).unwrap().len(), before + 1);
+    assert!(app.message.as_ref().unwrap().text.contains("1 urenregels ingelezen"));
+}

@@ -688,6 +688,17 @@ impl App {
                 Err(error) => self.error(error.to_string()),
             },
             (ConfirmKind::DeleteCell(_), Some('n')) => self.info("Niets verwijderd."),
+            (ConfirmKind::Import(plan), Some('j')) if plan.is_ok() => {
+                let ctx = self.ctx();
+                match crate::import::hours::apply(&self.store, &ctx, &plan) {
+                    Ok(count) => {
+                        self.reload();
+                        self.info(format!("{count} urenregels ingelezen."));
+                    }
+                    Err(error) => self.error(error.to_string()),
+                }
+            }
+            (ConfirmKind::Import(_), Some('n')) => self.info("Niets ingelezen."),
             (ConfirmKind::DeleteInvoice(network, id), Some('j')) => {
                 let ctx = self.ctx();
                 match self.store.delete_invoice(&ctx, network, id) {

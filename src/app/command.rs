@@ -6,7 +6,8 @@ use super::key::KeyCode;
 use super::list::matches;
 use super::{Action, App, Mode, Pane};
 
-pub const COMMANDS: &str = ":q, :netwerk NAAM, :kwartaal 2025-Q2, :afsluiten 2025-Q1 [regio], :gebruikers, :gebruiker-weg NAAM, :1 … :6, :help";
+pub const COMMANDS: &str =
+    ":q, :netwerk NAAM, :kwartaal 2025-Q2, :afsluiten 2025-Q1 [regio], :importeer PAD, :gebruikers, :1 … :6";
 
 impl App {
     pub(super) fn command_input(&mut self, mut text: String, action: Action) {
@@ -58,6 +59,7 @@ impl App {
             }
             "netwerk" | "n" => self.go_to_network(rest),
             "gebruikers" => self.manage_users(),
+            "importeer" => self.import_hours(rest),
             "gebruiker-weg" => self.remove_user(rest),
             "kwartaal" | "k" => match Quarter::parse(rest) {
                 Ok(quarter) => {
@@ -152,5 +154,46 @@ impl App {
             }
             Err(error) => self.error(format!("Kan {} niet schrijven: {error}", path.display())),
         }
+    }
+}
+
+impl App {
+    /// `:importeer PAD`: an hours form checked row by row; the report and what it does to the
+    /// budgets are shown, and nothing is stored until the user says so.
+    fn import_hours(&mut self, path: &str) {
+        if !self.allowed(super::Role::Editor) {
+            return;
+        }
+        if path.is_empty() {
+            return self.error("Welk bestand? :importeer PAD (.xlsx of .csv)");
+        }
+        let table = match crate::import::table::Table::read(std::path::Path::new(path)) {
+            Ok(table) => table,
+            Err(error) => return self.error(error.to_string()),
+        };
+        let default_network = self.budget.view.as_ref().map(|v| v.network.name.clone());
+        let plan = match crate::import::hours::plan(&self.store, &table, default_network.as_deref()) {
+            Ok(plan) => plan,
+            Err(error) => return self.error(error.to_string()),
+        };
+        let fmt = crate::domain::money::format_eur;
+        let (title, mut lines, choices) = if plan.is_ok() {
+            let mut lines = vec![format!("{} urenregels kloppen.", plan.lines.len())];
+            lines.extend(plan.effects.iter().map(|e| {
+                let (before, added, after) = (fmt(e.remaining_before), fmt(e.added), fmt(e.remaining_after));
+                format!("{} {}: resterend {before} − {added} = {after}", e.network, e.year)
+            }));
+            (format!("Importeren: {path}"), lines, vec![('j', "ja, inlezen"), ('n', "nee")])
+        } else {
+            let mut lines = vec![format!("{} regels kloppen niet; er wordt niets ingelezen:", plan.problems.len())];
+            lines.extend(plan.problems.iter().take(12).map(|(row, problem)| format!("regel {row}: {problem}")));
+            if plan.problems.len() > 12 {
+                lines.push(format!("… en {} meer (sidw import hours --dry-run toont alles)", plan.problems.len() - 12));
+            }
+            (format!("Niet te importeren: {path}"), lines, vec![('n', "sluiten")])
+        };
+        lines.truncate(16);
+        self.mode =
+            Mode::Confirm(super::Confirm { title, lines, choices, kind: super::ConfirmKind::Import(Box::new(plan)) });
     }
 }

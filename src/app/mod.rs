@@ -84,6 +84,8 @@ pub enum ConfirmKind {
     QuitFrom(Box<Mode>),
     /// Delete an invoice entered by mistake.
     DeleteInvoice(crate::domain::NetworkId, crate::domain::InvoiceId),
+    /// Read in a checked hours form.
+    Import(Box<crate::import::hours::HoursImport>),
     /// Throw away a form that has been typed in; `n` goes back to it.
     DiscardForm(Box<Form>, FormKind),
     /// Closing a quarter: two steps.
