@@ -218,6 +218,15 @@ enum ImportCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// De jaarlijkse ION-update: kolommen netwerk, praktijk of agb, ion, peildatum
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    Practices {
+        #[arg(value_name = "BESTAND")]
+        file: PathBuf,
+        /// Alleen laten zien wat er zou worden ingelezen
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -461,6 +470,30 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 let count = crate::import::hours::apply(&store, &ChangeContext::local_now(), &plan)?;
                 println!("{count} urenregels ingelezen.");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Import { import: ImportCommand::Practices { file, dry_run } }) => {
+            let store = open(&path)?;
+            let table = crate::import::table::Table::read(&file)?;
+            let plan = crate::import::practices::plan(&store, &table)?;
+            for (row, problem) in &plan.problems {
+                eprintln!("regel {row}: {problem}");
+            }
+            if !plan.problems.is_empty() {
+                anyhow::bail!("{} regels kloppen niet; er is niets ingelezen", plan.problems.len());
+            }
+            for (row, network, practice, count, date) in &plan.counts {
+                println!(
+                    "regel {row}: {network} / {practice}: {count} ION per {}",
+                    crate::domain::calendar::format_date(*date)
+                );
+            }
+            if dry_run {
+                println!("Proef: {} tellingen zouden worden ingelezen; er is niets veranderd.", plan.counts.len());
+            } else {
+                let count = crate::import::practices::apply(&store, &ChangeContext::local_now(), &plan)?;
+                println!("{count} ION-tellingen ingelezen.");
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -286,3 +286,34 @@ fn importing_from_the_screen_shows_the_report_and_the_budget_effect_first() {
     assert_eq!(app.store().hours_of(network, 2025).unwrap().len(), before + 1);
     assert!(app.message.as_ref().unwrap().text.contains("1 urenregels ingelezen"));
 }
+
+#[test]
+fn the_yearly_ion_update_is_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let good = "netwerk;praktijk;agb;ion;peildatum\n\
+                Zwolle-Zuid;Huisartsenpraktijk De Esch;;4400;01-01-2026\n\
+                Almere Haven;;01034567;6100;01-01-2026\n";
+    let file = dir.path().join("ion.csv");
+    std::fs::write(
+        &file,
+        format!("{good}Zwolle-Zuid;Onbekend;;100;01-01-2026\nAlmere Haven;;01045678;veel;01-01-2026\n"),
+    )
+    .unwrap();
+    let before = snapshot(&db, dir.path(), "voor.sidwbak");
+    let out = sidw(&db, &["import", "practices", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let errors = text(&out.stderr);
+    assert!(errors.contains("regel 4: praktijk 'Onbekend' staat niet in het praktijkteam van Zwolle-Zuid"), "{errors}");
+    assert!(errors.contains("regel 5:") && errors.contains("geen aantal"), "{errors}");
+    assert_eq!(snapshot(&db, dir.path(), "na.sidwbak"), before, "nothing stored");
+
+    std::fs::write(&file, good).unwrap();
+    let out = sidw(&db, &["import", "practices", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("2 ION-tellingen ingelezen"));
+    let store = Store::open(&db).unwrap();
+    let team = store.practice_team(store.network_by_name("Zwolle-Zuid").unwrap().unwrap().id).unwrap();
+    assert_eq!(team.total_ion_on(common::date(2026, 1, 1)), 4400 + 2800);
+    assert_eq!(team.total_ion_on(common::date(2025, 12, 31)), 7000, "2025 keeps its counts");
+}

@@ -2,5 +2,6 @@
 //! and the hours form template to send to coordinators.
 
 pub mod hours;
+pub mod practices;
 pub mod table;
 pub mod template;

@@ -65,29 +65,19 @@ impl Store {
     /// Saves the whole practice team at once, so that the shares always sum to 100. Practices
     /// with id 0 are new and get an id here. Returns the team as stored.
     pub fn save_practice_team(&self, ctx: &ChangeContext, team: &PracticeTeam) -> Result<PracticeTeam, StoreError> {
-        team.validate()?;
-        self.write(ctx, |tx| {
-            let network: Network =
-                tx.require(TreeName::Networks, &team.network.to_key(), || format!("netwerk {}", team.network))?;
-            let before: Option<PracticeTeam> = tx.get(TreeName::PracticeTeams, &team.network.to_key())?;
-            let known: Vec<PracticeId> = before.iter().flat_map(|t| t.practices.iter().map(|p| p.id)).collect();
-            let mut stored = team.clone();
-            for practice in &mut stored.practices {
-                if practice.id.0 == 0 {
-                    practice.id = PracticeId(tx.new_id()?);
-                } else if !known.contains(&practice.id) {
-                    return Err(abort(StoreError::NotFound(format!("praktijk {} in dit praktijkteam", practice.id))));
-                }
-            }
-            let mut ids: Vec<PracticeId> = stored.practices.iter().map(|p| p.id).collect();
-            ids.sort_unstable();
-            if ids.windows(2).any(|w| w[0] == w[1]) {
-                return Err(abort(StoreError::Refused("dezelfde praktijk staat twee keer in het praktijkteam".into())));
-            }
-            tx.put(TreeName::PracticeTeams, &team.network.to_key(), &stored)?;
-            tx.audit("praktijkteam opgeslagen", &network.name, before.as_ref(), Some(&stored))?;
-            Ok(stored)
-        })
+        Ok(self.save_practice_teams(ctx, std::slice::from_ref(team))?.remove(0))
+    }
+
+    /// Saves several practice teams in one change (the yearly ION import): all or none.
+    pub fn save_practice_teams(
+        &self,
+        ctx: &ChangeContext,
+        teams: &[PracticeTeam],
+    ) -> Result<Vec<PracticeTeam>, StoreError> {
+        for team in teams {
+            team.validate()?;
+        }
+        self.write(ctx, |tx| teams.iter().map(|team| store_team(tx, team)).collect())
     }
 
     pub fn partners(&self, network: NetworkId) -> Result<Vec<Partner>, StoreError> {
@@ -203,6 +193,29 @@ fn normalised(network: &Network) -> Result<Network, StoreError> {
         municipality: crate::domain::region::parse_municipality(&network.municipality)?.to_string(),
         ..network.clone()
     })
+}
+
+fn store_team(tx: &Tx, team: &PracticeTeam) -> TxResult<PracticeTeam> {
+    let network: Network =
+        tx.require(TreeName::Networks, &team.network.to_key(), || format!("netwerk {}", team.network))?;
+    let before: Option<PracticeTeam> = tx.get(TreeName::PracticeTeams, &team.network.to_key())?;
+    let known: Vec<PracticeId> = before.iter().flat_map(|t| t.practices.iter().map(|p| p.id)).collect();
+    let mut stored = team.clone();
+    for practice in &mut stored.practices {
+        if practice.id.0 == 0 {
+            practice.id = PracticeId(tx.new_id()?);
+        } else if !known.contains(&practice.id) {
+            return Err(abort(StoreError::NotFound(format!("praktijk {} in dit praktijkteam", practice.id))));
+        }
+    }
+    let mut ids: Vec<PracticeId> = stored.practices.iter().map(|p| p.id).collect();
+    ids.sort_unstable();
+    if ids.windows(2).any(|w| w[0] == w[1]) {
+        return Err(abort(StoreError::Refused("dezelfde praktijk staat twee keer in het praktijkteam".into())));
+    }
+    tx.put(TreeName::PracticeTeams, &team.network.to_key(), &stored)?;
+    tx.audit("praktijkteam opgeslagen", &network.name, before.as_ref(), Some(&stored))?;
+    Ok(stored)
 }
 
 pub(super) fn require_network(tx: &Tx, id: NetworkId) -> TxResult<Network> {
