@@ -179,8 +179,18 @@ fn a_backup_round_trips_ten_years_and_refuses_a_flipped_byte() {
                 .unwrap();
         }
         let network = store.network_by_name("Almere Haven").unwrap().unwrap().id;
+        let mut almere = store.network(network).unwrap();
+        almere.funding_start = Some(common::date(2016, 1, 1));
+        store.update_network(&ctx, &almere).unwrap();
+        let mut team = store.practice_team(network).unwrap();
+        for practice in &mut team.practices {
+            let count = practice.ion_counts[0].count;
+            practice.ion_counts.push(sidw::domain::IonCount { reference_date: common::date(2015, 10, 1), count });
+        }
+        store.save_practice_team(&ctx, &team).unwrap();
         let partners = store.partners(network).unwrap();
-        let lines: Vec<_> = (2023..=2024)
+        // Ten years of monthly hours (2016–2025; 2025 on top of the demo's).
+        let lines: Vec<_> = (2016..=2025)
             .flat_map(|y| (1..=12).map(move |m| YearMonth::new(y, m).unwrap()))
             .flat_map(|month| {
                 partners.iter().take(3).map(move |p| sidw::store::NewHours {
@@ -316,4 +326,39 @@ fn the_yearly_ion_update_is_all_or_nothing() {
     let team = store.practice_team(store.network_by_name("Zwolle-Zuid").unwrap().unwrap().id).unwrap();
     assert_eq!(team.total_ion_on(common::date(2026, 1, 1)), 4400 + 2800);
     assert_eq!(team.total_ion_on(common::date(2025, 12, 31)), 7000, "2025 keeps its counts");
+}
+
+#[test]
+fn a_backup_taken_while_someone_saves_is_consistent() {
+    let store = Store::temporary().unwrap();
+    sidw::demo::load(&store, &common::ctx(), common::date(2025, 10, 15)).unwrap();
+    let network = store.network_by_name("Almere Haven").unwrap().unwrap().id;
+    let partner = store.partners(network).unwrap()[0].id;
+    let writer = {
+        let store = store.clone();
+        std::thread::spawn(move || {
+            for i in 0..150u32 {
+                let month = YearMonth::new(2025, 10 + i % 3).unwrap();
+                let new = sidw::store::NewHours {
+                    month,
+                    hours: dec!(0.25),
+                    ..common::new_hours(network, partner, 10, dec!(0.25))
+                };
+                store.add_hours(&common::ctx(), &new).unwrap();
+            }
+        })
+    };
+    let mut sizes = Vec::new();
+    while !writer.is_finished() {
+        let dump = store.dump().unwrap();
+        let copy = Store::temporary().unwrap();
+        copy.load_dump(&dump).unwrap();
+        let report = copy.check().unwrap();
+        assert!(report.is_ok(), "a backup taken mid-save is inconsistent: {:?}", report.problems);
+        let hours = dump.trees.iter().find(|(t, _)| t == "hours").unwrap().1.len();
+        let audit = dump.trees.iter().find(|(t, _)| t == "audit").unwrap().1.len();
+        sizes.push((hours, audit));
+    }
+    writer.join().unwrap();
+    assert!(sizes.windows(2).all(|w| w[1].0 - w[0].0 == w[1].1 - w[0].1), "every line with its audit entry: {sizes:?}");
 }
