@@ -129,12 +129,7 @@ impl App {
         let selected = self.agreements.selected().map(|r| (r.agreement.network, r.agreement.id));
         let selection = &mut self.agreements.selection;
         match action {
-            Action::Up => selection.up(len),
-            Action::Down => selection.down(len),
-            Action::PageUp => selection.page_up(page, len),
-            Action::PageDown => selection.page_down(page, len),
-            Action::Home => selection.home(),
-            Action::End => selection.end(len),
+            action if selection.apply(action, page, len) => {}
             Action::CycleSort => {
                 self.agreements.sort = match self.agreements.sort {
                     AgreementSort::Urgency => AgreementSort::Network,

@@ -37,6 +37,22 @@ impl Selection {
     pub fn end(&mut self, len: usize) {
         self.index = len.saturating_sub(1);
     }
+
+    /// Applies a move (↑↓, PgUp/PgDn, Home/End) in a list of `len` rows; false when the action
+    /// is not a move.
+    pub fn apply(&mut self, action: super::Action, page: usize, len: usize) -> bool {
+        use super::Action;
+        match action {
+            Action::Up => self.up(len),
+            Action::Down => self.down(len),
+            Action::PageUp => self.page_up(page, len),
+            Action::PageDown => self.page_down(page, len),
+            Action::Home => self.home(),
+            Action::End => self.end(len),
+            _ => return false,
+        }
+        true
+    }
 }
 
 /// Does `text` match a filter? Every word of the filter must occur, ignoring case.

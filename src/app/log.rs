@@ -46,15 +46,6 @@ impl App {
     pub(super) fn log_action(&mut self, action: Action) {
         let len = self.log.entries.len();
         let page = self.page();
-        let selection = &mut self.log.selection;
-        match action {
-            Action::Up => selection.up(len),
-            Action::Down => selection.down(len),
-            Action::PageUp => selection.page_up(page, len),
-            Action::PageDown => selection.page_down(page, len),
-            Action::Home => selection.home(),
-            Action::End => selection.end(len),
-            _ => {}
-        }
+        self.log.selection.apply(action, page, len);
     }
 }

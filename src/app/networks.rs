@@ -170,14 +170,8 @@ impl NetworksPane {
             index: if self.in_detail { self.detail_index } else { self.selection.index },
             filter: String::new(),
         };
-        match action {
-            Action::Up => selection.up(len),
-            Action::Down => selection.down(len),
-            Action::PageUp => selection.page_up(page, len),
-            Action::PageDown => selection.page_down(page, len),
-            Action::Home => selection.home(),
-            Action::End => selection.end(len),
-            _ => return false,
+        if !selection.apply(action, page, len) {
+            return false;
         }
         if self.in_detail {
             self.detail_index = selection.index;

@@ -75,12 +75,7 @@ impl App {
         let page = self.page();
         let selection = &mut self.signals.selection;
         match action {
-            Action::Up => selection.up(len),
-            Action::Down => selection.down(len),
-            Action::PageUp => selection.page_up(page, len),
-            Action::PageDown => selection.page_down(page, len),
-            Action::Home => selection.home(),
-            Action::End => selection.end(len),
+            action if selection.apply(action, page, len) => {}
             Action::Open => {
                 if let Some(target) = self.signals.selected().map(|s| s.target) {
                     self.jump(target);
