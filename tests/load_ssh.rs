@@ -18,9 +18,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use server::Served;
 use sidw::domain::validate::{Agb, Iban};
-use sidw::domain::{
-    Discipline, IonCount, Network, NetworkId, Partner, PartnerId, Practice, PracticeId, PracticeTeam, Quarter,
-};
+use sidw::domain::{Discipline, IonCount, Network, Partner, PartnerId, Practice, PracticeId, PracticeTeam, Quarter};
 use sidw::store::{ChangeContext, Store};
 
 struct Client;
@@ -40,21 +38,12 @@ fn setup(store: &Store, partners: usize) {
     let network = store
         .create_network(
             &ctx,
-            &Network {
-                id: NetworkId(0),
-                name: "Belasting".into(),
-                region: sidw::domain::Region::Zwolle,
-                municipality: "Zwolle".into(),
-                postcodes: vec![],
-                status: sidw::domain::NetworkStatus::Actief,
-                coordinator: Default::default(),
-                district_manager: String::new(),
-                core_team: Default::default(),
-                former_gez_owz: false,
-                funding_start: chrono::NaiveDate::from_ymd_opt(2024, 1, 1),
-                funding_end: None,
-                milestones: Default::default(),
-            },
+            &Network::draft(
+                "Belasting",
+                sidw::domain::Region::Zwolle,
+                "Zwolle",
+                chrono::NaiveDate::from_ymd_opt(2024, 1, 1),
+            ),
         )
         .unwrap();
     let practice = Practice {

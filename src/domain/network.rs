@@ -96,6 +96,26 @@ pub struct Network {
 }
 
 impl Network {
+    /// A new, active network (its id is given when it is stored): name, region, municipality and
+    /// start of funding; everything else empty.
+    pub fn draft(name: &str, region: Region, municipality: &str, funding_start: Option<NaiveDate>) -> Self {
+        Network {
+            id: NetworkId(0),
+            name: name.into(),
+            region,
+            municipality: municipality.into(),
+            postcodes: Vec::new(),
+            status: NetworkStatus::Actief,
+            coordinator: Coordinator::default(),
+            district_manager: String::new(),
+            core_team: CoreTeam::default(),
+            former_gez_owz: false,
+            funding_start,
+            funding_end: None,
+            milestones: Milestones::default(),
+        }
+    }
+
     /// A quarter is funded, in full, when funding started on or before its last day and had not
     /// ended before its first day. Without a funding start there is no money.
     pub fn is_funded_in(&self, quarter: Quarter) -> bool {
@@ -130,18 +150,8 @@ mod tests {
     pub(crate) fn network() -> Network {
         Network {
             id: NetworkId(1),
-            name: "Zwolle-Zuid".into(),
-            region: Region::Zwolle,
-            municipality: "Zwolle".into(),
-            postcodes: vec![],
-            status: NetworkStatus::Actief,
-            coordinator: Coordinator::default(),
-            district_manager: String::new(),
-            core_team: CoreTeam::default(),
-            former_gez_owz: false,
-            funding_start: NaiveDate::from_ymd_opt(2025, 2, 15),
             funding_end: NaiveDate::from_ymd_opt(2025, 9, 30),
-            milestones: Milestones::default(),
+            ..Network::draft("Zwolle-Zuid", Region::Zwolle, "Zwolle", NaiveDate::from_ymd_opt(2025, 2, 15))
         }
     }
 

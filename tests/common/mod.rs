@@ -6,8 +6,8 @@ use rust_decimal::Decimal;
 
 use sidw::domain::validate::{Agb, Iban};
 use sidw::domain::{
-    Coordinator, CoreTeam, Discipline, IonCount, Network, NetworkId, NetworkStatus, Partner, PartnerId, Practice,
-    PracticeId, PracticeTeam, Region, TariffTable, YearMonth,
+    Discipline, IonCount, Network, NetworkId, Partner, PartnerId, Practice, PracticeId, PracticeTeam, Region,
+    TariffTable, YearMonth,
 };
 use sidw::store::{ChangeContext, NewHours, Store};
 
@@ -20,21 +20,7 @@ pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 pub fn draft_network(name: &str) -> Network {
-    Network {
-        id: NetworkId(0),
-        name: name.into(),
-        region: Region::Zwolle,
-        municipality: "Zwolle".into(),
-        postcodes: vec![],
-        status: NetworkStatus::Actief,
-        coordinator: Coordinator::default(),
-        district_manager: String::new(),
-        core_team: CoreTeam::default(),
-        former_gez_owz: false,
-        funding_start: Some(date(2024, 1, 1)),
-        funding_end: None,
-        milestones: Default::default(),
-    }
+    Network::draft(name, Region::Zwolle, "Zwolle", Some(date(2024, 1, 1)))
 }
 
 /// A funded network with one practice of `ion` ION (100 %) and the 2025 tariffs.
