@@ -26,10 +26,8 @@ pub fn run(store: Store) -> Result<()> {
             terminal.draw(|frame| ui::draw(frame, &app, &theme))?;
             match event::read()? {
                 Event::Key(key) if key.kind != KeyEventKind::Release => {
-                    if let Some(key) = convert(key)
-                        && let Some(action) = ui::keymap::action_for(&app, key)
-                    {
-                        app.handle(action);
+                    if let Some(key) = convert(key) {
+                        ui::keymap::dispatch(&mut app, key);
                     }
                 }
                 Event::Paste(text) if !matches!(app.mode, Mode::Normal | Mode::Welcome) => {

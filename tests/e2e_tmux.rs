@@ -153,6 +153,7 @@ fn close_a_demo_quarter_on_screen_then_a_locked_hour_is_refused() {
     let screen = tmux.wait_for("Kwartaalafsluiting 2025-Q1");
     assert!(screen.contains("2 punten open") && screen.contains("✗"), "{screen}");
     tmux.keys(&["Escape"]);
+    tmux.wait_for("Almere Haven · 2025-Q1");
     tmux.type_text(":netwerk Zwolle-Zuid");
     tmux.keys(&["Enter"]);
     tmux.wait_for("Zwolle-Zuid · 2025-Q1");

@@ -239,6 +239,14 @@ impl BudgetPane {
         self.quarter.months()[self.col.min(2)]
     }
 
+    /// The lines of the selected cell (the month's lines of the selected partner).
+    pub fn selected_cell_lines(&self) -> Vec<HoursEntry> {
+        match (&self.view, self.selected_partner()) {
+            (Some(view), Some(partner)) => view.cell_lines(partner.id, self.month()).into_iter().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+
     pub fn selected_partner(&self) -> Option<&Partner> {
         self.view.as_ref().and_then(|v| v.partners.get(self.row))
     }
@@ -334,13 +342,8 @@ impl App {
             }
             Action::CloseQuarter => self.open_close_screen(false),
             Action::Delete => {
-                if let Some((partner, month)) = self.cell_ready() {
-                    let lines: Vec<HoursEntry> = self
-                        .budget
-                        .view
-                        .as_ref()
-                        .map(|v| v.cell_lines(partner, month).into_iter().cloned().collect())
-                        .unwrap_or_default();
+                if let Some((_, month)) = self.cell_ready() {
+                    let lines = self.budget.selected_cell_lines();
                     match lines.as_slice() {
                         [] => self.info("Deze cel is leeg."),
                         [line] => {
@@ -415,8 +418,6 @@ impl App {
                     kind: ConfirmKind::QuitWithEntry(edit),
                 });
             }
-            // Esc followed at once by another key arrives as Alt+key: that is a cancel, never a save.
-            Action::Input(key) if key.alt => self.info("Niet opgeslagen."),
             Action::Input(key) => match key.code {
                 KeyCode::Char(c) if (c.is_ascii_digit() || c == ',' || c == '.') && !key.ctrl => {
                     if edit.text.len() < 12 {
@@ -767,12 +768,7 @@ impl App {
             return;
         };
         let network = partner_network(&self.budget);
-        let lines: Vec<HoursEntry> = self
-            .budget
-            .view
-            .as_ref()
-            .map(|v| v.cell_lines(partner, month).into_iter().cloned().collect())
-            .unwrap_or_default();
+        let lines = self.budget.selected_cell_lines();
         self.budget.line_index = self.budget.line_index.min(lines.len().saturating_sub(1));
         let Action::Input(key) = action else {
             self.mode = Mode::Lines;

@@ -46,6 +46,16 @@ impl Key {
         text.chars().map(Key::char).collect()
     }
 
+    /// The keys the user meant. sidw binds no Alt keys; terminals report Esc followed at once by
+    /// another key as Alt+key, so that becomes Esc and the key.
+    pub fn unalt(self) -> Vec<Key> {
+        if self.alt && self.code != KeyCode::Esc {
+            vec![Key::new(KeyCode::Esc), Key { alt: false, ..self }]
+        } else {
+            vec![self]
+        }
+    }
+
     /// The character typed, if this is plain typing (no Ctrl or Alt).
     pub fn typed(&self) -> Option<char> {
         match self.code {
@@ -76,5 +86,17 @@ impl From<Key> for ratatui_textarea::Input {
             KeyCode::F(n) => T::F(n),
         };
         ratatui_textarea::Input { key: code, ctrl: key.ctrl, alt: key.alt, shift: false }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alt_is_esc_then_the_key() {
+        let alt_tab = Key { code: KeyCode::Tab, ctrl: false, alt: true };
+        assert_eq!(alt_tab.unalt(), vec![Key::new(KeyCode::Esc), Key::new(KeyCode::Tab)]);
+        assert_eq!(Key::char('5').unalt(), vec![Key::char('5')]);
     }
 }

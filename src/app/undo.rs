@@ -62,19 +62,7 @@ impl App {
                 .update_hours(&ctx, before)
                 .map(|_| format!("uren {} terug naar {}", before.month.dutch_name(), before.hours)),
             UndoOp::HoursDeleted(line) => store
-                .add_hours(
-                    &ctx,
-                    &NewHours {
-                        network: line.network,
-                        partner: line.partner,
-                        month: line.month,
-                        hours: line.hours,
-                        activity: line.activity.clone(),
-                        paid_by_practice_team: line.paid_by_practice_team,
-                        double_funding_confirmed: line.double_funding_confirmed,
-                        corrects: line.corrects,
-                    },
-                )
+                .add_hours(&ctx, &NewHours::from(line))
                 .map(|_| format!("uren {} teruggezet", line.month.dutch_name())),
             UndoOp::Network(before) => store.update_network(&ctx, before).map(|_| format!("netwerk {}", before.name)),
             UndoOp::Partner(before) => store.update_partner(&ctx, before).map(|_| format!("partner {}", before.name)),

@@ -76,6 +76,8 @@ pub fn plan(store: &Store, table: &Table, default_network: Option<&str>) -> Resu
     let mut known: HashMap<String, Known> = HashMap::new();
     let mut budgets: HashMap<(NetworkId, i32), (String, i32, PartnerBudget, Decimal)> = HashMap::new();
     let mut seen: Vec<(NetworkId, crate::domain::PartnerId, YearMonth, Decimal, String)> = Vec::new();
+    // The stored lines of each network and year, read once for the whole file.
+    let mut stored: HashMap<(NetworkId, i32), Vec<crate::domain::HoursEntry>> = HashMap::new();
     for row in &table.rows {
         let cell = |col: Option<usize>| col.and_then(|c| row.cells.get(c)).map(|s| s.trim()).unwrap_or("");
         let problem = |import: &mut HoursImport, text: String| import.problems.push((row.number, text));
@@ -162,7 +164,10 @@ pub fn plan(store: &Store, table: &Table, default_network: Option<&str>) -> Resu
             continue;
         }
         let entry = (k.network.id, partner.id, month, hours, activity.to_lowercase());
-        let existing = store.hours_of(k.network.id, month.year())?;
+        let existing = match stored.entry((k.network.id, month.year())) {
+            std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+            std::collections::hash_map::Entry::Vacant(slot) => slot.insert(store.hours_of(k.network.id, month.year())?),
+        };
         // A form sent twice: same partner, month and hours (and activity, when the row names one).
         let same = |l: &crate::domain::HoursEntry| {
             l.partner == partner.id

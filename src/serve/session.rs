@@ -116,9 +116,7 @@ pub fn run(store: Store, who: Who, size: (u16, u16), events: Receiver<Event>, ou
         match events.recv_timeout(TICK) {
             Ok(Event::Keys(keys)) => {
                 for key in keys {
-                    if let Some(action) = ui::keymap::action_for(&app, key) {
-                        app.handle(action);
-                    }
+                    ui::keymap::dispatch(&mut app, key);
                 }
                 dirty = true;
             }

@@ -33,6 +33,21 @@ pub struct NewHours {
 }
 
 impl NewHours {
+    /// The line as it is stored under `id`.
+    fn entry(&self, id: HoursEntryId) -> HoursEntry {
+        HoursEntry {
+            id,
+            network: self.network,
+            partner: self.partner,
+            month: self.month,
+            hours: self.hours,
+            activity: self.activity.clone(),
+            paid_by_practice_team: self.paid_by_practice_team,
+            double_funding_confirmed: self.double_funding_confirmed,
+            corrects: self.corrects,
+        }
+    }
+
     /// The hours checked: more than 0, or for a correction line not 0 (it may subtract).
     fn checked_hours(&self) -> Result<Decimal, StoreError> {
         Ok(match self.corrects {
@@ -110,17 +125,7 @@ impl Store {
             ensure_open(tx, &network, new.month.quarter())?;
             check_correction(tx, new)?;
             let year = YearInTx::read(tx, &network, new.month.year())?;
-            let line = HoursEntry {
-                id: HoursEntryId(tx.new_id()?),
-                network: new.network,
-                partner: new.partner,
-                month: new.month,
-                hours,
-                activity: activity.clone(),
-                paid_by_practice_team: new.paid_by_practice_team,
-                double_funding_confirmed: new.double_funding_confirmed,
-                corrects: new.corrects,
-            };
+            let line = HoursEntry { hours, activity: activity.clone(), ..new.entry(HoursEntryId(tx.new_id()?)) };
             let worth = line.worth(&year.tariffs, partner.category).map_err(abort)?;
             admit_line(&network, &partner, &year.budget, Decimal::ZERO, &line, worth).map_err(abort)?;
             tx.put(TreeName::Hours, &line.id.to_key(), &line)?;
@@ -162,17 +167,7 @@ impl Store {
                     Entry::Occupied(known) => known.into_mut(),
                     Entry::Vacant(slot) => slot.insert(YearInTx::read(tx, network, new.month.year())?),
                 };
-                let line = HoursEntry {
-                    id: HoursEntryId(tx.new_id()?),
-                    network: new.network,
-                    partner: new.partner,
-                    month: new.month,
-                    hours: new.hours,
-                    activity: new.activity.clone(),
-                    paid_by_practice_team: new.paid_by_practice_team,
-                    double_funding_confirmed: new.double_funding_confirmed,
-                    corrects: new.corrects,
-                };
+                let line = new.entry(HoursEntryId(tx.new_id()?));
                 let worth = line.worth(&year.tariffs, partner.category).map_err(abort)?;
                 admit_line(network, partner, &year.budget, Decimal::ZERO, &line, worth).map_err(abort)?;
                 year.budget.spending.add(worth, line.paid_by_practice_team);
@@ -330,6 +325,22 @@ impl YearInTx {
             tx.remove(TreeName::HoursIndex, &self.key)
         } else {
             tx.put(TreeName::HoursIndex, &self.key, &index)
+        }
+    }
+}
+
+/// A stored line added again (undo of a delete): everything but its id.
+impl From<&HoursEntry> for NewHours {
+    fn from(line: &HoursEntry) -> Self {
+        NewHours {
+            network: line.network,
+            partner: line.partner,
+            month: line.month,
+            hours: line.hours,
+            activity: line.activity.clone(),
+            paid_by_practice_team: line.paid_by_practice_team,
+            double_funding_confirmed: line.double_funding_confirmed,
+            corrects: line.corrects,
         }
     }
 }

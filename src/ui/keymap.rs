@@ -146,6 +146,15 @@ pub fn bindings_for(pane: Pane) -> impl Iterator<Item = &'static Binding> {
         .chain(BINDINGS.iter().filter(|b| b.scope == Scope::Global))
 }
 
+/// Hands a key from a runner to the app: through the key table, Alt+key as Esc and key.
+pub fn dispatch(app: &mut App, key: Key) {
+    for key in key.unalt() {
+        if let Some(action) = action_for(app, key) {
+            app.handle(action);
+        }
+    }
+}
+
 /// What a key does now. Outside normal mode every key goes to whatever has the keyboard
 /// (Ctrl-C asks to quit there).
 pub fn action_for(app: &App, key: Key) -> Option<Action> {
