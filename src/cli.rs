@@ -85,6 +85,10 @@ enum Command {
         /// Wie afsluit (komt in het logboek)
         #[arg(long, value_name = "NAAM")]
         user: String,
+        /// Erken de waarschuwingen die erkenning vragen (netwerkbijeenkomst of wijkplan te laat);
+        /// ze komen in het logboek
+        #[arg(long)]
+        acknowledge_warnings: bool,
     },
     /// Heropen het afgesloten kwartaal van een netwerk (rol finance, met reden)
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
@@ -342,7 +346,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", report::payments::render(&rows, format));
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Close { quarter, network, region, user }) => {
+        Some(Command::Close { quarter, network, region, user, acknowledge_warnings }) => {
             let store = open(&path)?;
             let networks = match (network, region) {
                 (Some(name), _) => {
@@ -352,7 +356,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 (None, None) => anyhow::bail!("noem --network of --region"),
             };
             let ctx = ChangeContext::new(user, chrono::Utc::now());
-            let batch = store.close_quarter(&ctx, &networks, quarter)?;
+            let batch = store.close_quarter(&ctx, &networks, quarter, acknowledge_warnings)?;
             println!(
                 "{quarter} afgesloten: batch {} met {} betalingen, totaal {}.",
                 batch.number,

@@ -1,16 +1,18 @@
 //! The demo data set: three regions' worth of networks in every state the programme knows, with
 //! 2025 hours, so that every screen and report has something real to show.
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use rust_decimal::Decimal;
 
+use crate::domain::milestones::{accounting_due, yearly_due};
+use crate::domain::municipality::{AwardStatus, MunicipalYear, S1Rate};
 use crate::domain::validate::{Agb, Iban, Pc4};
 use crate::domain::{
     Agreement, AgreementId, AgreementKind, Coordinator, CoreTeam, Discipline, IonCount, Network, NetworkId,
     NetworkStatus, Participant, ParticipantId, ParticipantKind, Partner, PartnerId, Practice, PracticeId, PracticeTeam,
     Region, TariffTable, YearMonth,
 };
-use crate::domain::{Invoice, InvoiceDecision, InvoiceId, Milestones, Quarter};
+use crate::domain::{Invoice, InvoiceDecision, InvoiceId, Milestones, ProjectPlan, Quarter, YearlyDuties};
 use crate::store::records::PaymentSettings;
 use crate::store::{ChangeContext, NewHours, Store, StoreError};
 
@@ -33,6 +35,7 @@ pub fn load(store: &Store, ctx: &ChangeContext, today: NaiveDate) -> Result<(), 
         },
     )?;
     let demo = Demo { store, ctx, today };
+    demo.municipalities()?;
     demo.zwolle_zuid()?;
     demo.almere_haven()?;
     demo.hardenberg_baalder()?;
@@ -220,6 +223,12 @@ impl Demo<'_> {
             ],
         )?;
         self.agreement(n, AgreementKind::PracticeTeam, None, date(2024, 2, 12), Some(date(2024, 3, 4)))?;
+        let mut network = self.store.network(n)?;
+        network.milestones.project_plans = vec![
+            ProjectPlan { name: "Eenzaamheid ouderen".into(), start: date(2024, 10, 1), end: date(2025, 9, 30) },
+            ProjectPlan { name: "Valpreventie 65+".into(), start: date(2025, 3, 1), end: date(2026, 6, 30) },
+        ];
+        self.store.update_network(self.ctx, &network)?;
         let fysio =
             self.partner(n, "Fysiotherapie Zwolle-Zuid", Discipline::Fysiotherapeut, "04012345", "NL44RABO0123456789")?;
         let psy = self.partner(
@@ -364,18 +373,65 @@ impl Demo<'_> {
         self.agreement(n, AgreementKind::PracticeTeam, None, self.days_ago(45), None)
     }
 
-    /// Steps done in the usual rhythm around the start of funding; only the intake for a network
-    /// that is not funded yet.
+    /// Steps done in the usual rhythm around the start of funding, and every yearly duty whose
+    /// due date has passed done in time; only the intake for a network that is not funded yet.
     fn milestones(&self, funding_start: Option<NaiveDate>) -> Milestones {
-        match funding_start {
-            Some(start) => Milestones {
-                intake: Some(start - Months::new(4)),
-                application_form: Some(start - Months::new(3)),
-                network_meeting: Some(start + Months::new(2)),
-                wijkplan: Some(start + Months::new(5)),
-            },
-            None => Milestones { intake: Some(self.days_ago(60)), ..Milestones::default() },
+        let Some(start) = funding_start else {
+            return Milestones { intake: Some(self.days_ago(60)), ..Milestones::default() };
+        };
+        let mut milestones = Milestones {
+            intake: Some(start - Months::new(4)),
+            application_form: Some(start - Months::new(3)),
+            network_meeting: Some(start + Months::new(2)),
+            wijkplan: Some(start + Months::new(5)),
+            ..Milestones::default()
+        };
+        let done = |due: NaiveDate, on: NaiveDate| (due < self.today).then_some(on);
+        for year in start.year()..=self.today.year() {
+            milestones.set_year(YearlyDuties {
+                year,
+                reflection_report: done(yearly_due(year), date(year, 11, 14)),
+                evaluation_talk: done(yearly_due(year), date(year, 12, 2)),
+                financial_accounting: done(accounting_due(year), date(year + 1, 3, 12)),
+            });
         }
+        milestones
+    }
+
+    /// The municipalities of the demo networks, 2025 and 2026: S1 rates, 65+ insured, proposed
+    /// providers and awards; Almere's 2026 award came without cooperation agreements and Lelystad
+    /// is still waiting. The rates and counts are made up for the demo.
+    fn municipalities(&self) -> Result<(), StoreError> {
+        for (year, rate) in [(2025, "9.40"), (2026, "9.65")] {
+            let per_insured_65_plus = rate.parse().expect("demo rates are decimals");
+            self.store.save_s1_rate(self.ctx, &S1Rate { year, per_insured_65_plus })?;
+        }
+        // Municipality, 65+ insured in 2025, proposed providers, award day in October and the
+        // cooperation agreements' (month, day), both of the year before.
+        type Award = Option<(u32, Option<(u32, u32)>)>;
+        let records: [(&str, u32, &[&str], Award); 4] = [
+            ("Zwolle", 14_820, &["Wijkverpleging IJsselheem", "Thuiszorg Zwolle-Zuid"], Some((28, Some((12, 10))))),
+            ("Almere", 21_310, &["Zorggroep Almere wijkverpleging"], Some((30, None))),
+            ("Hardenberg", 7_045, &["Carinova wijkverpleging"], Some((24, Some((11, 19))))),
+            ("Lelystad", 9_870, &["Zorggroep Almere wijkverpleging", "Coloriet thuiszorg"], None),
+        ];
+        for year in [2025, 2026] {
+            for (municipality, insured, providers, award) in records {
+                let mut record = MunicipalYear::new(municipality, year);
+                record.insured_65_plus = Some(insured + (year as u32 - 2025) * 210);
+                record.proposed_providers = providers.iter().map(|p| p.to_string()).collect();
+                if let Some((day, cooperation)) = award {
+                    record.award = AwardStatus::Toegekend;
+                    record.award_date = Some(date(year - 1, 10, day));
+                    record.cooperation_agreement = match (municipality, year) {
+                        ("Almere", 2026) => None,
+                        _ => cooperation.map(|(m, d)| date(year - 1, m, d)).or(Some(date(year - 1, 12, 1))),
+                    };
+                }
+                self.store.save_municipal_year(self.ctx, &record)?;
+            }
+        }
+        Ok(())
     }
 
     fn days_ago(&self, days: u64) -> NaiveDate {

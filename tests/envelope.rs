@@ -132,6 +132,29 @@ fn network_version_1_upgrades_with_no_milestones_done() {
 }
 
 #[test]
+fn network_version_2_keeps_its_four_dates_and_gains_empty_plans_and_years() {
+    let bytes = std::fs::read(fixture("network_v2.bin")).unwrap();
+    assert_eq!(&bytes[..3], &[MAGIC, 0, 2]);
+    const { assert!(sidw::domain::Network::VERSION > 2) };
+    let network: sidw::domain::Network = decode(&bytes).unwrap();
+    let day = |m, d| NaiveDate::from_ymd_opt(2024, m, d);
+    assert_eq!(network.name, "Zwolle-Zuid");
+    assert_eq!(network.funding_start, day(4, 1));
+    assert_eq!(
+        network.milestones,
+        sidw::domain::Milestones {
+            intake: day(1, 10),
+            application_form: day(2, 1),
+            network_meeting: day(9, 12),
+            wijkplan: None,
+            funding_start_derived: false,
+            project_plans: Vec::new(),
+            yearly: Vec::new(),
+        }
+    );
+}
+
+#[test]
 fn current_layouts_still_decode_from_their_stored_bytes() {
     let v2 = std::fs::read(fixture("hours_entry_v2.bin")).unwrap();
     assert_eq!(&v2[..3], &[MAGIC, 0, 2]);

@@ -647,9 +647,10 @@ impl App {
             KeyCode::Char(c) => Some(c.to_ascii_lowercase()),
             _ => None,
         };
-        if let ConfirmKind::Close { step, .. } = &confirm.kind {
-            let expected = if *step == 1 { 'j' } else { 'a' };
-            if choice != Some(expected) && choice != Some('n') {
+        if matches!(confirm.kind, ConfirmKind::Close { .. }) {
+            // Only the offered keys count (step 1 offers e instead of j when warnings need acknowledging).
+            let offered = confirm.choices.iter().any(|(key, _)| Some(*key) == choice);
+            if !offered {
                 self.mode = Mode::Confirm(confirm);
                 return;
             }

@@ -29,6 +29,11 @@ impl CloseScreen {
         items
     }
 
+    /// The warnings of the open networks that closing must acknowledge.
+    pub fn to_acknowledge(&self) -> Vec<&CheckItem> {
+        self.open_networks().into_iter().flat_map(|n| n.checklist.iter()).filter(|i| i.acknowledge).collect()
+    }
+
     pub fn blocking(&self) -> usize {
         self.networks.iter().flat_map(|n| n.checklist.iter()).filter(|i| !i.ok).count()
     }
@@ -75,7 +80,7 @@ impl App {
         } else {
             vec![network.id]
         };
-        match self.store.close_preview(&ids, quarter) {
+        match self.store.close_preview(&ids, quarter, self.today()) {
             Ok(networks) => {
                 self.mode = Mode::Close(Box::new(CloseScreen {
                     quarter,
@@ -129,14 +134,23 @@ impl App {
                     let payments: usize = open.iter().map(|n| n.payments.len()).sum();
                     let amount: rust_decimal::Decimal = open.iter().map(|n| total(&n.payments)).sum();
                     let names: Vec<&str> = open.iter().map(|n| n.network.name.as_str()).collect();
+                    let mut lines = vec![
+                        format!("Netwerken: {}.", names.join(", ")),
+                        format!("{payments} betalingen, samen {}.", format_eur(amount)),
+                        "Daarna liggen uren, facturen en betalingen van dit kwartaal vast.".into(),
+                    ];
+                    let to_acknowledge = screen.to_acknowledge();
+                    let choices = if to_acknowledge.is_empty() {
+                        vec![('j', "ja, verder"), ('n', "nee, terug")]
+                    } else {
+                        lines.push("Eerst erkennen (komt in het logboek):".into());
+                        lines.extend(to_acknowledge.iter().map(|i| format!("! {}: {}", i.network, i.text)));
+                        vec![('e', "erkend, verder"), ('n', "nee, terug")]
+                    };
                     self.mode = Mode::Confirm(Confirm {
                         title: format!("{} afsluiten (stap 1 van 2)", screen.quarter),
-                        lines: vec![
-                            format!("Netwerken: {}.", names.join(", ")),
-                            format!("{payments} betalingen, samen {}.", format_eur(amount)),
-                            "Daarna liggen uren, facturen en betalingen van dit kwartaal vast.".into(),
-                        ],
-                        choices: vec![('j', "ja, verder"), ('n', "nee, terug")],
+                        lines,
+                        choices,
                         kind: ConfirmKind::Close { screen, step: 1 },
                     });
                     return;
@@ -159,7 +173,7 @@ impl App {
     /// The second step and the close itself.
     pub(super) fn confirm_close(&mut self, screen: Box<CloseScreen>, step: u8, choice: Option<char>) {
         match (step, choice) {
-            (1, Some('j')) => {
+            (1, Some('j' | 'e')) => {
                 self.mode = Mode::Confirm(Confirm {
                     title: format!("{} afsluiten (stap 2 van 2)", screen.quarter),
                     lines: vec![
@@ -173,7 +187,8 @@ impl App {
             (2, Some('a')) => {
                 let ids: Vec<_> = screen.open_networks().iter().map(|n| n.network.id).collect();
                 let ctx = self.ctx();
-                match self.store.close_quarter(&ctx, &ids, screen.quarter) {
+                let acknowledged = !screen.to_acknowledge().is_empty();
+                match self.store.close_quarter(&ctx, &ids, screen.quarter, acknowledged) {
                     Ok(batch) => {
                         self.reload();
                         self.open_close_screen(screen.region_wide);
@@ -257,6 +272,7 @@ impl App {
                 self.jump(crate::domain::signals::SignalTarget::Network(network))
             }
             CheckTarget::Tariffs(year) => self.jump(crate::domain::signals::SignalTarget::Tariffs(year)),
+            CheckTarget::Milestones(network) => self.jump(crate::domain::signals::SignalTarget::Milestones(network)),
         }
     }
 }

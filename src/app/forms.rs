@@ -497,12 +497,19 @@ impl App {
                     former_gez_owz: gez,
                     funding_start: start,
                     funding_end: end,
-                    milestones: before.as_ref().map(|n| n.milestones.clone()).unwrap_or_default(),
+                    milestones: before
+                        .as_ref()
+                        .map(|n| Milestones {
+                            // A start typed in is set; one left as derived keeps following the agreement.
+                            funding_start_derived: n.milestones.funding_start_derived && n.funding_start == start,
+                            ..n.milestones.clone()
+                        })
+                        .unwrap_or_default(),
                 };
                 match before {
                     Some(before) => {
                         store.update_network(&ctx, &network)?;
-                        self.push_undo(UndoOp::Network(before));
+                        self.push_undo(UndoOp::Network(Box::new(before)));
                         Ok(Saved::Done(format!("Netwerk {} opgeslagen.", network.name)))
                     }
                     None => {
@@ -528,7 +535,7 @@ impl App {
                         .ok_or(Refusal::Fields)?,
                 };
                 store.update_network(&ctx, &Network { core_team, ..before.clone() })?;
-                self.push_undo(UndoOp::Network(before));
+                self.push_undo(UndoOp::Network(Box::new(before)));
                 Ok(Saved::Done("Wijkkernteam opgeslagen.".into()))
             }
             FormKind::Milestones(id) => {
@@ -542,9 +549,10 @@ impl App {
                 else {
                     return Err(Refusal::Fields);
                 };
-                let milestones = Milestones { intake, application_form, network_meeting, wijkplan };
+                let milestones =
+                    Milestones { intake, application_form, network_meeting, wijkplan, ..before.milestones.clone() };
                 store.update_network(&ctx, &Network { milestones, ..before.clone() })?;
-                self.push_undo(UndoOp::Network(before));
+                self.push_undo(UndoOp::Network(Box::new(before)));
                 Ok(Saved::Done("Mijlpalen opgeslagen.".into()))
             }
             FormKind::Practice(network, id) => {

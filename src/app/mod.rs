@@ -252,7 +252,7 @@ impl App {
             self.networks.load(&self.store, self.today())?;
             match self.pane {
                 Pane::Agreements => self.agreements.load(&self.store, self.today())?,
-                Pane::Signals => self.signals.load(&self.store, &self.tariff_book, self.today())?,
+                Pane::Signals => self.signals.load(&self.store, self.today())?,
                 Pane::Log => self.log.load(&self.store)?,
                 Pane::Networks | Pane::Budget | Pane::Tariffs => {}
             }
@@ -392,7 +392,7 @@ impl App {
         self.pane = pane;
         let today = self.today();
         let result = match pane {
-            Pane::Signals => self.signals.load(&self.store, &self.tariff_book, today),
+            Pane::Signals => self.signals.load(&self.store, today),
             Pane::Log => self.log.load(&self.store),
             Pane::Agreements => self.agreements.load(&self.store, today),
             Pane::Budget if std::mem::take(&mut self.budget_stale) => self.budget.load(&self.store, &self.tariff_book),

@@ -1,11 +1,8 @@
 //! Pane 4, Signalen: everything due or overdue, oldest first; Enter goes to the thing.
 
 use chrono::NaiveDate;
-use std::collections::HashSet;
 
-use crate::domain::budget::{PartnerBudget, Spending, partner_budget_year};
-use crate::domain::signals::{NetworkFacts, Signal, SignalTarget, signals};
-use crate::domain::{PartnerId, TariffBook, YearMonth};
+use crate::domain::signals::{Signal, SignalTarget};
 use crate::store::{Store, StoreError};
 
 use super::list::{Selection, visible};
@@ -18,44 +15,8 @@ pub struct SignalsPane {
 }
 
 impl SignalsPane {
-    pub(crate) fn load(&mut self, store: &Store, tariffs: &TariffBook, today: NaiveDate) -> Result<(), StoreError> {
-        let years: Vec<i32> = tariffs.years().collect();
-        let networks = store.networks()?;
-        let mut owned = Vec::new();
-        for network in &networks {
-            let partners = store.partners(network.id)?;
-            let agreements = store.agreements(network.id)?;
-            let team = store.practice_team(network.id)?;
-            let mut present: HashSet<(PartnerId, YearMonth)> = HashSet::new();
-            let mut budgets: Vec<(i32, PartnerBudget)> = Vec::new();
-            for year in &years {
-                let lines = store.hours_of(network.id, *year)?;
-                present.extend(lines.iter().map(|l| (l.partner, l.month)));
-                if lines.is_empty() || network.former_gez_owz {
-                    continue;
-                }
-                let categorised =
-                    lines.iter().filter_map(|l| partners.iter().find(|p| p.id == l.partner).map(|p| (l, p.category)));
-                let spending = Spending::of_lines(categorised, tariffs)?;
-                budgets.push((
-                    *year,
-                    PartnerBudget { budget: partner_budget_year(network, &team, tariffs, *year)?, spending },
-                ));
-            }
-            owned.push((partners, agreements, present, budgets));
-        }
-        let facts: Vec<NetworkFacts> = networks
-            .iter()
-            .zip(&owned)
-            .map(|(network, (partners, agreements, present, budgets))| NetworkFacts {
-                network,
-                partners,
-                agreements,
-                hours_present: present,
-                budgets,
-            })
-            .collect();
-        self.rows = signals(today, &years, &facts);
+    pub(crate) fn load(&mut self, store: &Store, today: NaiveDate) -> Result<(), StoreError> {
+        self.rows = store.signals(today)?;
         self.selection.clamp(self.visible().len());
         Ok(())
     }
@@ -107,6 +68,11 @@ impl App {
                 self.show_pane(Pane::Budget);
             }
             SignalTarget::Tariffs(_) => self.show_pane(Pane::Tariffs),
+            SignalTarget::Milestones(id) => {
+                self.networks.select(id);
+                self.show_pane(Pane::Networks);
+            }
+            SignalTarget::Municipality(_, _) => {}
         }
     }
 }

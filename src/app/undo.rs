@@ -11,7 +11,7 @@ pub enum UndoOp {
     /// The line as it was before it was changed.
     HoursChanged(HoursEntry),
     HoursDeleted(HoursEntry),
-    Network(Network),
+    Network(Box<Network>),
     Partner(Partner),
     Participant(Participant),
     Team(PracticeTeam),

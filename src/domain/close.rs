@@ -31,6 +31,8 @@ pub struct CloseInput<'a> {
     pub invoices: &'a [Invoice],
     pub tariffs: &'a TariffBook,
     pub quarter: Quarter,
+    /// The day of the close: milestones overdue on it are a warning.
+    pub today: chrono::NaiveDate,
 }
 
 /// Where a checklist item is fixed.
@@ -41,6 +43,7 @@ pub enum CheckTarget {
     Invoice(NetworkId, PartnerId),
     Agreement(NetworkId, Option<AgreementId>),
     Tariffs(i32),
+    Milestones(NetworkId),
 }
 
 /// One item of the checklist; `ok: false` blocks the close.
@@ -50,6 +53,8 @@ pub struct CheckItem {
     pub ok: bool,
     /// Does not block, but the finance officer should see it (shown with a "!").
     pub warning: bool,
+    /// A warning the finance officer must acknowledge before closing (recorded in the audit log).
+    pub acknowledge: bool,
     pub text: String,
     pub target: CheckTarget,
 }
@@ -133,12 +138,12 @@ pub fn checklist(input: &CloseInput) -> Vec<CheckItem> {
     let n = input.network;
     let q = input.quarter;
     let mut items = Vec::new();
-    let mut add = |ok: bool, warning: bool, text: String, target: CheckTarget| {
-        items.push(CheckItem { network: n.name.clone(), ok, warning, text, target })
+    let mut add = |ok: bool, warning: bool, acknowledge: bool, text: String, target: CheckTarget| {
+        items.push(CheckItem { network: n.name.clone(), ok, warning, acknowledge, text, target })
     };
     macro_rules! item {
         ($ok:expr, $text:expr, $target:expr $(,)?) => {
-            add($ok, false, $text, $target)
+            add($ok, false, false, $text, $target)
         };
     }
 
@@ -146,6 +151,16 @@ pub fn checklist(input: &CloseInput) -> Vec<CheckItem> {
         // A network in intake or stopped: nothing to pay and nothing to check this quarter.
         item!(true, format!("niet gefinancierd in {q}: niets te betalen"), CheckTarget::Network(n.id));
         return sorted(items);
+    }
+    let late = super::milestones::overdue_six_month(n, input.today);
+    if let Some(first) = late.first() {
+        let what: Vec<String> = late.iter().map(|m| m.label.to_lowercase()).collect();
+        let text = format!(
+            "{} te laat (uiterlijk {}): bespreek met de praktijken of de financiering doorgaat",
+            what.join(" en "),
+            super::calendar::format_date(first.due.unwrap_or(input.today))
+        );
+        add(true, true, true, text, CheckTarget::Milestones(n.id));
     }
     let has_tariffs = input.tariffs.for_year(q.year()).is_ok();
     let says = |ok: bool, yes: String, no: String| if ok { yes } else { no };
@@ -201,6 +216,7 @@ pub fn checklist(input: &CloseInput) -> Vec<CheckItem> {
                 add(
                     true,
                     true,
+                    false,
                     format!("{} heeft uren maar geen getekende overeenkomst: wordt niet betaald", partner.name),
                     CheckTarget::Agreement(n.id, agreement),
                 );
@@ -443,6 +459,7 @@ fn overpaid(network_name: &str, payee: &str, amount: Decimal, network: NetworkId
         network: network_name.to_string(),
         ok: true,
         warning: true,
+        acknowledge: false,
         text: format!(
             "aan {payee} is in een eerdere batch {} te veel betaald: verreken dit buiten sidw",
             format_eur(amount)

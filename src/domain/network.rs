@@ -60,7 +60,7 @@ pub struct CoreTeam {
 }
 
 /// The steps of a network that have a date (handbook ch. 3 and appendix 1). A date is when the
-/// step was done; `None` means not yet.
+/// step was done; `None` means not yet. Due dates and states are in [`super::milestones`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Milestones {
     pub intake: Option<NaiveDate>,
@@ -69,6 +69,64 @@ pub struct Milestones {
     pub network_meeting: Option<NaiveDate>,
     /// Supported wijkplan: due within 6 months of the start of funding.
     pub wijkplan: Option<NaiveDate>,
+    /// The network's start of funding was taken from the signed practice-team agreement, not typed
+    /// in: it follows that agreement's signed date until someone sets it.
+    pub funding_start_derived: bool,
+    pub project_plans: Vec<ProjectPlan>,
+    /// The yearly duties done, per calendar year (appendix 1, "jaarlijks").
+    pub yearly: Vec<YearlyDuties>,
+}
+
+impl Milestones {
+    /// The yearly duties of `year` as recorded (all open when nothing is).
+    pub fn year(&self, year: i32) -> YearlyDuties {
+        self.yearly.iter().find(|y| y.year == year).cloned().unwrap_or(YearlyDuties { year, ..Default::default() })
+    }
+
+    /// Records the yearly duties of one year, replacing what was there.
+    pub fn set_year(&mut self, duties: YearlyDuties) {
+        self.yearly.retain(|y| y.year != duties.year);
+        if duties != (YearlyDuties { year: duties.year, ..Default::default() }) {
+            self.yearly.push(duties);
+            self.yearly.sort_by_key(|y| y.year);
+        }
+    }
+}
+
+/// A project plan (handbook 3.3): a theme of the wijkplan worked out, with a start and an end;
+/// preferably no longer than one year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectPlan {
+    pub name: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+impl ProjectPlan {
+    /// Longer than one year (the handbook prefers at most one year, then evaluate and revise).
+    pub fn is_longer_than_a_year(&self) -> bool {
+        self.end > self.start + chrono::Months::new(12) - chrono::Days::new(1)
+    }
+
+    pub fn validate(&self) -> Result<(), FieldError> {
+        super::validate::parse_required_text("naam", &self.name, 80)?;
+        if self.end < self.start {
+            return Err(FieldError::new("einde", "ligt vóór de start"));
+        }
+        Ok(())
+    }
+}
+
+/// When the yearly duties of one calendar year were done.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearlyDuties {
+    pub year: i32,
+    /// Reflection report: the practice team evaluates the wijkplan and the cooperation with the partners.
+    pub reflection_report: Option<NaiveDate>,
+    /// Evaluation talk between the coordinator and Medrie.
+    pub evaluation_talk: Option<NaiveDate>,
+    /// Financial accounting of the practice-team money received in the year.
+    pub financial_accounting: Option<NaiveDate>,
 }
 
 /// A district network.
@@ -126,7 +184,7 @@ impl Network {
 
     /// The day the first network meeting and the wijkplan are due: 6 months after funding starts.
     pub fn six_month_deadline(&self) -> Option<NaiveDate> {
-        self.funding_start.map(|start| start + chrono::Months::new(6))
+        self.funding_start.map(super::milestones::six_month_deadline)
     }
 
     /// Checks the fields that have rules beyond their type.

@@ -8,9 +8,12 @@ use super::agreement::{Agreement, AgreementKind, AgreementState};
 use super::budget::{BudgetLevel, PartnerBudget};
 use super::calendar::{YearMonth, format_date};
 use super::ids::{AgreementId, NetworkId, PartnerId};
+use super::milestones::{MilestoneKind, MilestoneState, milestones};
 use super::money::format_eur;
+use super::municipality::{MunicipalYear, municipal_signals};
 use super::network::Network;
 use super::partner::Partner;
+use super::region::Region;
 
 /// What a signal leads to when the user presses Enter on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +22,10 @@ pub enum SignalTarget {
     Agreement(NetworkId, AgreementId),
     Hours(NetworkId, YearMonth),
     Tariffs(i32),
+    /// The milestones of a network.
+    Milestones(NetworkId),
+    /// A municipality's S1 year.
+    Municipality(&'static str, i32),
 }
 
 /// One thing due or overdue.
@@ -30,6 +37,8 @@ pub struct Signal {
     pub subject: String,
     pub text: String,
     pub target: SignalTarget,
+    /// The Medrie region it belongs to; `None` for the whole programme.
+    pub region: Option<Region>,
 }
 
 /// What the signals of one network are computed from.
@@ -43,14 +52,45 @@ pub struct NetworkFacts<'a> {
     pub budgets: &'a [(i32, PartnerBudget)],
 }
 
-/// Every signal, oldest due date first.
-pub fn signals(today: NaiveDate, tariff_years: &[i32], facts: &[NetworkFacts]) -> Vec<Signal> {
+/// Yearly duties show in the signals from this many days before their due date.
+pub const YEARLY_DUTY_NOTICE_DAYS: u64 = 60;
+
+/// Every signal, oldest due date first: of the networks, of the programme (tariffs) and of the
+/// municipalities' S1 years.
+pub fn signals(
+    today: NaiveDate,
+    tariff_years: &[i32],
+    facts: &[NetworkFacts],
+    municipal: &[MunicipalYear],
+) -> Vec<Signal> {
     let mut all = Vec::new();
     for f in facts {
         agreement_signals(today, f, &mut all);
         milestone_signals(today, f.network, &mut all);
         missing_hours_signals(today, tariff_years, f, &mut all);
         budget_signals(today, f, &mut all);
+    }
+    let funded: Vec<(String, i32)> = facts
+        .iter()
+        .flat_map(|f| {
+            let n = f.network;
+            [today.year(), today.year() + 1].into_iter().filter_map(move |year| {
+                let started = n.funding_start.is_some_and(|s| s.year() <= year);
+                let running = n.funding_end.is_none_or(|e| e.year() >= year);
+                (started && running).then(|| (n.municipality.clone(), year))
+            })
+        })
+        .collect();
+    for m in municipal_signals(today, municipal, &funded) {
+        let Ok(name) = super::region::parse_municipality(&m.municipality) else { continue };
+        all.push(Signal {
+            due: m.due,
+            overdue: m.overdue,
+            subject: format!("gemeente {name}"),
+            text: m.text,
+            target: SignalTarget::Municipality(name, m.year),
+            region: facts.iter().find(|f| f.network.municipality == name).map(|f| f.network.region),
+        });
     }
     let this_year = YearMonth::of_date(today).year();
     let funded = facts.iter().any(|f| {
@@ -66,6 +106,7 @@ pub fn signals(today: NaiveDate, tariff_years: &[i32], facts: &[NetworkFacts]) -
                 "tarieven {this_year} ontbreken: uren en budgetten van {this_year} kunnen niet worden berekend"
             ),
             target: SignalTarget::Tariffs(this_year),
+            region: None,
         });
     }
     all.sort_by(|a, b| (a.due, &a.subject, &a.text).cmp(&(b.due, &b.subject, &b.text)));
@@ -95,27 +136,51 @@ fn agreement_signals(today: NaiveDate, f: &NetworkFacts, out: &mut Vec<Signal>) 
             subject: f.network.name.clone(),
             text,
             target: SignalTarget::Agreement(f.network.id, agreement.id),
+            region: Some(f.network.region),
         });
     }
 }
 
 fn milestone_signals(today: NaiveDate, network: &Network, out: &mut Vec<Signal>) {
-    let Some(deadline) = network.six_month_deadline() else { return };
-    if network.former_gez_owz {
-        return; // appendix 2: their own structure replaces the wijkplan
-    }
-    for (done, what) in
-        [(network.milestones.network_meeting, "netwerkbijeenkomst"), (network.milestones.wijkplan, "gedragen wijkplan")]
-    {
-        if done.is_none() {
-            out.push(Signal {
-                due: deadline,
-                overdue: today > deadline,
-                subject: network.name.clone(),
-                text: format!("{what} binnen 6 maanden na start financiering, uiterlijk {}", format_date(deadline)),
-                target: SignalTarget::Network(network.id),
-            });
-        }
+    for m in milestones(network, today) {
+        let target = SignalTarget::Milestones(network.id);
+        let (due, text, overdue) = match (m.kind, m.due, m.state) {
+            (MilestoneKind::NetworkMeeting | MilestoneKind::Wijkplan, Some(due), state)
+                if matches!(state, MilestoneState::Open | MilestoneState::Overdue) =>
+            {
+                let what =
+                    if m.kind == MilestoneKind::NetworkMeeting { "netwerkbijeenkomst" } else { "gedragen wijkplan" };
+                let text = format!("{what} binnen 6 maanden na start financiering, uiterlijk {}", format_date(due));
+                (due, text, state == MilestoneState::Overdue)
+            }
+            (MilestoneKind::ProjectPlan(i), _, MilestoneState::TooLong) => {
+                let plan = &network.milestones.project_plans[i];
+                if plan.end < today {
+                    continue;
+                }
+                let text =
+                    format!("projectplan {} duurt langer dan een jaar ({}): evalueer en herzie", plan.name, m.note);
+                (plan.start, text, false)
+            }
+            (
+                MilestoneKind::ReflectionReport(_)
+                | MilestoneKind::EvaluationTalk(_)
+                | MilestoneKind::FinancialAccounting(_),
+                Some(due),
+                MilestoneState::Overdue,
+            ) => (due, format!("{} ontbreekt (uiterlijk {})", m.label.to_lowercase(), format_date(due)), true),
+            (
+                MilestoneKind::ReflectionReport(_)
+                | MilestoneKind::EvaluationTalk(_)
+                | MilestoneKind::FinancialAccounting(_),
+                Some(due),
+                MilestoneState::Open,
+            ) if today + Days::new(YEARLY_DUTY_NOTICE_DAYS) >= due => {
+                (due, format!("{} uiterlijk {}", m.label.to_lowercase(), format_date(due)), false)
+            }
+            _ => continue,
+        };
+        out.push(Signal { due, overdue, subject: network.name.clone(), text, target, region: Some(network.region) });
     }
 }
 
@@ -150,6 +215,7 @@ fn missing_hours_signals(today: NaiveDate, tariff_years: &[i32], f: &NetworkFact
                     subject: network.name.clone(),
                     text: format!("urenformulier {} ontbreekt: {}", month.dutch_name(), missing.join(", ")),
                     target: SignalTarget::Hours(network.id, month),
+                    region: Some(network.region),
                 });
             }
         }
@@ -179,6 +245,7 @@ fn budget_signals(today: NaiveDate, f: &NetworkFacts, out: &mut Vec<Signal>) {
             subject: f.network.name.clone(),
             text,
             target: SignalTarget::Hours(f.network.id, month),
+            region: Some(f.network.region),
         });
     }
 }
@@ -251,18 +318,21 @@ mod tests {
             budgets: &budgets,
         }];
 
-        let found = signals(d(2025, 4, 10), &[2025], &facts);
+        let found = signals(d(2025, 4, 10), &[2025], &facts, &[]);
         let texts: Vec<(&str, bool)> = found.iter().map(|s| (s.text.as_str(), s.overdue)).collect();
         assert_eq!(
             texts,
             vec![
+                // No S1 record for Zwolle 2025 while a network there is funded.
+                ("S1-toekenning 2025 niet ontvangen (bericht uiterlijk 01-11-2024)", true),
                 ("overeenkomst praktijkteam niet getekend retour (41 dagen te laat)", true),
                 ("urenformulier februari 2025 ontbreekt: Partner 1", true),
                 ("partnerbudget 2025 voor 80 % of meer besteed: resterend € 15,00", false),
                 ("gedragen wijkplan binnen 6 maanden na start financiering, uiterlijk 01-07-2025", false),
             ]
         );
-        assert_eq!(found[0].due, d(2025, 2, 28), "sent 31 January, due 28 February");
+        assert_eq!(found[1].due, d(2025, 2, 28), "sent 31 January, due 28 February");
+        assert_eq!(found[0].target, SignalTarget::Municipality("Zwolle", 2025));
         // Partner 2 has no signed agreement, so its missing forms are no signal; March is there.
     }
 
@@ -272,7 +342,7 @@ mod tests {
         let none = HashSet::new();
         let facts =
             [NetworkFacts { network: &network, partners: &[], agreements: &[], hours_present: &none, budgets: &[] }];
-        let found = signals(d(2026, 2, 1), &[2025], &facts);
+        let found = signals(d(2026, 2, 1), &[2025], &facts, &[]);
         assert!(
             found
                 .iter()

@@ -9,6 +9,8 @@ use crate::domain::{
     Agreement, HoursEntry, Invoice, Network, NetworkId, Partner, PracticeTeam, Quarter, TariffBook, TariffTable,
 };
 
+use chrono::NaiveDate;
+
 use super::keys::{TreeName, in_network, network_quarter, network_year, year_key};
 use super::records::{HoursIndex, InvoiceIndex, PaymentSettings};
 use super::tx::{Tx, TxResult, abort};
@@ -112,7 +114,7 @@ impl Snapshot {
         })
     }
 
-    fn evaluate(&self, quarter: Quarter) -> Result<Evaluation, StoreError> {
+    fn evaluate(&self, quarter: Quarter, today: NaiveDate) -> Result<Evaluation, StoreError> {
         let tariffs = TariffBook::new(self.tariffs.clone());
         let lines: Vec<HoursEntry> = self.lines.iter().filter(|l| quarter.contains(l.month)).cloned().collect();
         let input = CloseInput {
@@ -124,6 +126,7 @@ impl Snapshot {
             invoices: &self.invoices,
             tariffs: &tariffs,
             quarter,
+            today,
         };
         let mut items = checklist(&input);
         let (payments, by_team) =
@@ -158,13 +161,19 @@ impl Store {
         self.scan(TreeName::Batches, &[])
     }
 
-    /// The checklist and payment lines of each network's quarter, and whether it is closed.
-    pub fn close_preview(&self, networks: &[NetworkId], quarter: Quarter) -> Result<Vec<NetworkClose>, StoreError> {
+    /// The checklist and payment lines of each network's quarter, and whether it is closed, as a
+    /// close on `today` would see them.
+    pub fn close_preview(
+        &self,
+        networks: &[NetworkId],
+        quarter: Quarter,
+        today: NaiveDate,
+    ) -> Result<Vec<NetworkClose>, StoreError> {
         networks
             .iter()
             .map(|id| {
                 let snapshot = Snapshot::read(self, *id, quarter)?;
-                let (checklist, payments, by_team) = snapshot.evaluate(quarter)?;
+                let (checklist, payments, by_team) = snapshot.evaluate(quarter, today)?;
                 let closed = match self.quarter_close(*id, quarter)? {
                     Some(close) => {
                         let batch = self.batch(close.batch)?;
@@ -180,31 +189,45 @@ impl Store {
     /// Closes the quarter of every network given, in one transaction: each checklist must be
     /// clear, and nothing it was computed from may have changed by the time it commits. The
     /// quarters become locked and one numbered payment batch holds all their payment lines.
+    ///
+    /// Warnings that must be acknowledged (6-month milestones overdue) refuse the close unless
+    /// `acknowledged`; when acknowledged, each is written to the audit log with the close.
     pub fn close_quarter(
         &self,
         ctx: &ChangeContext,
         networks: &[NetworkId],
         quarter: Quarter,
+        acknowledged: bool,
     ) -> Result<PaymentBatch, StoreError> {
+        let today = ctx.at.date_naive();
         if networks.is_empty() {
             return Err(StoreError::Refused("geen netwerken om af te sluiten".into()));
         }
         let mut snapshots = Vec::new();
         let mut failures = Vec::new();
+        let mut to_acknowledge = Vec::new();
         for id in networks {
             if self.quarter_close(*id, quarter)?.is_some() {
                 failures.push(format!("{}: {quarter} is al afgesloten", self.network(*id)?.name));
                 continue;
             }
             let snapshot = Snapshot::read(self, *id, quarter)?;
-            let (items, _, _) = snapshot.evaluate(quarter)?;
+            let (items, _, _) = snapshot.evaluate(quarter, today)?;
             failures.extend(items.iter().filter(|i| !i.ok).map(|i| format!("{}: {}", i.network, i.text)));
+            to_acknowledge.extend(items.into_iter().filter(|i| i.acknowledge));
             snapshots.push(snapshot);
         }
         if !failures.is_empty() {
             return Err(StoreError::Refused(format!(
                 "{quarter} kan niet worden afgesloten:\n- {}",
                 failures.join("\n- ")
+            )));
+        }
+        if !acknowledged && !to_acknowledge.is_empty() {
+            let texts: Vec<String> = to_acknowledge.iter().map(|i| format!("{}: {}", i.network, i.text)).collect();
+            return Err(StoreError::Refused(format!(
+                "{quarter} afsluiten vraagt eerst erkenning van deze waarschuwingen:\n- {}",
+                texts.join("\n- ")
             )));
         }
         self.write(ctx, |tx| {
@@ -224,7 +247,7 @@ impl Store {
                         before.network.name
                     ))));
                 }
-                let (_, payments, team_lines) = now.evaluate(quarter).map_err(abort)?;
+                let (_, payments, team_lines) = now.evaluate(quarter, today).map_err(abort)?;
                 lines.extend(payments);
                 by_team.extend(team_lines);
             }
@@ -265,6 +288,10 @@ impl Store {
                 crate::domain::money::format_eur(batch.total())
             );
             tx.audit::<(), _>("kwartaal afgesloten", &subject, None, Some(&batch))?;
+            for item in &to_acknowledge {
+                let subject = format!("{} / {quarter} / batch {}", item.network, batch.number);
+                tx.audit::<(), _>("waarschuwing erkend bij afsluiting", &subject, None, Some(&item.text))?;
+            }
             Ok(batch)
         })
     }
@@ -307,7 +334,8 @@ impl Store {
         networks.sort_by_key(|n| (n.region, n.name.to_lowercase()));
         let ids: Vec<NetworkId> = networks.iter().map(|n| n.id).collect();
         Ok(self
-            .close_preview(&ids, quarter)?
+            // The checklist's warnings are not reported here; only the payment lines are.
+            .close_preview(&ids, quarter, quarter.last_day())?
             .into_iter()
             .map(|mut close| {
                 let final_lines = close.closed.as_ref().map(|(_, batch)| {

@@ -38,12 +38,16 @@ pub enum TreeName {
     Batches,
     /// name → setting (the secretariat's own account for payment files).
     Settings,
+    /// lower-case municipality name + 0 + year (u16) → `MunicipalYear`.
+    MunicipalYears,
+    /// year (u16) → `S1Rate`.
+    S1Rates,
     /// audit id → `AuditEntry`, append-only.
     Audit,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 17] = [
+    pub const ALL: [TreeName; 19] = [
         Self::Meta,
         Self::Networks,
         Self::NetworkNames,
@@ -60,6 +64,8 @@ impl TreeName {
         Self::Closes,
         Self::Batches,
         Self::Settings,
+        Self::MunicipalYears,
+        Self::S1Rates,
         Self::Audit,
     ];
 
@@ -81,6 +87,8 @@ impl TreeName {
             Self::Closes => "closes",
             Self::Batches => "batches",
             Self::Settings => "settings",
+            Self::MunicipalYears => "municipal_years",
+            Self::S1Rates => "s1_rates",
             Self::Audit => "audit",
         }
     }
@@ -116,8 +124,6 @@ pub fn network_year(network: NetworkId, year: i32) -> [u8; 10] {
     key
 }
 
-/// A year as two key bytes. Years sidw accepts (2000..=2100) all fit; any other year maps to
-/// key 0, under which nothing is ever stored, so reading it finds nothing instead of panicking.
 /// Key of a network's quarter: network id + year + quarter number.
 pub fn network_quarter(network: NetworkId, quarter: crate::domain::Quarter) -> [u8; 11] {
     let mut key = [0u8; 11];
@@ -127,6 +133,17 @@ pub fn network_quarter(network: NetworkId, quarter: crate::domain::Quarter) -> [
     key
 }
 
+/// A municipality's year: its lower-case name, a zero byte, then the year, so one municipality's
+/// years sit together in year order.
+pub fn municipal_year(municipality: &str, year: i32) -> Vec<u8> {
+    let mut key = name_key(municipality);
+    key.push(0);
+    key.extend(year_key(year));
+    key
+}
+
+/// A year as two key bytes. Years sidw accepts (2000..=2100) all fit; any other year maps to
+/// key 0, under which nothing is ever stored, so reading it finds nothing instead of panicking.
 pub fn year_key(year: i32) -> [u8; 2] {
     u16::try_from(year).unwrap_or(0).to_be_bytes()
 }

@@ -112,3 +112,58 @@ impl From<NetworkV1> for Network {
         }
     }
 }
+
+/// Milestones, as network version 2 stored them: four dates.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MilestonesV2 {
+    pub intake: Option<NaiveDate>,
+    pub application_form: Option<NaiveDate>,
+    pub network_meeting: Option<NaiveDate>,
+    pub wijkplan: Option<NaiveDate>,
+}
+
+/// Network, version 2: milestones without project plans and yearly duties (version 3 added them,
+/// and whether the start of funding was derived from the practice-team agreement).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkV2 {
+    pub id: NetworkId,
+    pub name: String,
+    pub region: Region,
+    pub municipality: String,
+    pub postcodes: Vec<Pc4>,
+    pub status: NetworkStatus,
+    pub coordinator: Coordinator,
+    pub district_manager: String,
+    pub core_team: CoreTeam,
+    pub former_gez_owz: bool,
+    pub funding_start: Option<NaiveDate>,
+    pub funding_end: Option<NaiveDate>,
+    pub milestones: MilestonesV2,
+}
+
+impl From<NetworkV2> for Network {
+    fn from(v2: NetworkV2) -> Self {
+        let m = v2.milestones;
+        Network {
+            id: v2.id,
+            name: v2.name,
+            region: v2.region,
+            municipality: v2.municipality,
+            postcodes: v2.postcodes,
+            status: v2.status,
+            coordinator: v2.coordinator,
+            district_manager: v2.district_manager,
+            core_team: v2.core_team,
+            former_gez_owz: v2.former_gez_owz,
+            funding_start: v2.funding_start,
+            funding_end: v2.funding_end,
+            milestones: Milestones {
+                intake: m.intake,
+                application_form: m.application_form,
+                network_meeting: m.network_meeting,
+                wijkplan: m.wijkplan,
+                ..Milestones::default()
+            },
+        }
+    }
+}

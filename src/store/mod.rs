@@ -11,8 +11,10 @@ mod hours_repo;
 mod invoice_repo;
 pub mod keys;
 pub mod legacy;
+mod municipal_repo;
 mod network_repo;
 pub mod records;
+mod signal_repo;
 mod tariff_repo;
 pub mod tx;
 

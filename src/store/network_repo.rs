@@ -168,6 +168,7 @@ impl Store {
             let agreement = Agreement { id: AgreementId(tx.new_id()?), ..draft.clone() };
             tx.put(TreeName::Agreements, &in_network(agreement.network, agreement.id.0), &agreement)?;
             tx.audit::<(), _>("overeenkomst aangemaakt", &subject, None, Some(&agreement))?;
+            derive_funding_start(tx, &agreement)?;
             Ok(agreement.id)
         })
     }
@@ -180,7 +181,8 @@ impl Store {
             let before: Agreement =
                 tx.require(TreeName::Agreements, &key, || format!("overeenkomst {}", agreement.id))?;
             tx.put(TreeName::Agreements, &key, agreement)?;
-            tx.audit("overeenkomst gewijzigd", &subject, Some(&before), Some(agreement))
+            tx.audit("overeenkomst gewijzigd", &subject, Some(&before), Some(agreement))?;
+            derive_funding_start(tx, agreement)
         })
     }
 }
@@ -193,6 +195,29 @@ fn normalised(network: &Network) -> Result<Network, StoreError> {
         municipality: crate::domain::region::parse_municipality(&network.municipality)?.to_string(),
         ..network.clone()
     })
+}
+
+/// Funding starts when the practice-team agreement is signed (handbook ch. 4): unless someone set
+/// the network's start of funding, it follows that agreement's signed date, in the same change.
+fn derive_funding_start(tx: &Tx, agreement: &Agreement) -> TxResult<()> {
+    if agreement.kind != AgreementKind::PracticeTeam {
+        return Ok(());
+    }
+    let before = require_network(tx, agreement.network)?;
+    if before.funding_start.is_some() && !before.milestones.funding_start_derived {
+        return Ok(());
+    }
+    if before.funding_start == agreement.signed {
+        return Ok(());
+    }
+    let mut network = before.clone();
+    network.funding_start = agreement.signed;
+    network.milestones.funding_start_derived = agreement.signed.is_some();
+    if network.validate().is_err() {
+        return Ok(()); // a signed date after the end of funding: leave the start as it is
+    }
+    tx.put(TreeName::Networks, &network.id.to_key(), &network)?;
+    tx.audit("start financiering afgeleid van overeenkomst praktijkteam", &network.name, Some(&before), Some(&network))
 }
 
 fn store_team(tx: &Tx, team: &PracticeTeam) -> TxResult<PracticeTeam> {

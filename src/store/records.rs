@@ -1,7 +1,7 @@
 //! Which types are stored, and the schema version of each layout.
 
 use super::codec::{Record, decode_body};
-use super::legacy::{HoursEntryV1, HoursEntryV2, NetworkV1};
+use super::legacy::{HoursEntryV1, HoursEntryV2, NetworkV1, NetworkV2};
 use crate::domain::{
     Agreement, HoursEntry, HoursEntryId, Invoice, Network, Participant, Partner, PracticeTeam, TariffTable,
 };
@@ -58,6 +58,8 @@ record!(InvoiceIndex, "factuurindex", 1);
 record!(PaymentSettings, "betaalinstellingen", 1);
 record!(crate::domain::close::QuarterClose, "kwartaalafsluiting", 1);
 record!(crate::domain::close::PaymentBatch, "betaalbatch", 1);
+record!(crate::domain::municipality::MunicipalYear, "gemeentejaar", 1);
+record!(crate::domain::municipality::S1Rate, "s1-tarief", 1);
 
 impl Record for HoursEntry {
     const KIND: &'static str = "urenregel";
@@ -74,11 +76,12 @@ impl Record for HoursEntry {
 
 impl Record for Network {
     const KIND: &'static str = "netwerk";
-    const VERSION: u16 = 2;
+    const VERSION: u16 = 3;
 
     fn upgrade(version: u16, body: &[u8]) -> Result<Self, String> {
         match version {
             1 => decode_body::<NetworkV1>(body).map(Network::from),
+            2 => decode_body::<NetworkV2>(body).map(Network::from),
             _ => Err(format!("netwerk versie {version} is onbekend")),
         }
     }
