@@ -34,6 +34,9 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     press(&mut app, Key::char('1'));
     shots.take(&app, "1-netwerken")?;
+    press(&mut app, Key::char('m'));
+    shots.take(&app, "1-mijlpalen")?;
+    press(&mut app, Key::new(KeyCode::Esc));
     press(&mut app, Key::char('2'));
     shots.take(&app, "2-overeenkomsten")?;
     press(&mut app, Key::char('3'));
@@ -56,13 +59,16 @@ fn main() -> Result<(), Box<dyn Error>> {
     press(&mut app, Key::new(KeyCode::F(3)));
     command(&mut app, "netwerk Almere Haven");
     command(&mut app, "afsluiten 2025-Q1");
-    shots.take(&app, "7-afsluiten-niet-klaar")?;
+    shots.take(&app, "3-afsluiten-niet-klaar")?;
     press(&mut app, Key::new(KeyCode::Esc));
     command(&mut app, "netwerk Zwolle-Zuid");
     command(&mut app, "afsluiten 2025-Q1");
-    shots.take(&app, "7-afsluiten-klaar")?;
+    shots.take(&app, "3-afsluiten-klaar")?;
     type_text(&mut app, "cja");
-    shots.take(&app, "7-afsluiten-afgesloten")?;
+    shots.take(&app, "3-afsluiten-afgesloten")?;
+    press(&mut app, Key::new(KeyCode::Esc));
+    press(&mut app, Key::new(KeyCode::F(7)));
+    shots.take(&app, "7-gemeenten")?;
     Ok(())
 }
 

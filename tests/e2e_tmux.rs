@@ -102,7 +102,7 @@ fn key_hours_in_a_real_terminal_and_find_them_stored() {
     tmux.keys(&["d"]);
     tmux.wait_for("Demogegevens geladen");
     tmux.keys(&["3"]);
-    tmux.wait_for("Kwartaalbudget");
+    tmux.wait_for("[ ] kwartaal · n netwerk");
     tmux.type_text(":netwerk Zwolle-Zuid");
     tmux.keys(&["Enter"]);
     tmux.type_text(":kwartaal 2025-Q3");
@@ -189,4 +189,55 @@ fn close_a_demo_quarter_on_screen_then_a_locked_hour_is_refused() {
     let files: Vec<String> =
         std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert!(files.iter().any(|f| f.starts_with("betalingen-2025-Q1") && f.ends_with(".xml")), "{files:?}");
+}
+
+#[test]
+fn record_an_s1_award_and_a_wijkplan_date_in_a_real_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let command = format!("USER=sanne {} --db {}", env!("CARGO_BIN_EXE_sidw"), dir.path().display());
+    let tmux = Tmux::start(&command);
+    tmux.wait_for("demogegevens laden");
+    tmux.keys(&["d"]);
+    tmux.wait_for("Demogegevens geladen");
+
+    // Gemeenten: Lelystad is still waiting for its award; record it.
+    tmux.keys(&["7"]);
+    tmux.wait_for("S1-budget");
+    tmux.type_text("/Lely");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("S1-toekenning");
+    tmux.keys(&["e"]);
+    tmux.wait_for("Voorgedragen aanbieders");
+    tmux.keys(&["Tab", "Tab"]);
+    for _ in 0..12 {
+        tmux.keys(&["BSpace"]);
+    }
+    tmux.type_text("toegekend");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("vul de datum van het besluit in");
+    tmux.type_text("30-10-2025");
+    tmux.keys(&["Enter"]);
+    let saved = tmux.wait_for("van Lelystad opgeslagen");
+    assert!(saved.contains("toegekend"), "{saved}");
+
+    // Netwerken → Lelystad-Atolwijk → milestones: its intake is the only date.
+    tmux.keys(&["1"]);
+    tmux.type_text("/Atol");
+    tmux.keys(&["Enter", "m"]);
+    let screen = tmux.wait_for("Mijlpalen Lelystad-Atolwijk");
+    assert!(screen.contains("zodra de overeenkomst praktijkteam getekend is") || screen.contains("Start financiering"));
+    tmux.keys(&["j"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Aanmeldformulier — Lelystad-Atolwijk");
+    tmux.type_text("01-11-2026");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Aanmeldformulier: 01-11-2026 opgeslagen.");
+    tmux.keys(&["Escape", "q"]);
+    tmux.wait_until_gone();
+
+    let check = Command::new(env!("CARGO_BIN_EXE_sidw"))
+        .args(["--db", dir.path().to_str().unwrap(), "check"])
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
 }

@@ -36,7 +36,8 @@ pub enum Action {
     NewPartner,
     NewParticipant,
     EditCoreTeam,
-    EditMilestones,
+    /// The milestones screen of the selected network.
+    ShowMilestones,
     MarkSent,
     MarkSigned,
     EndAgreement,
@@ -52,6 +53,8 @@ pub enum Action {
     ShowInvoices,
     ApproveInvoice,
     RejectInvoice,
+    /// Set the S1 rate of the Gemeenten pane's year (admin).
+    EditS1Rate,
     /// Open the quarter close screen.
     CloseQuarter,
     /// Write the payment files of a closed quarter.

@@ -715,7 +715,16 @@ impl App {
             (ConfirmKind::DeleteInvoice(..), Some('n')) => self.mode = Mode::Invoices(0),
             (ConfirmKind::QuitFrom(_), Some('s')) => self.quit = true,
             (ConfirmKind::QuitFrom(mode), Some('n' | 'v')) => self.mode = *mode,
-            (ConfirmKind::DiscardForm(..), Some('j')) => self.info("Niets opgeslagen."),
+            (ConfirmKind::DiscardForm(_, kind), Some('j')) => {
+                self.info("Niets opgeslagen.");
+                if kind.belongs_to_milestones() {
+                    self.back_to_milestones();
+                }
+            }
+            (ConfirmKind::DeleteProjectPlan(network, index), Some('j')) => self.delete_project_plan(network, index),
+            (ConfirmKind::DeleteProjectPlan(..), Some('n')) => self.back_to_milestones(),
+            (ConfirmKind::DeleteMunicipalYear(name, year), Some('j')) => self.delete_municipal_year(name, year),
+            (ConfirmKind::DeleteMunicipalYear(..), Some('n')) => {}
             (ConfirmKind::DiscardForm(form, kind), Some('n')) => self.mode = Mode::Form(form, kind),
             (kind, _) => self.mode = Mode::Confirm(Confirm { kind, ..confirm }),
         }

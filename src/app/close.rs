@@ -25,7 +25,7 @@ impl CloseScreen {
     /// Every checklist item of every network, failing ones first.
     pub fn items(&self) -> Vec<&CheckItem> {
         let mut items: Vec<&CheckItem> = self.networks.iter().flat_map(|n| n.checklist.iter()).collect();
-        items.sort_by_key(|i| i.ok);
+        items.sort_by_key(|i| (i.ok, !i.warning));
         items
     }
 

@@ -34,7 +34,6 @@ pub enum AgreementDate {
 pub enum FormKind {
     Network(Option<NetworkId>),
     CoreTeam(NetworkId),
-    Milestones(NetworkId),
     Practice(NetworkId, Option<PracticeId>),
     IonCount(NetworkId, PracticeId),
     /// The percentages of the practice team, with a practice waiting to be added or changed.
@@ -69,6 +68,21 @@ pub enum FormKind {
     },
     /// A user of `sidw serve` (admin).
     AddUser,
+    /// The date a milestone was done (or the start of funding).
+    MilestoneDate(NetworkId, crate::domain::milestones::MilestoneKind),
+    /// A project plan of a network: new, or the one at this index.
+    ProjectPlan(NetworkId, Option<usize>),
+    /// A municipality's S1 year: new (municipality typed in), or this municipality's.
+    MunicipalYear(Option<&'static str>, i32),
+    /// The S1 rate of a year (admin).
+    S1Rate(i32),
+}
+
+impl FormKind {
+    /// Forms opened from the milestones screen return to it.
+    pub fn belongs_to_milestones(&self) -> bool {
+        matches!(self, Self::MilestoneDate(..) | Self::ProjectPlan(..))
+    }
 }
 
 impl FormKind {
@@ -82,11 +96,11 @@ impl FormKind {
     }
 }
 
-fn opt_date(text: &str) -> Result<Option<NaiveDate>, String> {
+pub(super) fn opt_date(text: &str) -> Result<Option<NaiveDate>, String> {
     if text.is_empty() { Ok(None) } else { parse_date(text).map(Some) }
 }
 
-fn show_date(date: Option<NaiveDate>) -> String {
+pub(super) fn show_date(date: Option<NaiveDate>) -> String {
     date.map(format_date).unwrap_or_default()
 }
 
@@ -102,7 +116,7 @@ fn show_yes_no(value: bool) -> &'static str {
     if value { "j" } else { "n" }
 }
 
-fn field<T>(
+pub(super) fn field<T>(
     parse: impl FnOnce(&str) -> Result<T, crate::domain::error::FieldError>,
 ) -> impl FnOnce(&str) -> Result<T, String> {
     move |text| parse(text).map_err(|e| e.message)
@@ -135,11 +149,17 @@ impl App {
                     kind: super::ConfirmKind::DiscardForm(form, kind),
                 });
             }
-            FormEvent::Cancel => self.info("Niets opgeslagen."),
+            FormEvent::Cancel => {
+                self.info("Niets opgeslagen.");
+                if kind.belongs_to_milestones() {
+                    self.back_to_milestones();
+                }
+            }
             FormEvent::Submit => {
                 form.clear_errors();
                 match self.submit_form(&mut form, &kind) {
                     Ok(Some(next)) => self.open_form(next),
+                    Ok(None) if kind.belongs_to_milestones() => self.back_to_milestones(),
                     Ok(None) => {}
                     Err(()) => self.mode = Mode::Form(form, kind),
                 }
@@ -189,15 +209,6 @@ impl App {
                     .field("Huisartsenpraktijk(en)", &n.core_team.gp_practices, "vertegenwoordiger")
                     .field("Sociaal domein", &n.core_team.social_domain, "vertegenwoordiger/manager")
                     .field("Wijkverpleging", &n.core_team.district_nursing, "vertegenwoordiger")
-            }
-            FormKind::Milestones(id) => {
-                let n = store.network(*id)?;
-                let m = &n.milestones;
-                Form::new(format!("Mijlpalen {}", n.name))
-                    .field("Intake", &show_date(m.intake), "dd-mm-jjjj, leeg = nog niet")
-                    .field("Aanmeldformulier", &show_date(m.application_form), "dd-mm-jjjj")
-                    .field("Netwerkbijeenkomst", &show_date(m.network_meeting), "binnen 6 mnd na start")
-                    .field("Wijkplan", &show_date(m.wijkplan), "binnen 6 mnd na start")
             }
             FormKind::Practice(network, id) => {
                 let team = store.practice_team(*network)?;
@@ -366,6 +377,8 @@ impl App {
                     .field("Uren", "", "+ of −, bv. -1,5")
                     .field("Activiteit", &format!("correctie {}", line.month.dutch_name()), "")
             }
+            FormKind::MilestoneDate(..) | FormKind::ProjectPlan(..) => self.build_milestone_form(kind)?,
+            FormKind::MunicipalYear(..) | FormKind::S1Rate(_) => self.build_municipal_form(kind)?,
             FormKind::AddUser => Form::new("Gebruiker toevoegen")
                 .field("Naam", "", "inlognaam voor ssh")
                 .field("Rol", "editor", "viewer, editor, finance of admin")
@@ -537,23 +550,6 @@ impl App {
                 store.update_network(&ctx, &Network { core_team, ..before.clone() })?;
                 self.push_undo(UndoOp::Network(Box::new(before)));
                 Ok(Saved::Done("Wijkkernteam opgeslagen.".into()))
-            }
-            FormKind::Milestones(id) => {
-                let before = store.network(*id)?;
-                let intake = form.parse("Intake", opt_date);
-                let application = form.parse("Aanmeldformulier", opt_date);
-                let meeting = form.parse("Netwerkbijeenkomst", opt_date);
-                let wijkplan = form.parse("Wijkplan", opt_date);
-                let (Some(intake), Some(application_form), Some(network_meeting), Some(wijkplan)) =
-                    (intake, application, meeting, wijkplan)
-                else {
-                    return Err(Refusal::Fields);
-                };
-                let milestones =
-                    Milestones { intake, application_form, network_meeting, wijkplan, ..before.milestones.clone() };
-                store.update_network(&ctx, &Network { milestones, ..before.clone() })?;
-                self.push_undo(UndoOp::Network(Box::new(before)));
-                Ok(Saved::Done("Mijlpalen opgeslagen.".into()))
             }
             FormKind::Practice(network, id) => {
                 let before = store.practice_team(*network)?;
@@ -879,6 +875,8 @@ impl App {
                 self.push_undo(UndoOp::HoursAdded(saved));
                 Ok(Saved::Done(format!("Correctie van {hours} uur vastgelegd in {}.", month.dutch_name())))
             }
+            FormKind::MilestoneDate(..) | FormKind::ProjectPlan(..) => self.save_milestone_form(form, kind),
+            FormKind::MunicipalYear(..) | FormKind::S1Rate(_) => self.save_municipal_form(form, kind),
             FormKind::AddUser => {
                 let line =
                     format!("{} {} {}", form.get("Naam").trim(), form.get("Rol").trim(), form.get("Sleutel").trim());
@@ -1005,14 +1003,14 @@ fn merge_pending(practices: &mut Vec<Practice>, pending: Option<&Practice>) {
     }
 }
 
-enum Saved {
+pub(super) enum Saved {
     Done(String),
     Next(FormKind),
     /// Saved; the handler has set the mode and message itself.
     Stay,
 }
 
-enum Refusal {
+pub(super) enum Refusal {
     /// Field errors are in the form.
     Fields,
     Store(StoreError),

@@ -12,6 +12,10 @@ mod forms;
 pub mod key;
 pub mod list;
 mod log;
+mod milestone_forms;
+pub mod milestones;
+mod municipal_forms;
+pub mod municipalities;
 pub mod networks;
 pub mod pane;
 pub mod role;
@@ -30,6 +34,7 @@ pub use forms::FormKind;
 pub use key::{Key, KeyCode};
 pub use list::Selection;
 pub use log::LogPane;
+pub use municipalities::MunicipalitiesPane;
 pub use networks::{DetailItem, NetworkRow, NetworksPane};
 pub use pane::Pane;
 pub use role::Role;
@@ -88,6 +93,10 @@ pub enum ConfirmKind {
     Import(Box<crate::import::hours::HoursImport>),
     /// Throw away a form that has been typed in; `n` goes back to it.
     DiscardForm(Box<Form>, FormKind),
+    /// Remove a project plan of a network (index in its list).
+    DeleteProjectPlan(crate::domain::NetworkId, usize),
+    /// Remove a municipality's S1 year entered by mistake.
+    DeleteMunicipalYear(&'static str, i32),
     /// Closing a quarter: two steps.
     Close { screen: Box<close::CloseScreen>, step: u8 },
 }
@@ -120,6 +129,8 @@ pub enum Mode {
     Close(Box<close::CloseScreen>),
     /// The selected partner's invoices of the quarter (index of the selected one).
     Invoices(usize),
+    /// The milestones of a network (`App::milestone_screen`).
+    Milestones,
 }
 
 pub struct App {
@@ -142,6 +153,9 @@ pub struct App {
     pub signals: SignalsPane,
     pub tariffs: TariffsPane,
     pub log: LogPane,
+    pub municipalities: MunicipalitiesPane,
+    /// The milestones screen, while open (and its last selection).
+    pub milestone_screen: Option<milestones::MilestonesScreen>,
     pub tariff_book: TariffBook,
     pub message: Option<Message>,
     undo: Vec<UndoOp>,
@@ -170,6 +184,8 @@ impl App {
             signals: SignalsPane::default(),
             tariffs: TariffsPane::default(),
             log: LogPane::default(),
+            municipalities: MunicipalitiesPane::new(chrono::Datelike::year(&today)),
+            milestone_screen: None,
             tariff_book: TariffBook::default(),
             message: None,
             undo: Vec::new(),
@@ -254,6 +270,7 @@ impl App {
                 Pane::Agreements => self.agreements.load(&self.store, self.today())?,
                 Pane::Signals => self.signals.load(&self.store, self.today())?,
                 Pane::Log => self.log.load(&self.store)?,
+                Pane::Municipalities => self.municipalities.load(&self.store, self.today())?,
                 Pane::Networks | Pane::Budget | Pane::Tariffs => {}
             }
             Ok(())
@@ -298,6 +315,7 @@ impl App {
                     | Mode::Filter { .. }
                     | Mode::Command(_)
                     | Mode::Invoices(_)
+                    | Mode::Milestones
             )
         {
             let from = std::mem::replace(&mut self.mode, Mode::Normal);
@@ -333,6 +351,7 @@ impl App {
             Mode::Lines => self.lines_input(action),
             Mode::Close(screen) => self.close_input(screen, action),
             Mode::Invoices(selected) => self.invoices_input(selected, action),
+            Mode::Milestones => self.milestones_input(action),
         }
     }
 
@@ -384,6 +403,7 @@ impl App {
                 Pane::Signals => self.signals_action(other),
                 Pane::Tariffs => self.tariffs_action(other),
                 Pane::Log => self.log_action(other),
+                Pane::Municipalities => self.municipalities_action(other),
             },
         }
     }
@@ -394,6 +414,7 @@ impl App {
         let result = match pane {
             Pane::Signals => self.signals.load(&self.store, today),
             Pane::Log => self.log.load(&self.store),
+            Pane::Municipalities => self.municipalities.load(&self.store, today),
             Pane::Agreements => self.agreements.load(&self.store, today),
             Pane::Budget if std::mem::take(&mut self.budget_stale) => self.budget.load(&self.store, &self.tariff_book),
             _ => Ok(()),
@@ -410,6 +431,7 @@ impl App {
             Pane::Agreements => Some(&mut self.agreements.selection),
             Pane::Signals => Some(&mut self.signals.selection),
             Pane::Log => Some(&mut self.log.selection),
+            Pane::Municipalities => Some(&mut self.municipalities.selection),
             Pane::Budget | Pane::Tariffs => None,
         }
     }
@@ -451,6 +473,8 @@ impl App {
         self.signals.selection.clamp(n);
         let n = self.log.entries.len();
         self.log.selection.clamp(n);
+        let n = self.municipalities.visible().len();
+        self.municipalities.selection.clamp(n);
         self.networks
             .load_detail(&self.store)
             .unwrap_or_else(|e| self.message = Some(Message { kind: MessageKind::Error, text: e.to_string() }));

@@ -220,7 +220,10 @@ impl App {
                 Action::NewPartner => self.with_network(|network| FormKind::Partner(network, None)),
                 Action::NewParticipant => self.with_network(|network| FormKind::Participant(network, None)),
                 Action::EditCoreTeam => self.with_network(FormKind::CoreTeam),
-                Action::EditMilestones => self.with_network(FormKind::Milestones),
+                Action::ShowMilestones => match self.networks.selected().map(|r| r.network.id) {
+                    Some(id) => self.open_milestones(id),
+                    None => self.info("Geen netwerk gekozen; maak er een met n."),
+                },
                 Action::NewIonCount => match (self.networks.selected_item(), &self.networks.detail) {
                     (Some(DetailItem::Practice(i)), Some(detail)) => {
                         let kind = FormKind::IonCount(detail.id, detail.team.practices[i].id);

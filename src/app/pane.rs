@@ -1,4 +1,4 @@
-//! The six panes, switched with 1..6 and Tab.
+//! The seven panes, switched with 1..7 and Tab.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pane {
@@ -8,11 +8,12 @@ pub enum Pane {
     Signals,
     Tariffs,
     Log,
+    Municipalities,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 6] =
-        [Self::Networks, Self::Agreements, Self::Budget, Self::Signals, Self::Tariffs, Self::Log];
+    pub const ALL: [Pane; 7] =
+        [Self::Networks, Self::Agreements, Self::Budget, Self::Signals, Self::Tariffs, Self::Log, Self::Municipalities];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -22,6 +23,16 @@ impl Pane {
             Self::Signals => "Signalen",
             Self::Tariffs => "Tarieven",
             Self::Log => "Logboek",
+            Self::Municipalities => "Gemeenten",
+        }
+    }
+
+    /// The title in the tab bar of a narrow screen (80 columns hold all seven).
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Self::Agreements => "Overeenk.",
+            Self::Budget => "Budget",
+            other => other.title(),
         }
     }
 

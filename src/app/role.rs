@@ -46,11 +46,12 @@ impl Role {
 pub fn needed_for(action: Action, pane: Pane) -> Option<Role> {
     use Action::*;
     match (action, pane) {
-        (New | Edit | Open, Pane::Tariffs) => Some(Role::Admin),
+        (New | Edit | Open, Pane::Tariffs) | (EditS1Rate, _) => Some(Role::Admin),
+        (Open, Pane::Municipalities) => Some(Role::Editor),
         (
-            New | Edit | NewPractice | NewIonCount | EditShares | NewPartner | NewParticipant | EditCoreTeam
-            | EditMilestones | MarkSent | MarkSigned | EndAgreement | StartCellEdit(_) | CopyPreviousMonth | Undo
-            | Delete | NewInvoice | ApproveInvoice | RejectInvoice | LoadDemo,
+            New | Edit | NewPractice | NewIonCount | EditShares | NewPartner | NewParticipant | EditCoreTeam | MarkSent
+            | MarkSigned | EndAgreement | StartCellEdit(_) | CopyPreviousMonth | Undo | Delete | NewInvoice
+            | ApproveInvoice | RejectInvoice | LoadDemo,
             _,
         ) => Some(Role::Editor),
         (ReopenQuarter | ExportPayments, _) => Some(Role::Finance),

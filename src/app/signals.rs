@@ -71,8 +71,9 @@ impl App {
             SignalTarget::Milestones(id) => {
                 self.networks.select(id);
                 self.show_pane(Pane::Networks);
+                self.open_milestones(id);
             }
-            SignalTarget::Municipality(_, _) => {}
+            SignalTarget::Municipality(name, year) => self.show_municipality(name, year),
         }
     }
 }

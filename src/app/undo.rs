@@ -1,5 +1,6 @@
 //! `u`: undo the last saved change of this session, as a new audited change.
 
+use crate::domain::municipality::{MunicipalYear, S1Rate};
 use crate::domain::{Agreement, HoursEntry, Network, Participant, Partner, PracticeTeam, TariffTable};
 use crate::store::{NewHours, StoreError};
 
@@ -17,6 +18,13 @@ pub enum UndoOp {
     Team(PracticeTeam),
     Agreement(Agreement),
     Tariffs(TariffTable),
+    /// A municipality's S1 year as it was (`None`: it was new).
+    MunicipalYear {
+        municipality: &'static str,
+        year: i32,
+        before: Option<Box<MunicipalYear>>,
+    },
+    S1Rate(S1Rate),
     /// Something new was created: not undone (delete it by hand), but said so.
     Created(&'static str),
 }
@@ -34,6 +42,8 @@ impl UndoOp {
             Self::Team(_) => "praktijkteam".into(),
             Self::Agreement(_) => "overeenkomst".into(),
             Self::Tariffs(t) => format!("tarieven {}", t.year),
+            Self::MunicipalYear { municipality, year, .. } => format!("S1 {year} van {municipality}"),
+            Self::S1Rate(rate) => format!("S1-tarief {}", rate.year),
             Self::Created(what) => format!("nieuw {what}"),
         }
     }
@@ -72,6 +82,12 @@ impl App {
             UndoOp::Team(before) => store.save_practice_team(&ctx, before).map(|_| "praktijkteam".to_string()),
             UndoOp::Agreement(before) => store.update_agreement(&ctx, before).map(|_| "overeenkomst".to_string()),
             UndoOp::Tariffs(before) => store.save_tariffs(&ctx, before).map(|_| format!("tarieven {}", before.year)),
+            UndoOp::MunicipalYear { municipality, year, before } => match before {
+                Some(before) => store.save_municipal_year(&ctx, before),
+                None => store.delete_municipal_year(&ctx, municipality, *year),
+            }
+            .map(|_| format!("S1 {year} van {municipality}")),
+            UndoOp::S1Rate(before) => store.save_s1_rate(&ctx, before).map(|_| format!("S1-tarief {}", before.year)),
             UndoOp::Created(what) => {
                 self.info(format!("Een nieuw {what} maakt u niet ongedaan met u; pas het aan of laat het staan."));
                 return;

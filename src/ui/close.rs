@@ -35,12 +35,19 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CloseScreen, theme: &Theme) 
     let rows: Vec<Row> = items
         .iter()
         .map(|item| {
-            let (mark, style) = if item.ok { ("✓", theme.ok()) } else { ("✗", theme.error()) };
-            let text =
+            let (mark, style) = match (item.ok, item.warning) {
+                (false, _) => ("✗", theme.error()),
+                (true, true) => ("!", theme.warning()),
+                (true, false) => ("✓", theme.ok()),
+            };
+            let mut text =
                 if screen.networks.len() > 1 { format!("{}: {}", item.network, item.text) } else { item.text.clone() };
+            if item.acknowledge {
+                text.push_str(" — erkennen bij afsluiten");
+            }
             Row::new(vec![
                 Cell::from(mark).style(style),
-                Cell::from(fit(&text, width)).style(if item.ok { Style::new() } else { style }),
+                Cell::from(fit(&text, width)).style(if item.ok && !item.warning { Style::new() } else { style }),
             ])
         })
         .collect();

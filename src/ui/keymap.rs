@@ -47,7 +47,9 @@ pub static BINDINGS: &[Binding] = &[
     bind!(In(Pane::Networks), "d", "nieuwe deelnemer zonder declaratierecht", |k| (plain(k) == Some('d'))
         .then_some(Action::NewParticipant)),
     bind!(In(Pane::Networks), "k", "wijkkernteam", |k| (plain(k) == Some('k')).then_some(Action::EditCoreTeam)),
-    bind!(In(Pane::Networks), "m", "mijlpalen", |k| (plain(k) == Some('m')).then_some(Action::EditMilestones)),
+    bind!(In(Pane::Networks), "m", "mijlpalen: termijnen, projectplannen, jaarlijkse verantwoording", |k| (plain(k)
+        == Some('m'))
+    .then_some(Action::ShowMilestones)),
     bind!(In(Pane::Networks), "s", "sorteer (regio, naam, gemeente, status)", |k| (plain(k) == Some('s'))
         .then_some(Action::CycleSort)),
     // Overeenkomsten
@@ -98,10 +100,26 @@ pub static BINDINGS: &[Binding] = &[
     bind!(In(Pane::Tariffs), "e Enter", "bewerk tarieven van het jaar", |k| (plain(k) == Some('e')
         || k.code == KeyCode::Enter)
         .then_some(Action::Edit)),
+    // Gemeenten
+    bind!(In(Pane::Municipalities), "e Enter", "S1-gegevens van de gemeente bewerken", |k| (plain(k) == Some('e')
+        || k.code == KeyCode::Enter)
+        .then_some(Action::Edit)),
+    bind!(In(Pane::Municipalities), "n", "S1-gegevens van een andere gemeente vastleggen", |k| (plain(k) == Some('n'))
+        .then_some(Action::New)),
+    bind!(In(Pane::Municipalities), "[ ]", "vorig / volgend jaar", |k| match plain(k) {
+        Some('[') => Some(Action::PreviousQuarter),
+        Some(']') => Some(Action::NextQuarter),
+        _ => None,
+    }),
+    bind!(In(Pane::Municipalities), "t", "S1-tarief van het jaar (admin)", |k| (plain(k) == Some('t'))
+        .then_some(Action::EditS1Rate)),
+    bind!(In(Pane::Municipalities), "x", "S1-gegevens verwijderen (vergissing)", |k| (plain(k) == Some('x')
+        || k.code == KeyCode::Delete)
+        .then_some(Action::Delete)),
     // Overal
-    bind!(Global, "1-6 F1-F6", "paneel (in Kwartaalbudget: F1-F6 of Tab)", |k| match (k.code, k.typed()) {
-        (_, Some(c @ '1'..='6')) => Some(Action::ShowPane(Pane::ALL[c as usize - '1' as usize])),
-        (KeyCode::F(n @ 1..=6), _) => Some(Action::ShowPane(Pane::ALL[usize::from(n) - 1])),
+    bind!(Global, "1-7 F1-F7", "paneel (in Kwartaalbudget: F1-F7 of Tab)", |k| match (k.code, k.typed()) {
+        (_, Some(c @ '1'..='7')) => Some(Action::ShowPane(Pane::ALL[c as usize - '1' as usize])),
+        (KeyCode::F(n @ 1..=7), _) => Some(Action::ShowPane(Pane::ALL[usize::from(n) - 1])),
         _ => None,
     }),
     bind!(Global, "Tab S-Tab", "volgend / vorig paneel", |k| match k.code {
@@ -181,6 +199,7 @@ pub fn hints(pane: Pane) -> &'static str {
         Pane::Signals => "Enter ga naar / filter ? meer",
         Pane::Tariffs => "e bewerk n nieuw jaar ? meer",
         Pane::Log => "/ filter ↑↓ regel ? meer",
+        Pane::Municipalities => "e bewerk n gemeente [ ] jaar t S1-tarief / filter ? meer",
     }
 }
 

@@ -40,7 +40,7 @@ pub fn signals(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         detail,
     );
     let table = Table::new(rows, [Constraint::Length(10), Constraint::Length(18), Constraint::Min(20)])
-        .header(Row::new(["Uiterlijk", "Netwerk", "Signaal"]).style(theme.header()))
+        .header(Row::new(["Uiterlijk", "Onderwerp", "Signaal"]).style(theme.header()))
         .row_highlight_style(theme.selected())
         .column_spacing(1)
         .block(Block::bordered().title(title));

@@ -5,6 +5,8 @@ mod budget;
 mod close;
 pub mod keymap;
 mod lists;
+mod milestones;
+mod municipalities;
 mod networks;
 mod overlays;
 pub mod theme;
@@ -42,6 +44,13 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Pane::Signals => lists::signals(frame, main, app, theme),
         Pane::Tariffs => lists::tariffs(frame, main, app, theme),
         Pane::Log => lists::log(frame, main, app, theme),
+        Pane::Municipalities => municipalities::draw(frame, main, app, theme),
+    }
+    let milestones_shown = matches!(app.mode, Mode::Milestones)
+        || matches!(&app.mode, Mode::Form(_, kind) if kind.belongs_to_milestones())
+        || matches!(&app.mode, Mode::Confirm(c) if matches!(c.kind, crate::app::ConfirmKind::DeleteProjectPlan(..)));
+    if milestones_shown && let Some(screen) = &app.milestone_screen {
+        milestones::draw(frame, main, screen, theme);
     }
     if let Mode::Close(screen) = &app.mode {
         close::draw(frame, main, screen, theme);
@@ -57,11 +66,14 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
 
 fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut spans = Vec::new();
-    if area.width >= 90 {
+    if area.width >= 100 {
         spans.push(Span::styled("sidw ", theme.title()));
     }
+    // Seven full titles need 91 columns; narrower screens get the short ones.
+    let short = area.width < 92;
     for pane in Pane::ALL {
-        let text = format!("{} {}", pane.number(), pane.title());
+        let title = if short { pane.short_title() } else { pane.title() };
+        let text = format!("{} {title}", pane.number());
         let style = if pane == app.pane { theme.selected() } else { Style::new() };
         spans.push(Span::styled(text, style));
         spans.push(Span::raw(" "));
@@ -78,6 +90,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 Pane::Agreements => &app.agreements.selection.filter,
                 Pane::Signals => &app.signals.selection.filter,
                 Pane::Log => &app.log.selection.filter,
+                Pane::Municipalities => &app.municipalities.selection.filter,
                 _ => "",
             };
             Line::from(vec![
@@ -111,6 +124,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Mode::PickNetwork(_) => "typ om te filteren  ↑↓ kies  Enter openen  Esc terug",
         Mode::Close(_) => "Enter ga naar c afsluiten e bestanden h heropenen r regio Esc terug",
         Mode::Invoices(_) => "↑↓ kies o goedkeuren r afwijzen x verwijderen f nieuw Esc terug",
+        Mode::Milestones => "↑↓ kies Enter datum n projectplan x weg Esc terug",
         _ => keymap::hints(app.pane),
     };
     let width = usize::from(bottom.width);

@@ -110,7 +110,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ),
         width,
     )));
-    lines.push(milestones(n, today, theme, width));
+    lines.extend(milestones(n, today, theme, width));
 
     let ion = detail.team.total_ion_on(today);
     lines.push(Line::from(Span::styled(format!("Praktijkteam · {} ION", group(ion)), theme.header())));
@@ -189,7 +189,7 @@ fn funding(n: &Network) -> String {
     }
 }
 
-fn milestones(n: &Network, today: chrono::NaiveDate, theme: &Theme, width: usize) -> Line<'static> {
+fn milestones(n: &Network, today: chrono::NaiveDate, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     let m = &n.milestones;
     let mark = |done: Option<chrono::NaiveDate>| done.map_or("—".to_string(), format_date);
     let text = format!(
@@ -199,11 +199,22 @@ fn milestones(n: &Network, today: chrono::NaiveDate, theme: &Theme, width: usize
         mark(m.network_meeting),
         mark(m.wijkplan)
     );
-    let late =
-        n.six_month_deadline().is_some_and(|d| today > d && (m.network_meeting.is_none() || m.wijkplan.is_none()))
-            && !n.former_gez_owz;
-    let style = if late { theme.error() } else { Style::new() };
-    Line::from(Span::styled(fit(&text, width), style))
+    let late: Vec<String> = crate::domain::milestones::milestones(n, today)
+        .into_iter()
+        .filter(|m| m.state == crate::domain::milestones::MilestoneState::Overdue)
+        .map(|m| m.label)
+        .collect();
+    let style = if late.iter().any(|l| l.contains("netwerkbijeenkomst") || l.contains("wijkplan")) {
+        theme.error()
+    } else {
+        Style::new()
+    };
+    let mut lines = vec![Line::from(Span::styled(fit(&text, width), style))];
+    if !late.is_empty() {
+        let text = format!("! te laat: {} (m: mijlpalen)", late.join(", "));
+        lines.push(Line::from(Span::styled(fit(&text, width), theme.error())));
+    }
+    lines
 }
 
 /// 7000 → "7.000".

@@ -1,0 +1,147 @@
+//! The forms of the milestones screen: the date a milestone was done, and a project plan.
+
+use crate::domain::calendar::{format_date, parse_date};
+use crate::domain::milestones::MilestoneKind;
+use crate::domain::validate::parse_required_text;
+use crate::domain::{AgreementKind, ProjectPlan, YearlyDuties};
+use crate::store::StoreError;
+
+use super::App;
+use super::form::Form;
+use super::forms::{FormKind, Refusal, Saved, field, opt_date, show_date};
+use super::undo::UndoOp;
+
+impl App {
+    pub(super) fn build_milestone_form(&self, kind: &FormKind) -> Result<Form, StoreError> {
+        Ok(match kind {
+            FormKind::MilestoneDate(id, milestone) => {
+                let n = self.store.network(*id)?;
+                let m = &n.milestones;
+                let (done, hint) = match milestone {
+                    MilestoneKind::Intake => (m.intake, "dd-mm-jjjj, leeg = nog niet"),
+                    MilestoneKind::ApplicationForm => (m.application_form, "dd-mm-jjjj, leeg = nog niet"),
+                    MilestoneKind::FundingStart => {
+                        (n.funding_start, "dd-mm-jjjj, leeg = volgt de getekende overeenkomst praktijkteam")
+                    }
+                    MilestoneKind::NetworkMeeting => (m.network_meeting, "binnen 6 maanden na start"),
+                    MilestoneKind::Wijkplan => (m.wijkplan, "gedragen wijkplan, binnen 6 maanden na start"),
+                    MilestoneKind::ReflectionReport(y) => (m.year(*y).reflection_report, "dd-mm-jjjj"),
+                    MilestoneKind::EvaluationTalk(y) => (m.year(*y).evaluation_talk, "dd-mm-jjjj"),
+                    MilestoneKind::FinancialAccounting(y) => (m.year(*y).financial_accounting, "dd-mm-jjjj"),
+                    MilestoneKind::ProjectPlan(_) => (None, ""),
+                };
+                let label = if *milestone == MilestoneKind::FundingStart { "Start" } else { "Gedaan op" };
+                Form::new(format!("{} — {}", milestone.label(), n.name)).field(label, &show_date(done), hint)
+            }
+            FormKind::ProjectPlan(id, index) => {
+                let n = self.store.network(*id)?;
+                let plan = index.and_then(|i| n.milestones.project_plans.get(i));
+                let title = match plan {
+                    Some(p) => format!("Projectplan {} — {}", p.name, n.name),
+                    None => format!("Nieuw projectplan — {}", n.name),
+                };
+                Form::new(title)
+                    .field("Naam", &plan.map(|p| p.name.clone()).unwrap_or_default(), "het thema")
+                    .field("Start", &plan.map(|p| format_date(p.start)).unwrap_or_default(), "dd-mm-jjjj")
+                    .field("Einde", &plan.map(|p| format_date(p.end)).unwrap_or_default(), "bij voorkeur ≤ 1 jaar")
+            }
+            _ => unreachable!("only milestone forms come here"),
+        })
+    }
+
+    pub(super) fn save_milestone_form(&mut self, form: &mut Form, kind: &FormKind) -> Result<Saved, Refusal> {
+        let ctx = self.ctx();
+        let store = self.store.clone();
+        match kind {
+            FormKind::MilestoneDate(id, milestone) => {
+                let before = store.network(*id)?;
+                let label = if *milestone == MilestoneKind::FundingStart { "Start" } else { "Gedaan op" };
+                let date = form.parse(label, opt_date).ok_or(Refusal::Fields)?;
+                if let Some(date) = date
+                    && date > self.today()
+                    && *milestone != MilestoneKind::FundingStart
+                {
+                    form.set_error(label, "ligt in de toekomst; vul de datum in waarop het gedaan is");
+                    return Err(Refusal::Fields);
+                }
+                let mut network = before.clone();
+                let m = &mut network.milestones;
+                let mut year = |y: i32, set: &dyn Fn(&mut YearlyDuties)| {
+                    let mut duties = m.year(y);
+                    set(&mut duties);
+                    m.set_year(duties);
+                };
+                match milestone {
+                    MilestoneKind::Intake => network.milestones.intake = date,
+                    MilestoneKind::ApplicationForm => network.milestones.application_form = date,
+                    MilestoneKind::NetworkMeeting => network.milestones.network_meeting = date,
+                    MilestoneKind::Wijkplan => network.milestones.wijkplan = date,
+                    MilestoneKind::ReflectionReport(y) => year(*y, &|d| d.reflection_report = date),
+                    MilestoneKind::EvaluationTalk(y) => year(*y, &|d| d.evaluation_talk = date),
+                    MilestoneKind::FinancialAccounting(y) => year(*y, &|d| d.financial_accounting = date),
+                    MilestoneKind::FundingStart => {
+                        // Typed in, the start is set; emptied, it follows the signed agreement again.
+                        let signed = store
+                            .agreements(*id)?
+                            .into_iter()
+                            .filter(|a| a.kind == AgreementKind::PracticeTeam)
+                            .filter_map(|a| a.signed)
+                            .max();
+                        network.funding_start = date.or(signed);
+                        network.milestones.funding_start_derived = date.is_none() && signed.is_some();
+                    }
+                    MilestoneKind::ProjectPlan(_) => unreachable!("a project plan has its own form"),
+                }
+                if let Err(error) = network.validate() {
+                    form.set_error(label, error.message);
+                    return Err(Refusal::Fields);
+                }
+                store.update_network(&ctx, &network)?;
+                self.push_undo(UndoOp::Network(Box::new(before)));
+                let what = milestone.label();
+                Ok(Saved::Done(match date {
+                    Some(date) => format!("{what}: {} opgeslagen.", format_date(date)),
+                    None if *milestone == MilestoneKind::FundingStart => match network.funding_start {
+                        Some(start) => format!("{what} volgt de overeenkomst praktijkteam: {}.", format_date(start)),
+                        None => format!("{what}: nog niet (geen getekende overeenkomst praktijkteam)."),
+                    },
+                    None => format!("{what}: leeggemaakt."),
+                }))
+            }
+            FormKind::ProjectPlan(id, index) => {
+                let name = form.parse("Naam", field(|t| parse_required_text("naam", t, 80)));
+                let start = form.parse("Start", parse_date);
+                let end = form.parse("Einde", parse_date);
+                let (Some(name), Some(start), Some(end)) = (name, start, end) else {
+                    return Err(Refusal::Fields);
+                };
+                let plan = ProjectPlan { name, start, end };
+                if let Err(error) = plan.validate() {
+                    form.set_error(if error.field == "einde" { "Einde" } else { "Naam" }, error.message);
+                    return Err(Refusal::Fields);
+                }
+                let before = store.network(*id)?;
+                let mut network = before.clone();
+                match index {
+                    Some(i) if *i < network.milestones.project_plans.len() => {
+                        network.milestones.project_plans[*i] = plan.clone()
+                    }
+                    Some(_) => return Err(Refusal::Store(StoreError::NotFound("projectplan".into()))),
+                    None => network.milestones.project_plans.push(plan.clone()),
+                }
+                store.update_network(&ctx, &network)?;
+                self.push_undo(UndoOp::Network(Box::new(before)));
+                if plan.is_longer_than_a_year() {
+                    self.reload();
+                    self.warn(format!(
+                        "Projectplan {} opgeslagen; het loopt langer dan een jaar (het handboek raadt hooguit een jaar aan, dan evalueren en herzien).",
+                        plan.name
+                    ));
+                    return Ok(Saved::Stay);
+                }
+                Ok(Saved::Done(format!("Projectplan {} opgeslagen.", plan.name)))
+            }
+            _ => unreachable!("only milestone forms come here"),
+        }
+    }
+}

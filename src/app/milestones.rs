@@ -1,0 +1,120 @@
+//! The milestones screen of a network (`m` in Netwerken, Enter on a milestone signal): every
+//! milestone with its due date, done date and state; Enter sets a date, `n` adds a project plan,
+//! `x` removes one.
+
+use crate::domain::milestones::{Milestone, MilestoneKind, milestones};
+use crate::domain::{Network, NetworkId};
+use crate::store::StoreError;
+
+use super::forms::FormKind;
+use super::key::KeyCode;
+use super::{Action, App, Confirm, ConfirmKind, Mode, Role};
+
+pub struct MilestonesScreen {
+    pub network: Network,
+    pub rows: Vec<Milestone>,
+    pub selection: usize,
+}
+
+impl MilestonesScreen {
+    pub fn selected(&self) -> Option<&Milestone> {
+        self.rows.get(self.selection)
+    }
+}
+
+impl App {
+    /// Opens (or refreshes) the milestones screen of a network.
+    pub(super) fn open_milestones(&mut self, id: NetworkId) {
+        let selection = match &self.milestone_screen {
+            Some(screen) if screen.network.id == id => screen.selection,
+            _ => 0,
+        };
+        match self.load_milestones(id, selection) {
+            Ok(screen) => {
+                self.milestone_screen = Some(screen);
+                self.mode = Mode::Milestones;
+            }
+            Err(error) => self.error(error.to_string()),
+        }
+    }
+
+    fn load_milestones(&self, id: NetworkId, selection: usize) -> Result<MilestonesScreen, StoreError> {
+        let network = self.store.network(id)?;
+        let rows = milestones(&network, self.today());
+        let selection = selection.min(rows.len().saturating_sub(1));
+        Ok(MilestonesScreen { network, rows, selection })
+    }
+
+    /// Back to the milestones screen after one of its forms or questions, with fresh rows.
+    pub(super) fn back_to_milestones(&mut self) {
+        if let Some(id) = self.milestone_screen.as_ref().map(|s| s.network.id) {
+            self.open_milestones(id);
+        }
+    }
+
+    pub(super) fn milestones_input(&mut self, action: Action) {
+        self.mode = Mode::Milestones;
+        let Action::Input(key) = action else { return };
+        let Some(screen) = self.milestone_screen.as_mut() else {
+            self.mode = Mode::Normal;
+            return;
+        };
+        let last = screen.rows.len().saturating_sub(1);
+        let id = screen.network.id;
+        let selected = screen.selected().map(|m| m.kind);
+        match (key.code, key.typed()) {
+            (KeyCode::Esc, _) | (_, Some('q')) => self.mode = Mode::Normal,
+            (KeyCode::Up, _) | (_, Some('k')) => screen.selection = screen.selection.saturating_sub(1),
+            (KeyCode::Down, _) | (_, Some('j')) => screen.selection = (screen.selection + 1).min(last),
+            (KeyCode::Home, _) | (_, Some('g')) => screen.selection = 0,
+            (KeyCode::End, _) | (_, Some('G')) => screen.selection = last,
+            (KeyCode::Enter, _) | (_, Some('e')) => match selected {
+                _ if !self.allowed(Role::Editor) => {}
+                Some(MilestoneKind::ProjectPlan(index)) => self.open_form(FormKind::ProjectPlan(id, Some(index))),
+                Some(kind) => self.open_form(FormKind::MilestoneDate(id, kind)),
+                None => {}
+            },
+            (_, Some('n')) if self.allowed(Role::Editor) => self.open_form(FormKind::ProjectPlan(id, None)),
+            (KeyCode::Delete, _) | (_, Some('x')) => {
+                let Some(MilestoneKind::ProjectPlan(index)) = selected else {
+                    self.info("Alleen een projectplan kan worden verwijderd; een datum maakt u leeg met Enter.");
+                    return;
+                };
+                if !self.allowed(Role::Editor) {
+                    return;
+                }
+                let Some(screen) = self.milestone_screen.as_ref() else { return };
+                let name = screen.network.milestones.project_plans[index].name.clone();
+                self.mode = Mode::Confirm(Confirm {
+                    title: "Projectplan verwijderen?".into(),
+                    lines: vec![format!("Projectplan {name} van {}.", screen.network.name)],
+                    choices: vec![('j', "ja, verwijderen"), ('n', "nee")],
+                    kind: ConfirmKind::DeleteProjectPlan(id, index),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn delete_project_plan(&mut self, id: NetworkId, index: usize) {
+        let result = (|| -> Result<String, StoreError> {
+            let before = self.store.network(id)?;
+            let mut network = before.clone();
+            if index >= network.milestones.project_plans.len() {
+                return Err(StoreError::NotFound("projectplan".into()));
+            }
+            let plan = network.milestones.project_plans.remove(index);
+            self.store.update_network(&self.ctx(), &network)?;
+            self.push_undo(super::undo::UndoOp::Network(Box::new(before)));
+            Ok(plan.name)
+        })();
+        match result {
+            Ok(name) => {
+                self.info(format!("Projectplan {name} verwijderd (u maakt het ongedaan)."));
+                self.reload();
+            }
+            Err(error) => self.error(error.to_string()),
+        }
+        self.back_to_milestones();
+    }
+}

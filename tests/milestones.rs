@@ -1,0 +1,255 @@
+//! Milestones as the secretariat keeps them: the start of funding follows the signed practice-team
+//! agreement, overdue 6-month milestones hold a close until acknowledged, a partner without a
+//! signed agreement is never paid, and the milestones screen as a user types in it.
+
+mod common;
+
+use common::*;
+use rust_decimal_macros::dec;
+
+use sidw::app::{Mode, Pane};
+use sidw::domain::close::PaymentKind;
+use sidw::domain::{
+    Agreement, AgreementId, AgreementKind, Discipline, Invoice, InvoiceDecision, InvoiceId, Network, Quarter, Region,
+};
+use sidw::store::{Store, StoreError};
+
+fn practice_team_agreement(network: sidw::domain::NetworkId, signed: Option<chrono::NaiveDate>) -> Agreement {
+    Agreement {
+        id: AgreementId(0),
+        network,
+        kind: AgreementKind::PracticeTeam,
+        partner: None,
+        sent: Some(date(2025, 1, 10)),
+        signed,
+        ended: None,
+    }
+}
+
+#[test]
+fn signing_the_practice_team_agreement_starts_funding_unless_a_start_was_set() {
+    let store = Store::temporary().unwrap();
+    let draft = Network::draft("Dronten-West", Region::Flevoland, "Dronten", None);
+    let id = store.create_network(&ctx(), &draft).unwrap();
+    let agreement_id = store.add_agreement(&ctx(), &practice_team_agreement(id, None)).unwrap();
+    assert_eq!(store.network(id).unwrap().funding_start, None, "sent, not signed: no funding yet");
+
+    let mut agreement = store.agreements(id).unwrap().into_iter().find(|a| a.id == agreement_id).unwrap();
+    agreement.signed = Some(date(2025, 1, 31));
+    store.update_agreement(&ctx(), &agreement).unwrap();
+    let network = store.network(id).unwrap();
+    assert_eq!(network.funding_start, Some(date(2025, 1, 31)));
+    assert!(network.milestones.funding_start_derived);
+    assert_eq!(network.six_month_deadline(), Some(date(2025, 7, 31)));
+    let log = store.audit_log().unwrap();
+    assert!(log.iter().any(|e| e.action == "start financiering afgeleid van overeenkomst praktijkteam"));
+
+    // A corrected signed date is followed while the start is derived.
+    agreement.signed = Some(date(2025, 2, 3));
+    store.update_agreement(&ctx(), &agreement).unwrap();
+    assert_eq!(store.network(id).unwrap().funding_start, Some(date(2025, 2, 3)));
+
+    // Set by hand, the start stays where it was put.
+    let mut network = store.network(id).unwrap();
+    network.funding_start = Some(date(2025, 3, 1));
+    network.milestones.funding_start_derived = false;
+    store.update_network(&ctx(), &network).unwrap();
+    agreement.signed = Some(date(2025, 2, 4));
+    store.update_agreement(&ctx(), &agreement).unwrap();
+    assert_eq!(store.network(id).unwrap().funding_start, Some(date(2025, 3, 1)));
+}
+
+/// A funded network (start 01-01-2024, no meeting, no wijkplan) whose 2025-Q1 can be closed.
+fn late_network(store: &Store) -> sidw::domain::NetworkId {
+    let id = network_with_ion(store, "Zwolle-Noord", 5000);
+    store.add_agreement(&ctx(), &practice_team_agreement(id, Some(date(2025, 1, 20)))).unwrap();
+    id
+}
+
+#[test]
+fn a_close_with_overdue_six_month_milestones_must_be_acknowledged_and_is_logged() {
+    let store = Store::temporary().unwrap();
+    let id = late_network(&store);
+    let q1 = Quarter::parse("2025-Q1").unwrap();
+
+    let preview = store.close_preview(&[id], q1, date(2025, 5, 1)).unwrap();
+    let item = preview[0].checklist.iter().find(|i| i.acknowledge).expect("a warning to acknowledge");
+    assert!(item.ok && item.warning, "a warning, not a blocking item");
+    assert_eq!(
+        item.text,
+        "eerste netwerkbijeenkomst en gedragen wijkplan te laat (uiterlijk 01-07-2024): bespreek met de praktijken of de financiering doorgaat"
+    );
+    assert!(preview[0].ready(), "it does not block");
+    // Before the deadline there is nothing to acknowledge.
+    let early = store.close_preview(&[id], q1, date(2024, 7, 1)).unwrap();
+    assert!(early[0].checklist.iter().all(|i| !i.acknowledge));
+
+    let refused = store.close_quarter(&ctx(), &[id], q1, false).unwrap_err();
+    assert!(
+        matches!(&refused, StoreError::Refused(m) if m.contains("vraagt eerst erkenning") && m.contains("Zwolle-Noord")),
+        "{refused}"
+    );
+    assert!(store.quarter_close(id, q1).unwrap().is_none(), "nothing closed");
+
+    let batch = store.close_quarter(&ctx(), &[id], q1, true).unwrap();
+    assert_eq!(batch.total(), dec!(4250.00), "5000 ION × € 3,40 / 4");
+    let log = store.audit_log().unwrap();
+    let acknowledged = log.iter().find(|e| e.action == "waarschuwing erkend bij afsluiting").expect("logged");
+    assert_eq!(acknowledged.subject, format!("Zwolle-Noord / 2025-Q1 / batch {}", batch.number));
+    assert!(acknowledged.after.as_deref().unwrap_or("").contains("te laat"));
+}
+
+#[test]
+fn met_milestones_need_no_acknowledgement() {
+    let store = Store::temporary().unwrap();
+    let id = late_network(&store);
+    let mut network = store.network(id).unwrap();
+    network.milestones.network_meeting = Some(date(2024, 6, 1));
+    network.milestones.wijkplan = Some(date(2024, 8, 1)); // late, but there
+    store.update_network(&ctx(), &network).unwrap();
+    let q1 = Quarter::parse("2025-Q1").unwrap();
+    store.close_quarter(&ctx(), &[id], q1, false).unwrap();
+}
+
+#[test]
+fn a_partner_without_a_signed_agreement_is_never_in_a_payment_batch() {
+    let store = Store::temporary().unwrap();
+    let id = late_network(&store);
+    let partner = add_partner(&store, id, "Diëtistenpraktijk Noord", Discipline::Dietist);
+    for month in 1..=3 {
+        store.add_hours(&ctx(), &new_hours(id, partner, month, dec!(2))).unwrap();
+    }
+    let invoice = store
+        .add_invoice(
+            &ctx(),
+            &Invoice {
+                id: InvoiceId(0),
+                network: id,
+                partner,
+                quarter: Quarter::parse("2025-Q1").unwrap(),
+                number: "D-2025-01".into(),
+                date: date(2025, 4, 2),
+                received: Some(date(2025, 4, 3)),
+                amount: dec!(509.70),
+                decision: InvoiceDecision::Open,
+            },
+        )
+        .unwrap();
+    assert_eq!(invoice.amount, dec!(509.70), "6 h × € 84,95: the invoice matches the hours");
+    let q1 = Quarter::parse("2025-Q1").unwrap();
+    let preview = store.close_preview(&[id], q1, date(2025, 5, 1)).unwrap();
+    assert!(preview[0].checklist.iter().any(|i| i.warning && i.text.contains("geen getekende overeenkomst")));
+    assert!(preview[0].payments.iter().all(|l| l.kind == PaymentKind::Practice));
+    let batch = store.close_quarter(&ctx(), &[id], q1, true).unwrap();
+    assert!(batch.lines.iter().all(|l| l.partner.is_none()), "no partner line without a signed agreement");
+}
+
+fn zwolle_milestones(app: &mut sidw::app::App) {
+    press(app, "1/Zwolle<Enter>m");
+    assert!(matches!(app.mode, Mode::Milestones));
+    assert_eq!(app.milestone_screen.as_ref().unwrap().network.name, "Zwolle-Zuid");
+}
+
+fn select(app: &mut sidw::app::App, label: &str) {
+    press(app, "g");
+    for _ in 0..40 {
+        let screen = app.milestone_screen.as_ref().unwrap();
+        if screen.selected().is_some_and(|m| m.label == label) {
+            return;
+        }
+        press(app, "j");
+    }
+    panic!("no milestone {label}");
+}
+
+#[test]
+fn the_milestones_screen_at_80_by_24() {
+    let mut app = demo_app();
+    zwolle_milestones(&mut app);
+    let text = screen_text(&app, 80, 24);
+    for expected in [
+        "Mijlpalen Zwolle-Zuid — 0 te laat",
+        "Mijlpaal                             Uiterlijk  Gedaan     Stand",
+        "Eerste netwerkbijeenkomst            01-10-2024 01-06-2024 gehaald",
+        "Projectplan Valpreventie 65+         30-06-2026 01-03-2025 langer dan een jaar",
+        "Financiële verantwoording 2024       31-03-2025 12-03-2025 gehaald",
+        "Reflectieverslag 2025                31-12-2025 —          open",
+        "Enter datum invullen · n nieuw projectplan · x projectplan weg · Esc terug",
+    ] {
+        assert!(text.contains(expected), "missing '{expected}' in:\n{text}");
+    }
+}
+
+#[test]
+fn dates_and_project_plans_are_kept_from_the_milestones_screen() {
+    let mut app = demo_app();
+    zwolle_milestones(&mut app);
+    select(&mut app, "Reflectieverslag 2025");
+    press(&mut app, "<Enter>");
+    assert!(matches!(app.mode, Mode::Form(..)));
+    press(&mut app, "31-02-2025<Enter>");
+    let Mode::Form(form, _) = &app.mode else { panic!("the form stays open on a bad date") };
+    assert!(form.fields[0].error.is_some(), "the error is at the field");
+    press(&mut app, &"<BS>".repeat(10));
+    press(&mut app, "01-11-2025<Enter>");
+    let Mode::Form(form, _) = &app.mode else { panic!("a future date is refused") };
+    assert_eq!(form.fields[0].error.as_deref(), Some("ligt in de toekomst; vul de datum in waarop het gedaan is"));
+    press(&mut app, &"<BS>".repeat(10));
+    press(&mut app, "01-10-2025<Enter>");
+    assert!(matches!(app.mode, Mode::Milestones), "back on the milestones screen");
+    let id = app.milestone_screen.as_ref().unwrap().network.id;
+    let stored = app.store().network(id).unwrap();
+    assert_eq!(stored.milestones.year(2025).reflection_report, Some(date(2025, 10, 1)));
+    assert_eq!(app.milestone_screen.as_ref().unwrap().selected().unwrap().label, "Reflectieverslag 2025");
+    assert!(screen_text(&app, 80, 24).contains("Reflectieverslag 2025                31-12-2025 01-10-2025 gehaald"));
+
+    // A new project plan of more than a year is kept, with a warning.
+    press(&mut app, "nMantelzorg<Tab>01-01-2025<Tab>31-03-2026<Enter>");
+    assert!(matches!(app.mode, Mode::Milestones));
+    assert!(app.message.as_ref().unwrap().text.contains("langer dan een jaar"));
+    let plans = app.store().network(id).unwrap().milestones.project_plans;
+    assert_eq!(plans.len(), 3);
+    assert_eq!((plans[2].name.as_str(), plans[2].end), ("Mantelzorg", date(2026, 3, 31)));
+
+    // An end before the start is refused at the field.
+    press(&mut app, "nKort<Tab>01-05-2025<Tab>01-04-2025<Enter>");
+    let Mode::Form(form, _) = &app.mode else { panic!("refused") };
+    assert_eq!(form.fields[2].error.as_deref(), Some("ligt vóór de start"));
+    press(&mut app, "<Esc>j");
+    assert!(matches!(app.mode, Mode::Milestones), "discarding goes back to the screen");
+
+    select(&mut app, "Projectplan Mantelzorg");
+    press(&mut app, "xj");
+    assert!(matches!(app.mode, Mode::Milestones));
+    assert_eq!(app.store().network(id).unwrap().milestones.project_plans.len(), 2);
+    press(&mut app, "<Esc>u");
+    assert_eq!(app.store().network(id).unwrap().milestones.project_plans.len(), 3, "u brings the plan back");
+    assert_eq!(app.pane, Pane::Networks);
+}
+
+#[test]
+fn a_milestone_signal_opens_the_milestones_screen() {
+    let mut app = demo_app();
+    press(&mut app, "4/verantwoording<Enter>");
+    let signal = app.signals.selected().expect("the missing accounting is a signal").clone();
+    assert_eq!(signal.subject, "Almere Haven");
+    assert_eq!(signal.text, "financiële verantwoording 2024 ontbreekt (uiterlijk 31-03-2025)");
+    assert!(signal.overdue);
+    press(&mut app, "<Enter>");
+    assert!(matches!(app.mode, Mode::Milestones));
+    assert_eq!(app.milestone_screen.as_ref().unwrap().network.name, "Almere Haven");
+    assert!(screen_text(&app, 80, 24).contains("Mijlpalen Almere Haven — 1 te laat"));
+}
+
+#[test]
+fn a_viewer_sees_the_milestones_but_cannot_change_them() {
+    let store = Store::temporary().unwrap();
+    sidw::demo::load(&store, &ctx(), date(2025, 10, 15)).unwrap();
+    let clock: sidw::app::Clock =
+        std::sync::Arc::new(|| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2025, 10, 15, 10, 0, 0).unwrap());
+    let mut app = sidw::app::App::with_role(store, "vera", sidw::app::Role::Viewer, clock);
+    zwolle_milestones(&mut app);
+    press(&mut app, "<Enter>");
+    assert!(matches!(app.mode, Mode::Milestones), "no form for a viewer");
+    assert!(app.message.as_ref().unwrap().text.contains("rol"));
+}
