@@ -1,10 +1,12 @@
 //! The command line: `sidw [--db MAP] [OPDRACHT]`.
 
 use anyhow::{Context, Result};
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::domain::Region;
 use crate::report::{self, Format};
 use crate::store::{ChangeContext, Store};
 
@@ -304,6 +306,69 @@ enum ReportCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Het jaarverslag voor de verzekeraar: betalingen, partnerbudget en mijlpalen per netwerk
+    ///
+    /// Per netwerk het ontvangen en geplande praktijkteamgeld, de betaalde en geplande partnerbetalingen,
+    /// het partnerbudget met besteed, betaald door het praktijkteam en niet besteed, en de gehaalde en
+    /// gemiste mijlpalen; met totalen per regio en in totaal.
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "Opties",
+        after_help = "Ontvangen en betaald: de betaalbatches van afgesloten kwartalen (ook eerdere, heropende batches). \
+                      Gepland: de betaalregels van kwartalen die nog open zijn. Mijlpalen: die met een termijn in het jaar, \
+                      gehaald of gemist op --today; te laat gehaald telt als gehaald én als gemist."
+    )]
+    Year {
+        /// Het jaar, bijvoorbeeld 2025
+        #[arg(long, value_name = "JJJJ", value_parser = clap::value_parser!(i32).range(2000..=2100))]
+        year: i32,
+        /// Alleen deze regio: Zwolle, Flevoland of Hardenberg
+        #[arg(long, value_name = "REGIO")]
+        region: Option<String>,
+        /// Uitvoer: table, csv (; en decimale komma), json of xlsx (Excel, een blad per regio en een totaalblad)
+        #[arg(long, value_enum, default_value_t = report::year::YearFormat::Table)]
+        format: report::year::YearFormat,
+        /// Schrijf naar dit bestand in plaats van naar het scherm (xlsx: standaard jaarverslag-JJJJ.xlsx)
+        #[arg(long, value_name = "BESTAND")]
+        out: Option<PathBuf>,
+        /// De dag waarop de mijlpalen worden beoordeeld (dd-mm-jjjj of jjjj-mm-dd; standaard vandaag)
+        #[arg(long, value_name = "DATUM")]
+        today: Option<String>,
+    },
+    /// Wat moet gebeuren of te laat is (de lijst Signalen), oudste termijn eerst: voor een dagelijkse e-mail
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "Opties",
+        after_help = "Eindigt met code 0, of er nu signalen zijn of niet (1 bij een fout, 2 bij een verkeerde opdracht). \
+                      Met --region blijven ook de signalen over het hele programma staan."
+    )]
+    Signals {
+        /// De dag waarop de signalen gelden (dd-mm-jjjj of jjjj-mm-dd; standaard vandaag)
+        #[arg(long, value_name = "DATUM")]
+        today: Option<String>,
+        /// Alleen deze regio (en het hele programma): Zwolle, Flevoland of Hardenberg
+        #[arg(long, value_name = "REGIO")]
+        region: Option<String>,
+        /// Uitvoer: table, csv of json
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+/// `--region` and `--today` of a report, read after clap so that a mistake is said in Dutch. A
+/// mistake is a usage error (exit code 2), as clap's own are.
+fn report_options(region: Option<&str>, today: Option<&str>) -> Result<(Option<Region>, NaiveDate), String> {
+    let region = region.map(Region::parse).transpose().map_err(|e| e.to_string())?;
+    let today = match today {
+        Some(text) => crate::domain::calendar::parse_date(text).map_err(|e| format!("--today: {e}"))?,
+        None => chrono::Local::now().date_naive(),
+    };
+    Ok((region, today))
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("sidw: {message}");
+    ExitCode::from(2)
 }
 
 /// Runs the command line and returns the process exit code: 0 when all went well, 1 on an error
@@ -344,6 +409,42 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let store = open(&path)?;
             let rows = report::payments::rows(&store, quarter)?;
             print!("{}", report::payments::render(&rows, format));
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Report { report: ReportCommand::Year { year, region, format, out, today } }) => {
+            let (region, today) = match report_options(region.as_deref(), today.as_deref()) {
+                Ok(options) => options,
+                Err(message) => return Ok(usage_error(&message)),
+            };
+            let store = open(&path)?;
+            let rows = report::year::rows(&store, year, region, today)?;
+            match (format.text(), out) {
+                (Some(format), None) => print!("{}", report::year::render(&rows, year, today, format)),
+                (Some(format), Some(out)) => {
+                    let text = report::year::render(&rows, year, today, format);
+                    std::fs::write(&out, text).with_context(|| format!("kan {} niet schrijven", out.display()))?;
+                    println!("Geschreven: {} ({} netwerken).", out.display(), rows.len());
+                }
+                (None, out) => {
+                    let out = out.unwrap_or_else(|| PathBuf::from(format!("jaarverslag-{year}.xlsx")));
+                    report::year::write_xlsx(&rows, year, region, &out)?;
+                    println!(
+                        "Geschreven: {} ({} netwerken, een blad per regio en een totaalblad).",
+                        out.display(),
+                        rows.len()
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Report { report: ReportCommand::Signals { today, region, format } }) => {
+            let (region, today) = match report_options(region.as_deref(), today.as_deref()) {
+                Ok(options) => options,
+                Err(message) => return Ok(usage_error(&message)),
+            };
+            let store = open(&path)?;
+            let signals = report::signals::rows(&store, today, region)?;
+            print!("{}", report::signals::render(&signals, format));
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Close { quarter, network, region, user, acknowledge_warnings }) => {

@@ -3,8 +3,10 @@
 pub mod budget;
 pub mod export;
 pub mod payments;
+pub mod signals;
 mod table;
 pub mod workbook;
+pub mod year;
 
 pub use table::Table;
 

@@ -1,0 +1,90 @@
+//! `report signals`: the Signalen list on the command line, for a daily e-mail from cron. The
+//! signals of one region keep the programme-wide ones (those without a region).
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::domain::Region;
+use crate::domain::calendar::format_date;
+use crate::domain::signals::Signal;
+use crate::store::{Store, StoreError};
+
+use super::{Format, Table};
+
+/// Every signal on `today`, oldest due date first; with a region, only that region's signals and
+/// the programme-wide ones.
+pub fn rows(store: &Store, today: NaiveDate, region: Option<Region>) -> Result<Vec<Signal>, StoreError> {
+    let mut signals = store.signals(today)?;
+    if let Some(region) = region {
+        signals.retain(|s| s.region.is_none_or(|r| r == region));
+    }
+    Ok(signals)
+}
+
+#[derive(Serialize)]
+struct JsonSignal<'a> {
+    due: String,
+    overdue: bool,
+    subject: &'a str,
+    text: &'a str,
+    region: Option<&'static str>,
+}
+
+fn overdue_text(signal: &Signal) -> &'static str {
+    if signal.overdue { "ja" } else { "" }
+}
+
+/// "12 signalen, 5 te laat".
+pub fn count_line(signals: &[Signal]) -> String {
+    let overdue = signals.iter().filter(|s| s.overdue).count();
+    let noun = if signals.len() == 1 { "signaal" } else { "signalen" };
+    format!("{} {noun}, {overdue} te laat", signals.len())
+}
+
+/// Writes the signals as a table (with a count line, or "Geen signalen."), CSV (with a UTF-8
+/// byte-order mark for Excel) or JSON.
+pub fn render(signals: &[Signal], format: Format) -> String {
+    match format {
+        Format::Json => {
+            let json: Vec<JsonSignal> = signals
+                .iter()
+                .map(|s| JsonSignal {
+                    due: s.due.format("%Y-%m-%d").to_string(),
+                    overdue: s.overdue,
+                    subject: &s.subject,
+                    text: &s.text,
+                    region: s.region.map(Region::name),
+                })
+                .collect();
+            serde_json::to_string_pretty(&json).expect("signals serialise") + "\n"
+        }
+        Format::Csv => {
+            let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+            writer.write_record(["termijn", "te laat", "onderwerp", "signaal", "regio"]).expect("writing to memory");
+            for s in signals {
+                writer
+                    .write_record([
+                        format_date(s.due).as_str(),
+                        overdue_text(s),
+                        &s.subject,
+                        &s.text,
+                        s.region.map_or("", Region::name),
+                    ])
+                    .expect("writing to memory");
+            }
+            let body = String::from_utf8(writer.into_inner().expect("flushing to memory")).expect("CSV of UTF-8 text");
+            format!("\u{feff}{body}")
+        }
+        Format::Table => {
+            if signals.is_empty() {
+                return "Geen signalen.\n".to_string();
+            }
+            let mut table =
+                Table::new(&[("Termijn", false), ("Te laat", false), ("Onderwerp", false), ("Signaal", false)]);
+            for s in signals {
+                table.push(vec![format_date(s.due), overdue_text(s).into(), s.subject.clone(), s.text.clone()]);
+            }
+            format!("{}\n{}\n", table.render(), count_line(signals))
+        }
+    }
+}

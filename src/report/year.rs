@@ -1,0 +1,507 @@
+//! `report year`: the year report the secretariat hands the insurer. Per network, the money of the
+//! year's four quarters (received from the payment batches of closed quarters, planned for open
+//! ones), the partner budget with what was spent, paid by the practice team and left unspent, and
+//! the milestones due in the year that were met or missed; with totals per region and overall.
+//!
+//! [`rows`] computes and never prints, so a screen can show the same rows.
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::domain::close::{PaymentKind, PaymentLine};
+use crate::domain::milestones::milestones;
+use crate::domain::money::{format_decimal_comma, format_eur, format_plain};
+use crate::domain::{Quarter, Region};
+use crate::store::{Store, StoreError};
+
+use super::{Format, Table};
+
+/// How `report year` is written: the text formats of the other reports, or an Excel workbook.
+/// The variants' texts are the help of `--format`, so they are Dutch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum YearFormat {
+    /// Uitgelijnde kolommen, Nederlandse bedragen (€ 8.050,00), met regiototalen
+    Table,
+    /// Gescheiden door ; met decimale komma's; een regel per netwerk, per regio en het totaal
+    Csv,
+    /// Eén object met netwerken, regio's en totaal; bedragen als tekst ("8050.00")
+    Json,
+    /// Excel: een blad per regio en een blad "Totaal", bedragen als euro's
+    Xlsx,
+}
+
+impl YearFormat {
+    /// The text format, or `None` for the workbook.
+    pub fn text(self) -> Option<Format> {
+        match self {
+            Self::Table => Some(Format::Table),
+            Self::Csv => Some(Format::Csv),
+            Self::Json => Some(Format::Json),
+            Self::Xlsx => None,
+        }
+    }
+}
+
+/// The figures of a network, a region or the programme for one year.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct YearFigures {
+    /// Practice-team money paid in the batches of the year's quarters (reopened batches too).
+    pub practice_team_received: Decimal,
+    /// Practice-team money of quarters that are still open: planned, not yet paid.
+    pub practice_team_planned: Decimal,
+    /// Partner invoices paid in the batches of the year's quarters (reopened batches too).
+    pub partners_paid: Decimal,
+    /// Partner payments of quarters that are still open.
+    pub partners_planned: Decimal,
+    pub partner_budget: Decimal,
+    pub partner_spent: Decimal,
+    pub paid_by_practice_team: Decimal,
+    /// max(0, partner budget − spent).
+    pub partner_unspent: Decimal,
+    /// Milestones due in the year and done (late ones too, which also count as missed).
+    pub milestones_met: usize,
+    /// Milestones due in the year that are overdue or were done late.
+    pub milestones_missed: usize,
+}
+
+impl YearFigures {
+    fn add(&mut self, other: &YearFigures) {
+        self.practice_team_received += other.practice_team_received;
+        self.practice_team_planned += other.practice_team_planned;
+        self.partners_paid += other.partners_paid;
+        self.partners_planned += other.partners_planned;
+        self.partner_budget += other.partner_budget;
+        self.partner_spent += other.partner_spent;
+        self.paid_by_practice_team += other.paid_by_practice_team;
+        self.partner_unspent += other.partner_unspent;
+        self.milestones_met += other.milestones_met;
+        self.milestones_missed += other.milestones_missed;
+    }
+
+    /// The amounts in the order of the report's columns.
+    pub fn amounts(&self) -> [Decimal; 8] {
+        [
+            self.practice_team_received,
+            self.practice_team_planned,
+            self.partners_paid,
+            self.partners_planned,
+            self.partner_budget,
+            self.partner_spent,
+            self.paid_by_practice_team,
+            self.partner_unspent,
+        ]
+    }
+
+    fn sum<'a>(figures: impl Iterator<Item = &'a YearFigures>) -> YearFigures {
+        let mut total = YearFigures::default();
+        figures.for_each(|f| total.add(f));
+        total
+    }
+}
+
+/// One network's year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearRow {
+    pub network: String,
+    pub region: Region,
+    pub municipality: String,
+    pub year: i32,
+    pub former_gez_owz: bool,
+    /// The year's quarters that are not closed: their payments are planned, not received.
+    pub open_quarters: Vec<Quarter>,
+    pub figures: YearFigures,
+    /// The missed milestones with their state: "Financiële verantwoording 2024 (te laat)".
+    pub missed: Vec<String>,
+}
+
+/// The rows of `year`, every network or those of one region, by region (Zwolle, Flevoland,
+/// Hardenberg) and name. Milestones are judged on `today`.
+pub fn rows(store: &Store, year: i32, region: Option<Region>, today: NaiveDate) -> Result<Vec<YearRow>, StoreError> {
+    let budgets: HashMap<String, super::budget::BudgetRow> =
+        super::budget::rows(store, year, None)?.into_iter().map(|r| (r.network.clone(), r)).collect();
+    let batches = store.batches()?;
+    let quarters = Quarter::of_year(year)
+        .into_iter()
+        .map(|q| store.quarter_payments(q).map(|closes| (q, closes)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let mut networks = store.networks()?;
+    networks.retain(|n| region.is_none_or(|r| n.region == r));
+    networks.sort_by_key(|n| (n.region, n.name.to_lowercase()));
+    networks
+        .into_iter()
+        .map(|network| {
+            let mut figures = YearFigures::default();
+            let mut open_quarters = Vec::new();
+            for (quarter, closes) in &quarters {
+                let paid = batches
+                    .iter()
+                    .filter(|b| b.quarter == *quarter && b.networks.contains(&network.id))
+                    .flat_map(|b| b.lines.iter().filter(|l| l.network == network.id));
+                let (practice, partner) = by_kind(paid);
+                figures.practice_team_received += practice;
+                figures.partners_paid += partner;
+                let (close, closed) = closes
+                    .iter()
+                    .find(|(c, _)| c.network.id == network.id)
+                    .ok_or_else(|| StoreError::NotFound(format!("{quarter} van netwerk {}", network.name)))?;
+                if !closed {
+                    open_quarters.push(*quarter);
+                    let (practice, partner) = by_kind(close.payments.iter());
+                    figures.practice_team_planned += practice;
+                    figures.partners_planned += partner;
+                }
+            }
+            let budget = budgets
+                .get(&network.name)
+                .ok_or_else(|| StoreError::NotFound(format!("budget {year} van netwerk {}", network.name)))?;
+            figures.partner_budget = budget.partner_budget;
+            figures.partner_spent = budget.partner_spent;
+            figures.paid_by_practice_team = budget.paid_by_practice_team;
+            figures.partner_unspent = (budget.partner_budget - budget.partner_spent).max(Decimal::ZERO);
+            let mut missed = Vec::new();
+            for m in milestones(&network, today) {
+                if m.due.is_none_or(|due| due.year() != year) {
+                    continue;
+                }
+                if m.state.is_met() {
+                    figures.milestones_met += 1;
+                }
+                if m.state.is_missed() {
+                    figures.milestones_missed += 1;
+                    missed.push(format!("{} ({})", m.label, m.state.dutch_label()));
+                }
+            }
+            Ok(YearRow {
+                region: network.region,
+                municipality: network.municipality,
+                former_gez_owz: network.former_gez_owz,
+                network: network.name,
+                year,
+                open_quarters,
+                figures,
+                missed,
+            })
+        })
+        .collect()
+}
+
+/// Σ of the practice and of the partner payments among `lines`.
+fn by_kind<'a>(lines: impl Iterator<Item = &'a PaymentLine>) -> (Decimal, Decimal) {
+    lines.fold((Decimal::ZERO, Decimal::ZERO), |(practice, partner), l| match l.kind {
+        PaymentKind::Practice => (practice + l.amount, partner),
+        PaymentKind::Partner => (practice, partner + l.amount),
+    })
+}
+
+/// The totals of each region that has rows, in the order of [`Region::ALL`].
+pub fn region_totals(rows: &[YearRow]) -> Vec<(Region, YearFigures)> {
+    Region::ALL
+        .into_iter()
+        .filter(|region| rows.iter().any(|r| r.region == *region))
+        .map(|region| (region, YearFigures::sum(rows.iter().filter(|r| r.region == region).map(|r| &r.figures))))
+        .collect()
+}
+
+/// The total of every row.
+pub fn grand_total(rows: &[YearRow]) -> YearFigures {
+    YearFigures::sum(rows.iter().map(|r| &r.figures))
+}
+
+const AMOUNT_COLUMNS: [&str; 8] = [
+    "praktijkteam ontvangen",
+    "praktijkteam gepland",
+    "partners betaald",
+    "partners gepland",
+    "partnerbudget",
+    "besteed",
+    "betaald door praktijkteam",
+    "niet besteed",
+];
+
+/// Shorter titles for the terminal: each "gepland" stands beside what it plans.
+const TABLE_AMOUNT_COLUMNS: [&str; 8] = [
+    "praktijkteam ontvangen",
+    "gepland",
+    "partners betaald",
+    "gepland",
+    "partnerbudget",
+    "besteed",
+    "door praktijkteam",
+    "niet besteed",
+];
+
+fn quarters_text(quarters: &[Quarter]) -> String {
+    quarters.iter().map(|q| q.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+fn display_name(row: &YearRow) -> String {
+    if row.former_gez_owz { format!("{} (GEZ/OWZ)", row.network) } else { row.network.clone() }
+}
+
+#[derive(Serialize)]
+struct JsonFigures {
+    practice_team_received: String,
+    practice_team_planned: String,
+    partners_paid: String,
+    partners_planned: String,
+    partner_budget: String,
+    partner_spent: String,
+    paid_by_practice_team: String,
+    partner_unspent: String,
+    milestones_met: usize,
+    milestones_missed: usize,
+}
+
+impl From<&YearFigures> for JsonFigures {
+    fn from(f: &YearFigures) -> Self {
+        Self {
+            practice_team_received: format_plain(f.practice_team_received),
+            practice_team_planned: format_plain(f.practice_team_planned),
+            partners_paid: format_plain(f.partners_paid),
+            partners_planned: format_plain(f.partners_planned),
+            partner_budget: format_plain(f.partner_budget),
+            partner_spent: format_plain(f.partner_spent),
+            paid_by_practice_team: format_plain(f.paid_by_practice_team),
+            partner_unspent: format_plain(f.partner_unspent),
+            milestones_met: f.milestones_met,
+            milestones_missed: f.milestones_missed,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonNetwork<'a> {
+    network: &'a str,
+    region: &'static str,
+    municipality: &'a str,
+    year: i32,
+    former_gez_owz: bool,
+    open_quarters: Vec<String>,
+    #[serde(flatten)]
+    figures: JsonFigures,
+    missed_milestones: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonRegion {
+    region: &'static str,
+    #[serde(flatten)]
+    figures: JsonFigures,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    year: i32,
+    /// The day the milestones were judged on.
+    today: String,
+    networks: Vec<JsonNetwork<'a>>,
+    regions: Vec<JsonRegion>,
+    total: JsonFigures,
+}
+
+/// Writes the rows as a table, CSV (with a UTF-8 byte-order mark for Excel) or JSON.
+pub fn render(rows: &[YearRow], year: i32, today: NaiveDate, format: Format) -> String {
+    match format {
+        Format::Json => json(rows, year, today),
+        Format::Csv => csv(rows, year),
+        Format::Table => table(rows, year, today),
+    }
+}
+
+fn json(rows: &[YearRow], year: i32, today: NaiveDate) -> String {
+    let report = JsonReport {
+        year,
+        today: today.format("%Y-%m-%d").to_string(),
+        networks: rows
+            .iter()
+            .map(|r| JsonNetwork {
+                network: &r.network,
+                region: r.region.name(),
+                municipality: &r.municipality,
+                year: r.year,
+                former_gez_owz: r.former_gez_owz,
+                open_quarters: r.open_quarters.iter().map(|q| q.to_string()).collect(),
+                figures: (&r.figures).into(),
+                missed_milestones: &r.missed,
+            })
+            .collect(),
+        regions: region_totals(rows)
+            .iter()
+            .map(|(region, f)| JsonRegion { region: region.name(), figures: f.into() })
+            .collect(),
+        total: (&grand_total(rows)).into(),
+    };
+    serde_json::to_string_pretty(&report).expect("the report serialises") + "\n"
+}
+
+fn csv(rows: &[YearRow], year: i32) -> String {
+    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+    let mut header = vec!["soort", "netwerk", "regio", "gemeente", "jaar", "open kwartalen"];
+    header.extend(AMOUNT_COLUMNS);
+    header.extend(["mijlpalen gehaald", "mijlpalen gemist", "gemiste mijlpalen"]);
+    writer.write_record(&header).expect("writing to memory");
+    // soort, netwerk, regio, gemeente, open kwartalen, figures, gemiste mijlpalen
+    let mut write = |cells: [&str; 5], f: &YearFigures, missed: &str| {
+        let mut record: Vec<String> = cells[..4].iter().map(|c| c.to_string()).collect();
+        record.extend([year.to_string(), cells[4].to_string()]);
+        record.extend(f.amounts().map(format_decimal_comma));
+        record.extend([f.milestones_met.to_string(), f.milestones_missed.to_string(), missed.to_string()]);
+        writer.write_record(&record).expect("writing to memory");
+    };
+    for (region, total) in region_totals(rows) {
+        for r in rows.iter().filter(|r| r.region == region) {
+            let open = quarters_text(&r.open_quarters);
+            write(["netwerk", &r.network, region.name(), &r.municipality, &open], &r.figures, &r.missed.join(", "));
+        }
+        write(["regio", "", region.name(), "", ""], &total, "");
+    }
+    write(["totaal", "", "", "", ""], &grand_total(rows), "");
+    // The byte-order mark makes Excel read the file as UTF-8 (ë in "Financiële").
+    let body = String::from_utf8(writer.into_inner().expect("flushing to memory")).expect("CSV of UTF-8 text");
+    format!("\u{feff}{body}")
+}
+
+fn table(rows: &[YearRow], year: i32, today: NaiveDate) -> String {
+    let mut columns = vec![("netwerk", false), ("regio", false)];
+    columns.extend(TABLE_AMOUNT_COLUMNS.map(|c| (c, true)));
+    columns.extend([("mijlpalen gehaald", true), ("gemist", true)]);
+    let mut table = Table::new(&columns);
+    let line = |name: String, region: &str, f: &YearFigures| {
+        let mut cells = vec![name, region.to_string()];
+        cells.extend(f.amounts().map(format_eur));
+        cells.extend([f.milestones_met.to_string(), f.milestones_missed.to_string()]);
+        cells
+    };
+    for (region, total) in region_totals(rows) {
+        for r in rows.iter().filter(|r| r.region == region) {
+            table.push(line(display_name(r), region.name(), &r.figures));
+        }
+        table.push(line(format!("totaal {}", region.name()), "", &total));
+    }
+    table.push(line("totaal".into(), "", &grand_total(rows)));
+
+    let mut out = format!(
+        "Jaarverslag {year}: ontvangen en betaald uit afgesloten kwartalen, gepland voor open kwartalen; \
+         mijlpalen op {}\n\n",
+        crate::domain::calendar::format_date(today)
+    );
+    out.push_str(&table.render());
+    let open: Vec<&YearRow> = rows.iter().filter(|r| !r.open_quarters.is_empty()).collect();
+    if !open.is_empty() {
+        out.push_str("\nOpen kwartalen (bedragen gepland):\n");
+        for r in open {
+            out.push_str(&format!("  {}: {}\n", r.network, quarters_text(&r.open_quarters)));
+        }
+    }
+    let missed: Vec<&YearRow> = rows.iter().filter(|r| !r.missed.is_empty()).collect();
+    if missed.is_empty() {
+        out.push_str(&format!("\nGeen gemiste mijlpalen in {year}.\n"));
+    } else {
+        out.push_str("\nGemiste mijlpalen:\n");
+        for r in missed {
+            out.push_str(&format!("  {}: {}\n", r.network, r.missed.join(", ")));
+        }
+    }
+    out
+}
+
+const XLSX_HEADERS: [&str; 14] = [
+    "Netwerk",
+    "Gemeente",
+    "Open kwartalen (gepland)",
+    "Praktijkteam ontvangen",
+    "Praktijkteam gepland",
+    "Partners betaald",
+    "Partners gepland",
+    "Partnerbudget",
+    "Besteed",
+    "Betaald door praktijkteam",
+    "Niet besteed",
+    "Mijlpalen gehaald",
+    "Mijlpalen gemist",
+    "Gemiste mijlpalen",
+];
+
+/// Writes the workbook: a sheet per region (the one asked for, or all three) and a sheet
+/// "Totaal" with a row per region and the total; amounts are number cells formatted as euros.
+pub fn write_xlsx(rows: &[YearRow], year: i32, region: Option<Region>, path: &Path) -> Result<(), StoreError> {
+    let regions: Vec<Region> = match region {
+        Some(region) => vec![region],
+        None => Region::ALL.to_vec(),
+    };
+    build_xlsx(rows, year, &regions, path)
+        .map_err(|e| StoreError::Refused(format!("kan {} niet schrijven: {e}", path.display())))
+}
+
+fn build_xlsx(rows: &[YearRow], year: i32, regions: &[Region], path: &Path) -> Result<(), rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format as CellFormat, Workbook, Worksheet, XlsxError};
+
+    let header = CellFormat::new().set_bold().set_text_wrap();
+    let euro = CellFormat::new().set_num_format("€ #,##0.00");
+    let total_euro = CellFormat::new().set_num_format("€ #,##0.00").set_bold();
+    let bold = CellFormat::new().set_bold();
+    let plain = CellFormat::new();
+    let number = |amount: Decimal| amount.to_f64().unwrap_or_default();
+    let write_figures = |sheet: &mut Worksheet, line: u32, f: &YearFigures, total: bool| -> Result<(), XlsxError> {
+        let (money, count) = if total { (&total_euro, &bold) } else { (&euro, &plain) };
+        for (c, amount) in f.amounts().into_iter().enumerate() {
+            sheet.write_number_with_format(line, c as u16 + 3, number(amount), money)?;
+        }
+        sheet.write_number_with_format(line, 11, f.milestones_met as f64, count)?;
+        sheet.write_number_with_format(line, 12, f.milestones_missed as f64, count)?;
+        Ok(())
+    };
+    let headed = |workbook: &mut Workbook, name: &str, first: &str| -> Result<(), XlsxError> {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(name)?;
+        for (c, title) in XLSX_HEADERS.iter().enumerate() {
+            let title = if c == 0 { first } else { title };
+            sheet.write_string_with_format(0, c as u16, title, &header)?;
+        }
+        sheet.set_column_width(0, 28)?;
+        for c in 1..XLSX_HEADERS.len() as u16 {
+            sheet.set_column_width(c, 16)?;
+        }
+        sheet.set_column_width(13, 48)?;
+        sheet.set_freeze_panes(1, 0)?;
+        Ok(())
+    };
+
+    let mut workbook = Workbook::new();
+    let totals = region_totals(rows);
+    for region in regions {
+        headed(&mut workbook, region.name(), "Netwerk")?;
+        let sheet = workbook.worksheet_from_name(region.name())?;
+        let region_rows: Vec<&YearRow> = rows.iter().filter(|r| r.region == *region).collect();
+        for (i, row) in region_rows.iter().enumerate() {
+            let line = i as u32 + 1;
+            let name =
+                if row.former_gez_owz { format!("{} (voormalig GEZ/OWZ)", row.network) } else { row.network.clone() };
+            sheet.write_string(line, 0, &name)?;
+            sheet.write_string(line, 1, &row.municipality)?;
+            sheet.write_string(line, 2, quarters_text(&row.open_quarters))?;
+            write_figures(sheet, line, &row.figures, false)?;
+            sheet.write_string(line, 13, row.missed.join(", "))?;
+        }
+        let line = region_rows.len() as u32 + 1;
+        sheet.write_string_with_format(line, 0, format!("Totaal {} {year}", region.name()), &bold)?;
+        let total = totals.iter().find(|(r, _)| r == region).map(|(_, f)| f.clone()).unwrap_or_default();
+        write_figures(sheet, line, &total, true)?;
+    }
+    headed(&mut workbook, "Totaal", "Regio")?;
+    let sheet = workbook.worksheet_from_name("Totaal")?;
+    for (i, region) in regions.iter().enumerate() {
+        let line = i as u32 + 1;
+        sheet.write_string(line, 0, region.name())?;
+        let total = totals.iter().find(|(r, _)| r == region).map(|(_, f)| f.clone()).unwrap_or_default();
+        write_figures(sheet, line, &total, false)?;
+    }
+    let line = regions.len() as u32 + 1;
+    sheet.write_string_with_format(line, 0, format!("Totaal {year}"), &bold)?;
+    write_figures(sheet, line, &grand_total(rows), true)?;
+    workbook.save(path)
+}
