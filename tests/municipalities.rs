@@ -201,3 +201,20 @@ fn an_s1_signal_leads_to_the_municipality() {
     assert_eq!(app.municipalities.year, 2025);
     assert_eq!(app.municipalities.selected().unwrap().municipality, "Lelystad");
 }
+
+#[test]
+fn check_reads_the_s1_records_and_finds_one_out_of_place() {
+    let store = s1_store();
+    assert!(store.check().unwrap().is_ok(), "{:?}", store.check().unwrap().problems);
+    let zwolle = store.municipal_year("Zwolle", 2026).unwrap().unwrap();
+    let key = sidw::store::keys::municipal_year("Zwolle", 2027);
+    store
+        .raw_insert_for_tests(sidw::store::keys::TreeName::MunicipalYears, &key, &sidw::store::codec::encode(&zwolle))
+        .unwrap();
+    let report = store.check().unwrap();
+    assert!(
+        report.problems.iter().any(|p| p.starts_with("S1 Zwolle 2026 staat onder sleutel")),
+        "{:?}",
+        report.problems
+    );
+}

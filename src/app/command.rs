@@ -1,4 +1,5 @@
-//! The `:` command line: `:q`, `:netwerk NAAM`, `:kwartaal 2025-Q2`, `:1`..`:6`, `:help`.
+//! The `:` command line: `:q`, `:netwerk NAAM`, `:kwartaal 2025-Q2`, `:jaarverslag 2025`, `:1`..`:7`,
+//! `:help`.
 
 use crate::domain::Quarter;
 
@@ -6,8 +7,7 @@ use super::key::KeyCode;
 use super::list::matches;
 use super::{Action, App, Mode, Pane};
 
-pub const COMMANDS: &str =
-    ":q, :netwerk NAAM, :kwartaal 2025-Q2, :afsluiten 2025-Q1 [regio], :importeer PAD, :gebruikers, :1 … :6";
+pub const COMMANDS: &str = ":q, :netwerk NAAM, :kwartaal 2025-Q2, :afsluiten 2025-Q1 [regio], :jaarverslag [JJJJ], :importeer PAD, :gebruikers, :1 … :7";
 
 impl App {
     pub(super) fn command_input(&mut self, mut text: String, action: Action) {
@@ -58,6 +58,20 @@ impl App {
                 self.open_close_screen(region);
             }
             "netwerk" | "n" => self.go_to_network(rest),
+            "jaarverslag" | "jaar" => {
+                let year = if rest.is_empty() {
+                    Ok(chrono::Datelike::year(&self.today()))
+                } else {
+                    rest.parse::<i32>()
+                        .ok()
+                        .filter(|y| (2000..=2100).contains(y))
+                        .ok_or(format!("'{rest}' is geen jaar; bijvoorbeeld :jaarverslag 2025"))
+                };
+                match year {
+                    Ok(year) => self.open_year_report(year),
+                    Err(message) => self.error(message),
+                }
+            }
             "gebruikers" => self.manage_users(),
             "importeer" => self.import_hours(rest),
             "gebruiker-weg" => self.remove_user(rest),
@@ -70,7 +84,7 @@ impl App {
                 }
                 Err(error) => self.error(error),
             },
-            number if number.len() == 1 && ('1'..='6').contains(&number.chars().next().unwrap_or('0')) => {
+            number if number.len() == 1 && ('1'..='7').contains(&number.chars().next().unwrap_or('0')) => {
                 let index = number.parse::<usize>().unwrap_or(1) - 1;
                 self.show_pane(Pane::ALL[index]);
             }

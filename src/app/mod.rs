@@ -22,6 +22,7 @@ pub mod role;
 mod signals;
 mod tariffs;
 mod undo;
+pub mod year_report;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
@@ -131,6 +132,8 @@ pub enum Mode {
     Invoices(usize),
     /// The milestones of a network (`App::milestone_screen`).
     Milestones,
+    /// The year report (`:jaarverslag`).
+    YearReport(Box<year_report::YearReportScreen>),
 }
 
 pub struct App {
@@ -316,6 +319,7 @@ impl App {
                     | Mode::Command(_)
                     | Mode::Invoices(_)
                     | Mode::Milestones
+                    | Mode::YearReport(_)
             )
         {
             let from = std::mem::replace(&mut self.mode, Mode::Normal);
@@ -352,6 +356,7 @@ impl App {
             Mode::Close(screen) => self.close_input(screen, action),
             Mode::Invoices(selected) => self.invoices_input(selected, action),
             Mode::Milestones => self.milestones_input(action),
+            Mode::YearReport(screen) => self.year_report_input(screen, action),
         }
     }
 

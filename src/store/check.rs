@@ -9,10 +9,13 @@ use crate::domain::{
 
 use super::audit::AuditEntry;
 use super::codec::{Record, decode};
-use super::keys::{TreeName, hex, in_network, name_key, network_quarter, network_year, year_from_key, year_key};
+use super::keys::{
+    TreeName, hex, in_network, municipal_year, name_key, network_quarter, network_year, year_from_key, year_key,
+};
 use super::records::{HoursIndex, InvoiceIndex};
 use super::{Store, StoreError};
 use crate::domain::close::{PaymentBatch, QuarterClose};
+use crate::domain::municipality::{MunicipalYear, S1Rate};
 use crate::domain::{Invoice, InvoiceId};
 
 /// What `check` found: the records it read per tree, and every problem, in Dutch.
@@ -103,6 +106,20 @@ impl Store {
             }
             if let Err(e) = table.validate() {
                 report.problems.push(format!("tarieventabel {}: {e}", table.year));
+            }
+        }
+
+        for (key, r) in read_all::<MunicipalYear>(self, TreeName::MunicipalYears, &mut report)? {
+            if key != municipal_year(&r.municipality, r.year) {
+                report.problems.push(format!("S1 {} {} staat onder sleutel {}", r.municipality, r.year, hex(&key)));
+            }
+            if let Err(e) = r.validate() {
+                report.problems.push(format!("S1 {} {}: {e}", r.municipality, r.year));
+            }
+        }
+        for (key, rate) in read_all::<S1Rate>(self, TreeName::S1Rates, &mut report)? {
+            if year_from_key(&key) != Some(rate.year) {
+                report.problems.push(format!("S1-tarief {} staat onder sleutel {}", rate.year, hex(&key)));
             }
         }
 

@@ -149,8 +149,9 @@ pub static BINDINGS: &[Binding] = &[
     }),
     bind!(Global, "Esc", "terug", |k| (k.code == KeyCode::Esc).then_some(Action::Back)),
     bind!(Global, "/", "filter de lijst", |k| (plain(k) == Some('/')).then_some(Action::StartFilter)),
-    bind!(Global, ":", "opdracht (:q, :netwerk NAAM, :kwartaal 2025-Q2)", |k| (plain(k) == Some(':'))
-        .then_some(Action::StartCommand)),
+    bind!(Global, ":", "opdracht (:q, :netwerk NAAM, :kwartaal 2025-Q2, :jaarverslag 2025)", |k| (plain(k)
+        == Some(':'))
+    .then_some(Action::StartCommand)),
     bind!(Global, "u", "laatste wijziging ongedaan maken", |k| (plain(k) == Some('u')).then_some(Action::Undo)),
     bind!(Global, "?", "alle toetsen", |k| (plain(k) == Some('?')).then_some(Action::ToggleHelp)),
     bind!(Global, "q Ctrl-C", "stoppen", |k| (plain(k) == Some('q') || k == Key::ctrl('c')).then_some(Action::Quit)),

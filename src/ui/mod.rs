@@ -10,6 +10,7 @@ mod municipalities;
 mod networks;
 mod overlays;
 pub mod theme;
+mod year_report;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -51,6 +52,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         || matches!(&app.mode, Mode::Confirm(c) if matches!(c.kind, crate::app::ConfirmKind::DeleteProjectPlan(..)));
     if milestones_shown && let Some(screen) = &app.milestone_screen {
         milestones::draw(frame, main, screen, theme);
+    }
+    if let Mode::YearReport(screen) = &app.mode {
+        year_report::draw(frame, main, screen, theme);
     }
     if let Mode::Close(screen) = &app.mode {
         close::draw(frame, main, screen, theme);
@@ -125,6 +129,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Mode::Close(_) => "Enter ga naar c afsluiten e bestanden h heropenen r regio Esc terug",
         Mode::Invoices(_) => "↑↓ kies o goedkeuren r afwijzen x verwijderen f nieuw Esc terug",
         Mode::Milestones => "↑↓ kies Enter datum n projectplan x weg Esc terug",
+        Mode::YearReport(_) => "↑↓ kies [ ] jaar e xlsx Esc terug",
         _ => keymap::hints(app.pane),
     };
     let width = usize::from(bottom.width);
