@@ -253,3 +253,49 @@ fn a_viewer_sees_the_milestones_but_cannot_change_them() {
     assert!(matches!(app.mode, Mode::Milestones), "no form for a viewer");
     assert!(app.message.as_ref().unwrap().text.contains("rol"));
 }
+
+#[test]
+fn closing_on_screen_asks_to_acknowledge_an_overdue_meeting() {
+    let mut app = demo_app();
+    let id = app.store().network_by_name("Zwolle-Zuid").unwrap().unwrap().id;
+    let mut network = app.store().network(id).unwrap();
+    network.milestones.network_meeting = None;
+    app.store().update_network(&ctx(), &network).unwrap();
+    press(&mut app, "3:netwerk Zwolle-Zuid<Enter>:afsluiten 2025-Q1<Enter>");
+    let text = screen_text(&app, 80, 24);
+    assert!(text.contains("Checklist (Enter: ga erheen) · ! te laat: erkennen bij afsluiten"), "{text}");
+    assert!(text.contains("│! eerste netwerkbijeenkomst te laat (uiterlijk 01-10-2024)"), "{text}");
+    press(&mut app, "c");
+    let Mode::Confirm(confirm) = &app.mode else { panic!("step 1") };
+    assert_eq!(confirm.choices.iter().map(|(k, _)| *k).collect::<Vec<_>>(), vec!['e', 'n']);
+    assert!(confirm.lines.iter().any(|l| l.starts_with("! Zwolle-Zuid: eerste netwerkbijeenkomst te laat")));
+    press(&mut app, "j");
+    assert!(matches!(&app.mode, Mode::Confirm(c) if c.title.contains("stap 1")), "j is not offered here");
+    press(&mut app, "ea");
+    let q1 = Quarter::parse("2025-Q1").unwrap();
+    assert!(app.store().quarter_close(id, q1).unwrap().is_some(), "{:?}", app.message);
+    let log = app.store().audit_log().unwrap();
+    assert!(log.iter().any(|e| e.action == "waarschuwing erkend bij afsluiting" && e.user == "anna"));
+}
+
+#[test]
+fn the_command_line_close_needs_acknowledge_warnings_for_overdue_milestones() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        late_network(&store);
+    }
+    let close = |extra: &[&str]| {
+        let mut args = vec!["--db", dir.path().to_str().unwrap(), "close", "--quarter", "2025-Q1"];
+        args.extend(["--network", "Zwolle-Noord", "--user", "fien"]);
+        args.extend(extra);
+        std::process::Command::new(env!("CARGO_BIN_EXE_sidw")).args(args).output().unwrap()
+    };
+    let refused = close(&[]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("vraagt eerst erkenning") && stderr.contains("te laat"), "{stderr}");
+    let closed = close(&["--acknowledge-warnings"]);
+    assert!(closed.status.success(), "{}", String::from_utf8_lossy(&closed.stderr));
+    assert!(String::from_utf8_lossy(&closed.stdout).contains("2025-Q1 afgesloten: batch 2025-Q1-0001"));
+}

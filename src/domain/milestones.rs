@@ -66,9 +66,14 @@ pub enum MilestoneState {
     Met,
     /// Done, but after the due date.
     MetLate,
-    /// A project plan: running or planned, within one year.
+    /// A project plan that has not started yet.
     Planned,
-    /// A project plan longer than one year: allowed, but the handbook prefers at most one year.
+    /// A project plan between its start and its end.
+    Running,
+    /// A project plan past its end.
+    Ended,
+    /// A project plan longer than one year that has not ended: allowed, but the handbook prefers
+    /// at most one year, then evaluate and revise.
     TooLong,
 }
 
@@ -80,6 +85,8 @@ impl MilestoneState {
             Self::Met => "gehaald",
             Self::MetLate => "te laat gehaald",
             Self::Planned => "gepland",
+            Self::Running => "loopt",
+            Self::Ended => "afgelopen",
             Self::TooLong => "langer dan een jaar",
         }
     }
@@ -162,7 +169,7 @@ pub fn milestones(network: &Network, today: NaiveDate) -> Vec<Milestone> {
         push(MilestoneKind::NetworkMeeting, due, m.network_meeting, "binnen 6 maanden na start".into());
         push(MilestoneKind::Wijkplan, due, m.wijkplan, "binnen 6 maanden na start".into());
         for (i, plan) in m.project_plans.iter().enumerate() {
-            rows.push(project_plan(i, plan));
+            rows.push(project_plan(i, plan, today));
         }
     }
     for year in duty_years(network, today.year()) {
@@ -198,14 +205,22 @@ pub fn milestones(network: &Network, today: NaiveDate) -> Vec<Milestone> {
     rows
 }
 
-fn project_plan(index: usize, plan: &ProjectPlan) -> Milestone {
-    let too_long = plan.is_longer_than_a_year();
+fn project_plan(index: usize, plan: &ProjectPlan, today: NaiveDate) -> Milestone {
+    let state = if plan.end < today {
+        MilestoneState::Ended
+    } else if plan.is_longer_than_a_year() {
+        MilestoneState::TooLong
+    } else if plan.start > today {
+        MilestoneState::Planned
+    } else {
+        MilestoneState::Running
+    };
     Milestone {
         kind: MilestoneKind::ProjectPlan(index),
         label: format!("Projectplan {}", plan.name),
         due: Some(plan.end),
         done: Some(plan.start),
-        state: if too_long { MilestoneState::TooLong } else { MilestoneState::Planned },
+        state,
         note: format!("{} t/m {}", format_date(plan.start), format_date(plan.end)),
     }
 }
@@ -347,6 +362,14 @@ mod tests {
         let row = find(&rows, MilestoneKind::ProjectPlan(0));
         assert_eq!(row.state, MilestoneState::TooLong);
         assert_eq!(row.note, "01-03-2025 t/m 30-06-2026");
+        let ended = milestones(&n, d(2026, 7, 1));
+        assert_eq!(find(&ended, MilestoneKind::ProjectPlan(0)).state, MilestoneState::Ended, "no warning once over");
+        n.milestones.project_plans = vec![plan(d(2025, 3, 1), d(2025, 12, 31))];
+        let state_on = |day| find(&milestones(&n, day), MilestoneKind::ProjectPlan(0)).state;
+        assert_eq!(state_on(d(2025, 2, 28)), MilestoneState::Planned);
+        assert_eq!(state_on(d(2025, 3, 1)), MilestoneState::Running);
+        assert_eq!(state_on(d(2025, 12, 31)), MilestoneState::Running);
+        assert_eq!(state_on(d(2026, 1, 1)), MilestoneState::Ended);
     }
 
     #[test]

@@ -40,11 +40,8 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CloseScreen, theme: &Theme) 
                 (true, true) => ("!", theme.warning()),
                 (true, false) => ("✓", theme.ok()),
             };
-            let mut text =
+            let text =
                 if screen.networks.len() > 1 { format!("{}: {}", item.network, item.text) } else { item.text.clone() };
-            if item.acknowledge {
-                text.push_str(" — erkennen bij afsluiten");
-            }
             Row::new(vec![
                 Cell::from(mark).style(style),
                 Cell::from(fit(&text, width)).style(if item.ok && !item.warning { Style::new() } else { style }),
@@ -53,7 +50,11 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CloseScreen, theme: &Theme) 
         .collect();
     let table = Table::new(rows, [Constraint::Length(1), Constraint::Min(10)])
         .row_highlight_style(theme.selected())
-        .block(Block::bordered().title(" Checklist (Enter: ga erheen) "));
+        .block(Block::bordered().title(if screen.to_acknowledge().is_empty() {
+            " Checklist (Enter: ga erheen) "
+        } else {
+            " Checklist (Enter: ga erheen) · ! te laat: erkennen bij afsluiten "
+        }));
     let mut state = TableState::default().with_selected((!items.is_empty()).then_some(screen.selection));
     frame.render_stateful_widget(table, checks, &mut state);
 

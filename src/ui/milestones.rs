@@ -33,7 +33,9 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &MilestonesScreen, theme: &Th
                 MilestoneState::Overdue => theme.error(),
                 MilestoneState::MetLate | MilestoneState::TooLong => theme.warning(),
                 MilestoneState::Met => theme.ok(),
-                MilestoneState::Open | MilestoneState::Planned => Style::new(),
+                MilestoneState::Open | MilestoneState::Planned | MilestoneState::Running | MilestoneState::Ended => {
+                    Style::new()
+                }
             };
             let mut cells = vec![
                 Cell::from(m.label.clone()),
