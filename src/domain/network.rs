@@ -103,9 +103,11 @@ pub struct ProjectPlan {
 }
 
 impl ProjectPlan {
-    /// Longer than one year (the handbook prefers at most one year, then evaluate and revise).
+    /// Longer than one year (the handbook prefers at most one year, then evaluate and revise):
+    /// a year from 01-03 runs to the last of February, from 29-02 to 28-02.
     pub fn is_longer_than_a_year(&self) -> bool {
-        self.end > self.start + chrono::Months::new(12) - chrono::Days::new(1)
+        let last_day_of_the_year = (self.start - chrono::Days::new(1)) + chrono::Months::new(12);
+        self.end > last_day_of_the_year
     }
 
     pub fn validate(&self) -> Result<(), FieldError> {
