@@ -28,7 +28,7 @@ fn close_region(c: &mut Criterion) {
                 }
             },
             |()| {
-                let batch = store.close_quarter(&ctx, &networks, quarter, false).unwrap();
+                let batch = store.close_quarter(&ctx, &networks, quarter, &[]).unwrap();
                 assert_eq!(batch.lines.len(), 100 * 2 + 100 * 10);
             },
             BatchSize::PerIteration,

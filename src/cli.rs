@@ -316,7 +316,7 @@ enum ReportCommand {
         next_help_heading = "Opties",
         after_help = "Ontvangen en betaald: de betaalbatches van afgesloten kwartalen (ook eerdere, heropende batches). \
                       Gepland: de betaalregels van kwartalen die nog open zijn. Mijlpalen: die met een termijn in het jaar, \
-                      gehaald of gemist op --today; te laat gehaald telt als gehaald én als gemist."
+                      op tijd gehaald, of gemist (te laat of te laat gehaald) op --today."
     )]
     Year {
         /// Het jaar, bijvoorbeeld 2025
@@ -395,7 +395,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Demo) => {
             let store = open(&path)?;
             let ctx = ChangeContext::local_now();
-            crate::demo::load(&store, &ctx, ctx.at.date_naive())?;
+            crate::demo::load(&store, &ctx, ctx.at.with_timezone(&chrono::Local).date_naive())?;
             println!("Demogegevens geladen in {}.", store.path().display());
             Ok(ExitCode::SUCCESS)
         }
@@ -457,7 +457,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 (None, None) => anyhow::bail!("noem --network of --region"),
             };
             let ctx = ChangeContext::new(user, chrono::Utc::now());
-            let batch = store.close_quarter(&ctx, &networks, quarter, acknowledge_warnings)?;
+            let acknowledged = if acknowledge_warnings {
+                let today = chrono::Local::now().date_naive();
+                let texts = crate::store::to_acknowledge(&store.close_preview(&networks, quarter, today)?);
+                for text in &texts {
+                    println!("Erkend: {text}");
+                }
+                texts
+            } else {
+                Vec::new()
+            };
+            let batch = store.close_quarter(&ctx, &networks, quarter, &acknowledged)?;
             println!(
                 "{quarter} afgesloten: batch {} met {} betalingen, totaal {}.",
                 batch.number,
@@ -491,7 +501,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                             &batch,
                             version,
                             now,
-                            execution_date.unwrap_or(now.date_naive()),
+                            execution_date.unwrap_or(now.with_timezone(&chrono::Local).date_naive()),
                         )?,
                         version.name(),
                     )

@@ -425,13 +425,15 @@ impl Demo<'_> {
                 let mut record = MunicipalYear::new(municipality, year);
                 record.insured_65_plus = Some(insured + (year as u32 - 2025) * 210);
                 record.proposed_providers = providers.iter().map(|p| p.to_string()).collect();
-                if let Some((day, cooperation)) = award {
+                // Only what has happened by the demo's day: a later award is still awaited.
+                if let Some((day, cooperation)) = award.filter(|(day, _)| date(year - 1, 10, *day) <= self.today) {
                     record.award = AwardStatus::Toegekend;
                     record.award_date = Some(date(year - 1, 10, day));
                     record.cooperation_agreement = match (municipality, year) {
                         ("Almere", 2026) => None,
                         _ => cooperation.map(|(m, d)| date(year - 1, m, d)).or(Some(date(year - 1, 12, 1))),
-                    };
+                    }
+                    .filter(|d| *d <= self.today);
                 }
                 self.store.save_municipal_year(self.ctx, &record)?;
             }

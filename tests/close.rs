@@ -64,7 +64,7 @@ fn the_demo_has_a_closeable_quarter_and_one_that_is_not_ready() {
 fn closing_locks_the_quarter_at_the_store_level() {
     let store = demo_store();
     let zwolle = id(&store, "Zwolle-Zuid");
-    let batch = store.close_quarter(&ctx(), &[zwolle], q1(), false).unwrap();
+    let batch = store.close_quarter(&ctx(), &[zwolle], q1(), &[]).unwrap();
     assert_eq!(batch.number, "2025-Q1-0001");
     assert_eq!(batch.total(), dec!(8564.05));
     assert!(store.quarter_close(zwolle, q1()).unwrap().is_some());
@@ -94,7 +94,7 @@ fn closing_locks_the_quarter_at_the_store_level() {
         store.add_invoice(&ctx(), &Invoice { id: InvoiceId(0), number: "NIEUW-1".into(), ..invoice.clone() }).map(drop)
     ));
     assert!(
-        matches!(store.close_quarter(&ctx(), &[zwolle], q1(), false), Err(StoreError::Refused(ref m)) if m.contains("al afgesloten"))
+        matches!(store.close_quarter(&ctx(), &[zwolle], q1(), &[]), Err(StoreError::Refused(ref m)) if m.contains("al afgesloten"))
     );
 
     // A correction goes into an open quarter and names the line it corrects; it may subtract.
@@ -123,7 +123,7 @@ fn closing_locks_the_quarter_at_the_store_level() {
 fn reopening_needs_a_reason_and_keeps_the_batch() {
     let store = demo_store();
     let zwolle = id(&store, "Zwolle-Zuid");
-    let batch = store.close_quarter(&ctx(), &[zwolle], q1(), false).unwrap();
+    let batch = store.close_quarter(&ctx(), &[zwolle], q1(), &[]).unwrap();
     assert!(store.reopen_quarter(&ctx(), zwolle, q1(), "  ").is_err());
     store.reopen_quarter(&ctx(), zwolle, q1(), "IBAN van de pedicure was verouderd").unwrap();
     assert!(store.quarter_close(zwolle, q1()).unwrap().is_none());
@@ -135,11 +135,11 @@ fn reopening_needs_a_reason_and_keeps_the_batch() {
     assert!(fysio.name.starts_with("Fysio"));
     store.add_hours(&ctx(), &new_hours(zwolle, fysio.id, 2, dec!(0.5))).unwrap();
     // The invoice no longer matches the hours: the close says so, to the cent.
-    let error = store.close_quarter(&ctx(), &[zwolle], q1(), false).unwrap_err().to_string();
+    let error = store.close_quarter(&ctx(), &[zwolle], q1(), &[]).unwrap_err().to_string();
     assert!(error.contains("€ 42,48 te laag"), "{error}");
     let invoice = store.invoices_of(zwolle, q1()).unwrap().into_iter().find(|i| i.partner == fysio.id).unwrap();
     store.decide_invoice(&ctx(), zwolle, invoice.id, true, "half uur extra niet gefactureerd").unwrap();
-    let second = store.close_quarter(&ctx(), &[zwolle], q1(), false).unwrap();
+    let second = store.close_quarter(&ctx(), &[zwolle], q1(), &[]).unwrap();
     assert_eq!(second.number, "2025-Q1-0002");
     assert!(second.lines.is_empty(), "everything was paid by the first batch: nothing twice, {:?}", second.lines);
 
@@ -220,7 +220,7 @@ fn a_region_closes_all_or_nothing() {
     let store = demo_store();
     let flevoland = sidw::store::region_networks(&store, sidw::domain::Region::Flevoland).unwrap();
     assert_eq!(flevoland.len(), 2);
-    let error = store.close_quarter(&ctx(), &flevoland, q1(), false).unwrap_err().to_string();
+    let error = store.close_quarter(&ctx(), &flevoland, q1(), &[]).unwrap_err().to_string();
     assert!(error.contains("Almere Haven: factuur van Eerstelijnspsycholoog Haven ontbreekt"), "{error}");
     assert!(!error.contains("Lelystad-Atolwijk"), "a network not funded yet has nothing to close: {error}");
     for network in &flevoland {
@@ -238,7 +238,7 @@ fn a_second_standing_invoice_blocks_and_an_approval_holds_only_for_its_hours() {
     let twice = store
         .add_invoice(&ctx(), &Invoice { id: InvoiceId(0), number: "DUP-1".into(), ..pharmacy_invoice.clone() })
         .unwrap();
-    let error = store.close_quarter(&ctx(), &[zwolle], q1(), false).unwrap_err().to_string();
+    let error = store.close_quarter(&ctx(), &[zwolle], q1(), &[]).unwrap_err().to_string();
     assert!(error.contains("2 facturen van Apotheek Zuid staan open of goedgekeurd"), "{error}");
     store.decide_invoice(&ctx(), zwolle, twice.id, false, "dubbel ingevoerd").unwrap();
 
@@ -252,10 +252,10 @@ fn a_second_standing_invoice_blocks_and_an_approval_holds_only_for_its_hours() {
         .find(|l| l.partner == fysio.partner && l.month == YearMonth::new(2025, 1).unwrap())
         .unwrap();
     store.update_hours(&ctx(), &sidw::domain::HoursEntry { hours: dec!(1), ..january }).unwrap();
-    let error = store.close_quarter(&ctx(), &[zwolle], q1(), false).unwrap_err().to_string();
+    let error = store.close_quarter(&ctx(), &[zwolle], q1(), &[]).unwrap_err().to_string();
     assert!(error.contains("goedgekeurd bij uren € 1.019,40, nu € 764,55: opnieuw beoordelen"), "{error}");
     store.decide_invoice(&ctx(), zwolle, fysio.id, true, "januari na controle 1 uur").unwrap();
-    let batch = store.close_quarter(&ctx(), &[zwolle], q1(), false).unwrap();
+    let batch = store.close_quarter(&ctx(), &[zwolle], q1(), &[]).unwrap();
     let apotheek: Vec<_> = batch.lines.iter().filter(|l| l.payee == "Apotheek Zuid").collect();
     assert_eq!(apotheek.len(), 1, "paid once");
 }

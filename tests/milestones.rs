@@ -66,6 +66,11 @@ fn late_network(store: &Store) -> sidw::domain::NetworkId {
     id
 }
 
+/// The warnings a close on the test day (01-05-2025) asks to acknowledge, as shown.
+fn acknowledge_all(store: &Store, id: sidw::domain::NetworkId, quarter: Quarter) -> Vec<String> {
+    sidw::store::to_acknowledge(&store.close_preview(&[id], quarter, date(2025, 5, 1)).unwrap())
+}
+
 #[test]
 fn a_close_with_overdue_six_month_milestones_must_be_acknowledged_and_is_logged() {
     let store = Store::temporary().unwrap();
@@ -84,14 +89,19 @@ fn a_close_with_overdue_six_month_milestones_must_be_acknowledged_and_is_logged(
     let early = store.close_preview(&[id], q1, date(2024, 7, 1)).unwrap();
     assert!(early[0].checklist.iter().all(|i| !i.acknowledge));
 
-    let refused = store.close_quarter(&ctx(), &[id], q1, false).unwrap_err();
+    let refused = store.close_quarter(&ctx(), &[id], q1, &[]).unwrap_err();
     assert!(
         matches!(&refused, StoreError::Refused(m) if m.contains("vraagt eerst erkenning") && m.contains("Zwolle-Noord")),
         "{refused}"
     );
     assert!(store.quarter_close(id, q1).unwrap().is_none(), "nothing closed");
 
-    let batch = store.close_quarter(&ctx(), &[id], q1, true).unwrap();
+    // Acknowledging something else than what is there is no acknowledgement.
+    let other = vec!["Zwolle-Noord: iets anders".to_string()];
+    assert!(store.close_quarter(&ctx(), &[id], q1, &other).is_err());
+    let shown = acknowledge_all(&store, id, q1);
+    assert_eq!(shown, vec![format!("Zwolle-Noord: {}", item.text)]);
+    let batch = store.close_quarter(&ctx(), &[id], q1, &shown).unwrap();
     assert_eq!(batch.total(), dec!(4250.00), "5000 ION × € 3,40 / 4");
     let log = store.audit_log().unwrap();
     let acknowledged = log.iter().find(|e| e.action == "waarschuwing erkend bij afsluiting").expect("logged");
@@ -108,7 +118,7 @@ fn met_milestones_need_no_acknowledgement() {
     network.milestones.wijkplan = Some(date(2024, 8, 1)); // late, but there
     store.update_network(&ctx(), &network).unwrap();
     let q1 = Quarter::parse("2025-Q1").unwrap();
-    store.close_quarter(&ctx(), &[id], q1, false).unwrap();
+    store.close_quarter(&ctx(), &[id], q1, &[]).unwrap();
 }
 
 #[test]
@@ -140,7 +150,7 @@ fn a_partner_without_a_signed_agreement_is_never_in_a_payment_batch() {
     let preview = store.close_preview(&[id], q1, date(2025, 5, 1)).unwrap();
     assert!(preview[0].checklist.iter().any(|i| i.warning && i.text.contains("geen getekende overeenkomst")));
     assert!(preview[0].payments.iter().all(|l| l.kind == PaymentKind::Practice));
-    let batch = store.close_quarter(&ctx(), &[id], q1, true).unwrap();
+    let batch = store.close_quarter(&ctx(), &[id], q1, &acknowledge_all(&store, id, q1)).unwrap();
     assert!(batch.lines.iter().all(|l| l.partner.is_none()), "no partner line without a signed agreement");
 }
 
@@ -298,4 +308,100 @@ fn the_command_line_close_needs_acknowledge_warnings_for_overdue_milestones() {
     let closed = close(&["--acknowledge-warnings"]);
     assert!(closed.status.success(), "{}", String::from_utf8_lossy(&closed.stderr));
     assert!(String::from_utf8_lossy(&closed.stdout).contains("2025-Q1 afgesloten: batch 2025-Q1-0001"));
+}
+
+#[test]
+fn a_renewal_or_a_draft_does_not_move_a_derived_start_and_a_closed_quarter_freezes_it() {
+    let store = Store::temporary().unwrap();
+    let id = network_with_ion(&store, "Kampen-Oost", 4000);
+    let mut network = store.network(id).unwrap();
+    network.funding_start = None;
+    store.update_network(&ctx(), &network).unwrap();
+    store.add_agreement(&ctx(), &practice_team_agreement(id, Some(date(2025, 1, 20)))).unwrap();
+    assert_eq!(store.network(id).unwrap().funding_start, Some(date(2025, 1, 20)));
+
+    // A renewal drafted, then signed later: the start stays at the first signature.
+    let renewal = store.add_agreement(&ctx(), &practice_team_agreement(id, None)).unwrap();
+    assert_eq!(store.network(id).unwrap().funding_start, Some(date(2025, 1, 20)), "a draft does not wipe it");
+    let mut signed = store.agreements(id).unwrap().into_iter().find(|a| a.id == renewal).unwrap();
+    signed.sent = Some(date(2025, 1, 10));
+    signed.signed = Some(date(2025, 6, 1));
+    store.update_agreement(&ctx(), &signed).unwrap();
+    assert_eq!(store.network(id).unwrap().funding_start, Some(date(2025, 1, 20)), "the earliest signature");
+
+    // Q1 paid on that start; a later correction of the first signature no longer moves it.
+    let q1 = Quarter::parse("2025-Q1").unwrap();
+    let batch = store.close_quarter(&ctx(), &[id], q1, &acknowledge_all(&store, id, q1)).unwrap();
+    assert_eq!(batch.total(), dec!(3400.00));
+    let mut first = store.agreements(id).unwrap().into_iter().find(|a| a.id != renewal).unwrap();
+    first.signed = Some(date(2025, 2, 1));
+    first.sent = Some(date(2025, 1, 10));
+    store.update_agreement(&ctx(), &first).unwrap();
+    assert_eq!(store.network(id).unwrap().funding_start, Some(date(2025, 1, 20)), "frozen by the close");
+}
+
+#[test]
+fn a_signed_team_without_a_start_of_funding_cannot_be_closed_with_nothing_paid() {
+    let store = Store::temporary().unwrap();
+    let id = network_with_ion(&store, "Kampen-West", 4000);
+    store.add_agreement(&ctx(), &practice_team_agreement(id, Some(date(2025, 1, 20)))).unwrap();
+    let mut network = store.network(id).unwrap();
+    network.funding_start = None; // typed away by hand
+    network.milestones.funding_start_derived = false;
+    store.update_network(&ctx(), &network).unwrap();
+    let q1 = Quarter::parse("2025-Q1").unwrap();
+    let error = store.close_quarter(&ctx(), &[id], q1, &[]).unwrap_err().to_string();
+    assert!(error.contains("geen start financiering"), "{error}");
+}
+
+#[test]
+fn a_plan_a_colleague_moved_or_changed_is_never_deleted_by_mistake() {
+    let mut app = demo_app();
+    zwolle_milestones(&mut app);
+    let id = app.milestone_screen.as_ref().unwrap().network.id;
+    select(&mut app, "Projectplan Valpreventie 65+");
+    press(&mut app, "x");
+    assert!(matches!(app.mode, Mode::Confirm(_)));
+    // Meanwhile a colleague removes the plan before it and adds another: the indexes shift.
+    let mut network = app.store().network(id).unwrap();
+    network.milestones.project_plans.remove(0);
+    network.milestones.project_plans.push(sidw::domain::ProjectPlan {
+        name: "Derde".into(),
+        start: date(2025, 9, 1),
+        end: date(2026, 3, 1),
+    });
+    app.store().update_network(&ctx(), &network).unwrap();
+    press(&mut app, "j");
+    let names: Vec<String> =
+        app.store().network(id).unwrap().milestones.project_plans.into_iter().map(|p| p.name).collect();
+    assert_eq!(names, vec!["Derde".to_string()], "the plan asked about was deleted, not its neighbour");
+
+    // A plan the colleague changed after it was chosen is not deleted at all.
+    select(&mut app, "Projectplan Derde");
+    press(&mut app, "x");
+    let mut network = app.store().network(id).unwrap();
+    network.milestones.project_plans[0].end = date(2026, 2, 1);
+    app.store().update_network(&ctx(), &network).unwrap();
+    press(&mut app, "j");
+    assert_eq!(app.store().network(id).unwrap().milestones.project_plans.len(), 1);
+    assert!(app.message.as_ref().unwrap().text.contains("intussen gewijzigd"), "{:?}", app.message);
+    assert!(matches!(app.mode, Mode::Milestones));
+}
+
+#[test]
+fn undo_does_not_wipe_a_colleagues_later_change() {
+    let mut app = demo_app();
+    zwolle_milestones(&mut app);
+    let id = app.milestone_screen.as_ref().unwrap().network.id;
+    select(&mut app, "Intakegesprek");
+    press(&mut app, &format!("<Enter>{}05-12-2023<Enter>", "<BS>".repeat(10)));
+    assert_eq!(app.store().network(id).unwrap().milestones.intake, Some(date(2023, 12, 5)));
+    let mut network = app.store().network(id).unwrap();
+    network.milestones.wijkplan = Some(date(2024, 9, 2)); // a colleague, meanwhile
+    app.store().update_network(&ctx(), &network).unwrap();
+    press(&mut app, "u");
+    let stored = app.store().network(id).unwrap();
+    assert_eq!(stored.milestones.wijkplan, Some(date(2024, 9, 2)), "the colleague's change stays");
+    assert_eq!(stored.milestones.intake, Some(date(2023, 12, 5)));
+    assert!(app.message.as_ref().unwrap().text.contains("sindsdien ook door een ander gewijzigd"));
 }

@@ -218,3 +218,16 @@ fn check_reads_the_s1_records_and_finds_one_out_of_place() {
         report.problems
     );
 }
+
+#[test]
+fn a_restore_keeps_ids_small_although_s1_keys_begin_with_a_name() {
+    let store = Store::temporary().unwrap();
+    sidw::demo::load(&store, &ctx(), date(2025, 10, 15)).unwrap();
+    let highest_before = store.networks().unwrap().iter().map(|n| n.id.0).max().unwrap();
+    let copy = Store::temporary().unwrap();
+    copy.load_dump(&store.dump().unwrap()).unwrap();
+    assert_eq!(copy.municipal_years().unwrap(), store.municipal_years().unwrap(), "S1 years restored");
+    assert_eq!(copy.s1_rates().unwrap(), store.s1_rates().unwrap());
+    let id = copy.create_network(&ctx(), &Network::draft("Urk-Noord", Region::Flevoland, "Urk", None)).unwrap();
+    assert!(id.0 > highest_before && id.0 < highest_before + 10_000, "next id {} after {highest_before}", id.0);
+}

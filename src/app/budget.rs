@@ -721,7 +721,7 @@ impl App {
                     self.back_to_milestones();
                 }
             }
-            (ConfirmKind::DeleteProjectPlan(network, index), Some('j')) => self.delete_project_plan(network, index),
+            (ConfirmKind::DeleteProjectPlan(network, plan), Some('j')) => self.delete_project_plan(network, &plan),
             (ConfirmKind::DeleteProjectPlan(..), Some('n')) => self.back_to_milestones(),
             (ConfirmKind::DeleteMunicipalYear(name, year), Some('j')) => self.delete_municipal_year(name, year),
             (ConfirmKind::DeleteMunicipalYear(..), Some('n')) => {}

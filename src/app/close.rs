@@ -187,8 +187,9 @@ impl App {
             (2, Some('a')) => {
                 let ids: Vec<_> = screen.open_networks().iter().map(|n| n.network.id).collect();
                 let ctx = self.ctx();
-                let acknowledged = !screen.to_acknowledge().is_empty();
-                match self.store.close_quarter(&ctx, &ids, screen.quarter, acknowledged) {
+                // Exactly the warnings the finance officer was shown and acknowledged in step 1.
+                let acknowledged = crate::store::to_acknowledge(&screen.networks);
+                match self.store.close_quarter(&ctx, &ids, screen.quarter, &acknowledged) {
                     Ok(batch) => {
                         self.reload();
                         self.open_close_screen(screen.region_wide);
@@ -226,7 +227,7 @@ impl App {
             batch,
             crate::payments::PainVersion::V09,
             now,
-            now.date_naive(),
+            now.with_timezone(&chrono::Local).date_naive(),
         ) {
             Ok(pain) => pain,
             Err(error) => return self.error(error.to_string()),

@@ -70,8 +70,8 @@ pub enum FormKind {
     AddUser,
     /// The date a milestone was done (or the start of funding).
     MilestoneDate(NetworkId, crate::domain::milestones::MilestoneKind),
-    /// A project plan of a network: new, or the one at this index.
-    ProjectPlan(NetworkId, Option<usize>),
+    /// A project plan of a network: new, or this one (found again by name and dates on saving).
+    ProjectPlan(NetworkId, Option<Box<crate::domain::ProjectPlan>>),
     /// A municipality's S1 year: new (municipality typed in), or this municipality's.
     MunicipalYear(Option<&'static str>, i32),
     /// The S1 rate of a year (admin).
@@ -522,7 +522,7 @@ impl App {
                 match before {
                     Some(before) => {
                         store.update_network(&ctx, &network)?;
-                        self.push_undo(UndoOp::Network(Box::new(before)));
+                        self.push_network_undo(before);
                         Ok(Saved::Done(format!("Netwerk {} opgeslagen.", network.name)))
                     }
                     None => {
@@ -548,7 +548,7 @@ impl App {
                         .ok_or(Refusal::Fields)?,
                 };
                 store.update_network(&ctx, &Network { core_team, ..before.clone() })?;
-                self.push_undo(UndoOp::Network(Box::new(before)));
+                self.push_network_undo(before);
                 Ok(Saved::Done("Wijkkernteam opgeslagen.".into()))
             }
             FormKind::Practice(network, id) => {

@@ -9,7 +9,6 @@ use crate::store::StoreError;
 use super::App;
 use super::form::Form;
 use super::forms::{FormKind, Refusal, Saved, field, opt_date, show_date};
-use super::undo::UndoOp;
 
 impl App {
     pub(super) fn build_milestone_form(&self, kind: &FormKind) -> Result<Form, StoreError> {
@@ -33,9 +32,9 @@ impl App {
                 let label = if *milestone == MilestoneKind::FundingStart { "Start" } else { "Gedaan op" };
                 Form::new(format!("{} — {}", milestone.label(), n.name)).field(label, &show_date(done), hint)
             }
-            FormKind::ProjectPlan(id, index) => {
+            FormKind::ProjectPlan(id, plan) => {
                 let n = self.store.network(*id)?;
-                let plan = index.and_then(|i| n.milestones.project_plans.get(i));
+                let plan = plan.as_deref();
                 let title = match plan {
                     Some(p) => format!("Projectplan {} — {}", p.name, n.name),
                     None => format!("Nieuw projectplan — {}", n.name),
@@ -86,7 +85,7 @@ impl App {
                             .into_iter()
                             .filter(|a| a.kind == AgreementKind::PracticeTeam)
                             .filter_map(|a| a.signed)
-                            .max();
+                            .min();
                         network.funding_start = date.or(signed);
                         network.milestones.funding_start_derived = date.is_none() && signed.is_some();
                     }
@@ -97,7 +96,7 @@ impl App {
                     return Err(Refusal::Fields);
                 }
                 store.update_network(&ctx, &network)?;
-                self.push_undo(UndoOp::Network(Box::new(before)));
+                self.push_network_undo(before);
                 let what = milestone.label();
                 Ok(Saved::Done(match date {
                     Some(date) => format!("{what}: {} opgeslagen.", format_date(date)),
@@ -108,7 +107,7 @@ impl App {
                     None => format!("{what}: leeggemaakt."),
                 }))
             }
-            FormKind::ProjectPlan(id, index) => {
+            FormKind::ProjectPlan(id, original) => {
                 let name = form.parse("Naam", field(|t| parse_required_text("naam", t, 80)));
                 let start = form.parse("Start", parse_date);
                 let end = form.parse("Einde", parse_date);
@@ -122,15 +121,20 @@ impl App {
                 }
                 let before = store.network(*id)?;
                 let mut network = before.clone();
-                match index {
-                    Some(i) if *i < network.milestones.project_plans.len() => {
-                        network.milestones.project_plans[*i] = plan.clone()
-                    }
-                    Some(_) => return Err(Refusal::Store(StoreError::NotFound("projectplan".into()))),
+                match original {
+                    Some(original) => match network.milestones.project_plans.iter().position(|p| p == &**original) {
+                        Some(i) => network.milestones.project_plans[i] = plan.clone(),
+                        None => {
+                            return Err(Refusal::Store(StoreError::Refused(format!(
+                                "projectplan {} is intussen gewijzigd of verwijderd door een collega; Esc en opnieuw",
+                                original.name
+                            ))));
+                        }
+                    },
                     None => network.milestones.project_plans.push(plan.clone()),
                 }
                 store.update_network(&ctx, &network)?;
-                self.push_undo(UndoOp::Network(Box::new(before)));
+                self.push_network_undo(before);
                 if plan.is_longer_than_a_year() {
                     self.reload();
                     self.warn(format!(

@@ -3,7 +3,7 @@
 //! `x` removes one.
 
 use crate::domain::milestones::{Milestone, MilestoneKind, milestones};
-use crate::domain::{Network, NetworkId};
+use crate::domain::{Network, NetworkId, ProjectPlan};
 use crate::store::StoreError;
 
 use super::forms::FormKind;
@@ -38,11 +38,28 @@ impl App {
         }
     }
 
-    fn load_milestones(&self, id: NetworkId, selection: usize) -> Result<MilestonesScreen, StoreError> {
+    pub(super) fn load_milestones(&self, id: NetworkId, selection: usize) -> Result<MilestonesScreen, StoreError> {
         let network = self.store.network(id)?;
         let rows = milestones(&network, self.today());
         let selection = selection.min(rows.len().saturating_sub(1));
         Ok(MilestonesScreen { network, rows, selection })
+    }
+
+    /// Reads the milestones screen again (a colleague may have saved); closes it when the network
+    /// is gone.
+    pub(super) fn refresh_milestones(&mut self) {
+        let Some((id, selection)) = self.milestone_screen.as_ref().map(|s| (s.network.id, s.selection)) else {
+            return;
+        };
+        match self.load_milestones(id, selection) {
+            Ok(screen) => self.milestone_screen = Some(screen),
+            Err(_) => {
+                self.milestone_screen = None;
+                if matches!(self.mode, Mode::Milestones) {
+                    self.mode = Mode::Normal;
+                }
+            }
+        }
     }
 
     /// Back to the milestones screen after one of its forms or questions, with fresh rows.
@@ -62,6 +79,11 @@ impl App {
         let last = screen.rows.len().saturating_sub(1);
         let id = screen.network.id;
         let selected = screen.selected().map(|m| m.kind);
+        let gez = screen.network.former_gez_owz;
+        let plan = match selected {
+            Some(MilestoneKind::ProjectPlan(index)) => screen.network.milestones.project_plans.get(index).cloned(),
+            _ => None,
+        };
         match (key.code, key.typed()) {
             (KeyCode::Esc, _) | (_, Some('q')) => self.mode = Mode::Normal,
             (KeyCode::Up, _) | (_, Some('k')) => screen.selection = screen.selection.saturating_sub(1),
@@ -70,13 +92,20 @@ impl App {
             (KeyCode::End, _) | (_, Some('G')) => screen.selection = last,
             (KeyCode::Enter, _) | (_, Some('e')) => match selected {
                 _ if !self.allowed(Role::Editor) => {}
-                Some(MilestoneKind::ProjectPlan(index)) => self.open_form(FormKind::ProjectPlan(id, Some(index))),
+                Some(MilestoneKind::ProjectPlan(_)) => self.open_form(FormKind::ProjectPlan(id, plan.map(Box::new))),
                 Some(kind) => self.open_form(FormKind::MilestoneDate(id, kind)),
                 None => {}
             },
+            (_, Some('n')) if gez => {
+                self.info("Een voormalig GEZ/OWZ-netwerk heeft geen projectplannen bij Medrie (handboek bijlage 2).")
+            }
             (_, Some('n')) if self.allowed(Role::Editor) => self.open_form(FormKind::ProjectPlan(id, None)),
+            (_, Some('u')) if self.allowed(Role::Editor) => {
+                self.undo();
+                self.back_to_milestones();
+            }
             (KeyCode::Delete, _) | (_, Some('x')) => {
-                let Some(MilestoneKind::ProjectPlan(index)) = selected else {
+                let Some(plan) = plan else {
                     self.info("Alleen een projectplan kan worden verwijderd; een datum maakt u leeg met Enter.");
                     return;
                 };
@@ -84,29 +113,31 @@ impl App {
                     return;
                 }
                 let Some(screen) = self.milestone_screen.as_ref() else { return };
-                let name = screen.network.milestones.project_plans[index].name.clone();
                 self.mode = Mode::Confirm(Confirm {
                     title: "Projectplan verwijderen?".into(),
-                    lines: vec![format!("Projectplan {name} van {}.", screen.network.name)],
+                    lines: vec![format!("Projectplan {} van {}.", plan.name, screen.network.name)],
                     choices: vec![('j', "ja, verwijderen"), ('n', "nee")],
-                    kind: ConfirmKind::DeleteProjectPlan(id, index),
+                    kind: ConfirmKind::DeleteProjectPlan(id, Box::new(plan)),
                 });
             }
             _ => {}
         }
     }
 
-    pub(super) fn delete_project_plan(&mut self, id: NetworkId, index: usize) {
+    pub(super) fn delete_project_plan(&mut self, id: NetworkId, plan: &ProjectPlan) {
         let result = (|| -> Result<String, StoreError> {
             let before = self.store.network(id)?;
             let mut network = before.clone();
-            if index >= network.milestones.project_plans.len() {
-                return Err(StoreError::NotFound("projectplan".into()));
-            }
-            let plan = network.milestones.project_plans.remove(index);
+            let Some(index) = network.milestones.project_plans.iter().position(|p| p == plan) else {
+                return Err(StoreError::Refused(format!(
+                    "projectplan {} is intussen gewijzigd of verwijderd door een collega",
+                    plan.name
+                )));
+            };
+            network.milestones.project_plans.remove(index);
             self.store.update_network(&self.ctx(), &network)?;
-            self.push_undo(super::undo::UndoOp::Network(Box::new(before)));
-            Ok(plan.name)
+            self.push_network_undo(before);
+            Ok(plan.name.clone())
         })();
         match result {
             Ok(name) => {

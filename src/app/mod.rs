@@ -94,8 +94,9 @@ pub enum ConfirmKind {
     Import(Box<crate::import::hours::HoursImport>),
     /// Throw away a form that has been typed in; `n` goes back to it.
     DiscardForm(Box<Form>, FormKind),
-    /// Remove a project plan of a network (index in its list).
-    DeleteProjectPlan(crate::domain::NetworkId, usize),
+    /// Remove this project plan of a network (found by its name and dates: a colleague may have
+    /// changed the list meanwhile).
+    DeleteProjectPlan(crate::domain::NetworkId, Box<crate::domain::ProjectPlan>),
     /// Remove a municipality's S1 year entered by mistake.
     DeleteMunicipalYear(&'static str, i32),
     /// Closing a quarter: two steps.
@@ -170,7 +171,7 @@ pub struct App {
 impl App {
     /// An app over `store` for `user`. An empty store opens on the welcome screen.
     pub fn new(store: Store, user: impl Into<String>, clock: Clock) -> Self {
-        let today = clock().date_naive();
+        let today = clock().with_timezone(&chrono::Local).date_naive();
         let mut app = Self {
             role: Role::Admin,
             users_file: None,
@@ -206,7 +207,8 @@ impl App {
     }
 
     pub fn today(&self) -> NaiveDate {
-        (self.clock)().date_naive()
+        // The office's day: the server's local date (as `report signals` and `close` take it).
+        (self.clock)().with_timezone(&chrono::Local).date_naive()
     }
 
     pub(crate) fn ctx(&self) -> ChangeContext {
@@ -286,6 +288,7 @@ impl App {
         } else {
             self.budget_stale = true;
         }
+        self.refresh_milestones();
     }
 
     pub(crate) fn reload_budget(&mut self) {

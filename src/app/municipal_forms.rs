@@ -82,6 +82,13 @@ impl App {
                 else {
                     return Err(Refusal::Fields);
                 };
+                let today = self.today();
+                for (label, date) in [("Datum besluit", award_date), ("Samenwerkingsafspraken", cooperation)] {
+                    if date.is_some_and(|d| d > today) {
+                        form.set_error(label, "ligt in de toekomst; vul de datum in waarop het er was");
+                        return Err(Refusal::Fields);
+                    }
+                }
                 if name.is_none() && store.municipal_year(municipality, *year)?.is_some() {
                     form.set_error(
                         "Gemeente",

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::domain::municipality::{MunicipalYear, S1Rate, municipal_signals};
+use crate::domain::municipality::{MunicipalYear, S1Rate, funded_years, municipal_signals};
 use crate::domain::region::parse_municipality;
 use crate::domain::{NetworkStatus, ParticipantKind};
 use crate::store::{Store, StoreError};
@@ -60,14 +60,7 @@ impl MunicipalitiesPane {
             .collect();
         names.sort_unstable();
         names.dedup();
-        let funded: Vec<(String, i32)> = networks
-            .iter()
-            .filter(|n| n.funding_start.is_some_and(|s| s <= today) && n.funding_end.is_none_or(|e| e >= today))
-            .flat_map(|n| {
-                use chrono::Datelike;
-                [today.year(), today.year() + 1].map(|y| (n.municipality.clone(), y))
-            })
-            .collect();
+        let funded = funded_years(&networks, today);
         let signals = municipal_signals(today, &records, &funded);
         self.rows = names
             .into_iter()

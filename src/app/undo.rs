@@ -12,7 +12,12 @@ pub enum UndoOp {
     /// The line as it was before it was changed.
     HoursChanged(HoursEntry),
     HoursDeleted(HoursEntry),
-    Network(Box<Network>),
+    /// A network as it was before, and as this session saved it: undone only while it is still
+    /// as saved, so a colleague's change since (or a start of funding derived meanwhile) is kept.
+    Network {
+        before: Box<Network>,
+        after: Box<Network>,
+    },
     Partner(Partner),
     Participant(Participant),
     Team(PracticeTeam),
@@ -36,7 +41,7 @@ impl UndoOp {
             Self::HoursAdded(line) | Self::HoursChanged(line) | Self::HoursDeleted(line) => {
                 format!("uren {} van urenregel {}", line.month.dutch_name(), line.id)
             }
-            Self::Network(n) => format!("netwerk {}", n.name),
+            Self::Network { before, .. } => format!("netwerk {}", before.name),
             Self::Partner(p) => format!("partner {}", p.name),
             Self::Participant(p) => format!("deelnemer {}", p.name),
             Self::Team(_) => "praktijkteam".into(),
@@ -50,6 +55,14 @@ impl UndoOp {
 }
 
 impl App {
+    /// Remembers a network change for `u`: the record before, and as it is stored now.
+    pub(super) fn push_network_undo(&mut self, before: Network) {
+        match self.store.network(before.id) {
+            Ok(after) => self.push_undo(UndoOp::Network { before: Box::new(before), after: Box::new(after) }),
+            Err(error) => self.error(error.to_string()),
+        }
+    }
+
     pub(super) fn push_undo(&mut self, op: UndoOp) {
         self.undo.push(op);
         if self.undo.len() > 100 {
@@ -74,7 +87,16 @@ impl App {
             UndoOp::HoursDeleted(line) => store
                 .add_hours(&ctx, &NewHours::from(line))
                 .map(|_| format!("uren {} teruggezet", line.month.dutch_name())),
-            UndoOp::Network(before) => store.update_network(&ctx, before).map(|_| format!("netwerk {}", before.name)),
+            UndoOp::Network { before, after } => match store.network(before.id) {
+                Ok(now) if now == **after => {
+                    store.update_network(&ctx, before).map(|_| format!("netwerk {}", before.name))
+                }
+                Ok(_) => Err(StoreError::Refused(format!(
+                    "netwerk {} is sindsdien ook door een ander gewijzigd; pas het met de hand aan",
+                    before.name
+                ))),
+                Err(error) => Err(error),
+            },
             UndoOp::Partner(before) => store.update_partner(&ctx, before).map(|_| format!("partner {}", before.name)),
             UndoOp::Participant(before) => {
                 store.update_participant(&ctx, before).map(|_| format!("deelnemer {}", before.name))

@@ -147,6 +147,18 @@ pub fn checklist(input: &CloseInput) -> Vec<CheckItem> {
         };
     }
 
+    if !n.is_funded_in(q)
+        && n.funding_start.is_none()
+        && agreement_in_force(input.agreements, AgreementKind::PracticeTeam, None, q)
+    {
+        // Signed, yet no start of funding: closing now would lock the quarter with nothing paid.
+        item!(
+            false,
+            "overeenkomst praktijkteam getekend, maar geen start financiering: vul die in (m: mijlpalen)".into(),
+            CheckTarget::Milestones(n.id),
+        );
+        return sorted(items);
+    }
     if !n.is_funded_in(q) {
         // A network in intake or stopped: nothing to pay and nothing to check this quarter.
         item!(true, format!("niet gefinancierd in {q}: niets te betalen"), CheckTarget::Network(n.id));

@@ -6,10 +6,12 @@
 //! Due-date rules, with a given `today`:
 //! - network meeting and wijkplan: 6 calendar months after the start of funding (31-08 → 28/29-02);
 //! - reflection report and evaluation talk of year Y: 31-12-Y;
-//! - financial accounting of year Y: 31-03-(Y+1), once the year's last quarter has been paid;
-//! - the yearly duties apply to each year the network was funded in, starting with the year funding
-//!   began when it began before 1 July (a network starting in the second half first reports over the
-//!   next year, which then covers those months too);
+//! - financial accounting of year Y: 31-03-(Y+1), three months after the year (its last quarter is
+//!   paid in arrears);
+//! - the financial accounting applies to every calendar year in which the network was funded: money
+//!   received is always accounted for. The reflection report and the evaluation talk apply from the
+//!   year funding began when it began before 1 July; a network starting in the second half first
+//!   reflects over the next year (this rule is ours: the handbook only says "jaarlijks");
 //! - a former GEZ/OWZ network (appendix 2) has no network meeting, wijkplan or reflection report: its
 //!   yearly evaluation talk over its own year and financial reports replaces them.
 
@@ -91,9 +93,10 @@ impl MilestoneState {
         }
     }
 
-    /// Counted as met in the year report.
+    /// Counted as met in the year report: done in time. (Done late counts as missed, so met and
+    /// missed never count the same milestone.)
     pub fn is_met(self) -> bool {
-        matches!(self, Self::Met | Self::MetLate)
+        matches!(self, Self::Met)
     }
 
     /// Counted as missed in the year report: overdue, or done too late.
@@ -140,12 +143,23 @@ pub fn accounting_due(year: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year + 1, 3, 31).expect("31 March exists")
 }
 
-/// The calendar years whose yearly duties apply to the network, up to and including `last_year`.
+/// The calendar years whose reflection report and evaluation talk apply to the network, up to and
+/// including `last_year`.
 pub fn duty_years(network: &Network, last_year: i32) -> Vec<i32> {
     let Some(start) = network.funding_start else { return Vec::new() };
     let first = if start.month() < 7 { start.year() } else { start.year() + 1 };
-    let end_year = network.funding_end.map_or(last_year, |end| end.year().min(last_year));
-    (first..=end_year).collect()
+    (first..=funded_until(network, last_year)).collect()
+}
+
+/// The calendar years in which the network was funded, up to and including `last_year`: each needs
+/// its financial accounting.
+pub fn accounting_years(network: &Network, last_year: i32) -> Vec<i32> {
+    let Some(start) = network.funding_start else { return Vec::new() };
+    (start.year()..=funded_until(network, last_year)).collect()
+}
+
+fn funded_until(network: &Network, last_year: i32) -> i32 {
+    network.funding_end.map_or(last_year, |end| end.year().min(last_year))
 }
 
 /// Every milestone of the network, in the order of the handbook's steps, with the yearly duties of
@@ -172,8 +186,10 @@ pub fn milestones(network: &Network, today: NaiveDate) -> Vec<Milestone> {
             rows.push(project_plan(i, plan, today));
         }
     }
-    for year in duty_years(network, today.year()) {
+    let duty = duty_years(network, today.year());
+    for year in accounting_years(network, today.year()) {
         let duties = m.year(year);
+        let reflects = duty.contains(&year);
         let mut push = |kind: MilestoneKind, due: NaiveDate, done: Option<NaiveDate>, note: &str| {
             rows.push(Milestone {
                 kind,
@@ -184,7 +200,7 @@ pub fn milestones(network: &Network, today: NaiveDate) -> Vec<Milestone> {
                 note: note.into(),
             })
         };
-        if !network.former_gez_owz {
+        if reflects && !network.former_gez_owz {
             push(
                 MilestoneKind::ReflectionReport(year),
                 yearly_due(year),
@@ -192,9 +208,14 @@ pub fn milestones(network: &Network, today: NaiveDate) -> Vec<Milestone> {
                 "met de wijkpartners",
             );
         }
-        let talk_note =
-            if network.former_gez_owz { "jaar- en financiële verslagen (GEZ/OWZ)" } else { "kartrekker en Medrie" };
-        push(MilestoneKind::EvaluationTalk(year), yearly_due(year), duties.evaluation_talk, talk_note);
+        if reflects {
+            let talk_note = if network.former_gez_owz {
+                "jaar- en financiële verslagen (GEZ/OWZ)"
+            } else {
+                "kartrekker en Medrie"
+            };
+            push(MilestoneKind::EvaluationTalk(year), yearly_due(year), duties.evaluation_talk, talk_note);
+        }
         push(
             MilestoneKind::FinancialAccounting(year),
             accounting_due(year),
@@ -296,10 +317,19 @@ mod tests {
         // Started before 1 July: 2025 is the first year.
         let n = network(d(2025, 6, 30));
         assert_eq!(duty_years(&n, 2026), vec![2025, 2026]);
-        // Started in the second half: the first report covers the next year.
+        // Started in the second half: the first reflection covers the next year; the money of the
+        // first months is accounted for all the same.
         let n = network(d(2025, 7, 1));
         assert_eq!(duty_years(&n, 2025), Vec::<i32>::new());
         assert_eq!(duty_years(&n, 2027), vec![2026, 2027]);
+        assert_eq!(accounting_years(&n, 2025), vec![2025]);
+        let rows = milestones(&n, d(2026, 4, 1));
+        assert_eq!(find(&rows, MilestoneKind::FinancialAccounting(2025)).state, MilestoneState::Overdue);
+        assert!(rows.iter().all(|m| m.kind != MilestoneKind::ReflectionReport(2025)));
+        // Started and stopped in the second half of one year: still one accounting.
+        let brief = Network { funding_end: Some(d(2025, 11, 30)), ..network(d(2025, 8, 1)) };
+        assert_eq!(accounting_years(&brief, 2027), vec![2025]);
+        assert!(duty_years(&brief, 2027).is_empty());
         // Stopped in 2026: still accounts for 2026, nothing after.
         let n = Network { funding_end: Some(d(2026, 3, 31)), ..network(d(2024, 1, 1)) };
         assert_eq!(duty_years(&n, 2028), vec![2024, 2025, 2026]);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::format_date;
 use super::error::FieldError;
+use super::network::Network;
 
 /// ZK's decision on the S1 award of a municipality for a year.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -109,6 +110,22 @@ impl MunicipalYear {
 /// The day ZK's notice of the award for `year` is due: 1 November of the year before (seed 000).
 pub fn award_notice_due(year: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year - 1, 11, 1).expect("1 November exists")
+}
+
+/// The (municipality, year) pairs that need an S1 award because a network there is funded in that
+/// year, for this year and the next: the same list for the Gemeenten pane and the Signalen.
+pub fn funded_years<'a>(networks: impl IntoIterator<Item = &'a Network>, today: NaiveDate) -> Vec<(String, i32)> {
+    use chrono::Datelike;
+    networks
+        .into_iter()
+        .flat_map(|n| {
+            [today.year(), today.year() + 1].into_iter().filter_map(move |year| {
+                let started = n.funding_start.is_some_and(|s| s.year() <= year);
+                let running = n.funding_end.is_none_or(|e| e.year() >= year);
+                (started && running).then(|| (n.municipality.clone(), year))
+            })
+        })
+        .collect()
 }
 
 /// The S1 rate of a year: euros per ZK-insured person aged 65 and over in the municipality.

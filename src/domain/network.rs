@@ -199,6 +199,14 @@ impl Network {
         {
             return Err(FieldError::new("einde financiering", "ligt vóór de start van de financiering"));
         }
+        for plan in &self.milestones.project_plans {
+            plan.validate()?;
+        }
+        let mut years: Vec<i32> = self.milestones.yearly.iter().map(|y| y.year).collect();
+        years.sort_unstable();
+        if years.windows(2).any(|w| w[0] == w[1]) {
+            return Err(FieldError::new("mijlpalen", "een jaar staat twee keer in de jaarlijkse verantwoording"));
+        }
         Ok(())
     }
 }
@@ -234,5 +242,12 @@ mod tests {
         assert_eq!(bad.validate().unwrap_err().field, "gemeente");
         let reversed = Network { funding_end: NaiveDate::from_ymd_opt(2025, 1, 1), ..network() };
         assert_eq!(reversed.validate().unwrap_err().field, "einde financiering");
+        let mut plans = network();
+        let day = |m| NaiveDate::from_ymd_opt(2025, m, 1).unwrap();
+        plans.milestones.project_plans = vec![ProjectPlan { name: "Valpreventie".into(), start: day(6), end: day(5) }];
+        assert_eq!(plans.validate().unwrap_err().field, "einde");
+        let mut twice = network();
+        twice.milestones.yearly = vec![YearlyDuties { year: 2025, ..Default::default() }; 2];
+        assert_eq!(twice.validate().unwrap_err().field, "mijlpalen");
     }
 }

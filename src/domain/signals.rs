@@ -10,7 +10,7 @@ use super::calendar::{YearMonth, format_date};
 use super::ids::{AgreementId, NetworkId, PartnerId};
 use super::milestones::{MilestoneKind, MilestoneState, milestones};
 use super::money::format_eur;
-use super::municipality::{MunicipalYear, municipal_signals};
+use super::municipality::{MunicipalYear, funded_years, municipal_signals};
 use super::network::Network;
 use super::partner::Partner;
 use super::region::Region;
@@ -70,17 +70,7 @@ pub fn signals(
         missing_hours_signals(today, tariff_years, f, &mut all);
         budget_signals(today, f, &mut all);
     }
-    let funded: Vec<(String, i32)> = facts
-        .iter()
-        .flat_map(|f| {
-            let n = f.network;
-            [today.year(), today.year() + 1].into_iter().filter_map(move |year| {
-                let started = n.funding_start.is_some_and(|s| s.year() <= year);
-                let running = n.funding_end.is_none_or(|e| e.year() >= year);
-                (started && running).then(|| (n.municipality.clone(), year))
-            })
-        })
-        .collect();
+    let funded = funded_years(facts.iter().map(|f| f.network), today);
     for m in municipal_signals(today, municipal, &funded) {
         let Ok(name) = super::region::parse_municipality(&m.municipality) else { continue };
         all.push(Signal {

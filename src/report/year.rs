@@ -62,7 +62,7 @@ pub struct YearFigures {
     pub paid_by_practice_team: Decimal,
     /// max(0, partner budget − spent).
     pub partner_unspent: Decimal,
-    /// Milestones due in the year and done (late ones too, which also count as missed).
+    /// Milestones due in the year and done in time.
     pub milestones_met: usize,
     /// Milestones due in the year that are overdue or were done late.
     pub milestones_missed: usize,

@@ -138,6 +138,22 @@ impl Snapshot {
     }
 }
 
+/// How a warning that must be acknowledged is named when it is: "network: text".
+pub fn acknowledgement(item: &CheckItem) -> String {
+    format!("{}: {}", item.network, item.text)
+}
+
+/// The warnings of a preview that closing must acknowledge, as [`acknowledgement`] names them.
+pub fn to_acknowledge(preview: &[NetworkClose]) -> Vec<String> {
+    preview
+        .iter()
+        .filter(|n| n.closed.is_none())
+        .flat_map(|n| n.checklist.iter())
+        .filter(|i| i.acknowledge)
+        .map(acknowledgement)
+        .collect()
+}
+
 /// What reopened batches of this network's quarter already paid.
 fn paid_before(store: &Store, network: NetworkId, quarter: Quarter) -> Result<Vec<PaymentLine>, StoreError> {
     Ok(store
@@ -191,15 +207,17 @@ impl Store {
     /// quarters become locked and one numbered payment batch holds all their payment lines.
     ///
     /// Warnings that must be acknowledged (6-month milestones overdue) refuse the close unless
-    /// `acknowledged`; when acknowledged, each is written to the audit log with the close.
+    /// each is in `acknowledged`, as [`acknowledgement`] words it: exactly what the finance officer
+    /// was shown, so a warning that appeared since is not acknowledged unseen. Each acknowledged
+    /// warning is written to the audit log with the close.
     pub fn close_quarter(
         &self,
         ctx: &ChangeContext,
         networks: &[NetworkId],
         quarter: Quarter,
-        acknowledged: bool,
+        acknowledged: &[String],
     ) -> Result<PaymentBatch, StoreError> {
-        let today = ctx.at.date_naive();
+        let today = ctx.at.with_timezone(&chrono::Local).date_naive();
         if networks.is_empty() {
             return Err(StoreError::Refused("geen netwerken om af te sluiten".into()));
         }
@@ -223,8 +241,10 @@ impl Store {
                 failures.join("\n- ")
             )));
         }
-        if !acknowledged && !to_acknowledge.is_empty() {
-            let texts: Vec<String> = to_acknowledge.iter().map(|i| format!("{}: {}", i.network, i.text)).collect();
+        let unseen: Vec<String> =
+            to_acknowledge.iter().map(acknowledgement).filter(|t| !acknowledged.contains(t)).collect();
+        if !unseen.is_empty() {
+            let texts = unseen;
             return Err(StoreError::Refused(format!(
                 "{quarter} afsluiten vraagt eerst erkenning van deze waarschuwingen:\n- {}",
                 texts.join("\n- ")

@@ -98,6 +98,21 @@ impl TreeName {
         Self::ALL.iter().position(|t| *t == self).expect("every tree is in ALL")
     }
 
+    /// Trees whose keys start with record ids (8 bytes, and a second id after it): a restore keeps
+    /// every one of them taken. Names, years and settings are not ids.
+    pub fn keys_hold_ids(self) -> bool {
+        !matches!(
+            self,
+            Self::Meta
+                | Self::NetworkNames
+                | Self::Tariffs
+                | Self::Settings
+                | Self::InvoiceNumbers
+                | Self::MunicipalYears
+                | Self::S1Rates
+        )
+    }
+
     /// Trees holding the programme's data (not the database info, the settings or the log).
     pub fn holds_data(self) -> bool {
         !matches!(self, Self::Meta | Self::Audit | Self::Settings)

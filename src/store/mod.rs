@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 pub use audit::{AuditEntry, ChangeContext};
 pub use check::CheckReport;
-pub use close_repo::{NetworkClose, region_networks};
+pub use close_repo::{NetworkClose, acknowledgement, region_networks, to_acknowledge};
 pub use error::StoreError;
 pub use hours_repo::NewHours;
 
@@ -170,9 +170,7 @@ impl Store {
         let highest = dump
             .trees
             .iter()
-            .filter(|(name, _)| {
-                !["meta", "network_names", "tariffs", "settings", "invoice_numbers"].contains(&name.as_str())
-            })
+            .filter(|(name, _)| TreeName::ALL.iter().any(|t| t.name() == name && t.keys_hold_ids()))
             .flat_map(|(_, pairs)| pairs.iter())
             .flat_map(|(key, _)| key.chunks_exact(8).take(2).filter_map(|c| c.try_into().ok()).map(u64::from_be_bytes))
             .max()

@@ -163,18 +163,20 @@ impl Store {
 
     pub fn add_agreement(&self, ctx: &ChangeContext, draft: &Agreement) -> Result<AgreementId, StoreError> {
         draft.validate()?;
+        let facts = FundingFacts::read(self, draft)?;
         self.write(ctx, |tx| {
             let subject = agreement_subject(tx, draft)?;
             let agreement = Agreement { id: AgreementId(tx.new_id()?), ..draft.clone() };
             tx.put(TreeName::Agreements, &in_network(agreement.network, agreement.id.0), &agreement)?;
             tx.audit::<(), _>("overeenkomst aangemaakt", &subject, None, Some(&agreement))?;
-            derive_funding_start(tx, &agreement)?;
+            derive_funding_start(tx, &facts, &agreement)?;
             Ok(agreement.id)
         })
     }
 
     pub fn update_agreement(&self, ctx: &ChangeContext, agreement: &Agreement) -> Result<(), StoreError> {
         agreement.validate()?;
+        let facts = FundingFacts::read(self, agreement)?;
         self.write(ctx, |tx| {
             let subject = agreement_subject(tx, agreement)?;
             let key = in_network(agreement.network, agreement.id.0);
@@ -182,7 +184,7 @@ impl Store {
                 tx.require(TreeName::Agreements, &key, || format!("overeenkomst {}", agreement.id))?;
             tx.put(TreeName::Agreements, &key, agreement)?;
             tx.audit("overeenkomst gewijzigd", &subject, Some(&before), Some(agreement))?;
-            derive_funding_start(tx, agreement)
+            derive_funding_start(tx, &facts, agreement)
         })
     }
 }
@@ -197,22 +199,50 @@ fn normalised(network: &Network) -> Result<Network, StoreError> {
     })
 }
 
+/// What the start of funding is derived from, read before the change's transaction (sled does
+/// not let a transaction scan a tree): the network's practice-team agreements and whether a
+/// quarter of it is closed.
+struct FundingFacts {
+    team_agreements: Vec<AgreementId>,
+    closed: bool,
+}
+
+impl FundingFacts {
+    fn read(store: &Store, agreement: &Agreement) -> Result<Self, StoreError> {
+        let team_agreements = store
+            .agreements(agreement.network)?
+            .into_iter()
+            .filter(|a| a.kind == AgreementKind::PracticeTeam)
+            .map(|a| a.id)
+            .collect();
+        let closed = store.tree(TreeName::Closes).scan_prefix(agreement.network.to_key()).next().is_some();
+        Ok(Self { team_agreements, closed })
+    }
+}
+
 /// Funding starts when the practice-team agreement is signed (handbook ch. 4): unless someone set
-/// the network's start of funding, it follows that agreement's signed date, in the same change.
-fn derive_funding_start(tx: &Tx, agreement: &Agreement) -> TxResult<()> {
-    if agreement.kind != AgreementKind::PracticeTeam {
+/// the network's start of funding, it is the earliest signed date of the network's practice-team
+/// agreements (a renewal or an unsigned draft does not move it), in the same change. Once a quarter
+/// of the network is closed the start stays where it is: closed money is not recomputed.
+fn derive_funding_start(tx: &Tx, facts: &FundingFacts, agreement: &Agreement) -> TxResult<()> {
+    if agreement.kind != AgreementKind::PracticeTeam || facts.closed {
         return Ok(());
     }
     let before = require_network(tx, agreement.network)?;
     if before.funding_start.is_some() && !before.milestones.funding_start_derived {
         return Ok(());
     }
-    if before.funding_start == agreement.signed {
+    let mut signed = agreement.signed;
+    for id in facts.team_agreements.iter().filter(|id| **id != agreement.id) {
+        let other: Option<Agreement> = tx.get(TreeName::Agreements, &in_network(agreement.network, id.0))?;
+        signed = signed.into_iter().chain(other.and_then(|a| a.signed)).min();
+    }
+    if before.funding_start == signed {
         return Ok(());
     }
     let mut network = before.clone();
-    network.funding_start = agreement.signed;
-    network.milestones.funding_start_derived = agreement.signed.is_some();
+    network.funding_start = signed;
+    network.milestones.funding_start_derived = signed.is_some();
     if network.validate().is_err() {
         return Ok(()); // a signed date after the end of funding: leave the start as it is
     }

@@ -95,7 +95,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &YearReportScreen, theme: &Th
                 f.milestones_met,
             )
         }
-        None => "Praktijkteam = ontvangen + gepland (open kwartalen). Mijlp. = gehaald/gemist in het jaar.".into(),
+        None => "Praktijkteam = ontvangen + gepland (open kwartalen). Mijlp. = op tijd gehaald / gemist (te laat) in het jaar.".into(),
     };
     frame.render_widget(Paragraph::new(text).style(theme.dim()).wrap(Wrap { trim: true }), detail);
     frame.render_widget(
