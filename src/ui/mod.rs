@@ -128,7 +128,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Mode::PickNetwork(_) => "typ om te filteren  ↑↓ kies  Enter openen  Esc terug",
         Mode::Close(_) => "Enter ga naar c afsluiten e bestanden h heropenen r regio Esc terug",
         Mode::Invoices(_) => "↑↓ kies o goedkeuren r afwijzen x verwijderen f nieuw Esc terug",
-        Mode::Milestones => "↑↓ kies Enter datum n projectplan x weg Esc terug",
+        Mode::Milestones => "↑↓ kies Enter datum n projectplan x weg u ongedaan Esc terug",
         Mode::YearReport(_) => "↑↓ kies [ ] jaar e xlsx Esc terug",
         _ => keymap::hints(app.pane),
     };
