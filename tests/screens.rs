@@ -9,12 +9,6 @@ use sidw::ui::Theme;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
-fn contains_all(screen: &str, texts: &[&str]) {
-    for text in texts {
-        assert!(screen.contains(text), "missing '{text}' on screen:\n{screen}");
-    }
-}
-
 #[test]
 fn netwerken_shows_networks_and_the_detail() {
     let mut app = demo_app();

@@ -16,15 +16,16 @@ fn the_year_report_screen_at_80_by_24_shows_the_report_rows_and_totals() {
     let rows = year::rows(app.store(), 2025, None, date(2025, 10, 15)).unwrap();
     let total = year::grand_total(&rows);
     let text = screen_text(&app, 80, 24);
-    for expected in [
-        "┌ Jaarverslag 2025 · voor Zilveren Kruis · [ ] jaar",
-        "│Netwerk            Praktijkteam Partnerbudget Besteed      Niet besteed Mijlp.│",
-        "│Zwolle-Zuid        € 23.800,00  € 8.050,00    € 6.933,15   € 1.116,85   1/0   │",
-        "│totaal Flevoland   € 54.400,00  € 18.400,00   € 9.227,97   € 9.172,03   0/1   │",
-        "│totaal             € 123.700,00 € 26.450,00   € 16.161,12  € 10.288,88  2/1   │",
-    ] {
-        assert!(text.contains(expected), "missing '{expected}' in:\n{text}");
-    }
+    contains_all(
+        &text,
+        &[
+            "┌ Jaarverslag 2025 · voor Zilveren Kruis · [ ] jaar",
+            "│Netwerk            Praktijkteam Partnerbudget Besteed      Niet besteed Mijlp.│",
+            "│Zwolle-Zuid        € 23.800,00  € 8.050,00    € 6.933,15   € 1.116,85   1/0   │",
+            "│totaal Flevoland   € 54.400,00  € 18.400,00   € 9.227,97   € 9.172,03   0/1   │",
+            "│totaal             € 123.700,00 € 26.450,00   € 16.161,12  € 10.288,88  2/1   │",
+        ],
+    );
     let practice = total.practice_team_received + total.practice_team_planned;
     assert!(text.contains(&format_eur(practice)) && text.contains(&format_eur(total.partner_unspent)));
 

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Cell, Row, Table, TableState};
 
 use crate::app::App;
 use crate::domain::AgreementState;
@@ -70,9 +70,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut state = TableState::default().with_selected((!pane.visible().is_empty()).then_some(pane.selection.index));
     frame.render_stateful_widget(table, area, &mut state);
     if pane.rows.is_empty() {
-        frame.render_widget(
-            Paragraph::new("Nog geen overeenkomsten: n maakt er een.").style(theme.dim()),
-            Rect { x: area.x + 2, y: area.y + 2, width: area.width.saturating_sub(4), height: 1 },
-        );
+        super::empty_note(frame, area, "Nog geen overeenkomsten: n maakt er een.", theme.dim());
     }
 }

@@ -47,10 +47,7 @@ pub fn signals(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut state = TableState::default().with_selected((!visible.is_empty()).then_some(pane.selection.index));
     frame.render_stateful_widget(table, area, &mut state);
     if pane.rows.is_empty() {
-        frame.render_widget(
-            Paragraph::new("Niets te laat of binnenkort.").style(theme.ok()),
-            Rect { x: area.x + 2, y: area.y + 2, width: area.width.saturating_sub(4), height: 1 },
-        );
+        super::empty_note(frame, area, "Niets te laat of binnenkort.", theme.ok());
     }
 }
 
@@ -101,10 +98,7 @@ pub fn tariffs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         bottom,
     );
     if pane.tables.is_empty() {
-        frame.render_widget(
-            Paragraph::new("Nog geen tarieven: n legt een jaar vast.").style(theme.warning()),
-            Rect { x: top.x + 2, y: top.y + 2, width: top.width.saturating_sub(4), height: 1 },
-        );
+        super::empty_note(frame, top, "Nog geen tarieven: n legt een jaar vast.", theme.warning());
     }
 }
 

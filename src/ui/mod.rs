@@ -156,6 +156,12 @@ pub(crate) fn fit(text: &str, width: usize) -> String {
     }
 }
 
+/// The one-line note inside an empty list ("Nog geen …", "Geen … past op het filter.").
+pub(crate) fn empty_note(frame: &mut Frame, list: Rect, text: &str, style: Style) {
+    let line = Rect { x: list.x + 2, y: list.y + 2, width: list.width.saturating_sub(4), height: 1 };
+    frame.render_widget(Paragraph::new(text.to_string()).style(style), line.intersection(list));
+}
+
 /// A rectangle of at most `width` × `height` centred in `area`.
 pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);

@@ -74,10 +74,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         } else {
             "Geen gemeente past op het filter."
         };
-        frame.render_widget(
-            Paragraph::new(text).style(theme.dim()),
-            Rect { x: list.x + 2, y: list.y + 2, width: list.width.saturating_sub(4), height: 1 },
-        );
+        super::empty_note(frame, list, text, theme.dim());
     }
     draw_detail(frame, detail, pane.selected(), theme);
 }

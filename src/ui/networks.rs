@@ -59,10 +59,7 @@ fn draw_list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         } else {
             "Geen netwerk past op het filter."
         };
-        frame.render_widget(
-            Paragraph::new(text).style(theme.dim()),
-            Rect { x: area.x + 2, y: area.y + 2, width: area.width.saturating_sub(4), height: 1 },
-        );
+        super::empty_note(frame, area, text, theme.dim());
     }
 }
 

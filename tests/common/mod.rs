@@ -126,3 +126,10 @@ pub fn screen(app: &sidw::app::App, width: u16, height: u16, theme: sidw::ui::Th
 pub fn screen_text(app: &sidw::app::App, width: u16, height: u16) -> String {
     screen(app, width, height, sidw::ui::Theme::colored()).join("\n")
 }
+
+/// Asserts that every text is somewhere on the screen, showing the screen when one is not.
+pub fn contains_all(screen: &str, texts: &[&str]) {
+    for text in texts {
+        assert!(screen.contains(text), "missing '{text}' on screen:\n{screen}");
+    }
+}
