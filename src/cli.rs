@@ -427,7 +427,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 (None, out) => {
                     let out = out.unwrap_or_else(|| PathBuf::from(format!("jaarverslag-{year}.xlsx")));
-                    report::year::write_xlsx(&rows, year, region, &out)?;
+                    report::year_workbook::write_xlsx(&rows, year, region, &out)?;
                     println!(
                         "Geschreven: {} ({} netwerken, een blad per regio en een totaalblad).",
                         out.display(),

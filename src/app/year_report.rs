@@ -73,7 +73,7 @@ impl App {
             }
             (_, Some('e')) if self.allowed(Role::Finance) => {
                 let path = std::path::PathBuf::from(format!("jaarverslag-{}.xlsx", screen.year));
-                match crate::report::year::write_xlsx(&screen.rows, screen.year, None, &path) {
+                match crate::report::year_workbook::write_xlsx(&screen.rows, screen.year, None, &path) {
                     Ok(()) => self.info(format!("Geschreven: {}.", path.display())),
                     Err(error) => self.error(error.to_string()),
                 }

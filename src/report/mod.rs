@@ -7,6 +7,7 @@ pub mod signals;
 mod table;
 pub mod workbook;
 pub mod year;
+pub mod year_workbook;
 
 pub use table::Table;
 
