@@ -406,3 +406,37 @@ fn undo_does_not_wipe_a_colleagues_later_change() {
     assert_eq!(stored.milestones.intake, Some(date(2023, 12, 5)));
     assert!(app.message.as_ref().unwrap().text.contains("sindsdien ook door een ander gewijzigd"));
 }
+
+#[test]
+fn a_milestone_change_reads_and_writes_in_one_transaction() {
+    let store = Store::temporary().unwrap();
+    let id = network_with_ion(&store, "Zwolle-Oost", 3000);
+    let stale = store.network(id).unwrap(); // what a form opened earlier saw
+    let mut colleague = stale.clone();
+    colleague.milestones.wijkplan = Some(date(2024, 5, 1));
+    store.update_network(&ctx(), &colleague).unwrap();
+    let (before, after) = store
+        .change_network(&ctx(), id, |n| {
+            n.milestones.intake = Some(date(2023, 10, 1));
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(before.milestones.wijkplan, Some(date(2024, 5, 1)), "changed from the stored record, not the stale one");
+    assert_eq!(after.milestones.wijkplan, Some(date(2024, 5, 1)), "the colleague's date is kept");
+    assert_eq!(store.network(id).unwrap(), after);
+    let renamed = store.change_network(&ctx(), id, |n| {
+        n.name = "Andere naam".into();
+        Ok(())
+    });
+    assert!(renamed.is_err(), "a name is changed in the network form (it is unique)");
+    let invalid = store.change_network(&ctx(), id, |n| {
+        n.milestones.project_plans.push(sidw::domain::ProjectPlan {
+            name: "Achterstevoren".into(),
+            start: date(2025, 6, 1),
+            end: date(2025, 5, 1),
+        });
+        Ok(())
+    });
+    assert!(invalid.is_err());
+    assert_eq!(store.network(id).unwrap(), after, "nothing written by a refused change");
+}

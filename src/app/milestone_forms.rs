@@ -3,8 +3,9 @@
 use crate::domain::calendar::{format_date, parse_date};
 use crate::domain::milestones::MilestoneKind;
 use crate::domain::validate::parse_required_text;
-use crate::domain::{AgreementKind, ProjectPlan, YearlyDuties};
+use crate::domain::{AgreementKind, Network, ProjectPlan, YearlyDuties};
 use crate::store::StoreError;
+use chrono::NaiveDate;
 
 use super::App;
 use super::form::Form;
@@ -53,7 +54,6 @@ impl App {
         let store = self.store.clone();
         match kind {
             FormKind::MilestoneDate(id, milestone) => {
-                let before = store.network(*id)?;
                 let label = if *milestone == MilestoneKind::FundingStart { "Start" } else { "Gedaan op" };
                 let date = form.parse(label, opt_date).ok_or(Refusal::Fields)?;
                 if let Some(date) = date
@@ -63,44 +63,29 @@ impl App {
                     form.set_error(label, "ligt in de toekomst; vul de datum in waarop het gedaan is");
                     return Err(Refusal::Fields);
                 }
-                let mut network = before.clone();
-                let m = &mut network.milestones;
-                let mut year = |y: i32, set: &dyn Fn(&mut YearlyDuties)| {
-                    let mut duties = m.year(y);
-                    set(&mut duties);
-                    m.set_year(duties);
+                // Emptied, the start of funding follows the signed practice-team agreements again.
+                let signed = store
+                    .agreements(*id)?
+                    .into_iter()
+                    .filter(|a| a.kind == AgreementKind::PracticeTeam)
+                    .filter_map(|a| a.signed)
+                    .min();
+                let set = |network: &mut Network| {
+                    set_milestone(network, *milestone, date, signed);
+                    Ok(())
                 };
-                match milestone {
-                    MilestoneKind::Intake => network.milestones.intake = date,
-                    MilestoneKind::ApplicationForm => network.milestones.application_form = date,
-                    MilestoneKind::NetworkMeeting => network.milestones.network_meeting = date,
-                    MilestoneKind::Wijkplan => network.milestones.wijkplan = date,
-                    MilestoneKind::ReflectionReport(y) => year(*y, &|d| d.reflection_report = date),
-                    MilestoneKind::EvaluationTalk(y) => year(*y, &|d| d.evaluation_talk = date),
-                    MilestoneKind::FinancialAccounting(y) => year(*y, &|d| d.financial_accounting = date),
-                    MilestoneKind::FundingStart => {
-                        // Typed in, the start is set; emptied, it follows the signed agreement again.
-                        let signed = store
-                            .agreements(*id)?
-                            .into_iter()
-                            .filter(|a| a.kind == AgreementKind::PracticeTeam)
-                            .filter_map(|a| a.signed)
-                            .min();
-                        network.funding_start = date.or(signed);
-                        network.milestones.funding_start_derived = date.is_none() && signed.is_some();
-                    }
-                    MilestoneKind::ProjectPlan(_) => unreachable!("a project plan has its own form"),
-                }
-                if let Err(error) = network.validate() {
+                let mut proposed = store.network(*id)?;
+                set(&mut proposed)?;
+                if let Err(error) = proposed.validate() {
                     form.set_error(label, error.message);
                     return Err(Refusal::Fields);
                 }
-                store.update_network(&ctx, &network)?;
+                let (before, after) = store.change_network(&ctx, *id, set)?;
                 self.push_network_undo(before);
                 let what = milestone.label();
                 Ok(Saved::Done(match date {
                     Some(date) => format!("{what}: {} opgeslagen.", format_date(date)),
-                    None if *milestone == MilestoneKind::FundingStart => match network.funding_start {
+                    None if *milestone == MilestoneKind::FundingStart => match after.funding_start {
                         Some(start) => format!("{what} volgt de overeenkomst praktijkteam: {}.", format_date(start)),
                         None => format!("{what}: nog niet (geen getekende overeenkomst praktijkteam)."),
                     },
@@ -119,21 +104,23 @@ impl App {
                     form.set_error(if error.field == "einde" { "Einde" } else { "Naam" }, error.message);
                     return Err(Refusal::Fields);
                 }
-                let before = store.network(*id)?;
-                let mut network = before.clone();
-                match original {
-                    Some(original) => match network.milestones.project_plans.iter().position(|p| p == &**original) {
-                        Some(i) => network.milestones.project_plans[i] = plan.clone(),
-                        None => {
-                            return Err(Refusal::Store(StoreError::Refused(format!(
-                                "projectplan {} is intussen gewijzigd of verwijderd door een collega; Esc en opnieuw",
-                                original.name
-                            ))));
-                        }
-                    },
-                    None => network.milestones.project_plans.push(plan.clone()),
-                }
-                store.update_network(&ctx, &network)?;
+                let (before, _) = store.change_network(&ctx, *id, |network| {
+                    let plans = &mut network.milestones.project_plans;
+                    match original {
+                        // Found again by name and dates: a colleague may have changed the list.
+                        Some(original) => match plans.iter().position(|p| p == &**original) {
+                            Some(i) => plans[i] = plan.clone(),
+                            None => {
+                                return Err(StoreError::Refused(format!(
+                                    "projectplan {} is intussen gewijzigd of verwijderd door een collega; Esc en opnieuw",
+                                    original.name
+                                )));
+                            }
+                        },
+                        None => plans.push(plan.clone()),
+                    }
+                    Ok(())
+                })?;
                 self.push_network_undo(before);
                 if plan.is_longer_than_a_year() {
                     self.reload();
@@ -147,5 +134,30 @@ impl App {
             }
             _ => unreachable!("only milestone forms come here"),
         }
+    }
+}
+
+/// Sets the date a milestone was done (or the start of funding: typed in it is set; emptied it
+/// follows `signed`, the earliest signed practice-team agreement).
+fn set_milestone(network: &mut Network, milestone: MilestoneKind, date: Option<NaiveDate>, signed: Option<NaiveDate>) {
+    let m = &mut network.milestones;
+    let in_year = |m: &mut crate::domain::Milestones, year: i32, set: fn(&mut YearlyDuties, Option<NaiveDate>)| {
+        let mut duties = m.year(year);
+        set(&mut duties, date);
+        m.set_year(duties);
+    };
+    match milestone {
+        MilestoneKind::Intake => m.intake = date,
+        MilestoneKind::ApplicationForm => m.application_form = date,
+        MilestoneKind::NetworkMeeting => m.network_meeting = date,
+        MilestoneKind::Wijkplan => m.wijkplan = date,
+        MilestoneKind::ReflectionReport(y) => in_year(m, y, |d, date| d.reflection_report = date),
+        MilestoneKind::EvaluationTalk(y) => in_year(m, y, |d, date| d.evaluation_talk = date),
+        MilestoneKind::FinancialAccounting(y) => in_year(m, y, |d, date| d.financial_accounting = date),
+        MilestoneKind::FundingStart => {
+            network.funding_start = date.or(signed);
+            network.milestones.funding_start_derived = date.is_none() && signed.is_some();
+        }
+        MilestoneKind::ProjectPlan(_) => unreachable!("a project plan has its own form"),
     }
 }

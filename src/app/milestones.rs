@@ -125,20 +125,22 @@ impl App {
     }
 
     pub(super) fn delete_project_plan(&mut self, id: NetworkId, plan: &ProjectPlan) {
-        let result = (|| -> Result<String, StoreError> {
-            let before = self.store.network(id)?;
-            let mut network = before.clone();
-            let Some(index) = network.milestones.project_plans.iter().position(|p| p == plan) else {
+        let ctx = self.ctx();
+        let result = self.store.change_network(&ctx, id, |network| {
+            let plans = &mut network.milestones.project_plans;
+            let Some(index) = plans.iter().position(|p| p == plan) else {
                 return Err(StoreError::Refused(format!(
                     "projectplan {} is intussen gewijzigd of verwijderd door een collega",
                     plan.name
                 )));
             };
-            network.milestones.project_plans.remove(index);
-            self.store.update_network(&self.ctx(), &network)?;
+            plans.remove(index);
+            Ok(())
+        });
+        let result = result.map(|(before, _)| {
             self.push_network_undo(before);
-            Ok(plan.name.clone())
-        })();
+            plan.name.clone()
+        });
         match result {
             Ok(name) => {
                 self.info(format!("Projectplan {name} verwijderd (u maakt het ongedaan)."));

@@ -57,6 +57,30 @@ impl Store {
         })
     }
 
+    /// Changes a network's milestones (or other fields but its name) by reading, changing and
+    /// writing it in one transaction, so a colleague's change in between is never overwritten.
+    /// `change` may run more than once (a transaction retries) and must only change the record.
+    /// Returns the network before and after.
+    pub fn change_network(
+        &self,
+        ctx: &ChangeContext,
+        id: NetworkId,
+        change: impl Fn(&mut Network) -> Result<(), StoreError>,
+    ) -> Result<(Network, Network), StoreError> {
+        self.write(ctx, |tx| {
+            let before = require_network(tx, id)?;
+            let mut network = before.clone();
+            change(&mut network).map_err(abort)?;
+            if network.name != before.name || network.former_gez_owz != before.former_gez_owz {
+                return Err(abort(StoreError::Refused("naam en GEZ/OWZ wijzigt u in het netwerkformulier".into())));
+            }
+            network.validate().map_err(|e| abort(StoreError::from(e)))?;
+            tx.put(TreeName::Networks, &id.to_key(), &network)?;
+            tx.audit("netwerk gewijzigd", &network.name, Some(&before), Some(&network))?;
+            Ok((before, network))
+        })
+    }
+
     /// The network's practice team; empty when none has been entered.
     pub fn practice_team(&self, network: NetworkId) -> Result<PracticeTeam, StoreError> {
         Ok(self.get(TreeName::PracticeTeams, &network.to_key())?.unwrap_or_else(|| PracticeTeam::empty(network)))
