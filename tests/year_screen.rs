@@ -29,6 +29,14 @@ fn the_year_report_screen_at_80_by_24_shows_the_report_rows_and_totals() {
     let practice = total.practice_team_received + total.practice_team_planned;
     assert!(text.contains(&format_eur(practice)) && text.contains(&format_eur(total.partner_unspent)));
 
+    // Wider, the practice-team money is split into received and planned, and partners paid show.
+    let wide = screen_text(&app, 120, 40);
+    assert!(wide.contains("Ontvangen    Gepland      Partners bet."), "{wide}");
+    assert!(
+        wide.contains("│totaal                          € 0,00       € 123.700,00 € 0,00        € 26.450,00"),
+        "{wide}"
+    );
+
     press(&mut app, "jj");
     let text = screen_text(&app, 80, 24);
     assert!(

@@ -20,7 +20,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &YearReportScreen, theme: &Th
     frame.render_widget(block, area);
     let [list, detail, keys] =
         Layout::vertical([Constraint::Min(4), Constraint::Length(5), Constraint::Length(1)]).areas(inner);
-    let wide = inner.width >= 120;
+    let wide = inner.width >= 100;
     let amounts = |f: &YearFigures| -> Vec<String> {
         let practice = f.practice_team_received + f.practice_team_planned;
         let mut cells = if wide {
@@ -59,8 +59,8 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &YearReportScreen, theme: &Th
     let mut header = vec!["Netwerk"];
     let mut widths = vec![Constraint::Min(14)];
     if wide {
-        header.extend(["Ontvangen", "Gepland", "Partners"]);
-        widths.extend([Constraint::Length(12); 3]);
+        header.extend(["Ontvangen", "Gepland", "Partners bet."]);
+        widths.extend([Constraint::Length(12), Constraint::Length(12), Constraint::Length(13)]);
     } else {
         header.push("Praktijkteam");
         widths.push(Constraint::Length(12));
