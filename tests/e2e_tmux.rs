@@ -25,6 +25,15 @@ impl Tmux {
         tmux
     }
 
+    /// Starts sidw on an empty database and loads the demo from the welcome screen, as a user would.
+    fn with_demo(command: &str) -> Self {
+        let tmux = Self::start(command);
+        tmux.wait_for("demogegevens laden");
+        tmux.keys(&["d"]);
+        tmux.wait_for("Demogegevens geladen");
+        tmux
+    }
+
     fn run(&self, args: &[&str]) -> Output {
         Command::new("tmux").arg("-L").arg(&self.socket).args(args).env_remove("TMUX").output().expect("tmux runs")
     }
@@ -96,11 +105,7 @@ fn report(db: &Path) -> serde_json::Value {
 fn key_hours_in_a_real_terminal_and_find_them_stored() {
     let dir = tempfile::tempdir().unwrap();
     let command = format!("USER=anna {} --db {}", env!("CARGO_BIN_EXE_sidw"), dir.path().display());
-    let tmux = Tmux::start(&command);
-
-    tmux.wait_for("demogegevens laden");
-    tmux.keys(&["d"]);
-    tmux.wait_for("Demogegevens geladen");
+    let tmux = Tmux::with_demo(&command);
     tmux.keys(&["3"]);
     tmux.wait_for("[ ] kwartaal · n netwerk");
     tmux.type_text(":netwerk Zwolle-Zuid");
@@ -141,11 +146,7 @@ fn close_a_demo_quarter_on_screen_then_a_locked_hour_is_refused() {
     let db = dir.path().join("db");
     let command =
         format!("cd {} && USER=fien {} --db {}", dir.path().display(), env!("CARGO_BIN_EXE_sidw"), db.display());
-    let tmux = Tmux::start(&command);
-
-    tmux.wait_for("demogegevens laden");
-    tmux.keys(&["d"]);
-    tmux.wait_for("Demogegevens geladen");
+    let tmux = Tmux::with_demo(&command);
     tmux.keys(&["3"]);
     tmux.type_text(":afsluiten 2025-Q1");
     tmux.keys(&["Enter"]);
@@ -195,10 +196,7 @@ fn close_a_demo_quarter_on_screen_then_a_locked_hour_is_refused() {
 fn record_an_s1_award_and_a_wijkplan_date_in_a_real_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let command = format!("USER=sanne {} --db {}", env!("CARGO_BIN_EXE_sidw"), dir.path().display());
-    let tmux = Tmux::start(&command);
-    tmux.wait_for("demogegevens laden");
-    tmux.keys(&["d"]);
-    tmux.wait_for("Demogegevens geladen");
+    let tmux = Tmux::with_demo(&command);
 
     // Gemeenten: Lelystad is still waiting for its award; record it.
     tmux.keys(&["7"]);

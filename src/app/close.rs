@@ -29,11 +29,6 @@ impl CloseScreen {
         items
     }
 
-    /// The warnings of the open networks that closing must acknowledge.
-    pub fn to_acknowledge(&self) -> Vec<&CheckItem> {
-        self.open_networks().into_iter().flat_map(|n| n.checklist.iter()).filter(|i| i.acknowledge).collect()
-    }
-
     pub fn blocking(&self) -> usize {
         self.networks.iter().flat_map(|n| n.checklist.iter()).filter(|i| !i.ok).count()
     }
@@ -139,12 +134,12 @@ impl App {
                         format!("{payments} betalingen, samen {}.", format_eur(amount)),
                         "Daarna liggen uren, facturen en betalingen van dit kwartaal vast.".into(),
                     ];
-                    let to_acknowledge = screen.to_acknowledge();
+                    let to_acknowledge = crate::store::to_acknowledge(&screen.networks);
                     let choices = if to_acknowledge.is_empty() {
                         vec![('j', "ja, verder"), ('n', "nee, terug")]
                     } else {
                         lines.push("Eerst erkennen (komt in het logboek):".into());
-                        lines.extend(to_acknowledge.iter().map(|i| format!("! {}: {}", i.network, i.text)));
+                        lines.extend(to_acknowledge.iter().map(|warning| format!("! {warning}")));
                         vec![('e', "erkend, verder"), ('n', "nee, terug")]
                     };
                     self.mode = Mode::Confirm(Confirm {

@@ -521,8 +521,8 @@ impl App {
                 };
                 match before {
                     Some(before) => {
-                        store.update_network(&ctx, &network)?;
-                        self.push_network_undo(before);
+                        let after = store.update_network(&ctx, &network)?;
+                        self.push_network_undo(before, after);
                         Ok(Saved::Done(format!("Netwerk {} opgeslagen.", network.name)))
                     }
                     None => {
@@ -547,8 +547,8 @@ impl App {
                         .parse("Wijkverpleging", field(|t| parse_optional_text("wijkverpleging", t, 120)))
                         .ok_or(Refusal::Fields)?,
                 };
-                store.update_network(&ctx, &Network { core_team, ..before.clone() })?;
-                self.push_network_undo(before);
+                let after = store.update_network(&ctx, &Network { core_team, ..before.clone() })?;
+                self.push_network_undo(before, after);
                 Ok(Saved::Done("Wijkkernteam opgeslagen.".into()))
             }
             FormKind::Practice(network, id) => {

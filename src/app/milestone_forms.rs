@@ -81,7 +81,7 @@ impl App {
                     return Err(Refusal::Fields);
                 }
                 let (before, after) = store.change_network(&ctx, *id, set)?;
-                self.push_network_undo(before);
+                self.push_network_undo(before, after.clone());
                 let what = milestone.label();
                 Ok(Saved::Done(match date {
                     Some(date) => format!("{what}: {} opgeslagen.", format_date(date)),
@@ -104,7 +104,7 @@ impl App {
                     form.set_error(if error.field == "einde" { "Einde" } else { "Naam" }, error.message);
                     return Err(Refusal::Fields);
                 }
-                let (before, _) = store.change_network(&ctx, *id, |network| {
+                let (before, after) = store.change_network(&ctx, *id, |network| {
                     let plans = &mut network.milestones.project_plans;
                     match original {
                         // Found again by name and dates: a colleague may have changed the list.
@@ -121,7 +121,7 @@ impl App {
                     }
                     Ok(())
                 })?;
-                self.push_network_undo(before);
+                self.push_network_undo(before, after);
                 if plan.is_longer_than_a_year() {
                     self.reload();
                     self.warn(format!(

@@ -100,10 +100,8 @@ impl App {
                 self.info("Een voormalig GEZ/OWZ-netwerk heeft geen projectplannen bij Medrie (handboek bijlage 2).")
             }
             (_, Some('n')) if self.allowed(Role::Editor) => self.open_form(FormKind::ProjectPlan(id, None)),
-            (_, Some('u')) if self.allowed(Role::Editor) => {
-                self.undo();
-                self.back_to_milestones();
-            }
+            // The undo reloads, which refreshes this screen (it is shown).
+            (_, Some('u')) if self.allowed(Role::Editor) => self.undo(),
             (KeyCode::Delete, _) | (_, Some('x')) => {
                 let Some(plan) = plan else {
                     self.info("Alleen een projectplan kan worden verwijderd; een datum maakt u leeg met Enter.");
@@ -137,8 +135,8 @@ impl App {
             plans.remove(index);
             Ok(())
         });
-        let result = result.map(|(before, _)| {
-            self.push_network_undo(before);
+        let result = result.map(|(before, after)| {
+            self.push_network_undo(before, after);
             plan.name.clone()
         });
         match result {

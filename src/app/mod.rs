@@ -288,7 +288,9 @@ impl App {
         } else {
             self.budget_stale = true;
         }
-        self.refresh_milestones();
+        if matches!(self.mode, Mode::Milestones) {
+            self.refresh_milestones(); // a colleague saved while the screen is shown
+        }
     }
 
     pub(crate) fn reload_budget(&mut self) {

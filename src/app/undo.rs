@@ -55,12 +55,9 @@ impl UndoOp {
 }
 
 impl App {
-    /// Remembers a network change for `u`: the record before, and as it is stored now.
-    pub(super) fn push_network_undo(&mut self, before: Network) {
-        match self.store.network(before.id) {
-            Ok(after) => self.push_undo(UndoOp::Network { before: Box::new(before), after: Box::new(after) }),
-            Err(error) => self.error(error.to_string()),
-        }
+    /// Remembers a network change for `u`: the record before, and as this session stored it.
+    pub(super) fn push_network_undo(&mut self, before: Network, after: Network) {
+        self.push_undo(UndoOp::Network { before: Box::new(before), after: Box::new(after) });
     }
 
     pub(super) fn push_undo(&mut self, op: UndoOp) {

@@ -107,18 +107,14 @@ pub fn render(rows: &[BudgetRow], format: Format) -> String {
                 .collect();
             serde_json::to_string_pretty(&json).expect("rows serialise") + "\n"
         }
-        Format::Csv => {
-            let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
-            writer.write_record(COLUMNS).expect("writing to memory");
-            for r in rows {
+        Format::Csv => super::excel_csv(
+            &COLUMNS,
+            rows.iter().map(|r| {
                 let mut record = vec![r.network.clone(), r.region.clone(), r.municipality.clone(), r.year.to_string()];
                 record.extend(amounts(r).map(format_decimal_comma));
-                writer.write_record(&record).expect("writing to memory");
-            }
-            // The byte-order mark makes Excel read the file as UTF-8 (ë in "Diëtist").
-            let body = String::from_utf8(writer.into_inner().expect("flushing to memory")).expect("CSV of UTF-8 text");
-            format!("\u{feff}{body}")
-        }
+                record
+            }),
+        ),
         Format::Table => {
             let mut table = Table::new(&[
                 (COLUMNS[0], false),

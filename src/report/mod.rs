@@ -21,3 +21,19 @@ pub enum Format {
     /// An array of objects; amounts as strings with a dot and two decimals (`"8050.00"`).
     Json,
 }
+
+/// CSV as Dutch Excel opens it: `;`-separated, UTF-8 with a byte-order mark (so "Diëtist" reads
+/// right). Amounts are written by the caller with a decimal comma.
+pub fn excel_csv<R, C>(header: &[&str], records: impl IntoIterator<Item = R>) -> String
+where
+    R: IntoIterator<Item = C>,
+    C: AsRef<[u8]>,
+{
+    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+    writer.write_record(header).expect("writing to memory");
+    for record in records {
+        writer.write_record(record).expect("writing to memory");
+    }
+    let body = String::from_utf8(writer.into_inner().expect("flushing to memory")).expect("CSV of UTF-8 text");
+    format!("\u{feff}{body}")
+}

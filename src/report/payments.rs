@@ -128,35 +128,20 @@ pub fn render(rows: &[NetworkPayments], format: Format) -> String {
 
 /// `;`-separated, decimal comma, UTF-8 with byte-order mark: opens cleanly in Dutch Excel.
 pub fn csv<'a>(lines: impl Iterator<Item = (&'a PaymentLine, bool, Option<&'a str>)>) -> String {
-    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
-    writer
-        .write_record([
-            "netwerk",
-            "kwartaal",
-            "soort",
-            "begunstigde",
-            "iban",
-            "bedrag",
-            "omschrijving",
-            "status",
-            "batch",
-        ])
-        .expect("writing to memory");
-    for (l, closed, batch) in lines {
-        writer
-            .write_record([
-                l.network_name.as_str(),
-                &l.quarter.to_string(),
-                l.kind.dutch_label(),
-                &l.payee,
-                l.iban.as_str(),
-                &format_decimal_comma(l.amount),
-                &l.reference,
-                if closed { "definitief" } else { "gepland" },
-                batch.unwrap_or(""),
-            ])
-            .expect("writing to memory");
-    }
-    let body = String::from_utf8(writer.into_inner().expect("flushing to memory")).expect("CSV of UTF-8 text");
-    format!("\u{feff}{body}")
+    super::excel_csv(
+        &["netwerk", "kwartaal", "soort", "begunstigde", "iban", "bedrag", "omschrijving", "status", "batch"],
+        lines.map(|(l, closed, batch)| {
+            [
+                l.network_name.clone(),
+                l.quarter.to_string(),
+                l.kind.dutch_label().to_string(),
+                l.payee.clone(),
+                l.iban.as_str().to_string(),
+                format_decimal_comma(l.amount),
+                l.reference.clone(),
+                if closed { "definitief" } else { "gepland" }.to_string(),
+                batch.unwrap_or("").to_string(),
+            ]
+        }),
+    )
 }

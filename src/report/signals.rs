@@ -58,23 +58,18 @@ pub fn render(signals: &[Signal], format: Format) -> String {
                 .collect();
             serde_json::to_string_pretty(&json).expect("signals serialise") + "\n"
         }
-        Format::Csv => {
-            let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
-            writer.write_record(["termijn", "te laat", "onderwerp", "signaal", "regio"]).expect("writing to memory");
-            for s in signals {
-                writer
-                    .write_record([
-                        format_date(s.due).as_str(),
-                        overdue_text(s),
-                        &s.subject,
-                        &s.text,
-                        s.region.map_or("", Region::name),
-                    ])
-                    .expect("writing to memory");
-            }
-            let body = String::from_utf8(writer.into_inner().expect("flushing to memory")).expect("CSV of UTF-8 text");
-            format!("\u{feff}{body}")
-        }
+        Format::Csv => super::excel_csv(
+            &["termijn", "te laat", "onderwerp", "signaal", "regio"],
+            signals.iter().map(|s| {
+                [
+                    format_date(s.due),
+                    overdue_text(s).to_string(),
+                    s.subject.clone(),
+                    s.text.clone(),
+                    s.region.map_or("", Region::name).to_string(),
+                ]
+            }),
+        ),
         Format::Table => {
             if signals.is_empty() {
                 return "Geen signalen.\n".to_string();

@@ -337,30 +337,31 @@ fn json(rows: &[YearRow], year: i32, today: NaiveDate) -> String {
 }
 
 fn csv(rows: &[YearRow], year: i32) -> String {
-    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
     let mut header = vec!["soort", "netwerk", "regio", "gemeente", "jaar", "open kwartalen"];
     header.extend(AMOUNT_COLUMNS);
     header.extend(["mijlpalen gehaald", "mijlpalen gemist", "gemiste mijlpalen"]);
-    writer.write_record(&header).expect("writing to memory");
     // soort, netwerk, regio, gemeente, open kwartalen, figures, gemiste mijlpalen
-    let mut write = |cells: [&str; 5], f: &YearFigures, missed: &str| {
+    let record = |cells: [&str; 5], f: &YearFigures, missed: &str| {
         let mut record: Vec<String> = cells[..4].iter().map(|c| c.to_string()).collect();
         record.extend([year.to_string(), cells[4].to_string()]);
         record.extend(f.amounts().map(format_decimal_comma));
         record.extend([f.milestones_met.to_string(), f.milestones_missed.to_string(), missed.to_string()]);
-        writer.write_record(&record).expect("writing to memory");
+        record
     };
+    let mut records = Vec::new();
     for (region, total) in region_totals(rows) {
         for r in rows.iter().filter(|r| r.region == region) {
             let open = quarters_text(&r.open_quarters);
-            write(["netwerk", &r.network, region.name(), &r.municipality, &open], &r.figures, &r.missed.join(", "));
+            records.push(record(
+                ["netwerk", &r.network, region.name(), &r.municipality, &open],
+                &r.figures,
+                &r.missed.join(", "),
+            ));
         }
-        write(["regio", "", region.name(), "", ""], &total, "");
+        records.push(record(["regio", "", region.name(), "", ""], &total, ""));
     }
-    write(["totaal", "", "", "", ""], &grand_total(rows), "");
-    // The byte-order mark makes Excel read the file as UTF-8 (ë in "Financiële").
-    let body = String::from_utf8(writer.into_inner().expect("flushing to memory")).expect("CSV of UTF-8 text");
-    format!("\u{feff}{body}")
+    records.push(record(["totaal", "", "", "", ""], &grand_total(rows), ""));
+    super::excel_csv(&header, records)
 }
 
 fn table(rows: &[YearRow], year: i32, today: NaiveDate) -> String {

@@ -38,7 +38,8 @@ impl Store {
         })
     }
 
-    pub fn update_network(&self, ctx: &ChangeContext, network: &Network) -> Result<(), StoreError> {
+    /// Stores a changed network; returns it as stored (trimmed name, reference municipality).
+    pub fn update_network(&self, ctx: &ChangeContext, network: &Network) -> Result<Network, StoreError> {
         let network = &normalised(network)?;
         if network.former_gez_owz && !self.network(network.id)?.former_gez_owz && self.network_has_hours(network.id)? {
             return Err(StoreError::Refused(
@@ -53,7 +54,8 @@ impl Store {
                 claim_name(tx, network)?;
             }
             tx.put(TreeName::Networks, &network.id.to_key(), network)?;
-            tx.audit("netwerk gewijzigd", &network.name, Some(&before), Some(network))
+            tx.audit("netwerk gewijzigd", &network.name, Some(&before), Some(network))?;
+            Ok(network.clone())
         })
     }
 

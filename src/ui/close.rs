@@ -50,7 +50,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CloseScreen, theme: &Theme) 
         .collect();
     let table = Table::new(rows, [Constraint::Length(1), Constraint::Min(10)])
         .row_highlight_style(theme.selected())
-        .block(Block::bordered().title(if screen.to_acknowledge().is_empty() {
+        .block(Block::bordered().title(if crate::store::to_acknowledge(&screen.networks).is_empty() {
             " Checklist (Enter: ga erheen) "
         } else {
             " Checklist (Enter: ga erheen) · ! te laat: erkennen bij afsluiten "
