@@ -65,28 +65,43 @@ pub fn practice_team_money_year(
     Quarter::of_year(year).into_iter().map(|q| practice_team_money(network, team, tariffs, q)).sum()
 }
 
-/// The partner budget of a quarter: partner rate × Σ ION / 4, rounded to cents; nothing for a
-/// former GEZ/OWZ network or an unfunded quarter.
-pub fn partner_budget_quarter(
+/// The exact partner budget of a quarter: partner rate × Σ ION / 4, not rounded (a quarter's
+/// partner money is never paid as such; only the year's sum is rounded). Nothing for a former
+/// GEZ/OWZ network or an unfunded quarter.
+pub fn partner_budget_quarter_exact(
     network: &Network,
     team: &PracticeTeam,
     tariffs: &TariffBook,
     quarter: Quarter,
 ) -> Result<Decimal, DomainError> {
     if network.former_gez_owz || !network.is_funded_in(quarter) {
-        return Ok(Decimal::ZERO.round_dp(2));
+        return Ok(Decimal::ZERO);
     }
-    Ok(per_quarter(tariffs.for_year(quarter.year())?.partner_per_ion, team, quarter))
+    let rate = tariffs.for_year(quarter.year())?.partner_per_ion;
+    Ok(rate * Decimal::from(team.total_ion_on(quarter.first_day())) / QUARTERS_PER_YEAR)
 }
 
-/// The partner budget of a year: Σ over its four quarters (= € 1,15 × ION when ION is constant).
+/// The partner budget of a year: Σ over its four quarters of the exact rate × Σ ION / 4,
+/// rounded once to cents (SPEC §9; = € 1,15 × ION when ION is constant).
+///
+/// ```
+/// # use rust_decimal_macros::dec;
+/// # let (network, mut team, tariffs) = sidw::domain::budget::example_7000_ion();
+/// team.practices[1].ion_counts[0].count = 2801; // 7 001 ION all year
+/// let year = sidw::domain::budget::partner_budget_year(&network, &team, &tariffs, 2025).unwrap();
+/// assert_eq!(year, dec!(8051.15)); // € 1,15 × 7 001, not 4 × € 2.012,79
+/// ```
 pub fn partner_budget_year(
     network: &Network,
     team: &PracticeTeam,
     tariffs: &TariffBook,
     year: i32,
 ) -> Result<Decimal, DomainError> {
-    Quarter::of_year(year).into_iter().map(|q| partner_budget_quarter(network, team, tariffs, q)).sum()
+    let exact: Decimal = Quarter::of_year(year)
+        .into_iter()
+        .map(|q| partner_budget_quarter_exact(network, team, tariffs, q))
+        .sum::<Result<Decimal, DomainError>>()?;
+    Ok(round_cents(exact))
 }
 
 fn per_quarter(rate: Decimal, team: &PracticeTeam, quarter: Quarter) -> Decimal {
@@ -278,11 +293,14 @@ mod tests {
     }
 
     #[test]
-    fn odd_ion_rounds_each_quarter_to_cents() {
+    fn odd_ion_rounds_the_partner_year_once() {
         let (network, mut team, tariffs) = example_7000_ion();
         team.practices[1].ion_counts[0].count = 2801; // 7001 ION: 1.15 × 7001 / 4 = 2012.7875
-        assert_eq!(partner_budget_quarter(&network, &team, &tariffs, q("2025-Q1")).unwrap(), dec!(2012.79));
-        assert_eq!(partner_budget_year(&network, &team, &tariffs, 2025).unwrap(), dec!(8051.16));
+        assert_eq!(partner_budget_quarter_exact(&network, &team, &tariffs, q("2025-Q1")).unwrap(), dec!(2012.7875));
+        // Rounded once for the year (SPEC §9): € 1,15 × 7 001 = € 8.051,15, not 4 × € 2.012,79.
+        assert_eq!(partner_budget_year(&network, &team, &tariffs, 2025).unwrap(), dec!(8051.15));
+        team.practices[1].ion_counts[0].count = 2800 + 9001; // 16 001 ION: the issue's example
+        assert_eq!(partner_budget_year(&network, &team, &tariffs, 2025).unwrap(), dec!(18401.15));
     }
 
     #[test]
