@@ -143,18 +143,20 @@ fn reopening_needs_a_reason_and_keeps_the_batch() {
     assert_eq!(second.number, "2025-Q1-0002");
     assert!(second.lines.is_empty(), "everything was paid by the first batch: nothing twice, {:?}", second.lines);
 
-    // Reopened again, the pharmacy's invoice rejected: what it was paid is a warning, not a payment.
+    // Reopened again, the pharmacy's invoice rejected: what it was paid is a claim, not a payment.
     store.reopen_quarter(&ctx(), zwolle, q1(), "apotheek factuur onterecht").unwrap();
     let pharmacy = store.invoices_of(zwolle, q1()).unwrap().into_iter().find(|i| i.number == "AZ/2025/1").unwrap();
     store.decide_invoice(&ctx(), zwolle, pharmacy.id, false, "dubbelfinanciering, niet uit 1,15").unwrap();
     let preview = store.close_preview(&[zwolle], q1(), date(2025, 10, 15)).unwrap();
     let warning = preview[0].checklist.iter().find(|i| i.warning).expect("a warning");
     assert!(
-        warning.text.contains("aan Apotheek Zuid is in een eerdere batch € 454,50 te veel betaald"),
+        warning.text.contains("aan Apotheek Zuid is eerder € 454,50 te veel betaald: vordering"),
         "{}",
         warning.text
     );
     assert!(preview[0].payments.is_empty());
+    assert_eq!(preview[0].claims.len(), 1);
+    assert_eq!((preview[0].claims[0].line.payee.as_str(), preview[0].claims[0].open), ("Apotheek Zuid", dec!(454.50)));
 }
 
 #[test]

@@ -48,14 +48,53 @@ impl CloseScreen {
         self.networks.iter().find(|n| n.network.name == name)
     }
 
-    /// Rows of the payments table: a heading per network, its payments, its practice-team lines.
+    /// Rows of the payments table: a heading per network, its payments, its practice-team lines,
+    /// and what it lists without paying.
     pub fn payment_rows(&self) -> usize {
-        self.networks.iter().map(|n| 1 + n.payments.len() + n.by_team.len()).sum()
+        self.networks.iter().map(|n| 1 + n.payments.len() + n.by_team.len() + listed_rows(n).len()).sum()
     }
 
     pub fn total(&self) -> rust_decimal::Decimal {
         self.networks.iter().map(|n| total(&n.payments)).sum()
     }
+}
+
+/// A row the close screen lists under a network's payments without paying it.
+pub struct ListedRow {
+    /// "verschil" (voor het praktijkteam), "verrekend" or "vordering".
+    pub kind: &'static str,
+    pub payee: String,
+    /// Invoice number, or the batch of the claim.
+    pub note: String,
+    pub amount: rust_decimal::Decimal,
+}
+
+/// The excess of invoices above their hours (for the practice team), amounts set off against
+/// claims, and claims raised: listed beside the payments, never in their total.
+pub fn listed_rows(network: &NetworkClose) -> Vec<ListedRow> {
+    let differences = network.team_differences.iter().map(|d| ListedRow {
+        kind: "verschil",
+        payee: d.payee.clone(),
+        note: format!("voor praktijkteam: {}", d.invoice_number),
+        amount: d.amount,
+    });
+    let set_offs = network.set_offs.iter().map(|s| ListedRow {
+        kind: "verrekend",
+        payee: s.line.payee.clone(),
+        note: if s.claim_batch.is_empty() {
+            "met vordering hiervan".into()
+        } else {
+            format!("vordering {}", s.claim_batch)
+        },
+        amount: s.line.amount,
+    });
+    let claims = network.claims.iter().map(|c| ListedRow {
+        kind: "vordering",
+        payee: c.line.payee.clone(),
+        note: if c.batch.is_empty() { "bij deze afsluiting".into() } else { format!("batch {}", c.batch) },
+        amount: c.line.amount,
+    });
+    differences.chain(set_offs).chain(claims).collect()
 }
 
 impl App {

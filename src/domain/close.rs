@@ -147,6 +147,18 @@ pub fn checklist(input: &CloseInput) -> Vec<CheckItem> {
         };
     }
 
+    if input.today <= q.last_day() {
+        // Handbook ch. 4: "eenmaal per kwartaal (achteraf)": a quarter is paid after it ended.
+        item!(
+            false,
+            format!(
+                "{q} loopt nog tot en met {}: afsluiten kan vanaf {} (achteraf)",
+                super::calendar::format_date(q.last_day()),
+                super::calendar::format_date(q.last_day() + chrono::Days::new(1))
+            ),
+            CheckTarget::Network(n.id),
+        );
+    }
     if !n.is_funded_in(q)
         && n.funding_start.is_none()
         && agreement_in_force(input.agreements, AgreementKind::PracticeTeam, None, q)
@@ -303,18 +315,50 @@ fn sorted(mut items: Vec<CheckItem>) -> Vec<CheckItem> {
     items
 }
 
-/// The payment lines of one network's quarter, and the lines the practice team pays itself.
-pub fn payment_lines(input: &CloseInput) -> Result<(Vec<PaymentLine>, Vec<ByTeamLine>), DomainError> {
+/// The excess of an approved invoice above the worth of its hours: never paid from the € 1,15
+/// (the tariffs are fixed); the practice team may pay it from its own money (handbook ch. 4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamDifference {
+    pub network: NetworkId,
+    pub network_name: String,
+    pub quarter: Quarter,
+    pub partner: PartnerId,
+    pub payee: String,
+    pub invoice: InvoiceId,
+    pub invoice_number: String,
+    /// What the invoice asks.
+    pub invoiced: Decimal,
+    /// What its hours are worth: what the secretariat pays.
+    pub worth: Decimal,
+    /// `invoiced − worth`: "verschil voor het praktijkteam".
+    pub amount: Decimal,
+}
+
+/// What one network's quarter pays, and what it lists without paying.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuarterPayments {
+    pub payments: Vec<PaymentLine>,
+    /// Lines the practice team pays itself.
+    pub by_team: Vec<ByTeamLine>,
+    /// Approved invoices above their hours: the excess, for the practice team.
+    pub team_differences: Vec<TeamDifference>,
+}
+
+/// The payment lines of one network's quarter: each practice's share of the practice-team money,
+/// and each payable invoice of a partner with a signed agreement, paid at most at the worth of
+/// the partner's quarter lines that are not paid by the practice team (a lower invoice pays the
+/// invoice; the excess of a higher one is a [`TeamDifference`]). Every amount is above zero.
+pub fn payment_lines(input: &CloseInput) -> Result<QuarterPayments, DomainError> {
     let n = input.network;
     let q = input.quarter;
-    let mut payments = Vec::new();
+    let mut out = QuarterPayments::default();
     if !input.team.practices.is_empty() && practice_team_money(n, input.team, input.tariffs, q)? > Decimal::ZERO {
         for (id, amount) in practice_team_split(n, input.team, input.tariffs, q)? {
             let practice = input.team.practices.iter().find(|p| p.id == id).expect("split of the team's own practices");
             if amount.is_zero() {
                 continue;
             }
-            payments.push(PaymentLine {
+            out.payments.push(PaymentLine {
                 network: n.id,
                 network_name: n.name.clone(),
                 quarter: q,
@@ -333,7 +377,6 @@ pub fn payment_lines(input: &CloseInput) -> Result<(Vec<PaymentLine>, Vec<ByTeam
             });
         }
     }
-    let mut by_team = Vec::new();
     if !n.former_gez_owz {
         for partner in input.partners {
             if !agreement_in_force(input.agreements, AgreementKind::Partner, Some(partner.id), q) {
@@ -343,14 +386,32 @@ pub fn payment_lines(input: &CloseInput) -> Result<(Vec<PaymentLine>, Vec<ByTeam
             for invoice in
                 input.invoices.iter().filter(|i| i.partner == partner.id && i.quarter == q && i.is_payable(worth))
             {
-                payments.push(PaymentLine {
+                let paid = invoice.amount.min(worth);
+                if invoice.amount > worth {
+                    out.team_differences.push(TeamDifference {
+                        network: n.id,
+                        network_name: n.name.clone(),
+                        quarter: q,
+                        partner: partner.id,
+                        payee: partner.name.clone(),
+                        invoice: invoice.id,
+                        invoice_number: invoice.number.clone(),
+                        invoiced: invoice.amount,
+                        worth,
+                        amount: invoice.amount - worth,
+                    });
+                }
+                if paid <= Decimal::ZERO {
+                    continue;
+                }
+                out.payments.push(PaymentLine {
                     network: n.id,
                     network_name: n.name.clone(),
                     quarter: q,
                     kind: PaymentKind::Partner,
                     payee: partner.name.clone(),
                     iban: partner.iban.clone(),
-                    amount: invoice.amount,
+                    amount: paid,
                     practice: None,
                     partner: Some(partner.id),
                     invoice: Some(invoice.id),
@@ -360,7 +421,7 @@ pub fn payment_lines(input: &CloseInput) -> Result<(Vec<PaymentLine>, Vec<ByTeam
         }
         for line in input.lines.iter().filter(|l| l.paid_by_practice_team && q.contains(l.month)) {
             let Some(partner) = input.partners.iter().find(|p| p.id == line.partner) else { continue };
-            by_team.push(ByTeamLine {
+            out.by_team.push(ByTeamLine {
                 network_name: n.name.clone(),
                 partner: partner.name.clone(),
                 month: line.month,
@@ -369,7 +430,7 @@ pub fn payment_lines(input: &CloseInput) -> Result<(Vec<PaymentLine>, Vec<ByTeam
             });
         }
     }
-    Ok((payments, by_team))
+    Ok(out)
 }
 
 /// Σ of payment amounts.
@@ -404,11 +465,18 @@ pub struct PaymentBatch {
     pub number: String,
     pub quarter: Quarter,
     pub networks: Vec<NetworkId>,
+    /// What is paid: every amount above zero, after set-off against open claims.
     pub lines: Vec<PaymentLine>,
     pub by_team: Vec<ByTeamLine>,
     pub closed_by: String,
     pub closed_at: chrono::DateTime<chrono::Utc>,
     pub reopenings: Vec<Reopening>,
+    /// Approved invoices above their hours: the excess, not paid (for the practice team).
+    pub team_differences: Vec<TeamDifference>,
+    /// Claims this close raised: a re-close that found less due than was paid before.
+    pub claims: Vec<Claim>,
+    /// Amounts due in this batch that were set off against open claims instead of paid.
+    pub set_offs: Vec<SetOff>,
 }
 
 impl PaymentBatch {
@@ -420,16 +488,67 @@ impl PaymentBatch {
     pub fn is_current_for(&self, network: NetworkId) -> bool {
         self.networks.contains(&network) && !self.reopenings.iter().any(|r| r.network == network)
     }
+
+    /// What this batch settled for one network, per payment key: cash paid plus amounts set off
+    /// against claims, less the claims it raised. A later re-close of the same quarter pays (or
+    /// claims) only the difference with this.
+    pub fn settled_for(&self, network: NetworkId) -> Vec<PaymentLine> {
+        let lines = self.lines.iter().filter(|l| l.network == network).cloned();
+        let set_off = self.set_offs.iter().filter(|s| s.line.network == network).map(|s| s.line.clone());
+        let claimed = self
+            .claims
+            .iter()
+            .filter(|c| c.line.network == network)
+            .map(|c| PaymentLine { amount: -c.line.amount, ..c.line.clone() });
+        lines.chain(set_off).chain(claimed).collect()
+    }
 }
 
-/// After a reopening, what an earlier (reopened) batch already paid is not paid again: each
-/// payment becomes the difference with what was paid for the same practice or invoice. More
-/// paid than due is never taken back here; it becomes a warning to settle by hand.
-pub fn settle(
-    payments: Vec<PaymentLine>,
-    paid_before: &[PaymentLine],
-    network_name: &str,
-) -> (Vec<PaymentLine>, Vec<CheckItem>) {
+/// Who is paid, across quarters and batches: a practice or a partner (ids are unique in the
+/// database, and each belongs to one network).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Payee {
+    Practice(PracticeId),
+    Partner(PartnerId),
+}
+
+impl Payee {
+    pub fn of(line: &PaymentLine) -> Option<Payee> {
+        match line.kind {
+            PaymentKind::Practice => line.practice.map(Payee::Practice),
+            PaymentKind::Partner => line.partner.map(Payee::Partner),
+        }
+    }
+}
+
+/// Money paid too much to a payee (a reopened quarter turned out to owe less): set off against
+/// the payee's next payments, oldest claim first, and reported until settled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claim {
+    /// The payment key it arose on, with `amount` = the claim as raised.
+    pub line: PaymentLine,
+    /// What is still to be set off.
+    pub open: Decimal,
+    /// The batch that raised it (empty in a preview, before the close).
+    pub batch: String,
+    pub batch_id: u64,
+}
+
+/// An amount due that was set off against a claim instead of paid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetOff {
+    /// The payment it reduced, with `amount` = what was set off.
+    pub line: PaymentLine,
+    /// The batch that raised the claim, and the claim's quarter.
+    pub claim_batch: String,
+    pub claim_quarter: Quarter,
+}
+
+/// After a reopening, what earlier (reopened) batches already settled is not paid again: each
+/// payment key becomes the difference with what was settled for it (cash, set-off, less claims
+/// raised: [`PaymentBatch::settled_for`]). A higher amount due pays the difference; a lower one
+/// raises a [`Claim`] on that payee, never a negative payment.
+pub fn settle(payments: Vec<PaymentLine>, paid_before: &[PaymentLine]) -> (Vec<PaymentLine>, Vec<Claim>) {
     type Key = (NetworkId, PaymentKind, Option<PracticeId>, Option<InvoiceId>);
     let key = |l: &PaymentLine| -> Key { (l.network, l.kind, l.practice, l.invoice) };
     let mut keys: Vec<Key> = Vec::new();
@@ -439,43 +558,77 @@ pub fn settle(
         }
     }
     let mut settled = Vec::new();
-    let mut warnings = Vec::new();
+    let mut claims = Vec::new();
     for k in keys {
         let due_lines: Vec<&PaymentLine> = payments.iter().filter(|l| key(l) == k).collect();
-        let paid: Decimal = paid_before.iter().filter(|l| key(l) == k).map(|l| l.amount).sum();
-        if paid.is_zero() {
+        let before: Vec<&PaymentLine> = paid_before.iter().filter(|l| key(l) == k).collect();
+        if before.is_empty() {
             settled.extend(due_lines.into_iter().cloned());
             continue;
         }
+        let paid: Decimal = before.iter().map(|l| l.amount).sum();
         let due: Decimal = due_lines.iter().map(|l| l.amount).sum();
-        let template = due_lines
-            .first()
-            .copied()
-            .or_else(|| paid_before.iter().find(|l| key(l) == k))
-            .expect("a key comes from a line");
+        let template = due_lines.first().copied().unwrap_or(before[0]);
         let difference = due - paid;
         if difference > Decimal::ZERO {
             let mut line = template.clone();
             line.amount = difference;
-            line.reference = format!("{} (aanvulling)", line.reference);
+            if !paid.is_zero() {
+                line.reference = format!("{} (aanvulling)", line.reference);
+            }
             settled.push(line);
         } else if difference < Decimal::ZERO {
-            warnings.push(overpaid(network_name, &template.payee, -difference, template.network));
+            let mut line = template.clone();
+            line.amount = -difference;
+            claims.push(Claim { line, open: -difference, batch: String::new(), batch_id: 0 });
         }
     }
-    (settled, warnings)
+    (settled, claims)
 }
 
-fn overpaid(network_name: &str, payee: &str, amount: Decimal, network: NetworkId) -> CheckItem {
+/// Sets payments off against the payees' open claims, oldest first: a payment shrinks by what is
+/// set off (and is dropped at zero), each claim's `open` by the same. Returns what is still paid
+/// and the set-offs; `open` holds the claims as they stand after.
+pub fn set_off(payments: Vec<PaymentLine>, open: &mut [Claim]) -> (Vec<PaymentLine>, Vec<SetOff>) {
+    let mut paid = Vec::new();
+    let mut set_offs = Vec::new();
+    for mut line in payments {
+        let payee = Payee::of(&line);
+        for claim in open.iter_mut().filter(|c| payee.is_some() && Payee::of(&c.line) == payee) {
+            if line.amount <= Decimal::ZERO {
+                break;
+            }
+            let take = claim.open.min(line.amount);
+            if take <= Decimal::ZERO {
+                continue;
+            }
+            claim.open -= take;
+            line.amount -= take;
+            set_offs.push(SetOff {
+                line: PaymentLine { amount: take, ..line.clone() },
+                claim_batch: claim.batch.clone(),
+                claim_quarter: claim.line.quarter,
+            });
+        }
+        if line.amount > Decimal::ZERO {
+            paid.push(line);
+        }
+    }
+    (paid, set_offs)
+}
+
+/// A claim as the checklist shows it: not blocking, said once.
+pub fn claim_item(claim: &Claim) -> CheckItem {
     CheckItem {
-        network: network_name.to_string(),
+        network: claim.line.network_name.clone(),
         ok: true,
         warning: true,
         acknowledge: false,
         text: format!(
-            "aan {payee} is in een eerdere batch {} te veel betaald: verreken dit buiten sidw",
-            format_eur(amount)
+            "aan {} is eerder {} te veel betaald: vordering, verrekend met de volgende betalingen",
+            claim.line.payee,
+            format_eur(claim.line.amount)
         ),
-        target: CheckTarget::Network(network),
+        target: CheckTarget::Network(claim.line.network),
     }
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::domain::Quarter;
-use crate::domain::close::{ByTeamLine, PaymentLine, total};
+use crate::domain::close::{ByTeamLine, Claim, PaymentLine, SetOff, TeamDifference, total};
 use crate::domain::money::{format_decimal_comma, format_eur, format_plain};
 use crate::store::{Store, StoreError};
 
@@ -17,6 +17,80 @@ pub struct NetworkPayments {
     pub batch: Option<String>,
     pub lines: Vec<PaymentLine>,
     pub by_team: Vec<ByTeamLine>,
+    pub team_differences: Vec<TeamDifference>,
+    pub claims: Vec<Claim>,
+    pub set_offs: Vec<SetOff>,
+}
+
+/// What a quarter lists beside its payments, each as its own kind: never paid as such.
+pub struct Listed {
+    /// `team_difference`, `set_off` or `claim`.
+    pub code: &'static str,
+    /// The kind in Dutch.
+    pub label: &'static str,
+    pub network: String,
+    pub quarter: Quarter,
+    pub payee: String,
+    pub iban: String,
+    pub amount: rust_decimal::Decimal,
+    pub text: String,
+    /// The batch that raised the claim (for a set-off or a claim; empty in a preview).
+    pub claim_batch: String,
+}
+
+impl NetworkPayments {
+    /// The excess of invoices above their hours, amounts set off against claims, claims raised.
+    pub fn listed(&self) -> Vec<Listed> {
+        let mut listed = Vec::new();
+        for d in &self.team_differences {
+            listed.push(Listed {
+                code: "team_difference",
+                label: "verschil praktijkteam",
+                network: d.network_name.clone(),
+                quarter: d.quarter,
+                payee: d.payee.clone(),
+                iban: String::new(),
+                amount: d.amount,
+                text: format!(
+                    "factuur {} {} boven de uren {}: niet uit de € 1,15 (praktijkteam kan dit betalen)",
+                    d.invoice_number,
+                    format_eur(d.invoiced),
+                    format_eur(d.worth)
+                ),
+                claim_batch: String::new(),
+            });
+        }
+        for o in &self.set_offs {
+            listed.push(Listed {
+                code: "set_off",
+                label: "verrekend",
+                network: o.line.network_name.clone(),
+                quarter: o.line.quarter,
+                payee: o.line.payee.clone(),
+                iban: o.line.iban.to_string(),
+                amount: o.line.amount,
+                text: format!(
+                    "niet betaald: verrekend met vordering uit batch {} ({})",
+                    o.claim_batch, o.claim_quarter
+                ),
+                claim_batch: o.claim_batch.clone(),
+            });
+        }
+        for c in &self.claims {
+            listed.push(Listed {
+                code: "claim",
+                label: "vordering",
+                network: c.line.network_name.clone(),
+                quarter: c.line.quarter,
+                payee: c.line.payee.clone(),
+                iban: c.line.iban.to_string(),
+                amount: c.line.amount,
+                text: "eerder te veel betaald: wordt verrekend met volgende betalingen".to_string(),
+                claim_batch: c.batch.clone(),
+            });
+        }
+        listed
+    }
 }
 
 pub fn rows(store: &Store, quarter: Quarter) -> Result<Vec<NetworkPayments>, StoreError> {
@@ -29,6 +103,9 @@ pub fn rows(store: &Store, quarter: Quarter) -> Result<Vec<NetworkPayments>, Sto
             closed,
             lines: close.payments,
             by_team: close.by_team,
+            team_differences: close.team_differences,
+            claims: close.claims,
+            set_offs: close.set_offs,
         })
         .collect())
 }
@@ -44,6 +121,9 @@ struct JsonLine<'a> {
     reference: &'a str,
     status: &'static str,
     batch: Option<&'a str>,
+    /// For a set-off or a claim: the batch that raised the claim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claim_batch: Option<String>,
 }
 
 fn status(closed: bool) -> &'static str {
@@ -53,25 +133,38 @@ fn status(closed: bool) -> &'static str {
 pub fn render(rows: &[NetworkPayments], format: Format) -> String {
     match format {
         Format::Json => {
-            let lines: Vec<JsonLine> = rows
-                .iter()
-                .flat_map(|r| {
-                    r.lines.iter().map(move |l| JsonLine {
-                        network: &r.network,
-                        quarter: l.quarter.to_string(),
-                        payee: &l.payee,
-                        iban: l.iban.as_str(),
-                        kind: l.kind.code(),
-                        amount: format_plain(l.amount),
-                        reference: &l.reference,
-                        status: status(r.closed),
-                        batch: r.batch.as_deref(),
-                    })
-                })
-                .collect();
+            let mut lines: Vec<JsonLine> = Vec::new();
+            for r in rows {
+                lines.extend(r.lines.iter().map(|l| JsonLine {
+                    network: &r.network,
+                    quarter: l.quarter.to_string(),
+                    payee: &l.payee,
+                    iban: l.iban.as_str(),
+                    kind: l.kind.code(),
+                    amount: format_plain(l.amount),
+                    reference: &l.reference,
+                    status: status(r.closed),
+                    batch: r.batch.as_deref(),
+                    claim_batch: None,
+                }));
+            }
+            let listed: Vec<(&NetworkPayments, Listed)> =
+                rows.iter().flat_map(|r| r.listed().into_iter().map(move |l| (r, l))).collect();
+            lines.extend(listed.iter().map(|(r, l)| JsonLine {
+                network: &r.network,
+                quarter: l.quarter.to_string(),
+                payee: &l.payee,
+                iban: &l.iban,
+                kind: l.code,
+                amount: format_plain(l.amount),
+                reference: &l.text,
+                status: status(r.closed),
+                batch: r.batch.as_deref(),
+                claim_batch: (l.code != "team_difference").then(|| l.claim_batch.clone()),
+            }));
             serde_json::to_string_pretty(&lines).expect("lines serialise") + "\n"
         }
-        Format::Csv => csv(rows.iter().flat_map(|r| r.lines.iter().map(move |l| (l, r.closed, r.batch.as_deref())))),
+        Format::Csv => report_csv(rows),
         Format::Table => {
             let mut out = String::new();
             for r in rows {
@@ -80,8 +173,11 @@ pub fn render(rows: &[NetworkPayments], format: Format) -> String {
                     _ => "open: gepland".to_string(),
                 };
                 out.push_str(&format!("{} — {state}\n", r.network));
+                let listed = r.listed();
                 if r.lines.is_empty() {
-                    out.push_str("  geen betalingen\n\n");
+                    out.push_str("  geen betalingen\n");
+                    push_listed(&mut out, &listed);
+                    out.push('\n');
                     continue;
                 }
                 let mut table = Table::new(&[
@@ -117,6 +213,7 @@ pub fn render(rows: &[NetworkPayments], format: Format) -> String {
                         format_eur(t.worth)
                     ));
                 }
+                push_listed(&mut out, &listed);
                 out.push('\n');
             }
             let all: rust_decimal::Decimal = rows.iter().map(|r| total(&r.lines)).sum();
@@ -126,22 +223,56 @@ pub fn render(rows: &[NetworkPayments], format: Format) -> String {
     }
 }
 
+fn push_listed(out: &mut String, listed: &[Listed]) {
+    for l in listed {
+        let batch = if l.claim_batch.is_empty() || l.code == "set_off" {
+            String::new()
+        } else {
+            format!(", batch {}", l.claim_batch)
+        };
+        out.push_str(&format!("  {}: {} {}{batch} — {}\n", l.label, l.payee, format_eur(l.amount), l.text));
+    }
+}
+
+/// The report's CSV: the payment lines, then what is listed beside them, each with its kind.
+fn report_csv(rows: &[NetworkPayments]) -> String {
+    let paid = rows.iter().flat_map(|r| r.lines.iter().map(move |l| payment_row(l, r.closed, r.batch.as_deref())));
+    let listed = rows.iter().flat_map(|r| {
+        r.listed().into_iter().map(move |l| {
+            [
+                l.network,
+                l.quarter.to_string(),
+                l.label.to_string(),
+                l.payee,
+                l.iban,
+                format_decimal_comma(l.amount),
+                l.text,
+                if r.closed { "definitief" } else { "gepland" }.to_string(),
+                r.batch.clone().unwrap_or_default(),
+            ]
+        })
+    });
+    super::excel_csv(&CSV_HEADER, paid.chain(listed))
+}
+
+const CSV_HEADER: [&str; 9] =
+    ["netwerk", "kwartaal", "soort", "begunstigde", "iban", "bedrag", "omschrijving", "status", "batch"];
+
+fn payment_row(l: &PaymentLine, closed: bool, batch: Option<&str>) -> [String; 9] {
+    [
+        l.network_name.clone(),
+        l.quarter.to_string(),
+        l.kind.dutch_label().to_string(),
+        l.payee.clone(),
+        l.iban.as_str().to_string(),
+        format_decimal_comma(l.amount),
+        l.reference.clone(),
+        if closed { "definitief" } else { "gepland" }.to_string(),
+        batch.unwrap_or("").to_string(),
+    ]
+}
+
 /// `;`-separated, decimal comma, UTF-8 with byte-order mark: opens cleanly in Dutch Excel.
 pub fn csv<'a>(lines: impl Iterator<Item = (&'a PaymentLine, bool, Option<&'a str>)>) -> String {
-    super::excel_csv(
-        &["netwerk", "kwartaal", "soort", "begunstigde", "iban", "bedrag", "omschrijving", "status", "batch"],
-        lines.map(|(l, closed, batch)| {
-            [
-                l.network_name.clone(),
-                l.quarter.to_string(),
-                l.kind.dutch_label().to_string(),
-                l.payee.clone(),
-                l.iban.as_str().to_string(),
-                format_decimal_comma(l.amount),
-                l.reference.clone(),
-                if closed { "definitief" } else { "gepland" }.to_string(),
-                batch.unwrap_or("").to_string(),
-            ]
-        }),
-    )
+    super::excel_csv(&CSV_HEADER, lines.map(|(l, closed, batch)| payment_row(l, closed, batch)))
 }

@@ -47,11 +47,13 @@ impl YearFormat {
 /// The figures of a network, a region or the programme for one year.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct YearFigures {
-    /// Practice-team money paid in the batches of the year's quarters (reopened batches too).
+    /// Practice-team money settled by the batches of the year's quarters (reopened batches too):
+    /// paid, or set off against a claim, less what a re-close claimed back.
     pub practice_team_received: Decimal,
     /// Practice-team money of quarters that are still open: planned, not yet paid.
     pub practice_team_planned: Decimal,
-    /// Partner invoices paid in the batches of the year's quarters (reopened batches too).
+    /// Partner invoices settled by the batches of the year's quarters (reopened batches too),
+    /// as `practice_team_received`.
     pub partners_paid: Decimal,
     /// Partner payments of quarters that are still open.
     pub partners_planned: Decimal,
@@ -60,6 +62,10 @@ pub struct YearFigures {
     pub paid_by_practice_team: Decimal,
     /// max(0, partner budget − spent).
     pub partner_unspent: Decimal,
+    /// Approved invoices above their hours: the excess, for the practice team, never from the € 1,15.
+    pub team_differences: Decimal,
+    /// Claims raised on the year's quarters that are not yet set off: paid too much, to recover.
+    pub open_claims: Decimal,
     /// Milestones due in the year and done in time.
     pub milestones_met: usize,
     /// Milestones due in the year that are overdue or were done late.
@@ -76,12 +82,14 @@ impl YearFigures {
         self.partner_spent += other.partner_spent;
         self.paid_by_practice_team += other.paid_by_practice_team;
         self.partner_unspent += other.partner_unspent;
+        self.team_differences += other.team_differences;
+        self.open_claims += other.open_claims;
         self.milestones_met += other.milestones_met;
         self.milestones_missed += other.milestones_missed;
     }
 
     /// The amounts in the order of the report's columns.
-    pub fn amounts(&self) -> [Decimal; 8] {
+    pub fn amounts(&self) -> [Decimal; 10] {
         [
             self.practice_team_received,
             self.practice_team_planned,
@@ -91,6 +99,8 @@ impl YearFigures {
             self.partner_spent,
             self.paid_by_practice_team,
             self.partner_unspent,
+            self.team_differences,
+            self.open_claims,
         ]
     }
 
@@ -122,6 +132,7 @@ pub fn rows(store: &Store, year: i32, region: Option<Region>, today: NaiveDate) 
     let budgets: HashMap<String, super::budget::BudgetRow> =
         super::budget::rows(store, year, None)?.into_iter().map(|r| (r.network.clone(), r)).collect();
     let batches = store.batches()?;
+    let claims = store.open_claims()?;
     let quarters = Quarter::of_year(year)
         .into_iter()
         .map(|q| store.quarter_payments(q).map(|closes| (q, closes)))
@@ -135,11 +146,18 @@ pub fn rows(store: &Store, year: i32, region: Option<Region>, today: NaiveDate) 
             let mut figures = YearFigures::default();
             let mut open_quarters = Vec::new();
             for (quarter, closes) in &quarters {
-                let paid = batches
+                let settled: Vec<PaymentLine> = batches
                     .iter()
                     .filter(|b| b.quarter == *quarter && b.networks.contains(&network.id))
-                    .flat_map(|b| b.lines.iter().filter(|l| l.network == network.id));
-                let (practice, partner) = by_kind(paid);
+                    .flat_map(|b| b.settled_for(network.id))
+                    .collect();
+                let (practice, partner) = by_kind(settled.iter());
+                figures.team_differences += batches
+                    .iter()
+                    .filter(|b| b.quarter == *quarter && b.is_current_for(network.id))
+                    .flat_map(|b| b.team_differences.iter().filter(|d| d.network == network.id))
+                    .map(|d| d.amount)
+                    .sum::<Decimal>();
                 figures.practice_team_received += practice;
                 figures.partners_paid += partner;
                 let (close, closed) = closes
@@ -151,6 +169,7 @@ pub fn rows(store: &Store, year: i32, region: Option<Region>, today: NaiveDate) 
                     let (practice, partner) = by_kind(close.payments.iter());
                     figures.practice_team_planned += practice;
                     figures.partners_planned += partner;
+                    figures.team_differences += close.team_differences.iter().map(|d| d.amount).sum::<Decimal>();
                 }
             }
             let budget = budgets
@@ -160,6 +179,11 @@ pub fn rows(store: &Store, year: i32, region: Option<Region>, today: NaiveDate) 
             figures.partner_spent = budget.partner_spent;
             figures.paid_by_practice_team = budget.paid_by_practice_team;
             figures.partner_unspent = (budget.partner_budget - budget.partner_spent).max(Decimal::ZERO);
+            figures.open_claims = claims
+                .iter()
+                .filter(|c| c.line.network == network.id && c.line.quarter.year() == year)
+                .map(|c| c.open)
+                .sum();
             let mut missed = Vec::new();
             for m in milestones(&network, today) {
                 if m.due.is_none_or(|due| due.year() != year) {
@@ -209,7 +233,7 @@ pub fn grand_total(rows: &[YearRow]) -> YearFigures {
     YearFigures::sum(rows.iter().map(|r| &r.figures))
 }
 
-const AMOUNT_COLUMNS: [&str; 8] = [
+const AMOUNT_COLUMNS: [&str; 10] = [
     "praktijkteam ontvangen",
     "praktijkteam gepland",
     "partners betaald",
@@ -218,10 +242,12 @@ const AMOUNT_COLUMNS: [&str; 8] = [
     "besteed",
     "betaald door praktijkteam",
     "niet besteed",
+    "verschil voor praktijkteam",
+    "vorderingen open",
 ];
 
 /// Shorter titles for the terminal: each "gepland" stands beside what it plans.
-const TABLE_AMOUNT_COLUMNS: [&str; 8] = [
+const TABLE_AMOUNT_COLUMNS: [&str; 10] = [
     "praktijkteam ontvangen",
     "gepland",
     "partners betaald",
@@ -230,6 +256,8 @@ const TABLE_AMOUNT_COLUMNS: [&str; 8] = [
     "besteed",
     "door praktijkteam",
     "niet besteed",
+    "verschil p.team",
+    "vorderingen",
 ];
 
 pub(super) fn quarters_text(quarters: &[Quarter]) -> String {
@@ -250,6 +278,8 @@ struct JsonFigures {
     partner_spent: String,
     paid_by_practice_team: String,
     partner_unspent: String,
+    team_differences: String,
+    open_claims: String,
     milestones_met: usize,
     milestones_missed: usize,
 }
@@ -265,6 +295,8 @@ impl From<&YearFigures> for JsonFigures {
             partner_spent: format_plain(f.partner_spent),
             paid_by_practice_team: format_plain(f.paid_by_practice_team),
             partner_unspent: format_plain(f.partner_unspent),
+            team_differences: format_plain(f.team_differences),
+            open_claims: format_plain(f.open_claims),
             milestones_met: f.milestones_met,
             milestones_missed: f.milestones_missed,
         }

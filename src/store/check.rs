@@ -216,6 +216,24 @@ impl Store {
                 report.problems.push(format!("betaalbatch {} bevat betalingen van 0 of minder", batch.number));
             }
         }
+        for (key, open) in read_all::<super::records::OpenClaims>(self, TreeName::Claims, &mut report)? {
+            for claim in &open.claims {
+                let payee = crate::domain::close::Payee::of(&claim.line);
+                let at_key = payee.is_some_and(|p| key.as_slice() == super::keys::payee_key(claim.line.network, p));
+                let raised = batches
+                    .iter()
+                    .any(|(_, b)| b.id == claim.batch_id && b.claims.iter().any(|c| c.line == claim.line));
+                if !at_key || !raised || claim.open <= rust_decimal::Decimal::ZERO || claim.open > claim.line.amount {
+                    report.problems.push(format!(
+                        "vordering op {} uit batch {} klopt niet (open {}, sleutel {})",
+                        claim.line.payee,
+                        claim.batch,
+                        claim.open,
+                        hex(&key)
+                    ));
+                }
+            }
+        }
 
         let audit: Vec<(Vec<u8>, AuditEntry)> = read_all(self, TreeName::Audit, &mut report)?;
         for (key, entry) in &audit {

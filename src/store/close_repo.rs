@@ -2,8 +2,8 @@
 //! the quarter and stores its numbered payment batch), reopen (finance, with a reason).
 
 use crate::domain::close::{
-    ByTeamLine, CheckItem, CloseInput, PaymentBatch, PaymentLine, QuarterClose, Reopening, checklist, payment_lines,
-    settle,
+    ByTeamLine, CheckItem, Claim, CloseInput, Payee, PaymentBatch, PaymentLine, QuarterClose, Reopening, SetOff,
+    TeamDifference, checklist, claim_item, payment_lines, set_off, settle,
 };
 use crate::domain::{
     Agreement, HoursEntry, Invoice, Network, NetworkId, Partner, PracticeTeam, Quarter, TariffBook, TariffTable,
@@ -11,8 +11,8 @@ use crate::domain::{
 
 use chrono::NaiveDate;
 
-use super::keys::{TreeName, in_network, network_quarter, network_year, year_key};
-use super::records::{HoursIndex, InvoiceIndex, PaymentSettings};
+use super::keys::{TreeName, in_network, network_quarter, network_year, payee_key, year_key};
+use super::records::{HoursIndex, InvoiceIndex, OpenClaims, PaymentSettings};
 use super::tx::{Tx, TxResult, abort};
 use super::{ChangeContext, Store, StoreError};
 
@@ -25,6 +25,12 @@ pub struct NetworkClose {
     pub checklist: Vec<CheckItem>,
     pub payments: Vec<PaymentLine>,
     pub by_team: Vec<ByTeamLine>,
+    /// Approved invoices above their hours: the excess, listed for the practice team, not paid.
+    pub team_differences: Vec<TeamDifference>,
+    /// Claims the close raises (less due than an earlier, reopened batch paid).
+    pub claims: Vec<Claim>,
+    /// Amounts due that are set off against open claims instead of paid.
+    pub set_offs: Vec<SetOff>,
     /// Set when the quarter is already closed: the lock and its batch.
     pub closed: Option<(QuarterClose, PaymentBatch)>,
 }
@@ -33,10 +39,31 @@ impl NetworkClose {
     pub fn ready(&self) -> bool {
         self.closed.is_none() && self.checklist.iter().all(|i| i.ok)
     }
+
+    /// A closed quarter shows what its batch holds for this network, not a new computation.
+    fn show_batch(&mut self) {
+        let Some((_, batch)) = &self.closed else { return };
+        let id = self.network.id;
+        self.payments = batch.lines.iter().filter(|l| l.network == id).cloned().collect();
+        self.by_team = batch.by_team.iter().filter(|l| l.network_name == self.network.name).cloned().collect();
+        self.team_differences = batch.team_differences.iter().filter(|d| d.network == id).cloned().collect();
+        self.claims = batch.claims.iter().filter(|c| c.line.network == id).cloned().collect();
+        self.set_offs = batch.set_offs.iter().filter(|s| s.line.network == id).cloned().collect();
+    }
 }
 
-/// A network's checklist, payment lines and lines paid by the practice team.
-type Evaluation = (Vec<CheckItem>, Vec<PaymentLine>, Vec<ByTeamLine>);
+/// What a network's quarter close would do: its checklist, what it pays and what it lists.
+struct Evaluation {
+    checklist: Vec<CheckItem>,
+    payments: Vec<PaymentLine>,
+    by_team: Vec<ByTeamLine>,
+    team_differences: Vec<TeamDifference>,
+    /// Claims raised by this close.
+    claims: Vec<Claim>,
+    set_offs: Vec<SetOff>,
+    /// The payees' open claims as they stand after this close (raised ones included).
+    open_after: Vec<Claim>,
+}
 
 /// Everything a close reads, so that the transaction can see that nothing changed since.
 #[derive(PartialEq)]
@@ -50,8 +77,11 @@ struct Snapshot {
     invoice_index: Option<InvoiceIndex>,
     invoices: Vec<Invoice>,
     tariffs: Option<TariffTable>,
-    /// Paid for this quarter by earlier, reopened batches (immutable once reopened).
+    /// Settled for this quarter by earlier, reopened batches (immutable once reopened): see
+    /// [`PaymentBatch::settled_for`].
     paid_before: Vec<PaymentLine>,
+    /// The open claims on the network's payees, oldest first.
+    claims: Vec<Claim>,
 }
 
 impl Snapshot {
@@ -60,7 +90,7 @@ impl Snapshot {
         let hours_index: Option<HoursIndex> = store.get(TreeName::HoursIndex, &network_year(network, year))?;
         let invoice_index: Option<InvoiceIndex> =
             store.get(TreeName::InvoiceIndex, &network_quarter(network, quarter))?;
-        Ok(Self {
+        Self {
             network: store.network(network)?,
             team: store.practice_team(network)?,
             partners: store.partners(network)?,
@@ -71,7 +101,26 @@ impl Snapshot {
             invoice_index,
             tariffs: store.get(TreeName::Tariffs, &year_key(year))?,
             paid_before: paid_before(store, network, quarter)?,
-        })
+            claims: Vec::new(),
+        }
+        .with_claims(|key| store.get::<OpenClaims>(TreeName::Claims, key))
+    }
+
+    /// The snapshot with the open claims on its network's payees, read through `get`.
+    fn with_claims<E>(mut self, get: impl Fn(&[u8]) -> Result<Option<OpenClaims>, E>) -> Result<Self, E> {
+        let mut claims = Vec::new();
+        for payee in self.payees() {
+            if let Some(open) = get(&payee_key(self.network.id, payee))? {
+                claims.extend(open.claims);
+            }
+        }
+        self.claims = claims;
+        Ok(self)
+    }
+
+    fn payees(&self) -> Vec<Payee> {
+        let practices = self.team.practices.iter().map(|p| Payee::Practice(p.id));
+        practices.chain(self.partners.iter().map(|p| Payee::Partner(p.id))).collect()
     }
 
     /// The same records read again inside the closing transaction.
@@ -100,7 +149,7 @@ impl Snapshot {
                 agreements.push(agreement);
             }
         }
-        Ok(Self {
+        Self {
             network: tx.require(TreeName::Networks, &id.to_key(), || format!("netwerk {id}"))?,
             team: tx.get(TreeName::PracticeTeams, &id.to_key())?.unwrap_or_else(|| PracticeTeam::empty(id)),
             partners,
@@ -111,7 +160,9 @@ impl Snapshot {
             invoices,
             tariffs: tx.get(TreeName::Tariffs, &year_key(year))?,
             paid_before: before.paid_before.clone(),
-        })
+            claims: Vec::new(),
+        }
+        .with_claims(|key| tx.get::<OpenClaims>(TreeName::Claims, key))
     }
 
     fn evaluate(&self, quarter: Quarter, today: NaiveDate) -> Result<Evaluation, StoreError> {
@@ -129,12 +180,23 @@ impl Snapshot {
             today,
         };
         let mut items = checklist(&input);
-        let (payments, by_team) =
+        let due =
             if items.iter().all(|i| i.ok) { payment_lines(&input)? } else { payment_lines(&input).unwrap_or_default() };
-        let (payments, warnings) = settle(payments, &self.paid_before, &self.network.name);
-        items.extend(warnings);
+        let (payments, claims) = settle(due.payments, &self.paid_before);
+        items.extend(claims.iter().map(claim_item));
         items.sort_by_key(|i| (i.ok, !i.warning));
-        Ok((items, payments, by_team))
+        // Claims raised now come after the older ones, and are set off like them.
+        let mut open_after: Vec<Claim> = self.claims.iter().chain(&claims).cloned().collect();
+        let (payments, set_offs) = set_off(payments, &mut open_after);
+        Ok(Evaluation {
+            checklist: items,
+            payments,
+            by_team: due.by_team,
+            team_differences: due.team_differences,
+            claims,
+            set_offs,
+            open_after,
+        })
     }
 }
 
@@ -154,13 +216,13 @@ pub fn to_acknowledge(preview: &[NetworkClose]) -> Vec<String> {
         .collect()
 }
 
-/// What reopened batches of this network's quarter already paid.
+/// What reopened batches of this network's quarter already settled, per payment key.
 fn paid_before(store: &Store, network: NetworkId, quarter: Quarter) -> Result<Vec<PaymentLine>, StoreError> {
     Ok(store
         .batches()?
         .into_iter()
         .filter(|b| b.quarter == quarter && b.networks.contains(&network) && !b.is_current_for(network))
-        .flat_map(|b| b.lines.into_iter().filter(|l| l.network == network))
+        .flat_map(|b| b.settled_for(network))
         .collect())
 }
 
@@ -171,6 +233,11 @@ impl Store {
 
     pub fn batch(&self, id: u64) -> Result<PaymentBatch, StoreError> {
         self.get(TreeName::Batches, &id.to_be_bytes())?.ok_or_else(|| StoreError::NotFound(format!("betaalbatch {id}")))
+    }
+
+    /// Every open claim (paid too much, still to set off), by payee.
+    pub fn open_claims(&self) -> Result<Vec<Claim>, StoreError> {
+        Ok(self.scan::<OpenClaims>(TreeName::Claims, &[])?.into_iter().flat_map(|o| o.claims).collect())
     }
 
     pub fn batches(&self) -> Result<Vec<PaymentBatch>, StoreError> {
@@ -189,7 +256,7 @@ impl Store {
             .iter()
             .map(|id| {
                 let snapshot = Snapshot::read(self, *id, quarter)?;
-                let (checklist, payments, by_team) = snapshot.evaluate(quarter, today)?;
+                let evaluation = snapshot.evaluate(quarter, today)?;
                 let closed = match self.quarter_close(*id, quarter)? {
                     Some(close) => {
                         let batch = self.batch(close.batch)?;
@@ -197,7 +264,18 @@ impl Store {
                     }
                     None => None,
                 };
-                Ok(NetworkClose { network: snapshot.network, checklist, payments, by_team, closed })
+                let mut close = NetworkClose {
+                    network: snapshot.network,
+                    checklist: evaluation.checklist,
+                    payments: evaluation.payments,
+                    by_team: evaluation.by_team,
+                    team_differences: evaluation.team_differences,
+                    claims: evaluation.claims,
+                    set_offs: evaluation.set_offs,
+                    closed,
+                };
+                close.show_batch();
+                Ok(close)
             })
             .collect()
     }
@@ -230,7 +308,7 @@ impl Store {
                 continue;
             }
             let snapshot = Snapshot::read(self, *id, quarter)?;
-            let (items, _, _) = snapshot.evaluate(quarter, today)?;
+            let items = snapshot.evaluate(quarter, today)?.checklist;
             failures.extend(items.iter().filter(|i| !i.ok).map(|i| format!("{}: {}", i.network, i.text)));
             to_acknowledge.extend(items.into_iter().filter(|i| i.acknowledge));
             snapshots.push(snapshot);
@@ -253,6 +331,10 @@ impl Store {
         self.write(ctx, |tx| {
             let mut lines = Vec::new();
             let mut by_team = Vec::new();
+            let mut team_differences = Vec::new();
+            let mut claims = Vec::new();
+            let mut set_offs = Vec::new();
+            let mut open_after = Vec::new();
             for before in &snapshots {
                 let now = Snapshot::read_in(tx, before, quarter)?;
                 if &now != before {
@@ -267,9 +349,13 @@ impl Store {
                         before.network.name
                     ))));
                 }
-                let (_, payments, team_lines) = now.evaluate(quarter, today).map_err(abort)?;
-                lines.extend(payments);
-                by_team.extend(team_lines);
+                let evaluation = now.evaluate(quarter, today).map_err(abort)?;
+                lines.extend(evaluation.payments);
+                by_team.extend(evaluation.by_team);
+                team_differences.extend(evaluation.team_differences);
+                claims.extend(evaluation.claims);
+                set_offs.extend(evaluation.set_offs);
+                open_after.push((now.network.id, now.payees(), evaluation.open_after));
             }
             let sequence = tx
                 .get_raw(TreeName::Meta, BATCH_SEQUENCE)?
@@ -283,13 +369,30 @@ impl Store {
                 number: format!("{quarter}-{sequence:04}"),
                 quarter,
                 networks: snapshots.iter().map(|s| s.network.id).collect(),
-                lines: lines.clone(),
-                by_team: by_team.clone(),
+                lines,
+                by_team,
                 closed_by: ctx.user.clone(),
                 closed_at: ctx.at,
                 reopenings: Vec::new(),
+                team_differences,
+                claims,
+                set_offs,
             };
+            let mut batch = batch;
+            for claim in &mut batch.claims {
+                claim.batch = batch.number.clone();
+                claim.batch_id = batch.id;
+            }
+            for set_off in &mut batch.set_offs {
+                if set_off.claim_batch.is_empty() {
+                    set_off.claim_batch = batch.number.clone(); // raised and set off in this close
+                }
+            }
+            assert_batch(&batch).map_err(abort)?;
             tx.put(TreeName::Batches, &batch.id.to_be_bytes(), &batch)?;
+            for (network, payees, open) in &open_after {
+                write_open_claims(tx, *network, payees, open, &batch)?;
+            }
             for snapshot in &snapshots {
                 let close = QuarterClose {
                     network: snapshot.network.id,
@@ -357,19 +460,8 @@ impl Store {
             // The checklist's warnings are not reported here; only the payment lines are.
             .close_preview(&ids, quarter, quarter.last_day())?
             .into_iter()
-            .map(|mut close| {
-                let final_lines = close.closed.as_ref().map(|(_, batch)| {
-                    let lines: Vec<PaymentLine> =
-                        batch.lines.iter().filter(|l| l.network == close.network.id).cloned().collect();
-                    let team: Vec<ByTeamLine> =
-                        batch.by_team.iter().filter(|l| l.network_name == close.network.name).cloned().collect();
-                    (lines, team)
-                });
-                let closed = final_lines.is_some();
-                if let Some((lines, team)) = final_lines {
-                    close.payments = lines;
-                    close.by_team = team;
-                }
+            .map(|close| {
+                let closed = close.closed.is_some();
                 (close, closed)
             })
             .collect())
@@ -394,4 +486,59 @@ pub fn region_networks(store: &Store, region: crate::domain::Region) -> Result<V
     let mut networks: Vec<Network> = store.networks()?.into_iter().filter(|n| n.region == region).collect();
     networks.sort_by_key(|n| n.name.to_lowercase());
     Ok(networks.into_iter().map(|n| n.id).collect())
+}
+
+/// Stores the payees' open claims as a close leaves them: each claim raised by `batch` gets the
+/// batch's number, fully set-off claims are dropped, a payee without open claims has no record.
+fn write_open_claims(
+    tx: &Tx,
+    network: NetworkId,
+    payees: &[Payee],
+    open: &[Claim],
+    batch: &PaymentBatch,
+) -> TxResult<()> {
+    for payee in payees {
+        let key = payee_key(network, *payee);
+        let claims: Vec<Claim> = open
+            .iter()
+            .filter(|c| Payee::of(&c.line) == Some(*payee) && c.open > rust_decimal::Decimal::ZERO)
+            .map(|c| {
+                let mut claim = c.clone();
+                if claim.batch.is_empty() {
+                    claim.batch = batch.number.clone();
+                    claim.batch_id = batch.id;
+                }
+                claim
+            })
+            .collect();
+        let before: Option<OpenClaims> = tx.get(TreeName::Claims, &key)?;
+        match (claims.is_empty(), before) {
+            (true, None) => {}
+            (true, Some(_)) => tx.remove(TreeName::Claims, &key)?,
+            (false, _) => tx.put(TreeName::Claims, &key, &OpenClaims { claims })?,
+        }
+    }
+    Ok(())
+}
+
+/// The batch's money checked right before it is written (TigerBeetle style): every amount paid
+/// above zero, claims and set-offs above zero, a set-off never more than its claims could hold.
+fn assert_batch(batch: &PaymentBatch) -> Result<(), StoreError> {
+    use rust_decimal::Decimal;
+    let wrong = |what: String| Err(StoreError::Refused(format!("betaalbatch {} klopt niet: {what}", batch.number)));
+    if let Some(line) = batch.lines.iter().find(|l| l.amount <= Decimal::ZERO || l.amount.normalize().scale() > 2) {
+        return wrong(format!("betaling van {} aan {}", line.amount, line.payee));
+    }
+    if let Some(claim) = batch.claims.iter().find(|c| c.line.amount <= Decimal::ZERO || c.open > c.line.amount) {
+        return wrong(format!("vordering van {} op {}", claim.line.amount, claim.line.payee));
+    }
+    if let Some(s) = batch.set_offs.iter().find(|s| s.line.amount <= Decimal::ZERO) {
+        return wrong(format!("verrekening van {} met {}", s.line.amount, s.line.payee));
+    }
+    if let Some(d) =
+        batch.team_differences.iter().find(|d| d.amount <= Decimal::ZERO || d.invoiced - d.worth != d.amount)
+    {
+        return wrong(format!("verschil voor het praktijkteam van {} bij {}", d.amount, d.payee));
+    }
+    Ok(())
 }

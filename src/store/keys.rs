@@ -42,12 +42,15 @@ pub enum TreeName {
     MunicipalYears,
     /// year (u16) → `S1Rate`.
     S1Rates,
+    /// network id + payee id + payee kind (0 practice, 1 partner) → `OpenClaims`: what was paid
+    /// too much to that payee and is still to be set off.
+    Claims,
     /// audit id → `AuditEntry`, append-only.
     Audit,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 19] = [
+    pub const ALL: [TreeName; 20] = [
         Self::Meta,
         Self::Networks,
         Self::NetworkNames,
@@ -66,6 +69,7 @@ impl TreeName {
         Self::Settings,
         Self::MunicipalYears,
         Self::S1Rates,
+        Self::Claims,
         Self::Audit,
     ];
 
@@ -89,6 +93,7 @@ impl TreeName {
             Self::Settings => "settings",
             Self::MunicipalYears => "municipal_years",
             Self::S1Rates => "s1_rates",
+            Self::Claims => "claims",
             Self::Audit => "audit",
         }
     }
@@ -145,6 +150,19 @@ pub fn network_quarter(network: NetworkId, quarter: crate::domain::Quarter) -> [
     key[..8].copy_from_slice(&network.to_key());
     key[8..10].copy_from_slice(&year_key(quarter.year()));
     key[10] = quarter.number() as u8;
+    key
+}
+
+/// Key of a payee's open claims: network id + practice or partner id + kind.
+pub fn payee_key(network: NetworkId, payee: crate::domain::close::Payee) -> [u8; 17] {
+    use crate::domain::close::Payee;
+    let (id, kind) = match payee {
+        Payee::Practice(id) => (id.0, 0),
+        Payee::Partner(id) => (id.0, 1),
+    };
+    let mut key = [0u8; 17];
+    key[..16].copy_from_slice(&in_network(network, id));
+    key[16] = kind;
     key
 }
 

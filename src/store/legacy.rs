@@ -167,3 +167,37 @@ impl From<NetworkV2> for Network {
         }
     }
 }
+
+/// Payment batch, version 1: before claims, set-offs and the excess of invoices above their hours
+/// (version 2 added all three; a version 1 batch had none of them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentBatchV1 {
+    pub id: u64,
+    pub number: String,
+    pub quarter: crate::domain::Quarter,
+    pub networks: Vec<NetworkId>,
+    pub lines: Vec<crate::domain::close::PaymentLine>,
+    pub by_team: Vec<crate::domain::close::ByTeamLine>,
+    pub closed_by: String,
+    pub closed_at: chrono::DateTime<chrono::Utc>,
+    pub reopenings: Vec<crate::domain::close::Reopening>,
+}
+
+impl From<PaymentBatchV1> for crate::domain::close::PaymentBatch {
+    fn from(v1: PaymentBatchV1) -> Self {
+        Self {
+            id: v1.id,
+            number: v1.number,
+            quarter: v1.quarter,
+            networks: v1.networks,
+            lines: v1.lines,
+            by_team: v1.by_team,
+            closed_by: v1.closed_by,
+            closed_at: v1.closed_at,
+            reopenings: v1.reopenings,
+            team_differences: Vec::new(),
+            claims: Vec::new(),
+            set_offs: Vec::new(),
+        }
+    }
+}

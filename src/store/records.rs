@@ -57,7 +57,25 @@ record!(DatabaseInfo, "database-info", 1);
 record!(InvoiceIndex, "factuurindex", 1);
 record!(PaymentSettings, "betaalinstellingen", 1);
 record!(crate::domain::close::QuarterClose, "kwartaalafsluiting", 1);
-record!(crate::domain::close::PaymentBatch, "betaalbatch", 1);
+/// The open claims on one payee, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenClaims {
+    pub claims: Vec<crate::domain::close::Claim>,
+}
+
+record!(OpenClaims, "vorderingen", 1);
+
+impl Record for crate::domain::close::PaymentBatch {
+    const KIND: &'static str = "betaalbatch";
+    const VERSION: u16 = 2;
+
+    fn upgrade(version: u16, body: &[u8]) -> Result<Self, String> {
+        match version {
+            1 => decode_body::<super::legacy::PaymentBatchV1>(body).map(Self::from),
+            _ => Err(format!("betaalbatch versie {version} is onbekend")),
+        }
+    }
+}
 record!(crate::domain::municipality::MunicipalYear, "gemeentejaar", 1);
 record!(crate::domain::municipality::S1Rate, "s1-tarief", 1);
 

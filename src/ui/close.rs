@@ -86,6 +86,14 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CloseScreen, theme: &Theme) 
                 Cell::from(Line::from(format_eur(team.worth)).right_aligned()).style(theme.dim()),
             ]));
         }
+        for listed in crate::app::close::listed_rows(network) {
+            rows.push(Row::new(vec![
+                Cell::from(format!("  {}", listed.kind)).style(theme.warning()),
+                Cell::from(fit(&listed.payee, 30)),
+                Cell::from(fit(&listed.note, 22)).style(theme.dim()),
+                Cell::from(Line::from(format_eur(listed.amount)).right_aligned()).style(theme.warning()),
+            ]));
+        }
     }
     let title = format!(" Betalingen · totaal {} · PgUp/PgDn ", format_eur(screen.total()));
     let rows: Vec<Row> = rows.into_iter().skip(screen.payment_offset).collect();

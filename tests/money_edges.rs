@@ -1,0 +1,285 @@
+//! The money at the edges a real quarter hits (issue 11): a close only after the quarter ended, an
+//! approved invoice above its hours, a reopen that lowers what was due, the partner budget rounded
+//! once a year. Each on both sides of its boundary, at the store and through the command line.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use chrono::{Datelike, TimeZone, Utc};
+use common::*;
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+use sidw::domain::close::{PaymentKind, total};
+use sidw::domain::{NetworkId, Quarter};
+use sidw::store::{ChangeContext, Store, to_acknowledge};
+
+fn sidw(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sidw")).arg("--db").arg(db).args(args).env_remove("SIDW_DB").output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn at(y: i32, m: u32, d: u32) -> ChangeContext {
+    // Midday UTC is the same date in every office time zone.
+    ChangeContext::new("fien", Utc.with_ymd_and_hms(y, m, d, 12, 0, 0).unwrap())
+}
+
+fn q(text: &str) -> Quarter {
+    Quarter::parse(text).unwrap()
+}
+
+fn demo_store() -> Store {
+    let store = Store::temporary().unwrap();
+    sidw::demo::load(&store, &ctx(), date(2025, 10, 15)).unwrap();
+    store
+}
+
+fn id(store: &Store, name: &str) -> NetworkId {
+    store.network_by_name(name).unwrap().unwrap().id
+}
+
+/// Closes with exactly the warnings a finance officer would be shown.
+fn close(
+    store: &Store,
+    ctx: &ChangeContext,
+    network: NetworkId,
+    quarter: Quarter,
+) -> sidw::domain::close::PaymentBatch {
+    let today = ctx.at.with_timezone(&chrono::Local).date_naive();
+    let shown = to_acknowledge(&store.close_preview(&[network], quarter, today).unwrap());
+    store.close_quarter(ctx, &[network], quarter, &shown).unwrap()
+}
+
+#[test]
+fn a_quarter_closes_only_after_its_last_day() {
+    let store = demo_store();
+    let zwolle = id(&store, "Zwolle-Zuid");
+    let refused = store.close_quarter(&at(2025, 3, 31), &[zwolle], q("2025-Q1"), &[]).unwrap_err().to_string();
+    assert!(refused.contains("2025-Q1 loopt nog tot en met 31-03-2025: afsluiten kan vanaf 01-04-2025"), "{refused}");
+    let preview = store.close_preview(&[zwolle], q("2025-Q1"), date(2025, 3, 31)).unwrap();
+    assert!(!preview[0].ready(), "the preview on the last day says so too");
+    let batch = close(&store, &at(2025, 4, 1), zwolle, q("2025-Q1"));
+    assert_eq!(batch.total(), dec!(5950.00) + dec!(2614.05));
+}
+
+#[test]
+fn the_command_line_refuses_a_close_of_the_running_quarter() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(sidw(&db, &["demo"]).status.success());
+    let today = chrono::Local::now().date_naive();
+    let running = Quarter::of_date(today);
+    let out = sidw(&db, &["close", "--quarter", &running.to_string(), "--network", "Zwolle-Zuid", "--user", "fien"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let last = running.last_day();
+    let message = text(&out.stderr);
+    let expected = format!("{running} loopt nog tot en met {:02}-{:02}-{}", last.day(), last.month(), last.year());
+    assert!(message.contains(&expected), "{message}");
+    let out = sidw(&db, &["close", "--quarter", "2025-Q1", "--network", "Zwolle-Zuid", "--user", "fien"]);
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+}
+
+/// Almere Haven 2025-Q1: the physio's € 1.450,00 invoice is € 48,31 above its hours.
+fn almere_ready(store: &Store, invoice_amount: Option<Decimal>) -> NetworkId {
+    let almere = id(store, "Almere Haven");
+    let partners = store.partners(almere).unwrap();
+    let fysio = partners.iter().find(|p| p.name == "Fysio Almere Haven").unwrap();
+    let psych = partners.iter().find(|p| p.name == "Eerstelijnspsycholoog Haven").unwrap();
+    let mut invoice =
+        store.invoices_of(almere, q("2025-Q1")).unwrap().into_iter().find(|i| i.partner == fysio.id).unwrap();
+    if let Some(amount) = invoice_amount {
+        store.delete_invoice(&ctx(), almere, invoice.id).unwrap();
+        invoice = store
+            .add_invoice(&ctx(), &sidw::domain::Invoice { amount, number: "FAH 2025-101b".into(), ..invoice })
+            .unwrap();
+    }
+    if invoice.amount != dec!(1401.69) {
+        store.decide_invoice(&ctx(), almere, invoice.id, true, "afgesproken met de praktijken").unwrap();
+    }
+    let missing = sidw::domain::Invoice {
+        id: sidw::domain::InvoiceId(0),
+        network: almere,
+        partner: psych.id,
+        quarter: q("2025-Q1"),
+        number: "EPH-1".into(),
+        date: date(2025, 4, 3),
+        amount: dec!(909.00),
+        received: Some(date(2025, 4, 4)),
+        decision: sidw::domain::InvoiceDecision::Open,
+    };
+    store.add_invoice(&ctx(), &missing).unwrap();
+    almere
+}
+
+fn fysio_paid(batch: &sidw::domain::close::PaymentBatch) -> Vec<Decimal> {
+    batch.lines.iter().filter(|l| l.payee == "Fysio Almere Haven").map(|l| l.amount).collect()
+}
+
+#[test]
+fn an_approved_invoice_above_its_hours_pays_the_hours_and_lists_the_excess() {
+    let store = demo_store();
+    let almere = almere_ready(&store, None);
+    let batch = close(&store, &at(2025, 5, 1), almere, q("2025-Q1"));
+    assert_eq!(fysio_paid(&batch), vec![dec!(1401.69)], "never above the tariffs from the € 1,15");
+    assert_eq!(batch.team_differences.len(), 1);
+    let difference = &batch.team_differences[0];
+    assert_eq!((difference.invoiced, difference.worth, difference.amount), (dec!(1450.00), dec!(1401.69), dec!(48.31)));
+    assert!(batch.lines.iter().all(|l| l.kind != PaymentKind::Partner || l.amount <= dec!(1401.69)));
+}
+
+#[test]
+fn an_invoice_equal_to_or_below_its_hours_pays_the_invoice() {
+    for (amount, paid) in
+        [(dec!(1401.69), dec!(1401.69)), (dec!(1401.68), dec!(1401.68)), (dec!(1401.70), dec!(1401.69))]
+    {
+        let store = demo_store();
+        let almere = almere_ready(&store, Some(amount));
+        let batch = close(&store, &at(2025, 5, 1), almere, q("2025-Q1"));
+        assert_eq!(fysio_paid(&batch), vec![paid], "invoice {amount}");
+        let excess: Vec<Decimal> = batch.team_differences.iter().map(|d| d.amount).collect();
+        let expected = if amount > dec!(1401.69) { vec![amount - dec!(1401.69)] } else { vec![] };
+        assert_eq!(excess, expected, "invoice {amount}");
+    }
+}
+
+/// Σ cash paid over all batches − Σ open claims = Σ due of the network's closed quarters.
+fn assert_settled(store: &Store, network: NetworkId, due: Decimal) {
+    let paid: Decimal = store
+        .batches()
+        .unwrap()
+        .iter()
+        .flat_map(|b| b.lines.iter())
+        .filter(|l| l.network == network)
+        .map(|l| l.amount)
+        .sum();
+    let open: Decimal = store.open_claims().unwrap().iter().filter(|c| c.line.network == network).map(|c| c.open).sum();
+    assert_eq!(paid - open, due, "paid {paid}, open claims {open}");
+    assert!(store.check().unwrap().problems.is_empty(), "{:?}", store.check().unwrap().problems);
+}
+
+fn lower_ion(store: &Store, network: NetworkId, by: u32) {
+    let mut team = store.practice_team(network).unwrap();
+    for count in &mut team.practices[0].ion_counts {
+        count.count -= by;
+    }
+    store.save_practice_team(&ctx(), &team).unwrap();
+}
+
+fn practice_money(store: &Store, network: NetworkId, quarter: Quarter) -> Decimal {
+    let n = store.network(network).unwrap();
+    let team = store.practice_team(network).unwrap();
+    sidw::domain::budget::practice_team_money(&n, &team, &store.tariff_book().unwrap(), quarter).unwrap()
+}
+
+#[test]
+fn a_reopen_that_lowers_what_was_due_raises_a_claim_set_off_against_the_next_payments() {
+    let store = demo_store();
+    let baalder = id(&store, "Hardenberg-Baalder");
+    let first = close(&store, &at(2025, 4, 2), baalder, q("2025-Q1"));
+    let due_q1 = practice_money(&store, baalder, q("2025-Q1"));
+    assert_eq!(first.total(), due_q1);
+    assert_settled(&store, baalder, due_q1);
+
+    // Reopened, 1 000 ION fewer counted: less was due than was paid.
+    store.reopen_quarter(&at(2025, 4, 3), baalder, q("2025-Q1"), "ION-telling gecorrigeerd").unwrap();
+    lower_ion(&store, baalder, 1000);
+    let lower_q1 = practice_money(&store, baalder, q("2025-Q1"));
+    assert!(lower_q1 < due_q1);
+    let second = close(&store, &at(2025, 4, 4), baalder, q("2025-Q1"));
+    assert!(second.lines.is_empty(), "never a negative payment: {:?}", second.lines);
+    let claimed: Decimal = second.claims.iter().map(|c| c.line.amount).sum();
+    assert_eq!(claimed, due_q1 - lower_q1);
+    assert!(second.claims.iter().all(|c| c.batch == second.number && c.open == c.line.amount));
+    assert_settled(&store, baalder, lower_q1);
+
+    // The next quarter's payments to the same practices are set off against the claims first.
+    let due_q2 = practice_money(&store, baalder, q("2025-Q2"));
+    let preview = store.close_preview(&[baalder], q("2025-Q2"), date(2025, 7, 2)).unwrap();
+    let set_off: Decimal = preview[0].set_offs.iter().map(|s| s.line.amount).sum();
+    assert_eq!(set_off, claimed, "the preview shows the set-off");
+    let third = close(&store, &at(2025, 7, 2), baalder, q("2025-Q2"));
+    assert_eq!(third.total(), due_q2 - claimed);
+    assert!(third.set_offs.iter().all(|s| s.claim_batch == second.number && s.claim_quarter == q("2025-Q1")));
+    assert!(store.open_claims().unwrap().is_empty(), "settled");
+    assert_settled(&store, baalder, lower_q1 + due_q2);
+
+    // Reopening the quarter that set off, and closing it unchanged, pays nothing twice.
+    store.reopen_quarter(&at(2025, 7, 3), baalder, q("2025-Q2"), "controle").unwrap();
+    let fourth = close(&store, &at(2025, 7, 4), baalder, q("2025-Q2"));
+    assert!(fourth.lines.is_empty() && fourth.claims.is_empty(), "{:?} {:?}", fourth.lines, fourth.claims);
+    assert_settled(&store, baalder, lower_q1 + due_q2);
+    // A higher count again: the difference is paid.
+    store.reopen_quarter(&at(2025, 7, 5), baalder, q("2025-Q1"), "ION toch hoger").unwrap();
+    lower_ion(&store, baalder, 0);
+    let mut team = store.practice_team(baalder).unwrap();
+    for count in &mut team.practices[0].ion_counts {
+        count.count += 1000;
+    }
+    store.save_practice_team(&ctx(), &team).unwrap();
+    let fifth = close(&store, &at(2025, 7, 6), baalder, q("2025-Q1"));
+    assert_eq!(total(&fifth.lines), due_q1 - lower_q1);
+    assert_settled(&store, baalder, due_q1 + due_q2);
+}
+
+#[test]
+fn claims_and_the_excess_show_in_report_payments_and_the_year_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    {
+        let store = Store::open(&db).unwrap();
+        sidw::demo::load(&store, &ctx(), date(2025, 10, 15)).unwrap();
+        let almere = almere_ready(&store, None);
+        close(&store, &at(2025, 5, 1), almere, q("2025-Q1"));
+        let baalder = id(&store, "Hardenberg-Baalder");
+        close(&store, &at(2025, 4, 2), baalder, q("2025-Q1"));
+        store.reopen_quarter(&at(2025, 4, 3), baalder, q("2025-Q1"), "ION-telling gecorrigeerd").unwrap();
+        lower_ion(&store, baalder, 1000);
+        close(&store, &at(2025, 4, 4), baalder, q("2025-Q1"));
+    }
+    let out = sidw(&db, &["report", "payments", "--quarter", "2025-Q1", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let of_kind = |kind: &str| -> Vec<serde_json::Value> {
+        lines.as_array().unwrap().iter().filter(|l| l["kind"] == kind).cloned().collect()
+    };
+    let differences = of_kind("team_difference");
+    assert_eq!(differences.len(), 1, "{lines:#}");
+    assert_eq!(differences[0]["amount"], "48.31");
+    assert_eq!(differences[0]["payee"], "Fysio Almere Haven");
+    let claims = of_kind("claim");
+    assert!(!claims.is_empty(), "{lines:#}");
+    assert!(claims.iter().all(|c| c["claim_batch"] == "2025-Q1-0003"), "{claims:#?}");
+    let paid: Vec<&serde_json::Value> = lines
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["payee"] == "Fysio Almere Haven" && l["kind"] == "partner")
+        .collect();
+    assert_eq!(paid.len(), 1);
+    assert_eq!(paid[0]["amount"], "1401.69");
+
+    let table = text(&sidw(&db, &["report", "payments", "--quarter", "2025-Q1"]).stdout);
+    assert!(table.contains("verschil praktijkteam: Fysio Almere Haven € 48,31"), "{table}");
+    assert!(table.contains("vordering: "), "{table}");
+
+    let out = sidw(&db, &["report", "year", "--year", "2025", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let year = text(&out.stdout);
+    assert!(year.contains("\"team_differences\": \"48.31\""), "{year}");
+    // 1 000 ION fewer at the full GEZ/OWZ rate (€ 3,40 + € 1,15) for one quarter: € 1.137,50.
+    assert!(year.contains("\"open_claims\": \"1137.50\""), "{year}");
+}
+
+#[test]
+fn the_partner_budget_of_16_001_ion_is_rounded_once() {
+    let store = Store::temporary().unwrap();
+    let network = network_with_ion(&store, "Wijk 16001", 16_001);
+    assert_eq!(store.partner_budget(network, 2025).unwrap().budget, dec!(18401.15));
+    let round_each_quarter = (dec!(1.15) * dec!(16001) / dec!(4)).round_dp(2) * dec!(4);
+    assert_eq!(round_each_quarter, dec!(18401.16), "the old rounding, for the record");
+}
