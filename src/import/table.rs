@@ -128,7 +128,7 @@ impl Table {
             previous = number;
             breaks_inside = breaks_inside
                 .saturating_add(record.iter().map(|f| f.bytes().filter(|&b| b == b'\n').count() as u64).sum());
-            let cells: Vec<String> = record.iter().map(|field| clean(field).to_string()).collect();
+            let cells: Vec<String> = record.iter().map(|field| unquote_formula(clean(field)).to_string()).collect();
             match header {
                 None if number != 1 => return Err(TableError::NoHeader),
                 None => header = Some(cells),
@@ -217,6 +217,15 @@ fn is_blank(c: char) -> bool {
 
 fn clean(text: &str) -> &str {
     text.trim_matches(is_blank)
+}
+
+/// A cell sidw itself wrote with a `'` before a formula character (CSV-injection guard,
+/// `report::formula_safe`) reads back as the text it stood for.
+fn unquote_formula(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => text,
+    }
 }
 
 /// The bytes as text: UTF-8 (a BOM is dropped), UTF-16 with a BOM, otherwise Windows-1252.

@@ -73,13 +73,7 @@ fn write_xlsx(rows: &[[String; 4]], path: &Path) -> Result<(), rust_xlsxwriter::
 }
 
 fn write_csv(rows: &[[String; 4]], path: &Path) -> std::io::Result<()> {
-    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
-    writer.write_record(COLUMNS)?;
-    for row in rows {
-        writer.write_record([row[0].as_str(), &row[1], &row[2], &row[3], "", ""])?;
-    }
-    let body = writer.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
-    let mut bytes = "\u{feff}".as_bytes().to_vec();
-    bytes.extend(body);
-    std::fs::write(path, bytes)
+    let text =
+        crate::report::excel_csv(&COLUMNS, rows.iter().map(|row| [row[0].as_str(), &row[1], &row[2], &row[3], "", ""]));
+    std::fs::write(path, text)
 }

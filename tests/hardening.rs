@@ -1,0 +1,151 @@
+//! Hardening (issue 12): what leaves sidw can do no harm in the office's programs, and what comes
+//! in cannot take sidw down.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::*;
+use sidw::store::Store;
+
+fn sidw(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sidw")).arg("--db").arg(db).args(args).env_remove("SIDW_DB").output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const PRACTICE: &str = "=HYPERLINK(\"http://evil.example\";\"klik\")";
+const PARTNER: &str = "+cmd|' /C calc'!A0";
+const OTHER: &str = "@SUM(1+1)";
+
+/// The demo with a practice and two partners of Zwolle-Zuid named like formulas, 2025-Q1 closed.
+fn hostile_demo(db: &Path) {
+    let store = Store::open(db).unwrap();
+    sidw::demo::load(&store, &ctx(), date(2025, 10, 15)).unwrap();
+    let zwolle = store.network_by_name("Zwolle-Zuid").unwrap().unwrap().id;
+    let mut team = store.practice_team(zwolle).unwrap();
+    team.practices[0].name = PRACTICE.into();
+    store.save_practice_team(&ctx(), &team).unwrap();
+    let mut partners = store.partners(zwolle).unwrap();
+    partners.sort_by_key(|p| p.name.clone());
+    for (partner, name) in partners.iter_mut().zip([PARTNER, OTHER]) {
+        partner.name = name.into();
+        store.update_partner(&ctx(), partner).unwrap();
+    }
+    let shown = sidw::store::to_acknowledge(&store.close_preview(&[zwolle], q1(), date(2025, 5, 1)).unwrap());
+    store.close_quarter(&ctx(), &[zwolle], q1(), &shown).unwrap();
+}
+
+fn q1() -> sidw::domain::Quarter {
+    sidw::domain::Quarter::parse("2025-Q1").unwrap()
+}
+
+/// Every cell of a `;`-separated file (a BOM dropped).
+fn cells(csv_text: &str) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    reader.records().flat_map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>()).collect()
+}
+
+fn assert_no_formulas(what: &str, csv_text: &str, expect_names: &[&str]) {
+    let cells = cells(csv_text);
+    for cell in &cells {
+        let risky = cell.starts_with(['=', '+', '@', '\t', '\r'])
+            || (cell.starts_with('-') && cell[1..].replace(',', "").parse::<f64>().is_err());
+        assert!(!risky, "{what}: a cell a spreadsheet would run: {cell:?}");
+    }
+    for name in expect_names {
+        assert!(cells.contains(&format!("'{name}")), "{what}: {name} kept as text with a quote: {cells:?}");
+    }
+}
+
+#[test]
+fn no_csv_sidw_writes_starts_a_text_cell_with_a_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    hostile_demo(&db);
+
+    let out = sidw(&db, &["report", "payments", "--quarter", "2025-Q1", "--format", "csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_no_formulas("report payments", &text(&out.stdout), &[PRACTICE, PARTNER, OTHER]);
+
+    let file = dir.path().join("betalingen.csv");
+    let out =
+        sidw(&db, &["export", "payments", "--quarter", "2025-Q1", "--format", "csv", "--out", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_no_formulas("export payments", &std::fs::read_to_string(&file).unwrap(), &[PRACTICE, PARTNER, OTHER]);
+    // Amounts stay numbers, a negative one too.
+    assert_eq!(sidw::report::formula_safe("-48,31"), "-48,31");
+
+    let template = dir.path().join("formulier.csv");
+    let out = sidw(
+        &db,
+        &["template", "hours", "--network", "Zwolle-Zuid", "--quarter", "2025-Q2", "--out", template.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_no_formulas("hours template", &std::fs::read_to_string(&template).unwrap(), &[PARTNER, OTHER]);
+
+    for kind in ["budget", "signals"] {
+        let args: Vec<&str> = match kind {
+            "budget" => vec!["report", "budget", "--year", "2025", "--format", "csv"],
+            _ => vec!["report", "signals", "--format", "csv"],
+        };
+        let out = sidw(&db, &args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_no_formulas(kind, &text(&out.stdout), &[]);
+    }
+}
+
+#[test]
+fn a_template_with_quoted_formula_names_reads_back_as_those_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    hostile_demo(&db);
+    let template = dir.path().join("formulier.csv");
+    let out = sidw(
+        &db,
+        &["template", "hours", "--network", "Zwolle-Zuid", "--quarter", "2025-Q2", "--out", template.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = sidw::import::table::Table::read(&template).unwrap();
+    let partner = table.column(&["partner"]).unwrap();
+    let names: Vec<&str> = table.rows.iter().map(|r| r.cells[partner].as_str()).collect();
+    assert!(names.contains(&PARTNER) && names.contains(&OTHER), "{names:?}");
+}
+
+#[test]
+fn the_xlsx_writers_store_formula_names_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    hostile_demo(&db);
+    let template = dir.path().join("formulier.xlsx");
+    let out = sidw(
+        &db,
+        &["template", "hours", "--network", "Zwolle-Zuid", "--quarter", "2025-Q2", "--out", template.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let year = dir.path().join("jaar.xlsx");
+    let out = sidw(&db, &["report", "year", "--year", "2025", "--format", "xlsx", "--out", year.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let script = r#"
+import sys, openpyxl
+for path in sys.argv[1:]:
+    for sheet in openpyxl.load_workbook(path).worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == 'f':
+                    print('FORMULA', path, cell.coordinate, cell.value)
+                if isinstance(cell.value, str) and cell.value[:1] in '=+@':
+                    print('TEXT', cell.value)
+"#;
+    let out = Command::new("python3").arg("-c").arg(script).arg(&template).arg(&year).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let found = text(&out.stdout);
+    assert!(!found.contains("FORMULA"), "{found}");
+    assert!(found.contains(&format!("TEXT {PARTNER}")), "the name is kept, as text: {found}");
+}
