@@ -629,16 +629,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Restore { file }) => {
             let dump = crate::store::backup_file::read_file(&file)?;
-            let store = open(&path)?;
-            store.load_dump(&dump)?;
-            let report = store.check()?;
-            if !report.is_ok() {
-                for problem in &report.problems {
+            let restored = crate::store::restore::restore(&path, &dump)?;
+            if !restored.report.is_ok() {
+                for problem in &restored.report.problems {
                     println!("- {problem}");
                 }
-                anyhow::bail!("teruggezet, maar de controle vond {} problemen", report.problems.len());
+                anyhow::bail!(
+                    "niet teruggezet: de controle vond {} problemen in de back-up; {} is niet aangemaakt",
+                    restored.report.problems.len(),
+                    path.display()
+                );
             }
-            println!("Teruggezet in {} en gecontroleerd: in orde.", store.path().display());
+            println!("Teruggezet in {} en gecontroleerd: in orde.", restored.path.display());
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check) => {

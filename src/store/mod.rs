@@ -14,6 +14,7 @@ pub mod legacy;
 mod municipal_repo;
 mod network_repo;
 pub mod records;
+pub mod restore;
 mod signal_repo;
 mod tariff_repo;
 pub mod tx;
