@@ -45,6 +45,9 @@ struct GlobalOptions {
     /// Map van de database (anders $SIDW_DB, anders de gegevensmap van de gebruiker)
     #[arg(long, env = "SIDW_DB", global = true, value_name = "MAP")]
     db: Option<PathBuf>,
+    /// Vervang een bestaand uitvoerbestand (--out, back-up); zonder dit weigert sidw
+    #[arg(long, global = true)]
+    overwrite: bool,
     /// Toon deze hulp
     #[arg(short, long, action = clap::ArgAction::Help, global = true)]
     help: Option<bool>,
@@ -386,6 +389,7 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     let path = database_path(cli.global.db)?;
+    let out_policy = crate::out_file::OutPolicy { overwrite: cli.global.overwrite, database: &path };
     match cli.command {
         None => {
             let store = open(&path)?;
@@ -422,12 +426,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 (Some(format), None) => print!("{}", report::year::render(&rows, year, today, format)),
                 (Some(format), Some(out)) => {
                     let text = report::year::render(&rows, year, today, format);
-                    std::fs::write(&out, text).with_context(|| format!("kan {} niet schrijven", out.display()))?;
+                    out_policy.write(&out, text.as_bytes())?;
                     println!("Geschreven: {} ({} netwerken).", out.display(), rows.len());
                 }
                 (None, out) => {
                     let out = out.unwrap_or_else(|| PathBuf::from(format!("jaarverslag-{year}.xlsx")));
-                    report::year_workbook::write_xlsx(&rows, year, region, &out)?;
+                    out_policy
+                        .write_with(&out, |temp| Ok(report::year_workbook::write_xlsx(&rows, year, region, temp)?))?;
                     println!(
                         "Geschreven: {} ({} netwerken, een blad per regio en een totaalblad).",
                         out.display(),
@@ -484,6 +489,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Export { export: ExportCommand::Payments { quarter, format, out, execution_date, batch } }) => {
+            out_policy.check(&out)?;
             let store = open(&path)?;
             let now = chrono::Utc::now();
             let batch = report::export::choose_batch(&store, quarter, batch.as_deref())?;
@@ -507,7 +513,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     )
                 }
             };
-            std::fs::write(&out, text).with_context(|| format!("kan {} niet schrijven", out.display()))?;
+            out_policy.write(&out, text.as_bytes())?;
             let earlier = report::export::record(
                 &store,
                 &ChangeContext::local_now(),
@@ -530,7 +536,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Export { export: ExportCommand::Report { year, out } }) => {
             let store = open(&path)?;
-            let networks = report::workbook::write(&store, year, &out)?;
+            let networks = out_policy.write_with(&out, |temp| Ok(report::workbook::write(&store, year, temp)?))?;
             println!("Geschreven: {} ({networks} netwerken, een blad per regio).", out.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -615,11 +621,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Template { template: TemplateCommand::Hours { network, quarter, out } }) => {
             let store = open(&path)?;
             let id = store.network_by_name(&network)?.with_context(|| format!("netwerk '{network}' bestaat niet"))?.id;
-            let rows = crate::import::template::write(&store, id, quarter, &out)?;
+            let rows =
+                out_policy.write_with(&out, |temp| Ok(crate::import::template::write(&store, id, quarter, temp)?))?;
             println!("Geschreven: {} ({rows} regels: partners met getekende overeenkomst × maanden).", out.display());
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Backup { file }) => {
+            out_policy.check(&file)?;
             let store = open(&path)?;
             let dump = store.dump()?;
             crate::store::backup_file::write_file(&dump, &file)?;

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod import;
+pub mod out_file;
 pub mod payments;
 pub mod report;
 pub mod serve;

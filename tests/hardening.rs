@@ -149,3 +149,72 @@ for path in sys.argv[1:]:
     assert!(!found.contains("FORMULA"), "{found}");
     assert!(found.contains(&format!("TEXT {PARTNER}")), "the name is kept, as text: {found}");
 }
+
+#[test]
+fn out_files_never_overwrite_or_land_in_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    hostile_demo(&db);
+    let export = |out: &Path, extra: &[&str]| {
+        let mut args =
+            vec!["export", "payments", "--quarter", "2025-Q1", "--format", "csv", "--out", out.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        sidw(&db, &args)
+    };
+    // Inside the database directory, its backups, or through `..`: refused, the database intact.
+    for target in [db.join("conf"), dir.path().join("db.backups").join("x.csv"), db.join("..").join("db").join("blobs")]
+    {
+        let out = export(&target, &["--overwrite"]);
+        assert_eq!(out.status.code(), Some(1), "{}", target.display());
+        assert!(text(&out.stderr).contains("daar schrijft sidw niets anders in"), "{}", text(&out.stderr));
+    }
+    assert!(sidw(&db, &["check"]).status.success(), "the database still opens and is sound");
+
+    // An existing file is kept unless --overwrite is given.
+    let file = dir.path().join("betalingen.csv");
+    std::fs::write(&file, "van de boekhouding").unwrap();
+    let out = export(&file, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("bestaat al; kies een andere naam of geef --overwrite"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "van de boekhouding");
+    assert!(export(&file, &["--overwrite"]).status.success());
+    assert!(std::fs::read_to_string(&file).unwrap().contains("2025-Q1"));
+
+    // The same for a backup; and what a killed run left beside it is cleaned up.
+    let stale = dir.path().join(".oud.sidwbak.tmp-4194303-0");
+    std::fs::write(&stale, "half").unwrap();
+    let backup = dir.path().join("kopie.sidwbak");
+    std::fs::write(&backup, "ouder").unwrap();
+    assert_eq!(sidw(&db, &["backup", backup.to_str().unwrap()]).status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&backup).unwrap(), "ouder");
+    assert!(sidw(&db, &["backup", backup.to_str().unwrap(), "--overwrite"]).status.success());
+    assert!(!stale.exists(), "the temporary file of a killed run is removed");
+    let temps: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .map(|e| e.file_name())
+        .collect();
+    assert!(temps.is_empty(), "{temps:?}");
+    for args in [
+        vec!["template", "hours", "--network", "Zwolle-Zuid", "--quarter", "2025-Q2", "--out"],
+        vec!["report", "year", "--year", "2025", "--format", "xlsx", "--out"],
+        vec!["export", "report", "--year", "2025", "--out"],
+    ] {
+        let target = dir.path().join("bestaat.xlsx");
+        std::fs::write(&target, "bewaren").unwrap();
+        let mut with_out = args.clone();
+        with_out.push(target.to_str().unwrap());
+        let out = sidw(&db, &with_out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "bewaren", "{args:?}");
+        with_out.push("--overwrite");
+        let out = sidw(&db, &with_out);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        std::fs::remove_file(&target).unwrap();
+    }
+}

@@ -330,8 +330,27 @@ pub fn write_file(dump: &Dump, path: &Path) -> Result<(), BackupError> {
     Ok(())
 }
 
-/// Creates a new, not yet existing temporary file `.<name>.tmp-<pid>-<n>` in `dir`.
+/// Removes `.NAME.tmp-PID-N…` files in `dir` whose process is gone: what a killed write left.
+pub fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !name.starts_with('.') {
+            continue;
+        }
+        let Some((_, tail)) = name.rsplit_once(".tmp-") else { continue };
+        let Some(pid) = tail.split('-').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Creates a new, not yet existing temporary file `.<name>.tmp-<pid>-<n>` in `dir`, after removing
+/// the temporary files of killed runs there.
 fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, std::fs::File)> {
+    remove_stale_temps(dir);
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let mut attempt = 0;
     loop {
