@@ -328,7 +328,7 @@ pub fn payment_lines(input: &CloseInput) -> Result<(Vec<PaymentLine>, Vec<ByTeam
                 reference: format!(
                     "SIDW {} {q} praktijkteamgeld {} %",
                     n.name,
-                    practice.share.normalize().to_string().replace('.', ",")
+                    practice.share_on(q.first_day()).normalize().to_string().replace('.', ",")
                 ),
             });
         }

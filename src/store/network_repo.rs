@@ -1,8 +1,12 @@
 //! Networks with their practice team, partners, participants and agreements.
 
+use chrono::NaiveDate;
+
+use crate::domain::calendar::format_date;
+use crate::domain::close::QuarterClose;
 use crate::domain::{
     Agreement, AgreementId, AgreementKind, Network, NetworkId, Participant, ParticipantId, Partner, PartnerId,
-    PracticeId, PracticeTeam,
+    PracticeId, PracticeTeam, Quarter,
 };
 
 use super::keys::{TreeName, in_network, name_key};
@@ -95,15 +99,35 @@ impl Store {
     }
 
     /// Saves several practice teams in one change (the yearly ION import): all or none.
+    /// A closed quarter keeps its split: a change of the shares in force on the first day of a
+    /// closed quarter of the network is refused (SPEC §9).
     pub fn save_practice_teams(
         &self,
         ctx: &ChangeContext,
         teams: &[PracticeTeam],
     ) -> Result<Vec<PracticeTeam>, StoreError> {
+        let mut closed = Vec::with_capacity(teams.len());
         for team in teams {
             team.validate()?;
+            closed.push(self.closed_quarters(team.network)?);
         }
-        self.write(ctx, |tx| teams.iter().map(|team| store_team(tx, team)).collect())
+        self.write(ctx, |tx| teams.iter().zip(&closed).map(|(team, closed)| store_team(tx, team, closed)).collect())
+    }
+
+    /// The closed quarters of a network, oldest first.
+    pub fn closed_quarters(&self, network: NetworkId) -> Result<Vec<Quarter>, StoreError> {
+        let closes: Vec<QuarterClose> = self.scan(TreeName::Closes, &network.to_key())?;
+        let mut quarters: Vec<Quarter> = closes.into_iter().map(|c| c.quarter).collect();
+        quarters.sort_unstable();
+        Ok(quarters)
+    }
+
+    /// The first day from which a new split of the network's practice team may apply: the first
+    /// day of `from_quarter`, or of the first quarter after the network's last closed quarter
+    /// when that is later. The split form offers it.
+    pub fn first_open_share_date(&self, network: NetworkId, from_quarter: Quarter) -> Result<NaiveDate, StoreError> {
+        let after_closed = self.closed_quarters(network)?.last().map(|q| q.next());
+        Ok(after_closed.map_or(from_quarter, |q| q.max(from_quarter)).first_day())
     }
 
     pub fn partners(&self, network: NetworkId) -> Result<Vec<Partner>, StoreError> {
@@ -276,7 +300,9 @@ fn derive_funding_start(tx: &Tx, facts: &FundingFacts, agreement: &Agreement) ->
     tx.audit("start financiering afgeleid van overeenkomst praktijkteam", &network.name, Some(&before), Some(&network))
 }
 
-fn store_team(tx: &Tx, team: &PracticeTeam) -> TxResult<PracticeTeam> {
+/// `closed`: the network's closed quarters, read before the transaction (sled does not let a
+/// transaction scan a tree).
+fn store_team(tx: &Tx, team: &PracticeTeam, closed: &[Quarter]) -> TxResult<PracticeTeam> {
     let network: Network =
         tx.require(TreeName::Networks, &team.network.to_key(), || format!("netwerk {}", team.network))?;
     let before: Option<PracticeTeam> = tx.get(TreeName::PracticeTeams, &team.network.to_key())?;
@@ -293,6 +319,18 @@ fn store_team(tx: &Tx, team: &PracticeTeam) -> TxResult<PracticeTeam> {
     ids.sort_unstable();
     if ids.windows(2).any(|w| w[0] == w[1]) {
         return Err(abort(StoreError::Refused("dezelfde praktijk staat twee keer in het praktijkteam".into())));
+    }
+    let old = before.clone().unwrap_or_else(|| PracticeTeam::empty(team.network));
+    if let Some(quarter) = closed.iter().find(|q| old.shares_differ_on(&stored, q.first_day())) {
+        let last = closed.last().copied().unwrap_or(*quarter);
+        return Err(abort(StoreError::Refused(format!(
+            "{quarter} van {} is afgesloten en houdt de verdeling die op {} gold; \
+             laat de nieuwe verdeling ingaan na {} (bijvoorbeeld vanaf {})",
+            network.name,
+            format_date(quarter.first_day()),
+            format_date(last.first_day()),
+            format_date(last.next().first_day()),
+        ))));
     }
     tx.put(TreeName::PracticeTeams, &team.network.to_key(), &stored)?;
     tx.audit("praktijkteam opgeslagen", &network.name, before.as_ref(), Some(&stored))?;
