@@ -162,3 +162,42 @@ fn the_split_form_refuses_a_date_in_a_closed_quarter_at_the_form() {
     assert!(matches!(app.mode, Mode::Normal), "{:?}", app.message);
     assert_eq!(app.store().practice_team(network).unwrap().shares_on(date(2025, 4, 1)), vec![dec!(50), dec!(50)]);
 }
+
+#[test]
+fn the_first_practice_of_a_team_has_its_share_from_the_start_of_funding() {
+    let mut app = demo_app();
+    let network = app.store().create_network(&ctx(), &draft_network("Dalfsen-Noord")).unwrap();
+    app.reload();
+    press(&mut app, "1/dalfsen<Enter>p");
+    let Mode::Form(form, _) = &app.mode else { panic!("the practice form opens") };
+    assert_eq!(form.fields[3].value(), "100", "the only practice has 100 %");
+    press(&mut app, "Praktijk Dalfsen<Tab>01099998<Tab>NL91ABNA0417164300<Tab><Tab>1500<Enter>");
+    assert!(matches!(app.mode, Mode::Normal), "{:?}", app.message);
+    let team = app.store().practice_team(network).unwrap();
+    // Funded since 1 January 2024: every funded quarter has a split.
+    assert_eq!(team.practices[0].shares, vec![sidw::domain::ShareFrom { from: date(2024, 1, 1), share: dec!(100) }]);
+    assert_eq!(team.shares_on(date(2023, 12, 31)), vec![Decimal::ZERO]);
+}
+
+#[test]
+fn changing_a_practice_s_percentage_asks_the_split_and_its_date() {
+    let mut app = demo_app();
+    press(&mut app, "1/zwolle<Enter>");
+    let network = app.networks.selected().unwrap().network.id;
+    let before = app.store().practice_team(network).unwrap();
+    // The practice form of De Esch, the first item of the detail.
+    press(&mut app, "<Enter>e");
+    let Mode::Form(form, _) = &app.mode else { panic!("the practice form opens: {:?}", app.message) };
+    assert!(form.title.contains("De Esch"), "{}", form.title);
+    assert_eq!(form.fields[3].value(), "60");
+    press(&mut app, "<Tab><Tab><Tab><BS><BS>70<Enter>");
+    let Mode::Form(form, _) = &app.mode else { panic!("the split form follows: {:?}", app.message) };
+    assert_eq!(form.fields[0].label, "Geldt vanaf");
+    assert_eq!(form.fields[1].value(), "70", "the new percentage waits in the split form");
+    assert_eq!(app.store().practice_team(network).unwrap(), before, "nothing stored yet");
+    press(&mut app, "<Tab><Tab><BS><BS>30<Enter>");
+    assert!(matches!(app.mode, Mode::Normal), "{:?}", app.message);
+    let team = app.store().practice_team(network).unwrap();
+    assert_eq!(team.shares_on(date(2025, 9, 30)), vec![dec!(60), dec!(40)]);
+    assert_eq!(team.shares_on(date(2025, 10, 1)), vec![dec!(70), dec!(30)]);
+}
