@@ -1,6 +1,6 @@
 //! GP practices and the practice team (praktijkteam) they form in one network.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -105,6 +105,13 @@ impl PracticeTeam {
         for practice in &self.practices {
             super::validate::parse_required_text("naam praktijk", &practice.name, 80)?;
             for share in &practice.shares {
+                if !super::calendar::YEARS.contains(&share.from.year()) {
+                    return Err(FieldError::new(
+                        "geldt vanaf",
+                        format!("{}: een verdeling geldt vanaf een datum in 2000 tot en met 2100", practice.name),
+                    )
+                    .into());
+                }
                 if share.share.is_sign_negative() || share.share > HUNDRED || share.share.normalize().scale() > 2 {
                     return Err(FieldError::new(
                         "percentage",
@@ -319,6 +326,10 @@ pub(crate) mod tests {
         team.practices[0].shares.push(ShareFrom { from: day(2025, 1, 1), share: dec!(100) });
         assert!(matches!(team.validate(), Err(DomainError::Field(f)) if f.field == "geldt vanaf"));
         team.practices[0].shares[1].from = day(2025, 1, 2);
+        assert_eq!(team.validate(), Ok(()));
+        team.practices[0].shares[1].from = day(2101, 1, 1);
+        assert!(matches!(team.validate(), Err(DomainError::Field(f)) if f.field == "geldt vanaf"));
+        team.practices[0].shares[1].from = day(2100, 12, 31);
         assert_eq!(team.validate(), Ok(()));
     }
 

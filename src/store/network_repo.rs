@@ -2,14 +2,14 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::calendar::format_date;
+use crate::domain::calendar::{YEARS, format_date};
 use crate::domain::close::QuarterClose;
 use crate::domain::{
     Agreement, AgreementId, AgreementKind, Network, NetworkId, Participant, ParticipantId, Partner, PartnerId,
     PracticeId, PracticeTeam, Quarter,
 };
 
-use super::keys::{TreeName, in_network, name_key};
+use super::keys::{TreeName, in_network, name_key, network_quarter};
 use super::tx::{Tx, TxResult, abort};
 use super::{ChangeContext, Store, StoreError};
 
@@ -106,12 +106,10 @@ impl Store {
         ctx: &ChangeContext,
         teams: &[PracticeTeam],
     ) -> Result<Vec<PracticeTeam>, StoreError> {
-        let mut closed = Vec::with_capacity(teams.len());
         for team in teams {
             team.validate()?;
-            closed.push(self.closed_quarters(team.network)?);
         }
-        self.write(ctx, |tx| teams.iter().zip(&closed).map(|(team, closed)| store_team(tx, team, closed)).collect())
+        self.write(ctx, |tx| teams.iter().map(|team| store_team(tx, team)).collect())
     }
 
     /// The closed quarters of a network, oldest first.
@@ -300,9 +298,7 @@ fn derive_funding_start(tx: &Tx, facts: &FundingFacts, agreement: &Agreement) ->
     tx.audit("start financiering afgeleid van overeenkomst praktijkteam", &network.name, Some(&before), Some(&network))
 }
 
-/// `closed`: the network's closed quarters, read before the transaction (sled does not let a
-/// transaction scan a tree).
-fn store_team(tx: &Tx, team: &PracticeTeam, closed: &[Quarter]) -> TxResult<PracticeTeam> {
+fn store_team(tx: &Tx, team: &PracticeTeam) -> TxResult<PracticeTeam> {
     let network: Network =
         tx.require(TreeName::Networks, &team.network.to_key(), || format!("netwerk {}", team.network))?;
     let before: Option<PracticeTeam> = tx.get(TreeName::PracticeTeams, &team.network.to_key())?;
@@ -321,8 +317,8 @@ fn store_team(tx: &Tx, team: &PracticeTeam, closed: &[Quarter]) -> TxResult<Prac
         return Err(abort(StoreError::Refused("dezelfde praktijk staat twee keer in het praktijkteam".into())));
     }
     let old = before.clone().unwrap_or_else(|| PracticeTeam::empty(team.network));
-    if let Some(quarter) = closed.iter().find(|q| old.shares_differ_on(&stored, q.first_day())) {
-        let last = closed.last().copied().unwrap_or(*quarter);
+    let closed = closed_quarters_with_another_split(tx, &old, &stored)?;
+    if let (Some(quarter), Some(last)) = (closed.first(), closed.last()) {
         return Err(abort(StoreError::Refused(format!(
             "{quarter} van {} is afgesloten en houdt de verdeling die op {} gold; \
              laat de nieuwe verdeling ingaan na {} (bijvoorbeeld vanaf {})",
@@ -335,6 +331,28 @@ fn store_team(tx: &Tx, team: &PracticeTeam, closed: &[Quarter]) -> TxResult<Prac
     tx.put(TreeName::PracticeTeams, &team.network.to_key(), &stored)?;
     tx.audit("praktijkteam opgeslagen", &network.name, before.as_ref(), Some(&stored))?;
     Ok(stored)
+}
+
+/// The closed quarters of the network whose split `new` would change: those on whose first day
+/// the shares in force differ. Read inside the saving transaction, so a quarter closed by a
+/// colleague meanwhile counts too (sled cannot scan in a transaction: every quarter from the
+/// first share date on is looked up, at most 404).
+fn closed_quarters_with_another_split(tx: &Tx, old: &PracticeTeam, new: &PracticeTeam) -> TxResult<Vec<Quarter>> {
+    let dates = old.share_dates().into_iter().chain(new.share_dates());
+    let (Some(first), Some(last)) = (dates.min().map(Quarter::of_date), Quarter::new(*YEARS.end(), 4)) else {
+        return Ok(Vec::new());
+    };
+    let mut closed = Vec::new();
+    let mut quarter = first;
+    while quarter <= last {
+        if old.shares_differ_on(new, quarter.first_day())
+            && tx.get_raw(TreeName::Closes, &network_quarter(new.network, quarter))?.is_some()
+        {
+            closed.push(quarter);
+        }
+        quarter = quarter.next();
+    }
+    Ok(closed)
 }
 
 pub(super) fn require_network(tx: &Tx, id: NetworkId) -> TxResult<Network> {
