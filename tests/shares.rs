@@ -134,10 +134,22 @@ fn the_split_form_asks_from_when_the_new_split_applies_and_undo_restores_it() {
     let text = screen_text(&app, 160, 60);
     contains_all(
         &text,
-        &["vanaf 01-10-2020 (eerder)", "vanaf 01-07-2025 (geldt nu)", "Huisartsenpraktijk De Esch 50 %"],
+        &[
+            "Verdeling praktijkteamgeld:",
+            "vanaf 01-10-2020 (eerder): 60 / 40 %",
+            "vanaf 01-07-2025 (geldt nu): 50 / 50 %",
+        ],
     );
     press(&mut app, "u");
     assert_eq!(app.store().practice_team(network).unwrap(), before, "undo restores the split");
+    // A split still to come is listed as later; this quarter's stays in force.
+    press(&mut app, "v");
+    press(&mut app, &"<BS>".repeat(10));
+    press(&mut app, "01-01-2026<Tab><BS><BS>55<Tab><BS><BS>45<Enter>");
+    assert!(matches!(app.mode, Mode::Normal), "{:?}", app.message);
+    let text = screen_text(&app, 160, 60);
+    contains_all(&text, &["vanaf 01-10-2020 (geldt nu): 60 / 40 %", "vanaf 01-01-2026 (later): 55 / 45 %"]);
+    assert!(text.contains("Huisartsenpraktijk De Esch  60 %"), "the practice line shows this quarter's share");
 }
 
 #[test]

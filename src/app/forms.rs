@@ -259,7 +259,7 @@ impl App {
                 let mut form = Form::new("Verdeling praktijkteamgeld (samen precies 100 %)").field(
                     "Geldt vanaf",
                     &format_date(from),
-                    "dd-mm-jjjj; een kwartaal volgt de verdeling op zijn eerste dag",
+                    "dd-mm-jjjj (telt per kwartaal)",
                 );
                 for p in &team.practices {
                     form = form.field(share_label(p), &p.share_on(from).normalize().to_string().replace('.', ","), "%");

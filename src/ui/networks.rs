@@ -246,9 +246,9 @@ fn split_history(
             _ if date > split_day => "later",
             _ => "eerder",
         };
-        let shares: Vec<String> =
-            team.practices.iter().map(|p| format!("{} {} %", p.name, percent(p.share_on(date)))).collect();
-        let text = format!("    vanaf {} ({label}): {}", format_date(date), shares.join(" · "));
+        // In the order of the practices listed above: short enough for a narrow detail.
+        let shares: Vec<String> = team.practices.iter().map(|p| percent(p.share_on(date))).collect();
+        let text = format!("    vanaf {} ({label}): {} %", format_date(date), shares.join(" / "));
         let line = fit(&text, width);
         lines.push(if label == "geldt nu" { Line::from(line) } else { Line::from(Span::styled(line, theme.dim())) });
     }
