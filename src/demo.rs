@@ -10,7 +10,7 @@ use crate::domain::validate::{Agb, Iban, Pc4};
 use crate::domain::{
     Agreement, AgreementId, AgreementKind, Coordinator, CoreTeam, Discipline, IonCount, Network, NetworkId,
     NetworkStatus, Participant, ParticipantId, ParticipantKind, Partner, PartnerId, Practice, PracticeId, PracticeTeam,
-    Region, TariffTable, YearMonth,
+    Region, ShareFrom, TariffTable, YearMonth,
 };
 use crate::domain::{Invoice, InvoiceDecision, InvoiceId, Milestones, ProjectPlan, Quarter, YearlyDuties};
 use crate::store::records::PaymentSettings;
@@ -113,7 +113,7 @@ impl Demo<'_> {
                 name: (*name).into(),
                 agb: agb(agb_code),
                 iban: iban(account),
-                share: *share,
+                shares: vec![ShareFrom { from: date(2020, 10, 1), share: *share }],
                 ion_counts: vec![IonCount { reference_date: date(2020, 10, 1), count: *ion }],
             })
             .collect();

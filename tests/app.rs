@@ -234,15 +234,21 @@ fn a_new_practice_leads_to_the_split_and_both_are_stored_together() {
     press(&mut app, "Praktijk Zuiderkerk<Tab>01099999<Tab>NL91ABNA0417164300<Tab>20<Tab>1500<Enter>");
     let Mode::Form(form, _) = &app.mode else { panic!("the split form opens: {:?}", app.message) };
     assert!(form.title.contains("Verdeling"));
-    assert_eq!(form.fields.len(), 3);
+    assert_eq!(form.fields.len(), 4, "the date and three percentages");
+    assert_eq!(form.fields[0].label, "Geldt vanaf");
     let team_before = app.store().practice_team(app.networks.selected().unwrap().network.id).unwrap();
     assert_eq!(team_before.practices.len(), 2, "nothing stored yet");
     // 60/40/20 → 50/30/20
-    press(&mut app, "<BS><BS>50<Tab><BS><BS>30<Enter>");
+    press(&mut app, "<Tab><BS><BS>50<Tab><BS><BS>30<Enter>");
     assert!(matches!(app.mode, Mode::Normal), "{:?}", app.message);
     let team = app.store().practice_team(app.networks.selected().unwrap().network.id).unwrap();
-    let shares: Vec<_> = team.practices.iter().map(|p| p.share).collect();
-    assert_eq!(shares, vec![dec!(50), dec!(30), dec!(20)]);
+    let from = sidw::domain::Quarter::of_date(app.today()).first_day();
+    assert_eq!(team.shares_on(from), vec![dec!(50), dec!(30), dec!(20)]);
+    assert_eq!(
+        team.shares_on(from.pred_opt().unwrap()),
+        vec![dec!(60), dec!(40), dec!(0)],
+        "earlier quarters keep 60/40"
+    );
 }
 
 #[test]

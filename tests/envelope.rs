@@ -4,14 +4,15 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use sidw::domain::validate::{Agb, Iban};
 use sidw::domain::{
-    HoursEntry, HoursEntryId, IonCount, NetworkId, PartnerId, Practice, PracticeId, PracticeTeam, TariffTable,
-    YearMonth,
+    HoursEntry, HoursEntryId, IonCount, NetworkId, PartnerId, Practice, PracticeId, PracticeTeam, ShareFrom,
+    TariffTable, YearMonth,
 };
 use sidw::store::codec::{MAGIC, Record, decode};
-use sidw::store::legacy::{HoursEntryV1, HoursEntryV2, NetworkV1};
+use sidw::store::legacy::{HoursEntryV1, HoursEntryV2, NetworkV1, PracticeTeamV1, PracticeV1};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/records").join(name)
@@ -50,10 +51,10 @@ fn hours_v3() -> HoursEntry {
     }
 }
 
-fn practice_team_v1() -> PracticeTeam {
-    PracticeTeam {
+fn practice_team_v1() -> PracticeTeamV1 {
+    PracticeTeamV1 {
         network: NetworkId(7),
-        practices: vec![Practice {
+        practices: vec![PracticeV1 {
             id: PracticeId(3),
             name: "Huisartsenpraktijk De Esch".into(),
             agb: Agb::parse("01012345").unwrap(),
@@ -61,6 +62,23 @@ fn practice_team_v1() -> PracticeTeam {
             share: dec!(100),
             ion_counts: vec![IonCount { reference_date: NaiveDate::from_ymd_opt(2024, 10, 1).unwrap(), count: 7000 }],
         }],
+    }
+}
+
+/// Two practices, 60/40 from 1 October 2024 and 50/50 from 1 July 2025.
+fn practice_team_v2() -> PracticeTeam {
+    let day = |y, m| NaiveDate::from_ymd_opt(y, m, 1).unwrap();
+    let practice = |id: u64, agb: &str, first: Decimal, second: Decimal| Practice {
+        id: PracticeId(id),
+        name: format!("Huisartsenpraktijk {id}"),
+        agb: Agb::parse(agb).unwrap(),
+        iban: Iban::parse("NL91ABNA0417164300").unwrap(),
+        shares: vec![ShareFrom { from: day(2024, 10), share: first }, ShareFrom { from: day(2025, 7), share: second }],
+        ion_counts: vec![IonCount { reference_date: day(2024, 10), count: 4000 }],
+    };
+    PracticeTeam {
+        network: NetworkId(7),
+        practices: vec![practice(3, "01012345", dec!(60), dec!(50)), practice(4, "01012346", dec!(40), dec!(50))],
     }
 }
 
@@ -92,12 +110,15 @@ fn write_missing_fixtures() {
     network.extend(bincode::serde::encode_to_vec(network_v1(), bincode::config::standard()).unwrap());
     let mut v2 = vec![MAGIC, 0, 2];
     v2.extend(bincode::serde::encode_to_vec(hours_v2(), bincode::config::standard()).unwrap());
-    let files: [(&str, Vec<u8>); 6] = [
+    let mut team_v1 = vec![MAGIC, 0, 1];
+    team_v1.extend(bincode::serde::encode_to_vec(practice_team_v1(), bincode::config::standard()).unwrap());
+    let files: [(&str, Vec<u8>); 7] = [
         ("hours_entry_v1.bin", v1),
         ("network_v1.bin", network),
         ("hours_entry_v2.bin", v2),
         ("hours_entry_v3.bin", sidw::store::codec::encode(&hours_v3())),
-        ("practice_team_v1.bin", sidw::store::codec::encode(&practice_team_v1())),
+        ("practice_team_v1.bin", team_v1),
+        ("practice_team_v2.bin", sidw::store::codec::encode(&practice_team_v2())),
         ("tariff_table_v1.bin", sidw::store::codec::encode(&TariffTable::handbook_2025())),
     ];
     for (name, bytes) in files {
@@ -155,6 +176,27 @@ fn network_version_2_keeps_its_four_dates_and_gains_empty_plans_and_years() {
 }
 
 #[test]
+fn practice_team_version_1_upgrades_to_one_share_from_the_first_known_year() {
+    let bytes = std::fs::read(fixture("practice_team_v1.bin")).unwrap();
+    assert_eq!(&bytes[..3], &[MAGIC, 0, 1], "the fixture is a version 1 envelope");
+    const { assert!(PracticeTeam::VERSION > 1) };
+    let team: PracticeTeam = decode(&bytes).unwrap();
+    assert_eq!(team, PracticeTeam::from(practice_team_v1()));
+    let practice = &team.practices[0];
+    assert_eq!(
+        practice.shares,
+        vec![ShareFrom { from: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(), share: dec!(100) }]
+    );
+    assert_eq!(practice.ion_counts, practice_team_v1().practices[0].ion_counts);
+    // Every quarter sidw knows keeps the split it had: 100 % from the first day of 2000 on.
+    let first = sidw::domain::Quarter::new(2000, 1).unwrap().first_day();
+    assert_eq!(practice.share_on(first), dec!(100));
+    assert_eq!(practice.share_on(first.pred_opt().unwrap()), Decimal::ZERO);
+    assert_eq!(team.split_on(first, dec!(10)).unwrap(), vec![(PracticeId(3), dec!(10.00))]);
+    assert_eq!(team.validate(), Ok(()));
+}
+
+#[test]
 fn current_layouts_still_decode_from_their_stored_bytes() {
     let v2 = std::fs::read(fixture("hours_entry_v2.bin")).unwrap();
     assert_eq!(&v2[..3], &[MAGIC, 0, 2]);
@@ -163,8 +205,11 @@ fn current_layouts_still_decode_from_their_stored_bytes() {
     assert_eq!(hours.corrects, None);
     let hours: HoursEntry = decode(&std::fs::read(fixture("hours_entry_v3.bin")).unwrap()).unwrap();
     assert_eq!(hours, hours_v3());
-    let team: PracticeTeam = decode(&std::fs::read(fixture("practice_team_v1.bin")).unwrap()).unwrap();
-    assert_eq!(team, practice_team_v1());
+    let v2 = std::fs::read(fixture("practice_team_v2.bin")).unwrap();
+    assert_eq!(&v2[..3], &[MAGIC, 0, 2]);
+    let team: PracticeTeam = decode(&v2).unwrap();
+    assert_eq!(team, practice_team_v2());
+    assert_eq!(team.validate(), Ok(()));
     let tariffs: TariffTable = decode(&std::fs::read(fixture("tariff_table_v1.bin")).unwrap()).unwrap();
     assert_eq!(tariffs, TariffTable::handbook_2025());
 }

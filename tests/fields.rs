@@ -60,9 +60,9 @@ fn the_store_refuses_bad_values_and_stores_nothing() {
     assert!(store.add_hours(&ctx(), &long_activity).unwrap_err().to_string().contains("activiteit"));
 
     let mut team: PracticeTeam = store.practice_team(network).unwrap();
-    team.practices[0].share = dec!(99.99);
+    team.practices[0].shares[0].share = dec!(99.99);
     assert!(store.save_practice_team(&ctx(), &team).unwrap_err().to_string().contains("99.99 %"));
-    team.practices[0].share = dec!(100.001);
+    team.practices[0].shares[0].share = dec!(100.001);
     assert!(store.save_practice_team(&ctx(), &team).is_err());
 
     let mut network_record = store.network(network).unwrap();
@@ -76,7 +76,7 @@ fn the_store_refuses_bad_values_and_stores_nothing() {
     assert!(store.update_network(&ctx(), &network_record).unwrap_err().to_string().contains("naam"));
 
     assert!(store.hours_of(network, 2025).unwrap().is_empty(), "no hours stored");
-    assert_eq!(store.practice_team(network).unwrap().practices[0].share, dec!(100));
+    assert_eq!(store.practice_team(network).unwrap().practices[0].shares[0].share, dec!(100));
     assert_eq!(store.network(network).unwrap().municipality, "Zwolle");
     assert_eq!(store.audit_log().unwrap().len(), audit, "no audit entries for refused changes");
     assert!(store.check().unwrap().is_ok());

@@ -51,7 +51,10 @@ fn setup(store: &Store, partners: usize) {
         name: "Praktijk Belasting".into(),
         agb: Agb::parse("01999999").unwrap(),
         iban: Iban::parse("NL91ABNA0417164300").unwrap(),
-        share: Decimal::from(100),
+        shares: vec![sidw::domain::ShareFrom {
+            from: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            share: Decimal::from(100),
+        }],
         ion_counts: vec![IonCount {
             reference_date: chrono::NaiveDate::from_ymd_opt(2024, 10, 1).unwrap(),
             count: 100_000,

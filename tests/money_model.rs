@@ -21,6 +21,7 @@ use rust_decimal_macros::dec;
 
 use common::date;
 use sidw::domain::close::{PaymentBatch, PaymentKind};
+use sidw::domain::practice::ShareFrom;
 use sidw::domain::validate::{Agb, Iban};
 use sidw::domain::{
     Agreement, AgreementId, AgreementKind, Discipline, HoursEntry, HoursEntryId, Invoice, InvoiceDecision, InvoiceId,
@@ -36,7 +37,6 @@ const PRACTICE_RATE: Decimal = dec!(3.40);
 const PARTNER_RATE: Decimal = dec!(1.15);
 /// Hourly tariffs of the model's three partners: categories A, B and C of 2025.
 const TARIFFS: [Decimal; 3] = [dec!(101.00), dec!(84.95), dec!(59.35)];
-const SHARES: [Decimal; 2] = [dec!(60), dec!(40)];
 
 fn cents(amount: Decimal) -> Decimal {
     amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
@@ -87,6 +87,8 @@ struct Model {
     invoices: Vec<MInvoice>,
     /// Per practice: (reference date, count).
     ion: [Vec<(NaiveDate, u32)>; 2],
+    /// Per practice: (from, share in %).
+    shares: [Vec<(NaiveDate, Decimal)>; 2],
     closed: BTreeMap<Quarter, Closed>,
     /// What each quarter owed each payee at its last close (kept after a reopen: it was settled).
     last_due: BTreeMap<Quarter, BTreeMap<MPayee, Decimal>>,
@@ -104,6 +106,13 @@ impl Model {
             .iter()
             .map(|counts| counts.iter().filter(|(d, _)| *d <= day).max_by_key(|(d, _)| *d).map_or(0, |(_, c)| *c))
             .sum()
+    }
+
+    /// The split in force on a day: each practice's latest share from on or before it.
+    fn shares_on(&self, day: NaiveDate) -> [Decimal; 2] {
+        [0, 1].map(|p| {
+            self.shares[p].iter().filter(|(d, _)| *d <= day).max_by_key(|(d, _)| *d).map_or(Decimal::ZERO, |(_, s)| *s)
+        })
     }
 
     fn budget(&self, year: i32) -> Decimal {
@@ -166,7 +175,7 @@ impl Model {
     fn due(&self, quarter: Quarter) -> BTreeMap<MPayee, Decimal> {
         let money = cents(PRACTICE_RATE * Decimal::from(self.total_ion_on(quarter.first_day())) / dec!(4));
         let mut due = BTreeMap::new();
-        for (practice, part) in largest_remainder(money).into_iter().enumerate() {
+        for (practice, part) in largest_remainder(money, self.shares_on(quarter.first_day())).into_iter().enumerate() {
             due.insert(MPayee::Practice(practice), part);
         }
         for invoice in self.invoices.iter().filter(|i| i.quarter == quarter && self.payable(i)) {
@@ -178,9 +187,9 @@ impl Model {
 }
 
 /// The naive split: whole cents by share, the left-over cents to the largest remainders.
-fn largest_remainder(total: Decimal) -> [Decimal; 2] {
+fn largest_remainder(total: Decimal, shares: [Decimal; 2]) -> [Decimal; 2] {
     let total_cents = total * dec!(100);
-    let exact = SHARES.map(|s| total_cents * s / dec!(100));
+    let exact = shares.map(|s| total_cents * s / dec!(100));
     let mut parts = exact.map(|e| e.floor());
     let mut left = total_cents - parts.iter().sum::<Decimal>();
     let mut order = [0, 1];
@@ -236,12 +245,21 @@ enum Op {
         month: u32,
         count: u32,
     },
+    /// A new split (practice 1 gets `hundredths` / 100 %, practice 2 the rest) from a day of a
+    /// month: refused when it would change the split of a closed quarter.
+    Shares {
+        month: u32,
+        day: u32,
+        hundredths: u32,
+    },
     /// What a clerk does before a close: a form (1 hour) for every empty month of every partner,
     /// an invoice matching the hours for every partner that has none standing, and every standing
-    /// invoice that does not match approved (with a reason); then, with `close`, the close.
+    /// invoice that does not match approved (with a reason); then, with `close`, the close. New
+    /// invoices ask `over_cents` more than the hours (approved above them).
     Complete {
         quarter: u32,
         close: bool,
+        over_cents: i64,
     },
     Close {
         quarter: u32,
@@ -265,7 +283,10 @@ fn op() -> impl Strategy<Value = Op> {
         1 => any::<Index>().prop_map(|pick| Op::Reject { pick }),
         2 => (0..2usize, prop_oneof![Just(1u32), Just(4u32), 1..=6u32], 1000..6000u32)
             .prop_map(|(practice, month, count)| Op::Ion { practice, month, count }),
-        3 => (1..=2u32, any::<bool>()).prop_map(|(quarter, close)| Op::Complete { quarter, close }),
+        2 => (prop_oneof![Just(1u32), Just(4u32), 1..=6u32], prop_oneof![Just(1u32), 1..=28u32], 0..=10_000u32)
+            .prop_map(|(month, day, hundredths)| Op::Shares { month, day, hundredths }),
+        3 => (1..=2u32, any::<bool>(), prop_oneof![2 => Just(0i64), 1 => 1..5000i64])
+            .prop_map(|(quarter, close, over_cents)| Op::Complete { quarter, close, over_cents }),
         3 => (1..=2u32).prop_map(|quarter| Op::Close { quarter }),
         2 => (1..=2u32).prop_map(|quarter| Op::Reopen { quarter }),
     ]
@@ -343,7 +364,7 @@ impl World {
             name: format!("Praktijk {n}"),
             agb: Agb::parse(&format!("0101000{n}")).unwrap(),
             iban: Iban::parse("NL91ABNA0417164300").unwrap(),
-            share: SHARES[n as usize - 1],
+            shares: vec![ShareFrom { from: start, share: [dec!(60), dec!(40)][n as usize - 1] }],
             ion_counts: vec![IonCount { reference_date: start, count }],
         };
         let team = store
@@ -380,7 +401,11 @@ impl World {
             store.add_agreement(&ctx, &signed(AgreementKind::Partner, Some(id))).unwrap();
             id
         });
-        let model = Model { ion: [vec![(start, 3000)], vec![(start, 2001)]], ..Default::default() };
+        let model = Model {
+            ion: [vec![(start, 3000)], vec![(start, 2001)]],
+            shares: [vec![(start, dec!(60))], vec![(start, dec!(40))]],
+            ..Default::default()
+        };
         let practices = [team.practices[0].id, team.practices[1].id];
         World { store, ctx, network, practices, partners, model, invoice_numbers: 0 }
     }
@@ -528,7 +553,32 @@ impl World {
                 model.retain(|(d, _)| *d != day);
                 model.push((day, *count));
             }
-            Op::Complete { quarter: q, close } => {
+            Op::Shares { month: m, day, hundredths } => {
+                let from = NaiveDate::from_ymd_opt(2025, *m, *day).unwrap();
+                let first = Decimal::new(i64::from(*hundredths), 2);
+                let split = [first, dec!(100) - first];
+                let mut after = [self.model.shares[0].clone(), self.model.shares[1].clone()];
+                for (p, share) in split.into_iter().enumerate() {
+                    after[p].retain(|(d, _)| *d != from);
+                    after[p].push((from, share));
+                }
+                let changed = Model { shares: after.clone(), ..Model::default() };
+                let expect = self
+                    .model
+                    .closed
+                    .keys()
+                    .all(|q| changed.shares_on(q.first_day()) == self.model.shares_on(q.first_day()));
+                let mut team = self.store.practice_team(self.network).unwrap();
+                for (p, share) in split.into_iter().enumerate() {
+                    team.practices[p].set_share(from, share);
+                }
+                let result = self.store.save_practice_team(&self.ctx, &team);
+                self.agree("verdeling", expect, &result)?;
+                if result.is_ok() {
+                    self.model.shares = after;
+                }
+            }
+            Op::Complete { quarter: q, close, over_cents } => {
                 let quarter = quarter(*q);
                 let mut steps = Vec::new();
                 for partner in 0..3 {
@@ -544,7 +594,7 @@ impl World {
                         .iter()
                         .any(|i| i.partner == partner && i.quarter == quarter && i.decision != MDecision::Rejected);
                     if !standing {
-                        steps.push(self.apply(&Op::Invoice { partner, quarter: *q, off_by_cents: 0 })?);
+                        steps.push(self.apply(&Op::Invoice { partner, quarter: *q, off_by_cents: *over_cents })?);
                     }
                 }
                 for i in 0..self.model.invoices.len() {
@@ -662,6 +712,11 @@ impl World {
                 settled.iter().filter(|(p, _)| matches!(p, MPayee::Practice(_))).map(|(_, a)| *a).sum();
             let money = cents(PRACTICE_RATE * Decimal::from(self.model.total_ion_on(quarter.first_day())) / dec!(4));
             prop_assert_eq!(practices, money, "the split sums to the quarter's money");
+            let shares = self.model.shares_on(quarter.first_day());
+            for (p, part) in largest_remainder(money, shares).into_iter().enumerate() {
+                let paid = settled.get(&MPayee::Practice(p)).copied().unwrap_or_default();
+                prop_assert_eq!(paid, part, "practice {} gets its share {} % of {}", p, shares[p], money);
+            }
         }
         for invoice in self.model.invoices.iter().filter(|i| i.quarter == quarter && self.model.payable(i)) {
             let worth = self.model.worth(invoice.partner, quarter);
@@ -765,6 +820,7 @@ fn the_models_split_and_budget_agree_with_the_handbook() {
     // Handbook example: 7 000 ION → € 23.800 practice-team money and € 8.050 partner budget a year.
     let model = Model { ion: [vec![(date(2024, 1, 1), 4200)], vec![(date(2024, 1, 1), 2800)]], ..Default::default() };
     assert_eq!(model.budget(2025), dec!(8050.00));
-    assert_eq!(largest_remainder(dec!(5950.00)), [dec!(3570.00), dec!(2380.00)]);
-    assert_eq!(largest_remainder(dec!(0.05)), [dec!(0.03), dec!(0.02)]);
+    let split = [dec!(60), dec!(40)];
+    assert_eq!(largest_remainder(dec!(5950.00), split), [dec!(3570.00), dec!(2380.00)]);
+    assert_eq!(largest_remainder(dec!(0.05), split), [dec!(0.03), dec!(0.02)]);
 }

@@ -61,7 +61,7 @@ proptest! {
                 let mut p = template.clone();
                 p.id = sidw::domain::PracticeId(i as u64 + 1);
                 p.agb = sidw::domain::validate::Agb::parse(&format!("{:08}", i + 1)).unwrap();
-                p.share = shares[i];
+                p.shares[0].share = shares[i];
                 p.ion_counts[0].count = ion[i];
                 p
             })
@@ -78,7 +78,7 @@ proptest! {
     fn year_budgets_are_the_sum_of_their_quarters(ion in 0u32..200_000) {
         let (network, mut team, tariffs) = example_7000_ion();
         team.practices.truncate(1);
-        team.practices[0].share = dec!(100);
+        team.practices[0].shares[0].share = dec!(100);
         team.practices[0].ion_counts[0].count = ion;
         let quarters = Quarter::of_year(2025);
         let partner: Decimal =

@@ -165,12 +165,12 @@ fn practice_team_shares_must_sum_to_100_and_nothing_is_stored_otherwise() {
     let mut second = team.practices[0].clone();
     second.id = sidw::domain::PracticeId(0);
     second.agb = sidw::domain::validate::Agb::parse("01099999").unwrap();
-    second.share = dec!(40);
+    second.shares[0].share = dec!(40);
     team.practices.push(second);
     let error = store.save_practice_team(&ctx(), &team).unwrap_err();
     assert!(error.to_string().contains("140 %"), "{error}");
     assert_eq!(store.practice_team(id).unwrap().practices.len(), 1);
-    team.practices[0].share = dec!(60);
+    team.practices[0].shares[0].share = dec!(60);
     let stored = store.save_practice_team(&ctx(), &team).unwrap();
     assert!(stored.practices.iter().all(|p| p.id.0 != 0), "new practices get ids");
     assert_eq!(store.practice_team(id).unwrap(), stored);

@@ -220,9 +220,12 @@ impl App {
                     .field(
                         "Percentage",
                         &p.as_ref().map_or(if team.practices.is_empty() { "100".into() } else { String::new() }, |p| {
-                            p.share.to_string().replace('.', ",")
+                            p.share_on(self.default_share_date(*network).unwrap_or(NaiveDate::MIN))
+                                .normalize()
+                                .to_string()
+                                .replace('.', ",")
                         }),
-                        "deel van het praktijkteamgeld",
+                        "deel van het praktijkteamgeld; een nieuwe verdeling vraagt de datum",
                     );
                 if p.is_none() {
                     let quarter_start = crate::domain::Quarter::of_date(self.today()).first_day();
@@ -252,9 +255,14 @@ impl App {
             FormKind::Shares(network, pending) => {
                 let mut team = store.practice_team(*network)?;
                 merge_pending(&mut team.practices, pending.as_deref());
-                let mut form = Form::new("Verdeling praktijkteamgeld (samen precies 100 %)");
+                let from = self.default_share_date(*network)?;
+                let mut form = Form::new("Verdeling praktijkteamgeld (samen precies 100 %)").field(
+                    "Geldt vanaf",
+                    &format_date(from),
+                    "dd-mm-jjjj (telt per kwartaal)",
+                );
                 for p in &team.practices {
-                    form = form.field(share_label(p), &p.share.normalize().to_string().replace('.', ","), "%");
+                    form = form.field(share_label(p), &p.share_on(from).normalize().to_string().replace('.', ","), "%");
                 }
                 form
             }
@@ -572,11 +580,24 @@ impl App {
                 else {
                     return Err(Refusal::Fields);
                 };
-                let practice = Practice { id: id.unwrap_or(PracticeId(0)), name, agb, iban, share, ion_counts };
+                // The percentage applies from the split form's date; when the team's split does
+                // not stay whole with it, the split form asks the others and the date.
+                let from = self.default_share_date(*network)?;
+                let shares = before.practices.iter().find(|p| Some(p.id) == *id).map(|p| p.shares.clone());
+                let mut practice = Practice {
+                    id: id.unwrap_or(PracticeId(0)),
+                    name,
+                    agb,
+                    iban,
+                    shares: shares.unwrap_or_default(),
+                    ion_counts,
+                };
+                if practice.share_on(from) != share || practice.shares.is_empty() {
+                    practice.set_share(from, share);
+                }
                 let mut team = before.clone();
                 merge_pending(&mut team.practices, Some(&practice));
-                let shares: Vec<Decimal> = team.practices.iter().map(|p| p.share).collect();
-                if check_percentages_sum(&shares).is_err() {
+                if team.validate().is_err() {
                     self.warn("De percentages tellen niet op tot 100 %: pas de verdeling aan en sla op met Enter.");
                     return Ok(Saved::Next(FormKind::Shares(*network, Some(Box::new(practice)))));
                 }
@@ -606,19 +627,28 @@ impl App {
                 let before = store.practice_team(*network)?;
                 let mut team = before.clone();
                 merge_pending(&mut team.practices, pending.as_deref());
-                let mut complete = true;
+                let from = form.parse("Geldt vanaf", parse_date);
+                let mut shares = Vec::with_capacity(team.practices.len());
                 for practice in &mut team.practices {
-                    match form.parse(&share_label(practice), field(parse_percentage)) {
-                        Some(share) => practice.share = share,
-                        None => complete = false,
-                    }
+                    // The waiting practice's percentage is in this form: its stored history counts.
+                    practice.shares =
+                        before.practices.iter().find(|p| p.id == practice.id).map_or(Vec::new(), |p| p.shares.clone());
+                    shares.push(form.parse(&share_label(practice), field(parse_percentage)));
                 }
-                if !complete {
+                let (Some(from), Some(shares)) = (from, shares.into_iter().collect::<Option<Vec<Decimal>>>()) else {
                     return Err(Refusal::Fields);
-                }
-                let shares: Vec<Decimal> = team.practices.iter().map(|p| p.share).collect();
+                };
                 if let Err(error) = check_percentages_sum(&shares) {
                     form.error = Some(error.message);
+                    return Err(Refusal::Fields);
+                }
+                for (practice, share) in team.practices.iter_mut().zip(shares) {
+                    if practice.share_on(from) != share {
+                        practice.set_share(from, share);
+                    }
+                }
+                if let Err(error) = team.validate() {
+                    form.error = Some(error.to_string());
                     return Err(Refusal::Fields);
                 }
                 store.save_practice_team(&ctx, &team)?;
@@ -971,6 +1001,22 @@ impl App {
                 Ok(Saved::Stay)
             }
         }
+    }
+}
+
+impl App {
+    /// The date the split form offers for a new split: the first day of the current quarter, or
+    /// of the first quarter after the network's last closed one when that is later (a closed
+    /// quarter keeps its split). A team without shares yet starts with the network's funding.
+    fn default_share_date(&self, network: NetworkId) -> Result<NaiveDate, StoreError> {
+        let store = self.store();
+        let today = crate::domain::Quarter::of_date(self.today());
+        let start = if store.practice_team(network)?.share_dates().is_empty() {
+            store.network(network)?.funding_start.map_or(today, crate::domain::Quarter::of_date).min(today)
+        } else {
+            today
+        };
+        store.first_open_share_date(network, start)
     }
 }
 

@@ -45,14 +45,15 @@ pub fn practice_team_money(
     Ok(per_quarter(rate, team, quarter))
 }
 
-/// The quarter's practice-team money split over the practices by their shares, cent-exact.
+/// The quarter's practice-team money split over the practices by the shares in force on the
+/// quarter's first day (SPEC §9), cent-exact.
 pub fn practice_team_split(
     network: &Network,
     team: &PracticeTeam,
     tariffs: &TariffBook,
     quarter: Quarter,
 ) -> Result<Vec<(PracticeId, Decimal)>, DomainError> {
-    team.split(practice_team_money(network, team, tariffs, quarter)?)
+    team.split_on(quarter.first_day(), practice_team_money(network, team, tariffs, quarter)?)
 }
 
 /// Practice-team money of a whole year: the sum of its four quarters.
@@ -226,7 +227,7 @@ pub fn example_7000_ion() -> (Network, PracticeTeam, TariffBook) {
         name: format!("Praktijk {id}"),
         agb: Agb::parse(&format!("0100000{id}")).expect("valid AGB"),
         iban: Iban::parse("NL91ABNA0417164300").expect("valid IBAN"),
-        share: Decimal::from(share),
+        shares: vec![super::practice::ShareFrom { from: date, share: Decimal::from(share) }],
         ion_counts: vec![IonCount { reference_date: date, count }],
     };
     let network = Network {

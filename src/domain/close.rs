@@ -372,7 +372,7 @@ pub fn payment_lines(input: &CloseInput) -> Result<QuarterPayments, DomainError>
                 reference: format!(
                     "SIDW {} {q} praktijkteamgeld {} %",
                     n.name,
-                    practice.share.normalize().to_string().replace('.', ",")
+                    practice.share_on(q.first_day()).normalize().to_string().replace('.', ",")
                 ),
             });
         }

@@ -26,8 +26,11 @@ pub enum DomainError {
     Field(#[from] FieldError),
     #[error("er zijn geen tarieven voor {0}; leg eerst de tarieventabel van dat jaar vast")]
     NoTariffs(i32),
-    #[error("de percentages van het praktijkteam tellen op tot {total} %, niet tot precies 100 %")]
-    SharesDoNotSum { total: Decimal },
+    #[error(
+        "de percentages van het praktijkteam tellen{} op tot {total} %, niet tot precies 100 %",
+        on.map(|d| format!(" per {}", super::calendar::format_date(d))).unwrap_or_default()
+    )]
+    SharesDoNotSum { on: Option<chrono::NaiveDate>, total: Decimal },
     #[error("het praktijkteam heeft geen praktijken")]
     EmptyPracticeTeam,
     #[error(

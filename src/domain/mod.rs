@@ -32,6 +32,6 @@ pub use invoice::{Invoice, InvoiceDecision, InvoiceMatch};
 pub use network::{Coordinator, CoreTeam, Milestones, Network, NetworkStatus, ProjectPlan, YearlyDuties};
 pub use participant::{Participant, ParticipantKind};
 pub use partner::{Discipline, Partner};
-pub use practice::{IonCount, Practice, PracticeTeam};
+pub use practice::{IonCount, Practice, PracticeTeam, ShareFrom};
 pub use region::Region;
 pub use tariff::{TariffBook, TariffCategory, TariffTable};

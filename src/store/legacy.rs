@@ -8,9 +8,10 @@ use serde::{Deserialize, Serialize};
 use chrono::NaiveDate;
 
 use crate::domain::validate::Pc4;
+use crate::domain::validate::{Agb, Iban};
 use crate::domain::{
-    Coordinator, CoreTeam, HoursEntry, HoursEntryId, Milestones, Network, NetworkId, NetworkStatus, PartnerId, Region,
-    YearMonth,
+    Coordinator, CoreTeam, HoursEntry, HoursEntryId, IonCount, Milestones, Network, NetworkId, NetworkStatus,
+    PartnerId, Practice, PracticeId, PracticeTeam, Region, ShareFrom, YearMonth,
 };
 
 /// Hours line, version 1: one line per partner and month, without activity text and without the
@@ -198,6 +199,47 @@ impl From<PaymentBatchV1> for crate::domain::close::PaymentBatch {
             team_differences: Vec::new(),
             claims: Vec::new(),
             set_offs: Vec::new(),
+        }
+    }
+}
+
+/// Practice, as practice team version 1 stored it: one share, without history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeV1 {
+    pub id: PracticeId,
+    pub name: String,
+    pub agb: Agb,
+    pub iban: Iban,
+    pub share: Decimal,
+    pub ion_counts: Vec<IonCount>,
+}
+
+/// Practice team, version 1: each practice had one share (version 2 gave shares a history).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeTeamV1 {
+    pub network: NetworkId,
+    pub practices: Vec<PracticeV1>,
+}
+
+/// The single share becomes one entry from [`crate::domain::practice::shares_since_always`]: every
+/// quarter, closed or open, keeps the split it had.
+impl From<PracticeTeamV1> for PracticeTeam {
+    fn from(v1: PracticeTeamV1) -> Self {
+        let from = crate::domain::practice::shares_since_always();
+        PracticeTeam {
+            network: v1.network,
+            practices: v1
+                .practices
+                .into_iter()
+                .map(|p| Practice {
+                    id: p.id,
+                    name: p.name,
+                    agb: p.agb,
+                    iban: p.iban,
+                    shares: vec![ShareFrom { from, share: p.share }],
+                    ion_counts: p.ion_counts,
+                })
+                .collect(),
         }
     }
 }

@@ -1,11 +1,15 @@
 //! Networks with their practice team, partners, participants and agreements.
 
+use chrono::NaiveDate;
+
+use crate::domain::calendar::{YEARS, format_date};
+use crate::domain::close::QuarterClose;
 use crate::domain::{
     Agreement, AgreementId, AgreementKind, Network, NetworkId, Participant, ParticipantId, Partner, PartnerId,
-    PracticeId, PracticeTeam,
+    PracticeId, PracticeTeam, Quarter,
 };
 
-use super::keys::{TreeName, in_network, name_key};
+use super::keys::{TreeName, in_network, name_key, network_quarter};
 use super::tx::{Tx, TxResult, abort};
 use super::{ChangeContext, Store, StoreError};
 
@@ -95,6 +99,8 @@ impl Store {
     }
 
     /// Saves several practice teams in one change (the yearly ION import): all or none.
+    /// A closed quarter keeps its split: a change of the shares in force on the first day of a
+    /// closed quarter of the network is refused (SPEC §9).
     pub fn save_practice_teams(
         &self,
         ctx: &ChangeContext,
@@ -104,6 +110,22 @@ impl Store {
             team.validate()?;
         }
         self.write(ctx, |tx| teams.iter().map(|team| store_team(tx, team)).collect())
+    }
+
+    /// The closed quarters of a network, oldest first.
+    pub fn closed_quarters(&self, network: NetworkId) -> Result<Vec<Quarter>, StoreError> {
+        let closes: Vec<QuarterClose> = self.scan(TreeName::Closes, &network.to_key())?;
+        let mut quarters: Vec<Quarter> = closes.into_iter().map(|c| c.quarter).collect();
+        quarters.sort_unstable();
+        Ok(quarters)
+    }
+
+    /// The first day from which a new split of the network's practice team may apply: the first
+    /// day of `from_quarter`, or of the first quarter after the network's last closed quarter
+    /// when that is later. The split form offers it.
+    pub fn first_open_share_date(&self, network: NetworkId, from_quarter: Quarter) -> Result<NaiveDate, StoreError> {
+        let after_closed = self.closed_quarters(network)?.last().map(|q| q.next());
+        Ok(after_closed.map_or(from_quarter, |q| q.max(from_quarter)).first_day())
     }
 
     pub fn partners(&self, network: NetworkId) -> Result<Vec<Partner>, StoreError> {
@@ -294,9 +316,43 @@ fn store_team(tx: &Tx, team: &PracticeTeam) -> TxResult<PracticeTeam> {
     if ids.windows(2).any(|w| w[0] == w[1]) {
         return Err(abort(StoreError::Refused("dezelfde praktijk staat twee keer in het praktijkteam".into())));
     }
+    let old = before.clone().unwrap_or_else(|| PracticeTeam::empty(team.network));
+    let closed = closed_quarters_with_another_split(tx, &old, &stored)?;
+    if let (Some(quarter), Some(last)) = (closed.first(), closed.last()) {
+        return Err(abort(StoreError::Refused(format!(
+            "{quarter} van {} is afgesloten en houdt de verdeling die op {} gold; \
+             laat de nieuwe verdeling ingaan na {} (bijvoorbeeld vanaf {})",
+            network.name,
+            format_date(quarter.first_day()),
+            format_date(last.first_day()),
+            format_date(last.next().first_day()),
+        ))));
+    }
     tx.put(TreeName::PracticeTeams, &team.network.to_key(), &stored)?;
     tx.audit("praktijkteam opgeslagen", &network.name, before.as_ref(), Some(&stored))?;
     Ok(stored)
+}
+
+/// The closed quarters of the network whose split `new` would change: those on whose first day
+/// the shares in force differ. Read inside the saving transaction, so a quarter closed by a
+/// colleague meanwhile counts too (sled cannot scan in a transaction: every quarter from the
+/// first share date on is looked up, at most 404).
+fn closed_quarters_with_another_split(tx: &Tx, old: &PracticeTeam, new: &PracticeTeam) -> TxResult<Vec<Quarter>> {
+    let dates = old.share_dates().into_iter().chain(new.share_dates());
+    let (Some(first), Some(last)) = (dates.min().map(Quarter::of_date), Quarter::new(*YEARS.end(), 4)) else {
+        return Ok(Vec::new());
+    };
+    let mut closed = Vec::new();
+    let mut quarter = first;
+    while quarter <= last {
+        if old.shares_differ_on(new, quarter.first_day())
+            && tx.get_raw(TreeName::Closes, &network_quarter(new.network, quarter))?.is_some()
+        {
+            closed.push(quarter);
+        }
+        quarter = quarter.next();
+    }
+    Ok(closed)
 }
 
 pub(super) fn require_network(tx: &Tx, id: NetworkId) -> TxResult<Network> {

@@ -1,7 +1,7 @@
 //! Which types are stored, and the schema version of each layout.
 
 use super::codec::{Record, decode_body};
-use super::legacy::{HoursEntryV1, HoursEntryV2, NetworkV1, NetworkV2};
+use super::legacy::{HoursEntryV1, HoursEntryV2, NetworkV1, NetworkV2, PracticeTeamV1};
 use crate::domain::{
     Agreement, HoursEntry, HoursEntryId, Invoice, Network, Participant, Partner, PracticeTeam, TariffTable,
 };
@@ -45,7 +45,6 @@ macro_rules! record {
     };
 }
 
-record!(PracticeTeam, "praktijkteam", 1);
 record!(Partner, "partner", 1);
 record!(Participant, "deelnemer", 1);
 record!(Agreement, "overeenkomst", 1);
@@ -101,6 +100,18 @@ impl Record for Network {
             1 => decode_body::<NetworkV1>(body).map(Network::from),
             2 => decode_body::<NetworkV2>(body).map(Network::from),
             _ => Err(format!("netwerk versie {version} is onbekend")),
+        }
+    }
+}
+
+impl Record for PracticeTeam {
+    const KIND: &'static str = "praktijkteam";
+    const VERSION: u16 = 2;
+
+    fn upgrade(version: u16, body: &[u8]) -> Result<Self, String> {
+        match version {
+            1 => decode_body::<PracticeTeamV1>(body).map(PracticeTeam::from),
+            _ => Err(format!("praktijkteam versie {version} is onbekend")),
         }
     }
 }

@@ -40,8 +40,11 @@ pub static BINDINGS: &[Binding] = &[
     bind!(In(Pane::Networks), "p", "nieuwe praktijk", |k| (plain(k) == Some('p')).then_some(Action::NewPractice)),
     bind!(In(Pane::Networks), "i", "nieuwe ION-telling van de gekozen praktijk", |k| (plain(k) == Some('i'))
         .then_some(Action::NewIonCount)),
-    bind!(In(Pane::Networks), "v", "verdeling (percentages) van het praktijkteam", |k| (plain(k) == Some('v'))
-        .then_some(Action::EditShares)),
+    bind!(In(Pane::Networks), "v", "nieuwe verdeling (percentages) van het praktijkteam, vanaf een datum", |k| (plain(
+        k
+    )
+        == Some('v'))
+    .then_some(Action::EditShares)),
     bind!(In(Pane::Networks), "z", "nieuwe zorgverlener met declaratierecht", |k| (plain(k) == Some('z'))
         .then_some(Action::NewPartner)),
     bind!(In(Pane::Networks), "d", "nieuwe deelnemer zonder declaratierecht", |k| (plain(k) == Some('d'))

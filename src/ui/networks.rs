@@ -116,11 +116,13 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     let items = pane.detail_items();
     let is_selected = |item: DetailItem| pane.in_detail && items.get(pane.detail_index) == Some(&item);
+    // A quarter uses the split in force on its first day (SPEC §9): this quarter's.
+    let split_day = crate::domain::Quarter::of_date(today).first_day();
     for (i, p) in detail.team.practices.iter().enumerate() {
         let count = p.ion_on(today).map_or("geen ION".to_string(), |c| {
             format!("{} ION ({})", group(u64::from(c.count)), format_date(c.reference_date))
         });
-        let mut text = format!("  {}  {} %  {}", p.name, p.share.normalize().to_string().replace('.', ","), count);
+        let mut text = format!("  {}  {} %  {}", p.name, percent(p.share_on(split_day)), count);
         if width >= 64 {
             text.push_str(&format!("  AGB {}  {}", p.agb, p.iban));
         }
@@ -129,6 +131,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
         lines.push(item_line(text, width, is_selected(DetailItem::Practice(i)), theme));
     }
+    lines.extend(split_history(&detail.team, split_day, theme, width));
     lines.push(Line::from(Span::styled("Zorgverleners met declaratierecht", theme.header())));
     if detail.partners.is_empty() {
         lines.push(Line::from(Span::styled("  geen (z voegt toe)", theme.dim())));
@@ -217,4 +220,37 @@ fn milestones(n: &Network, today: chrono::NaiveDate, theme: &Theme, width: usize
 /// 7000 → "7.000".
 pub(crate) fn group(n: u64) -> String {
     crate::domain::money::group_thousands(&n.to_string())
+}
+
+fn percent(share: rust_decimal::Decimal) -> String {
+    share.normalize().to_string().replace('.', ",")
+}
+
+/// The practice team's splits by the date they start, when it has more than one: which one is in
+/// force this quarter, which ones came before and which ones are still to come.
+fn split_history(
+    team: &crate::domain::PracticeTeam,
+    split_day: chrono::NaiveDate,
+    theme: &Theme,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let dates = team.share_dates();
+    if dates.len() < 2 {
+        return Vec::new();
+    }
+    let in_force = dates.iter().rev().find(|d| **d <= split_day).copied();
+    let mut lines = vec![Line::from(Span::styled("  Verdeling praktijkteamgeld:", theme.dim()))];
+    for date in dates {
+        let label = match in_force {
+            Some(d) if d == date => "geldt nu",
+            _ if date > split_day => "later",
+            _ => "eerder",
+        };
+        // In the order of the practices listed above: short enough for a narrow detail.
+        let shares: Vec<String> = team.practices.iter().map(|p| percent(p.share_on(date))).collect();
+        let text = format!("    vanaf {} ({label}): {} %", format_date(date), shares.join(" / "));
+        let line = fit(&text, width);
+        lines.push(if label == "geldt nu" { Line::from(line) } else { Line::from(Span::styled(line, theme.dim())) });
+    }
+    lines
 }

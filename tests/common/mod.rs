@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use sidw::domain::validate::{Agb, Iban};
 use sidw::domain::{
     Discipline, IonCount, Network, NetworkId, Partner, PartnerId, Practice, PracticeId, PracticeTeam, Region,
-    TariffTable, YearMonth,
+    ShareFrom, TariffTable, YearMonth,
 };
 use sidw::store::{ChangeContext, NewHours, Store};
 
@@ -34,7 +34,7 @@ pub fn network_with_ion(store: &Store, name: &str, ion: u32) -> NetworkId {
         name: format!("Praktijk {name}"),
         agb: Agb::parse("01012345").unwrap(),
         iban: Iban::parse("NL91ABNA0417164300").unwrap(),
-        share: Decimal::from(100),
+        shares: vec![ShareFrom { from: date(2024, 1, 1), share: Decimal::from(100) }],
         ion_counts: vec![IonCount { reference_date: date(2024, 10, 1), count: ion }],
     };
     store.save_practice_team(&ctx(), &PracticeTeam { network: id, practices: vec![practice] }).unwrap();
