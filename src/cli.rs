@@ -191,7 +191,7 @@ enum ExportCommand {
         /// Het bestand dat wordt geschreven
         #[arg(long, value_name = "BESTAND")]
         out: PathBuf,
-        /// Uitvoeringsdatum voor de bank (dd-mm-jjjj; standaard vandaag)
+        /// Uitvoeringsdatum voor de bank (dd-mm-jjjj; standaard 1 maand na het kwartaal, of vandaag als dat later is)
         #[arg(long, value_name = "DATUM", value_parser = parse_day)]
         execution_date: Option<chrono::NaiveDate>,
         /// De betaalbatch (nodig als het kwartaal er meer heeft), bv. 2025-Q1-0001
@@ -495,14 +495,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     } else {
                         crate::payments::PainVersion::V03
                     };
+                    let today = now.with_timezone(&chrono::Local).date_naive();
+                    let earliest = crate::domain::payment_timing::execution_date(quarter, today);
+                    if let Some(asked) = execution_date.filter(|asked| *asked < earliest) {
+                        anyhow::bail!(
+                            "uitvoeringsdatum {} is te vroeg: {quarter} wordt betaald 1 maand na het kwartaal, \
+                             niet in het verleden, dus op of na {}",
+                            crate::domain::calendar::format_date(asked),
+                            crate::domain::calendar::format_date(earliest)
+                        );
+                    }
                     (
-                        report::export::pain001(
-                            &store,
-                            &batch,
-                            version,
-                            now,
-                            execution_date.unwrap_or(now.with_timezone(&chrono::Local).date_naive()),
-                        )?,
+                        report::export::pain001(&store, &batch, version, now, execution_date.unwrap_or(today))?,
                         version.name(),
                     )
                 }

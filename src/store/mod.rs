@@ -7,6 +7,7 @@ mod check;
 mod close_repo;
 pub mod codec;
 pub mod error;
+mod export_repo;
 mod hours_repo;
 mod invoice_repo;
 pub mod keys;
