@@ -83,7 +83,7 @@ pub fn signals(
         milestone_signals(today, f.network, &mut all);
         missing_hours_signals(today, tariff_years, f, &mut all);
         budget_signals(today, f, &mut all);
-        payment_signals(today, f, &mut all);
+        payment_signals(today, tariff_years, f, &mut all);
     }
     let funded = funded_years(facts.iter().map(|f| f.network), today);
     for m in municipal_signals(today, municipal, &funded) {
@@ -230,8 +230,9 @@ fn missing_hours_signals(today: NaiveDate, tariff_years: &[i32], f: &NetworkFact
 
 /// Payment is due one month after the quarter's end (appendix 1): from the day after, a closed
 /// quarter whose batch was never written to a payment file, and a funded quarter that is not
-/// closed, are overdue.
-fn payment_signals(today: NaiveDate, f: &NetworkFacts, out: &mut Vec<Signal>) {
+/// closed, are overdue. Only quarters of years with tariffs can be closed, so only those count
+/// (the years before sidw was used are not asked for).
+fn payment_signals(today: NaiveDate, tariff_years: &[i32], f: &NetworkFacts, out: &mut Vec<Signal>) {
     let network = f.network;
     for closed in f.closed.iter().filter(|c| !c.exported) {
         let due = payment_due(closed.quarter);
@@ -254,7 +255,10 @@ fn payment_signals(today: NaiveDate, f: &NetworkFacts, out: &mut Vec<Signal>) {
     let Some(start) = network.funding_start else { return };
     let mut quarter = Quarter::of_date(start);
     while payment_due(quarter) < today {
-        if network.is_funded_in(quarter) && !f.closed.iter().any(|c| c.quarter == quarter) {
+        if network.is_funded_in(quarter)
+            && tariff_years.contains(&quarter.year())
+            && !f.closed.iter().any(|c| c.quarter == quarter)
+        {
             let due = payment_due(quarter);
             out.push(Signal {
                 due,
@@ -450,7 +454,12 @@ mod tests {
             )
         );
 
-        // Once written to a payment file, the batch is no signal; a quarter before funding none either.
+        // Once written to a payment file, the batch is no signal; a quarter before funding none
+        // either, nor a quarter of a year without tariffs (it cannot be closed).
+        assert_eq!(
+            signals(d(2025, 7, 31), &[2024], &facts, &[]).iter().filter(|s| s.text.contains("afgesloten")).count(),
+            0
+        );
         let exported = [ClosedQuarter { exported: true, ..closed[0].clone() }];
         let mut late_start = network.clone();
         late_start.funding_start = Some(d(2025, 4, 1));
