@@ -10,6 +10,8 @@ use crate::domain::Region;
 use crate::report::{self, Format};
 use crate::store::{ChangeContext, Store};
 
+mod invoice;
+
 const HELP_TEMPLATE: &str = "\
 {before-help}{about-with-newline}
 Gebruik: {usage}
@@ -91,6 +93,17 @@ enum Command {
         /// ze komen in het logboek
         #[arg(long)]
         acknowledge_warnings: bool,
+    },
+    /// Facturen van partners: vastleggen, goedkeuren, afwijzen, verwijderen en tonen
+    #[command(
+        help_template = HELP_TEMPLATE,
+        subcommand_help_heading = "Handelingen",
+        subcommand_value_name = "HANDELING",
+        next_help_heading = "Opties"
+    )]
+    Invoice {
+        #[command(subcommand)]
+        invoice: invoice::InvoiceCommand,
     },
     /// Heropen het afgesloten kwartaal van een netwerk (rol finance, met reden)
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
@@ -476,6 +489,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Invoice { invoice }) => invoice::run(|| open(&path), invoice),
         Some(Command::Reopen { quarter, network, user, reason }) => {
             let store = open(&path)?;
             let id = store.network_by_name(&network)?.with_context(|| format!("netwerk '{network}' bestaat niet"))?.id;
