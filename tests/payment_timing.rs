@@ -214,3 +214,35 @@ fn cli_export_refuses_an_execution_date_before_the_rule_and_keeps_a_later_one() 
         String::from_utf8_lossy(&sidw_cli(&db, &["report", "signals", "--today", "2025-05-01"]).stdout).to_string();
     assert!(!signals.contains("niet naar de bank"), "{signals}");
 }
+
+#[test]
+fn exports_from_before_the_exports_tree_are_read_from_the_audit_log_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let batch = {
+        let store = Store::open(&db).unwrap();
+        sidw::demo::load(&store, &ctx(), date(2025, 10, 15)).unwrap();
+        let (_, batch) = closed_q1(&store);
+        // How an older sidw recorded an export: in the audit log only.
+        let old = ChangeContext::new("fien", Utc.with_ymd_and_hms(2025, 4, 20, 10, 0, 0).unwrap());
+        store
+            .record_event(&old, "betaalbestand geschreven", &format!("betaalbatch {}", batch.number), "csv → a.csv")
+            .unwrap();
+        store.raw_remove_for_tests(sidw::store::keys::TreeName::Meta, b"exports_from_audit").unwrap();
+        assert!(store.batch_exports(batch.id).unwrap().entries.is_empty());
+        assert_eq!(payment_signals(&store, date(2025, 5, 1)).iter().filter(|s| s.1.contains("bank")).count(), 1);
+        batch
+    };
+    let store = Store::open(&db).unwrap();
+    let exports = store.batch_exports(batch.id).unwrap().entries;
+    assert_eq!(exports.len(), 1);
+    assert_eq!((exports[0].by.as_str(), exports[0].what.as_str()), ("fien", "csv → a.csv"));
+    assert_eq!(payment_signals(&store, date(2025, 5, 1)).iter().filter(|s| s.1.contains("bank")).count(), 0);
+    let earlier = sidw::report::export::record(&store, &ctx(), &batch, "pain.001.001.09 → b.xml").unwrap();
+    assert!(earlier.is_some(), "the old export still warns");
+    drop(store);
+    // Once: opening again copies nothing twice.
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.batch_exports(batch.id).unwrap().entries.len(), 2);
+    assert!(store.check().unwrap().is_ok());
+}
