@@ -246,3 +246,43 @@ fn exports_from_before_the_exports_tree_are_read_from_the_audit_log_once() {
     assert_eq!(store.batch_exports(batch.id).unwrap().entries.len(), 2);
     assert!(store.check().unwrap().is_ok());
 }
+
+fn batch_exports_v1() -> sidw::store::records::BatchExports {
+    use sidw::store::records::{BatchExport, BatchExports};
+    BatchExports {
+        entries: vec![
+            BatchExport {
+                at: Utc.with_ymd_and_hms(2025, 4, 20, 10, 0, 0).unwrap(),
+                by: "fien".into(),
+                what: "pain.001.001.09 → betalingen-2025-Q1-0001.xml".into(),
+            },
+            BatchExport {
+                at: Utc.with_ymd_and_hms(2025, 4, 21, 8, 30, 0).unwrap(),
+                by: "joost".into(),
+                what: "csv → betalingen.csv".into(),
+            },
+        ],
+    }
+}
+
+fn exports_fixture() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/records/batch_exports_v1.bin")
+}
+
+/// Writes the fixture of the first layout of a batch's exports (run once when it was added).
+#[test]
+#[ignore = "writes a missing fixture file"]
+fn write_batch_exports_fixture() {
+    if !exports_fixture().exists() {
+        std::fs::write(exports_fixture(), sidw::store::codec::encode(&batch_exports_v1())).unwrap();
+    }
+}
+
+#[test]
+fn batch_exports_version_1_decodes_from_its_stored_bytes() {
+    use sidw::store::codec::{MAGIC, Record, decode};
+    let bytes = std::fs::read(exports_fixture()).unwrap();
+    assert_eq!(&bytes[..3], &[MAGIC, 0, 1], "a version 1 envelope");
+    assert_eq!(sidw::store::records::BatchExports::VERSION, 1, "a new layout keeps this one in legacy.rs");
+    assert_eq!(decode::<sidw::store::records::BatchExports>(&bytes).unwrap(), batch_exports_v1());
+}
