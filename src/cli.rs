@@ -10,6 +10,8 @@ use crate::domain::Region;
 use crate::report::{self, Format};
 use crate::store::{ChangeContext, Store};
 
+mod invoice;
+
 const HELP_TEMPLATE: &str = "\
 {before-help}{about-with-newline}
 Gebruik: {usage}
@@ -94,6 +96,17 @@ enum Command {
         /// ze komen in het logboek
         #[arg(long)]
         acknowledge_warnings: bool,
+    },
+    /// Facturen van partners: vastleggen, goedkeuren, afwijzen, verwijderen en tonen
+    #[command(
+        help_template = HELP_TEMPLATE,
+        subcommand_help_heading = "Handelingen",
+        subcommand_value_name = "HANDELING",
+        next_help_heading = "Opties"
+    )]
+    Invoice {
+        #[command(subcommand)]
+        invoice: invoice::InvoiceCommand,
     },
     /// Heropen het afgesloten kwartaal van een netwerk (rol finance, met reden)
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
@@ -194,7 +207,7 @@ enum ExportCommand {
         /// Het bestand dat wordt geschreven
         #[arg(long, value_name = "BESTAND")]
         out: PathBuf,
-        /// Uitvoeringsdatum voor de bank (dd-mm-jjjj; standaard vandaag)
+        /// Uitvoeringsdatum voor de bank (dd-mm-jjjj; standaard 1 maand na het kwartaal, of vandaag als dat later is)
         #[arg(long, value_name = "DATUM", value_parser = parse_day)]
         execution_date: Option<chrono::NaiveDate>,
         /// De betaalbatch (nodig als het kwartaal er meer heeft), bv. 2025-Q1-0001
@@ -481,6 +494,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Invoice { invoice }) => invoice::run(|| open(&path), invoice),
         Some(Command::Reopen { quarter, network, user, reason }) => {
             let store = open(&path)?;
             let id = store.network_by_name(&network)?.with_context(|| format!("netwerk '{network}' bestaat niet"))?.id;
@@ -501,14 +515,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     } else {
                         crate::payments::PainVersion::V03
                     };
+                    let today = now.with_timezone(&chrono::Local).date_naive();
+                    let earliest = crate::domain::payment_timing::execution_date(quarter, today);
+                    if let Some(asked) = execution_date.filter(|asked| *asked < earliest) {
+                        anyhow::bail!(
+                            "uitvoeringsdatum {} is te vroeg: {quarter} wordt betaald 1 maand na het kwartaal, \
+                             niet in het verleden, dus op of na {}",
+                            crate::domain::calendar::format_date(asked),
+                            crate::domain::calendar::format_date(earliest)
+                        );
+                    }
                     (
-                        report::export::pain001(
-                            &store,
-                            &batch,
-                            version,
-                            now,
-                            execution_date.unwrap_or(now.with_timezone(&chrono::Local).date_naive()),
-                        )?,
+                        report::export::pain001(&store, &batch, version, now, execution_date.unwrap_or(today))?,
                         version.name(),
                     )
                 }

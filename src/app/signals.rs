@@ -74,6 +74,14 @@ impl App {
                 self.open_milestones(id);
             }
             SignalTarget::Municipality(name, year) => self.show_municipality(name, year),
+            SignalTarget::Close(network, quarter) => {
+                self.budget.network = Some(network);
+                self.budget.quarter = quarter;
+                self.budget.row = 0;
+                self.reload_budget();
+                self.show_pane(Pane::Budget);
+                self.open_close_screen(false);
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod municipality;
 pub mod network;
 pub mod participant;
 pub mod partner;
+pub mod payment_timing;
 pub mod practice;
 pub mod region;
 pub mod signals;

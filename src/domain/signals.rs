@@ -6,13 +6,14 @@ use std::collections::HashSet;
 
 use super::agreement::{Agreement, AgreementKind, AgreementState};
 use super::budget::{BudgetLevel, PartnerBudget};
-use super::calendar::{YearMonth, format_date};
+use super::calendar::{Quarter, YearMonth, format_date};
 use super::ids::{AgreementId, NetworkId, PartnerId};
 use super::milestones::{MilestoneKind, MilestoneState, milestones};
 use super::money::format_eur;
 use super::municipality::{MunicipalYear, funded_years, municipal_signals};
 use super::network::Network;
 use super::partner::Partner;
+use super::payment_timing::payment_due;
 use super::region::Region;
 
 /// What a signal leads to when the user presses Enter on it.
@@ -26,6 +27,8 @@ pub enum SignalTarget {
     Milestones(NetworkId),
     /// A municipality's S1 year.
     Municipality(&'static str, i32),
+    /// The close screen of a network's quarter (its checklist, batch and payment files).
+    Close(NetworkId, Quarter),
 }
 
 /// One thing due or overdue.
@@ -50,6 +53,17 @@ pub struct NetworkFacts<'a> {
     pub hours_present: &'a HashSet<(PartnerId, YearMonth)>,
     /// The partner budget of each year that has tariffs.
     pub budgets: &'a [(i32, PartnerBudget)],
+    /// The network's closed quarters (reopened ones are not closed).
+    pub closed: &'a [ClosedQuarter],
+}
+
+/// A closed quarter of a network: its payment batch and whether a payment file of it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosedQuarter {
+    pub quarter: Quarter,
+    /// The batch number, `2025-Q1-0001`.
+    pub batch: String,
+    pub exported: bool,
 }
 
 /// Yearly duties show in the signals from this many days before their due date.
@@ -69,6 +83,7 @@ pub fn signals(
         milestone_signals(today, f.network, &mut all);
         missing_hours_signals(today, tariff_years, f, &mut all);
         budget_signals(today, f, &mut all);
+        payment_signals(today, tariff_years, f, &mut all);
     }
     let funded = funded_years(facts.iter().map(|f| f.network), today);
     for m in municipal_signals(today, municipal, &funded) {
@@ -213,6 +228,55 @@ fn missing_hours_signals(today: NaiveDate, tariff_years: &[i32], f: &NetworkFact
     }
 }
 
+/// Payment is due one month after the quarter's end (appendix 1): from the day after, a closed
+/// quarter whose batch was never written to a payment file, and a funded quarter that is not
+/// closed, are overdue. Only quarters of years with tariffs can be closed, so only those count
+/// (the years before sidw was used are not asked for).
+fn payment_signals(today: NaiveDate, tariff_years: &[i32], f: &NetworkFacts, out: &mut Vec<Signal>) {
+    let network = f.network;
+    for closed in f.closed.iter().filter(|c| !c.exported) {
+        let due = payment_due(closed.quarter);
+        if today > due {
+            out.push(Signal {
+                due,
+                overdue: true,
+                subject: network.name.clone(),
+                text: format!(
+                    "betaalbatch {} van {} niet naar de bank (uiterlijk {})",
+                    closed.batch,
+                    closed.quarter,
+                    format_date(due)
+                ),
+                target: SignalTarget::Close(network.id, closed.quarter),
+                region: Some(network.region),
+            });
+        }
+    }
+    let Some(start) = network.funding_start else { return };
+    let mut quarter = Quarter::of_date(start);
+    while payment_due(quarter) < today {
+        if network.is_funded_in(quarter)
+            && tariff_years.contains(&quarter.year())
+            && !f.closed.iter().any(|c| c.quarter == quarter)
+        {
+            let due = payment_due(quarter);
+            out.push(Signal {
+                due,
+                overdue: true,
+                subject: network.name.clone(),
+                text: format!(
+                    "{quarter} van {} niet afgesloten (betaling uiterlijk {})",
+                    network.name,
+                    format_date(due)
+                ),
+                target: SignalTarget::Close(network.id, quarter),
+                region: Some(network.region),
+            });
+        }
+        quarter = quarter.next();
+    }
+}
+
 fn budget_signals(today: NaiveDate, f: &NetworkFacts, out: &mut Vec<Signal>) {
     for (year, budget) in f.budgets {
         let level = budget.level();
@@ -306,6 +370,7 @@ mod tests {
             agreements: &agreements,
             hours_present: &hours,
             budgets: &budgets,
+            closed: &[],
         }];
 
         let found = signals(d(2025, 4, 10), &[2025], &facts, &[]);
@@ -330,13 +395,80 @@ mod tests {
     fn missing_tariffs_for_this_year() {
         let network = network();
         let none = HashSet::new();
-        let facts =
-            [NetworkFacts { network: &network, partners: &[], agreements: &[], hours_present: &none, budgets: &[] }];
+        let facts = [NetworkFacts {
+            network: &network,
+            partners: &[],
+            agreements: &[],
+            hours_present: &none,
+            budgets: &[],
+            closed: &[],
+        }];
         let found = signals(d(2026, 2, 1), &[2025], &facts, &[]);
         assert!(
             found
                 .iter()
                 .any(|s| s.text.starts_with("tarieven 2026 ontbreken") && s.target == SignalTarget::Tariffs(2026))
         );
+    }
+
+    #[test]
+    fn payment_due_one_month_after_the_quarter_then_overdue() {
+        let network = network();
+        let none = HashSet::new();
+        let q1 = Quarter::parse("2025-Q1").unwrap();
+        let q2 = q1.next();
+        let closed = [ClosedQuarter { quarter: q1, batch: "2025-Q1-0001".into(), exported: false }];
+        let facts = [NetworkFacts {
+            network: &network,
+            partners: &[],
+            agreements: &[],
+            hours_present: &none,
+            budgets: &[],
+            closed: &closed,
+        }];
+        let payments = |today| -> Vec<(String, SignalTarget)> {
+            signals(today, &[2025], &facts, &[])
+                .into_iter()
+                .filter(|s| s.text.contains("bank") || s.text.contains("afgesloten"))
+                .map(|s| (s.text, s.target))
+                .collect()
+        };
+        // Q1 is due 30-04-2025: on that day nothing yet, the day after the batch is late.
+        assert_eq!(payments(d(2025, 4, 30)), vec![]);
+        assert_eq!(
+            payments(d(2025, 5, 1)),
+            vec![(
+                "betaalbatch 2025-Q1-0001 van 2025-Q1 niet naar de bank (uiterlijk 30-04-2025)".to_string(),
+                SignalTarget::Close(network.id, q1)
+            )]
+        );
+        // Q2 is due 30-07-2025 and not closed.
+        assert_eq!(payments(d(2025, 7, 30)).len(), 1);
+        let late = payments(d(2025, 7, 31));
+        assert_eq!(late.len(), 2);
+        assert_eq!(
+            late[1],
+            (
+                "2025-Q2 van Zwolle-Zuid niet afgesloten (betaling uiterlijk 30-07-2025)".to_string(),
+                SignalTarget::Close(network.id, q2)
+            )
+        );
+
+        // Once written to a payment file, the batch is no signal; a quarter before funding none
+        // either, nor a quarter of a year without tariffs (it cannot be closed).
+        assert_eq!(
+            signals(d(2025, 7, 31), &[2024], &facts, &[]).iter().filter(|s| s.text.contains("afgesloten")).count(),
+            0
+        );
+        let exported = [ClosedQuarter { exported: true, ..closed[0].clone() }];
+        let mut late_start = network.clone();
+        late_start.funding_start = Some(d(2025, 4, 1));
+        let facts = [NetworkFacts { network: &late_start, closed: &exported, ..facts[0] }];
+        let found: Vec<String> = signals(d(2025, 7, 31), &[2025], &facts, &[])
+            .into_iter()
+            .filter(|s| s.text.contains("bank") || s.text.contains("afgesloten"))
+            .map(|s| s.text)
+            .collect();
+        assert_eq!(found, vec!["2025-Q2 van Zwolle-Zuid niet afgesloten (betaling uiterlijk 30-07-2025)"]);
     }
 }

@@ -1,12 +1,15 @@
 //! The payment files of a closed quarter: SEPA pain.001 for the bank, CSV for the financial
 //! administration. One file pays one batch, so a batch exported earlier is never paid again by
-//! exporting a later one; every export is written in the audit log, and a second export of the
-//! same batch says when the first one was made.
+//! exporting a later one; every export is kept with its batch and written in the audit log, and a
+//! second export of the same batch says when the first one was made. The bank is asked to pay
+//! one month after the quarter's end, or on the export day when that is later
+//! ([`crate::domain::payment_timing`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::Quarter;
 use crate::domain::close::{PaymentBatch, PaymentLine};
+use crate::domain::payment_timing::execution_date;
 use crate::payments::{Debtor, PainVersion, Transfer, TransferFile, write_pain001};
 use crate::store::{ChangeContext, Store, StoreError};
 
@@ -41,14 +44,16 @@ pub fn current_lines(batch: &PaymentBatch) -> Vec<PaymentLine> {
     batch.lines.iter().filter(|l| batch.is_current_for(l.network)).cloned().collect()
 }
 
-/// A pain.001 file of one batch, from the secretariat's account.
+/// A pain.001 file of one batch, from the secretariat's account, written on `export_day`: the
+/// requested execution date is [`execution_date`] of the batch's quarter and that day.
 pub fn pain001(
     store: &Store,
     batch: &PaymentBatch,
     version: PainVersion,
     now: DateTime<Utc>,
-    execution_date: NaiveDate,
+    export_day: NaiveDate,
 ) -> Result<String, StoreError> {
+    let execution_date = execution_date(batch.quarter, export_day);
     let lines = current_lines(batch);
     if lines.is_empty() {
         return Err(StoreError::Refused(format!("betaalbatch {} heeft geen betalingen", batch.number)));
@@ -86,19 +91,14 @@ pub fn csv(batch: &PaymentBatch) -> String {
     super::payments::csv(lines.iter().map(|l| (l, true, Some(batch.number.as_str()))))
 }
 
-/// Writes the export in the audit log; returns when the batch was exported before, if it was.
+/// Keeps the export with its batch and in the audit log; returns when the batch was exported
+/// before (local time, dd-mm-jjjj uu:mm), if it was.
 pub fn record(
     store: &Store,
     ctx: &ChangeContext,
     batch: &PaymentBatch,
     what: &str,
 ) -> Result<Option<String>, StoreError> {
-    let subject = format!("betaalbatch {}", batch.number);
-    let earlier = store
-        .audit_entries_newest_first()
-        .filter_map(Result::ok)
-        .find(|e| e.action == "betaalbestand geschreven" && e.subject == subject)
-        .map(|e| e.at.with_timezone(&chrono::Local).format("%d-%m-%Y %H:%M").to_string());
-    store.record_event(ctx, "betaalbestand geschreven", &subject, what)?;
-    Ok(earlier)
+    let earlier = store.record_export(ctx, batch, what)?;
+    Ok(earlier.map(|at| at.with_timezone(&chrono::Local).format("%d-%m-%Y %H:%M").to_string()))
 }

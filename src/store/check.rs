@@ -235,6 +235,15 @@ impl Store {
             }
         }
 
+        for (key, exports) in read_all::<super::records::BatchExports>(self, TreeName::Exports, &mut report)? {
+            if !batches.iter().any(|(_, b)| key.as_slice() == b.id.to_be_bytes()) {
+                report.problems.push(format!("betaalbestanden onder sleutel {} horen bij geen betaalbatch", hex(&key)));
+            }
+            if exports.entries.is_empty() {
+                report.problems.push(format!("betaalbestanden onder sleutel {} zonder bestanden", hex(&key)));
+            }
+        }
+
         let audit: Vec<(Vec<u8>, AuditEntry)> = read_all(self, TreeName::Audit, &mut report)?;
         for (key, entry) in &audit {
             if key.as_slice() != entry.id.to_be_bytes() {

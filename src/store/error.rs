@@ -23,7 +23,8 @@ pub enum StoreError {
     Corrupt { tree: &'static str, key: String, reason: String },
     #[error("{0} bestaat niet (meer)")]
     NotFound(String),
-    #[error("{0}")]
+    /// Transparent: the rule's own words, said once (not again as its "source" by `{:#}`).
+    #[error(transparent)]
     Rule(#[from] DomainError),
     #[error("{0}")]
     Refused(String),

@@ -36,6 +36,8 @@ pub enum TreeName {
     Closes,
     /// batch id → `PaymentBatch`, kept for ever (also after a reopening).
     Batches,
+    /// batch id → `BatchExports`: every payment file written of the batch.
+    Exports,
     /// name → setting (the secretariat's own account for payment files).
     Settings,
     /// lower-case municipality name + 0 + year (u16) → `MunicipalYear`.
@@ -66,6 +68,7 @@ impl TreeName {
         Self::InvoiceNumbers,
         Self::Closes,
         Self::Batches,
+        Self::Exports,
         Self::Settings,
         Self::MunicipalYears,
         Self::S1Rates,
@@ -90,6 +93,7 @@ impl TreeName {
             Self::InvoiceNumbers => "invoice_numbers",
             Self::Closes => "closes",
             Self::Batches => "batches",
+            Self::Exports => "exports",
             Self::Settings => "settings",
             Self::MunicipalYears => "municipal_years",
             Self::S1Rates => "s1_rates",

@@ -7,6 +7,7 @@ mod check;
 mod close_repo;
 pub mod codec;
 pub mod error;
+mod export_repo;
 mod hours_repo;
 mod invoice_repo;
 pub mod keys;
@@ -88,6 +89,7 @@ impl Store {
                 }
             }
         }
+        store.exports_from_audit()?;
         Ok(store)
     }
 
@@ -178,6 +180,10 @@ impl Store {
             .unwrap_or(0);
         self.tree(TreeName::Meta).insert(keys::ID_FLOOR_KEY, &highest.to_be_bytes())?;
         self.db.flush()?;
+        drop(_writing);
+        // A back-up from before the exports tree: its exports are in its audit log only.
+        self.tree(TreeName::Meta).remove(export_repo::EXPORTS_FROM_AUDIT_KEY)?;
+        self.exports_from_audit()?;
         self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }

@@ -22,6 +22,21 @@ pub struct InvoiceIndex {
     pub entries: Vec<crate::domain::InvoiceId>,
 }
 
+/// Every payment file written of one batch, oldest first (kept beside the audit log so that a
+/// second export and the Signalen need not read the whole log).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchExports {
+    pub entries: Vec<BatchExport>,
+}
+
+/// One payment file written: when, by whom, and what (format and file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchExport {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub by: String,
+    pub what: String,
+}
+
 /// The secretariat's own account, the debtor of payment files.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentSettings {
@@ -55,6 +70,7 @@ record!(HoursIndex, "urenindex", 1);
 record!(DatabaseInfo, "database-info", 1);
 record!(InvoiceIndex, "factuurindex", 1);
 record!(PaymentSettings, "betaalinstellingen", 1);
+record!(BatchExports, "betaalbestanden van een batch", 1);
 record!(crate::domain::close::QuarterClose, "kwartaalafsluiting", 1);
 /// The open claims on one payee, oldest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,9 +4,11 @@ use chrono::NaiveDate;
 use std::collections::HashSet;
 
 use crate::domain::budget::{PartnerBudget, Spending, partner_budget_year};
-use crate::domain::signals::{NetworkFacts, Signal, signals};
+use crate::domain::close::QuarterClose;
+use crate::domain::signals::{ClosedQuarter, NetworkFacts, Signal, signals};
 use crate::domain::{PartnerId, YearMonth};
 
+use super::keys::TreeName;
 use super::{Store, StoreError};
 
 impl Store {
@@ -16,6 +18,8 @@ impl Store {
         let years: Vec<i32> = tariffs.years().collect();
         let networks = self.networks()?;
         let mut owned = Vec::new();
+        // batch id → (number, exported): a region's batch is read once for all its networks.
+        let mut batches: std::collections::HashMap<u64, (String, bool)> = std::collections::HashMap::new();
         for network in &networks {
             let partners = self.partners(network.id)?;
             let agreements = self.agreements(network.id)?;
@@ -36,17 +40,30 @@ impl Store {
                     PartnerBudget { budget: partner_budget_year(network, &team, &tariffs, *year)?, spending },
                 ));
             }
-            owned.push((partners, agreements, present, budgets));
+            let mut closed = Vec::new();
+            for close in self.scan::<QuarterClose>(TreeName::Closes, &network.id.to_key())? {
+                let (batch, exported) = match batches.get(&close.batch) {
+                    Some(known) => known.clone(),
+                    None => {
+                        let number = self.batch(close.batch)?.number;
+                        let exported = self.tree(TreeName::Exports).contains_key(close.batch.to_be_bytes())?;
+                        batches.entry(close.batch).or_insert((number, exported)).clone()
+                    }
+                };
+                closed.push(ClosedQuarter { quarter: close.quarter, batch, exported });
+            }
+            owned.push((partners, agreements, present, budgets, closed));
         }
         let facts: Vec<NetworkFacts> = networks
             .iter()
             .zip(&owned)
-            .map(|(network, (partners, agreements, present, budgets))| NetworkFacts {
+            .map(|(network, (partners, agreements, present, budgets, closed))| NetworkFacts {
                 network,
                 partners,
                 agreements,
                 hours_present: present,
                 budgets,
+                closed,
             })
             .collect();
         Ok(signals(today, &years, &facts, &self.municipal_years()?))

@@ -1,0 +1,77 @@
+//! The payment files written of each batch: one small record per batch, written in the same
+//! transaction as the audit entry, so that a second export and the Signalen read one key.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::close::PaymentBatch;
+
+use super::keys::TreeName;
+use super::records::{BatchExport, BatchExports};
+use super::{ChangeContext, Store, StoreError};
+
+/// The audit action of a payment file written.
+pub const EXPORT_ACTION: &str = "betaalbestand geschreven";
+
+/// Set in the meta tree once the exports written before the `exports` tree existed (only in the
+/// audit log then) have been copied into it.
+pub(super) const EXPORTS_FROM_AUDIT_KEY: &[u8] = b"exports_from_audit";
+
+impl Store {
+    /// A database from before the `exports` tree kept its exports only in the audit log: copies
+    /// them into the tree once, oldest first, so that the "al eerder geschreven" warning and the
+    /// Signalen know them. Later exports are written to both in one transaction.
+    pub(super) fn exports_from_audit(&self) -> Result<(), StoreError> {
+        let meta = self.tree(TreeName::Meta);
+        if meta.contains_key(EXPORTS_FROM_AUDIT_KEY)? {
+            return Ok(());
+        }
+        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut found: std::collections::BTreeMap<u64, BatchExports> = std::collections::BTreeMap::new();
+        let mut numbers: Option<std::collections::HashMap<String, u64>> = None;
+        for entry in self.scan::<super::AuditEntry>(TreeName::Audit, &[])? {
+            let Some(number) = entry.subject.strip_prefix("betaalbatch ") else { continue };
+            if entry.action != EXPORT_ACTION {
+                continue;
+            }
+            if numbers.is_none() {
+                numbers = Some(self.batches()?.into_iter().map(|b| (b.number, b.id)).collect());
+            }
+            let Some(id) = numbers.as_ref().and_then(|n| n.get(number)) else { continue };
+            let what = entry.after.as_deref().and_then(|a| serde_json::from_str::<String>(a).ok()).unwrap_or_default();
+            found.entry(*id).or_default().entries.push(BatchExport { at: entry.at, by: entry.user, what });
+        }
+        let exports = self.tree(TreeName::Exports);
+        for (id, record) in found {
+            if !exports.contains_key(id.to_be_bytes())? {
+                exports.insert(id.to_be_bytes(), super::codec::encode(&record))?;
+            }
+        }
+        meta.insert(EXPORTS_FROM_AUDIT_KEY, &[1u8])?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Records that a payment file of `batch` was written (`what`: format and file), with its
+    /// audit entry, in one transaction. Returns when the batch was first written, if it was before.
+    pub fn record_export(
+        &self,
+        ctx: &ChangeContext,
+        batch: &PaymentBatch,
+        what: &str,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let key = batch.id.to_be_bytes();
+        self.write(ctx, |tx| {
+            let mut exports: BatchExports = tx.get(TreeName::Exports, &key)?.unwrap_or_default();
+            let earlier = exports.entries.first().map(|e| e.at);
+            exports.entries.push(BatchExport { at: ctx.at, by: ctx.user.clone(), what: what.to_string() });
+            tx.put(TreeName::Exports, &key, &exports)?;
+            tx.audit::<(), _>(EXPORT_ACTION, &format!("betaalbatch {}", batch.number), None, Some(&what))?;
+            Ok(earlier)
+        })
+    }
+
+    /// Every payment file written of a batch, oldest first (none: empty).
+    pub fn batch_exports(&self, batch_id: u64) -> Result<BatchExports, StoreError> {
+        Ok(self.get(TreeName::Exports, &batch_id.to_be_bytes())?.unwrap_or_default())
+    }
+}
