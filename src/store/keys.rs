@@ -52,7 +52,7 @@ pub enum TreeName {
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 20] = [
+    pub const ALL: [TreeName; 21] = [
         Self::Meta,
         Self::Networks,
         Self::NetworkNames,
