@@ -218,3 +218,67 @@ fn out_files_never_overwrite_or_land_in_the_database() {
         std::fs::remove_file(&target).unwrap();
     }
 }
+
+/// An `.xlsx` whose sheet decompresses to `spaces` bytes of spaces, built with Python's zipfile.
+fn bomb(path: &Path, spaces: u64) {
+    let script = r#"
+import sys, zipfile
+path, spaces = sys.argv[1], int(sys.argv[2])
+types = '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+rels = '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+workbook = '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Uren" sheetId="1" r:id="rId1"/></sheets></workbook>'
+wbrels = '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('[Content_Types].xml', types)
+    z.writestr('_rels/.rels', rels)
+    z.writestr('xl/workbook.xml', workbook)
+    z.writestr('xl/_rels/workbook.xml.rels', wbrels)
+    with z.open('xl/worksheets/sheet1.xml', 'w', force_zip64=True) as sheet:
+        sheet.write(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>')
+        chunk = b' ' * (1 << 20)
+        left = spaces
+        while left > 0:
+            sheet.write(chunk[:min(left, len(chunk))])
+            left -= len(chunk)
+        sheet.write(b'</t></is></c></row></sheetData></worksheet>')
+"#;
+    let out = Command::new("python3").arg("-c").arg(script).arg(path).arg(spaces.to_string()).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_workbook_that_decompresses_to_gigabytes_is_refused_without_allocating_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    hostile_demo(&db);
+    let file = dir.path().join("bom.xlsx");
+    bomb(&file, 600 << 20); // 600 MB of spaces in a file of under a megabyte
+    assert!(std::fs::metadata(&file).unwrap().len() < 16 << 20);
+    let started = std::time::Instant::now();
+    let out = Command::new("/usr/bin/env")
+        .args(["sh", "-c", "ulimit -v 1048576; exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_sidw"))
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "hours"])
+        .arg(&file)
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "refused, not aborted (1 GB address space): {}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("pakt uit tot meer dan 128 MB"), "{}", text(&out.stderr));
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+
+    // A sheet just within the bound still reads (it is only spaces: no rows).
+    let small = dir.path().join("klein.xlsx");
+    bomb(&small, 1 << 20);
+    let out = sidw(&db, &["import", "hours", small.to_str().unwrap(), "--dry-run"]);
+    assert!(!text(&out.stderr).contains("pakt uit"), "{}", text(&out.stderr));
+
+    // A file too large to be a form is refused before it is read.
+    let huge = dir.path().join("groot.xlsx");
+    std::fs::File::create(&huge).unwrap().set_len(1 << 30).unwrap();
+    let out = sidw(&db, &["import", "hours", huge.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("te groot om in te lezen"), "{}", text(&out.stderr));
+}

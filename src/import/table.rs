@@ -17,6 +17,12 @@ const MAX_COLUMNS: usize = 512;
 /// At most this many cells (rows with a value times columns), so that a broken or hostile file
 /// cannot exhaust the memory.
 const MAX_CELLS: usize = 4_000_000;
+/// At most this many bytes in a file read as a table (a form of 100 000 rows is about 5 MB).
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// At most this many bytes in one part of an `.xlsx` once decompressed, and in all parts together:
+/// an 8 MB file can hold 8 GB of spaces.
+const MAX_PART_BYTES: u64 = 128 * 1024 * 1024;
+const MAX_XLSX_BYTES: u64 = 256 * 1024 * 1024;
 
 /// A table read from a file: the header row's names (trimmed, lower-cased) and the data rows.
 ///
@@ -72,9 +78,20 @@ impl Table {
     /// Reads `.xlsx` (first worksheet, with calamine) or `.csv` by the file's extension.
     pub fn read(path: &Path) -> Result<Table, TableError> {
         let extension = path.extension().and_then(|e| e.to_str()).map(str::to_lowercase);
+        let unreadable = |error: std::io::Error| TableError::Unreadable {
+            path: path.display().to_string(),
+            reason: io_reason(&error),
+        };
         let read = || {
-            std::fs::read(path)
-                .map_err(|error| TableError::Unreadable { path: path.display().to_string(), reason: io_reason(&error) })
+            let size = std::fs::metadata(path).map_err(unreadable)?.len();
+            if size > MAX_FILE_BYTES {
+                return Err(TableError::TooLarge(format!(
+                    "{} MB; een urenformulier is hooguit {} MB",
+                    size / (1024 * 1024),
+                    MAX_FILE_BYTES / (1024 * 1024)
+                )));
+            }
+            std::fs::read(path).map_err(unreadable)
         };
         match extension.as_deref() {
             Some("xlsx") => Table::from_xlsx_bytes(&read()?),
@@ -150,6 +167,7 @@ impl Table {
     /// duration (format `[h]:mm`) hours and minutes such as `1:30`; errors and empty cells `""`.
     /// The first visible worksheet is read (the first worksheet when all are hidden).
     pub fn from_xlsx_bytes(bytes: &[u8]) -> Result<Table, TableError> {
+        check_decompressed_size(bytes)?;
         // calamine parses untrusted zip and XML; should it ever panic on a broken file, the user
         // gets an error instead of losing the programme.
         let cells = catch_unwind(AssertUnwindSafe(|| read_xlsx_cells(bytes))).unwrap_or_else(|_| {
@@ -330,6 +348,31 @@ fn scan(text: &[u8], delimiter: u8, header_line_only: bool) -> Scan {
 }
 
 /// The cells with a value of the first worksheet, by row and column (0-based), trimmed.
+/// Decompresses every part of the archive into nothing, counting, and refuses the file as soon as
+/// a part or the whole goes over its bound: what calamine would then allocate stays bounded, whatever
+/// sizes the archive claims.
+fn check_decompressed_size(bytes: &[u8]) -> Result<(), TableError> {
+    let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
+        Ok(archive) => archive,
+        Err(_) => return Ok(()), // not a zip at all: calamine says what is wrong
+    };
+    let mut total: u64 = 0;
+    for index in 0..archive.len() {
+        let Ok(mut part) = archive.by_index(index) else { continue };
+        let name = part.name().map(|n| n.to_string()).unwrap_or_default();
+        let mut limited = std::io::Read::take(&mut part, MAX_PART_BYTES + 1);
+        let size = std::io::copy(&mut limited, &mut std::io::sink()).unwrap_or(0);
+        total = total.saturating_add(size);
+        if size > MAX_PART_BYTES || total > MAX_XLSX_BYTES {
+            return Err(TableError::TooLarge(format!(
+                "'{name}' pakt uit tot meer dan {} MB; een urenformulier is veel kleiner (beschadigd of opzettelijk opgeblazen?)",
+                MAX_PART_BYTES.min(MAX_XLSX_BYTES) / (1024 * 1024)
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn read_xlsx_cells(bytes: &[u8]) -> Result<BTreeMap<u32, BTreeMap<u32, String>>, TableError> {
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|error| TableError::Workbook(workbook_reason(&error)))?;
     let worksheets: Vec<_> = workbook.sheets_metadata().iter().filter(|s| s.typ == SheetType::WorkSheet).collect();
