@@ -390,6 +390,7 @@ fn usage_error(message: &str) -> ExitCode {
 /// Runs the command line and returns the process exit code: 0 when all went well, 1 on an error
 /// or when `check` found problems, 2 on a usage error.
 pub fn main() -> ExitCode {
+    owner_only_files();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -397,6 +398,16 @@ pub fn main() -> ExitCode {
             eprintln!("sidw: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Whoever starts sidw, what it creates (database, backups, payment files, exports) can be read
+/// only by that user: the database holds IBANs and money, the files go to the bank.
+fn owner_only_files() {
+    #[cfg(unix)]
+    // SAFETY: umask only sets the process's file-creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
     }
 }
 

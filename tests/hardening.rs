@@ -282,3 +282,43 @@ fn a_workbook_that_decompresses_to_gigabytes_is_refused_without_allocating_them(
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("te groot om in te lezen"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn what_sidw_creates_is_the_owners_only_and_a_change_needs_a_name() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let run = |args: &[&str]| {
+        Command::new("/bin/sh")
+            .arg("-c")
+            .arg("umask 022; exec \"$0\" \"$@\"")
+            .arg(env!("CARGO_BIN_EXE_sidw"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env_remove("SIDW_DB")
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["demo"]).status.success());
+    let backup = dir.path().join("kopie.sidwbak");
+    assert!(run(&["backup", backup.to_str().unwrap()]).status.success());
+    let out = run(&["close", "--quarter", "2025-Q1", "--network", "Zwolle-Zuid", "--user", " "]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("wie de wijziging maakt ontbreekt"), "{}", text(&out.stderr));
+    assert!(run(&["close", "--quarter", "2025-Q1", "--network", "Zwolle-Zuid", "--user", "fien"]).status.success());
+    let export = dir.path().join("bank.xml");
+    assert!(
+        run(&["export", "payments", "--quarter", "2025-Q1", "--format", "pain001", "--out", export.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&db), 0o700, "the database directory");
+    for entry in std::fs::read_dir(&db).unwrap().flatten() {
+        let expected = if entry.path().is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode(&entry.path()), expected, "{}", entry.path().display());
+    }
+    assert_eq!(mode(&backup), 0o600);
+    assert_eq!(mode(&export), 0o600);
+}

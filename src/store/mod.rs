@@ -121,6 +121,11 @@ impl Store {
     /// this returns `Ok`, the change and its audit entry are durable; on `Err` nothing was written,
     /// except for [`StoreError::NotDurable`]: committed, but the flush to disk failed.
     pub fn write<T>(&self, ctx: &ChangeContext, change: impl Fn(&Tx) -> TxResult<T>) -> Result<T, StoreError> {
+        if ctx.user.trim().is_empty() {
+            return Err(StoreError::Refused(
+                "wie de wijziging maakt ontbreekt: geef een gebruikersnaam (--user)".into(),
+            ));
+        }
         let refs: Vec<&sled::Tree> = self.trees.iter().collect();
         let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let result = refs.as_slice().transaction(|views| change(&Tx { views, ctx }));
