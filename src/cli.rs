@@ -11,6 +11,7 @@ use crate::report::{self, Format};
 use crate::store::{ChangeContext, Store};
 
 mod invoice;
+mod usage_nl;
 
 const HELP_TEMPLATE: &str = "\
 {before-help}{about-with-newline}
@@ -391,7 +392,10 @@ fn usage_error(message: &str) -> ExitCode {
 /// or when `check` found problems, 2 on a usage error.
 pub fn main() -> ExitCode {
     owner_only_files();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_nl::report(error),
+    };
     match run(cli) {
         Ok(code) => code,
         Err(error) => {

@@ -322,3 +322,36 @@ fn what_sidw_creates_is_the_owners_only_and_a_change_needs_a_name() {
     assert_eq!(mode(&backup), 0o600);
     assert_eq!(mode(&export), 0o600);
 }
+
+#[test]
+fn usage_errors_and_refusals_are_dutch_and_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(sidw(&db, &["demo"]).status.success());
+    let cases: [(&[&str], i32, &str); 7] = [
+        (
+            &["report", "budget", "--year", "2101"],
+            2,
+            "ongeldige waarde '2101' voor --year <JJJJ>: 2101 ligt niet tussen 2000 en 2100",
+        ),
+        (&["report", "budget", "--year", "twintig"], 2, "dat is geen geheel getal"),
+        (&["report", "budgett"], 2, "onbekende opdracht 'budgett'; bedoelt u 'budget'?"),
+        (&["close", "--quarter", "2025-Q1"], 2, "deze opties ontbreken: --user <NAAM>, --network <NAAM>"),
+        (&["report", "payments", "--quarter", "2025-Q1", "--format", "xml"], 2, "kies uit: table, csv, json"),
+        (&["report", "budget", "--year", "2100"], 1, "er zijn geen tarieven voor 2100"),
+        (
+            &["reopen", "--quarter", "2025-Q1", "--network", "Zwolle-Zuid", "--user", "fien", "--reason", ""],
+            1,
+            "reden: dit veld is verplicht",
+        ),
+    ];
+    for (args, code, expected) in cases {
+        let out = sidw(&db, args);
+        let message = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {message}");
+        assert_eq!(message.matches(expected).count(), 1, "{args:?}: said once: {message}");
+        for english in ["error:", "Usage:", "For more information", "not in", "tip:", "[OPTIONS]"] {
+            assert!(!message.contains(english), "{args:?}: {message}");
+        }
+    }
+}

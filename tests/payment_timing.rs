@@ -183,7 +183,8 @@ fn cli_export_refuses_an_execution_date_before_the_rule_and_keeps_a_later_one() 
     let file = dir.path().join("b.xml");
     let export = |extra: &[&str]| {
         let mut args = vec!["export", "payments", "--quarter", "2025-Q1", "--format", "pain001-03"];
-        args.extend(["--out", file.to_str().unwrap()]);
+        // The same file again each time: --overwrite (sidw never replaces a file unasked).
+        args.extend(["--out", file.to_str().unwrap(), "--overwrite"]);
         args.extend(extra);
         sidw_cli(&db, &args)
     };
