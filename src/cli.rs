@@ -432,13 +432,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Report { report: ReportCommand::Budget { year, network, format } }) => {
-            let store = open(&path)?;
+            let (store, _copy) = open_reading(&path)?;
             let rows = report::budget::rows(&store, year, network.as_deref())?;
             print!("{}", report::budget::render(&rows, format));
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Report { report: ReportCommand::Payments { quarter, format } }) => {
-            let store = open(&path)?;
+            let (store, _copy) = open_reading(&path)?;
             let rows = report::payments::rows(&store, quarter)?;
             print!("{}", report::payments::render(&rows, format));
             Ok(ExitCode::SUCCESS)
@@ -448,7 +448,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Ok(options) => options,
                 Err(message) => return Ok(usage_error(&message)),
             };
-            let store = open(&path)?;
+            let (store, _copy) = open_reading(&path)?;
             let rows = report::year::rows(&store, year, region, today)?;
             match (format.text(), out) {
                 (Some(format), None) => print!("{}", report::year::render(&rows, year, today, format)),
@@ -475,7 +475,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Ok(options) => options,
                 Err(message) => return Ok(usage_error(&message)),
             };
-            let store = open(&path)?;
+            let (store, _copy) = open_reading(&path)?;
             let signals = report::signals::rows(&store, today, region)?;
             print!("{}", report::signals::render(&signals, format));
             Ok(ExitCode::SUCCESS)
@@ -568,7 +568,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Export { export: ExportCommand::Report { year, out } }) => {
-            let store = open(&path)?;
+            let (store, _copy) = open_reading(&path)?;
             let networks = out_policy.write_with(&out, |temp| Ok(report::workbook::write(&store, year, temp)?))?;
             println!("Geschreven: {} ({networks} netwerken, een blad per regio).", out.display());
             Ok(ExitCode::SUCCESS)
@@ -652,7 +652,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Template { template: TemplateCommand::Hours { network, quarter, out } }) => {
-            let store = open(&path)?;
+            let (store, _copy) = open_reading(&path)?;
             let id = store.network_by_name(&network)?.with_context(|| format!("netwerk '{network}' bestaat niet"))?.id;
             let rows =
                 out_policy.write_with(&out, |temp| Ok(crate::import::template::write(&store, id, quarter, temp)?))?;
@@ -661,7 +661,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Backup { file }) => {
             out_policy.check(&file)?;
-            let store = open(&path)?;
+            let (store, _copy) = open_reading(&path)?;
             let dump = store.dump()?;
             crate::store::backup_file::write_file(&dump, &file)?;
             let records: usize = dump.trees.iter().map(|(_, pairs)| pairs.len()).sum();
@@ -685,14 +685,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check) => {
-            let store = open(&path)?;
+            let (store, _copy) = open_reading(&path)?;
             let report = store.check()?;
             let counts: Vec<String> = report.counts.iter().map(|(tree, n)| format!("{tree}: {n}")).collect();
             if report.is_ok() {
-                println!("Database {} is in orde ({}).", store.path().display(), counts.join(", "));
+                println!("Database {} is in orde ({}).", path.display(), counts.join(", "));
                 Ok(ExitCode::SUCCESS)
             } else {
-                println!("Database {}: {} problemen gevonden:", store.path().display(), report.problems.len());
+                println!("Database {}: {} problemen gevonden:", path.display(), report.problems.len());
                 for problem in &report.problems {
                     println!("- {problem}");
                 }
@@ -733,6 +733,94 @@ fn open(path: &std::path::Path) -> Result<Store> {
                 Err(_) => Err(crate::store::StoreError::Locked { path }.into()),
             }
         }
+        Err(crate::store::StoreError::Unreadable { path, reason }) if no_write_access(&reason) => anyhow::bail!(
+            "u hebt geen schrijfrechten op de database in {}: wijzigen kan alleen met schrijfrechten. \
+             Controleren (check), rapporten, sjablonen en back-ups hebben genoeg aan leesrechten",
+            path.display()
+        ),
+        Err(crate::store::StoreError::Unreadable { path, reason }) if reason.contains("beschadigd") => {
+            anyhow::bail!(
+                "de database in {} kan niet worden geopend: {reason}. {}",
+                path.display(),
+                restore_hint(&path)
+            )
+        }
         Err(error) => Err(error.into()),
     }
+}
+
+/// Why opening failed says the files may not be written (read-only files or file system).
+fn no_write_access(reason: &str) -> bool {
+    reason.contains("os error 13") || reason.contains("os error 30") || reason.contains("os error 1)")
+}
+
+/// Where the newest backup of a damaged database is, and how to restore it.
+fn restore_hint(path: &std::path::Path) -> String {
+    let dir = crate::serve::backups_dir(path);
+    let newest = std::fs::read_dir(&dir).ok().and_then(|entries| {
+        entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "sidwbak")).max()
+    });
+    match newest {
+        Some(backup) => format!(
+            "De nieuwste back-up is {}; zet die terug in een nieuwe map: sidw --db NIEUWEMAP restore {}",
+            backup.display(),
+            backup.display()
+        ),
+        None => format!(
+            "Er staat geen back-up in {}; zet een eigen back-up terug met: sidw --db NIEUWEMAP restore BESTAND",
+            dir.display()
+        ),
+    }
+}
+
+/// A copy of a database that may only be read, removed when dropped.
+struct ReadingCopy(std::path::PathBuf);
+
+impl Drop for ReadingCopy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Opens the database for a command that only reads: when the files may be read but not
+/// written (sled always opens for writing), a private copy is opened instead, and the user is told.
+fn open_reading(path: &std::path::Path) -> Result<(Store, Option<ReadingCopy>)> {
+    match Store::open(path) {
+        Err(crate::store::StoreError::Unreadable { reason, .. }) if no_write_access(&reason) => {
+            let copy = ReadingCopy(std::env::temp_dir().join(format!("sidw-lezen-{}", std::process::id())));
+            let _ = std::fs::remove_dir_all(&copy.0);
+            copy_dir(path, &copy.0).with_context(|| {
+                format!("kan de database in {} niet lezen (ook niet om te kopiëren)", path.display())
+            })?;
+            let store = Store::open(&copy.0)?;
+            eprintln!(
+                "Let op: u mag de database in {} alleen lezen; sidw leest een kopie ervan (er wordt niets gewijzigd).",
+                path.display()
+            );
+            Ok((store, Some(copy)))
+        }
+        Ok(store) => {
+            let _ = std::fs::remove_file(crate::serve::marker_path(path));
+            Ok((store, None))
+        }
+        Err(_) => Ok((open(path)?, None)),
+    }
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+            let mut permissions = std::fs::metadata(&target)?.permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            permissions.set_readonly(false);
+            std::fs::set_permissions(&target, permissions)?;
+        }
+    }
+    Ok(())
 }

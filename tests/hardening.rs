@@ -355,3 +355,87 @@ fn usage_errors_and_refusals_are_dutch_and_said_once() {
         }
     }
 }
+
+/// Runs sidw as the user `nobody` (the tests run as root in CI; elsewhere this is skipped).
+fn as_nobody(binary_dir: &Path, db: &Path, args: &[&str]) -> Option<Output> {
+    let root = Command::new("id").arg("-u").output().ok().is_some_and(|o| text(&o.stdout).trim() == "0");
+    if !root || !Path::new("/usr/bin/setpriv").exists() {
+        return None;
+    }
+    let binary = binary_dir.join("sidw");
+    if !binary.exists() {
+        std::fs::copy(env!("CARGO_BIN_EXE_sidw"), &binary).unwrap();
+    }
+    Some(
+        Command::new("/usr/bin/setpriv")
+            .args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+            .arg(&binary)
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .env_remove("SIDW_DB")
+            .env("TMPDIR", binary_dir)
+            .output()
+            .unwrap(),
+    )
+}
+
+#[test]
+fn a_read_only_database_is_checked_and_reported_and_a_damaged_one_names_its_backup() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let db = dir.path().join("db");
+    assert!(sidw(&db, &["demo"]).status.success());
+    // Owned by nobody, and read-only for everyone.
+    let chown = Command::new("chown").args(["-R", "nobody:nogroup"]).arg(&db).status();
+    let chmod = Command::new("chmod").args(["-R", "a-w"]).arg(&db).status();
+    if let Some(out) = as_nobody(dir.path(), &db, &["check"])
+        && chown.is_ok_and(|s| s.success())
+        && chmod.is_ok_and(|s| s.success())
+    {
+        assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+        assert!(text(&out.stdout).contains(&format!("Database {} is in orde", db.display())), "{}", text(&out.stdout));
+        assert!(text(&out.stderr).contains("alleen lezen; sidw leest een kopie"), "{}", text(&out.stderr));
+        let out = as_nobody(dir.path(), &db, &["report", "budget", "--year", "2025"]).unwrap();
+        assert!(out.status.success() && text(&out.stdout).contains("Zwolle-Zuid"), "{}", text(&out.stderr));
+        let out =
+            as_nobody(dir.path(), &db, &["close", "--quarter", "2025-Q1", "--network", "Zwolle-Zuid", "--user", "x"])
+                .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(text(&out.stderr).contains("geen schrijfrechten"), "{}", text(&out.stderr));
+        let copies: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("sidw-lezen"))
+            .collect();
+        assert!(copies.is_empty(), "the private copy is removed");
+        Command::new("chmod").args(["-R", "u+w"]).arg(&db).status().unwrap();
+    } else {
+        eprintln!("overgeslagen: niet als root, of geen setpriv");
+    }
+
+    // A damaged database names the newest backup in DB.backups and the restore command.
+    let damaged = dir.path().join("kapot");
+    assert!(sidw(&damaged, &["demo"]).status.success());
+    let backups = dir.path().join("kapot.backups");
+    std::fs::create_dir_all(&backups).unwrap();
+    // As `sidw serve` keeps them (sidw backup itself never writes into DB.backups).
+    let own = dir.path().join("eigen.sidwbak");
+    assert!(sidw(&damaged, &["backup", own.to_str().unwrap()]).status.success());
+    for name in ["sidw-20251001-020000.sidwbak", "sidw-20251002-020000.sidwbak"] {
+        std::fs::copy(&own, backups.join(name)).unwrap();
+    }
+    let file = damaged.join("db");
+    let mut bytes = std::fs::read(&file).unwrap();
+    for i in (100..bytes.len()).step_by(97) {
+        bytes[i] ^= 0xff;
+    }
+    std::fs::write(&file, bytes).unwrap();
+    let out = sidw(&damaged, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = text(&out.stderr);
+    let newest = backups.join("sidw-20251002-020000.sidwbak");
+    assert!(message.contains("beschadigd"), "{message}");
+    assert!(message.contains(&format!("sidw --db NIEUWEMAP restore {}", newest.display())), "{message}");
+}
