@@ -781,7 +781,13 @@ fn the_store_keeps_the_money_as_the_model_does() {
         failure_persistence: None,
         ..ProptestConfig::default()
     };
-    let mut runner = proptest::test_runner::TestRunner::new(config);
+    // A fixed seed in CI, so the workload (and its reach, asserted below) is the same every run;
+    // SIDW_MODEL_SEED=N explores other sequences (thousands of cases were run so while building this).
+    let seed: u64 = std::env::var("SIDW_MODEL_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(11);
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let rng = proptest::test_runner::TestRng::from_seed(proptest::test_runner::RngAlgorithm::ChaCha, &bytes);
+    let mut runner = proptest::test_runner::TestRunner::new_with_rng(config, rng);
     let before = *STATS.lock().unwrap();
     runner
         .run(&prop::collection::vec(op(), 1..80), |ops| {
