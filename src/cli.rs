@@ -751,7 +751,7 @@ fn open(path: &std::path::Path) -> Result<Store> {
 
 /// Why opening failed says the files may not be written (read-only files or file system).
 fn no_write_access(reason: &str) -> bool {
-    reason.contains("os error 13") || reason.contains("os error 30") || reason.contains("os error 1)")
+    reason.contains("systeemfout 13)") || reason.contains("systeemfout 30)") || reason.contains("systeemfout 1)")
 }
 
 /// Where the newest backup of a damaged database is, and how to restore it.

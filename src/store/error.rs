@@ -32,10 +32,11 @@ pub enum StoreError {
         "kwartaal {quarter} van {network} is afgesloten: uren, facturen en betalingen liggen vast. Een correctie voert u in een open kwartaal in"
     )]
     QuarterClosed { network: String, quarter: crate::domain::Quarter },
-    #[error("opslagfout: {0}")]
+    #[error("opslagfout: {}", dutch_sled(.0))]
     Storage(#[from] sled::Error),
     #[error(
-        "de wijziging is vastgelegd maar niet bevestigd naar schijf geschreven ({0}); controleer vóór u het opnieuw probeert"
+        "de wijziging is vastgelegd maar niet bevestigd naar schijf geschreven ({}); controleer vóór u het opnieuw probeert",
+        dutch_sled(.0)
     )]
     NotDurable(sled::Error),
 }
@@ -43,5 +44,39 @@ pub enum StoreError {
 impl From<crate::domain::error::FieldError> for StoreError {
     fn from(error: crate::domain::error::FieldError) -> Self {
         Self::Rule(error.into())
+    }
+}
+
+/// sled's errors in words a user can act on.
+pub fn dutch_sled(error: &sled::Error) -> String {
+    match error {
+        sled::Error::Io(io) => dutch_io(io),
+        sled::Error::Corruption { .. } => "de bestanden van de database zijn beschadigd; zet een back-up terug".into(),
+        sled::Error::CollectionNotFound(_) => "een tabel van de database ontbreekt".into(),
+        sled::Error::Unsupported(what) => format!("niet ondersteund door de opslag: {what}"),
+        sled::Error::ReportableBug(what) => format!("interne fout in de opslag ({what}); maak een back-up en meld dit"),
+    }
+}
+
+/// An operating-system error in Dutch, with the system's own code for whoever must fix it.
+pub fn dutch_io(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let what = match error.kind() {
+        ErrorKind::NotFound => "bestand of map bestaat niet",
+        ErrorKind::PermissionDenied => "geen toegang: u mag dit bestand of deze map niet lezen of schrijven",
+        ErrorKind::StorageFull => "de schijf is vol",
+        ErrorKind::ReadOnlyFilesystem => "het bestandssysteem is alleen-lezen",
+        ErrorKind::AlreadyExists => "bestaat al",
+        ErrorKind::IsADirectory => "dit is een map, geen bestand",
+        ErrorKind::NotADirectory => "dit is een bestand, geen map",
+        ErrorKind::QuotaExceeded => "uw schijfquotum is op",
+        ErrorKind::FileTooLarge => "het bestand is te groot",
+        ErrorKind::OutOfMemory => "te weinig geheugen",
+        ErrorKind::Interrupted | ErrorKind::TimedOut => "onderbroken; probeer het opnieuw",
+        _ => return format!("fout van het systeem ({error})"),
+    };
+    match error.raw_os_error() {
+        Some(code) => format!("{what} (systeemfout {code})"),
+        None => what.to_string(),
     }
 }

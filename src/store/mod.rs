@@ -262,10 +262,10 @@ fn classify_open_error(path: &Path, error: sled::Error) -> StoreError {
         sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
             StoreError::Locked { path: path.to_path_buf() }
         }
-        sled::Error::Io(io) => StoreError::Unreadable { path: path.to_path_buf(), reason: io.to_string() },
+        sled::Error::Io(io) => StoreError::Unreadable { path: path.to_path_buf(), reason: error::dutch_io(&io) },
         sled::Error::Corruption { .. } => {
             StoreError::Unreadable { path: path.to_path_buf(), reason: "de bestanden zijn beschadigd".into() }
         }
-        other => StoreError::Unreadable { path: path.to_path_buf(), reason: other.to_string() },
+        other => StoreError::Unreadable { path: path.to_path_buf(), reason: error::dutch_sled(&other) },
     }
 }
