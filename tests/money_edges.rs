@@ -283,3 +283,37 @@ fn the_partner_budget_of_16_001_ion_is_rounded_once() {
     let round_each_quarter = (dec!(1.15) * dec!(16001) / dec!(4)).round_dp(2) * dec!(4);
     assert_eq!(round_each_quarter, dec!(18401.16), "the old rounding, for the record");
 }
+
+#[test]
+fn a_close_reads_only_its_own_quarters_batches_and_an_older_database_is_indexed_at_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let (zwolle, baalder) = {
+        let store = Store::open(&db).unwrap();
+        sidw::demo::load(&store, &ctx(), date(2025, 10, 15)).unwrap();
+        let (zwolle, baalder) = (id(&store, "Zwolle-Zuid"), id(&store, "Hardenberg-Baalder"));
+        close(&store, &at(2025, 4, 2), zwolle, q("2025-Q1"));
+        close(&store, &at(2025, 4, 2), baalder, q("2025-Q1"));
+        store.reopen_quarter(&at(2025, 4, 3), baalder, q("2025-Q1"), "ION-telling gecorrigeerd").unwrap();
+        close(&store, &at(2025, 4, 4), baalder, q("2025-Q1"));
+        let numbers = |n| store.batches_of(n, q("2025-Q1")).unwrap().into_iter().map(|b| b.number).collect::<Vec<_>>();
+        assert_eq!(numbers(zwolle), vec!["2025-Q1-0001"]);
+        assert_eq!(numbers(baalder), vec!["2025-Q1-0002", "2025-Q1-0003"]);
+        assert!(store.batches_of(zwolle, q("2025-Q2")).unwrap().is_empty());
+        assert!(store.check().unwrap().is_ok());
+        // As a database written before the index existed.
+        for key in [
+            sidw::store::keys::network_quarter(zwolle, q("2025-Q1")),
+            sidw::store::keys::network_quarter(baalder, q("2025-Q1")),
+        ] {
+            store.raw_remove_for_tests(sidw::store::keys::TreeName::BatchIndex, &key).unwrap();
+        }
+        store.raw_remove_for_tests(sidw::store::keys::TreeName::Meta, b"batch_index_built").unwrap();
+        assert!(!store.check().unwrap().is_ok(), "check sees the missing index");
+        (zwolle, baalder)
+    };
+    let store = Store::open(&db).unwrap();
+    assert!(store.check().unwrap().is_ok(), "{:?}", store.check().unwrap().problems);
+    assert_eq!(store.batches_of(baalder, q("2025-Q1")).unwrap().len(), 2);
+    assert_eq!(store.batches_of(zwolle, q("2025-Q1")).unwrap().len(), 1);
+}

@@ -131,7 +131,6 @@ pub struct YearRow {
 pub fn rows(store: &Store, year: i32, region: Option<Region>, today: NaiveDate) -> Result<Vec<YearRow>, StoreError> {
     let budgets: HashMap<String, super::budget::BudgetRow> =
         super::budget::rows(store, year, None)?.into_iter().map(|r| (r.network.clone(), r)).collect();
-    let batches = store.batches()?;
     let claims = store.open_claims()?;
     let quarters = Quarter::of_year(year)
         .into_iter()
@@ -142,10 +141,11 @@ pub fn rows(store: &Store, year: i32, region: Option<Region>, today: NaiveDate) 
     networks.sort_by_key(|n| (n.region, n.name.to_lowercase()));
     networks
         .into_iter()
-        .map(|network| {
+        .map(|network| -> Result<YearRow, StoreError> {
             let mut figures = YearFigures::default();
             let mut open_quarters = Vec::new();
             for (quarter, closes) in &quarters {
+                let batches = store.batches_of(network.id, *quarter)?;
                 let settled: Vec<PaymentLine> = batches
                     .iter()
                     .filter(|b| b.quarter == *quarter && b.networks.contains(&network.id))

@@ -216,6 +216,24 @@ impl Store {
                 report.problems.push(format!("betaalbatch {} bevat betalingen van 0 of minder", batch.number));
             }
         }
+        let mut expected_index: std::collections::BTreeMap<Vec<u8>, Vec<u64>> = std::collections::BTreeMap::new();
+        for (_, batch) in &batches {
+            for network in &batch.networks {
+                expected_index.entry(network_quarter(*network, batch.quarter).to_vec()).or_default().push(batch.id);
+            }
+        }
+        for (key, index) in read_all::<super::records::BatchIds>(self, TreeName::BatchIndex, &mut report)? {
+            let mut ids = index.ids.clone();
+            ids.sort_unstable();
+            let mut expected = expected_index.remove(&key).unwrap_or_default();
+            expected.sort_unstable();
+            if ids != expected {
+                report.problems.push(format!("batchindex {} klopt niet met de betaalbatches", hex(&key)));
+            }
+        }
+        for key in expected_index.keys() {
+            report.problems.push(format!("betaalbatches zonder batchindex {}", hex(key)));
+        }
         for (key, open) in read_all::<super::records::OpenClaims>(self, TreeName::Claims, &mut report)? {
             for claim in &open.claims {
                 let payee = crate::domain::close::Payee::of(&claim.line);

@@ -12,7 +12,7 @@ use crate::domain::{
 use chrono::NaiveDate;
 
 use super::keys::{TreeName, in_network, network_quarter, network_year, payee_key, year_key};
-use super::records::{HoursIndex, InvoiceIndex, OpenClaims, PaymentSettings};
+use super::records::{BatchIds, HoursIndex, InvoiceIndex, OpenClaims, PaymentSettings};
 use super::tx::{Tx, TxResult, abort};
 use super::{ChangeContext, Store, StoreError};
 
@@ -216,15 +216,19 @@ pub fn to_acknowledge(preview: &[NetworkClose]) -> Vec<String> {
         .collect()
 }
 
-/// What reopened batches of this network's quarter already settled, per payment key.
+/// What reopened batches of this network's quarter already settled, per payment key: read
+/// through the batch index, so a close costs its own history, not every batch ever written.
 fn paid_before(store: &Store, network: NetworkId, quarter: Quarter) -> Result<Vec<PaymentLine>, StoreError> {
     Ok(store
-        .batches()?
+        .batches_of(network, quarter)?
         .into_iter()
         .filter(|b| b.quarter == quarter && b.networks.contains(&network) && !b.is_current_for(network))
         .flat_map(|b| b.settled_for(network))
         .collect())
 }
+
+/// Set in the meta tree once the batch index holds every batch written before it existed.
+pub(super) const BATCH_INDEX_BUILT: &[u8] = b"batch_index_built";
 
 impl Store {
     pub fn quarter_close(&self, network: NetworkId, quarter: Quarter) -> Result<Option<QuarterClose>, StoreError> {
@@ -233,6 +237,33 @@ impl Store {
 
     pub fn batch(&self, id: u64) -> Result<PaymentBatch, StoreError> {
         self.get(TreeName::Batches, &id.to_be_bytes())?.ok_or_else(|| StoreError::NotFound(format!("betaalbatch {id}")))
+    }
+
+    /// Every batch that paid a network's quarter, oldest first (reopened ones included).
+    pub fn batches_of(&self, network: NetworkId, quarter: Quarter) -> Result<Vec<PaymentBatch>, StoreError> {
+        let index: BatchIds = self.get(TreeName::BatchIndex, &network_quarter(network, quarter))?.unwrap_or_default();
+        index.ids.iter().map(|id| self.batch(*id)).collect()
+    }
+
+    /// A database from before the batch index: indexes every stored batch once (at open).
+    pub(super) fn index_batches(&self) -> Result<(), StoreError> {
+        let meta = self.tree(TreeName::Meta);
+        if meta.contains_key(BATCH_INDEX_BUILT)? {
+            return Ok(());
+        }
+        let mut index: std::collections::BTreeMap<Vec<u8>, BatchIds> = std::collections::BTreeMap::new();
+        for batch in self.batches()? {
+            for network in &batch.networks {
+                index.entry(network_quarter(*network, batch.quarter).to_vec()).or_default().ids.push(batch.id);
+            }
+        }
+        let tree = self.tree(TreeName::BatchIndex);
+        for (key, ids) in index {
+            tree.insert(key, super::codec::encode(&ids))?;
+        }
+        meta.insert(BATCH_INDEX_BUILT, &[1u8])?;
+        self.db.flush()?;
+        Ok(())
     }
 
     /// Every open claim (paid too much, still to set off), by payee.
@@ -390,6 +421,12 @@ impl Store {
             }
             assert_batch(&batch).map_err(abort)?;
             tx.put(TreeName::Batches, &batch.id.to_be_bytes(), &batch)?;
+            for network in &batch.networks {
+                let key = network_quarter(*network, quarter);
+                let mut index: BatchIds = tx.get(TreeName::BatchIndex, &key)?.unwrap_or_default();
+                index.ids.push(batch.id);
+                tx.put(TreeName::BatchIndex, &key, &index)?;
+            }
             for (network, payees, open) in &open_after {
                 write_open_claims(tx, *network, payees, open, &batch)?;
             }

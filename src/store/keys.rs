@@ -38,6 +38,9 @@ pub enum TreeName {
     Batches,
     /// batch id → `BatchExports`: every payment file written of the batch.
     Exports,
+    /// network id + year + quarter → `BatchIds`: every batch that paid that network's quarter,
+    /// reopened ones included, so a close reads only its own history.
+    BatchIndex,
     /// name → setting (the secretariat's own account for payment files).
     Settings,
     /// lower-case municipality name + 0 + year (u16) → `MunicipalYear`.
@@ -52,7 +55,7 @@ pub enum TreeName {
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 21] = [
+    pub const ALL: [TreeName; 22] = [
         Self::Meta,
         Self::Networks,
         Self::NetworkNames,
@@ -69,6 +72,7 @@ impl TreeName {
         Self::Closes,
         Self::Batches,
         Self::Exports,
+        Self::BatchIndex,
         Self::Settings,
         Self::MunicipalYears,
         Self::S1Rates,
@@ -94,6 +98,7 @@ impl TreeName {
             Self::Closes => "closes",
             Self::Batches => "batches",
             Self::Exports => "exports",
+            Self::BatchIndex => "batch_index",
             Self::Settings => "settings",
             Self::MunicipalYears => "municipal_years",
             Self::S1Rates => "s1_rates",

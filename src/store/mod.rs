@@ -90,6 +90,7 @@ impl Store {
             }
         }
         store.exports_from_audit()?;
+        store.index_batches()?;
         Ok(store)
     }
 
@@ -189,6 +190,11 @@ impl Store {
         // A back-up from before the exports tree: its exports are in its audit log only.
         self.tree(TreeName::Meta).remove(export_repo::EXPORTS_FROM_AUDIT_KEY)?;
         self.exports_from_audit()?;
+        // A back-up from before the batch index: its batches are indexed now (an index in the
+        // back-up is built again the same way: from the batches).
+        self.tree(TreeName::BatchIndex).clear()?;
+        self.tree(TreeName::Meta).remove(close_repo::BATCH_INDEX_BUILT)?;
+        self.index_batches()?;
         self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }

@@ -80,6 +80,14 @@ pub struct OpenClaims {
 
 record!(OpenClaims, "vorderingen", 1);
 
+/// The batches of one network's quarter, oldest first (reopened ones included).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchIds {
+    pub ids: Vec<u64>,
+}
+
+record!(BatchIds, "batches van een kwartaal", 1);
+
 impl Record for crate::domain::close::PaymentBatch {
     const KIND: &'static str = "betaalbatch";
     const VERSION: u16 = 2;
