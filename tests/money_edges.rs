@@ -317,3 +317,70 @@ fn a_close_reads_only_its_own_quarters_batches_and_an_older_database_is_indexed_
     assert_eq!(store.batches_of(baalder, q("2025-Q1")).unwrap().len(), 2);
     assert_eq!(store.batches_of(zwolle, q("2025-Q1")).unwrap().len(), 1);
 }
+
+/// A network of 16 001 ION with a psychologist (A), a physio (B) and a pedicure (C), all signed.
+fn network_16001(db: &Path) {
+    use sidw::domain::{Agreement, AgreementId, AgreementKind, Discipline};
+    let store = Store::open(db).unwrap();
+    let network = network_with_ion(&store, "Wijk 16001", 16_001);
+    for (name, discipline, agb) in [
+        ("Psycholoog", Discipline::Psycholoog, "94000001"),
+        ("Fysio", Discipline::Fysiotherapeut, "04000002"),
+        ("Pedicure", Discipline::Pedicure, "90000003"),
+    ] {
+        let partner = store
+            .add_partner(
+                &ctx(),
+                &sidw::domain::Partner {
+                    id: sidw::domain::PartnerId(0),
+                    network,
+                    name: name.into(),
+                    discipline,
+                    category: discipline.usual_category(),
+                    agb: sidw::domain::validate::Agb::parse(agb).unwrap(),
+                    iban: sidw::domain::validate::Iban::parse("NL20INGB0001234567").unwrap(),
+                    email: String::new(),
+                },
+            )
+            .unwrap();
+        let agreement = Agreement {
+            id: AgreementId(0),
+            network,
+            kind: AgreementKind::Partner,
+            partner: Some(partner),
+            sent: Some(date(2024, 11, 1)),
+            signed: Some(date(2024, 11, 20)),
+            ended: None,
+        };
+        store.add_agreement(&ctx(), &agreement).unwrap();
+    }
+}
+
+fn import(dir: &Path, name: &str, rows: &[(&str, &str)]) -> Output {
+    let db = dir.join(name);
+    network_16001(&db);
+    let mut csv = String::from("netwerk;partner;maand;uren\n");
+    for (partner, hours) in rows {
+        csv.push_str(&format!("Wijk 16001;{partner};2025-03;{hours}\n"));
+    }
+    let file = dir.join(format!("{name}.csv"));
+    std::fs::write(&file, csv).unwrap();
+    sidw(&db, &["import", "hours", file.to_str().unwrap()])
+}
+
+#[test]
+fn an_import_fits_the_year_budget_rounded_once_to_the_cent() {
+    let dir = tempfile::tempdir().unwrap();
+    // € 17.675,00 + € 67,96 + € 658,19 = € 18.401,15: exactly € 1,15 × 16 001.
+    let exact = import(dir.path(), "exact", &[("Psycholoog", "175"), ("Fysio", "0,80"), ("Pedicure", "11,09")]);
+    assert!(exact.status.success(), "{}{}", text(&exact.stdout), text(&exact.stderr));
+    let store = Store::open(&dir.path().join("exact")).unwrap();
+    let network = id(&store, "Wijk 16001");
+    assert_eq!(store.partner_budget(network, 2025).unwrap().remaining(), dec!(0.00));
+    drop(store);
+    // € 17.675,00 + € 24,64 + € 701,52 = € 18.401,16: one cent over (the old per-quarter rounding let it in).
+    let over = import(dir.path(), "over", &[("Psycholoog", "175"), ("Fysio", "0,29"), ("Pedicure", "11,82")]);
+    assert_eq!(over.status.code(), Some(1), "{}", text(&over.stdout));
+    let report = text(&over.stdout) + &text(&over.stderr);
+    assert!(report.contains("gaat € 0,01 over het partnerbudget 2025 van Wijk 16001"), "{report}");
+}
