@@ -585,8 +585,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Serve { listen, users, host_key }) => {
-            let store = open(&path)?;
             let options = crate::serve::ServeOptions::beside(&path, listen, users, host_key);
+            crate::serve::check_users_file(&options)?;
+            let store = open(&path)?;
             crate::serve::run(store, options)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -1,6 +1,7 @@
 //! The users file of `sidw serve`: one user per line, `USER ROLE KEYTYPE BASE64 [COMMENT]` (the last part as in an
-//! OpenSSH `.pub` file), `#` starts a comment. A malformed line is reported by its number and
-//! skipped; the other users keep working.
+//! OpenSSH `.pub` file), `#` starts a comment. A malformed line (also one that is not UTF-8, or an RSA key,
+//! which the server cannot verify) is reported by its number and skipped; the other users keep working.
+//! The server reads the file again every second; a missing or unreadable file lets nobody in.
 
 use russh::keys::PublicKey;
 use std::path::{Path, PathBuf};
@@ -25,8 +26,17 @@ pub struct Users {
 
 impl Users {
     pub fn parse(text: &str) -> Self {
+        Self::parse_bytes(text.as_bytes())
+    }
+
+    /// Reads the file's bytes line by line: a line that is not UTF-8 is skipped, never the whole file.
+    pub fn parse_bytes(bytes: &[u8]) -> Self {
         let mut users = Self::default();
-        for (index, line) in text.lines().enumerate() {
+        for (index, line) in bytes.split(|b| *b == b'\n').enumerate() {
+            let Ok(line) = std::str::from_utf8(line) else {
+                users.problems.push((index + 1, "geen geldige UTF-8-tekst".into()));
+                continue;
+            };
             let line = line.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
                 continue;
@@ -45,6 +55,10 @@ impl Users {
     }
 }
 
+/// The key types the server can verify (russh with ring, without its RSA support).
+pub const SUPPORTED_KEY_TYPES: [&str; 4] =
+    ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"];
+
 fn parse_line(line: &str) -> Result<User, String> {
     let mut parts = line.split_whitespace();
     let (Some(name), Some(role), Some(kind), Some(base64)) = (parts.next(), parts.next(), parts.next(), parts.next())
@@ -56,6 +70,13 @@ fn parse_line(line: &str) -> Result<User, String> {
     }
     let role =
         Role::parse(role).ok_or_else(|| format!("'{role}' is geen rol; kies viewer, editor, finance of admin"))?;
+    if !SUPPORTED_KEY_TYPES.contains(&kind) {
+        return Err(if kind.contains("rsa") {
+            format!("RSA-sleutels worden niet ondersteund; gebruik {}", SUPPORTED_KEY_TYPES.join(" of "))
+        } else {
+            format!("sleuteltype '{kind}' wordt niet ondersteund; gebruik {}", SUPPORTED_KEY_TYPES.join(" of "))
+        });
+    }
     let key = PublicKey::from_openssh(&format!("{kind} {base64}")).map_err(|e| format!("sleutel onleesbaar: {e}"))?;
     Ok(User { name: name.to_string(), role, key })
 }
@@ -74,45 +95,69 @@ pub fn append(path: &Path, line: &str) -> std::io::Result<()> {
 
 /// Removes every line of the user (comments and other users stay as they are); how many went.
 pub fn remove(path: &Path, name: &str) -> std::io::Result<usize> {
-    let text = std::fs::read_to_string(path)?;
-    let (gone, kept): (Vec<&str>, Vec<&str>) =
-        text.lines().partition(|line| line.split('#').next().unwrap_or("").split_whitespace().next() == Some(name));
-    std::fs::write(path, kept.join("\n") + "\n")?;
+    let bytes = std::fs::read(path)?;
+    let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').filter(|line| !line.is_empty()).collect();
+    let (gone, kept): (Vec<&[u8]>, Vec<&[u8]>) = lines.into_iter().partition(|line| {
+        let line = String::from_utf8_lossy(line);
+        line.split('#').next().unwrap_or("").split_whitespace().next() == Some(name)
+    });
+    let mut text = kept.join(&b'\n');
+    text.push(b'\n');
+    std::fs::write(path, text)?;
     Ok(gone.len())
 }
 
-/// A users file that is read again when it changes.
+/// A users file that is read again when it changes. When it is missing or unreadable, nobody is listed
+/// (fail closed): nobody new gets in and open sessions end.
 pub struct UsersFile {
     path: PathBuf,
-    modified: Option<SystemTime>,
+    /// What the last read saw: modification time and length, or the error.
+    seen: Option<Result<(Option<SystemTime>, u64), String>>,
     pub users: Users,
 }
 
 impl UsersFile {
+    /// Reads the file; fails when it cannot be read (the server then does not start).
     pub fn load(path: &Path) -> std::io::Result<Self> {
-        let mut file = Self { path: path.to_path_buf(), modified: None, users: Users::default() };
-        file.reload()?;
+        let mut file = Self { path: path.to_path_buf(), seen: None, users: Users::default() };
+        let bytes = std::fs::read(path)?;
+        file.seen = Some(Ok(stamp(path).unwrap_or((None, bytes.len() as u64))));
+        file.take(&bytes);
         Ok(file)
     }
 
-    /// Reads the file again if it changed since the last read; true when it did.
-    pub fn refresh(&mut self) -> std::io::Result<bool> {
-        let modified = std::fs::metadata(&self.path)?.modified().ok();
-        if modified == self.modified {
+    /// Reads the file again if it changed since the last read. `Ok(true)` when the list changed;
+    /// `Err` (once per change) when it is missing or unreadable: the list is then empty.
+    pub fn refresh(&mut self) -> Result<bool, String> {
+        let now = stamp(&self.path).map_err(|e| e.to_string());
+        if self.seen.as_ref() == Some(&now) {
             return Ok(false);
         }
-        self.reload()?;
-        Ok(true)
+        let read = now.clone().and_then(|_| std::fs::read(&self.path).map_err(|e| e.to_string()));
+        self.seen = Some(now);
+        match read {
+            Ok(bytes) => {
+                self.take(&bytes);
+                Ok(true)
+            }
+            Err(error) => {
+                self.users = Users::default();
+                Err(error)
+            }
+        }
     }
 
-    fn reload(&mut self) -> std::io::Result<()> {
-        self.modified = std::fs::metadata(&self.path)?.modified().ok();
-        self.users = Users::parse(&std::fs::read_to_string(&self.path)?);
+    fn take(&mut self, bytes: &[u8]) {
+        self.users = Users::parse_bytes(bytes);
         for (line, problem) in &self.users.problems {
             eprintln!("sidw serve: {} regel {line} overgeslagen: {problem}", self.path.display());
         }
-        Ok(())
     }
+}
+
+fn stamp(path: &Path) -> std::io::Result<(Option<SystemTime>, u64)> {
+    let meta = std::fs::metadata(path)?;
+    Ok((meta.modified().ok(), meta.len()))
 }
 
 #[cfg(test)]
@@ -136,5 +181,37 @@ mod tests {
         let key = &users.users[0].key;
         assert!(users.find("anna", key).is_some());
         assert!(users.find("bert", key).is_none());
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_or_holds_an_rsa_key_is_skipped_alone() {
+        let mut bytes = format!("anna editor {KEY}\n").into_bytes();
+        bytes.extend_from_slice(b"bert editor \xff\xfe kapot\n");
+        bytes.extend_from_slice(b"rob editor ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ rob\n");
+        bytes.extend_from_slice(format!("fien finance {KEY}").as_bytes());
+        let users = Users::parse_bytes(&bytes);
+        assert_eq!(users.users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), vec!["anna", "fien"]);
+        assert_eq!(users.problems.iter().map(|(line, _)| *line).collect::<Vec<_>>(), vec![2, 3]);
+        assert!(users.problems[0].1.contains("UTF-8"));
+        assert!(users.problems[1].1.contains("RSA-sleutels worden niet ondersteund; gebruik ssh-ed25519"));
+        assert!(check_line("rob editor ssh-rsa AAAA").unwrap_err().contains("RSA"));
+    }
+
+    #[test]
+    fn a_missing_file_lists_nobody_and_coming_back_lists_them_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.users");
+        std::fs::write(&path, format!("anna editor {KEY}\n")).unwrap();
+        let mut file = UsersFile::load(&path).unwrap();
+        assert_eq!(file.users.users.len(), 1);
+        assert_eq!(file.refresh(), Ok(false));
+        std::fs::remove_file(&path).unwrap();
+        assert!(file.refresh().is_err());
+        assert!(file.users.users.is_empty(), "fails closed");
+        assert_eq!(file.refresh(), Ok(false), "the error is told once");
+        std::fs::write(&path, format!("anna viewer {KEY}\nbert editor {KEY}\n")).unwrap();
+        assert_eq!(file.refresh(), Ok(true));
+        assert_eq!(file.users.users.len(), 2);
+        assert!(UsersFile::load(&dir.path().join("weg")).is_err());
     }
 }

@@ -7,12 +7,13 @@ pub mod input;
 pub mod session;
 
 use anyhow::{Context, Result};
-use russh::server::{Auth, Handler, Msg, Server, Session};
+use russh::server::{Auth, Handler, Msg, Session};
 use russh::{Channel, ChannelId, MethodKind, MethodSet, Pty};
-use std::net::SocketAddr;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use crate::store::Store;
 use crate::users::{User, UsersFile};
@@ -48,15 +49,64 @@ pub fn marker_path(db: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The largest screen a client may ask for (columns × rows): bounds each session's memory.
+pub const MAX_COLUMNS: u16 = 500;
+pub const MAX_ROWS: u16 = 200;
+
+/// How long a connection may take to log in, and how many may be busy logging in at once
+/// (OpenSSH's MaxStartups idea): beyond that a new connection is closed at once.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub auth_deadline: Duration,
+    pub max_unauthenticated: usize,
+    pub max_unauthenticated_per_source: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { auth_deadline: Duration::from_secs(30), max_unauthenticated: 200, max_unauthenticated_per_source: 30 }
+    }
+}
+
+impl Limits {
+    /// The defaults, or for tests: SIDW_AUTH_DEADLINE_MS, SIDW_MAX_UNAUTH, SIDW_MAX_UNAUTH_PER_SOURCE.
+    pub fn from_env() -> Self {
+        let read = |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<u64>().ok()).filter(|v| *v > 0);
+        let default = Self::default();
+        Self {
+            auth_deadline: read("SIDW_AUTH_DEADLINE_MS").map_or(default.auth_deadline, Duration::from_millis),
+            max_unauthenticated: read("SIDW_MAX_UNAUTH").map_or(default.max_unauthenticated, |v| v as usize),
+            max_unauthenticated_per_source: read("SIDW_MAX_UNAUTH_PER_SOURCE")
+                .map_or(default.max_unauthenticated_per_source, |v| v as usize),
+        }
+    }
+}
+
+/// Refuses to serve without a readable users file (before any database is opened or made).
+pub fn check_users_file(options: &ServeOptions) -> Result<()> {
+    match std::fs::metadata(&options.users) {
+        Ok(meta) if meta.is_file() => {
+            std::fs::File::open(&options.users)
+                .with_context(|| format!("kan het gebruikersbestand {} niet lezen", options.users.display()))?;
+            Ok(())
+        }
+        Ok(_) => {
+            anyhow::bail!("{} is geen bestand; geef met --users het gebruikersbestand op", options.users.display())
+        }
+        Err(_) => anyhow::bail!(
+            "geen gebruikersbestand {}: zonder gebruikers kan niemand binnen. Maak het aan met regels 'GEBRUIKER ROL SLEUTELTYPE SLEUTEL' (of geef --users BESTAND op) en start opnieuw",
+            options.users.display()
+        ),
+    }
+}
+
 /// Serves the store until SIGTERM or Ctrl-C, then flushes and stops.
 pub fn run(store: Store, options: ServeOptions) -> Result<()> {
-    let users = UsersFile::load(&options.users).with_context(|| {
-        format!(
-            "kan het gebruikersbestand {} niet lezen; maak het aan met regels 'GEBRUIKER ROL SLEUTEL'",
-            options.users.display()
-        )
-    })?;
+    check_users_file(&options)?;
+    let users = UsersFile::load(&options.users)
+        .with_context(|| format!("kan het gebruikersbestand {} niet lezen", options.users.display()))?;
     let key = host_key::load_or_create(&options.host_key)?;
+    let limits = Limits::from_env();
     let runtime = tokio::runtime::Runtime::new().context("kan de server niet starten")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(options.listen)
@@ -64,7 +114,7 @@ pub fn run(store: Store, options: ServeOptions) -> Result<()> {
             .with_context(|| format!("kan niet luisteren op {}", options.listen))?;
         let address = listener.local_addr()?;
         let marker = marker_path(store.path());
-        std::fs::write(&marker, format!("{address}\n{}\n", std::process::id()))
+        write_private(&marker, format!("{address}\n{}\n", std::process::id()).as_bytes())
             .with_context(|| format!("kan {} niet schrijven", marker.display()))?;
         println!(
             "sidw serve: database {} · luistert op {address} · host key {}",
@@ -72,8 +122,15 @@ pub fn run(store: Store, options: ServeOptions) -> Result<()> {
             host_key::fingerprint(&key)
         );
         println!("sidw serve: {} gebruikers uit {}", users.users.users.len(), options.users.display());
+        println!(
+            "sidw serve: aanmelden binnen {} s; hoogstens {} verbindingen tegelijk zonder aanmelding ({} per adres)",
+            limits.auth_deadline.as_secs_f64(),
+            limits.max_unauthenticated,
+            limits.max_unauthenticated_per_source
+        );
         let users = Arc::new(RwLock::new(users));
-        tokio::spawn(reload_users(users.clone()));
+        let (changes, _) = tokio::sync::watch::channel(0u64);
+        tokio::spawn(reload_users(users.clone(), changes.clone()));
         tokio::spawn(daily_backups(store.clone(), backups_dir(store.path())));
         let config = russh::server::Config {
             methods: MethodSet::from(&[MethodKind::PublicKey][..]),
@@ -86,17 +143,167 @@ pub fn run(store: Store, options: ServeOptions) -> Result<()> {
             nodelay: true,
             ..Default::default()
         };
-        let mut server = SidwServer { store: store.clone(), users, users_path: options.users.clone() };
-        let result = tokio::select! {
-            result = server.run_on_socket(Arc::new(config), &listener) => result.map_err(anyhow::Error::from),
-            _ = shutdown() => Ok(()),
+        let server = SidwServer {
+            store: store.clone(),
+            users,
+            users_path: options.users.clone(),
+            changes: Arc::new(changes),
+            pending: Arc::new(Mutex::new(Pending::default())),
+        };
+        tokio::select! {
+            _ = accept_loop(listener, Arc::new(config), server, limits) => {},
+            _ = shutdown() => {},
         };
         let _ = std::fs::remove_file(&marker);
-        result
+        anyhow::Ok(())
     })?;
     store.flush()?;
     println!("sidw serve: gestopt; alles is weggeschreven.");
     Ok(())
+}
+
+/// Accepts connections until the server stops. A failed accept (too many open files, …) is
+/// passing: it is logged once per burst, the loop waits a moment and goes on.
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    config: Arc<russh::server::Config>,
+    server: SidwServer,
+    limits: Limits,
+) {
+    let mut failing = false;
+    let mut refused = 0usize;
+    let mut refused_logged: Option<Instant> = None;
+    loop {
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(error) => {
+                if !failing {
+                    eprintln!("sidw serve: kan geen verbinding aannemen ({error}); de server wacht even en gaat door");
+                    failing = true;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        if failing {
+            eprintln!("sidw serve: verbindingen worden weer aangenomen");
+            failing = false;
+        }
+        let Some(slot) = Pending::admit(&server.pending, peer.ip(), &limits) else {
+            drop(stream);
+            refused += 1;
+            if refused_logged.is_none_or(|at| at.elapsed() >= Duration::from_secs(10)) {
+                eprintln!(
+                    "sidw serve: {refused} verbinding(en) gesloten: te veel tegelijk zonder aanmelding (laatste van {})",
+                    peer.ip()
+                );
+                refused = 0;
+                refused_logged = Some(Instant::now());
+            }
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let (authenticated, authenticated_rx) = tokio::sync::oneshot::channel();
+        let handler = Connection::new(server.clone(), slot, authenticated);
+        tokio::spawn(serve_connection(config.clone(), stream, handler, authenticated_rx, limits.auth_deadline));
+    }
+}
+
+/// Runs one connection; one that has not logged in by the deadline is closed.
+async fn serve_connection(
+    config: Arc<russh::server::Config>,
+    stream: tokio::net::TcpStream,
+    handler: Connection,
+    authenticated: tokio::sync::oneshot::Receiver<()>,
+    deadline: Duration,
+) {
+    let deadline = tokio::time::sleep(deadline);
+    tokio::pin!(deadline);
+    let running = tokio::select! {
+        running = russh::server::run_stream(config, stream, handler) => match running {
+            Ok(running) => running,
+            Err(_) => return,
+        },
+        // Not even the SSH greeting in time: dropping the stream closes it.
+        _ = &mut deadline => return,
+    };
+    let handle = running.handle();
+    tokio::pin!(running);
+    tokio::select! {
+        _ = &mut running => {}
+        _ = authenticated => { let _ = running.await; }
+        _ = &mut deadline => {
+            let _ = handle
+                .disconnect(russh::Disconnect::ByApplication, "niet op tijd aangemeld".into(), "nl".into())
+                .await;
+            let _ = tokio::time::timeout(Duration::from_secs(2), running).await;
+        }
+    }
+}
+
+/// Connections that have not logged in yet, overall and per source address.
+#[derive(Default)]
+struct Pending {
+    total: usize,
+    per_source: HashMap<IpAddr, usize>,
+}
+
+impl Pending {
+    fn admit(pending: &Arc<Mutex<Pending>>, source: IpAddr, limits: &Limits) -> Option<PendingSlot> {
+        let mut this = pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let from_source = this.per_source.get(&source).copied().unwrap_or(0);
+        if this.total >= limits.max_unauthenticated || from_source >= limits.max_unauthenticated_per_source {
+            return None;
+        }
+        this.total += 1;
+        this.per_source.insert(source, from_source + 1);
+        Some(PendingSlot { pending: pending.clone(), source })
+    }
+}
+
+/// A place among the connections that have not logged in; given back when dropped.
+struct PendingSlot {
+    pending: Arc<Mutex<Pending>>,
+    source: IpAddr,
+}
+
+impl Drop for PendingSlot {
+    fn drop(&mut self) {
+        let mut this = self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        this.total = this.total.saturating_sub(1);
+        if let Some(count) = this.per_source.get_mut(&self.source) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                this.per_source.remove(&self.source);
+            }
+        }
+    }
+}
+
+/// Writes a file only its owner may read (0600).
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::io::Write;
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        file.write_all(bytes)
+    }
+    #[cfg(not(unix))]
+    std::fs::write(path, bytes)
+}
+
+/// Makes a directory (and its parents) only its owner may enter (0700).
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)
 }
 
 /// The directory the server keeps its daily backups in: `DB.backups`.
@@ -125,9 +332,15 @@ async fn daily_backups(store: Store, dir: PathBuf) {
 
 /// Writes one backup into `dir` and keeps the newest [`BACKUPS_KEPT`].
 pub fn write_backup(store: &Store, dir: &Path) -> Result<PathBuf> {
-    std::fs::create_dir_all(dir).with_context(|| format!("kan {} niet maken", dir.display()))?;
+    create_private_dir(dir).with_context(|| format!("kan {} niet maken", dir.display()))?;
     let path = dir.join(format!("sidw-{}.sidwbak", chrono::Utc::now().format("%Y%m%d-%H%M%S")));
     crate::store::backup_file::write_file(&store.dump()?, &path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("kan {} niet afschermen", path.display()))?;
+    }
     let mut backups: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "sidwbak"))
@@ -154,8 +367,9 @@ async fn shutdown() {
     }
 }
 
-/// Reads the users file again whenever it changes (checked every second).
-async fn reload_users(users: Arc<RwLock<UsersFile>>) {
+/// Reads the users file again whenever it changes (checked every second) and tells the open
+/// connections, which end or change role accordingly.
+async fn reload_users(users: Arc<RwLock<UsersFile>>, changes: tokio::sync::watch::Sender<u64>) {
     loop {
         tokio::time::sleep(Duration::from_secs(1)).await;
         let mut file = users.write().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -163,11 +377,13 @@ async fn reload_users(users: Arc<RwLock<UsersFile>>) {
             Ok(true) => {
                 println!("sidw serve: gebruikersbestand opnieuw gelezen: {} gebruikers", file.users.users.len())
             }
-            Ok(false) => {}
-            Err(error) => {
-                eprintln!("sidw serve: gebruikersbestand onleesbaar ({error}); de vorige lijst blijft gelden")
-            }
+            Ok(false) => continue,
+            Err(error) => eprintln!(
+                "sidw serve: gebruikersbestand ontbreekt of is onleesbaar ({error}); niemand kan nu inloggen en open sessies worden gesloten"
+            ),
         }
+        drop(file);
+        changes.send_modify(|generation| *generation += 1);
     }
 }
 
@@ -176,21 +392,9 @@ struct SidwServer {
     store: Store,
     users: Arc<RwLock<UsersFile>>,
     users_path: PathBuf,
-}
-
-impl Server for SidwServer {
-    type Handler = Connection;
-
-    fn new_client(&mut self, _: Option<SocketAddr>) -> Connection {
-        Connection {
-            server: self.clone(),
-            user: None,
-            size: (80, 24),
-            no_color: false,
-            input: input::Input::default(),
-            events: None,
-        }
-    }
+    /// Bumped whenever the users file was read again.
+    changes: Arc<tokio::sync::watch::Sender<u64>>,
+    pending: Arc<Mutex<Pending>>,
 }
 
 /// One SSH connection.
@@ -202,9 +406,25 @@ struct Connection {
     no_color: bool,
     input: input::Input,
     events: Option<std::sync::mpsc::Sender<Event>>,
+    /// Held until the user has logged in.
+    pending: Option<PendingSlot>,
+    authenticated: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl Connection {
+    fn new(server: SidwServer, pending: PendingSlot, authenticated: tokio::sync::oneshot::Sender<()>) -> Self {
+        Self {
+            server,
+            user: None,
+            size: (80, 24),
+            no_color: false,
+            input: input::Input::default(),
+            events: None,
+            pending: Some(pending),
+            authenticated: Some(authenticated),
+        }
+    }
+
     fn known(&self, name: &str, key: &russh::keys::PublicKey) -> Option<User> {
         let users = self.server.users.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         users.users.find(name, key).cloned()
@@ -223,8 +443,51 @@ impl Drop for Connection {
     }
 }
 
-fn size(columns: u32, rows: u32) -> (u16, u16) {
-    (u16::try_from(columns).unwrap_or(u16::MAX).max(1), u16::try_from(rows).unwrap_or(u16::MAX).max(1))
+/// A screen size as a client asks for it, clamped to 1..=500 columns and 1..=200 rows.
+pub fn clamp_size(columns: u32, rows: u32) -> (u16, u16) {
+    (columns.clamp(1, u32::from(MAX_COLUMNS)) as u16, rows.clamp(1, u32::from(MAX_ROWS)) as u16)
+}
+
+/// Follows the users file for one open session: a user no longer listed with this key is shown
+/// why and disconnected; a changed role is passed to the app at once.
+async fn follow_users(
+    server: SidwServer,
+    user: User,
+    events: std::sync::mpsc::Sender<Event>,
+    handle: russh::server::Handle,
+) {
+    let mut changes = server.changes.subscribe();
+    let mut role = user.role;
+    while changes.changed().await.is_ok() {
+        let now = {
+            let users = server.users.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            users.users.find(&user.name, &user.key).map(|u| u.role)
+        };
+        match now {
+            Some(now) if now == role => continue,
+            Some(now) => {
+                role = now;
+                println!("sidw serve: {} heeft nu de rol {}", user.name, now.name());
+                if events.send(Event::Role(now)).is_err() {
+                    return;
+                }
+            }
+            None => {
+                println!(
+                    "sidw serve: {} staat niet meer in het gebruikersbestand; de sessie wordt gesloten",
+                    user.name
+                );
+                let _ = events.send(Event::Revoked(
+                    "Uw toegang tot sidw is ingetrokken: u staat niet (meer) met deze sleutel in het gebruikersbestand. De verbinding wordt gesloten.".into(),
+                ));
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                let _ = handle
+                    .disconnect(russh::Disconnect::ByApplication, "toegang ingetrokken".into(), "nl".into())
+                    .await;
+                return;
+            }
+        }
+    }
 }
 
 impl Handler for Connection {
@@ -247,6 +510,10 @@ impl Handler for Connection {
             Some(known) => {
                 println!("sidw serve: {} ({}) is binnen", known.name, known.role.name());
                 self.user = Some(known);
+                self.pending = None;
+                if let Some(authenticated) = self.authenticated.take() {
+                    let _ = authenticated.send(());
+                }
                 Ok(Auth::Accept)
             }
             None => Ok(Auth::reject()),
@@ -279,7 +546,7 @@ impl Handler for Connection {
         _: &[(Pty, u32)],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        self.size = size(columns, rows);
+        self.size = clamp_size(columns, rows);
         session.channel_success(channel)?;
         Ok(())
     }
@@ -299,16 +566,22 @@ impl Handler for Connection {
     }
 
     async fn shell_request(&mut self, channel: ChannelId, session: &mut Session) -> Result<(), Self::Error> {
-        let Some(user) = self.user.clone() else {
+        // Still listed with this key? (The file may have changed since the login.)
+        let Some(user) = self.user.as_ref().and_then(|user| self.known(&user.name, &user.key)) else {
             session.channel_failure(channel)?;
             return Ok(());
         };
         let (events, receiver) = std::sync::mpsc::channel();
-        let (output, mut frames) = tokio::sync::mpsc::channel::<Vec<u8>>(16);
+        let (output, mut frames) = tokio::sync::mpsc::channel::<Vec<u8>>(session::QUEUED_FRAMES);
+        let writer_state = Arc::new(session::WriterState::default());
         let handle = session.handle();
+        let queued = writer_state.clone();
         tokio::spawn(async move {
             while let Some(bytes) = frames.recv().await {
-                if handle.data(channel, bytes).await.is_err() {
+                let len = bytes.len();
+                let sent = handle.data(channel, bytes).await;
+                queued.sent(len);
+                if sent.is_err() {
                     break;
                 }
             }
@@ -319,6 +592,7 @@ impl Handler for Connection {
         let store = self.server.store.clone();
         let users_file = self.server.users_path.clone();
         let size = self.size;
+        tokio::spawn(follow_users(self.server.clone(), user.clone(), events.clone(), session.handle()));
         let theme = if self.no_color { crate::ui::Theme::monochrome() } else { crate::ui::Theme::colored() };
         std::thread::Builder::new()
             .name(format!("sidw-{}", user.name))
@@ -329,6 +603,7 @@ impl Handler for Connection {
                     size,
                     receiver,
                     output,
+                    writer_state,
                 )
             })
             .context("kan geen sessie starten")?;
@@ -346,7 +621,7 @@ impl Handler for Connection {
         _: u32,
         _: &mut Session,
     ) -> Result<(), Self::Error> {
-        let (columns, rows) = size(columns, rows);
+        let (columns, rows) = clamp_size(columns, rows);
         self.send(Event::Resize(columns, rows));
         Ok(())
     }

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use std::io::Write;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 use tokio::sync::mpsc::Sender;
@@ -22,9 +22,17 @@ pub const TICK: Duration = Duration::from_millis(50);
 /// spending the server on reloading, and keeps live updates well within 200 ms.
 pub const REFRESH_AT_MOST_EVERY: Duration = Duration::from_millis(120);
 
+/// How many frames may wait for a slow client, and how many bytes at most.
+pub const QUEUED_FRAMES: usize = 16;
+pub const QUEUED_BYTES_AT_MOST: usize = 8 * 1024 * 1024;
+
 pub enum Event {
     Keys(Vec<Key>),
     Resize(u16, u16),
+    /// The users file gives the user another role.
+    Role(Role),
+    /// The user is no longer let in: the message is shown and the session ends.
+    Revoked(String),
     Closed,
 }
 
@@ -43,6 +51,15 @@ pub struct WriterState {
     dropped: AtomicBool,
     /// The connection is gone.
     closed: AtomicBool,
+    /// Bytes handed to the connection and not yet sent.
+    queued: AtomicUsize,
+}
+
+impl WriterState {
+    /// The connection sent `len` bytes of the queue.
+    pub fn sent(&self, len: usize) {
+        let _ = self.queued.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |q| Some(q.saturating_sub(len)));
+    }
 }
 
 impl Write for ChannelWriter {
@@ -55,8 +72,18 @@ impl Write for ChannelWriter {
         if self.buffer.is_empty() {
             return Ok(());
         }
+        let len = self.buffer.len();
+        if self.state.queued.load(Ordering::SeqCst) + len > QUEUED_BYTES_AT_MOST {
+            // The client is far behind: forget this frame; the next one is drawn in full.
+            self.buffer.clear();
+            self.state.dropped.store(true, Ordering::SeqCst);
+            return Ok(());
+        }
         match self.output.try_send(std::mem::take(&mut self.buffer)) {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                self.state.queued.fetch_add(len, Ordering::SeqCst);
+                Ok(())
+            }
             Err(tokio::sync::mpsc::error::TrySendError::Full(_)) => {
                 self.state.dropped.store(true, Ordering::SeqCst);
                 Ok(())
@@ -79,8 +106,14 @@ pub struct Who {
 }
 
 /// Runs one user's app until they quit or the connection goes.
-pub fn run(store: Store, who: Who, size: (u16, u16), events: Receiver<Event>, output: Sender<Vec<u8>>) {
-    let state = Arc::new(WriterState::default());
+pub fn run(
+    store: Store,
+    who: Who,
+    size: (u16, u16),
+    events: Receiver<Event>,
+    output: Sender<Vec<u8>>,
+    state: Arc<WriterState>,
+) {
     let writer = ChannelWriter { output, buffer: Vec::new(), state: state.clone() };
     let viewport = Viewport::Fixed(Rect::new(0, 0, size.0.max(1), size.1.max(1)));
     let Ok(mut screen) = Terminal::with_options(CrosstermBackend::new(writer), TerminalOptions { viewport }) else {
@@ -124,6 +157,18 @@ pub fn run(store: Store, who: Who, size: (u16, u16), events: Receiver<Event>, ou
                 let _ = screen.resize(Rect::new(0, 0, columns.max(1), rows.max(1)));
                 app.handle(Action::Resize(columns, rows));
                 dirty = true;
+            }
+            Ok(Event::Role(role)) => {
+                app.role = role;
+                app.info(format!("Uw rol is nu {}.", role.name()));
+                dirty = true;
+            }
+            Ok(Event::Revoked(message)) => {
+                let backend = screen.backend_mut();
+                let _ = execute!(backend, cursor::Show, terminal::LeaveAlternateScreen);
+                let _ = write!(backend, "\r\n{message}\r\n");
+                let _ = backend.flush();
+                return;
             }
             Ok(Event::Closed) | Err(RecvTimeoutError::Disconnected) => return,
             Err(RecvTimeoutError::Timeout) => {}
