@@ -75,7 +75,7 @@ pub fn listed_rows(network: &NetworkClose) -> Vec<ListedRow> {
     let differences = network.team_differences.iter().map(|d| ListedRow {
         kind: "verschil",
         payee: d.payee.clone(),
-        note: format!("voor praktijkteam: {}", d.invoice_number),
+        note: "voor het praktijkteam".into(),
         amount: d.amount,
     });
     let set_offs = network.set_offs.iter().map(|s| ListedRow {
@@ -171,8 +171,23 @@ impl App {
                     let mut lines = vec![
                         format!("Netwerken: {}.", names.join(", ")),
                         format!("{payments} betalingen, samen {}.", format_eur(amount)),
-                        "Daarna liggen uren, facturen en betalingen van dit kwartaal vast.".into(),
                     ];
+                    let sum = |f: fn(&NetworkClose) -> rust_decimal::Decimal| -> rust_decimal::Decimal {
+                        open.iter().map(|n| f(n)).sum()
+                    };
+                    let excess = sum(|n| n.team_differences.iter().map(|d| d.amount).sum());
+                    let set_off = sum(|n| n.set_offs.iter().map(|s| s.line.amount).sum());
+                    let claims = sum(|n| n.claims.iter().map(|c| c.line.amount).sum());
+                    if !excess.is_zero() {
+                        lines.push(format!("Niet betaald: {} boven de uren (verschil voor het praktijkteam).", format_eur(excess)));
+                    }
+                    if !set_off.is_zero() {
+                        lines.push(format!("Verrekend met eerdere vorderingen: {}.", format_eur(set_off)));
+                    }
+                    if !claims.is_zero() {
+                        lines.push(format!("Nieuwe vorderingen (te veel betaald): {}.", format_eur(claims)));
+                    }
+                    lines.push("Daarna liggen uren, facturen en betalingen van dit kwartaal vast.".into());
                     let to_acknowledge = crate::store::to_acknowledge(&screen.networks);
                     let choices = if to_acknowledge.is_empty() {
                         vec![('j', "ja, verder"), ('n', "nee, terug")]
