@@ -179,7 +179,10 @@ impl App {
                     let set_off = sum(|n| n.set_offs.iter().map(|s| s.line.amount).sum());
                     let claims = sum(|n| n.claims.iter().map(|c| c.line.amount).sum());
                     if !excess.is_zero() {
-                        lines.push(format!("Niet betaald: {} boven de uren (verschil voor het praktijkteam).", format_eur(excess)));
+                        lines.push(format!(
+                            "Niet betaald: {} boven de uren (verschil voor het praktijkteam).",
+                            format_eur(excess)
+                        ));
                     }
                     if !set_off.is_zero() {
                         lines.push(format!("Verrekend met eerdere vorderingen: {}.", format_eur(set_off)));
