@@ -5,6 +5,7 @@ use crate::domain::close::{
     ByTeamLine, CheckItem, CloseInput, PaymentBatch, PaymentLine, QuarterClose, Reopening, checklist, payment_lines,
     settle,
 };
+use crate::domain::hours::NihilMark;
 use crate::domain::{
     Agreement, HoursEntry, Invoice, Network, NetworkId, Partner, PracticeTeam, Quarter, TariffBook, TariffTable,
 };
@@ -52,6 +53,8 @@ struct Snapshot {
     tariffs: Option<TariffTable>,
     /// Paid for this quarter by earlier, reopened batches (immutable once reopened).
     paid_before: Vec<PaymentLine>,
+    /// The quarter's nihil marks (received forms without hours).
+    nihil: Vec<NihilMark>,
 }
 
 impl Snapshot {
@@ -71,6 +74,12 @@ impl Snapshot {
             invoice_index,
             tariffs: store.get(TreeName::Tariffs, &year_key(year))?,
             paid_before: paid_before(store, network, quarter)?,
+            nihil: {
+                let partners = store.partners(network)?;
+                let mut marks = store.nihil_marks(network, quarter)?;
+                marks.retain(|m| partners.iter().any(|p| p.id == m.partner));
+                marks
+            },
         })
     }
 
@@ -111,6 +120,7 @@ impl Snapshot {
             invoices,
             tariffs: tx.get(TreeName::Tariffs, &year_key(year))?,
             paid_before: before.paid_before.clone(),
+            nihil: nihil_in(tx, id, &before.partners, quarter)?,
         })
     }
 
@@ -124,6 +134,7 @@ impl Snapshot {
             agreements: &self.agreements,
             lines: &lines,
             invoices: &self.invoices,
+            nihil: &self.nihil,
             tariffs: &tariffs,
             quarter,
             today,
@@ -136,6 +147,22 @@ impl Snapshot {
         items.sort_by_key(|i| (i.ok, !i.warning));
         Ok((items, payments, by_team))
     }
+}
+
+/// The nihil marks of the quarter read inside the transaction, in the order of the range scan
+/// (month, then partner id), for the partners the snapshot knows.
+fn nihil_in(tx: &Tx, network: NetworkId, partners: &[Partner], quarter: Quarter) -> TxResult<Vec<NihilMark>> {
+    let mut ids: Vec<_> = partners.iter().map(|p| p.id).collect();
+    ids.sort();
+    let mut marks = Vec::new();
+    for month in quarter.months() {
+        for partner in &ids {
+            if let Some(mark) = tx.get(TreeName::Nihil, &crate::store::keys::nihil_key(network, month, *partner))? {
+                marks.push(mark);
+            }
+        }
+    }
+    Ok(marks)
 }
 
 /// How a warning that must be acknowledged is named when it is: "network: text".

@@ -44,10 +44,13 @@ pub enum TreeName {
     S1Rates,
     /// audit id → `AuditEntry`, append-only.
     Audit,
+    /// network id + year (u16) + month (u8) + partner id → `NihilMark`: a month's form came in
+    /// without hours. A network's quarter is one range.
+    Nihil,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 19] = [
+    pub const ALL: [TreeName; 20] = [
         Self::Meta,
         Self::Networks,
         Self::NetworkNames,
@@ -67,6 +70,7 @@ impl TreeName {
         Self::MunicipalYears,
         Self::S1Rates,
         Self::Audit,
+        Self::Nihil,
     ];
 
     pub fn name(self) -> &'static str {
@@ -90,6 +94,7 @@ impl TreeName {
             Self::MunicipalYears => "municipal_years",
             Self::S1Rates => "s1_rates",
             Self::Audit => "audit",
+            Self::Nihil => "nihil",
         }
     }
 
@@ -110,6 +115,7 @@ impl TreeName {
                 | Self::InvoiceNumbers
                 | Self::MunicipalYears
                 | Self::S1Rates
+                | Self::Nihil
         )
     }
 
@@ -145,6 +151,16 @@ pub fn network_quarter(network: NetworkId, quarter: crate::domain::Quarter) -> [
     key[..8].copy_from_slice(&network.to_key());
     key[8..10].copy_from_slice(&year_key(quarter.year()));
     key[10] = quarter.number() as u8;
+    key
+}
+
+/// Key of a nihil mark: network id + year + month + partner id.
+pub fn nihil_key(network: NetworkId, month: crate::domain::YearMonth, partner: crate::domain::PartnerId) -> [u8; 19] {
+    let mut key = [0u8; 19];
+    key[..8].copy_from_slice(&network.to_key());
+    key[8..10].copy_from_slice(&year_key(month.year()));
+    key[10] = month.month() as u8;
+    key[11..].copy_from_slice(&partner.0.to_be_bytes());
     key
 }
 

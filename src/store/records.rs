@@ -60,6 +60,7 @@ record!(crate::domain::close::QuarterClose, "kwartaalafsluiting", 1);
 record!(crate::domain::close::PaymentBatch, "betaalbatch", 1);
 record!(crate::domain::municipality::MunicipalYear, "gemeentejaar", 1);
 record!(crate::domain::municipality::S1Rate, "s1-tarief", 1);
+record!(crate::domain::hours::NihilMark, "nihil-markering", 1);
 
 impl Record for HoursEntry {
     const KIND: &'static str = "urenregel";
