@@ -603,7 +603,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 );
             } else {
                 let count = crate::import::hours::apply(&store, &ChangeContext::local_now(), &plan)?;
-                println!("{count} urenregels en {} nihil-maanden ingelezen.", plan.nihil.len());
+                match plan.nihil.len() {
+                    0 => println!("{count} urenregels ingelezen."),
+                    nihil => println!("{count} urenregels en {nihil} nihil-maanden ingelezen."),
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
