@@ -66,9 +66,9 @@ fn draw_grid(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     // Whatever the month and amount columns leave, up to 40 characters, goes to the names.
     // Borders, 5 column gaps, three months of 6, worth 12, invoice 11: the rest (up to 40) is names.
-    // From 100 columns the practice-team part has a column of its own ("+ praktijkteam"); below,
+    // From 90 grid columns the practice-team part has a column of its own ("+ praktijkteam"); below,
     // the legend line gives it for the selected partner and the quarter.
-    let wide = area.width >= 100;
+    let wide = area.width >= 90;
     let team_width: u16 = if wide { 12 } else { 0 };
     let name_width =
         usize::from(area.width.saturating_sub(2 + 5 + 3 * 6 + 12 + 11 + team_width + u16::from(wide))).clamp(12, 40);
@@ -166,8 +166,7 @@ fn draw_grid(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     if area.height > view.partners.len() as u16 + 4 {
         let text = if wide {
-            " Waarde kw.: wat de factuur moet zijn (€ 1,15)  * betaald door praktijkteam  + meerdere regels  0 nihil "
-                .to_string()
+            " Waarde kw. = factuurbedrag (€ 1,15)  * praktijkteam  + meer regels  0 nihil ".to_string()
         } else {
             // The selected partner's practice-team part, which "Waarde kw." leaves out.
             let team = view.partners.get(pane.row).map_or(Decimal::ZERO, |p| view.by_team_worth(p.id, pane.quarter));
