@@ -44,7 +44,10 @@ fn cli_signals_with_today_are_the_same_every_run() {
 
     let lines: Vec<&str> = first.lines().collect();
     assert_eq!(lines[0].split_whitespace().collect::<Vec<_>>(), ["Termijn", "Te", "laat", "Onderwerp", "Signaal"]);
-    assert_eq!(*lines.last().unwrap(), "15 signalen, 10 te laat");
+    // The pharmacy's April–June forms are marked nihil in the demo: received, no signal (was 15, 10).
+    assert_eq!(*lines.last().unwrap(), "12 signalen, 7 te laat");
+    assert!(!first.contains("april 2025 ontbreekt: Apotheek Zuid"), "{first}");
+    assert!(first.contains("juli 2025 ontbreekt: Apotheek Zuid"), "{first}");
     assert!(
         lines.iter().any(|l| l.starts_with("31-08-2025  ja       Almere Haven")
             && l.ends_with("urenformulier juli 2025 ontbreekt: Eerstelijnspsycholoog Haven")),
@@ -55,7 +58,7 @@ fn cli_signals_with_today_are_the_same_every_run() {
         .iter()
         .map(|l| chrono::NaiveDate::parse_from_str(&l[..10], "%d-%m-%Y").unwrap())
         .collect();
-    assert_eq!(dues.len(), 15);
+    assert_eq!(dues.len(), 12);
     assert!(dues.windows(2).all(|w| w[0] <= w[1]), "{first}");
     // Not yet overdue: no "ja".
     let open = lines.iter().find(|l| l.contains("overeenkomst Diëtistenpraktijk Almere")).unwrap();
@@ -63,7 +66,7 @@ fn cli_signals_with_today_are_the_same_every_run() {
 
     // Later, more is overdue: the day decides.
     let later = ok(sidw(&db, &["report", "signals", "--today", "2026-01-15"]));
-    assert!(later.ends_with("30 signalen, 26 te laat\n"), "{later}");
+    assert!(later.ends_with("27 signalen, 23 te laat\n"), "{later}");
 }
 
 #[test]
@@ -96,7 +99,7 @@ fn cli_signals_as_json_and_csv() {
     let (_dir, db, _) = demo_db();
     let out = ok(sidw(&db, &["report", "signals", "--today", "2025-10-15", "--format", "json"]));
     let json: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
-    assert_eq!(json.len(), 15);
+    assert_eq!(json.len(), 12);
     assert_eq!(
         json[0],
         serde_json::json!({
@@ -113,7 +116,7 @@ fn cli_signals_as_json_and_csv() {
         (&second["subject"], &second["region"]),
         (&serde_json::json!("Zwolle-Zuid"), &serde_json::json!("Zwolle"))
     );
-    assert_eq!(json.iter().filter(|s| s["overdue"] == true).count(), 10);
+    assert_eq!(json.iter().filter(|s| s["overdue"] == true).count(), 7);
     assert!(json.iter().all(|s| s["due"].as_str().unwrap().len() == 10 && s["overdue"].is_boolean()));
 
     let out = sidw(&db, &["report", "signals", "--today", "2025-10-15", "--format", "csv"]);
@@ -121,9 +124,9 @@ fn cli_signals_as_json_and_csv() {
     let body = text(&out.stdout[3..]);
     let lines: Vec<&str> = body.lines().collect();
     assert_eq!(lines[0], "termijn;te laat;onderwerp;signaal;regio");
-    assert_eq!(lines.len(), 16);
+    assert_eq!(lines.len(), 13);
     assert!(
-        lines.contains(&"31-05-2025;ja;Zwolle-Zuid;urenformulier april 2025 ontbreekt: Apotheek Zuid;Zwolle"),
+        lines.contains(&"31-08-2025;ja;Zwolle-Zuid;urenformulier juli 2025 ontbreekt: Apotheek Zuid;Zwolle"),
         "{body}"
     );
 }
