@@ -109,6 +109,17 @@ enum Command {
         #[command(subcommand)]
         invoice: invoice::InvoiceCommand,
     },
+    /// Uren vanaf de opdrachtregel: overzicht, cel zetten, regel toevoegen, nihil, verwijderen
+    #[command(
+        help_template = HELP_TEMPLATE,
+        subcommand_help_heading = "Opdrachten",
+        subcommand_value_name = "OPDRACHT",
+        next_help_heading = "Opties"
+    )]
+    Hours {
+        #[command(subcommand)]
+        hours: crate::cli_hours::HoursCommand,
+    },
     /// Heropen het afgesloten kwartaal van een netwerk (rol finance, met reden)
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
     Reopen {
@@ -510,6 +521,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Invoice { invoice }) => invoice::run(|| open(&path), invoice),
+        Some(Command::Hours { hours }) => {
+            let store = open(&path)?;
+            crate::cli_hours::run(&store, hours)
+        }
         Some(Command::Reopen { quarter, network, user, reason }) => {
             let store = open(&path)?;
             let id = store.network_by_name(&network)?.with_context(|| format!("netwerk '{network}' bestaat niet"))?.id;
@@ -621,10 +636,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 );
             }
             if dry_run {
-                println!("Proef: {} regels zouden worden ingelezen; er is niets veranderd.", plan.lines.len());
+                println!(
+                    "Proef: {} regels en {} nihil-maanden zouden worden ingelezen; er is niets veranderd.",
+                    plan.lines.len(),
+                    plan.nihil.len()
+                );
             } else {
                 let count = crate::import::hours::apply(&store, &ChangeContext::local_now(), &plan)?;
-                println!("{count} urenregels ingelezen.");
+                match plan.nihil.len() {
+                    0 => println!("{count} urenregels ingelezen."),
+                    nihil => println!("{count} urenregels en {nihil} nihil-maanden ingelezen."),
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

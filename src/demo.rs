@@ -266,6 +266,11 @@ impl Demo<'_> {
                 },
             )?;
         }
+        // The pharmacy's forms for April–June came in without hours: nihil, so 2025-Q2 can be closed
+        // once its invoices are in.
+        for m in 4..=6 {
+            self.store.mark_nihil(self.ctx, n, apotheek, month(2025, m))?;
+        }
         // 2025-Q1 is complete: every form, every invoice matching to the cent. It can be closed.
         self.invoice(n, fysio, "FZZ-2025-014", Decimal::new(101940, 2))?;
         self.invoice(n, psy, "2025-0412", Decimal::new(60600, 2))?;

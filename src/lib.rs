@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod cli_hours;
 pub mod demo;
 pub mod domain;
 pub mod import;

@@ -102,12 +102,15 @@ fn over_budget_asks_and_saves_only_as_paid_by_the_practice_team() {
     assert!(matches!(app.mode, Mode::Normal));
     let view = app.budget.view.as_ref().unwrap();
     let pedicure = view.partners[2].id;
-    let line = view.cell_lines(pedicure, YearMonth::new(2025, 7).unwrap())[0].clone();
-    assert!(line.paid_by_practice_team);
-    assert_eq!(line.hours, dec!(50));
-    // The 3 h that were counted are no longer: remaining rises by their worth.
-    assert_eq!(remaining(&app), dec!(1116.85) + dec!(178.05));
-    assert!(shortfall > dec!(0));
+    let lines = view.cell_lines(pedicure, YearMonth::new(2025, 7).unwrap());
+    // Issue 11 item 4: the earlier 3 h stay on the € 1,15; only the increase (47 h) is paid by the
+    // practice team, so the remaining budget does not move.
+    assert_eq!(lines.len(), 2);
+    assert!(lines.iter().any(|l| !l.paid_by_practice_team && l.hours == dec!(3)));
+    assert!(lines.iter().any(|l| l.paid_by_practice_team && l.hours == dec!(47)));
+    assert_eq!(remaining(&app), dec!(1116.85));
+    // The dialog showed the shortfall of the increase: 47 h × € 59,35 − € 1.116,85.
+    assert_eq!(shortfall, dec!(47) * dec!(59.35) - dec!(1116.85));
 }
 
 #[test]
@@ -148,7 +151,7 @@ fn undo_takes_back_the_last_save_as_an_audited_change() {
     assert_eq!(remaining(&app), before);
     let log = app.store().audit_log().unwrap();
     assert_eq!(log.len(), audit + 2);
-    assert_eq!(log[0].action, "uren gewijzigd");
+    assert_eq!(log[0].action, "uren ongedaan gemaakt");
     assert!(log[0].after.as_deref().unwrap().contains("\"hours\":\"4\""));
     press(&mut app, "u");
     press(&mut app, "u");

@@ -125,10 +125,26 @@ fn met_milestones_need_no_acknowledgement() {
 fn a_partner_without_a_signed_agreement_is_never_in_a_payment_batch() {
     let store = Store::temporary().unwrap();
     let id = late_network(&store);
-    let partner = add_partner(&store, id, "Diëtistenpraktijk Noord", Discipline::Dietist);
+    let partner = add_unsigned_partner(&store, id, "Diëtistenpraktijk Noord", Discipline::Dietist);
+    // The store refuses hours without a signed agreement (issue 11 item 6)…
+    let refused = store.add_hours(&ctx(), &new_hours(id, partner, 1, dec!(2))).unwrap_err();
+    assert!(refused.to_string().contains("geen getekende overeenkomst"), "{refused}");
+    // …so hours without one come only from before that rule (or a signing taken back): sign, enter
+    // the hours, then take the signature back.
+    let mut agreement = sidw::domain::Agreement {
+        id: sidw::domain::AgreementId(0),
+        network: id,
+        kind: sidw::domain::AgreementKind::Partner,
+        partner: Some(partner),
+        sent: Some(date(2024, 12, 1)),
+        signed: Some(date(2024, 12, 20)),
+        ended: None,
+    };
+    agreement.id = store.add_agreement(&ctx(), &agreement).unwrap();
     for month in 1..=3 {
         store.add_hours(&ctx(), &new_hours(id, partner, month, dec!(2))).unwrap();
     }
+    store.update_agreement(&ctx(), &sidw::domain::Agreement { signed: None, ..agreement }).unwrap();
     let invoice = store
         .add_invoice(
             &ctx(),

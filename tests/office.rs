@@ -189,6 +189,19 @@ fn a_backup_round_trips_ten_years_and_refuses_a_flipped_byte() {
         }
         store.save_practice_team(&ctx, &team).unwrap();
         let partners = store.partners(network).unwrap();
+        // Hours need a signed agreement in their month (store rule): signed before 2016.
+        for p in partners.iter().take(3) {
+            let agreement = sidw::domain::Agreement {
+                id: sidw::domain::AgreementId(0),
+                network,
+                kind: sidw::domain::AgreementKind::Partner,
+                partner: Some(p.id),
+                sent: Some(common::date(2015, 11, 1)),
+                signed: Some(common::date(2015, 12, 1)),
+                ended: None,
+            };
+            store.add_agreement(&ctx, &agreement).unwrap();
+        }
         // Ten years of monthly hours (2016–2025; 2025 on top of the demo's).
         let lines: Vec<_> = (2016..=2025)
             .flat_map(|y| (1..=12).map(move |m| YearMonth::new(y, m).unwrap()))

@@ -44,9 +44,12 @@ fn cli_signals_with_today_are_the_same_every_run() {
 
     let lines: Vec<&str> = first.lines().collect();
     assert_eq!(lines[0].split_whitespace().collect::<Vec<_>>(), ["Termijn", "Te", "laat", "Onderwerp", "Signaal"]);
-    // 15 signals of hours, agreements, milestones and S1, and 6 of payment timing: 2025-Q1 (due
+    // 15 signals of hours, agreements, milestones and S1, less 3 for the pharmacy's April–June forms
+    // marked nihil in the demo (received, no signal), and 6 of payment timing: 2025-Q1 (due
     // 30-04-2025) and 2025-Q2 (due 30-07-2025) of the three funded networks are not closed.
-    assert_eq!(*lines.last().unwrap(), "21 signalen, 16 te laat");
+    assert_eq!(*lines.last().unwrap(), "18 signalen, 13 te laat");
+    assert!(!first.contains("april 2025 ontbreekt: Apotheek Zuid"), "{first}");
+    assert!(first.contains("juli 2025 ontbreekt: Apotheek Zuid"), "{first}");
     for network in ["Zwolle-Zuid", "Almere Haven", "Hardenberg-Baalder"] {
         for (quarter, due) in [("2025-Q1", "30-04-2025"), ("2025-Q2", "30-07-2025")] {
             let line = format!(
@@ -66,7 +69,7 @@ fn cli_signals_with_today_are_the_same_every_run() {
         .iter()
         .map(|l| chrono::NaiveDate::parse_from_str(&l[..10], "%d-%m-%Y").unwrap())
         .collect();
-    assert_eq!(dues.len(), 21);
+    assert_eq!(dues.len(), 18);
     assert!(dues.windows(2).all(|w| w[0] <= w[1]), "{first}");
     // Not yet overdue: no "ja".
     let open = lines.iter().find(|l| l.contains("overeenkomst Diëtistenpraktijk Almere")).unwrap();
@@ -74,7 +77,7 @@ fn cli_signals_with_today_are_the_same_every_run() {
 
     // Later, more is overdue: the day decides.
     let later = ok(sidw(&db, &["report", "signals", "--today", "2026-01-15"]));
-    assert!(later.ends_with("39 signalen, 35 te laat\n"), "{later}");
+    assert!(later.ends_with("36 signalen, 32 te laat\n"), "{later}");
     assert!(later.contains("2025-Q3 van Zwolle-Zuid niet afgesloten (betaling uiterlijk 30-10-2025)"), "{later}");
     assert!(!later.contains("2025-Q4 van"), "2025-Q4 is due 31-01-2026: {later}");
 }
@@ -109,7 +112,7 @@ fn cli_signals_as_json_and_csv() {
     let (_dir, db, _) = demo_db();
     let out = ok(sidw(&db, &["report", "signals", "--today", "2025-10-15", "--format", "json"]));
     let json: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
-    assert_eq!(json.len(), 21);
+    assert_eq!(json.len(), 18);
     assert_eq!(
         json[0],
         serde_json::json!({
@@ -126,7 +129,7 @@ fn cli_signals_as_json_and_csv() {
         (&second["subject"], &second["region"]),
         (&serde_json::json!("Zwolle-Zuid"), &serde_json::json!("Zwolle"))
     );
-    assert_eq!(json.iter().filter(|s| s["overdue"] == true).count(), 16);
+    assert_eq!(json.iter().filter(|s| s["overdue"] == true).count(), 13);
     assert!(json.iter().all(|s| s["due"].as_str().unwrap().len() == 10 && s["overdue"].is_boolean()));
 
     let out = sidw(&db, &["report", "signals", "--today", "2025-10-15", "--format", "csv"]);
@@ -134,9 +137,9 @@ fn cli_signals_as_json_and_csv() {
     let body = text(&out.stdout[3..]);
     let lines: Vec<&str> = body.lines().collect();
     assert_eq!(lines[0], "termijn;te laat;onderwerp;signaal;regio");
-    assert_eq!(lines.len(), 22);
+    assert_eq!(lines.len(), 19);
     assert!(
-        lines.contains(&"31-05-2025;ja;Zwolle-Zuid;urenformulier april 2025 ontbreekt: Apotheek Zuid;Zwolle"),
+        lines.contains(&"31-08-2025;ja;Zwolle-Zuid;urenformulier juli 2025 ontbreekt: Apotheek Zuid;Zwolle"),
         "{body}"
     );
 }

@@ -6,10 +6,11 @@ use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
 use crate::domain::budget::{PartnerBudget, Spending, partner_budget_year, practice_team_money, practice_team_split};
+use crate::domain::hours::NihilMark;
 use crate::domain::money::{format_eur, round_cents};
-use crate::domain::validate::parse_hours;
+use crate::domain::validate::parse_cell_hours;
 use crate::domain::{HoursEntry, Network, NetworkId, Partner, PartnerId, Quarter, TariffBook, TariffTable, YearMonth};
-use crate::store::{NewHours, Store, StoreError};
+use crate::store::{CellChange, Store, StoreError};
 
 use super::forms::FormKind;
 use super::key::KeyCode;
@@ -36,6 +37,8 @@ pub struct BudgetView {
     pub invoices: Vec<crate::domain::Invoice>,
     /// Set when the quarter is closed (locked).
     pub closed: Option<crate::domain::close::QuarterClose>,
+    /// The quarter's nihil marks (form received, no hours).
+    pub nihil: Vec<NihilMark>,
 }
 
 impl BudgetView {
@@ -85,6 +88,16 @@ impl BudgetView {
     /// The partner's latest invoice of the quarter.
     pub fn invoice_of(&self, partner: PartnerId) -> Option<&crate::domain::Invoice> {
         self.invoices.iter().rev().find(|i| i.partner == partner)
+    }
+
+    /// Is the cell marked nihil ("formulier ontvangen, geen uren")?
+    pub fn cell_nihil(&self, partner: PartnerId, month: YearMonth) -> bool {
+        self.nihil.iter().any(|m| m.partner == partner && m.month == month)
+    }
+
+    /// Σ worth of the partner's lines of the quarter paid by the practice team (not invoiced).
+    pub fn by_team_worth(&self, partner: PartnerId, quarter: Quarter) -> Decimal {
+        self.partner_quarter_worth(partner, quarter) - self.invoiceable_worth(partner, quarter)
     }
 
     /// Does the partner have a line paid by the practice team in this cell?
@@ -231,6 +244,7 @@ impl BudgetPane {
             problem,
             invoices: store.invoices_of(id, self.quarter)?,
             closed: store.quarter_close(id, self.quarter)?,
+            nihil: store.nihil_marks(id, self.quarter)?,
         });
         Ok(())
     }
@@ -272,7 +286,7 @@ impl App {
         let (hours, error) = if text.is_empty() {
             (Some(Decimal::ZERO), None)
         } else {
-            match parse_hours(text) {
+            match parse_cell_hours(text) {
                 Ok(hours) => (Some(hours), None),
                 Err(e) => (None, Some(e.message)),
             }
@@ -344,7 +358,14 @@ impl App {
             Action::Delete => {
                 if let Some((_, month)) = self.cell_ready() {
                     let lines = self.budget.selected_cell_lines();
+                    let nihil = self
+                        .budget
+                        .view
+                        .as_ref()
+                        .zip(self.budget.selected_partner())
+                        .is_some_and(|(v, p)| v.cell_nihil(p.id, month));
                     match lines.as_slice() {
+                        [] if nihil => self.remove_nihil(month),
                         [] => self.info("Deze cel is leeg."),
                         [line] => {
                             let what = format!(
@@ -388,7 +409,13 @@ impl App {
         let Some(view) = &self.budget.view else { return String::new() };
         let Some(partner) = view.partners.get(self.budget.row) else { return String::new() };
         let hours = view.cell_hours(partner.id, self.budget.month());
-        if hours.is_zero() { String::new() } else { hours.normalize().to_string().replace('.', ",") }
+        if !hours.is_zero() {
+            hours.normalize().to_string().replace('.', ",")
+        } else if view.cell_nihil(partner.id, self.budget.month()) {
+            "0".into()
+        } else {
+            String::new()
+        }
     }
 
     fn start_cell(&mut self, text: String) {
@@ -425,6 +452,17 @@ impl App {
                     }
                     self.mode = Mode::CellEdit(edit);
                 }
+                KeyCode::Char(c) if !key.ctrl => {
+                    // Never dropped silently: "-1" is not 1.
+                    let why = if c == '-' {
+                        "een minteken kan niet: uren zijn 0 (nihil) of meer; een correctie gaat via Enter, c"
+                            .to_string()
+                    } else {
+                        format!("'{c}' is geen cijfer: typ een aantal uren, bijvoorbeeld 1,5 (0 = nihil)")
+                    };
+                    self.error(why);
+                    self.mode = Mode::CellEdit(edit);
+                }
                 KeyCode::Backspace => {
                     edit.text.pop();
                     self.mode = Mode::CellEdit(edit);
@@ -450,26 +488,33 @@ impl App {
         let Some(partner) = view.partners.get(edit.row).cloned() else { return };
         let month = self.budget.quarter.months()[edit.col];
         let existing: Option<HoursEntry> = view.cell_lines(partner.id, month).first().map(|l| (*l).clone());
+        let nihil = view.cell_nihil(partner.id, month);
         if edit.text.is_empty() {
-            match existing {
-                Some(line) => {
-                    self.delete_line(line);
-                    self.move_after(edit.then);
-                }
-                None => self.move_after(edit.then),
+            if existing.is_some() || nihil {
+                self.store_cell(edit, false, false);
+            } else {
+                self.move_after(edit.then);
             }
             return;
         }
-        let hours = match parse_hours(&edit.text) {
+        let hours = match parse_cell_hours(&edit.text) {
             Ok(hours) => hours,
             Err(error) => {
-                self.error(format!("{error} — typ een aantal uren, bijvoorbeeld 1,5"));
+                self.error(format!("{error} — typ een aantal uren, bijvoorbeeld 1,5 (0 = nihil)"));
                 self.mode = Mode::CellEdit(edit);
                 return;
             }
         };
-        if existing.as_ref().is_some_and(|l| l.hours == hours) {
+        let unchanged = match &existing {
+            Some(line) => line.hours == hours,
+            None => hours.is_zero() && nihil,
+        };
+        if unchanged {
             self.move_after(edit.then);
+            return;
+        }
+        if hours.is_zero() {
+            self.store_cell(edit, false, false);
             return;
         }
         let quarter = self.budget.quarter;
@@ -495,7 +540,7 @@ impl App {
             });
             return;
         }
-        self.store_cell(edit, by_team, risky);
+        self.store_cell(edit, false, risky);
     }
 
     fn ask_over_budget(&mut self, edit: CellEdit, shortfall: Decimal, remaining: Decimal) {
@@ -514,56 +559,67 @@ impl App {
         });
     }
 
-    fn store_cell(&mut self, edit: CellEdit, by_team: bool, confirmed: bool) {
+    /// Stores a typed cell through [`Store::set_cell`] (the same rules as `sidw hours set`).
+    /// `by_team_increase`: the over-budget question was answered "paid by the practice team".
+    fn store_cell(&mut self, edit: CellEdit, by_team_increase: bool, confirmed: bool) {
         let Some(view) = &self.budget.view else { return };
         let Some(partner) = view.partners.get(edit.row).cloned() else { return };
         let month = self.budget.quarter.months()[edit.col];
-        let existing: Option<HoursEntry> = view.cell_lines(partner.id, month).first().map(|l| (*l).clone());
-        let Ok(hours) = parse_hours(&edit.text) else { return };
-        let ctx = self.ctx();
-        let result = match &existing {
-            Some(before) => {
-                let changed = HoursEntry {
-                    hours,
-                    paid_by_practice_team: by_team,
-                    double_funding_confirmed: confirmed || before.double_funding_confirmed,
-                    ..before.clone()
-                };
-                self.store.update_hours(&ctx, &changed).map(|_| UndoOp::HoursChanged(before.clone()))
+        let hours = if edit.text.is_empty() {
+            None
+        } else {
+            match parse_cell_hours(&edit.text) {
+                Ok(hours) => Some(hours),
+                Err(_) => return,
             }
-            None => self
-                .store
-                .add_hours(
-                    &ctx,
-                    &NewHours {
-                        network: partner.network,
-                        partner: partner.id,
-                        month,
-                        hours,
-                        activity: String::new(),
-                        paid_by_practice_team: by_team,
-                        double_funding_confirmed: confirmed,
-                        corrects: None,
-                    },
-                )
-                .map(UndoOp::HoursAdded),
         };
-        match result {
-            Ok(undo) => {
-                self.push_undo(undo);
+        let ctx = self.ctx();
+        let change = CellChange {
+            network: partner.network,
+            partner: partner.id,
+            month,
+            hours,
+            by_team_increase,
+            double_funding_confirmed: confirmed,
+        };
+        match self.store.set_cell(&ctx, &change) {
+            Ok(outcome) => {
+                let split = outcome.after.lines.len() > outcome.before.lines.len().max(1);
+                self.push_undo(UndoOp::Hours(Box::new(outcome)));
                 self.reload_budget();
                 let remaining =
                     self.budget.view.as_ref().and_then(|v| v.budget).map(|b| b.remaining()).unwrap_or_default();
-                let worth = self.budget.view.as_ref().map_or(Decimal::ZERO, |v| v.worth_of(&partner, hours));
-                let team = if by_team { " (betaald door praktijkteam)" } else { "" };
-                self.info(format!(
-                    "Opgeslagen: {}, {}: {} uur = {}{team}. Resterend {}.",
-                    partner.name,
-                    month.dutch_name(),
-                    hours.normalize().to_string().replace('.', ","),
-                    format_eur(worth),
-                    format_eur(remaining)
-                ));
+                match hours {
+                    None => self.info(format!(
+                        "Uren {} leeggemaakt (u maakt het ongedaan). Resterend {}.",
+                        month.dutch_name(),
+                        format_eur(remaining)
+                    )),
+                    Some(hours) if hours.is_zero() => self.info(format!(
+                        "{}, {}: nihil (formulier ontvangen, geen uren). Resterend {}.",
+                        partner.name,
+                        month.dutch_name(),
+                        format_eur(remaining)
+                    )),
+                    Some(hours) => {
+                        let worth = self.budget.view.as_ref().map_or(Decimal::ZERO, |v| v.worth_of(&partner, hours));
+                        let team = if split {
+                            " (de verhoging betaald door praktijkteam)"
+                        } else if by_team_increase {
+                            " (betaald door praktijkteam)"
+                        } else {
+                            ""
+                        };
+                        self.info(format!(
+                            "Opgeslagen: {}, {}: {} uur = {}{team}. Resterend {}.",
+                            partner.name,
+                            month.dutch_name(),
+                            hours.normalize().to_string().replace('.', ","),
+                            format_eur(worth),
+                            format_eur(remaining)
+                        ));
+                    }
+                }
                 self.move_after(edit.then);
             }
             Err(StoreError::Rule(crate::domain::DomainError::OverBudget { shortfall })) => {
@@ -590,11 +646,28 @@ impl App {
 
     fn delete_line(&mut self, line: HoursEntry) {
         let ctx = self.ctx();
-        match self.store.delete_hours(&ctx, line.id) {
+        match self.change_cell((line.network, line.partner, line.month), |store| store.delete_hours(&ctx, line.id)) {
             Ok(()) => {
-                self.push_undo(UndoOp::HoursDeleted(line.clone()));
                 self.reload_budget();
                 self.info(format!("Uren {} verwijderd (u maakt het ongedaan).", line.month.dutch_name()));
+            }
+            Err(error) => self.error(error.to_string()),
+        }
+    }
+
+    /// `x` on a nihil cell: the mark goes (undoable).
+    fn remove_nihil(&mut self, month: YearMonth) {
+        let Some(partner) = self.budget.selected_partner().cloned() else { return };
+        let ctx = self.ctx();
+        match self.store.unmark_nihil(&ctx, partner.network, partner.id, month) {
+            Ok(outcome) => {
+                self.push_undo(UndoOp::Hours(Box::new(outcome)));
+                self.reload_budget();
+                self.info(format!(
+                    "Nihil {} van {} verwijderd (u maakt het ongedaan).",
+                    month.dutch_name(),
+                    partner.name
+                ));
             }
             Err(error) => self.error(error.to_string()),
         }

@@ -192,7 +192,10 @@ impl App {
         };
         let fmt = crate::domain::money::format_eur;
         let (title, mut lines, choices) = if plan.is_ok() {
-            let mut lines = vec![format!("{} urenregels kloppen.", plan.lines.len())];
+            let mut lines = vec![match plan.nihil.len() {
+                0 => format!("{} urenregels kloppen.", plan.lines.len()),
+                nihil => format!("{} urenregels en {nihil} nihil-maanden kloppen.", plan.lines.len()),
+            }];
             lines.extend(plan.effects.iter().map(|e| {
                 let (before, added, after) = (fmt(e.remaining_before), fmt(e.added), fmt(e.remaining_after));
                 format!("{} {}: resterend {before} − {added} = {after}", e.network, e.year)

@@ -894,15 +894,15 @@ impl App {
                     double_funding_confirmed: line.double_funding_confirmed,
                     corrects: Some(line.id),
                 };
-                let saved = match store.add_hours(&ctx, &new) {
-                    Ok(saved) => saved,
+                let cell = (new.network, new.partner, new.month);
+                match self.change_cell(cell, |store| store.add_hours(&ctx, &new)) {
+                    Ok(_) => {}
                     Err(StoreError::QuarterClosed { .. }) => {
                         form.set_error("Maand", "die maand valt in een afgesloten kwartaal; kies een open maand");
                         return Err(Refusal::Fields);
                     }
                     Err(other) => return Err(other.into()),
                 };
-                self.push_undo(UndoOp::HoursAdded(saved));
                 Ok(Saved::Done(format!("Correctie van {hours} uur vastgelegd in {}.", month.dutch_name())))
             }
             FormKind::MilestoneDate(..) | FormKind::ProjectPlan(..) => self.save_milestone_form(form, kind),
@@ -977,8 +977,10 @@ impl App {
                             double_funding_confirmed,
                             ..before.clone()
                         };
-                        store.update_hours(&ctx, &changed).map_err(|e| hours_refusal(form, e))?;
-                        self.push_undo(UndoOp::HoursChanged(before));
+                        self.change_cell((before.network, before.partner, before.month), |store| {
+                            store.update_hours(&ctx, &changed)
+                        })
+                        .map_err(|e| hours_refusal(form, e))?;
                     }
                     None => {
                         let new = NewHours {
@@ -991,8 +993,8 @@ impl App {
                             double_funding_confirmed,
                             corrects: None,
                         };
-                        let saved = store.add_hours(&ctx, &new).map_err(|e| hours_refusal(form, e))?;
-                        self.push_undo(UndoOp::HoursAdded(saved));
+                        self.change_cell((new.network, new.partner, new.month), |store| store.add_hours(&ctx, &new))
+                            .map_err(|e| hours_refusal(form, e))?;
                     }
                 }
                 self.mode = Mode::Lines;

@@ -1,17 +1,19 @@
 //! `u`: undo the last saved change of this session, as a new audited change.
 
 use crate::domain::municipality::{MunicipalYear, S1Rate};
-use crate::domain::{Agreement, HoursEntry, Network, Participant, Partner, PracticeTeam, TariffTable};
-use crate::store::{NewHours, StoreError};
+use crate::domain::{
+    Agreement, Network, NetworkId, Participant, Partner, PartnerId, PracticeTeam, TariffTable, YearMonth,
+};
+use crate::store::{CellOutcome, Store, StoreError};
 
 use super::App;
 
 /// How to put back what one saved change did.
 pub enum UndoOp {
-    HoursAdded(HoursEntry),
-    /// The line as it was before it was changed.
-    HoursChanged(HoursEntry),
-    HoursDeleted(HoursEntry),
+    /// An hours cell (a partner's month: its lines and nihil mark) as it was, and as this session
+    /// left it: put back only while it is still as left, so a colleague's later save is kept.
+    /// Covers lines added, changed and deleted, nihil marked and removed.
+    Hours(Box<CellOutcome>),
     /// A network as it was before, and as this session saved it: undone only while it is still
     /// as saved, so a colleague's change since (or a start of funding derived meanwhile) is kept.
     Network {
@@ -38,9 +40,7 @@ impl UndoOp {
     /// What the change was, for messages.
     fn describe(&self) -> String {
         match self {
-            Self::HoursAdded(line) | Self::HoursChanged(line) | Self::HoursDeleted(line) => {
-                format!("uren {} van urenregel {}", line.month.dutch_name(), line.id)
-            }
+            Self::Hours(cell) => format!("uren {}", cell.before.month.dutch_name()),
             Self::Network { before, .. } => format!("netwerk {}", before.name),
             Self::Partner(p) => format!("partner {}", p.name),
             Self::Participant(p) => format!("deelnemer {}", p.name),
@@ -60,6 +60,20 @@ impl App {
         self.push_undo(UndoOp::Network { before: Box::new(before), after: Box::new(after) });
     }
 
+    /// Runs a change of one hours cell and remembers it for `u`: the cell before, and as this
+    /// session left it (read right after the change).
+    pub(super) fn change_cell<T>(
+        &mut self,
+        (network, partner, month): (NetworkId, PartnerId, YearMonth),
+        change: impl FnOnce(&Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let before = self.store.cell(network, partner, month)?;
+        let value = change(&self.store)?;
+        let after = self.store.cell(network, partner, month)?;
+        self.push_undo(UndoOp::Hours(Box::new(CellOutcome { before, after })));
+        Ok(value)
+    }
+
     pub(super) fn push_undo(&mut self, op: UndoOp) {
         self.undo.push(op);
         if self.undo.len() > 100 {
@@ -75,15 +89,9 @@ impl App {
         let ctx = self.ctx();
         let store = &self.store;
         let result: Result<String, StoreError> = match &op {
-            UndoOp::HoursAdded(line) => {
-                store.delete_hours(&ctx, line.id).map(|_| format!("uren {} verwijderd", line.month.dutch_name()))
-            }
-            UndoOp::HoursChanged(before) => store
-                .update_hours(&ctx, before)
-                .map(|_| format!("uren {} terug naar {}", before.month.dutch_name(), before.hours)),
-            UndoOp::HoursDeleted(line) => store
-                .add_hours(&ctx, &NewHours::from(line))
-                .map(|_| format!("uren {} teruggezet", line.month.dutch_name())),
+            UndoOp::Hours(cell) => store
+                .restore_cell(&ctx, &cell.after, &cell.before)
+                .map(|_| format!("uren {} teruggezet", cell.before.month.dutch_name())),
             UndoOp::Network { before, after } => match store.network(before.id) {
                 Ok(now) if now == **after => {
                     store.update_network(&ctx, before).map(|_| format!("netwerk {}", before.name))

@@ -29,6 +29,8 @@ pub struct CloseInput<'a> {
     pub lines: &'a [HoursEntry],
     /// The invoices of the quarter.
     pub invoices: &'a [Invoice],
+    /// The quarter's nihil marks: a form received without hours counts as a received form.
+    pub nihil: &'a [super::hours::NihilMark],
     pub tariffs: &'a TariffBook,
     pub quarter: Quarter,
     /// The day of the close: milestones overdue on it are a warning.
@@ -225,7 +227,8 @@ pub fn checklist(input: &CloseInput) -> Vec<CheckItem> {
             input.lines.iter().filter(|l| l.partner == partner.id && q.contains(l.month)).collect();
         if in_force {
             for month in q.months() {
-                let present = lines.iter().any(|l| l.month == month);
+                let present = lines.iter().any(|l| l.month == month)
+                    || input.nihil.iter().any(|m| m.partner == partner.id && m.month == month);
                 let missing = if present { "" } else { " ontbreekt" };
                 item!(
                     present,

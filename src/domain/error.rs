@@ -45,4 +45,6 @@ pub enum DomainError {
     DoubleFundingNotConfirmed { discipline: &'static str },
     #[error("de partner hoort niet bij dit netwerk")]
     PartnerNotInNetwork,
+    #[error("{partner} heeft in {month} geen getekende overeenkomst: daar horen geen uren bij")]
+    NoSignedAgreement { partner: String, month: String },
 }

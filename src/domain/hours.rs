@@ -3,10 +3,12 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::agreement::{Agreement, AgreementKind};
 use super::calendar::YearMonth;
 use super::error::DomainError;
 use super::ids::{HoursEntryId, NetworkId, PartnerId};
 use super::money::round_cents;
+use super::partner::Partner;
 use super::tariff::{TariffBook, TariffCategory};
 
 /// Hours a partner spent in a network in a month, for one activity.
@@ -57,6 +59,39 @@ pub fn worth(
     hours: Decimal,
 ) -> Result<Decimal, DomainError> {
     Ok(round_cents(hours * tariffs.for_year(year)?.hourly(category)))
+}
+
+/// "Formulier ontvangen, geen uren": the partner's hours form of a month came in empty. The close
+/// checklist counts it as a received form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NihilMark {
+    pub network: NetworkId,
+    pub partner: PartnerId,
+    pub month: YearMonth,
+}
+
+/// The last day of a month.
+pub fn month_end(month: YearMonth) -> chrono::NaiveDate {
+    month.first_day() + chrono::Months::new(1) - chrono::Days::new(1)
+}
+
+/// The one rule for recording hours (or a nihil mark) of a partner in a month: a partner agreement
+/// signed and not ended on the month's last day. A correction line is checked against the month of
+/// the line it corrects.
+pub fn check_agreement_for_hours(
+    agreements: &[Agreement],
+    partner: &Partner,
+    month: YearMonth,
+) -> Result<(), DomainError> {
+    let end = month_end(month);
+    if agreements
+        .iter()
+        .any(|a| a.kind == AgreementKind::Partner && a.partner == Some(partner.id) && a.is_in_force_on(end))
+    {
+        Ok(())
+    } else {
+        Err(DomainError::NoSignedAgreement { partner: partner.name.clone(), month: month.dutch_name() })
+    }
 }
 
 #[cfg(test)]

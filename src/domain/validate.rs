@@ -51,6 +51,15 @@ pub fn parse_hours(input: &str) -> Result<Decimal, FieldError> {
     check_hours(hours)
 }
 
+/// What is typed into an hours cell or an hours form's hours column: `0` (or `0,0`) is a month
+/// without hours (a nihil mark); anything else follows [`parse_hours`].
+pub fn parse_cell_hours(input: &str) -> Result<Decimal, FieldError> {
+    match parse_decimal(input) {
+        Ok(value) if value.is_zero() && !input.contains('-') => Ok(Decimal::ZERO),
+        _ => parse_hours(input),
+    }
+}
+
 /// The rules for the hours of one line, for values that did not come from text.
 pub fn check_hours(hours: Decimal) -> Result<Decimal, FieldError> {
     let field = |m: String| FieldError::new("uren", m);

@@ -4,9 +4,10 @@ use rust_decimal::Decimal;
 use std::collections::HashMap;
 
 use crate::domain::budget::PartnerBudget;
+use crate::domain::hours::{NihilMark, check_agreement_for_hours};
 use crate::domain::validate::Agb;
-use crate::domain::validate::parse_hours;
-use crate::domain::{AgreementKind, Network, NetworkId, Partner, YearMonth};
+use crate::domain::validate::parse_cell_hours;
+use crate::domain::{Network, NetworkId, Partner, YearMonth};
 use crate::store::{ChangeContext, NewHours, Store, StoreError};
 
 use super::table::Table;
@@ -31,10 +32,21 @@ pub struct BudgetEffect {
     pub remaining_after: Decimal,
 }
 
+/// A row with `0` hours: the partner's form of that month came in without hours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedNihil {
+    pub row: usize,
+    pub network: String,
+    pub partner: String,
+    pub mark: NihilMark,
+}
+
 /// The checked import: the lines, or the problems (row number and reason, in Dutch).
 #[derive(Debug, Default)]
 pub struct HoursImport {
     pub lines: Vec<PlannedLine>,
+    /// Months marked nihil (a month that also gets a real line in the file is not marked).
+    pub nihil: Vec<PlannedNihil>,
     pub problems: Vec<(usize, String)>,
     pub effects: Vec<BudgetEffect>,
 }
@@ -101,10 +113,25 @@ pub fn plan(store: &Store, table: &Table, default_network: Option<&str>) -> Resu
         }
         let k = &known[&key];
         let by_agb = Agb::parse(cell(agb_col)).ok();
-        let partner = k.partners.iter().find(|p| {
-            by_agb.as_ref().is_some_and(|agb| *agb == p.agb)
-                || (!cell(partner_col).is_empty() && p.name.eq_ignore_ascii_case(cell(partner_col)))
-        });
+        let agb_partner = k.partners.iter().find(|p| by_agb.as_ref().is_some_and(|agb| *agb == p.agb));
+        let name_partner =
+            k.partners.iter().find(|p| !cell(partner_col).is_empty() && p.name.eq_ignore_ascii_case(cell(partner_col)));
+        if let (Some(by_agb), Some(by_name)) = (agb_partner, name_partner)
+            && by_agb.id != by_name.id
+        {
+            problem(
+                &mut import,
+                format!(
+                    "naam '{}' is {}, maar AGB-code {} is {}: welke partner is bedoeld?",
+                    cell(partner_col),
+                    by_name.name,
+                    cell(agb_col),
+                    by_agb.name
+                ),
+            );
+            continue;
+        }
+        let partner = agb_partner.or(name_partner);
         let Some(partner) = partner else {
             problem(
                 &mut import,
@@ -128,7 +155,7 @@ pub fn plan(store: &Store, table: &Table, default_network: Option<&str>) -> Resu
                 continue;
             }
         };
-        let hours = match parse_hours(cell(Some(hours_col))) {
+        let hours = match parse_cell_hours(cell(Some(hours_col))) {
             Ok(hours) => hours,
             Err(error) => {
                 problem(&mut import, error.message);
@@ -136,20 +163,41 @@ pub fn plan(store: &Store, table: &Table, default_network: Option<&str>) -> Resu
             }
         };
         let activity = cell(activity_col).to_string();
-        let month_end = month.first_day() + chrono::Months::new(1) - chrono::Days::new(1);
-        if !k
-            .agreements
-            .iter()
-            .any(|a| a.kind == AgreementKind::Partner && a.partner == Some(partner.id) && a.is_in_force_on(month_end))
-        {
-            problem(
-                &mut import,
-                format!("{} heeft in {} geen getekende overeenkomst", partner.name, month.dutch_name()),
-            );
+        if let Err(error) = check_agreement_for_hours(&k.agreements, partner, month) {
+            problem(&mut import, error.to_string());
             continue;
         }
         if store.quarter_close(k.network.id, month.quarter())?.is_some() {
             problem(&mut import, format!("{} van {} is afgesloten", month.quarter(), k.network.name));
+            continue;
+        }
+        if hours.is_zero() {
+            let existing = match stored.entry((k.network.id, month.year())) {
+                std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(store.hours_of(k.network.id, month.year())?)
+                }
+            };
+            if existing.iter().any(|l| l.partner == partner.id && l.month == month) {
+                problem(
+                    &mut import,
+                    format!(
+                        "0 uur (nihil) voor {} in {}, maar die maand heeft al uren; verwijder die eerst",
+                        partner.name,
+                        month.dutch_name()
+                    ),
+                );
+                continue;
+            }
+            let mark = NihilMark { network: k.network.id, partner: partner.id, month };
+            if !import.nihil.iter().any(|n| n.mark == mark) {
+                import.nihil.push(PlannedNihil {
+                    row: row.number,
+                    network: k.network.name.clone(),
+                    partner: partner.name.clone(),
+                    mark,
+                });
+            }
             continue;
         }
         if partner.discipline.risks_double_funding() {
@@ -238,6 +286,13 @@ pub fn plan(store: &Store, table: &Table, default_network: Option<&str>) -> Resu
         .collect();
     effects.sort_by(|a, b| (&a.network, a.year).cmp(&(&b.network, b.year)));
     import.effects = effects;
+    // A 0 row and a real row for the same month: the real line wins.
+    let lines = &import.lines;
+    import.nihil.retain(|n| {
+        !lines
+            .iter()
+            .any(|l| l.new.network == n.mark.network && l.new.partner == n.mark.partner && l.new.month == n.mark.month)
+    });
     Ok(import)
 }
 
@@ -250,5 +305,6 @@ pub fn apply(store: &Store, ctx: &ChangeContext, import: &HoursImport) -> Result
         )));
     }
     let lines: Vec<NewHours> = import.lines.iter().map(|l| l.new.clone()).collect();
-    Ok(store.import_hours(ctx, &lines)?.len())
+    let nihil: Vec<NihilMark> = import.nihil.iter().map(|n| n.mark).collect();
+    Ok(store.import_hours_and_nihil(ctx, &lines, &nihil)?.len())
 }

@@ -123,6 +123,12 @@ impl Store {
             }
         }
 
+        for (key, mark) in read_all::<crate::domain::hours::NihilMark>(self, TreeName::Nihil, &mut report)? {
+            if key != super::keys::nihil_key(mark.network, mark.month, mark.partner) {
+                report.problems.push(format!("nihil-markering {} staat onder sleutel {}", mark.month, hex(&key)));
+            }
+        }
+
         let hours: Vec<(Vec<u8>, HoursEntry)> = read_all(self, TreeName::Hours, &mut report)?;
         let mut expected_index: HashMap<[u8; 10], HashSet<HoursEntryId>> = HashMap::new();
         for (key, line) in &hours {

@@ -5,6 +5,7 @@ use crate::domain::close::{
     ByTeamLine, CheckItem, Claim, CloseInput, Payee, PaymentBatch, PaymentLine, QuarterClose, Reopening, SetOff,
     TeamDifference, checklist, claim_item, payment_lines, set_off, settle,
 };
+use crate::domain::hours::NihilMark;
 use crate::domain::{
     Agreement, HoursEntry, Invoice, Network, NetworkId, Partner, PracticeTeam, Quarter, TariffBook, TariffTable,
 };
@@ -82,6 +83,8 @@ struct Snapshot {
     paid_before: Vec<PaymentLine>,
     /// The open claims on the network's payees, oldest first.
     claims: Vec<Claim>,
+    /// The quarter's nihil marks (received forms without hours).
+    nihil: Vec<NihilMark>,
 }
 
 impl Snapshot {
@@ -102,6 +105,12 @@ impl Snapshot {
             tariffs: store.get(TreeName::Tariffs, &year_key(year))?,
             paid_before: paid_before(store, network, quarter)?,
             claims: Vec::new(),
+            nihil: {
+                let partners = store.partners(network)?;
+                let mut marks = store.nihil_marks(network, quarter)?;
+                marks.retain(|m| partners.iter().any(|p| p.id == m.partner));
+                marks
+            },
         }
         .with_claims(|key| store.get::<OpenClaims>(TreeName::Claims, key))
     }
@@ -161,6 +170,7 @@ impl Snapshot {
             tariffs: tx.get(TreeName::Tariffs, &year_key(year))?,
             paid_before: before.paid_before.clone(),
             claims: Vec::new(),
+            nihil: nihil_in(tx, id, &before.partners, quarter)?,
         }
         .with_claims(|key| tx.get::<OpenClaims>(TreeName::Claims, key))
     }
@@ -175,6 +185,7 @@ impl Snapshot {
             agreements: &self.agreements,
             lines: &lines,
             invoices: &self.invoices,
+            nihil: &self.nihil,
             tariffs: &tariffs,
             quarter,
             today,
@@ -198,6 +209,22 @@ impl Snapshot {
             open_after,
         })
     }
+}
+
+/// The nihil marks of the quarter read inside the transaction, in the order of the range scan
+/// (month, then partner id), for the partners the snapshot knows.
+fn nihil_in(tx: &Tx, network: NetworkId, partners: &[Partner], quarter: Quarter) -> TxResult<Vec<NihilMark>> {
+    let mut ids: Vec<_> = partners.iter().map(|p| p.id).collect();
+    ids.sort();
+    let mut marks = Vec::new();
+    for month in quarter.months() {
+        for partner in &ids {
+            if let Some(mark) = tx.get(TreeName::Nihil, &crate::store::keys::nihil_key(network, month, *partner))? {
+                marks.push(mark);
+            }
+        }
+    }
+    Ok(marks)
 }
 
 /// How a warning that must be acknowledged is named when it is: "network: text".

@@ -6,13 +6,14 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use crate::domain::budget::{PartnerBudget, Spending, admit_line, partner_budget_year};
+use crate::domain::hours::{NihilMark, check_agreement_for_hours};
 use crate::domain::validate::{check_correction_hours, check_hours, parse_optional_text};
 use crate::domain::{
-    HoursEntry, HoursEntryId, Network, NetworkId, Partner, PartnerId, PracticeTeam, TariffBook, TariffCategory,
-    TariffTable, YearMonth,
+    Agreement, HoursEntry, HoursEntryId, Network, NetworkId, Partner, PartnerId, PracticeTeam, TariffBook,
+    TariffCategory, TariffTable, YearMonth,
 };
 
-use super::keys::{TreeName, in_network, network_year, year_key};
+use super::keys::{TreeName, in_network, network_year, nihil_key, year_key};
 use super::network_repo::require_network;
 use super::records::HoursIndex;
 use super::tx::{Tx, TxResult, abort};
@@ -119,11 +120,14 @@ impl Store {
     pub fn add_hours(&self, ctx: &ChangeContext, new: &NewHours) -> Result<HoursEntry, StoreError> {
         let hours = new.checked_hours()?;
         let activity = parse_optional_text("activiteit", &new.activity, 200)?;
+        let agreements = self.agreements(new.network)?;
         self.write(ctx, |tx| {
             let network = require_network(tx, new.network)?;
             let partner = require_partner(tx, new.network, new.partner)?;
             ensure_open(tx, &network, new.month.quarter())?;
-            check_correction(tx, new)?;
+            let rule_month = check_correction(tx, new)?.map_or(new.month, |original| original.month);
+            check_agreement(tx, &agreements, &partner, rule_month)?;
+            drop_nihil(tx, new.network, new.partner, new.month)?;
             let year = YearInTx::read(tx, &network, new.month.year())?;
             let line = HoursEntry { hours, activity: activity.clone(), ..new.entry(HoursEntryId(tx.new_id()?)) };
             let worth = line.worth(&year.tariffs, partner.category).map_err(abort)?;
@@ -139,6 +143,18 @@ impl Store {
     /// [`admit_line`] against the budget as it stands with the lines before it, or nothing is
     /// stored. One audit entry lists the lines.
     pub fn import_hours(&self, ctx: &ChangeContext, lines: &[NewHours]) -> Result<Vec<HoursEntry>, StoreError> {
+        self.import_hours_and_nihil(ctx, lines, &[])
+    }
+
+    /// [`Store::import_hours`] with the nihil months of the same form, in the same transaction: a
+    /// mark is refused when its month has stored lines, and left out when the import itself adds
+    /// a line to its month.
+    pub fn import_hours_and_nihil(
+        &self,
+        ctx: &ChangeContext,
+        lines: &[NewHours],
+        nihil: &[NihilMark],
+    ) -> Result<Vec<HoursEntry>, StoreError> {
         let mut clean = Vec::with_capacity(lines.len());
         for new in lines {
             clean.push(NewHours {
@@ -146,6 +162,12 @@ impl Store {
                 activity: parse_optional_text("activiteit", &new.activity, 200)?,
                 ..new.clone()
             });
+        }
+        let mut agreements: HashMap<NetworkId, Vec<Agreement>> = HashMap::new();
+        for network in clean.iter().map(|l| l.network).chain(nihil.iter().map(|m| m.network)) {
+            if let Entry::Vacant(slot) = agreements.entry(network) {
+                slot.insert(self.agreements(network)?);
+            }
         }
         self.write(ctx, |tx| {
             let mut networks: HashMap<NetworkId, Network> = HashMap::new();
@@ -162,7 +184,9 @@ impl Store {
                     Entry::Vacant(slot) => slot.insert(require_partner(tx, new.network, new.partner)?),
                 };
                 ensure_open(tx, network, new.month.quarter())?;
-                check_correction(tx, new)?;
+                let rule_month = check_correction(tx, new)?.map_or(new.month, |original| original.month);
+                check_agreement(tx, &agreements[&new.network], partner, rule_month)?;
+                drop_nihil(tx, new.network, new.partner, new.month)?;
                 let year = match years.entry((new.network, new.month.year())) {
                     Entry::Occupied(known) => known.into_mut(),
                     Entry::Vacant(slot) => slot.insert(YearInTx::read(tx, network, new.month.year())?),
@@ -178,7 +202,36 @@ impl Store {
             for year in years.values() {
                 tx.put(TreeName::HoursIndex, &year.key, &year.index)?;
             }
-            tx.audit::<(), _>("uren geïmporteerd", &format!("{} urenregels", saved.len()), None, Some(&saved))?;
+            let mut marked = Vec::new();
+            for mark in nihil {
+                if clean.iter().any(|l| l.network == mark.network && l.partner == mark.partner && l.month == mark.month)
+                {
+                    continue; // the real line wins
+                }
+                let network = require_network(tx, mark.network)?;
+                let partner = require_partner(tx, mark.network, mark.partner)?;
+                ensure_open(tx, &network, mark.month.quarter())?;
+                if network.former_gez_owz {
+                    return Err(abort(crate::domain::DomainError::FormerGezOwzHasNoHours));
+                }
+                check_agreement(tx, &agreements[&mark.network], &partner, mark.month)?;
+                let index: HoursIndex =
+                    tx.get(TreeName::HoursIndex, &network_year(mark.network, mark.month.year()))?.unwrap_or_default();
+                for id in &index.entries {
+                    let line: HoursEntry = tx.require(TreeName::Hours, &id.to_key(), || format!("urenregel {id}"))?;
+                    if line.partner == mark.partner && line.month == mark.month {
+                        return Err(abort(StoreError::Refused(format!(
+                            "{} heeft in {} al uren: een nihil-markering kan daar niet bij",
+                            partner.name,
+                            mark.month.dutch_name()
+                        ))));
+                    }
+                }
+                tx.put(TreeName::Nihil, &nihil_key(mark.network, mark.month, mark.partner), mark)?;
+                marked.push(*mark);
+            }
+            let subject = format!("{} urenregels en {} nihil-maanden", saved.len(), marked.len());
+            tx.audit::<(), _>("uren geïmporteerd", &subject, None, Some(&(&saved, &marked)))?;
             Ok(saved)
         })
     }
@@ -194,6 +247,7 @@ impl Store {
             activity: parse_optional_text("activiteit", &entry.activity, 200)?,
             ..entry.clone()
         };
+        let agreements = self.agreements(entry.network)?;
         self.write(ctx, |tx| {
             let before: HoursEntry =
                 tx.require(TreeName::Hours, &entry.id.to_key(), || format!("urenregel {}", entry.id))?;
@@ -207,6 +261,19 @@ impl Store {
             let partner = require_partner(tx, entry.network, entry.partner)?;
             ensure_open(tx, &network, before.month.quarter())?;
             ensure_open(tx, &network, entry.month.quarter())?;
+            if entry.month != before.month || entry.hours > before.hours {
+                let rule_month = match entry.corrects {
+                    None => entry.month,
+                    Some(corrected) => {
+                        tx.require::<HoursEntry>(TreeName::Hours, &corrected.to_key(), || {
+                            format!("gecorrigeerde urenregel {corrected}")
+                        })?
+                        .month
+                    }
+                };
+                check_agreement(tx, &agreements, &partner, rule_month)?;
+            }
+            drop_nihil(tx, entry.network, entry.partner, entry.month)?;
             let old_year = YearInTx::read(tx, &network, before.year())?;
             let new_year =
                 if before.year() == entry.year() { None } else { Some(YearInTx::read(tx, &network, entry.year())?) };
@@ -242,7 +309,24 @@ impl Store {
     }
 }
 
-fn subject(network: &Network, partner: &Partner, line: &HoursEntry) -> String {
+/// The rule of [`check_agreement_for_hours`] inside a saving transaction: the partner's agreements
+/// read before it (`known`, the network's list) are read again in it, so a change since counts.
+pub(super) fn check_agreement(tx: &Tx, known: &[Agreement], partner: &Partner, month: YearMonth) -> TxResult<()> {
+    let mut agreements = Vec::new();
+    for a in known.iter().filter(|a| a.partner == Some(partner.id)) {
+        if let Some(now) = tx.get::<Agreement>(TreeName::Agreements, &in_network(a.network, a.id.0))? {
+            agreements.push(now);
+        }
+    }
+    check_agreement_for_hours(&agreements, partner, month).map_err(abort)
+}
+
+/// Removes the nihil mark of a partner's month, if there is one (a real line came in).
+pub(super) fn drop_nihil(tx: &Tx, network: NetworkId, partner: PartnerId, month: YearMonth) -> TxResult<()> {
+    tx.remove(TreeName::Nihil, &nihil_key(network, month, partner))
+}
+
+pub(super) fn subject(network: &Network, partner: &Partner, line: &HoursEntry) -> String {
     format!("{} / {} / {}", network.name, partner.name, line.month)
 }
 
@@ -256,8 +340,8 @@ pub(super) fn ensure_open(tx: &Tx, network: &Network, quarter: crate::domain::Qu
 
 /// A correction names a line of the same network and partner in a quarter that is closed (an
 /// open quarter's line is simply changed).
-fn check_correction(tx: &Tx, new: &NewHours) -> TxResult<()> {
-    let Some(corrected) = new.corrects else { return Ok(()) };
+fn check_correction(tx: &Tx, new: &NewHours) -> TxResult<Option<HoursEntry>> {
+    let Some(corrected) = new.corrects else { return Ok(None) };
     let original: HoursEntry =
         tx.require(TreeName::Hours, &corrected.to_key(), || format!("gecorrigeerde urenregel {corrected}"))?;
     if original.network != new.network || original.partner != new.partner {
@@ -269,24 +353,24 @@ fn check_correction(tx: &Tx, new: &NewHours) -> TxResult<()> {
             original.month.quarter()
         ))));
     }
-    Ok(())
+    Ok(Some(original))
 }
 
-fn require_partner(tx: &Tx, network: NetworkId, partner: PartnerId) -> TxResult<Partner> {
+pub(super) fn require_partner(tx: &Tx, network: NetworkId, partner: PartnerId) -> TxResult<Partner> {
     tx.require(TreeName::Partners, &in_network(network, partner.0), || format!("partner {partner} in dit netwerk"))
 }
 
 /// A network's year as read inside a transaction: its tariffs, its index, and its budget
 /// recomputed from the lines stored right now.
-struct YearInTx {
-    key: [u8; 10],
-    index: HoursIndex,
-    tariffs: TariffBook,
-    budget: PartnerBudget,
+pub(super) struct YearInTx {
+    pub(super) key: [u8; 10],
+    pub(super) index: HoursIndex,
+    pub(super) tariffs: TariffBook,
+    pub(super) budget: PartnerBudget,
 }
 
 impl YearInTx {
-    fn read(tx: &Tx, network: &Network, year: i32) -> TxResult<Self> {
+    pub(super) fn read(tx: &Tx, network: &Network, year: i32) -> TxResult<Self> {
         let table: TariffTable = tx.require(TreeName::Tariffs, &year_key(year), || format!("tarieventabel {year}"))?;
         let tariffs = TariffBook::new([table]);
         let team: PracticeTeam =

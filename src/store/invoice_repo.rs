@@ -146,6 +146,7 @@ impl Store {
             agreements: &[],
             lines: &lines,
             invoices: &[],
+            nihil: &[],
             tariffs: &tariffs,
             quarter: invoice.quarter,
             today: invoice.quarter.last_day(), // only the worth is read, not the checklist

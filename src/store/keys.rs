@@ -52,10 +52,13 @@ pub enum TreeName {
     Claims,
     /// audit id → `AuditEntry`, append-only.
     Audit,
+    /// network id + year (u16) + month (u8) + partner id → `NihilMark`: a month's form came in
+    /// without hours. A network's quarter is one range.
+    Nihil,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 22] = [
+    pub const ALL: [TreeName; 23] = [
         Self::Meta,
         Self::Networks,
         Self::NetworkNames,
@@ -78,6 +81,7 @@ impl TreeName {
         Self::S1Rates,
         Self::Claims,
         Self::Audit,
+        Self::Nihil,
     ];
 
     pub fn name(self) -> &'static str {
@@ -104,6 +108,7 @@ impl TreeName {
             Self::S1Rates => "s1_rates",
             Self::Claims => "claims",
             Self::Audit => "audit",
+            Self::Nihil => "nihil",
         }
     }
 
@@ -124,6 +129,7 @@ impl TreeName {
                 | Self::InvoiceNumbers
                 | Self::MunicipalYears
                 | Self::S1Rates
+                | Self::Nihil
         )
     }
 
@@ -172,6 +178,16 @@ pub fn payee_key(network: NetworkId, payee: crate::domain::close::Payee) -> [u8;
     let mut key = [0u8; 17];
     key[..16].copy_from_slice(&in_network(network, id));
     key[16] = kind;
+    key
+}
+
+/// Key of a nihil mark: network id + year + month + partner id.
+pub fn nihil_key(network: NetworkId, month: crate::domain::YearMonth, partner: crate::domain::PartnerId) -> [u8; 19] {
+    let mut key = [0u8; 19];
+    key[..8].copy_from_slice(&network.to_key());
+    key[8..10].copy_from_slice(&year_key(month.year()));
+    key[10] = month.month() as u8;
+    key[11..].copy_from_slice(&partner.0.to_be_bytes());
     key
 }
 

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod backup_file;
+mod cell_repo;
 mod check;
 mod close_repo;
 pub mod codec;
@@ -24,6 +25,7 @@ use sled::Transactional;
 use std::path::{Path, PathBuf};
 
 pub use audit::{AuditEntry, ChangeContext};
+pub use cell_repo::{CellChange, CellOutcome, CellState};
 pub use check::CheckReport;
 pub use close_repo::{NetworkClose, acknowledgement, region_networks, to_acknowledge};
 pub use error::StoreError;

@@ -29,6 +29,10 @@ impl Store {
             for year in &years {
                 let lines = self.hours_of(network.id, *year)?;
                 present.extend(lines.iter().map(|l| (l.partner, l.month)));
+                // A month marked nihil is a received form too.
+                for quarter in crate::domain::Quarter::of_year(*year) {
+                    present.extend(self.nihil_marks(network.id, quarter)?.iter().map(|m| (m.partner, m.month)));
+                }
                 if lines.is_empty() || network.former_gez_owz {
                     continue;
                 }

@@ -66,7 +66,12 @@ fn draw_grid(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     // Whatever the month and amount columns leave, up to 40 characters, goes to the names.
     // Borders, 5 column gaps, three months of 6, worth 12, invoice 11: the rest (up to 40) is names.
-    let name_width = usize::from(area.width.saturating_sub(2 + 5 + 3 * 6 + 12 + 11)).clamp(12, 40);
+    // From 90 grid columns the practice-team part has a column of its own ("+ praktijkteam"); below,
+    // the legend line gives it for the selected partner and the quarter.
+    let wide = area.width >= 90;
+    let team_width: u16 = if wide { 12 } else { 0 };
+    let name_width =
+        usize::from(area.width.saturating_sub(2 + 5 + 3 * 6 + 12 + 11 + team_width + u16::from(wide))).clamp(12, 40);
     let mut rows: Vec<Row> = Vec::new();
     for (r, partner) in view.partners.iter().enumerate() {
         let mut cells = vec![Cell::from(fit(&format!("{} ({})", partner.name, partner.category.letter()), name_width))];
@@ -78,7 +83,11 @@ fn draw_grid(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 }
                 _ => {
                     let lines = view.cell_lines(partner.id, *month);
-                    let mut text = hours_text(lines.iter().map(|l| l.hours).sum());
+                    let mut text = if lines.is_empty() && view.cell_nihil(partner.id, *month) {
+                        "0".to_string()
+                    } else {
+                        hours_text(lines.iter().map(|l| l.hours).sum())
+                    };
                     if lines.len() > 1 {
                         text.push('+');
                     }
@@ -97,19 +106,30 @@ fn draw_grid(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             };
             cells.push(cell);
         }
-        cells.push(Cell::from(
-            Line::from(format_eur(view.partner_quarter_worth(partner.id, pane.quarter))).right_aligned(),
-        ));
+        // The figure the invoice is checked against: the lines on the € 1,15.
+        cells
+            .push(Cell::from(Line::from(format_eur(view.invoiceable_worth(partner.id, pane.quarter))).right_aligned()));
+        if wide {
+            let team = view.by_team_worth(partner.id, pane.quarter);
+            let text = if team.is_zero() { String::new() } else { format!("+{}", format_eur(team)) };
+            cells.push(Cell::from(Line::from(text).right_aligned()));
+        }
         let (invoice, style) = invoice_state(view, partner.id, pane.quarter, theme);
         cells.push(Cell::from(invoice).style(style));
         rows.push(Row::new(cells));
     }
+    let invoiceable_total: Decimal = view.partners.iter().map(|p| view.invoiceable_worth(p.id, pane.quarter)).sum();
     let totals = Row::new(
         std::iter::once(Cell::from("Totaal"))
             .chain(months.iter().map(|m| Cell::from(Line::from(hours_text(view.month_hours(*m))).right_aligned())))
-            .chain(std::iter::once(Cell::from(
-                Line::from(format_eur(view.quarter_worth(pane.quarter))).right_aligned(),
-            )))
+            .chain(std::iter::once(Cell::from(Line::from(format_eur(invoiceable_total)).right_aligned())))
+            .chain(wide.then(|| {
+                let team = view.quarter_worth(pane.quarter) - invoiceable_total;
+                Cell::from(
+                    Line::from(if team.is_zero() { String::new() } else { format!("+{}", format_eur(team)) })
+                        .right_aligned(),
+                )
+            }))
             .chain(std::iter::once(Cell::from("")))
             .collect::<Vec<_>>(),
     )
@@ -118,16 +138,20 @@ fn draw_grid(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let header: Vec<Line> = std::iter::once(Line::from("Partner (cat.)"))
         .chain(months.iter().map(|m| Line::from(MONTH_ABBREVIATIONS[m.month() as usize - 1]).right_aligned()))
         .chain(std::iter::once(Line::from("Waarde kw.").right_aligned()))
+        .chain(wide.then(|| Line::from("+praktijkt.").right_aligned()))
         .chain(std::iter::once(Line::from("Factuur")))
         .collect();
-    let widths = [
+    let mut widths = vec![
         Constraint::Length(name_width as u16),
         Constraint::Length(6),
         Constraint::Length(6),
         Constraint::Length(6),
         Constraint::Length(12),
-        Constraint::Length(11),
     ];
+    if wide {
+        widths.push(Constraint::Length(team_width));
+    }
+    widths.push(Constraint::Length(11));
     let table = Table::new(rows, widths).header(Row::new(header).style(theme.header())).column_spacing(1).block(block);
     let mut state = TableState::default();
     if pane.row + 4 > usize::from(area.height) {
@@ -141,10 +165,19 @@ fn draw_grid(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         height: 1,
     };
     if area.height > view.partners.len() as u16 + 4 {
-        frame.render_widget(
-            Paragraph::new(" * betaald door praktijkteam  + meerdere regels ").style(theme.dim()),
-            legend,
-        );
+        let text = if wide {
+            " Waarde kw. = factuurbedrag (€ 1,15)  * praktijkteam  + meer regels  0 nihil ".to_string()
+        } else {
+            // The selected partner's practice-team part, which "Waarde kw." leaves out.
+            let team = view.partners.get(pane.row).map_or(Decimal::ZERO, |p| view.by_team_worth(p.id, pane.quarter));
+            let total = view.quarter_worth(pane.quarter) - invoiceable_total;
+            format!(
+                " * w.v./+ praktijkteam {} (kw. {}), niet in Waarde kw.  + meer regels  0 nihil ",
+                format_eur(team),
+                format_eur(total)
+            )
+        };
+        frame.render_widget(Paragraph::new(fit(&text, usize::from(legend.width))).style(theme.dim()), legend);
     }
 }
 

@@ -41,7 +41,28 @@ pub fn network_with_ion(store: &Store, name: &str, ion: u32) -> NetworkId {
     id
 }
 
+/// A partner with a partner agreement signed on 1-1-2024 (hours need one, store rule).
 pub fn add_partner(store: &Store, network: NetworkId, name: &str, discipline: Discipline) -> PartnerId {
+    let id = add_unsigned_partner(store, network, name, discipline);
+    store
+        .add_agreement(
+            &ctx(),
+            &sidw::domain::Agreement {
+                id: sidw::domain::AgreementId(0),
+                network,
+                kind: sidw::domain::AgreementKind::Partner,
+                partner: Some(id),
+                sent: Some(date(2023, 12, 1)),
+                signed: Some(date(2024, 1, 1)),
+                ended: None,
+            },
+        )
+        .unwrap();
+    id
+}
+
+/// A partner without any agreement.
+pub fn add_unsigned_partner(store: &Store, network: NetworkId, name: &str, discipline: Discipline) -> PartnerId {
     store
         .add_partner(
             &ctx(),

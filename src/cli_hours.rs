@@ -1,0 +1,326 @@
+//! `sidw hours …`: every change the screen makes to hours, scriptable, through the same store
+//! functions (the cell through `Store::set_cell`, nihil through `mark_nihil`/`unmark_nihil`).
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use rust_decimal::Decimal;
+use std::process::ExitCode;
+
+use crate::domain::money::format_eur;
+use crate::domain::validate::{Agb, parse_cell_hours, parse_hours};
+use crate::domain::{HoursEntryId, Network, Partner, Quarter, YearMonth};
+use crate::report::Format;
+use crate::store::{CellChange, ChangeContext, NewHours, Store};
+
+const HELP_TEMPLATE: &str = "\
+{before-help}{about-with-newline}
+Gebruik: {usage}
+
+{all-args}{after-help}";
+
+#[derive(Debug, Subcommand)]
+pub enum HoursCommand {
+    /// De urenregels en nihil-maanden van een netwerk en kwartaal
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    List {
+        /// Het netwerk (naam)
+        #[arg(long, value_name = "NAAM")]
+        network: String,
+        /// Het kwartaal, bijvoorbeeld 2025-Q2
+        #[arg(long, value_name = "JJJJ-QN", value_parser = Quarter::parse)]
+        quarter: Quarter,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Zet een cel zoals op het scherm: 0 = nihil, meer = de uren van de maand (één regel)
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    Set {
+        #[arg(long, value_name = "NAAM")]
+        network: String,
+        /// De partner: naam of AGB-code
+        #[arg(long, value_name = "NAAM|AGB")]
+        partner: String,
+        /// De maand, bijvoorbeeld 2025-04
+        #[arg(long, value_name = "JJJJ-MM", value_parser = YearMonth::parse)]
+        month: YearMonth,
+        /// Uren, bijvoorbeeld 1,5 (0 = nihil: formulier ontvangen, geen uren)
+        #[arg(long, value_name = "UREN", value_parser = parse_cell)]
+        hours: Decimal,
+        /// Past de verhoging niet in het partnerbudget: de verhoging als eigen regel, betaald door het praktijkteam
+        #[arg(long)]
+        by_team_increase: bool,
+        /// Apotheek of sportcoach: toch uit de € 1,15 betalen (dubbelfinanciering bevestigd)
+        #[arg(long)]
+        confirm_double_funding: bool,
+        /// Wie het wijzigt (komt in het logboek)
+        #[arg(long, value_name = "NAAM")]
+        user: String,
+    },
+    /// Voeg een extra urenregel toe (bijvoorbeeld een andere activiteit)
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    Add {
+        #[arg(long, value_name = "NAAM")]
+        network: String,
+        #[arg(long, value_name = "NAAM|AGB")]
+        partner: String,
+        #[arg(long, value_name = "JJJJ-MM", value_parser = YearMonth::parse)]
+        month: YearMonth,
+        /// Uren, meer dan 0, bijvoorbeeld 1,5
+        #[arg(long, value_name = "UREN", value_parser = parse_line_hours)]
+        hours: Decimal,
+        #[arg(long, value_name = "TEKST", default_value = "")]
+        activity: String,
+        /// Betaald door het praktijkteam (niet uit het partnerbudget)
+        #[arg(long)]
+        by_team: bool,
+        #[arg(long)]
+        confirm_double_funding: bool,
+        #[arg(long, value_name = "NAAM")]
+        user: String,
+    },
+    /// Markeer een maand als nihil (formulier ontvangen, geen uren), of haal de markering weg
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    Nihil {
+        #[arg(long, value_name = "NAAM")]
+        network: String,
+        #[arg(long, value_name = "NAAM|AGB")]
+        partner: String,
+        #[arg(long, value_name = "JJJJ-MM", value_parser = YearMonth::parse)]
+        month: YearMonth,
+        /// Haal de nihil-markering weg
+        #[arg(long)]
+        remove: bool,
+        #[arg(long, value_name = "NAAM")]
+        user: String,
+    },
+    /// Verwijder een urenregel (nummer uit 'sidw hours list')
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    Delete {
+        #[arg(long, value_name = "NUMMER")]
+        line: u64,
+        #[arg(long, value_name = "NAAM")]
+        user: String,
+    },
+}
+
+fn parse_cell(text: &str) -> Result<Decimal, String> {
+    parse_cell_hours(text).map_err(|e| e.message)
+}
+
+fn parse_line_hours(text: &str) -> Result<Decimal, String> {
+    parse_hours(text).map_err(|e| e.message)
+}
+
+fn hours_text(hours: Decimal) -> String {
+    hours.normalize().to_string().replace('.', ",")
+}
+
+fn network(store: &Store, name: &str) -> Result<Network> {
+    store.network_by_name(name)?.with_context(|| format!("netwerk '{name}' bestaat niet"))
+}
+
+/// A partner of the network named by name (any case) or AGB code.
+fn partner(store: &Store, network: &Network, named: &str) -> Result<Partner> {
+    let agb = Agb::parse(named).ok();
+    store
+        .partners(network.id)?
+        .into_iter()
+        .find(|p| p.name.eq_ignore_ascii_case(named.trim()) || agb.as_ref().is_some_and(|a| *a == p.agb))
+        .with_context(|| format!("partner '{named}' bestaat niet in {}", network.name))
+}
+
+fn ctx(user: String) -> ChangeContext {
+    ChangeContext::new(user, chrono::Utc::now())
+}
+
+pub fn run(store: &Store, command: HoursCommand) -> Result<ExitCode> {
+    match command {
+        HoursCommand::List { network: name, quarter, format } => {
+            let network = network(store, &name)?;
+            let partners = store.partners(network.id)?;
+            let tariffs = store.tariff_book()?;
+            let mut lines: Vec<_> =
+                store.hours_of(network.id, quarter.year())?.into_iter().filter(|l| quarter.contains(l.month)).collect();
+            lines.sort_by_key(|l| (l.month, l.partner, l.id));
+            let nihil = store.nihil_marks(network.id, quarter)?;
+            let name_of = |id| partners.iter().find(|p| p.id == id).map_or(String::new(), |p| p.name.clone());
+            let worth = |line: &crate::domain::HoursEntry| -> Result<Decimal> {
+                let partner = partners.iter().find(|p| p.id == line.partner).context("partner van urenregel")?;
+                Ok(line.worth(&tariffs, partner.category)?)
+            };
+            match format {
+                Format::Json => {
+                    let mut rows = Vec::new();
+                    for line in &lines {
+                        rows.push(serde_json::json!({
+                            "line": line.id.0,
+                            "partner": name_of(line.partner),
+                            "month": line.month.to_string(),
+                            "hours": line.hours.normalize().to_string(),
+                            "worth": format!("{:.2}", worth(line)?),
+                            "activity": line.activity,
+                            "paid_by_practice_team": line.paid_by_practice_team,
+                            "double_funding_confirmed": line.double_funding_confirmed,
+                            "corrects": line.corrects.map(|c| c.0),
+                        }));
+                    }
+                    let marks: Vec<_> = nihil
+                        .iter()
+                        .map(|m| serde_json::json!({"partner": name_of(m.partner), "month": m.month.to_string()}))
+                        .collect();
+                    let out = serde_json::json!({
+                        "network": network.name,
+                        "quarter": quarter.to_string(),
+                        "lines": rows,
+                        "nihil": marks,
+                    });
+                    println!("{}", serde_json::to_string_pretty(&out)?);
+                }
+                Format::Table | Format::Csv => {
+                    let csv = format == Format::Csv;
+                    if csv {
+                        println!("regel;partner;maand;uren;waarde;activiteit;praktijkteam;bevestigd");
+                    } else {
+                        println!(
+                            "{:>8}  {:<34} {:<8} {:>7} {:>12}  {:<3} {:<3} activiteit",
+                            "regel", "partner", "maand", "uren", "waarde", "pt", "df"
+                        );
+                    }
+                    for line in &lines {
+                        let yes = |b: bool| if b { "ja" } else { "" };
+                        if csv {
+                            println!(
+                                "{};{};{};{};{};{};{};{}",
+                                line.id.0,
+                                name_of(line.partner),
+                                line.month,
+                                hours_text(line.hours),
+                                format!("{:.2}", worth(line)?).replace('.', ","),
+                                line.activity,
+                                yes(line.paid_by_practice_team),
+                                yes(line.double_funding_confirmed)
+                            );
+                        } else {
+                            println!(
+                                "{:>8}  {:<34} {:<8} {:>7} {:>12}  {:<3} {:<3} {}",
+                                line.id.0,
+                                name_of(line.partner),
+                                line.month.to_string(),
+                                hours_text(line.hours),
+                                format_eur(worth(line)?),
+                                yes(line.paid_by_practice_team),
+                                yes(line.double_funding_confirmed),
+                                line.activity
+                            );
+                        }
+                    }
+                    for mark in &nihil {
+                        if csv {
+                            println!(";{};{};0;0,00;nihil;;", name_of(mark.partner), mark.month);
+                        } else {
+                            println!(
+                                "{:>8}  {:<34} {:<8} {:>7} {:>12}  nihil (formulier ontvangen, geen uren)",
+                                "",
+                                name_of(mark.partner),
+                                mark.month.to_string(),
+                                "0",
+                                format_eur(Decimal::ZERO)
+                            );
+                        }
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        HoursCommand::Set {
+            network: name,
+            partner: named,
+            month,
+            hours,
+            by_team_increase,
+            confirm_double_funding,
+            user,
+        } => {
+            let network = network(store, &name)?;
+            let partner = partner(store, &network, &named)?;
+            let change = CellChange {
+                network: network.id,
+                partner: partner.id,
+                month,
+                hours: Some(hours),
+                by_team_increase,
+                double_funding_confirmed: confirm_double_funding,
+            };
+            let outcome = store.set_cell(&ctx(user), &change)?;
+            if hours.is_zero() {
+                println!("{} {}: nihil (formulier ontvangen, geen uren).", partner.name, month.dutch_name());
+            } else {
+                let by_team: Decimal =
+                    outcome.after.lines.iter().filter(|l| l.paid_by_practice_team).map(|l| l.hours).sum();
+                let team = if by_team.is_zero() {
+                    String::new()
+                } else {
+                    format!(", waarvan {} uur betaald door het praktijkteam", hours_text(by_team))
+                };
+                println!("{} {}: {} uur{team}.", partner.name, month.dutch_name(), hours_text(hours));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        HoursCommand::Add {
+            network: name,
+            partner: named,
+            month,
+            hours,
+            activity,
+            by_team,
+            confirm_double_funding,
+            user,
+        } => {
+            let network = network(store, &name)?;
+            let partner = partner(store, &network, &named)?;
+            let line = store.add_hours(
+                &ctx(user),
+                &NewHours {
+                    network: network.id,
+                    partner: partner.id,
+                    month,
+                    hours,
+                    activity,
+                    paid_by_practice_team: by_team,
+                    double_funding_confirmed: confirm_double_funding,
+                    corrects: None,
+                },
+            )?;
+            println!(
+                "Urenregel {} toegevoegd: {} {} {} uur.",
+                line.id.0,
+                partner.name,
+                month.dutch_name(),
+                hours_text(line.hours)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        HoursCommand::Nihil { network: name, partner: named, month, remove, user } => {
+            let network = network(store, &name)?;
+            let partner = partner(store, &network, &named)?;
+            if remove {
+                store.unmark_nihil(&ctx(user), network.id, partner.id, month)?;
+                println!("Nihil-markering van {} {} verwijderd.", partner.name, month.dutch_name());
+            } else {
+                store.mark_nihil(&ctx(user), network.id, partner.id, month)?;
+                println!("{} {}: nihil (formulier ontvangen, geen uren).", partner.name, month.dutch_name());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        HoursCommand::Delete { line, user } => {
+            if line == 0 {
+                bail!("urenregel 0 bestaat niet");
+            }
+            let id = HoursEntryId(line);
+            let before = store.hours_entry(id)?;
+            store.delete_hours(&ctx(user), id)?;
+            println!("Urenregel {line} ({} uur, {}) verwijderd.", hours_text(before.hours), before.month.dutch_name());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
