@@ -384,3 +384,23 @@ fn an_import_fits_the_year_budget_rounded_once_to_the_cent() {
     let report = text(&over.stdout) + &text(&over.stderr);
     assert!(report.contains("gaat € 0,01 over het partnerbudget 2025 van Wijk 16001"), "{report}");
 }
+
+#[test]
+fn the_checklist_asks_hours_forms_only_for_months_the_agreement_covers() {
+    let store = demo_store();
+    let almere = id(&store, "Almere Haven");
+    let dietist = store.partners(almere).unwrap().into_iter().find(|p| p.name == "Diëtistenpraktijk Almere").unwrap();
+    let mut agreement = store.agreements(almere).unwrap().into_iter().find(|a| a.partner == Some(dietist.id)).unwrap();
+    agreement.sent = Some(date(2025, 2, 1));
+    agreement.signed = Some(date(2025, 2, 28)); // in force on February's last day, not January's
+    store.update_agreement(&ctx(), &agreement).unwrap();
+    let preview = store.close_preview(&[almere], q("2025-Q1"), date(2025, 5, 1)).unwrap();
+    let texts: Vec<String> = preview[0].checklist.iter().map(|i| i.text.clone()).collect();
+    let has = |text: &str| texts.iter().any(|t| t == text);
+    assert!(!texts.iter().any(|t| t.contains("januari 2025 van Diëtistenpraktijk Almere")), "{texts:#?}");
+    assert!(has("urenformulier februari 2025 van Diëtistenpraktijk Almere ontbreekt"), "{texts:#?}");
+    assert!(has("urenformulier maart 2025 van Diëtistenpraktijk Almere ontbreekt"), "{texts:#?}");
+    // And January cannot be recorded, which is why it is not asked for.
+    let january = sidw::domain::YearMonth::new(2025, 1).unwrap();
+    assert!(store.mark_nihil(&ctx(), almere, dietist.id, january).is_err());
+}

@@ -226,7 +226,13 @@ pub fn checklist(input: &CloseInput) -> Vec<CheckItem> {
         let lines: Vec<&HoursEntry> =
             input.lines.iter().filter(|l| l.partner == partner.id && q.contains(l.month)).collect();
         if in_force {
-            for month in q.months() {
+            // A form is due for the months in which hours can be recorded at all: the one rule of
+            // `check_agreement_for_hours` (signed and in force on the month's last day).
+            let months = q
+                .months()
+                .into_iter()
+                .filter(|m| super::hours::check_agreement_for_hours(input.agreements, partner, *m).is_ok());
+            for month in months {
                 let present = lines.iter().any(|l| l.month == month)
                     || input.nihil.iter().any(|m| m.partner == partner.id && m.month == month);
                 let missing = if present { "" } else { " ontbreekt" };
