@@ -89,6 +89,8 @@ struct Model {
     ion: [Vec<(NaiveDate, u32)>; 2],
     /// Per practice: (from, share in %).
     shares: [Vec<(NaiveDate, Decimal)>; 2],
+    /// (partner, month) marked nihil: a received form without hours.
+    nihil: Vec<(usize, YearMonth)>,
     closed: BTreeMap<Quarter, Closed>,
     /// What each quarter owed each payee at its last close (kept after a reopen: it was settled).
     last_due: BTreeMap<Quarter, BTreeMap<MPayee, Decimal>>,
@@ -101,6 +103,11 @@ struct Closed {
 }
 
 impl Model {
+    /// The lines and marks, to compute what a change should leave.
+    fn clone_state(&self) -> Model {
+        Model { lines: self.lines.clone(), nihil: self.nihil.clone(), ..Model::default() }
+    }
+
     fn total_ion_on(&self, day: NaiveDate) -> u32 {
         self.ion
             .iter()
@@ -156,8 +163,9 @@ impl Model {
     /// The checklist, as SPEC §5 and the handbook state it, for a quarter that has ended.
     fn ready(&self, quarter: Quarter) -> bool {
         (0..3).all(|partner| {
-            let forms =
-                quarter.months().iter().all(|m| self.lines.iter().any(|l| l.partner == partner && l.month == *m));
+            let forms = quarter.months().iter().all(|m| {
+                self.lines.iter().any(|l| l.partner == partner && l.month == *m) || self.nihil.contains(&(partner, *m))
+            });
             let worth = self.worth(partner, quarter);
             let invoices: Vec<&MInvoice> =
                 self.invoices.iter().filter(|i| i.partner == partner && i.quarter == quarter).collect();
@@ -252,6 +260,20 @@ enum Op {
         day: u32,
         hundredths: u32,
     },
+    /// Marks a partner's month nihil (a form without hours), or removes the mark.
+    Nihil {
+        partner: usize,
+        month: u32,
+        remove: bool,
+    },
+    /// A cell typed as on the screen: `None` empties it, 0 marks it nihil, more sets its hours
+    /// (raising it over the budget: the increase as its own line paid by the practice team).
+    Cell {
+        partner: usize,
+        month: u32,
+        quarter_hours: Option<u32>,
+        by_team_increase: bool,
+    },
     /// What a clerk does before a close: a form (1 hour) for every empty month of every partner,
     /// an invoice matching the hours for every partner that has none standing, and every standing
     /// invoice that does not match approved (with a reason); then, with `close`, the close. New
@@ -281,10 +303,14 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(partner, quarter, off_by_cents)| Op::Invoice { partner, quarter, off_by_cents }),
         2 => any::<Index>().prop_map(|pick| Op::Approve { pick }),
         1 => any::<Index>().prop_map(|pick| Op::Reject { pick }),
-        2 => (0..2usize, prop_oneof![Just(1u32), Just(4u32), 1..=6u32], 1000..6000u32)
+        2 => (0..2usize, prop_oneof![Just(1u32), Just(4u32), 1..=6u32], 500..3000u32)
             .prop_map(|(practice, month, count)| Op::Ion { practice, month, count }),
         2 => (prop_oneof![Just(1u32), Just(4u32), 1..=6u32], prop_oneof![Just(1u32), 1..=28u32], 0..=10_000u32)
             .prop_map(|(month, day, hundredths)| Op::Shares { month, day, hundredths }),
+        2 => (0..3usize, 1..=6u32, prop::bool::weighted(0.3))
+            .prop_map(|(partner, month, remove)| Op::Nihil { partner, month, remove }),
+        4 => (0..3usize, 1..=6u32, prop_oneof![1 => Just(None), 2 => Just(Some(0u32)), 6 => (1..=40u32).prop_map(Some)], any::<bool>())
+            .prop_map(|(partner, month, quarter_hours, by_team_increase)| Op::Cell { partner, month, quarter_hours, by_team_increase }),
         3 => (1..=2u32, any::<bool>(), prop_oneof![2 => Just(0i64), 1 => 1..5000i64])
             .prop_map(|(quarter, close, over_cents)| Op::Complete { quarter, close, over_cents }),
         3 => (1..=2u32).prop_map(|quarter| Op::Close { quarter }),
@@ -368,7 +394,7 @@ impl World {
             ion_counts: vec![IonCount { reference_date: start, count }],
         };
         let team = store
-            .save_practice_team(&ctx, &PracticeTeam { network, practices: vec![practice(1, 3000), practice(2, 2001)] })
+            .save_practice_team(&ctx, &PracticeTeam { network, practices: vec![practice(1, 1200), practice(2, 801)] })
             .unwrap();
         let signed = |kind, partner| Agreement {
             id: AgreementId(0),
@@ -402,7 +428,7 @@ impl World {
             id
         });
         let model = Model {
-            ion: [vec![(start, 3000)], vec![(start, 2001)]],
+            ion: [vec![(start, 1200)], vec![(start, 801)]],
             shares: [vec![(start, dec!(60))], vec![(start, dec!(40))]],
             ..Default::default()
         };
@@ -434,6 +460,9 @@ impl World {
                     && (*by_team || self.model.remaining(2025) - line.worth() >= Decimal::ZERO);
                 let result = self.store.add_hours(&self.ctx, &self.new_hours(&line));
                 self.agree("uren toevoegen", expect, &result)?;
+                if result.is_ok() {
+                    self.model.nihil.retain(|n| *n != (*partner, month));
+                }
                 if result.is_err() && !self.model.is_closed(month) {
                     STATS.lock().unwrap().refused_over_budget += 1;
                 }
@@ -499,6 +528,9 @@ impl World {
                 let expect = !self.model.is_closed(line.month) && !over_budget;
                 let result = self.store.add_hours(&self.ctx, &self.new_hours(&line));
                 self.agree("correctie", expect, &result)?;
+                if result.is_ok() {
+                    self.model.nihil.retain(|n| *n != (line.partner, line.month));
+                }
                 if let Ok(stored) = result {
                     self.model.lines.push(MLine { id: stored.id, ..line });
                 }
@@ -578,6 +610,135 @@ impl World {
                     self.model.shares = after;
                 }
             }
+            Op::Nihil { partner, month: m, remove } => {
+                let month = month(*m);
+                let marked = self.model.nihil.contains(&(*partner, month));
+                let has_lines = self.model.lines.iter().any(|l| l.partner == *partner && l.month == month);
+                let open = !self.model.is_closed(month);
+                let result = if *remove {
+                    let result = self.store.unmark_nihil(&self.ctx, self.network, self.partners[*partner], month);
+                    self.agree("nihil weghalen", open && marked, &result)?;
+                    result
+                } else {
+                    let result = self.store.mark_nihil(&self.ctx, self.network, self.partners[*partner], month);
+                    self.agree("nihil", open && !marked && !has_lines, &result)?;
+                    result
+                };
+                if result.is_ok() {
+                    if *remove {
+                        self.model.nihil.retain(|n| *n != (*partner, month));
+                    } else {
+                        self.model.nihil.push((*partner, month));
+                    }
+                }
+            }
+            Op::Cell { partner, month: m, quarter_hours, by_team_increase } => {
+                let month = month(*m);
+                let cell: Vec<usize> = (0..self.model.lines.len())
+                    .filter(|i| self.model.lines[*i].partner == *partner && self.model.lines[*i].month == month)
+                    .collect();
+                let hours = quarter_hours.map(|q| hours(q as i32));
+                let change = sidw::store::CellChange {
+                    network: self.network,
+                    partner: self.partners[*partner],
+                    month,
+                    hours,
+                    by_team_increase: *by_team_increase,
+                    double_funding_confirmed: false,
+                };
+                if self.model.is_closed(month) || cell.len() > 1 {
+                    let result = self.store.set_cell(&self.ctx, &change);
+                    self.agree("cel (afgesloten of meerdere regels)", false, &result)?;
+                    return Ok(format!("{op:?}: geweigerd"));
+                }
+                let existing = cell.first().copied();
+                // What the model expects: (accepted, the lines and mark after).
+                let mut after = self.model.clone_state();
+                let accepted = match hours {
+                    None => {
+                        if let Some(i) = existing {
+                            after.lines.remove(i);
+                        }
+                        after.nihil.retain(|n| *n != (*partner, month));
+                        true
+                    }
+                    Some(h) if h.is_zero() => {
+                        if let Some(i) = existing {
+                            after.lines.remove(i);
+                        }
+                        if !after.nihil.contains(&(*partner, month)) {
+                            after.nihil.push((*partner, month));
+                        }
+                        true
+                    }
+                    Some(h) => {
+                        after.nihil.retain(|n| *n != (*partner, month));
+                        match existing {
+                            Some(i) => {
+                                let line = self.model.lines[i].clone();
+                                let changed = MLine { hours: h, ..line.clone() };
+                                let old = if line.by_team { Decimal::ZERO } else { line.worth() };
+                                let over = !line.by_team
+                                    && changed.worth() > old
+                                    && self.model.remaining(2025) + old - changed.worth() < Decimal::ZERO;
+                                if !over {
+                                    after.lines[i] = changed;
+                                    true
+                                } else if *by_team_increase && h > line.hours {
+                                    after.lines.push(MLine {
+                                        id: HoursEntryId(0),
+                                        hours: h - line.hours,
+                                        by_team: true,
+                                        corrects: None,
+                                        ..line
+                                    });
+                                    true
+                                } else {
+                                    false
+                                }
+                            }
+                            None => {
+                                let line = MLine {
+                                    id: HoursEntryId(0),
+                                    partner: *partner,
+                                    month,
+                                    hours: h,
+                                    by_team: false,
+                                    corrects: None,
+                                };
+                                let over = self.model.remaining(2025) - line.worth() < Decimal::ZERO;
+                                if over && !*by_team_increase {
+                                    false
+                                } else {
+                                    after.lines.push(MLine { by_team: over, ..line });
+                                    true
+                                }
+                            }
+                        }
+                    }
+                };
+                let result = self.store.set_cell(&self.ctx, &change);
+                self.agree("cel", accepted, &result)?;
+                if result.is_ok() {
+                    // New lines get the ids the store gave them (the cell's lines in order).
+                    let stored = self.store.cell(self.network, self.partners[*partner], month).unwrap();
+                    let mut model_cell: Vec<&mut MLine> =
+                        after.lines.iter_mut().filter(|l| l.partner == *partner && l.month == month).collect();
+                    prop_assert_eq!(model_cell.len(), stored.lines.len(), "the cell's lines");
+                    for (model_line, line) in model_cell.iter_mut().zip(&stored.lines) {
+                        if model_line.id == HoursEntryId(0) {
+                            model_line.id = line.id;
+                        }
+                        prop_assert_eq!(
+                            (model_line.id, model_line.hours, model_line.by_team),
+                            (line.id, line.hours, line.paid_by_practice_team)
+                        );
+                    }
+                    prop_assert_eq!(stored.nihil, after.nihil.contains(&(*partner, month)), "the cell's nihil mark");
+                    self.model.lines = after.lines;
+                    self.model.nihil = after.nihil;
+                }
+            }
             Op::Complete { quarter: q, close, over_cents } => {
                 let quarter = quarter(*q);
                 let mut steps = Vec::new();
@@ -620,8 +781,11 @@ impl World {
                     let failing: Vec<String> =
                         preview[0].checklist.iter().filter(|i| !i.ok).map(|i| i.text.clone()).collect();
                     return Err(TestCaseError::fail(format!(
-                        "afsluiten {quarter}: model {expect}, store {:?}; checklist {failing:?}",
-                        result.as_ref().map(|b| &b.number)
+                        "afsluiten {quarter}: model {expect}, store {:?}; checklist {failing:?}; model lines {:?} nihil {:?} invoices {:?}",
+                        result.as_ref().map(|b| &b.number),
+                        self.model.lines,
+                        self.model.nihil,
+                        self.model.invoices
                     )));
                 }
                 if let Ok(batch) = result {
@@ -735,6 +899,15 @@ impl World {
 
         let stored = self.store.hours_of(self.network, 2025).unwrap();
         prop_assert_eq!(stored.len(), self.model.lines.len());
+        let mut marks: Vec<(usize, YearMonth)> = [1, 2]
+            .into_iter()
+            .flat_map(|q| self.store.nihil_marks(self.network, quarter(q)).unwrap())
+            .map(|m| (self.partner_index(m.partner), m.month))
+            .collect();
+        let mut expected = self.model.nihil.clone();
+        marks.sort();
+        expected.sort();
+        prop_assert_eq!(marks, expected, "nihil marks");
         for (quarter, closed) in &self.model.closed {
             let now: Vec<(HoursEntryId, Decimal)> =
                 stored.iter().filter(|l| quarter.contains(l.month)).map(|l| (l.id, l.hours)).collect();

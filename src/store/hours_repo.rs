@@ -264,12 +264,11 @@ impl Store {
             if entry.month != before.month || entry.hours > before.hours {
                 let rule_month = match entry.corrects {
                     None => entry.month,
-                    Some(corrected) => {
-                        tx.require::<HoursEntry>(TreeName::Hours, &corrected.to_key(), || {
-                            format!("gecorrigeerde urenregel {corrected}")
-                        })?
-                        .month
-                    }
+                    // The corrected line may be gone since (its quarter reopened and the line
+                    // removed): the correction then answers to its own month.
+                    Some(corrected) => tx
+                        .get::<HoursEntry>(TreeName::Hours, &corrected.to_key())?
+                        .map_or(entry.month, |original| original.month),
                 };
                 check_agreement(tx, &agreements, &partner, rule_month)?;
             }
