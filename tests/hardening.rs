@@ -439,3 +439,47 @@ fn a_read_only_database_is_checked_and_reported_and_a_damaged_one_names_its_back
     assert!(message.contains("beschadigd"), "{message}");
     assert!(message.contains(&format!("sidw --db NIEUWEMAP restore {}", newest.display())), "{message}");
 }
+
+#[test]
+fn the_dry_run_is_the_import_without_the_commit_row_numbers_and_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(sidw(&db, &["demo"]).status.success());
+    let long = "a".repeat(250);
+    for (activity, expected) in [
+        (long.as_str(), "regel 3: activiteit: hooguit 200 tekens"),
+        ("val\u{1b}[2Jpreventie", "regel 3: activiteit: bevat een onzichtbaar stuurteken"),
+        ("nul\u{1}teken", "regel 3: activiteit: bevat een onzichtbaar stuurteken"),
+    ] {
+        let file = dir.path().join("uren.csv");
+        std::fs::write(
+            &file,
+            format!(
+                "netwerk;partner;maand;uren;activiteit\nZwolle-Zuid;Fysiotherapie Zwolle-Zuid;2025-11;0,5;\nZwolle-Zuid;Pedicure Assendorp;2025-11;0,5;{activity}\n"
+            ),
+        )
+        .unwrap();
+        for dry in [true, false] {
+            let mut args = vec!["import", "hours", file.to_str().unwrap()];
+            if dry {
+                args.push("--dry-run");
+            }
+            let out = sidw(&db, &args);
+            let said = text(&out.stdout) + &text(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "dry run {dry}: {said}");
+            assert_eq!(said.matches(expected).count(), 1, "dry run {dry}, once and with its row: {said}");
+        }
+    }
+    // Nothing was imported, and a refused import wrote nothing in the log either.
+    let log = text(&sidw(&db, &["report", "budget", "--year", "2025"]).stdout);
+    assert!(log.contains("Zwolle-Zuid"));
+}
+
+#[test]
+fn an_import_of_no_lines_writes_no_audit_entry() {
+    let store = Store::temporary().unwrap();
+    sidw::demo::load(&store, &ctx(), date(2025, 10, 15)).unwrap();
+    let before = store.audit_log().unwrap().len();
+    assert!(store.import_hours(&ctx(), &[]).unwrap().is_empty());
+    assert_eq!(store.audit_log().unwrap().len(), before);
+}

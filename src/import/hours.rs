@@ -87,9 +87,11 @@ pub fn plan(store: &Store, table: &Table, default_network: Option<&str>) -> Resu
     let tariffs = store.tariff_book()?;
     let mut known: HashMap<String, Known> = HashMap::new();
     let mut budgets: HashMap<(NetworkId, i32), (String, i32, PartnerBudget, Decimal)> = HashMap::new();
-    let mut seen: Vec<(NetworkId, crate::domain::PartnerId, YearMonth, Decimal, String)> = Vec::new();
-    // The stored lines of each network and year, read once for the whole file.
-    let mut stored: HashMap<(NetworkId, i32), Vec<crate::domain::HoursEntry>> = HashMap::new();
+    // Rows already planned: a form sent twice in one file. A set, so a long file stays linear.
+    let mut seen: std::collections::HashSet<(NetworkId, crate::domain::PartnerId, YearMonth, Decimal, String)> =
+        std::collections::HashSet::new();
+    // The stored lines of each network and year, read once for the whole file and kept by cell.
+    let mut stored: HashMap<(NetworkId, i32), StoredCells> = HashMap::new();
     for row in &table.rows {
         let cell = |col: Option<usize>| col.and_then(|c| row.cells.get(c)).map(|s| s.trim()).unwrap_or("");
         let problem = |import: &mut HoursImport, text: String| import.problems.push((row.number, text));
@@ -175,10 +177,10 @@ pub fn plan(store: &Store, table: &Table, default_network: Option<&str>) -> Resu
             let existing = match stored.entry((k.network.id, month.year())) {
                 std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
                 std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(store.hours_of(k.network.id, month.year())?)
+                    slot.insert(StoredCells::of(&store.hours_of(k.network.id, month.year())?))
                 }
             };
-            if existing.iter().any(|l| l.partner == partner.id && l.month == month) {
+            if existing.cells.contains_key(&(partner.id, month)) {
                 problem(
                     &mut import,
                     format!(
@@ -214,21 +216,19 @@ pub fn plan(store: &Store, table: &Table, default_network: Option<&str>) -> Resu
         let entry = (k.network.id, partner.id, month, hours, activity.to_lowercase());
         let existing = match stored.entry((k.network.id, month.year())) {
             std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
-            std::collections::hash_map::Entry::Vacant(slot) => slot.insert(store.hours_of(k.network.id, month.year())?),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(StoredCells::of(&store.hours_of(k.network.id, month.year())?))
+            }
         };
         // A form sent twice: same partner, month and hours (and activity, when the row names one).
-        let same = |l: &crate::domain::HoursEntry| {
-            l.partner == partner.id
-                && l.month == month
-                && l.hours == hours
-                && (entry.4.is_empty() || l.activity.to_lowercase() == entry.4)
-        };
-        if seen.contains(&entry) || existing.iter().any(same) {
+        let same = |(h, a): &(Decimal, String)| *h == hours && (entry.4.is_empty() || *a == entry.4);
+        let stored_twice = existing.cells.get(&(partner.id, month)).is_some_and(|lines| lines.iter().any(same));
+        if seen.contains(&entry) || stored_twice {
             let shown = hours.normalize().to_string().replace('.', ",");
             problem(&mut import, format!("{} {} {shown} uur staat er al (dubbel)", partner.name, month.dutch_name()));
             continue;
         }
-        seen.push(entry);
+        seen.insert(entry);
         let worth = match crate::domain::hours::worth(&tariffs, partner.category, month.year(), hours) {
             Ok(worth) => worth,
             Err(error) => {
@@ -256,22 +256,31 @@ pub fn plan(store: &Store, table: &Table, default_network: Option<&str>) -> Resu
             );
             continue;
         }
+        let new = NewHours {
+            network: k.network.id,
+            partner: partner.id,
+            month,
+            hours,
+            activity,
+            paid_by_practice_team: false,
+            double_funding_confirmed: false,
+            corrects: None,
+        };
+        // The line's own fields as the store checks them (the same function).
+        let new = match new.checked() {
+            Ok(new) => new,
+            Err(error) => {
+                problem(&mut import, error.to_string());
+                continue;
+            }
+        };
         *added += worth;
         import.lines.push(PlannedLine {
             row: row.number,
             network: k.network.name.clone(),
             partner: partner.name.clone(),
             worth,
-            new: NewHours {
-                network: k.network.id,
-                partner: partner.id,
-                month,
-                hours,
-                activity,
-                paid_by_practice_team: false,
-                double_funding_confirmed: false,
-                corrects: None,
-            },
+            new,
         });
     }
     let mut effects: Vec<BudgetEffect> = budgets
@@ -287,13 +296,56 @@ pub fn plan(store: &Store, table: &Table, default_network: Option<&str>) -> Resu
     effects.sort_by(|a, b| (&a.network, a.year).cmp(&(&b.network, b.year)));
     import.effects = effects;
     // A 0 row and a real row for the same month: the real line wins.
-    let lines = &import.lines;
-    import.nihil.retain(|n| {
-        !lines
-            .iter()
-            .any(|l| l.new.network == n.mark.network && l.new.partner == n.mark.partner && l.new.month == n.mark.month)
-    });
+    let planned: std::collections::HashSet<(NetworkId, crate::domain::PartnerId, YearMonth)> =
+        import.lines.iter().map(|l| (l.new.network, l.new.partner, l.new.month)).collect();
+    import.nihil.retain(|n| !planned.contains(&(n.mark.network, n.mark.partner, n.mark.month)));
+    if import.is_ok() {
+        // The trial run is the real import's own transaction, ended before it commits: what the
+        // dry run accepts, the import stores; what it refuses is reported with its row.
+        let (lines, nihil) = import.parts();
+        let trial = ChangeContext::new("proef", chrono::Utc::now());
+        if let Err(error) = store.try_import_hours_and_nihil(&trial, &lines, &nihil) {
+            let (row, error) = import.row_of(error);
+            import.problems.push((row, error.to_string()));
+        }
+    }
     Ok(import)
+}
+
+/// The stored lines of a network's year by cell: (partner, month) → [(hours, activity in lower case)].
+struct StoredCells {
+    cells: HashMap<(crate::domain::PartnerId, YearMonth), Vec<(Decimal, String)>>,
+}
+
+impl StoredCells {
+    fn of(lines: &[crate::domain::HoursEntry]) -> Self {
+        let mut cells: HashMap<_, Vec<(Decimal, String)>> = HashMap::new();
+        for line in lines {
+            cells.entry((line.partner, line.month)).or_default().push((line.hours, line.activity.to_lowercase()));
+        }
+        Self { cells }
+    }
+}
+
+impl HoursImport {
+    /// The lines and nihil marks as the store takes them.
+    fn parts(&self) -> (Vec<NewHours>, Vec<NihilMark>) {
+        (self.lines.iter().map(|l| l.new.clone()).collect(), self.nihil.iter().map(|n| n.mark).collect())
+    }
+
+    /// The row a store error of one line (or mark) came from, and the error itself.
+    fn row_of(&self, error: StoreError) -> (usize, StoreError) {
+        match error {
+            StoreError::AtLine { index, error } => {
+                let row = match self.lines.get(index) {
+                    Some(line) => line.row,
+                    None => self.nihil.get(index - self.lines.len()).map_or(1, |n| n.row),
+                };
+                (row, *error)
+            }
+            other => (1, other),
+        }
+    }
 }
 
 /// Stores a checked import in one transaction; nothing when it has problems.
@@ -304,7 +356,12 @@ pub fn apply(store: &Store, ctx: &ChangeContext, import: &HoursImport) -> Result
             import.problems.len()
         )));
     }
-    let lines: Vec<NewHours> = import.lines.iter().map(|l| l.new.clone()).collect();
-    let nihil: Vec<NihilMark> = import.nihil.iter().map(|n| n.mark).collect();
-    Ok(store.import_hours_and_nihil(ctx, &lines, &nihil)?.len())
+    let (lines, nihil) = import.parts();
+    match store.import_hours_and_nihil(ctx, &lines, &nihil) {
+        Ok(saved) => Ok(saved.len()),
+        Err(error) => {
+            let (row, error) = import.row_of(error);
+            Err(StoreError::Refused(format!("regel {row}: {error}; er is niets ingelezen")))
+        }
+    }
 }

@@ -32,6 +32,13 @@ pub enum StoreError {
         "kwartaal {quarter} van {network} is afgesloten: uren, facturen en betalingen liggen vast. Een correctie voert u in een open kwartaal in"
     )]
     QuarterClosed { network: String, quarter: crate::domain::Quarter },
+    /// A change of many lines (an import) refused at one of them: `index` counts from 0 over the
+    /// lines, then the nihil marks.
+    #[error("{error}")]
+    AtLine { index: usize, error: Box<StoreError> },
+    /// Not an error: a trial run of a change went through every rule and was not committed.
+    #[error("proef geslaagd; niets vastgelegd")]
+    DryRun,
     #[error("opslagfout: {}", dutch_sled(.0))]
     Storage(#[from] sled::Error),
     #[error(

@@ -2,8 +2,8 @@
 //! lines as stored at that moment, so two users saving at once can never overspend unseen.
 
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
 use crate::domain::budget::{PartnerBudget, Spending, admit_line, partner_budget_year};
 use crate::domain::hours::{NihilMark, check_agreement_for_hours};
@@ -47,6 +47,17 @@ impl NewHours {
             double_funding_confirmed: self.double_funding_confirmed,
             corrects: self.corrects,
         }
+    }
+
+    /// The line with its own fields checked as the store stores them: the hours (more than 0, or
+    /// for a correction not 0) and the activity text (at most 200 characters, no control
+    /// characters). The import's trial run and the real import check every line with this.
+    pub fn checked(&self) -> Result<NewHours, StoreError> {
+        Ok(NewHours {
+            hours: self.checked_hours()?,
+            activity: parse_optional_text("activiteit", &self.activity, 200)?,
+            ..self.clone()
+        })
     }
 
     /// The hours checked: more than 0, or for a correction line not 0 (it may subtract).
@@ -155,13 +166,39 @@ impl Store {
         lines: &[NewHours],
         nihil: &[NihilMark],
     ) -> Result<Vec<HoursEntry>, StoreError> {
+        self.import_in_one(ctx, lines, nihil, true)
+    }
+
+    /// The import's trial run: exactly the transaction of [`Store::import_hours_and_nihil`], every
+    /// rule in it, ended before it commits. `Err(StoreError::AtLine { .. })` says which line (or
+    /// nihil mark, counted after the lines) would be refused, and why.
+    pub fn try_import_hours_and_nihil(
+        &self,
+        ctx: &ChangeContext,
+        lines: &[NewHours],
+        nihil: &[NihilMark],
+    ) -> Result<(), StoreError> {
+        match self.import_in_one(ctx, lines, nihil, false) {
+            Err(StoreError::DryRun) => Ok(()),
+            Ok(_) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
+    fn import_in_one(
+        &self,
+        ctx: &ChangeContext,
+        lines: &[NewHours],
+        nihil: &[NihilMark],
+        commit: bool,
+    ) -> Result<Vec<HoursEntry>, StoreError> {
+        if lines.is_empty() && nihil.is_empty() {
+            return Ok(Vec::new()); // nothing to store, and nothing for the audit log
+        }
+        let at = |index: usize| move |error: StoreError| StoreError::AtLine { index, error: Box::new(error) };
         let mut clean = Vec::with_capacity(lines.len());
-        for new in lines {
-            clean.push(NewHours {
-                hours: new.checked_hours()?,
-                activity: parse_optional_text("activiteit", &new.activity, 200)?,
-                ..new.clone()
-            });
+        for (index, new) in lines.iter().enumerate() {
+            clean.push(new.checked().map_err(at(index))?);
         }
         let mut agreements: HashMap<NetworkId, Vec<Agreement>> = HashMap::new();
         for network in clean.iter().map(|l| l.network).chain(nihil.iter().map(|m| m.network)) {
@@ -169,70 +206,92 @@ impl Store {
                 slot.insert(self.agreements(network)?);
             }
         }
+        let imported: HashSet<(NetworkId, PartnerId, YearMonth)> =
+            clean.iter().map(|l| (l.network, l.partner, l.month)).collect();
         self.write(ctx, |tx| {
             let mut networks: HashMap<NetworkId, Network> = HashMap::new();
             let mut partners: HashMap<(NetworkId, PartnerId), Partner> = HashMap::new();
             let mut years: HashMap<(NetworkId, i32), YearInTx> = HashMap::new();
             let mut saved = Vec::with_capacity(clean.len());
-            for new in &clean {
-                let network: &Network = match networks.entry(new.network) {
-                    Entry::Occupied(known) => known.into_mut(),
-                    Entry::Vacant(slot) => slot.insert(require_network(tx, new.network)?),
-                };
-                let partner: &Partner = match partners.entry((new.network, new.partner)) {
-                    Entry::Occupied(known) => known.into_mut(),
-                    Entry::Vacant(slot) => slot.insert(require_partner(tx, new.network, new.partner)?),
-                };
-                ensure_open(tx, network, new.month.quarter())?;
-                let rule_month = check_correction(tx, new)?.map_or(new.month, |original| original.month);
-                check_agreement(tx, &agreements[&new.network], partner, rule_month)?;
-                drop_nihil(tx, new.network, new.partner, new.month)?;
-                let year = match years.entry((new.network, new.month.year())) {
-                    Entry::Occupied(known) => known.into_mut(),
-                    Entry::Vacant(slot) => slot.insert(YearInTx::read(tx, network, new.month.year())?),
-                };
-                let line = new.entry(HoursEntryId(tx.new_id()?));
-                let worth = line.worth(&year.tariffs, partner.category).map_err(abort)?;
-                admit_line(network, partner, &year.budget, Decimal::ZERO, &line, worth).map_err(abort)?;
-                year.budget.spending.add(worth, line.paid_by_practice_team);
-                year.index.entries.push(line.id);
-                tx.put(TreeName::Hours, &line.id.to_key(), &line)?;
+            for (index, new) in clean.iter().enumerate() {
+                let line = (|| {
+                    let network: &Network = match networks.entry(new.network) {
+                        Entry::Occupied(known) => known.into_mut(),
+                        Entry::Vacant(slot) => slot.insert(require_network(tx, new.network)?),
+                    };
+                    let partner: &Partner = match partners.entry((new.network, new.partner)) {
+                        Entry::Occupied(known) => known.into_mut(),
+                        Entry::Vacant(slot) => slot.insert(require_partner(tx, new.network, new.partner)?),
+                    };
+                    ensure_open(tx, network, new.month.quarter())?;
+                    let rule_month = check_correction(tx, new)?.map_or(new.month, |original| original.month);
+                    check_agreement(tx, &agreements[&new.network], partner, rule_month)?;
+                    drop_nihil(tx, new.network, new.partner, new.month)?;
+                    let year = match years.entry((new.network, new.month.year())) {
+                        Entry::Occupied(known) => known.into_mut(),
+                        Entry::Vacant(slot) => slot.insert(YearInTx::read(tx, network, new.month.year())?),
+                    };
+                    let line = new.entry(HoursEntryId(tx.new_id()?));
+                    let worth = line.worth(&year.tariffs, partner.category).map_err(abort)?;
+                    admit_line(network, partner, &year.budget, Decimal::ZERO, &line, worth).map_err(abort)?;
+                    year.budget.spending.add(worth, line.paid_by_practice_team);
+                    year.index.entries.push(line.id);
+                    tx.put(TreeName::Hours, &line.id.to_key(), &line)?;
+                    Ok(line)
+                })()
+                .map_err(|e| at_line(index, e))?;
                 saved.push(line);
             }
             for year in years.values() {
                 tx.put(TreeName::HoursIndex, &year.key, &year.index)?;
             }
+            // The months that have stored lines, per network and year, read once.
+            let mut with_lines: HashMap<(NetworkId, i32), HashSet<(PartnerId, YearMonth)>> = HashMap::new();
             let mut marked = Vec::new();
-            for mark in nihil {
-                if clean.iter().any(|l| l.network == mark.network && l.partner == mark.partner && l.month == mark.month)
-                {
+            for (offset, mark) in nihil.iter().enumerate() {
+                if imported.contains(&(mark.network, mark.partner, mark.month)) {
                     continue; // the real line wins
                 }
-                let network = require_network(tx, mark.network)?;
-                let partner = require_partner(tx, mark.network, mark.partner)?;
-                ensure_open(tx, &network, mark.month.quarter())?;
-                if network.former_gez_owz {
-                    return Err(abort(crate::domain::DomainError::FormerGezOwzHasNoHours));
-                }
-                check_agreement(tx, &agreements[&mark.network], &partner, mark.month)?;
-                let index: HoursIndex =
-                    tx.get(TreeName::HoursIndex, &network_year(mark.network, mark.month.year()))?.unwrap_or_default();
-                for id in &index.entries {
-                    let line: HoursEntry = tx.require(TreeName::Hours, &id.to_key(), || format!("urenregel {id}"))?;
-                    if line.partner == mark.partner && line.month == mark.month {
+                (|| {
+                    let network = require_network(tx, mark.network)?;
+                    let partner = require_partner(tx, mark.network, mark.partner)?;
+                    ensure_open(tx, &network, mark.month.quarter())?;
+                    if network.former_gez_owz {
+                        return Err(abort(crate::domain::DomainError::FormerGezOwzHasNoHours));
+                    }
+                    check_agreement(tx, &agreements[&mark.network], &partner, mark.month)?;
+                    let cells = match with_lines.entry((mark.network, mark.month.year())) {
+                        Entry::Occupied(known) => known.into_mut(),
+                        Entry::Vacant(slot) => {
+                            let key = network_year(mark.network, mark.month.year());
+                            let index: HoursIndex = tx.get(TreeName::HoursIndex, &key)?.unwrap_or_default();
+                            let mut cells = HashSet::new();
+                            for id in &index.entries {
+                                let line: HoursEntry =
+                                    tx.require(TreeName::Hours, &id.to_key(), || format!("urenregel {id}"))?;
+                                cells.insert((line.partner, line.month));
+                            }
+                            slot.insert(cells)
+                        }
+                    };
+                    if cells.contains(&(mark.partner, mark.month)) {
                         return Err(abort(StoreError::Refused(format!(
                             "{} heeft in {} al uren: een nihil-markering kan daar niet bij",
                             partner.name,
                             mark.month.dutch_name()
                         ))));
                     }
-                }
-                tx.put(TreeName::Nihil, &nihil_key(mark.network, mark.month, mark.partner), mark)?;
+                    tx.put(TreeName::Nihil, &nihil_key(mark.network, mark.month, mark.partner), mark)
+                })()
+                .map_err(|e| at_line(clean.len() + offset, e))?;
                 marked.push(*mark);
+            }
+            if !commit {
+                return Err(abort(StoreError::DryRun));
             }
             let subject = format!("{} urenregels en {} nihil-maanden", saved.len(), marked.len());
             tx.audit::<(), _>("uren geïmporteerd", &subject, None, Some(&(&saved, &marked)))?;
-            Ok(saved)
+            Ok(saved.clone())
         })
     }
 
@@ -325,7 +384,20 @@ pub(super) fn drop_nihil(tx: &Tx, network: NetworkId, partner: PartnerId, month:
     tx.remove(TreeName::Nihil, &nihil_key(network, month, partner))
 }
 
-pub(super) fn subject(network: &Network, partner: &Partner, line: &HoursEntry) -> String {
+/// An error of one line of a change of many, with the line's place.
+fn at_line(
+    index: usize,
+    error: sled::transaction::ConflictableTransactionError<StoreError>,
+) -> sled::transaction::ConflictableTransactionError<StoreError> {
+    match error {
+        sled::transaction::ConflictableTransactionError::Abort(error) => {
+            abort(StoreError::AtLine { index, error: Box::new(error) })
+        }
+        other => other,
+    }
+}
+
+fn subject(network: &Network, partner: &Partner, line: &HoursEntry) -> String {
     format!("{} / {} / {}", network.name, partner.name, line.month)
 }
 
