@@ -483,3 +483,32 @@ fn an_import_of_no_lines_writes_no_audit_entry() {
     assert!(store.import_hours(&ctx(), &[]).unwrap().is_empty());
     assert_eq!(store.audit_log().unwrap().len(), before);
 }
+
+#[test]
+fn a_served_screen_imports_only_from_the_users_own_import_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("db.imports").join("anna");
+    std::fs::create_dir_all(&folder).unwrap();
+    let secret = dir.path().join("geheim.csv");
+    std::fs::write(&secret, "netwerk;partner;maand;uren\n").unwrap();
+    let mut app = demo_app();
+    app.import_folder = Some(folder.clone());
+    let said = |app: &sidw::app::App| app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    press(&mut app, &format!(":importeer {}<Enter>", secret.display()));
+    assert!(said(&app).contains("Alleen een bestandsnaam uit uw importmap"), "{}", said(&app));
+    assert!(!matches!(app.mode, sidw::app::Mode::Confirm(_)));
+    press(&mut app, ":importeer ../geheim.csv<Enter>");
+    assert!(said(&app).contains("Alleen een bestandsnaam"), "{}", said(&app));
+    press(&mut app, ":importeer<Enter>");
+    assert!(said(&app).contains("is leeg"), "{}", said(&app));
+    std::fs::write(
+        folder.join("oktober.csv"),
+        "netwerk;partner;maand;uren\nZwolle-Zuid;Fysiotherapie Zwolle-Zuid;2025-11;0,5\n",
+    )
+    .unwrap();
+    press(&mut app, ":importeer<Enter>");
+    assert!(said(&app).contains("oktober.csv"), "{}", said(&app));
+    press(&mut app, ":importeer oktober.csv<Enter>");
+    let screen = screen_text(&app, 80, 24);
+    assert!(screen.contains("Importeren: oktober.csv"), "{screen}");
+}

@@ -178,10 +178,15 @@ impl App {
         if !self.allowed(super::Role::Editor) {
             return;
         }
-        if path.is_empty() {
-            return self.error("Welk bestand? :importeer PAD (.xlsx of .csv)");
-        }
-        let table = match crate::import::table::Table::read(std::path::Path::new(path)) {
+        let file = match &self.import_folder {
+            None if path.is_empty() => return self.error("Welk bestand? :importeer PAD (.xlsx of .csv)"),
+            None => std::path::PathBuf::from(path),
+            Some(folder) => match served_import(folder, path) {
+                Ok(file) => file,
+                Err(message) => return self.error(message),
+            },
+        };
+        let table = match crate::import::table::Table::read(&file) {
             Ok(table) => table,
             Err(error) => return self.error(error.to_string()),
         };
@@ -213,4 +218,47 @@ impl App {
         self.mode =
             Mode::Confirm(super::Confirm { title, lines, choices, kind: super::ConfirmKind::Import(Box::new(plan)) });
     }
+}
+
+/// On a served screen a form is named by its file name in the user's own import folder: no
+/// folders, no `..`, nothing hidden. Without a name, the folder's forms are listed.
+fn served_import(folder: &std::path::Path, name: &str) -> Result<std::path::PathBuf, String> {
+    let forms = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(folder)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter(|e| e.path().is_file())
+                    .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                    .filter(|n| !n.starts_with('.'))
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    let valid = !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\'])
+        && name.chars().all(|c| !c.is_control());
+    if !valid {
+        let listed = forms();
+        return Err(if name.is_empty() && listed.is_empty() {
+            format!("Uw importmap {} is leeg: zet er een urenformulier (.xlsx of .csv) in.", folder.display())
+        } else if name.is_empty() {
+            format!("Welk formulier? :importeer NAAM, uit uw importmap: {}", listed.join(", "))
+        } else {
+            format!("Alleen een bestandsnaam uit uw importmap {} (geen map of pad).", folder.display())
+        });
+    }
+    let file = folder.join(name);
+    if !file.is_file() {
+        let listed = forms();
+        return Err(if listed.is_empty() {
+            format!("{name} staat niet in uw importmap {} (die is leeg).", folder.display())
+        } else {
+            format!("{name} staat niet in uw importmap; wel: {}", listed.join(", "))
+        });
+    }
+    Ok(file)
 }

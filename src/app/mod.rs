@@ -145,6 +145,8 @@ pub struct App {
     pub role: Role,
     /// The users file of `sidw serve` (admins manage users with `:gebruikers`); none locally.
     pub users_file: Option<std::path::PathBuf>,
+    /// On a served screen: the user's own folder of hours forms; `:importeer` reads only there.
+    pub import_folder: Option<std::path::PathBuf>,
     /// The store's change counter when this app last loaded from it.
     seen: u64,
     pub mode: Mode,
@@ -175,6 +177,7 @@ impl App {
         let mut app = Self {
             role: Role::Admin,
             users_file: None,
+            import_folder: None,
             seen: store.generation(),
             mode: if store.is_empty() { Mode::Welcome } else { Mode::Normal },
             store,

@@ -313,6 +313,14 @@ pub fn backups_dir(db: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The directory of a served user's hours forms to import: `DB.imports/USER`. `:importeer` on
+/// a served screen reads only from there, never any other path on the server.
+pub fn imports_dir(db: &Path, user: &str) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".imports");
+    PathBuf::from(name).join(user)
+}
+
 /// How many daily backups are kept.
 pub const BACKUPS_KEPT: usize = 30;
 

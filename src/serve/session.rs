@@ -126,8 +126,10 @@ pub fn run(
         terminal::Clear(terminal::ClearType::All)
     );
     let theme = who.theme;
+    let import_folder = super::imports_dir(store.path(), &who.user);
     let mut app = App::with_role(store, who.user, who.role, system_clock());
     app.users_file = Some(who.users_file);
+    app.import_folder = Some(import_folder);
     app.handle(Action::Resize(size.0, size.1));
     let mut dirty = true;
     let mut refreshed = std::time::Instant::now();
