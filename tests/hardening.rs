@@ -328,7 +328,8 @@ fn usage_errors_and_refusals_are_dutch_and_said_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
     assert!(sidw(&db, &["demo"]).status.success());
-    let cases: [(&[&str], i32, &str); 7] = [
+    let cases: [(&[&str], i32, &str); 8] = [
+        (&["report"], 2, "Gebruik: sidw report [OPTIES] <RAPPORT>"),
         (
             &["report", "budget", "--year", "2101"],
             2,

@@ -72,7 +72,18 @@ fn setup(store: &Store, partners: usize) {
             iban: Iban::parse("NL20INGB0001234567").unwrap(),
             email: String::new(),
         };
-        store.add_partner(&ctx, &partner).unwrap();
+        let id = store.add_partner(&ctx, &partner).unwrap();
+        // The store takes hours only for a partner with a signed agreement.
+        let agreement = sidw::domain::Agreement {
+            id: sidw::domain::AgreementId(0),
+            network,
+            kind: sidw::domain::AgreementKind::Partner,
+            partner: Some(id),
+            sent: chrono::NaiveDate::from_ymd_opt(2024, 11, 1),
+            signed: chrono::NaiveDate::from_ymd_opt(2024, 11, 20),
+            ended: None,
+        };
+        store.add_agreement(&ctx, &agreement).unwrap();
     }
 }
 

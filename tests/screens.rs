@@ -111,7 +111,7 @@ fn signalen_tarieven_en_logboek() {
         // The payment timing signals of 2025-Q1 (due 30-04-2025) are among the first rows.
         contains_all(
             &screen_text(&app, w, h),
-            &["Signalen (21)", "16 te laat", "Uiterlijk", "2025-Q1 van Zwolle-Zuid niet afgesloten"],
+            &["Signalen (18)", "13 te laat", "Uiterlijk", "2025-Q1 van Zwolle-Zuid niet afgesloten"],
         );
     }
     press(&mut app, "5");

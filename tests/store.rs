@@ -83,11 +83,12 @@ fn every_change_is_audited_with_before_and_after() {
             "netwerk aangemaakt",
             "praktijkteam opgeslagen",
             "partner toegevoegd",
+            "overeenkomst aangemaakt",
             "uren toegevoegd",
             "uren gewijzigd"
         ]
     );
-    assert_eq!(log.len(), 6, "one entry per change, no more");
+    assert_eq!(log.len(), 7, "one entry per change, no more");
 }
 
 #[test]
@@ -339,8 +340,9 @@ fn an_import_is_all_or_nothing_and_counts_the_lines_before_it() {
     // Each line alone fits; together they do not (101 + 101 > 115).
     let lines = [new_hours(id, psy, 1, dec!(1)), new_hours(id, psy, 2, dec!(1))];
     let error = store.import_hours(&ctx(), &lines).unwrap_err();
+    assert!(matches!(error, StoreError::AtLine { index: 1, .. }), "the second line is the one refused: {error:?}");
     assert!(
-        matches!(error, StoreError::Rule(DomainError::OverBudget { shortfall }) if shortfall == dec!(87.00)),
+        matches!(error.root(), StoreError::Rule(DomainError::OverBudget { shortfall }) if *shortfall == dec!(87.00)),
         "{error}"
     );
     assert!(store.hours_of(id, 2025).unwrap().is_empty());

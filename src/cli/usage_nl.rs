@@ -8,11 +8,11 @@ use std::process::ExitCode;
 pub fn report(error: clap::Error) -> ExitCode {
     match error.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = error.print();
+            print!("{}", dutch_help(&error.render().to_string()));
             ExitCode::SUCCESS
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = error.print();
+            eprint!("{}", dutch_help(&error.render().to_string()));
             ExitCode::from(2)
         }
         _ => {
@@ -93,6 +93,11 @@ pub fn message(error: &clap::Error) -> String {
     } else {
         format!("sidw: {line}\n\n{usage}\n\nMeer hulp: {command} --help\n")
     }
+}
+
+/// The help text with clap's last English words (in the usage line) in Dutch.
+fn dutch_help(help: &str) -> String {
+    help.replace("[OPTIONS]", "[OPTIES]").replace("Usage:", "Gebruik:")
 }
 
 /// clap's own reasons from its value parsers, in Dutch; ours are Dutch already.

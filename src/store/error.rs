@@ -48,6 +48,16 @@ pub enum StoreError {
     NotDurable(sled::Error),
 }
 
+impl StoreError {
+    /// The error itself, without the line of a many-line change it was found at.
+    pub fn root(&self) -> &StoreError {
+        match self {
+            Self::AtLine { error, .. } => error.root(),
+            other => other,
+        }
+    }
+}
+
 impl From<crate::domain::error::FieldError> for StoreError {
     fn from(error: crate::domain::error::FieldError) -> Self {
         Self::Rule(error.into())
