@@ -392,7 +392,7 @@ fn the_checklist_asks_hours_forms_only_for_months_the_agreement_covers() {
     let dietist = store.partners(almere).unwrap().into_iter().find(|p| p.name == "Diëtistenpraktijk Almere").unwrap();
     let mut agreement = store.agreements(almere).unwrap().into_iter().find(|a| a.partner == Some(dietist.id)).unwrap();
     agreement.sent = Some(date(2025, 2, 1));
-    agreement.signed = Some(date(2025, 2, 28)); // in force on February's last day, not January's
+    agreement.signed = Some(date(2025, 2, 28)); // in force on February's last day, not in January
     store.update_agreement(&ctx(), &agreement).unwrap();
     let preview = store.close_preview(&[almere], q("2025-Q1"), date(2025, 5, 1)).unwrap();
     let texts: Vec<String> = preview[0].checklist.iter().map(|i| i.text.clone()).collect();
@@ -403,4 +403,62 @@ fn the_checklist_asks_hours_forms_only_for_months_the_agreement_covers() {
     // And January cannot be recorded, which is why it is not asked for.
     let january = sidw::domain::YearMonth::new(2025, 1).unwrap();
     assert!(store.mark_nihil(&ctx(), almere, dietist.id, january).is_err());
+}
+
+#[test]
+fn a_practice_that_left_the_team_keeps_its_claim() {
+    let store = demo_store();
+    let zwolle = id(&store, "Zwolle-Zuid");
+    let first = close(&store, &at(2025, 4, 2), zwolle, q("2025-Q1"));
+    let practices: Decimal = first.lines.iter().filter(|l| l.kind == PaymentKind::Practice).map(|l| l.amount).sum();
+    assert_eq!(practices, dec!(5950.00));
+    store.reopen_quarter(&at(2025, 4, 3), zwolle, q("2025-Q1"), "Assendorp hoort niet bij het team").unwrap();
+    let mut team = store.practice_team(zwolle).unwrap();
+    let assendorp = team.practices.iter().find(|p| p.name == "Huisartsen Assendorp").unwrap().clone();
+    team.practices.retain(|p| p.id != assendorp.id);
+    let from = team.practices[0].shares[0].from;
+    team.practices[0].set_share(from, dec!(100));
+    store.save_practice_team(&ctx(), &team).unwrap();
+    let second = close(&store, &at(2025, 4, 4), zwolle, q("2025-Q1"));
+    let claims: Vec<(String, Decimal)> = store
+        .open_claims()
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.line.network == zwolle)
+        .map(|c| (c.line.payee, c.open))
+        .collect();
+    assert_eq!(claims, vec![("Huisartsen Assendorp".to_string(), dec!(2380.00))], "{:?}", second.claims);
+    assert_settled(&store, zwolle, practice_money(&store, zwolle, q("2025-Q1")) + dec!(2614.05));
+}
+
+#[test]
+fn the_months_an_agreement_starts_and_ends_in_are_recorded_and_asked_for() {
+    let store = demo_store();
+    let almere = id(&store, "Almere Haven");
+    let dietist = store.partners(almere).unwrap().into_iter().find(|p| p.name == "Diëtistenpraktijk Almere").unwrap();
+    let mut agreement = store.agreements(almere).unwrap().into_iter().find(|a| a.partner == Some(dietist.id)).unwrap();
+    agreement.sent = Some(date(2025, 1, 2));
+    agreement.signed = Some(date(2025, 1, 15));
+    agreement.ended = Some(date(2025, 5, 15));
+    store.update_agreement(&ctx(), &agreement).unwrap();
+    let month = |m| sidw::domain::YearMonth::new(2025, m).unwrap();
+    let hours = |m| sidw::store::NewHours {
+        network: almere,
+        partner: dietist.id,
+        month: month(m),
+        hours: dec!(0.5),
+        activity: String::new(),
+        paid_by_practice_team: false,
+        double_funding_confirmed: false,
+        corrects: None,
+    };
+    assert!(store.add_hours(&ctx(), &hours(1)).is_ok(), "signed on 15 January: January's hours count");
+    assert!(store.add_hours(&ctx(), &hours(5)).is_ok(), "ended on 15 May: May's hours count");
+    let refused = store.add_hours(&ctx(), &hours(6)).unwrap_err().to_string();
+    assert!(refused.contains("geen getekende overeenkomst"), "{refused}");
+    let preview = store.close_preview(&[almere], q("2025-Q2"), date(2025, 7, 2)).unwrap();
+    let texts: Vec<String> = preview[0].checklist.iter().map(|i| i.text.clone()).collect();
+    assert!(texts.iter().any(|t| t == "urenformulier april 2025 van Diëtistenpraktijk Almere ontbreekt"), "{texts:#?}");
+    assert!(texts.iter().any(|t| t == "urenformulier mei 2025 van Diëtistenpraktijk Almere"), "{texts:#?}");
+    assert!(!texts.iter().any(|t| t.contains("juni 2025 van Diëtistenpraktijk Almere")), "{texts:#?}");
 }

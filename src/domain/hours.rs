@@ -76,18 +76,17 @@ pub fn month_end(month: YearMonth) -> chrono::NaiveDate {
 }
 
 /// The one rule for recording hours (or a nihil mark) of a partner in a month: a partner agreement
-/// signed and not ended on the month's last day. A correction line is checked against the month of
-/// the line it corrects.
+/// in force on some day of the month (signed by its last day, not ended before its first), so the
+/// month an agreement starts or ends in is recorded and paid too. A correction line is checked
+/// against the month of the line it corrects.
 pub fn check_agreement_for_hours(
     agreements: &[Agreement],
     partner: &Partner,
     month: YearMonth,
 ) -> Result<(), DomainError> {
-    let end = month_end(month);
-    if agreements
-        .iter()
-        .any(|a| a.kind == AgreementKind::Partner && a.partner == Some(partner.id) && a.is_in_force_on(end))
-    {
+    let (first, end) = (month.first_day(), month_end(month));
+    let covers = |a: &Agreement| a.signed.is_some_and(|s| s <= end) && a.ended.is_none_or(|e| e >= first);
+    if agreements.iter().any(|a| a.kind == AgreementKind::Partner && a.partner == Some(partner.id) && covers(a)) {
         Ok(())
     } else {
         Err(DomainError::NoSignedAgreement { partner: partner.name.clone(), month: month.dutch_name() })

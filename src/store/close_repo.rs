@@ -81,6 +81,9 @@ struct Snapshot {
     /// Settled for this quarter by earlier, reopened batches (immutable once reopened): see
     /// [`PaymentBatch::settled_for`].
     paid_before: Vec<PaymentLine>,
+    /// The batches of this network's quarter (the batch index), read again inside the closing
+    /// transaction: a close and reopen by a colleague meanwhile is seen, never paid over.
+    batch_ids: BatchIds,
     /// The open claims on the network's payees, oldest first.
     claims: Vec<Claim>,
     /// The quarter's nihil marks (received forms without hours).
@@ -104,6 +107,7 @@ impl Snapshot {
             invoice_index,
             tariffs: store.get(TreeName::Tariffs, &year_key(year))?,
             paid_before: paid_before(store, network, quarter)?,
+            batch_ids: store.get(TreeName::BatchIndex, &network_quarter(network, quarter))?.unwrap_or_default(),
             claims: Vec::new(),
             nihil: {
                 let partners = store.partners(network)?;
@@ -127,9 +131,18 @@ impl Snapshot {
         Ok(self)
     }
 
+    /// Everyone this close can pay or claim from: the team and partners as they are now, and
+    /// whoever an earlier batch of the quarter paid (a practice that left the team since can
+    /// still owe a claim; it must be kept with the claims it already has).
     fn payees(&self) -> Vec<Payee> {
         let practices = self.team.practices.iter().map(|p| Payee::Practice(p.id));
-        practices.chain(self.partners.iter().map(|p| Payee::Partner(p.id))).collect()
+        let mut payees: Vec<Payee> = practices.chain(self.partners.iter().map(|p| Payee::Partner(p.id))).collect();
+        for payee in self.paid_before.iter().filter_map(Payee::of) {
+            if !payees.contains(&payee) {
+                payees.push(payee);
+            }
+        }
+        payees
     }
 
     /// The same records read again inside the closing transaction.
@@ -169,6 +182,7 @@ impl Snapshot {
             invoices,
             tariffs: tx.get(TreeName::Tariffs, &year_key(year))?,
             paid_before: before.paid_before.clone(),
+            batch_ids: tx.get(TreeName::BatchIndex, &network_quarter(id, quarter))?.unwrap_or_default(),
             claims: Vec::new(),
             nihil: nihil_in(tx, id, &before.partners, quarter)?,
         }
@@ -413,7 +427,17 @@ impl Store {
                 team_differences.extend(evaluation.team_differences);
                 claims.extend(evaluation.claims);
                 set_offs.extend(evaluation.set_offs);
-                open_after.push((now.network.id, now.payees(), evaluation.open_after));
+                let payees = now.payees();
+                if let Some(lost) =
+                    evaluation.open_after.iter().find(|c| Payee::of(&c.line).is_none_or(|p| !payees.contains(&p)))
+                {
+                    // Never: every claim is kept under its payee, or the close does not happen.
+                    return Err(abort(StoreError::Refused(format!(
+                        "vordering op {} kan niet worden bewaard; er is niets afgesloten",
+                        lost.line.payee
+                    ))));
+                }
+                open_after.push((now.network.id, payees, evaluation.open_after));
             }
             let sequence = tx
                 .get_raw(TreeName::Meta, BATCH_SEQUENCE)?
