@@ -477,3 +477,58 @@ fn serve_without_a_users_file_refuses_to_start_and_its_files_are_private() {
     assert_eq!(mode(served.dir.join("db.host_key")), 0o600);
     assert_eq!(mode(served.dir.join("db.serve")), 0o600);
 }
+
+/// Waits for the answer to a request sent with `want_reply`: true on success, false on failure.
+async fn answered(channel: &mut russh::Channel<client::Msg>) -> bool {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), channel.wait()).await {
+            Ok(Some(russh::ChannelMsg::Success)) => return true,
+            Ok(Some(russh::ChannelMsg::Failure)) | Ok(None) | Err(_) => return false,
+            Ok(Some(_)) => {}
+        }
+    }
+}
+
+#[test]
+fn one_screen_per_connection_and_ten_per_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut served = Server::start(dir.path(), &[("vera", "viewer")], None, &[]);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let key = served.keys.join("vera");
+        let first = log_in(served.port, &key, "vera").await.expect("vera logs in");
+        let mut channel = first.channel_open_session().await.unwrap();
+        assert!(first.channel_open_session().await.is_err(), "a second session channel on one connection");
+        channel.request_shell(true).await.unwrap();
+        assert!(answered(&mut channel).await, "the first screen opens");
+        let mut open = vec![(first, channel)];
+        for _ in 1..10 {
+            let session = log_in(served.port, &key, "vera").await.expect("vera logs in again");
+            let mut channel = session.channel_open_session().await.unwrap();
+            channel.request_shell(true).await.unwrap();
+            assert!(answered(&mut channel).await, "up to ten screens");
+            open.push((session, channel));
+        }
+        let eleventh = log_in(served.port, &key, "vera").await.expect("logging in is still allowed");
+        let mut channel = eleventh.channel_open_session().await.unwrap();
+        channel.request_shell(true).await.unwrap();
+        assert!(!answered(&mut channel).await, "the eleventh screen of one user is refused");
+        // A screen that closes makes room again.
+        let (session, channel) = open.pop().unwrap();
+        channel.close().await.unwrap();
+        drop(session);
+        let mut room = false;
+        for _ in 0..50 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let again = log_in(served.port, &key, "vera").await.expect("logs in");
+            let mut channel = again.channel_open_session().await.unwrap();
+            channel.request_shell(true).await.unwrap();
+            if answered(&mut channel).await {
+                room = true;
+                break;
+            }
+        }
+        assert!(room, "a closed screen is uncounted");
+    });
+    assert!(served.alive(), "{}", served.log());
+}

@@ -52,6 +52,9 @@ pub fn marker_path(db: &Path) -> PathBuf {
 /// The largest screen a client may ask for (columns × rows): bounds each session's memory.
 pub const MAX_COLUMNS: u16 = 500;
 pub const MAX_ROWS: u16 = 200;
+/// Screens one user may have open at once, and all users together: each is a thread and an app.
+pub const MAX_SESSIONS_PER_USER: usize = 10;
+pub const MAX_SESSIONS: usize = 200;
 
 /// How long a connection may take to log in, and how many may be busy logging in at once
 /// (OpenSSH's MaxStartups idea): beyond that a new connection is closed at once.
@@ -149,6 +152,7 @@ pub fn run(store: Store, options: ServeOptions) -> Result<()> {
             users_path: options.users.clone(),
             changes: Arc::new(changes),
             pending: Arc::new(Mutex::new(Pending::default())),
+            sessions: Arc::new(Mutex::new(std::collections::HashMap::new())),
         };
         tokio::select! {
             _ = accept_loop(listener, Arc::new(config), server, limits) => {},
@@ -403,6 +407,40 @@ struct SidwServer {
     /// Bumped whenever the users file was read again.
     changes: Arc<tokio::sync::watch::Sender<u64>>,
     pending: Arc<Mutex<Pending>>,
+    /// Open screens per user: one per connection, at most [`MAX_SESSIONS_PER_USER`] a user and
+    /// [`MAX_SESSIONS`] in all.
+    sessions: Arc<Mutex<std::collections::HashMap<String, usize>>>,
+}
+
+/// A screen counted in [`SidwServer::sessions`]; uncounted when its thread ends.
+struct SessionSlot {
+    sessions: Arc<Mutex<std::collections::HashMap<String, usize>>>,
+    user: String,
+}
+
+impl SessionSlot {
+    fn take(sessions: &Arc<Mutex<std::collections::HashMap<String, usize>>>, user: &str) -> Option<Self> {
+        let mut open = sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let total: usize = open.values().sum();
+        let mine = open.get(user).copied().unwrap_or(0);
+        if total >= MAX_SESSIONS || mine >= MAX_SESSIONS_PER_USER {
+            return None;
+        }
+        *open.entry(user.to_string()).or_default() += 1;
+        Some(Self { sessions: sessions.clone(), user: user.to_string() })
+    }
+}
+
+impl Drop for SessionSlot {
+    fn drop(&mut self) {
+        let mut open = self.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(count) = open.get_mut(&self.user) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                open.remove(&self.user);
+            }
+        }
+    }
 }
 
 /// One SSH connection.
@@ -414,6 +452,8 @@ struct Connection {
     no_color: bool,
     input: input::Input,
     events: Option<std::sync::mpsc::Sender<Event>>,
+    /// The one session channel this connection may have (a second is refused).
+    session_channel: Option<ChannelId>,
     /// Held until the user has logged in.
     pending: Option<PendingSlot>,
     authenticated: Option<tokio::sync::oneshot::Sender<()>>,
@@ -428,6 +468,7 @@ impl Connection {
             no_color: false,
             input: input::Input::default(),
             events: None,
+            session_channel: None,
             pending: Some(pending),
             authenticated: Some(authenticated),
         }
@@ -530,13 +571,15 @@ impl Handler for Connection {
 
     async fn channel_open_session(
         &mut self,
-        _: Channel<Msg>,
+        channel: Channel<Msg>,
         reply: russh::server::ChannelOpenHandle,
         _: &mut Session,
     ) -> Result<(), Self::Error> {
-        if self.events.is_some() {
+        // One screen per connection: a second session channel would be a second thread and app.
+        if self.session_channel.is_some() {
             reply.reject(russh::ChannelOpenFailure::AdministrativelyProhibited).await;
         } else {
+            self.session_channel = Some(channel.id());
             reply.accept().await;
         }
         Ok(())
@@ -579,6 +622,18 @@ impl Handler for Connection {
             session.channel_failure(channel)?;
             return Ok(());
         };
+        if self.events.is_some() || self.session_channel != Some(channel) {
+            session.channel_failure(channel)?; // one screen per connection
+            return Ok(());
+        }
+        let Some(slot) = SessionSlot::take(&self.server.sessions, &user.name) else {
+            eprintln!(
+                "sidw serve: {} heeft al {MAX_SESSIONS_PER_USER} schermen open (of de server {MAX_SESSIONS}); nieuw scherm geweigerd",
+                user.name
+            );
+            session.channel_failure(channel)?;
+            return Ok(());
+        };
         let (events, receiver) = std::sync::mpsc::channel();
         let (output, mut frames) = tokio::sync::mpsc::channel::<Vec<u8>>(session::QUEUED_FRAMES);
         let writer_state = Arc::new(session::WriterState::default());
@@ -605,6 +660,7 @@ impl Handler for Connection {
         std::thread::Builder::new()
             .name(format!("sidw-{}", user.name))
             .spawn(move || {
+                let _slot = slot; // counted while the screen runs
                 session::run(
                     store,
                     session::Who { user: user.name, role: user.role, users_file, theme },
