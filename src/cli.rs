@@ -810,8 +810,7 @@ impl Drop for ReadingCopy {
 fn open_reading(path: &std::path::Path) -> Result<(Store, Option<ReadingCopy>)> {
     match Store::open(path) {
         Err(crate::store::StoreError::Unreadable { reason, .. }) if no_write_access(&reason) => {
-            let copy = ReadingCopy(std::env::temp_dir().join(format!("sidw-lezen-{}", std::process::id())));
-            let _ = std::fs::remove_dir_all(&copy.0);
+            let copy = ReadingCopy(private_dir()?);
             copy_dir(path, &copy.0).with_context(|| {
                 format!("kan de database in {} niet lezen (ook niet om te kopiëren)", path.display())
             })?;
@@ -830,8 +829,28 @@ fn open_reading(path: &std::path::Path) -> Result<(Store, Option<ReadingCopy>)> 
     }
 }
 
+/// A new directory only this user can enter, under an unguessable name (never one that someone
+/// else made first).
+fn private_dir() -> Result<std::path::PathBuf> {
+    use std::os::unix::fs::DirBuilderExt;
+    for attempt in 0..100u32 {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        let name = format!("sidw-lezen-{}-{nanos:09}-{attempt}", std::process::id());
+        let dir = std::env::temp_dir().join(name);
+        match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(error) => return Err(error).context("kan geen map maken voor een kopie om te lezen"),
+        }
+    }
+    anyhow::bail!("kan geen map maken voor een kopie om te lezen")
+}
+
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
+    use std::os::unix::fs::PermissionsExt;
+    if !to.exists() {
+        std::fs::create_dir(to)?;
+    }
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
         let target = to.join(entry.file_name());
@@ -839,10 +858,8 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()>
             copy_dir(&entry.path(), &target)?;
         } else {
             std::fs::copy(entry.path(), &target)?;
-            let mut permissions = std::fs::metadata(&target)?.permissions();
-            #[allow(clippy::permissions_set_readonly_false)]
-            permissions.set_readonly(false);
-            std::fs::set_permissions(&target, permissions)?;
+            // The copy is this user's only, and writable for sled (the original may be 0444).
+            std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600))?;
         }
     }
     Ok(())

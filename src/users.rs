@@ -65,7 +65,8 @@ fn parse_line(line: &str) -> Result<User, String> {
     else {
         return Err("verwacht: GEBRUIKER ROL SLEUTELTYPE SLEUTEL [COMMENTAAR]".into());
     };
-    if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
+    if name.starts_with(['.', '-']) || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
         return Err(format!("'{name}' is geen geldige gebruikersnaam"));
     }
     let role =
@@ -88,9 +89,33 @@ pub fn check_line(line: &str) -> Result<User, String> {
 
 /// Adds a line to the users file (the server reads it again within a second).
 pub fn append(path: &Path, line: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut file = std::fs::OpenOptions::new().append(true).create(true).open(path)?;
-    writeln!(file, "{}", line.trim())
+    let mut bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(error) => return Err(error),
+    };
+    if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+        bytes.push(b'\n');
+    }
+    bytes.extend_from_slice(line.trim().as_bytes());
+    bytes.push(b'\n');
+    replace(path, &bytes)
+}
+
+/// Writes the whole file anew beside it and renames it into place: the server, reading it every
+/// second, sees the old list or the new one, never a half-written file (which would end the
+/// sessions of users still in it).
+fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(format!(".tmp-{}", std::process::id()));
+    let temp = std::path::PathBuf::from(temp);
+    let result = std::fs::write(&temp, bytes)
+        .and_then(|()| std::fs::File::open(&temp)?.sync_all())
+        .and_then(|()| std::fs::rename(&temp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
 }
 
 /// Removes every line of the user (comments and other users stay as they are); how many went.
@@ -103,7 +128,7 @@ pub fn remove(path: &Path, name: &str) -> std::io::Result<usize> {
     });
     let mut text = kept.join(&b'\n');
     text.push(b'\n');
-    std::fs::write(path, text)?;
+    replace(path, &text)?;
     Ok(gone.len())
 }
 
@@ -134,6 +159,10 @@ impl UsersFile {
             return Ok(false);
         }
         let read = now.clone().and_then(|_| std::fs::read(&self.path).map_err(|e| e.to_string()));
+        // Changed while it was read (an editor writing in place): read it at the next tick.
+        if stamp(&self.path).map_err(|e| e.to_string()) != now {
+            return Ok(false);
+        }
         self.seen = Some(now);
         match read {
             Ok(bytes) => {
@@ -213,5 +242,23 @@ mod tests {
         assert_eq!(file.refresh(), Ok(true));
         assert_eq!(file.users.users.len(), 2);
         assert!(UsersFile::load(&dir.path().join("weg")).is_err());
+    }
+
+    #[test]
+    fn names_that_are_paths_are_refused_and_the_file_is_replaced_whole() {
+        const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+        let users = Users::parse(&format!(".. editor {KEY}\n. viewer {KEY}\n-x viewer {KEY}\nanna editor {KEY}\n"));
+        assert_eq!(users.users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), vec!["anna"]);
+        assert_eq!(users.problems.iter().map(|(line, _)| *line).collect::<Vec<_>>(), vec![1, 2, 3]);
+        let dir = std::env::temp_dir().join(format!("sidw-users-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("db.users");
+        append(&path, &format!("anna editor {KEY}")).unwrap();
+        append(&path, &format!("bert viewer {KEY}")).unwrap();
+        assert_eq!(remove(&path, "anna").unwrap(), 1);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), format!("bert viewer {KEY}\n"));
+        let leftovers = std::fs::read_dir(&dir).unwrap().count();
+        assert_eq!(leftovers, 1, "no temporary file left beside it");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

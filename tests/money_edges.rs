@@ -462,3 +462,57 @@ fn the_months_an_agreement_starts_and_ends_in_are_recorded_and_asked_for() {
     assert!(texts.iter().any(|t| t == "urenformulier mei 2025 van Diëtistenpraktijk Almere"), "{texts:#?}");
     assert!(!texts.iter().any(|t| t.contains("juni 2025 van Diëtistenpraktijk Almere")), "{texts:#?}");
 }
+
+#[test]
+fn a_batch_that_pays_nothing_is_never_late_for_the_bank() {
+    let store = demo_store();
+    let baalder = id(&store, "Hardenberg-Baalder");
+    let first = close(&store, &at(2025, 4, 2), baalder, q("2025-Q1"));
+    store.record_export(&at(2025, 4, 2), &first, "pain001 → test.xml").unwrap();
+    store.reopen_quarter(&at(2025, 4, 3), baalder, q("2025-Q1"), "controle").unwrap();
+    let second = close(&store, &at(2025, 4, 4), baalder, q("2025-Q1"));
+    assert!(second.lines.is_empty(), "nothing changed: nothing to pay");
+    let late: Vec<String> = store
+        .signals(date(2025, 6, 1))
+        .unwrap()
+        .into_iter()
+        .map(|s| s.text)
+        .filter(|t| t.contains("niet naar de bank"))
+        .collect();
+    assert!(late.is_empty(), "{late:?}");
+    // A batch that does pay and was not sent is still signalled.
+    store.reopen_quarter(&at(2025, 4, 5), baalder, q("2025-Q1"), "ION gecorrigeerd").unwrap();
+    lower_ion(&store, baalder, 0);
+    let mut team = store.practice_team(baalder).unwrap();
+    team.practices[0].ion_counts[0].count += 400;
+    store.save_practice_team(&ctx(), &team).unwrap();
+    let third = close(&store, &at(2025, 4, 6), baalder, q("2025-Q1"));
+    assert!(!third.lines.is_empty());
+    let late: Vec<String> = store
+        .signals(date(2025, 6, 1))
+        .unwrap()
+        .into_iter()
+        .map(|s| s.text)
+        .filter(|t| t.contains("niet naar de bank"))
+        .collect();
+    assert_eq!(late.len(), 1, "{late:?}");
+    assert!(late[0].contains(&third.number), "{late:?}");
+}
+
+#[test]
+fn the_year_report_counts_a_pending_set_off_once() {
+    let store = demo_store();
+    let baalder = id(&store, "Hardenberg-Baalder");
+    close(&store, &at(2025, 4, 2), baalder, q("2025-Q1"));
+    store.reopen_quarter(&at(2025, 4, 3), baalder, q("2025-Q1"), "ION-telling gecorrigeerd").unwrap();
+    lower_ion(&store, baalder, 1000);
+    close(&store, &at(2025, 4, 4), baalder, q("2025-Q1"));
+    let claim: Decimal = store.open_claims().unwrap().iter().map(|c| c.open).sum();
+    assert!(claim > Decimal::ZERO);
+    let rows = sidw::report::year::rows(&store, 2025, None, date(2025, 4, 10)).unwrap();
+    let row = rows.iter().find(|r| r.network == "Hardenberg-Baalder").unwrap();
+    let due: Decimal = Quarter::of_year(2025).iter().map(|quarter| practice_money(&store, baalder, *quarter)).sum();
+    let f = &row.figures;
+    assert_eq!(f.practice_team_received + f.practice_team_planned, due, "settled + planned = due, the set-off once");
+    assert_eq!(f.open_claims, claim);
+}

@@ -360,8 +360,24 @@ fn check_decompressed_size(bytes: &[u8]) -> Result<(), TableError> {
     for index in 0..archive.len() {
         let Ok(mut part) = archive.by_index(index) else { continue };
         let name = part.name().map(|n| n.to_string()).unwrap_or_default();
-        let mut limited = std::io::Read::take(&mut part, MAX_PART_BYTES + 1);
-        let size = std::io::copy(&mut limited, &mut std::io::sink()).unwrap_or(0);
+        // Counted as it is read: a part that breaks off half-way (a bad checksum at its end)
+        // counts what it gave, and the file is refused as damaged.
+        let mut size: u64 = 0;
+        let mut buffer = vec![0u8; 64 * 1024];
+        loop {
+            match std::io::Read::read(&mut part, &mut buffer) {
+                Ok(0) => break,
+                Ok(n) => {
+                    size = size.saturating_add(n as u64);
+                    if size > MAX_PART_BYTES || total.saturating_add(size) > MAX_XLSX_BYTES {
+                        break;
+                    }
+                }
+                Err(_) => {
+                    return Err(TableError::Workbook(format!("onderdeel '{name}' is beschadigd")));
+                }
+            }
+        }
         total = total.saturating_add(size);
         if size > MAX_PART_BYTES || total > MAX_XLSX_BYTES {
             return Err(TableError::TooLarge(format!(

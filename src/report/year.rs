@@ -166,7 +166,10 @@ pub fn rows(store: &Store, year: i32, region: Option<Region>, today: NaiveDate) 
                     .ok_or_else(|| StoreError::NotFound(format!("{quarter} van netwerk {}", network.name)))?;
                 if !closed {
                     open_quarters.push(*quarter);
-                    let (practice, partner) = by_kind(close.payments.iter());
+                    // What is due, also the part that will be set off against an open claim
+                    // (that claim is counted in the open claims, not here again).
+                    let set_off = close.set_offs.iter().map(|s| &s.line);
+                    let (practice, partner) = by_kind(close.payments.iter().chain(set_off));
                     figures.practice_team_planned += practice;
                     figures.partners_planned += partner;
                     figures.team_differences += close.team_differences.iter().map(|d| d.amount).sum::<Decimal>();

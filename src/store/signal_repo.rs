@@ -49,8 +49,12 @@ impl Store {
                 let (batch, exported) = match batches.get(&close.batch) {
                     Some(known) => known.clone(),
                     None => {
-                        let number = self.batch(close.batch)?.number;
-                        let exported = self.tree(TreeName::Exports).contains_key(close.batch.to_be_bytes())?;
+                        let batch = self.batch(close.batch)?;
+                        // A batch that pays nothing (a re-close with no difference, or all set
+                        // off) has no file for the bank: nothing to send, so nothing late.
+                        let exported = batch.lines.is_empty()
+                            || self.tree(TreeName::Exports).contains_key(close.batch.to_be_bytes())?;
+                        let number = batch.number;
                         batches.entry(close.batch).or_insert((number, exported)).clone()
                     }
                 };
