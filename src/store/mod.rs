@@ -8,6 +8,7 @@ mod close_repo;
 pub mod codec;
 pub mod error;
 mod export_repo;
+mod generator;
 mod hours_repo;
 mod invoice_repo;
 pub mod keys;
