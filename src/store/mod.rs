@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod backup_file;
+mod changes;
 mod check;
 mod close_repo;
 pub mod codec;
@@ -29,6 +30,7 @@ pub use check::CheckReport;
 pub use close_repo::{NetworkClose, acknowledgement, region_networks, to_acknowledge};
 pub use error::StoreError;
 pub use hours_repo::NewHours;
+pub use tx::Touched;
 
 use codec::{DecodeError, Record, decode, encode};
 use keys::{META_KEY, TreeName, hex};
@@ -49,6 +51,10 @@ pub struct Store {
     generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// Held by every change and by a backup, so that a backup sees no half of anything.
     writing: std::sync::Arc<std::sync::Mutex<()>>,
+    /// Which networks each recent change touched (for caches and the sessions' reloads).
+    changes: std::sync::Arc<std::sync::Mutex<changes::ChangeLog>>,
+    /// The Signalen of each network, as last computed (see `signal_repo`).
+    signal_cache: std::sync::Arc<std::sync::Mutex<signal_repo::SignalCache>>,
 }
 
 impl Store {
@@ -70,7 +76,15 @@ impl Store {
 
     fn init(db: sled::Db, path: PathBuf) -> Result<Self, StoreError> {
         let trees = TreeName::ALL.iter().map(|t| db.open_tree(t.name())).collect::<Result<Vec<_>, _>>()?;
-        let store = Self { db, trees, path, generation: Default::default(), writing: Default::default() };
+        let store = Self {
+            db,
+            trees,
+            path,
+            generation: Default::default(),
+            writing: Default::default(),
+            changes: Default::default(),
+            signal_cache: Default::default(),
+        };
         let meta = store.tree(TreeName::Meta);
         match meta.get(META_KEY)? {
             None => {
@@ -93,6 +107,29 @@ impl Store {
         store.exports_from_audit()?;
         store.index_batches()?;
         Ok(store)
+    }
+
+    /// Notes a committed change: what it touched first, then the generation, so whoever sees the
+    /// new generation also sees what it touched.
+    pub(crate) fn changed(&self, touched: Touched) {
+        let mut changes = self.changes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst) + 1;
+        changes.record(generation, touched);
+        self.generation.store(generation, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// What the changes after `generation` (up to now) touched: everything when the change log
+    /// no longer reaches back that far.
+    pub fn touched_since(&self, generation: u64) -> Touched {
+        let changes = self.changes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        changes.since(generation, self.generation())
+    }
+
+    /// The stamp of a network's derived data: it changes with every change that touches the
+    /// network (or everything).
+    pub fn network_stamp(&self, network: crate::domain::NetworkId) -> (u64, u64) {
+        let changes = self.changes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        changes.stamp(network)
     }
 
     /// How many changes have been written through this store since it was opened.
@@ -130,12 +167,17 @@ impl Store {
         }
         let refs: Vec<&sled::Tree> = self.trees.iter().collect();
         let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let result = refs.as_slice().transaction(|views| change(&Tx { views, ctx }));
+        let touched = std::cell::RefCell::new(Touched::default());
+        let result = refs.as_slice().transaction(|views| {
+            // A conflict runs the change again: only the last run's writes count.
+            *touched.borrow_mut() = Touched::default();
+            change(&Tx { views, ctx, touched: &touched })
+        });
         let value = result.map_err(|e| match e {
             sled::transaction::TransactionError::Abort(error) => error,
             sled::transaction::TransactionError::Storage(error) => StoreError::Storage(error),
         })?;
-        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.changed(touched.into_inner());
         self.db.flush().map_err(StoreError::NotDurable)?;
         Ok(value)
     }
@@ -196,7 +238,7 @@ impl Store {
         self.tree(TreeName::BatchIndex).clear()?;
         self.tree(TreeName::Meta).remove(close_repo::BATCH_INDEX_BUILT)?;
         self.index_batches()?;
-        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.changed(Touched::everything());
         Ok(())
     }
 
@@ -232,6 +274,7 @@ impl Store {
     #[doc(hidden)]
     pub fn raw_insert_for_tests(&self, tree: TreeName, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
         self.tree(tree).insert(key, value)?;
+        self.changed(Touched::everything());
         self.db.flush()?;
         Ok(())
     }
@@ -240,6 +283,7 @@ impl Store {
     #[doc(hidden)]
     pub fn raw_remove_for_tests(&self, tree: TreeName, key: &[u8]) -> Result<(), StoreError> {
         self.tree(tree).remove(key)?;
+        self.changed(Touched::everything());
         self.db.flush()?;
         Ok(())
     }
