@@ -104,3 +104,41 @@ fn the_log_and_the_municipalities_touch_no_network() {
     assert!(!touched.all && touched.networks.is_empty(), "{touched:?}");
     assert_eq!(store.touched_since(store.generation()), Default::default());
 }
+
+fn app_over(store: &Store) -> sidw::app::App {
+    let clock: sidw::app::Clock =
+        std::sync::Arc::new(|| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2025, 10, 15, 10, 0, 0).unwrap());
+    let mut app = sidw::app::App::new(store.clone(), "anna", clock);
+    app.handle(sidw::app::Action::Resize(120, 40));
+    app
+}
+
+#[test]
+fn a_refresh_after_a_colleague_s_save_shows_it_and_keeps_the_rest() {
+    let store = Store::temporary().unwrap();
+    let north = common::network_with_ion(&store, "Noord", 10_000);
+    let south = common::network_with_ion(&store, "Zuid", 10_000);
+    let mut app = app_over(&store);
+    let partners = |app: &sidw::app::App, id| app.networks.rows.iter().find(|r| r.network.id == id).unwrap().partners;
+    assert_eq!((partners(&app, north), partners(&app, south)), (0, 0));
+
+    // A colleague adds a partner to Noord and a network: both show after the refresh.
+    let partner = common::add_partner(&store, north, "Fysio Noord", sidw::domain::Discipline::Fysiotherapeut);
+    let west = common::network_with_ion(&store, "West", 10_000);
+    assert!(app.is_stale());
+    app.handle(sidw::app::Action::Refresh);
+    assert!(!app.is_stale());
+    assert_eq!((partners(&app, north), partners(&app, south), partners(&app, west)), (1, 0, 0));
+    assert_eq!(app.networks.rows.len(), 3);
+
+    // The budget of Noord is shown: a colleague's line in Noord shows, one in Zuid leaves it.
+    common::press(&mut app, "3:netwerk Noord<Enter>:kwartaal 2025-Q1<Enter>");
+    let lines = |app: &sidw::app::App| app.budget.view.as_ref().map(|v| (v.network.id, v.lines.len()));
+    assert_eq!(lines(&app), Some((north, 0)));
+    store.add_hours(&ctx(), &common::new_hours(north, partner, 1, Decimal::ONE)).unwrap();
+    let other = common::add_partner(&store, south, "Fysio Zuid", sidw::domain::Discipline::Fysiotherapeut);
+    store.add_hours(&ctx(), &common::new_hours(south, other, 1, Decimal::ONE)).unwrap();
+    app.handle(sidw::app::Action::Refresh);
+    assert_eq!(lines(&app), Some((north, 1)));
+    assert_eq!(partners(&app, south), 1);
+}
