@@ -11,7 +11,7 @@ pub mod form;
 mod forms;
 pub mod key;
 pub mod list;
-mod log;
+pub mod log;
 mod milestone_forms;
 pub mod milestones;
 mod municipal_forms;

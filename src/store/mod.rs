@@ -25,7 +25,7 @@ pub mod tx;
 use sled::Transactional;
 use std::path::{Path, PathBuf};
 
-pub use audit::{AuditEntry, ChangeContext};
+pub use audit::{AuditEntry, AuditHead, ChangeContext};
 pub use check::CheckReport;
 pub use close_repo::{NetworkClose, acknowledgement, region_networks, to_acknowledge};
 pub use error::StoreError;
@@ -294,6 +294,44 @@ impl Store {
             let (key, bytes) = item?;
             decode_at(TreeName::Audit, &key, &bytes)
         })
+    }
+
+    /// The heads of the audit entries below `below` (all for `None`), newest first, read lazily
+    /// and without decoding the records before and after: the Logboek filters on these.
+    pub fn audit_heads_newest_first(
+        &self,
+        below: Option<u64>,
+    ) -> impl Iterator<Item = Result<audit::AuditHead, StoreError>> + '_ {
+        let range = match below {
+            Some(id) => self.tree(TreeName::Audit).range(..id.to_be_bytes()),
+            None => self.tree(TreeName::Audit).range::<&[u8], _>(..),
+        };
+        range.rev().map(|item| {
+            let (key, bytes) = item?;
+            let broken = |reason: String| StoreError::Corrupt { tree: TreeName::Audit.name(), key: hex(&key), reason };
+            match bytes.as_ref() {
+                // The current layout: its head is decoded alone (bincode reads fields in order).
+                [codec::MAGIC, hi, lo, body @ ..]
+                    if u16::from_be_bytes([*hi, *lo]) == <AuditEntry as Record>::VERSION =>
+                {
+                    bincode::serde::decode_from_slice::<audit::AuditHead, _>(body, bincode::config::standard())
+                        .map(|(head, _)| head)
+                        .map_err(|e| broken(e.to_string()))
+                }
+                _ => decode::<AuditEntry>(&bytes).map_err(|e| broken(e.to_string())).map(|entry| audit::AuditHead {
+                    id: entry.id,
+                    at: entry.at,
+                    user: entry.user,
+                    action: entry.action,
+                    subject: entry.subject,
+                }),
+            }
+        })
+    }
+
+    /// One audit entry whole.
+    pub fn audit_entry(&self, id: u64) -> Result<Option<AuditEntry>, StoreError> {
+        self.get(TreeName::Audit, &id.to_be_bytes())
     }
 
     /// Every audit entry, newest first.
