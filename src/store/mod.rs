@@ -197,6 +197,40 @@ impl Store {
         Ok(backup_file::Dump { trees })
     }
 
+    /// Writes a backup of every tree to `path` as it streams out of the database (the layout of
+    /// [`backup_file::write_file`]): no change is written meanwhile, and memory does not grow
+    /// with the database. Returns how many records and log entries it holds.
+    pub fn backup_to(&self, path: &Path) -> Result<usize, backup_file::BackupError> {
+        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut records = 0;
+        backup_file::write_file_streamed(path, |out| {
+            let number = |out: &mut dyn std::io::Write, n: u64| out.write_all(&n.to_be_bytes());
+            let bytes = |out: &mut dyn std::io::Write, b: &[u8]| {
+                out.write_all(&(b.len() as u64).to_be_bytes())?;
+                out.write_all(b)
+            };
+            number(out, TreeName::ALL.len() as u64)?;
+            for name in TreeName::ALL {
+                let tree = self.tree(name);
+                bytes(out, name.name().as_bytes())?;
+                number(out, tree.len() as u64)?;
+                let mut written = 0u64;
+                for item in tree.iter() {
+                    let (key, value) = item.map_err(std::io::Error::other)?;
+                    bytes(out, &key)?;
+                    bytes(out, &value)?;
+                    written += 1;
+                }
+                if written != tree.len() as u64 {
+                    return Err(std::io::Error::other(format!("tabel {} veranderde tijdens de back-up", name.name())));
+                }
+                records += written as usize;
+            }
+            Ok(())
+        })?;
+        Ok(records)
+    }
+
     /// Fills an empty database from a dump (restore); refuses a database that holds anything.
     pub fn load_dump(&self, dump: &backup_file::Dump) -> Result<(), StoreError> {
         if TreeName::ALL.iter().filter(|t| **t != TreeName::Meta).any(|t| !self.tree(*t).is_empty()) {
