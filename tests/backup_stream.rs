@@ -36,3 +36,20 @@ fn a_streamed_backup_reads_back_as_the_database_and_a_changed_byte_is_refused() 
         std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert!(names.iter().all(|n| !n.contains(".tmp-")), "{names:?}");
 }
+
+#[test]
+fn check_reading_one_record_at_a_time_still_finds_broken_hours_invoices_and_log_entries() {
+    use sidw::store::keys::TreeName;
+    let store = Store::temporary().unwrap();
+    sidw::demo::load(&store, &ctx(), date(2025, 10, 15)).unwrap();
+    assert!(store.check().unwrap().is_ok());
+    store.raw_insert_for_tests(TreeName::Audit, &u64::MAX.to_be_bytes(), b"kapot").unwrap();
+    store.raw_insert_for_tests(TreeName::Hours, &u64::MAX.to_be_bytes(), b"kapot").unwrap();
+    store.raw_insert_for_tests(TreeName::Invoices, &[0xff; 16], b"kapot").unwrap();
+    let report = store.check().unwrap();
+    let all = report.problems.join("\n");
+    for tree in ["'audit'", "'hours'", "'invoices'"] {
+        assert!(all.contains(tree), "{tree} in {all}");
+    }
+    assert_eq!(report.problems.len(), 3, "{all}");
+}
