@@ -110,6 +110,7 @@ fn dir_size(dir: &Path) -> u64 {
 }
 
 /// Runs `sidw ARGS` and returns its wall time and peak resident memory (VmHWM, from wait4).
+#[allow(clippy::zombie_processes)] // waited for by wait4, which also gives the peak memory
 fn peak_memory(args: &[&str]) -> (Duration, u64) {
     let started = Instant::now();
     let child = Command::new(env!("CARGO_BIN_EXE_sidw"))

@@ -59,11 +59,11 @@ impl LogPane {
             scanned += 1;
             let text =
                 format!("{} {} {} {}", head.user, head.action, head.subject, head.at.format("%d-%m-%Y")).to_lowercase();
-            if words.iter().all(|word| text.contains(word)) {
-                if let Some(entry) = store.audit_entry(head.id)? {
-                    self.entries.push(entry);
-                    found += 1;
-                }
+            if words.iter().all(|word| text.contains(word))
+                && let Some(entry) = store.audit_entry(head.id)?
+            {
+                self.entries.push(entry);
+                found += 1;
             }
         }
         self.searched += scanned;
