@@ -10,7 +10,7 @@ pub const LOG_PAGE: usize = 200;
 /// At most this many entries are looked at for one keystroke (or one "more"): the cost of a filter
 /// keystroke does not grow with the log. Only the heads (who, what, when, subject) are read; an
 /// entry's records before and after are read only for the entries listed.
-pub const LOG_SCAN: usize = 20_000;
+pub const LOG_SCAN: usize = 10_000;
 
 #[derive(Default)]
 pub struct LogPane {
@@ -49,6 +49,7 @@ impl LogPane {
         let words: Vec<&str> = filter.split_whitespace().collect();
         let mut found = 0;
         let mut scanned = 0;
+        let mut date: Option<(chrono::NaiveDate, String)> = None;
         self.resume = None;
         for head in store.audit_heads_newest_first(below) {
             let head = head?;
@@ -57,9 +58,16 @@ impl LogPane {
                 break;
             }
             scanned += 1;
-            let text =
-                format!("{} {} {} {}", head.user, head.action, head.subject, head.at.format("%d-%m-%Y")).to_lowercase();
-            if words.iter().all(|word| text.contains(word))
+            // The day as the filter sees it (dd-mm-jjjj), formatted once per day: the log is in
+            // time order, so most entries share the previous one's day. Words hold no spaces, so
+            // a word is in the line "user action subject day" when it is in one of its parts.
+            let day = head.at.date_naive();
+            if date.as_ref().is_none_or(|(known, _)| *known != day) {
+                date = Some((day, day.format("%d-%m-%Y").to_string()));
+            }
+            let day_text = date.as_ref().map_or("", |(_, text)| text.as_str());
+            let text = format!("{} {} {}", head.user, head.action, head.subject).to_lowercase();
+            if words.iter().all(|word| text.contains(word) || day_text.contains(word))
                 && let Some(entry) = store.audit_entry(head.id)?
             {
                 self.entries.push(entry);
