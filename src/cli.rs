@@ -685,9 +685,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Backup { file }) => {
             out_policy.check(&file)?;
             let (store, _copy) = open_reading(&path)?;
-            let dump = store.dump()?;
-            crate::store::backup_file::write_file(&dump, &file)?;
-            let records: usize = dump.trees.iter().map(|(_, pairs)| pairs.len()).sum();
+            let records = store.backup_to(&file)?;
             println!("Back-up geschreven: {} ({records} records en logboekregels).", file.display());
             Ok(ExitCode::SUCCESS)
         }

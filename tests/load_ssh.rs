@@ -2,6 +2,9 @@
 //! the same network as fast as the server accepts them, through the screen as a user types; and
 //! the server killed with SIGKILL in the middle of such a load.
 //!
+//! With `SIDW_LOAD_DB=DIR` the first test runs on a copy of that database (e.g. the history data
+//! set of `cargo run --release --example gen-large -- DIR`) instead of the demo.
+//!
 //! Each session is a russh client with a pty; its output goes through a vt100 emulator, and a
 //! save counts as shown when the screen shows the cell's new line count.
 
@@ -171,6 +174,19 @@ async fn key_entries(
     (entries, latencies)
 }
 
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 fn users(n: usize) -> Vec<(String, &'static str)> {
     (0..n).map(|i| (format!("user{i:02}"), "editor")).collect()
 }
@@ -180,6 +196,10 @@ async fn twenty_sessions_key_two_hundred_entries_each() {
     const SESSIONS: usize = 20;
     const ENTRIES: usize = 200;
     let dir = tempfile::tempdir().unwrap();
+    let data_set = std::env::var_os("SIDW_LOAD_DB");
+    if let Some(given) = &data_set {
+        copy_dir(std::path::Path::new(given), &dir.path().join("db"));
+    }
     let names = users(SESSIONS);
     let refs: Vec<(&str, &str)> = names.iter().map(|(n, r)| (n.as_str(), *r)).collect();
     let mut served = Served::start_with(dir.path(), &refs, |store| setup(store, SESSIONS));
@@ -197,7 +217,8 @@ async fn twenty_sessions_key_two_hundred_entries_each() {
     latencies.sort();
     let p = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
     eprintln!(
-        "load: {} entries in {:.1} s = {:.0} entries/s; Enter-to-screen latency median {} ms, p99 {} ms, max {} ms",
+        "load on {}: {} entries in {:.1} s = {:.0} entries/s; Enter-to-screen latency p50 {} ms, p99 {} ms, max {} ms",
+        data_set.as_ref().map_or("the demo".into(), |d| d.to_string_lossy()),
         latencies.len(),
         elapsed.as_secs_f64(),
         latencies.len() as f64 / elapsed.as_secs_f64(),

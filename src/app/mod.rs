@@ -11,7 +11,7 @@ pub mod form;
 mod forms;
 pub mod key;
 pub mod list;
-mod log;
+pub mod log;
 mod milestone_forms;
 pub mod milestones;
 mod municipal_forms;
@@ -267,13 +267,30 @@ impl App {
 
     /// Reloads everything shown from the store (after a change, or when told something changed).
     pub fn reload(&mut self) {
+        let touched = crate::store::Touched::everything();
+        self.reload_touched(&touched);
+    }
+
+    /// Reloads after colleagues' changes: what they touched only (the change log says which
+    /// networks; tariffs, batches and anything else reach everything). The shown pane is read
+    /// again as `reload` does (Signalen computes only the touched networks again).
+    pub fn refresh(&mut self) {
+        let touched = self.store.touched_since(self.seen);
+        self.reload_touched(&touched);
+    }
+
+    fn reload_touched(&mut self, touched: &crate::store::Touched) {
         self.seen = self.store.generation();
         let result = (|| -> Result<(), StoreError> {
-            self.tariff_book = self.store.tariff_book()?;
-            self.tariffs.load(&self.tariff_book);
-            // The network list serves every pane (picker, :netwerk); the rest only its own pane,
-            // which is loaded again when it is shown.
-            self.networks.load(&self.store, self.today())?;
+            if touched.all {
+                self.tariff_book = self.store.tariff_book()?;
+                self.tariffs.load(&self.tariff_book);
+                // The network list serves every pane (picker, :netwerk); the rest only its own
+                // pane, which is loaded again when it is shown.
+                self.networks.load(&self.store, self.today())?;
+            } else {
+                self.networks.refresh(&self.store, self.today(), &touched.networks)?;
+            }
             match self.pane {
                 Pane::Agreements => self.agreements.load(&self.store, self.today())?,
                 Pane::Signals => self.signals.load(&self.store, self.today())?,
@@ -286,7 +303,10 @@ impl App {
         if let Err(error) = result {
             self.error(error.to_string());
         }
-        if self.pane == Pane::Budget || self.budget.view.is_none() {
+        let budget_touched = self.budget.network.is_none_or(|network| touched.network(network));
+        if !budget_touched && self.budget.view.is_some() {
+            // The shown budget's network was not touched: what is shown still holds.
+        } else if self.pane == Pane::Budget || self.budget.view.is_none() {
             self.reload_budget();
         } else {
             self.budget_stale = true;
@@ -311,7 +331,7 @@ impl App {
                 return;
             }
             Action::Refresh => {
-                self.reload();
+                self.refresh();
                 return;
             }
             _ => {}

@@ -99,6 +99,44 @@ impl NetworksPane {
         self.load_detail(store)
     }
 
+    /// Reads again only the rows of the networks a colleague's change touched (a new network is
+    /// added), keeping the rest: what `load` gives, at the cost of the change, not the list.
+    pub(crate) fn refresh(
+        &mut self,
+        store: &Store,
+        today: NaiveDate,
+        touched: &std::collections::BTreeSet<crate::domain::NetworkId>,
+    ) -> Result<(), StoreError> {
+        if touched.is_empty() {
+            return Ok(());
+        }
+        let selected = self.selected().map(|r| r.network.id);
+        for id in touched {
+            let network = match store.network(*id) {
+                Ok(network) => network,
+                Err(StoreError::NotFound(_)) => continue,
+                Err(error) => return Err(error),
+            };
+            let row = NetworkRow {
+                ion: store.practice_team(*id)?.total_ion_on(today),
+                partners: store.partners(*id)?.len(),
+                network,
+            };
+            match self.rows.iter_mut().find(|r| r.network.id == *id) {
+                Some(known) => *known = row,
+                None => self.rows.push(row),
+            }
+        }
+        self.sort_rows();
+        if let Some(id) = selected {
+            self.select(id);
+        }
+        match selected {
+            Some(id) if touched.contains(&id) => self.load_detail(store),
+            _ => Ok(()),
+        }
+    }
+
     fn sort_rows(&mut self) {
         let key = |r: &NetworkRow| -> (String, String) {
             let n = &r.network;

@@ -79,13 +79,37 @@ pub fn signals(
 ) -> Vec<Signal> {
     let mut all = Vec::new();
     for f in facts {
-        agreement_signals(today, f, &mut all);
-        milestone_signals(today, f.network, &mut all);
-        missing_hours_signals(today, tariff_years, f, &mut all);
-        budget_signals(today, f, &mut all);
-        payment_signals(today, tariff_years, f, &mut all);
+        all.extend(network_signals(today, tariff_years, f));
     }
-    let funded = funded_years(facts.iter().map(|f| f.network), today);
+    let networks: Vec<&Network> = facts.iter().map(|f| f.network).collect();
+    all.extend(programme_signals(today, tariff_years, &networks, municipal));
+    sort_signals(&mut all);
+    all
+}
+
+/// The signals of one network: its agreements, milestones, hours forms, budgets and payments.
+/// They depend on that network's facts alone (and the day and the tariff years), so they can be
+/// computed per network and kept until the network changes.
+pub fn network_signals(today: NaiveDate, tariff_years: &[i32], f: &NetworkFacts) -> Vec<Signal> {
+    let mut all = Vec::new();
+    agreement_signals(today, f, &mut all);
+    milestone_signals(today, f.network, &mut all);
+    missing_hours_signals(today, tariff_years, f, &mut all);
+    budget_signals(today, f, &mut all);
+    payment_signals(today, tariff_years, f, &mut all);
+    all
+}
+
+/// The signals of the programme: the municipalities' S1 years and missing tariffs, which depend
+/// on the networks' own records only (not their hours).
+pub fn programme_signals(
+    today: NaiveDate,
+    tariff_years: &[i32],
+    networks: &[&Network],
+    municipal: &[MunicipalYear],
+) -> Vec<Signal> {
+    let mut all = Vec::new();
+    let funded = funded_years(networks.iter().copied(), today);
     for m in municipal_signals(today, municipal, &funded) {
         let Ok(name) = super::region::parse_municipality(&m.municipality) else { continue };
         all.push(Signal {
@@ -94,13 +118,13 @@ pub fn signals(
             subject: format!("gemeente {name}"),
             text: m.text,
             target: SignalTarget::Municipality(name, m.year),
-            region: facts.iter().find(|f| f.network.municipality == name).map(|f| f.network.region),
+            region: networks.iter().find(|n| n.municipality == name).map(|n| n.region),
         });
     }
     let this_year = YearMonth::of_date(today).year();
-    let funded = facts.iter().any(|f| {
-        f.network.funding_start.is_some_and(|s| s <= today) && f.network.funding_end.is_none_or(|e| e >= today)
-    });
+    let funded = networks
+        .iter()
+        .any(|n| n.funding_start.is_some_and(|s| s <= today) && n.funding_end.is_none_or(|e| e >= today));
     if funded && !tariff_years.contains(&this_year) {
         let first = NaiveDate::from_ymd_opt(this_year, 1, 1).expect("1 January exists");
         all.push(Signal {
@@ -114,8 +138,12 @@ pub fn signals(
             region: None,
         });
     }
-    all.sort_by(|a, b| (a.due, &a.subject, &a.text).cmp(&(b.due, &b.subject, &b.text)));
     all
+}
+
+/// Oldest due date first, then by subject and text.
+pub fn sort_signals(all: &mut [Signal]) {
+    all.sort_by(|a, b| (a.due, &a.subject, &a.text).cmp(&(b.due, &b.subject, &b.text)));
 }
 
 fn agreement_signals(today: NaiveDate, f: &NetworkFacts, out: &mut Vec<Signal>) {

@@ -346,7 +346,7 @@ async fn daily_backups(store: Store, dir: PathBuf) {
 pub fn write_backup(store: &Store, dir: &Path) -> Result<PathBuf> {
     create_private_dir(dir).with_context(|| format!("kan {} niet maken", dir.display()))?;
     let path = dir.join(format!("sidw-{}.sidwbak", chrono::Utc::now().format("%Y%m%d-%H%M%S")));
-    crate::store::backup_file::write_file(&store.dump()?, &path)?;
+    store.backup_to(&path)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

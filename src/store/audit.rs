@@ -38,3 +38,14 @@ pub struct AuditEntry {
     pub before: Option<String>,
     pub after: Option<String>,
 }
+
+/// The first fields of an audit entry, without the records before and after (the bulk of the
+/// log): what the Logboek lists and filters on.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct AuditHead {
+    pub id: u64,
+    pub at: DateTime<Utc>,
+    pub user: String,
+    pub action: String,
+    pub subject: String,
+}

@@ -330,6 +330,101 @@ pub fn write_file(dump: &Dump, path: &Path) -> Result<(), BackupError> {
     Ok(())
 }
 
+/// Writes a backup atomically to a path, in the same layout as [`write_file`], streaming: `body`
+/// writes the uncompressed body (see the module's body encoding) into the compressor, which
+/// writes into the file as it goes; the length is filled in afterwards and the checksum is
+/// computed by reading the file back. Memory stays the same whatever the size of the database.
+pub fn write_file_streamed(
+    path: &Path,
+    body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), BackupError> {
+    use std::io::{Seek, SeekFrom};
+    let file_error = |action: &'static str, path: &Path| {
+        let path = path.to_path_buf();
+        move |source| BackupError::File { action, path, source }
+    };
+    let Some(name) = path.file_name() else {
+        let source = io::Error::new(io::ErrorKind::InvalidInput, "geen bestandsnaam");
+        return Err(BackupError::File { action: "schrijven", path: path.to_path_buf(), source });
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let (temp_path, file) = create_temp(dir, &name.to_string_lossy()).map_err(file_error("aanmaken", dir))?;
+    let result = (|| -> Result<(), BackupError> {
+        let writing = |source| BackupError::File { action: "schrijven", path: temp_path.clone(), source };
+        let mut out = BufWriter::new(file);
+        let mut header = [0u8; HEADER_LEN];
+        header[..8].copy_from_slice(&MAGIC);
+        header[8..10].copy_from_slice(&FORMAT_VERSION.to_be_bytes());
+        out.write_all(&header).map_err(&writing)?;
+        let mut limited = LimitedWriter {
+            inner: flate2::write::ZlibEncoder::new(out, flate2::Compression::default()),
+            left: MAX_BODY,
+        };
+        body(&mut limited).map_err(|e| {
+            if limited.left == 0 && e.kind() == io::ErrorKind::FileTooLarge {
+                BackupError::TooLarge { limit: MAX_BODY }
+            } else {
+                writing(e)
+            }
+        })?;
+        let mut out = limited.inner.finish().map_err(&writing)?;
+        let end = out.stream_position().map_err(&writing)?;
+        let body_len = end - HEADER_LEN as u64;
+        out.seek(SeekFrom::Start(10)).map_err(&writing)?;
+        out.write_all(&body_len.to_be_bytes()).map_err(&writing)?;
+        let mut file = out.into_inner().map_err(|e| e.into_error()).map_err(&writing)?;
+        // The checksum of everything written, read back in chunks.
+        file.seek(SeekFrom::Start(0)).map_err(&writing)?;
+        let mut hasher = Sha256::new();
+        let mut reader = BufReader::new(&mut file).take(end);
+        let mut buf = vec![0u8; CHUNK];
+        loop {
+            let n = reader.read(&mut buf).map_err(&writing)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+        }
+        file.seek(SeekFrom::Start(end)).map_err(&writing)?;
+        file.write_all(&hasher.finalize()).map_err(&writing)?;
+        file.sync_all().map_err(file_error("naar schijf schrijven", &temp_path))?;
+        drop(file);
+        std::fs::rename(&temp_path, path).map_err(file_error("vervangen", path))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp_path);
+        return result;
+    }
+    #[cfg(unix)]
+    std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(file_error("naar schijf schrijven", dir))?;
+    Ok(())
+}
+
+/// Passes bytes on until `left` runs out, then fails with `FileTooLarge`.
+struct LimitedWriter<W: Write> {
+    inner: W,
+    left: u64,
+}
+
+impl<W: Write> Write for LimitedWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if buf.len() as u64 > self.left {
+            self.left = 0;
+            return Err(io::Error::new(io::ErrorKind::FileTooLarge, "back-up te groot"));
+        }
+        let n = self.inner.write(buf)?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Removes `.NAME.tmp-PID-N…` files in `dir` whose process is gone: what a killed write left.
 pub fn remove_stale_temps(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
@@ -358,7 +453,7 @@ fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, std::fs::File)> {
         // Shortened, so that a long target name still leaves room for the suffix.
         let short: String = name.chars().take(100).collect();
         let temp_path = dir.join(format!(".{short}.tmp-{}-{n}", std::process::id()));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&temp_path) {
+        match std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&temp_path) {
             Ok(file) => return Ok((temp_path, file)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
             Err(e) => return Err(e),

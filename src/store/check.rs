@@ -129,10 +129,11 @@ impl Store {
             }
         }
 
-        let hours: Vec<(Vec<u8>, HoursEntry)> = read_all(self, TreeName::Hours, &mut report)?;
         let mut expected_index: HashMap<[u8; 10], HashSet<HoursEntryId>> = HashMap::new();
-        for (key, line) in &hours {
-            if key.as_slice() != line.id.to_key() {
+        // Read one at a time: the hours are the bulk of the data.
+        read_each(self, TreeName::Hours, &mut report, |report, key, line: HoursEntry| {
+            let line = &line;
+            if key != line.id.to_key() {
                 report.problems.push(format!("urenregel {} staat onder sleutel {}", line.id, hex(key)));
             }
             if !partner_keys.contains(&(line.network, line.partner.0)) {
@@ -154,7 +155,8 @@ impl Store {
                 ));
             }
             expected_index.entry(network_year(line.network, line.year())).or_default().insert(line.id);
-        }
+            Ok(())
+        })?;
         for (key, index) in read_all::<HoursIndex>(self, TreeName::HoursIndex, &mut report)? {
             let listed: HashSet<HoursEntryId> = index.entries.iter().copied().collect();
             if listed.len() != index.entries.len() {
@@ -175,17 +177,10 @@ impl Store {
             report.problems.push(format!("{} urenregels hebben geen urenindex {}", lines.len(), hex(&key)));
         }
 
-        let invoices: Vec<(Vec<u8>, Invoice)> = read_all(self, TreeName::Invoices, &mut report)?;
         let mut expected_invoices: HashMap<Vec<u8>, HashSet<InvoiceId>> = HashMap::new();
-        for (key, invoice) in &invoices {
-            belongs(
-                &mut report,
-                key,
-                invoice.network,
-                invoice.id.0,
-                &network_ids,
-                &format!("factuur {}", invoice.number),
-            );
+        read_each(self, TreeName::Invoices, &mut report, |report, key, invoice: Invoice| {
+            let invoice = &invoice;
+            belongs(report, key, invoice.network, invoice.id.0, &network_ids, &format!("factuur {}", invoice.number));
             if let Err(e) = invoice.validate() {
                 report.problems.push(format!("factuur {}: {e}", invoice.number));
             }
@@ -193,7 +188,8 @@ impl Store {
                 .entry(network_quarter(invoice.network, invoice.quarter).to_vec())
                 .or_default()
                 .insert(invoice.id);
-        }
+            Ok(())
+        })?;
         for (key, index) in read_all::<InvoiceIndex>(self, TreeName::InvoiceIndex, &mut report)? {
             let listed: HashSet<InvoiceId> = index.entries.iter().copied().collect();
             if expected_invoices.remove(&key).unwrap_or_default() != listed || listed.len() != index.entries.len() {
@@ -268,12 +264,12 @@ impl Store {
             }
         }
 
-        let audit: Vec<(Vec<u8>, AuditEntry)> = read_all(self, TreeName::Audit, &mut report)?;
-        for (key, entry) in &audit {
-            if key.as_slice() != entry.id.to_be_bytes() {
+        read_each(self, TreeName::Audit, &mut report, |report, key, entry: AuditEntry| {
+            if key != entry.id.to_be_bytes() {
                 report.problems.push(format!("logboekregel {} staat onder sleutel {}", entry.id, hex(key)));
             }
-        }
+            Ok(())
+        })?;
         Ok(report)
     }
 }
@@ -292,6 +288,31 @@ fn belongs(
     if !networks.contains(&network) {
         report.problems.push(format!("{what} hoort bij netwerk {network}, dat niet bestaat"));
     }
+}
+
+/// Decodes the records of a tree one at a time and hands each to `each` (memory does not grow
+/// with the tree); a record that does not decode is a problem, not an abort.
+fn read_each<R: Record>(
+    store: &Store,
+    tree: TreeName,
+    report: &mut CheckReport,
+    mut each: impl FnMut(&mut CheckReport, &[u8], R) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut count = 0;
+    for item in store.tree(tree).iter() {
+        let (key, bytes) = item?;
+        match decode::<R>(&bytes) {
+            Ok(record) => {
+                count += 1;
+                each(report, &key, record)?;
+            }
+            Err(e) => {
+                report.problems.push(format!("{} onder sleutel {} in '{}': {e}", R::KIND, hex(&key), tree.name()))
+            }
+        }
+    }
+    report.counts.insert(tree.name(), count);
+    Ok(())
 }
 
 /// Decodes every record of a tree; a record that does not decode is a problem, not an abort.

@@ -17,6 +17,33 @@ fn number_key(invoice: &Invoice) -> Vec<u8> {
     key
 }
 
+/// Stores an invoice of an open quarter with its number, index entry and audit entry.
+fn insert_invoice(tx: &super::tx::Tx, draft: &Invoice) -> TxResult<Invoice> {
+    let network = require_network(tx, draft.network)?;
+    let partner: crate::domain::Partner =
+        tx.require(TreeName::Partners, &in_network(draft.network, draft.partner.0), || {
+            format!("partner {}", draft.partner)
+        })?;
+    ensure_open(tx, &network, draft.quarter)?;
+    let invoice = Invoice { id: InvoiceId(tx.new_id()?), ..draft.clone() };
+    let number = number_key(&invoice);
+    if tx.get_raw(TreeName::InvoiceNumbers, &number)?.is_some() {
+        return Err(abort(StoreError::Refused(format!(
+            "{} heeft al een factuur met nummer {}",
+            partner.name, invoice.number
+        ))));
+    }
+    tx.put_raw(TreeName::InvoiceNumbers, &number, &invoice.id.to_key())?;
+    tx.put(TreeName::Invoices, &in_network(invoice.network, invoice.id.0), &invoice)?;
+    let key = network_quarter(invoice.network, invoice.quarter);
+    let mut index: InvoiceIndex = tx.get(TreeName::InvoiceIndex, &key)?.unwrap_or_default();
+    index.entries.push(invoice.id);
+    tx.put(TreeName::InvoiceIndex, &key, &index)?;
+    let subject = format!("{} / {} / {} / factuur {}", network.name, partner.name, invoice.quarter, invoice.number);
+    tx.audit::<(), _>("factuur ontvangen", &subject, None, Some(&invoice))?;
+    Ok(invoice)
+}
+
 impl Store {
     /// The invoices of a network's quarter, in the order received.
     pub fn invoices_of(&self, network: NetworkId, quarter: Quarter) -> Result<Vec<Invoice>, StoreError> {
@@ -37,31 +64,27 @@ impl Store {
         draft.validate()?;
         let draft =
             Invoice { number: draft.number.trim().to_string(), decision: InvoiceDecision::Open, ..draft.clone() };
+        self.write(ctx, |tx| insert_invoice(tx, &draft))
+    }
+
+    /// Records many invoices in one transaction, each exactly as [`Store::add_invoice`] stores it
+    /// (with its own audit entry): only for the generator of the benchmark data set.
+    #[doc(hidden)]
+    pub fn add_invoices_for_generator(&self, ctx: &ChangeContext, drafts: &[Invoice]) -> Result<(), StoreError> {
+        let mut clean = Vec::with_capacity(drafts.len());
+        for draft in drafts {
+            draft.validate()?;
+            clean.push(Invoice {
+                number: draft.number.trim().to_string(),
+                decision: InvoiceDecision::Open,
+                ..draft.clone()
+            });
+        }
         self.write(ctx, |tx| {
-            let network = require_network(tx, draft.network)?;
-            let partner: crate::domain::Partner =
-                tx.require(TreeName::Partners, &in_network(draft.network, draft.partner.0), || {
-                    format!("partner {}", draft.partner)
-                })?;
-            ensure_open(tx, &network, draft.quarter)?;
-            let invoice = Invoice { id: InvoiceId(tx.new_id()?), ..draft.clone() };
-            let number = number_key(&invoice);
-            if tx.get_raw(TreeName::InvoiceNumbers, &number)?.is_some() {
-                return Err(abort(StoreError::Refused(format!(
-                    "{} heeft al een factuur met nummer {}",
-                    partner.name, invoice.number
-                ))));
+            for draft in &clean {
+                insert_invoice(tx, draft)?;
             }
-            tx.put_raw(TreeName::InvoiceNumbers, &number, &invoice.id.to_key())?;
-            tx.put(TreeName::Invoices, &in_network(invoice.network, invoice.id.0), &invoice)?;
-            let key = network_quarter(invoice.network, invoice.quarter);
-            let mut index: InvoiceIndex = tx.get(TreeName::InvoiceIndex, &key)?.unwrap_or_default();
-            index.entries.push(invoice.id);
-            tx.put(TreeName::InvoiceIndex, &key, &index)?;
-            let subject =
-                format!("{} / {} / {} / factuur {}", network.name, partner.name, invoice.quarter, invoice.number);
-            tx.audit::<(), _>("factuur ontvangen", &subject, None, Some(&invoice))?;
-            Ok(invoice)
+            Ok(())
         })
     }
 

@@ -4,11 +4,13 @@
 pub mod audit;
 pub mod backup_file;
 mod cell_repo;
+mod changes;
 mod check;
 mod close_repo;
 pub mod codec;
 pub mod error;
 mod export_repo;
+mod generator;
 mod hours_repo;
 mod invoice_repo;
 pub mod keys;
@@ -24,12 +26,13 @@ pub mod tx;
 use sled::Transactional;
 use std::path::{Path, PathBuf};
 
-pub use audit::{AuditEntry, ChangeContext};
+pub use audit::{AuditEntry, AuditHead, ChangeContext};
 pub use cell_repo::{CellChange, CellOutcome, CellState};
 pub use check::CheckReport;
 pub use close_repo::{NetworkClose, acknowledgement, region_networks, to_acknowledge};
 pub use error::StoreError;
 pub use hours_repo::NewHours;
+pub use tx::Touched;
 
 use codec::{DecodeError, Record, decode, encode};
 use keys::{META_KEY, TreeName, hex};
@@ -50,6 +53,10 @@ pub struct Store {
     generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// Held by every change and by a backup, so that a backup sees no half of anything.
     writing: std::sync::Arc<std::sync::Mutex<()>>,
+    /// Which networks each recent change touched (for caches and the sessions' reloads).
+    changes: std::sync::Arc<std::sync::Mutex<changes::ChangeLog>>,
+    /// The Signalen of each network, as last computed (see `signal_repo`).
+    signal_cache: std::sync::Arc<std::sync::Mutex<signal_repo::SignalCache>>,
 }
 
 impl Store {
@@ -71,7 +78,15 @@ impl Store {
 
     fn init(db: sled::Db, path: PathBuf) -> Result<Self, StoreError> {
         let trees = TreeName::ALL.iter().map(|t| db.open_tree(t.name())).collect::<Result<Vec<_>, _>>()?;
-        let store = Self { db, trees, path, generation: Default::default(), writing: Default::default() };
+        let store = Self {
+            db,
+            trees,
+            path,
+            generation: Default::default(),
+            writing: Default::default(),
+            changes: Default::default(),
+            signal_cache: Default::default(),
+        };
         let meta = store.tree(TreeName::Meta);
         match meta.get(META_KEY)? {
             None => {
@@ -94,6 +109,29 @@ impl Store {
         store.exports_from_audit()?;
         store.index_batches()?;
         Ok(store)
+    }
+
+    /// Notes a committed change: what it touched first, then the generation, so whoever sees the
+    /// new generation also sees what it touched.
+    pub(crate) fn changed(&self, touched: Touched) {
+        let mut changes = self.changes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst) + 1;
+        changes.record(generation, touched);
+        self.generation.store(generation, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// What the changes after `generation` (up to now) touched: everything when the change log
+    /// no longer reaches back that far.
+    pub fn touched_since(&self, generation: u64) -> Touched {
+        let changes = self.changes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        changes.since(generation, self.generation())
+    }
+
+    /// The stamp of a network's derived data: it changes with every change that touches the
+    /// network (or everything).
+    pub fn network_stamp(&self, network: crate::domain::NetworkId) -> (u64, u64) {
+        let changes = self.changes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        changes.stamp(network)
     }
 
     /// How many changes have been written through this store since it was opened.
@@ -131,12 +169,17 @@ impl Store {
         }
         let refs: Vec<&sled::Tree> = self.trees.iter().collect();
         let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let result = refs.as_slice().transaction(|views| change(&Tx { views, ctx }));
+        let touched = std::cell::RefCell::new(Touched::default());
+        let result = refs.as_slice().transaction(|views| {
+            // A conflict runs the change again: only the last run's writes count.
+            *touched.borrow_mut() = Touched::default();
+            change(&Tx { views, ctx, touched: &touched })
+        });
         let value = result.map_err(|e| match e {
             sled::transaction::TransactionError::Abort(error) => error,
             sled::transaction::TransactionError::Storage(error) => StoreError::Storage(error),
         })?;
-        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.changed(touched.into_inner());
         self.db.flush().map_err(StoreError::NotDurable)?;
         Ok(value)
     }
@@ -154,6 +197,40 @@ impl Store {
             trees.push((name.name().to_string(), pairs));
         }
         Ok(backup_file::Dump { trees })
+    }
+
+    /// Writes a backup of every tree to `path` as it streams out of the database (the layout of
+    /// [`backup_file::write_file`]): no change is written meanwhile, and memory does not grow
+    /// with the database. Returns how many records and log entries it holds.
+    pub fn backup_to(&self, path: &Path) -> Result<usize, backup_file::BackupError> {
+        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut records = 0;
+        backup_file::write_file_streamed(path, |out| {
+            let number = |out: &mut dyn std::io::Write, n: u64| out.write_all(&n.to_be_bytes());
+            let bytes = |out: &mut dyn std::io::Write, b: &[u8]| {
+                out.write_all(&(b.len() as u64).to_be_bytes())?;
+                out.write_all(b)
+            };
+            number(out, TreeName::ALL.len() as u64)?;
+            for name in TreeName::ALL {
+                let tree = self.tree(name);
+                bytes(out, name.name().as_bytes())?;
+                number(out, tree.len() as u64)?;
+                let mut written = 0u64;
+                for item in tree.iter() {
+                    let (key, value) = item.map_err(std::io::Error::other)?;
+                    bytes(out, &key)?;
+                    bytes(out, &value)?;
+                    written += 1;
+                }
+                if written != tree.len() as u64 {
+                    return Err(std::io::Error::other(format!("tabel {} veranderde tijdens de back-up", name.name())));
+                }
+                records += written as usize;
+            }
+            Ok(())
+        })?;
+        Ok(records)
     }
 
     /// Fills an empty database from a dump (restore); refuses a database that holds anything.
@@ -197,7 +274,7 @@ impl Store {
         self.tree(TreeName::BatchIndex).clear()?;
         self.tree(TreeName::Meta).remove(close_repo::BATCH_INDEX_BUILT)?;
         self.index_batches()?;
-        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.changed(Touched::everything());
         Ok(())
     }
 
@@ -233,6 +310,7 @@ impl Store {
     #[doc(hidden)]
     pub fn raw_insert_for_tests(&self, tree: TreeName, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
         self.tree(tree).insert(key, value)?;
+        self.changed(Touched::everything());
         self.db.flush()?;
         Ok(())
     }
@@ -241,6 +319,7 @@ impl Store {
     #[doc(hidden)]
     pub fn raw_remove_for_tests(&self, tree: TreeName, key: &[u8]) -> Result<(), StoreError> {
         self.tree(tree).remove(key)?;
+        self.changed(Touched::everything());
         self.db.flush()?;
         Ok(())
     }
@@ -251,6 +330,44 @@ impl Store {
             let (key, bytes) = item?;
             decode_at(TreeName::Audit, &key, &bytes)
         })
+    }
+
+    /// The heads of the audit entries below `below` (all for `None`), newest first, read lazily
+    /// and without decoding the records before and after: the Logboek filters on these.
+    pub fn audit_heads_newest_first(
+        &self,
+        below: Option<u64>,
+    ) -> impl Iterator<Item = Result<audit::AuditHead, StoreError>> + '_ {
+        let range = match below {
+            Some(id) => self.tree(TreeName::Audit).range(..id.to_be_bytes()),
+            None => self.tree(TreeName::Audit).range::<&[u8], _>(..),
+        };
+        range.rev().map(|item| {
+            let (key, bytes) = item?;
+            let broken = |reason: String| StoreError::Corrupt { tree: TreeName::Audit.name(), key: hex(&key), reason };
+            match bytes.as_ref() {
+                // The current layout: its head is decoded alone (bincode reads fields in order).
+                [codec::MAGIC, hi, lo, body @ ..]
+                    if u16::from_be_bytes([*hi, *lo]) == <AuditEntry as Record>::VERSION =>
+                {
+                    bincode::serde::decode_from_slice::<audit::AuditHead, _>(body, bincode::config::standard())
+                        .map(|(head, _)| head)
+                        .map_err(|e| broken(e.to_string()))
+                }
+                _ => decode::<AuditEntry>(&bytes).map_err(|e| broken(e.to_string())).map(|entry| audit::AuditHead {
+                    id: entry.id,
+                    at: entry.at,
+                    user: entry.user,
+                    action: entry.action,
+                    subject: entry.subject,
+                }),
+            }
+        })
+    }
+
+    /// One audit entry whole.
+    pub fn audit_entry(&self, id: u64) -> Result<Option<AuditEntry>, StoreError> {
+        self.get(TreeName::Audit, &id.to_be_bytes())
     }
 
     /// Every audit entry, newest first.

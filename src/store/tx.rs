@@ -2,11 +2,14 @@
 
 use serde::Serialize;
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+use std::cell::RefCell;
+use std::collections::BTreeSet;
 
 use super::audit::{AuditEntry, ChangeContext};
 use super::codec::{Record, decode, encode};
 use super::error::StoreError;
 use super::keys::{TreeName, hex};
+use crate::domain::NetworkId;
 
 /// Result inside a transaction: a conflict retries the closure, an abort carries a `StoreError`.
 pub type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;
@@ -20,6 +23,78 @@ pub fn abort(error: impl Into<StoreError>) -> ConflictableTransactionError<Store
 pub struct Tx<'a> {
     pub(super) views: &'a [TransactionalTree],
     pub(super) ctx: &'a ChangeContext,
+    /// What this change wrote to, as far as the caches of derived data care.
+    pub(super) touched: &'a RefCell<Touched>,
+}
+
+/// Which networks a change wrote to, or that it wrote to something every network depends on
+/// (tariffs, batches, exports, a tree not known here): the caches of derived data (Signalen) and
+/// the sessions' reloads ask this instead of reading everything again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Touched {
+    pub networks: BTreeSet<NetworkId>,
+    pub all: bool,
+}
+
+impl Touched {
+    /// Everything: a restore, the generator's bulk writes, a change log that no longer reaches back.
+    pub fn everything() -> Self {
+        Self { networks: BTreeSet::new(), all: true }
+    }
+
+    pub fn network(&self, network: NetworkId) -> bool {
+        self.all || self.networks.contains(&network)
+    }
+
+    pub(super) fn add(&mut self, other: &Touched) {
+        self.all |= other.all;
+        self.networks.extend(other.networks.iter().copied());
+    }
+}
+
+/// How a write to a tree reaches the networks' derived data.
+enum Reach {
+    /// Nothing derived per network reads it (the log, names, settings, municipal data: Signalen
+    /// reads the municipal years afresh every time).
+    Nothing,
+    /// The key starts with the network id.
+    KeyedByNetwork,
+    /// An hours line: its network is in the record.
+    HoursLine,
+    /// Every network (tariffs, payment batches and their exports, and any tree added later until
+    /// it is listed here).
+    Everything,
+}
+
+fn reach(tree: TreeName) -> Reach {
+    match tree {
+        TreeName::Meta
+        | TreeName::Audit
+        | TreeName::NetworkNames
+        | TreeName::InvoiceNumbers
+        | TreeName::Settings
+        | TreeName::MunicipalYears
+        | TreeName::S1Rates => Reach::Nothing,
+        TreeName::Networks
+        | TreeName::PracticeTeams
+        | TreeName::Partners
+        | TreeName::Participants
+        | TreeName::Agreements
+        | TreeName::HoursIndex
+        | TreeName::Invoices
+        | TreeName::InvoiceIndex
+        | TreeName::Closes
+        | TreeName::BatchIndex
+        | TreeName::Claims
+        | TreeName::Nihil => Reach::KeyedByNetwork,
+        TreeName::Hours => Reach::HoursLine,
+        #[allow(unreachable_patterns)]
+        _ => Reach::Everything,
+    }
+}
+
+fn network_of_key(key: &[u8]) -> Option<NetworkId> {
+    Some(NetworkId(u64::from_be_bytes(key.get(..8)?.try_into().ok()?)))
 }
 
 impl Tx<'_> {
@@ -41,13 +116,40 @@ impl Tx<'_> {
         self.get(tree, key)?.ok_or_else(|| abort(StoreError::NotFound(what())))
     }
 
-    pub fn put<R: Record>(&self, tree: TreeName, key: &[u8], record: &R) -> TxResult<()> {
+    pub fn put<R: Record + 'static>(&self, tree: TreeName, key: &[u8], record: &R) -> TxResult<()> {
+        let line = (record as &dyn std::any::Any).downcast_ref::<crate::domain::HoursEntry>();
+        self.touch(tree, key, line.map(|l| l.network))?;
         self.tree(tree).insert(key, encode(record))?;
         Ok(())
     }
 
     pub fn put_raw(&self, tree: TreeName, key: &[u8], value: &[u8]) -> TxResult<()> {
+        self.touch(tree, key, None)?;
         self.tree(tree).insert(key, value)?;
+        Ok(())
+    }
+
+    /// Notes what a write to `tree` under `key` reaches; `network` when the caller knows it.
+    fn touch(&self, tree: TreeName, key: &[u8], network: Option<NetworkId>) -> TxResult<()> {
+        let network = match reach(tree) {
+            Reach::Nothing => return Ok(()),
+            Reach::KeyedByNetwork => network_of_key(key),
+            Reach::HoursLine => match network {
+                Some(network) => Some(network),
+                None => match self.tree(tree).get(key)? {
+                    Some(bytes) => decode::<crate::domain::HoursEntry>(&bytes).ok().map(|l| l.network),
+                    None => None,
+                },
+            },
+            Reach::Everything => None,
+        };
+        let mut touched = self.touched.borrow_mut();
+        match network {
+            Some(network) => {
+                touched.networks.insert(network);
+            }
+            None => touched.all = true,
+        }
         Ok(())
     }
 
@@ -56,6 +158,7 @@ impl Tx<'_> {
     }
 
     pub fn remove(&self, tree: TreeName, key: &[u8]) -> TxResult<()> {
+        self.touch(tree, key, None)?;
         self.tree(tree).remove(key)?;
         Ok(())
     }

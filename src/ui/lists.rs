@@ -118,7 +118,11 @@ pub fn log(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             ])
         })
         .collect();
-    let more = if pane.truncated { " (nieuwste 2000; / zoekt verder)" } else { "" };
+    let more = if pane.truncated {
+        format!(" ({} doorzocht; ↓ voorbij de laatste zoekt verder)", pane.searched)
+    } else {
+        String::new()
+    };
     let title = format!(" Logboek · nieuwste eerst · {} regels{more} ", pane.entries.len());
     let table =
         Table::new(rows, [Constraint::Length(16), Constraint::Length(10), Constraint::Length(22), Constraint::Min(10)])

@@ -1,0 +1,67 @@
+//! Store functions only the generator of the benchmark data set uses (`examples/gen-large.rs`,
+//! `benches/fixture`): they write in bulk what the real paths write one change at a time.
+
+use serde::Serialize;
+
+use super::audit::{AuditEntry, ChangeContext};
+use super::codec::{decode, encode};
+use super::keys::{ID_FLOOR_KEY, TreeName};
+use super::{Store, StoreError};
+
+/// The action of the one audit entry an hours import writes.
+const IMPORT_ACTION: &str = "uren geïmporteerd";
+
+impl Store {
+    /// Replaces the audit entry of the hours import just written (the newest entry) by one entry
+    /// per line, `(subject, line)`, as keying the lines one cell at a time writes them
+    /// ("uren toegevoegd", nothing before, the line after). Written as one batch.
+    #[doc(hidden)]
+    pub fn audit_import_as_keyed_for_generator<T: Serialize>(
+        &self,
+        ctx: &ChangeContext,
+        lines: &[(String, T)],
+    ) -> Result<(), StoreError> {
+        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let audit = self.tree(TreeName::Audit);
+        let Some((key, bytes)) = audit.last()? else {
+            return Err(StoreError::Refused("geen importregel in het logboek".into()));
+        };
+        let newest: AuditEntry = decode(&bytes).map_err(|e| StoreError::Corrupt {
+            tree: "audit",
+            key: super::keys::hex(&key),
+            reason: e.to_string(),
+        })?;
+        if newest.action != IMPORT_ACTION {
+            return Err(StoreError::Refused(format!("het nieuwste logboekregel is '{}', geen import", newest.action)));
+        }
+        let floor = self
+            .tree(TreeName::Meta)
+            .get(ID_FLOOR_KEY)?
+            .and_then(|b| b.as_ref().try_into().ok())
+            .map(u64::from_be_bytes)
+            .unwrap_or(0);
+        let mut batch = sled::Batch::default();
+        batch.remove(key);
+        for (subject, line) in lines {
+            let id = self.db.generate_id()? + 1;
+            if id <= floor {
+                return Err(StoreError::Refused("de generator vult alleen een nieuwe database".into()));
+            }
+            let entry = AuditEntry {
+                id,
+                at: ctx.at,
+                user: ctx.user.clone(),
+                action: "uren toegevoegd".into(),
+                subject: subject.clone(),
+                before: None,
+                after: Some(serde_json::to_string(line).expect("records serialise to JSON")),
+            };
+            batch.insert(&id.to_be_bytes(), encode(&entry));
+        }
+        audit.apply_batch(batch)?;
+        // The lines' networks were noted by the import; the log reaches no derived data.
+        self.changed(super::tx::Touched::default());
+        self.db.flush()?;
+        Ok(())
+    }
+}
