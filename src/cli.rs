@@ -684,7 +684,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Backup { file }) => {
             out_policy.check(&file)?;
-            let (store, _copy) = open_reading(&path)?;
+            let (store, _copy) = open_reading_once(&path)?;
             let records = store.backup_to(&file)?;
             println!("Back-up geschreven: {} ({records} records en logboekregels).", file.display());
             Ok(ExitCode::SUCCESS)
@@ -706,7 +706,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check) => {
-            let (store, _copy) = open_reading(&path)?;
+            let (store, _copy) = open_reading_once(&path)?;
             let report = store.check()?;
             let counts: Vec<String> = report.counts.iter().map(|(tree, n)| format!("{tree}: {n}")).collect();
             if report.is_ok() {
@@ -806,13 +806,25 @@ impl Drop for ReadingCopy {
 /// Opens the database for a command that only reads: when the files may be read but not
 /// written (sled always opens for writing), a private copy is opened instead, and the user is told.
 fn open_reading(path: &std::path::Path) -> Result<(Store, Option<ReadingCopy>)> {
-    match Store::open(path) {
+    open_reading_with(path, Store::open)
+}
+
+/// [`open_reading`] for a command that reads everything once (`backup`, `check`): a small cache.
+fn open_reading_once(path: &std::path::Path) -> Result<(Store, Option<ReadingCopy>)> {
+    open_reading_with(path, Store::open_for_one_pass)
+}
+
+fn open_reading_with(
+    path: &std::path::Path,
+    open_store: fn(&std::path::Path) -> Result<Store, crate::store::StoreError>,
+) -> Result<(Store, Option<ReadingCopy>)> {
+    match open_store(path) {
         Err(crate::store::StoreError::Unreadable { reason, .. }) if no_write_access(&reason) => {
             let copy = ReadingCopy(private_dir()?);
             copy_dir(path, &copy.0).with_context(|| {
                 format!("kan de database in {} niet lezen (ook niet om te kopiëren)", path.display())
             })?;
-            let store = Store::open(&copy.0)?;
+            let store = open_store(&copy.0)?;
             eprintln!(
                 "Let op: u mag de database in {} alleen lezen; sidw leest een kopie ervan (er wordt niets gewijzigd).",
                 path.display()

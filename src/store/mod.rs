@@ -42,6 +42,9 @@ use tx::{Tx, TxResult};
 /// Schema version of the database layout (which trees, which keys). Records carry their own.
 pub const DATABASE_SCHEMA: u16 = 1;
 
+/// sled's page cache for a command that reads everything once.
+const ONE_PASS_CACHE: u64 = 16 * 1024 * 1024;
+
 /// An open database. Clone it freely: clones share the same sled `Db`.
 #[derive(Clone)]
 pub struct Store {
@@ -63,10 +66,24 @@ impl Store {
     /// Opens (or creates) the database in `path`. A directory held by another process, one that
     /// cannot be read, and one written by a newer sidw are refused with a clear error.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with_cache(path, None)
+    }
+
+    /// Opens for one pass over everything (`backup`, `check`): sled keeps a small page cache, so
+    /// memory does not grow with the database (sled's default cache is 1 GiB).
+    pub fn open_for_one_pass(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with_cache(path, Some(ONE_PASS_CACHE))
+    }
+
+    fn open_with_cache(path: &Path, cache: Option<u64>) -> Result<Self, StoreError> {
         if path.exists() && !path.is_dir() {
             return Err(StoreError::Unreadable { path: path.into(), reason: "dat is een bestand, geen map".into() });
         }
-        let db = sled::Config::new().path(path).open().map_err(|e| classify_open_error(path, e))?;
+        let mut config = sled::Config::new().path(path);
+        if let Some(bytes) = cache {
+            config = config.cache_capacity(bytes);
+        }
+        let db = config.open().map_err(|e| classify_open_error(path, e))?;
         Self::init(db, path.to_path_buf())
     }
 
