@@ -543,16 +543,39 @@ impl Store {
     pub fn quarter_payments(&self, quarter: Quarter) -> Result<Vec<(NetworkClose, bool)>, StoreError> {
         let mut networks = self.networks()?;
         networks.sort_by_key(|n| (n.region, n.name.to_lowercase()));
-        let ids: Vec<NetworkId> = networks.iter().map(|n| n.id).collect();
-        Ok(self
+        let mut rows = Vec::with_capacity(networks.len());
+        let mut batches: std::collections::HashMap<u64, PaymentBatch> = std::collections::HashMap::new();
+        for network in networks {
+            // A closed quarter is what its batch holds: read the batch (once for a whole region),
+            // not the quarter's hours and invoices again.
+            if let Some(close) = self.quarter_close(network.id, quarter)? {
+                let batch = match batches.get(&close.batch) {
+                    Some(batch) => batch.clone(),
+                    None => {
+                        let batch = self.batch(close.batch)?;
+                        batches.insert(close.batch, batch.clone());
+                        batch
+                    }
+                };
+                let mut shown = NetworkClose {
+                    network,
+                    checklist: Vec::new(),
+                    payments: Vec::new(),
+                    by_team: Vec::new(),
+                    team_differences: Vec::new(),
+                    claims: Vec::new(),
+                    set_offs: Vec::new(),
+                    closed: Some((close, batch)),
+                };
+                shown.show_batch();
+                rows.push((shown, true));
+                continue;
+            }
             // The checklist's warnings are not reported here; only the payment lines are.
-            .close_preview(&ids, quarter, quarter.last_day())?
-            .into_iter()
-            .map(|close| {
-                let closed = close.closed.is_some();
-                (close, closed)
-            })
-            .collect())
+            let open = self.close_preview(&[network.id], quarter, quarter.last_day())?;
+            rows.extend(open.into_iter().map(|close| (close, false)));
+        }
+        Ok(rows)
     }
 
     pub fn payment_settings(&self) -> Result<Option<PaymentSettings>, StoreError> {
