@@ -463,6 +463,12 @@ fn the_months_an_agreement_starts_and_ends_in_are_recorded_and_asked_for() {
     assert!(!texts.iter().any(|t| t.contains("juni 2025 van Diëtistenpraktijk Almere")), "{texts:#?}");
 }
 
+/// The "not sent to the bank" signals on 01-06-2025.
+fn not_sent(store: &Store) -> Vec<String> {
+    let signals = store.signals(date(2025, 6, 1)).unwrap();
+    signals.into_iter().map(|s| s.text).filter(|t| t.contains("niet naar de bank")).collect()
+}
+
 #[test]
 fn a_batch_that_pays_nothing_is_never_late_for_the_bank() {
     let store = demo_store();
@@ -472,13 +478,7 @@ fn a_batch_that_pays_nothing_is_never_late_for_the_bank() {
     store.reopen_quarter(&at(2025, 4, 3), baalder, q("2025-Q1"), "controle").unwrap();
     let second = close(&store, &at(2025, 4, 4), baalder, q("2025-Q1"));
     assert!(second.lines.is_empty(), "nothing changed: nothing to pay");
-    let late: Vec<String> = store
-        .signals(date(2025, 6, 1))
-        .unwrap()
-        .into_iter()
-        .map(|s| s.text)
-        .filter(|t| t.contains("niet naar de bank"))
-        .collect();
+    let late = not_sent(&store);
     assert!(late.is_empty(), "{late:?}");
     // A batch that does pay and was not sent is still signalled.
     store.reopen_quarter(&at(2025, 4, 5), baalder, q("2025-Q1"), "ION gecorrigeerd").unwrap();
@@ -488,13 +488,7 @@ fn a_batch_that_pays_nothing_is_never_late_for_the_bank() {
     store.save_practice_team(&ctx(), &team).unwrap();
     let third = close(&store, &at(2025, 4, 6), baalder, q("2025-Q1"));
     assert!(!third.lines.is_empty());
-    let late: Vec<String> = store
-        .signals(date(2025, 6, 1))
-        .unwrap()
-        .into_iter()
-        .map(|s| s.text)
-        .filter(|t| t.contains("niet naar de bank"))
-        .collect();
+    let late = not_sent(&store);
     assert_eq!(late.len(), 1, "{late:?}");
     assert!(late[0].contains(&third.number), "{late:?}");
 }

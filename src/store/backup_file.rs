@@ -293,41 +293,10 @@ impl<R: Read> Read for Limited<R> {
     }
 }
 
-/// Writes atomically to a path: a temporary file in the same directory, fsync, rename.
+/// Writes atomically to a path: a temporary file in the same directory, fsync, rename (the
+/// streaming writer, fed from the dump in memory).
 pub fn write_file(dump: &Dump, path: &Path) -> Result<(), BackupError> {
-    let file_error = |action: &'static str, path: &Path| {
-        let path = path.to_path_buf();
-        move |source| BackupError::File { action, path, source }
-    };
-    let Some(name) = path.file_name() else {
-        let source = io::Error::new(io::ErrorKind::InvalidInput, "geen bestandsnaam");
-        return Err(BackupError::File { action: "schrijven", path: path.to_path_buf(), source });
-    };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let (temp_path, file) = create_temp(dir, &name.to_string_lossy()).map_err(file_error("aanmaken", dir))?;
-
-    let result = (|| {
-        let mut out = BufWriter::new(file);
-        write(dump, &mut out).map_err(|e| match e {
-            BackupError::Io(source) => BackupError::File { action: "schrijven", path: temp_path.clone(), source },
-            other => other,
-        })?;
-        let file = out.into_inner().map_err(|e| e.into_error()).map_err(file_error("schrijven", &temp_path))?;
-        file.sync_all().map_err(file_error("naar schijf schrijven", &temp_path))?;
-        drop(file);
-        std::fs::rename(&temp_path, path).map_err(file_error("vervangen", path))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp_path);
-        return result;
-    }
-    // Make the rename itself durable. Directories cannot be opened for this on every platform.
-    #[cfg(unix)]
-    std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(file_error("naar schijf schrijven", dir))?;
-    Ok(())
+    write_file_streamed(path, |mut out| encode(dump, &mut out))
 }
 
 /// Writes a backup atomically to a path, in the same layout as [`write_file`], streaming: `body`

@@ -50,6 +50,11 @@ pub struct CellOutcome {
 
 impl Store {
     /// The nihil marks of a network's quarter, by month and partner.
+    /// Every nihil mark of a network (all years): one prefix scan.
+    pub fn nihil_marks_of(&self, network: NetworkId) -> Result<Vec<NihilMark>, StoreError> {
+        self.scan(TreeName::Nihil, &network.to_key())
+    }
+
     pub fn nihil_marks(&self, network: NetworkId, quarter: Quarter) -> Result<Vec<NihilMark>, StoreError> {
         let [first, _, last] = quarter.months();
         let from = nihil_key(network, first, PartnerId(0));

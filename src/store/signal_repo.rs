@@ -102,13 +102,11 @@ impl Store {
         let team = self.practice_team(network.id)?;
         let mut present: HashSet<(PartnerId, YearMonth)> = HashSet::new();
         let mut budgets: Vec<(i32, PartnerBudget)> = Vec::new();
+        // A month marked nihil is a received form too (one scan for all the network's marks).
+        present.extend(self.nihil_marks_of(network.id)?.iter().map(|m| (m.partner, m.month)));
         for year in years {
             let lines = self.hours_of(network.id, *year)?;
             present.extend(hours_forms_present(&lines));
-            // A month marked nihil is a received form too.
-            for quarter in crate::domain::Quarter::of_year(*year) {
-                present.extend(self.nihil_marks(network.id, quarter)?.iter().map(|m| (m.partner, m.month)));
-            }
             if lines.is_empty() || network.former_gez_owz {
                 continue;
             }
