@@ -1,7 +1,7 @@
 //! sidw: the administration of "Samenwerken in de wijk" for a regional secretariat.
 //!
 //! Layers depend one way only: `domain` (pure rules) ← `store` (sled) ← `app` (state machine) ←
-//! `ui` (ratatui views, key bindings) ← `term` (local runner) ← `cli`; `report` and `demo` use the store.
+//! `keys` (the key table) ← `ui` (ratatui views, key bindings) ← `term` (local runner) ← `cli`; `report` and `demo` use the store.
 
 pub mod app;
 pub mod cli;
@@ -9,6 +9,7 @@ pub mod cli_hours;
 pub mod demo;
 pub mod domain;
 pub mod import;
+pub mod keys;
 pub mod out_file;
 pub mod payments;
 pub mod report;

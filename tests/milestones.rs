@@ -202,7 +202,7 @@ fn the_milestones_screen_at_80_by_24() {
             "Projectplan Valpreventie 65+         30-06-2026 01-03-2025 langer dan een jaar",
             "Financiële verantwoording 2024       31-03-2025 12-03-2025 gehaald",
             "Reflectieverslag 2025                31-12-2025 —          open",
-            "Enter datum invullen · n nieuw projectplan · x projectplan weg · Esc terug",
+            "Enter datum · n projectplan · x weg · u ongedaan · Esc terug",
         ],
     );
 }

@@ -114,7 +114,7 @@ fn the_gemeenten_pane_at_80_by_24() {
             "│! S1-toekenning 2025 niet ontvangen (bericht uiterlijk 01-11-2024)",
             "│Voorgedragen wijkverpleging: Zorggroep Almere wijkverpleging, Coloriet thuisz…│",
             "│Lelystad-Atolwijk (aanmelding) — geen wijkverpleging als deelnemer",
-            "e bewerk n gemeente [ ] jaar t S1-tarief / filter ? meer",
+            "e bewerk · n gemeente · [ ] jaar · t S1-tarief · / filter · ? meer",
         ],
     );
     press(&mut app, "/<BS><BS><BS><BS><Enter>");

@@ -135,10 +135,12 @@ fn help_lists_the_keys_of_the_pane_from_the_key_table() {
     let mut app = demo_app();
     press(&mut app, "3?");
     let screen = screen_text(&app, 120, 40);
-    for binding in sidw::ui::keymap::bindings_for(sidw::app::Pane::Budget) {
-        assert!(screen.contains(binding.keys), "help lacks '{}'", binding.keys);
+    let budget = sidw::keys::Context { pane: sidw::app::Pane::Budget, mode: sidw::keys::ModeKind::Normal };
+    for (keys, _) in sidw::keys::help_lines(budget, sidw::app::Role::Admin) {
+        assert!(screen.contains(&keys), "help lacks {keys}");
     }
-    contains_all(&screen, &["typ uren in de cel", "vorig / volgend kwartaal", "uren van de vorige maand"]);
+    assert!(!screen.contains("volgend paneel"), "Tab moves in the grid here, not to another pane");
+    contains_all(&screen, &["typ uren in de cel", "vorig kwartaal", "volgend kwartaal", "uren van de vorige maand"]);
     press(&mut app, "<Esc>");
     assert!(!screen_text(&app, 120, 40).contains("Esc of ? sluit"));
 }

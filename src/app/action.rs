@@ -61,6 +61,26 @@ pub enum Action {
     ExportPayments,
     ReopenQuarter,
     Undo,
+    /// Save what is typed (a cell: and move down; a form; a command; a filter).
+    Save,
+    /// A form's next / previous field.
+    NextField,
+    PreviousField,
+    /// The grid's next / previous cell, across the end of a row (a typed cell is saved first).
+    NextCell,
+    PreviousCell,
+    /// The grid's first / last month of the row.
+    RowStart,
+    RowEnd,
+    /// The grid's first / last partner.
+    FirstRow,
+    LastRow,
+    /// A correction line on a closed quarter (the lines of a cell).
+    Correct,
+    /// The close screen: the whole region or this network.
+    ToggleRegion,
+    /// Write the shown report as a file (the year report's xlsx).
+    Export,
     /// Delete the selected item (asks first).
     Delete,
     /// A key typed while a text field, popup or editor has the keyboard.

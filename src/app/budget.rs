@@ -109,8 +109,14 @@ impl BudgetView {
 /// Where the cursor goes after a cell is saved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Move {
+    Up,
     Down,
+    Left,
     Right,
+    /// Right, and from the last month to the first of the next partner (Tab).
+    Next,
+    /// Left, and from the first month to the last of the partner before (Shift-Tab).
+    Previous,
     Stay,
 }
 
@@ -301,15 +307,20 @@ impl App {
         let rows = self.budget.view.as_ref().map_or(0, |v| v.partners.len());
         let page = self.page();
         let pane = &mut self.budget;
+        let last_row = rows.saturating_sub(1);
         match action {
             Action::Up => pane.row = pane.row.saturating_sub(1),
-            Action::Down => pane.row = (pane.row + 1).min(rows.saturating_sub(1)),
+            Action::Down => pane.row = (pane.row + 1).min(last_row),
             Action::PageUp => pane.row = pane.row.saturating_sub(page),
-            Action::PageDown => pane.row = (pane.row + page).min(rows.saturating_sub(1)),
-            Action::Home => pane.row = 0,
-            Action::End => pane.row = rows.saturating_sub(1),
+            Action::PageDown => pane.row = (pane.row + page).min(last_row),
+            Action::Home | Action::FirstRow => pane.row = 0,
+            Action::End | Action::LastRow => pane.row = last_row,
             Action::Left => pane.col = pane.col.saturating_sub(1),
             Action::Right => pane.col = (pane.col + 1).min(2),
+            Action::RowStart => pane.col = 0,
+            Action::RowEnd => pane.col = 2,
+            Action::NextCell => (pane.row, pane.col) = step((pane.row, pane.col), Move::Next, rows),
+            Action::PreviousCell => (pane.row, pane.col) = step((pane.row, pane.col), Move::Previous, rows),
             Action::PreviousQuarter | Action::NextQuarter => {
                 pane.quarter =
                     if action == Action::NextQuarter { pane.quarter.next() } else { pane.quarter.previous() };
@@ -325,10 +336,7 @@ impl App {
                 let text = self.current_cell_text();
                 self.start_cell(text);
             }
-            Action::Open if self.cell_ready().is_some() => {
-                self.budget.line_index = 0;
-                self.mode = Mode::Lines;
-            }
+            Action::Open => self.open_cell(),
             Action::CopyPreviousMonth => self.copy_previous_month(),
             Action::NewInvoice => {
                 if let (Some(partner), Some(view)) = (self.budget.selected_partner().map(|p| p.id), &self.budget.view) {
@@ -391,6 +399,24 @@ impl App {
         }
     }
 
+    /// Enter on a cell: a cell with several lines (or any line of a closed quarter, for a
+    /// correction) shows its lines; any other cell is edited, an empty one too.
+    fn open_cell(&mut self) {
+        let Some((partner, month)) = self.cell_ready() else { return };
+        let Some(view) = &self.budget.view else { return };
+        let count = view.cell_lines(partner, month).len();
+        let closed = view.closed.is_some();
+        if count > 1 || (count == 1 && (closed || !self.role.can_edit())) {
+            self.budget.line_index = 0;
+            self.mode = Mode::Lines;
+        } else if !self.role.can_edit() {
+            self.info("Deze cel is leeg.");
+        } else {
+            let text = self.current_cell_text();
+            self.start_cell(text);
+        }
+    }
+
     /// The selected cell's partner and month, when hours can be keyed there; else says why not.
     fn cell_ready(&mut self) -> Option<(PartnerId, YearMonth)> {
         let problem = match &self.budget.view {
@@ -436,7 +462,15 @@ impl App {
     }
 
     pub(super) fn cell_input(&mut self, mut edit: CellEdit, action: Action) {
-        match action {
+        let then = match action {
+            Action::Save => Move::Down,
+            Action::NextCell => Move::Next,
+            Action::PreviousCell => Move::Previous,
+            Action::Up => Move::Up,
+            Action::Down => Move::Down,
+            Action::Left => Move::Left,
+            Action::Right => Move::Right,
+            Action::Back => return self.info("Niet opgeslagen."),
             Action::Quit => {
                 self.mode = Mode::Confirm(Confirm {
                     title: "Stoppen?".into(),
@@ -444,42 +478,28 @@ impl App {
                     choices: vec![('s', "stoppen zonder opslaan"), ('v', "verder typen")],
                     kind: ConfirmKind::QuitWithEntry(edit),
                 });
+                return;
             }
-            Action::Input(key) => match key.code {
-                KeyCode::Char(c) if (c.is_ascii_digit() || c == ',' || c == '.') && !key.ctrl => {
-                    if edit.text.len() < 12 {
-                        edit.text.push(c);
-                    }
-                    self.mode = Mode::CellEdit(edit);
-                }
-                KeyCode::Char(c) if !key.ctrl => {
-                    // Never dropped silently: "-1" is not 1.
-                    let why = if c == '-' {
-                        "een minteken kan niet: uren zijn 0 (nihil) of meer; een correctie gaat via Enter, c"
-                            .to_string()
-                    } else {
-                        format!("'{c}' is geen cijfer: typ een aantal uren, bijvoorbeeld 1,5 (0 = nihil)")
-                    };
-                    self.error(why);
-                    self.mode = Mode::CellEdit(edit);
-                }
-                KeyCode::Backspace => {
+            Action::Input(key) => {
+                if key.code == KeyCode::Backspace {
                     edit.text.pop();
-                    self.mode = Mode::CellEdit(edit);
+                } else if let Some(c) = key.typed() {
+                    // Never dropped silently: "-1" is not 1, "1,5,2" is not 1,52.
+                    match cell_char(&edit.text, c) {
+                        Ok(()) => edit.text.push(c),
+                        Err(why) => self.error(why),
+                    }
                 }
-                KeyCode::Esc => self.info("Niet opgeslagen."),
-                KeyCode::Enter => {
-                    edit.then = Move::Down;
-                    self.save_cell(edit);
-                }
-                KeyCode::Tab => {
-                    edit.then = Move::Right;
-                    self.save_cell(edit);
-                }
-                _ => self.mode = Mode::CellEdit(edit),
-            },
-            _ => self.mode = Mode::CellEdit(edit),
-        }
+                self.mode = Mode::CellEdit(edit);
+                return;
+            }
+            _ => {
+                self.mode = Mode::CellEdit(edit);
+                return;
+            }
+        };
+        edit.then = then;
+        self.save_cell(edit);
     }
 
     /// Saves a typed cell, after the questions the rules ask (double funding, over budget).
@@ -493,7 +513,7 @@ impl App {
             if existing.is_some() || nihil {
                 self.store_cell(edit, false, false);
             } else {
-                self.move_after(edit.then);
+                self.move_after(&edit);
             }
             return;
         }
@@ -510,7 +530,7 @@ impl App {
             None => hours.is_zero() && nihil,
         };
         if unchanged {
-            self.move_after(edit.then);
+            self.move_after(&edit);
             return;
         }
         if hours.is_zero() {
@@ -620,7 +640,7 @@ impl App {
                         ));
                     }
                 }
-                self.move_after(edit.then);
+                self.move_after(&edit);
             }
             Err(StoreError::Rule(crate::domain::DomainError::OverBudget { shortfall })) => {
                 // A colleague spent budget in the meantime: ask again with the stored figures.
@@ -635,13 +655,9 @@ impl App {
         }
     }
 
-    fn move_after(&mut self, then: Move) {
+    fn move_after(&mut self, edit: &CellEdit) {
         let rows = self.budget.view.as_ref().map_or(0, |v| v.partners.len());
-        match then {
-            Move::Down => self.budget.row = (self.budget.row + 1).min(rows.saturating_sub(1)),
-            Move::Right => self.budget.col = (self.budget.col + 1).min(2),
-            Move::Stay => {}
-        }
+        (self.budget.row, self.budget.col) = step((edit.row, edit.col), edit.then, rows);
     }
 
     fn delete_line(&mut self, line: HoursEntry) {
@@ -708,17 +724,13 @@ impl App {
     }
 
     pub(super) fn confirm_input(&mut self, confirm: Confirm, action: Action) {
-        let key = match action {
-            Action::Input(key) => key,
+        let choice = match action {
+            Action::Back => Some('n'),
+            Action::Input(key) => key.typed().map(|c| c.to_ascii_lowercase()),
             _ => {
                 self.mode = Mode::Confirm(confirm);
                 return;
             }
-        };
-        let choice = match key.code {
-            KeyCode::Esc => Some('n'),
-            KeyCode::Char(c) => Some(c.to_ascii_lowercase()),
-            _ => None,
         };
         if matches!(confirm.kind, ConfirmKind::Close { .. }) {
             // Only the offered keys count (step 1 offers e instead of j when warnings need acknowledging).
@@ -805,13 +817,10 @@ impl App {
 
     pub(super) fn picker_input(&mut self, mut picker: Picker, action: Action) {
         let choices = self.picker_choices(&picker.filter);
-        let Action::Input(key) = action else {
-            self.mode = Mode::PickNetwork(picker);
-            return;
-        };
-        match key.code {
-            KeyCode::Esc => return,
-            KeyCode::Enter => {
+        let page = self.page();
+        match action {
+            Action::Back => return,
+            Action::Open => {
                 if let Some(id) = choices.get(picker.selection.index).map(|(id, _)| *id) {
                     self.budget.network = Some(id);
                     self.budget.row = 0;
@@ -821,14 +830,13 @@ impl App {
                 }
                 return;
             }
-            KeyCode::Up => picker.selection.up(choices.len()),
-            KeyCode::Down => picker.selection.down(choices.len()),
-            KeyCode::Backspace => {
+            action if picker.selection.apply(action, page, choices.len()) => {}
+            Action::Input(key) if key.code == KeyCode::Backspace => {
                 picker.filter.pop();
                 picker.selection.index = 0;
             }
-            KeyCode::Char(c) if !key.ctrl => {
-                picker.filter.push(c);
+            Action::Input(key) if key.typed().is_some() => {
+                picker.filter.extend(key.typed());
                 picker.selection.index = 0;
             }
             _ => {}
@@ -852,32 +860,22 @@ impl App {
         };
         let network = partner_network(&self.budget);
         let lines = self.budget.selected_cell_lines();
-        self.budget.line_index = self.budget.line_index.min(lines.len().saturating_sub(1));
-        let Action::Input(key) = action else {
-            self.mode = Mode::Lines;
-            return;
-        };
-        let changes = matches!(key.code, KeyCode::Enter | KeyCode::Delete | KeyCode::Char('a' | 'e' | 'x' | 'c'));
-        if changes && !self.allowed(super::Role::Editor) {
-            self.mode = Mode::Lines;
-            return;
-        }
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => {}
-            KeyCode::Char('u') => {
+        let mut selection = Selection { index: self.budget.line_index, filter: String::new() };
+        selection.clamp(lines.len());
+        self.budget.line_index = selection.index;
+        let page = self.page();
+        match action {
+            Action::Back => {}
+            Action::Undo => {
                 self.undo();
                 self.mode = Mode::Lines;
             }
-            KeyCode::Up | KeyCode::Char('k') => {
-                self.budget.line_index = self.budget.line_index.saturating_sub(1);
+            action if selection.apply(action, page, lines.len()) => {
+                self.budget.line_index = selection.index;
                 self.mode = Mode::Lines;
             }
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.budget.line_index = (self.budget.line_index + 1).min(lines.len().saturating_sub(1));
-                self.mode = Mode::Lines;
-            }
-            KeyCode::Char('c') => {
-                match (lines.get(self.budget.line_index), self.budget.view.as_ref().and_then(|v| v.closed.as_ref())) {
+            Action::Correct => {
+                match (lines.get(selection.index), self.budget.view.as_ref().and_then(|v| v.closed.as_ref())) {
                     (Some(line), Some(_)) => self.open_form(FormKind::Correction { line: Box::new(line.clone()) }),
                     (Some(_), None) => {
                         self.info("Dit kwartaal is open: wijzig de regel zelf (e).");
@@ -886,12 +884,12 @@ impl App {
                     (None, _) => self.mode = Mode::Lines,
                 }
             }
-            KeyCode::Char('a') => self.open_form(FormKind::HoursLine { network, partner, month, line: None }),
-            KeyCode::Enter | KeyCode::Char('e') => match lines.get(self.budget.line_index) {
+            Action::New => self.open_form(FormKind::HoursLine { network, partner, month, line: None }),
+            Action::Edit => match lines.get(selection.index) {
                 Some(line) => self.open_form(FormKind::HoursLine { network, partner, month, line: Some(line.id) }),
                 None => self.open_form(FormKind::HoursLine { network, partner, month, line: None }),
             },
-            KeyCode::Char('x') | KeyCode::Delete => match lines.get(self.budget.line_index) {
+            Action::Delete => match lines.get(selection.index) {
                 Some(line) => {
                     self.mode = Mode::Confirm(Confirm {
                         title: "Regel verwijderen?".into(),
@@ -912,6 +910,36 @@ impl App {
     }
 }
 
+/// Where the cursor of a grid of `rows` partners × 3 months goes from `(row, col)`.
+fn step((row, col): (usize, usize), how: Move, rows: usize) -> (usize, usize) {
+    let last = rows.saturating_sub(1);
+    match how {
+        Move::Up => (row.saturating_sub(1), col),
+        Move::Down => ((row + 1).min(last), col),
+        Move::Left => (row, col.saturating_sub(1)),
+        Move::Right => (row, (col + 1).min(2)),
+        Move::Next if col < 2 => (row, col + 1),
+        Move::Next if row < last => (row + 1, 0),
+        Move::Previous if col > 0 => (row, col - 1),
+        Move::Previous if row > 0 => (row - 1, 2),
+        Move::Next | Move::Previous | Move::Stay => (row, col),
+    }
+}
+
+/// May `c` be typed after `text` in an hours cell? Else the short Dutch reason.
+fn cell_char(text: &str, c: char) -> Result<(), String> {
+    match c {
+        '0'..='9' if text.chars().count() >= 12 => Err("Dat is te lang voor een aantal uren.".into()),
+        '0'..='9' => Ok(()),
+        ',' | '.' if text.contains([',', '.']) => {
+            Err(format!("Er staat al een komma in '{text}': uren hebben één decimaalteken, bijvoorbeeld 1,5."))
+        }
+        ',' | '.' => Ok(()),
+        '-' => Err("Een minteken kan niet: uren zijn 0 (nihil) of meer; een correctie gaat via Enter, c.".into()),
+        c => Err(format!("'{c}' is geen cijfer: typ een aantal uren, bijvoorbeeld 1,5 (0 = nihil).")),
+    }
+}
+
 fn partner_network(pane: &BudgetPane) -> NetworkId {
     pane.view.as_ref().map(|v| v.network.id).or(pane.network).unwrap_or(NetworkId(0))
 }
@@ -928,30 +956,20 @@ impl App {
     /// The list of a partner's invoices: ↑↓ choose, o approve, r reject, x delete, f new, Esc back.
     pub(super) fn invoices_input(&mut self, selected: usize, action: Action) {
         let invoices = self.partner_invoices();
-        let Action::Input(key) = action else {
-            self.mode = Mode::Invoices(selected);
-            return;
-        };
-        let selected = selected.min(invoices.len().saturating_sub(1));
-        let chosen = invoices.get(selected).cloned();
-        let changes = matches!(key.typed(), Some('o' | 'r' | 'x' | 'f'));
-        if changes && !self.allowed(super::Role::Editor) {
-            self.mode = Mode::Invoices(selected);
-            return;
-        }
-        match (key.code, key.typed(), chosen) {
-            (KeyCode::Esc, _, _) | (_, Some('q'), _) => {}
-            (KeyCode::Up, _, _) | (_, Some('k'), _) => self.mode = Mode::Invoices(selected.saturating_sub(1)),
-            (KeyCode::Down, _, _) | (_, Some('j'), _) => {
-                self.mode = Mode::Invoices((selected + 1).min(invoices.len().saturating_sub(1)))
-            }
-            (_, Some('o'), Some(invoice)) => {
+        let mut selection = Selection { index: selected, filter: String::new() };
+        selection.clamp(invoices.len());
+        let chosen = invoices.get(selection.index).cloned();
+        let page = self.page();
+        match (action, chosen) {
+            (Action::Back, _) => {}
+            (action, _) if selection.apply(action, page, invoices.len()) => self.mode = Mode::Invoices(selection.index),
+            (Action::ApproveInvoice, Some(invoice)) => {
                 self.open_form(FormKind::InvoiceDecision { invoice: Box::new(invoice), approve: true })
             }
-            (_, Some('r'), Some(invoice)) => {
+            (Action::RejectInvoice, Some(invoice)) => {
                 self.open_form(FormKind::InvoiceDecision { invoice: Box::new(invoice), approve: false })
             }
-            (_, Some('x'), Some(invoice)) => {
+            (Action::Delete, Some(invoice)) => {
                 self.mode = Mode::Confirm(Confirm {
                     title: "Factuur verwijderen?".into(),
                     lines: vec![format!(
@@ -963,8 +981,8 @@ impl App {
                     kind: ConfirmKind::DeleteInvoice(invoice.network, invoice.id),
                 });
             }
-            (_, Some('f'), _) => self.budget_action(Action::NewInvoice),
-            _ => self.mode = Mode::Invoices(selected),
+            (Action::NewInvoice, _) => self.budget_action(Action::NewInvoice),
+            _ => self.mode = Mode::Invoices(selection.index),
         }
     }
 }

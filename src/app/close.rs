@@ -7,7 +7,6 @@ use crate::domain::money::format_eur;
 use crate::store::{NetworkClose, region_networks};
 
 use super::forms::FormKind;
-use super::key::KeyCode;
 use super::{Action, App, Confirm, ConfirmKind, Mode, Pane};
 
 pub struct CloseScreen {
@@ -129,33 +128,25 @@ impl App {
     }
 
     pub(super) fn close_input(&mut self, mut screen: Box<CloseScreen>, action: Action) {
-        let Action::Input(key) = action else {
-            self.mode = Mode::Close(screen);
-            return;
-        };
         let items = screen.items().len();
-        if matches!(key.typed(), Some('c' | 'e' | 'h')) && !self.allowed(super::Role::Finance) {
-            self.mode = Mode::Close(screen);
-            return;
-        }
-        match (key.code, key.typed()) {
-            (KeyCode::Esc, _) | (_, Some('q')) => return,
-            (KeyCode::Up, _) | (_, Some('k')) => screen.selection = screen.selection.saturating_sub(1),
-            (KeyCode::Down, _) | (_, Some('j')) => {
-                screen.selection = (screen.selection + 1).min(items.saturating_sub(1))
+        let page = self.page();
+        match action {
+            Action::Back => return,
+            Action::Up | Action::Down | Action::Home | Action::End => {
+                super::list::move_index(&mut screen.selection, action, page, items);
             }
-            (_, Some('r')) => return self.open_close_screen(!screen.region_wide),
-            (KeyCode::PageDown, _) => {
+            Action::ToggleRegion => return self.open_close_screen(!screen.region_wide),
+            Action::PageDown => {
                 screen.payment_offset = (screen.payment_offset + 10).min(screen.payment_rows().saturating_sub(1))
             }
-            (KeyCode::PageUp, _) => screen.payment_offset = screen.payment_offset.saturating_sub(10),
-            (KeyCode::Enter, _) => {
+            Action::PageUp => screen.payment_offset = screen.payment_offset.saturating_sub(10),
+            Action::Open => {
                 if let Some(target) = screen.items().get(screen.selection).map(|i| i.target) {
                     self.go_to_check(target);
                     return;
                 }
             }
-            (_, Some('c')) => {
+            Action::CloseQuarter => {
                 if screen.all_closed() {
                     self.info(format!("{} is al afgesloten; e schrijft de betaalbestanden.", screen.quarter));
                 } else if screen.blocking() > 0 {
@@ -208,8 +199,8 @@ impl App {
                     return;
                 }
             }
-            (_, Some('e')) => self.export_payments(&screen),
-            (_, Some('h')) => match screen.selected_network() {
+            Action::ExportPayments => self.export_payments(&screen),
+            Action::ReopenQuarter => match screen.selected_network() {
                 Some(network) if network.closed.is_some() => {
                     let kind = FormKind::Reopen { network: network.network.id, quarter: screen.quarter };
                     self.open_form(kind);

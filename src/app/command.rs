@@ -1,30 +1,155 @@
-//! The `:` command line: `:q`, `:netwerk NAAM`, `:kwartaal 2025-Q2`, `:jaarverslag 2025`, `:1`..`:7`,
-//! `:help`.
+//! The `:` command line, from one table of commands ([`COMMANDS`]): the parser, the message for
+//! an unknown command (with the nearest one) and `?` all read it.
 
 use crate::domain::Quarter;
 
 use super::key::KeyCode;
 use super::list::matches;
-use super::{Action, App, Mode, Pane};
+use super::{Action, App, Mode, Pane, Role};
 
-pub const COMMANDS: &str = ":q, :netwerk NAAM, :kwartaal 2025-Q2, :afsluiten 2025-Q1 [regio], :jaarverslag [JJJJ], :importeer PAD, :gebruikers, :1 … :7";
+/// One `:` command.
+pub struct Command {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    /// The arguments as the help writes them.
+    pub args: &'static str,
+    pub help: &'static str,
+    pub needs: Option<Role>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Which {
+    Quit,
+    Help,
+    Network,
+    Quarter,
+    Close,
+    YearReport,
+    Import,
+    Users,
+    RemoveUser,
+    Pane,
+}
+
+const fn command(
+    name: &'static str,
+    aliases: &'static [&'static str],
+    args: &'static str,
+    help: &'static str,
+    needs: Option<Role>,
+) -> Command {
+    Command { name, aliases, args, help, needs }
+}
+
+/// Every `:` command, in the order the help lists them.
+pub static COMMANDS: &[Command] = &[
+    command("q", &["quit", "stop", "stoppen"], "", "stoppen", None),
+    command("netwerk", &["n"], "NAAM", "naar het netwerk (in Kwartaalbudget: zijn rooster)", None),
+    command("kwartaal", &["k"], "2025-Q2", "kwartaal van Kwartaalbudget", None),
+    command("afsluiten", &[], "[2025-Q1] [regio]", "kwartaal afsluiten: checklist en betalingen", None),
+    command("jaarverslag", &["jaar"], "[JJJJ]", "jaarverslag van een jaar", None),
+    command("importeer", &[], "PAD", "urenformulier (.xlsx of .csv) controleren en inlezen", Some(Role::Editor)),
+    command("gebruikers", &[], "", "gebruikers van de server; een gebruiker toevoegen", Some(Role::Admin)),
+    command("gebruiker-weg", &[], "NAAM", "een gebruiker weghalen", Some(Role::Admin)),
+    command("help", &["hulp", "?"], "", "alle toetsen en opdrachten", None),
+    command("1", &["2", "3", "4", "5", "6", "7"], "", "paneel 1 … 7", None),
+];
+
+const WHICH: [Which; 10] = [
+    Which::Quit,
+    Which::Network,
+    Which::Quarter,
+    Which::Close,
+    Which::YearReport,
+    Which::Import,
+    Which::Users,
+    Which::RemoveUser,
+    Which::Help,
+    Which::Pane,
+];
+
+impl Command {
+    /// How the help writes it: `:netwerk NAAM (:n)`.
+    pub fn usage(&self) -> String {
+        let mut text = format!(":{}", self.name);
+        if self.name == "1" {
+            text = ":1 … :7".into();
+        }
+        if !self.args.is_empty() {
+            text.push(' ');
+            text.push_str(self.args);
+        }
+        if self.name != "1" && !self.aliases.is_empty() {
+            let aliases: Vec<String> = self.aliases.iter().map(|a| format!(":{a}")).collect();
+            text.push_str(&format!(" ({})", aliases.join(" ")));
+        }
+        text
+    }
+}
+
+/// The command a typed word names (its name or an alias, any case).
+pub fn find(word: &str) -> Option<&'static Command> {
+    let word = word.to_lowercase();
+    COMMANDS.iter().find(|c| c.name == word || c.aliases.contains(&word.as_str()))
+}
+
+/// The command name nearest to an unknown word: one it begins, or at most two letters off.
+pub fn nearest(word: &str) -> Option<&'static str> {
+    let word = word.to_lowercase();
+    if word.is_empty() {
+        return None;
+    }
+    let names = COMMANDS.iter().filter(|c| c.name.len() > 1);
+    if let Some(c) = names.clone().find(|c| c.name.starts_with(&word)) {
+        return Some(c.name);
+    }
+    let limit = if word.chars().count() <= 4 { 1 } else { 2 };
+    names
+        .map(|c| (distance(&word, c.name), c.name))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, name)| name)
+}
+
+/// Levenshtein distance in characters.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// The message for an unknown command.
+pub fn unknown(word: &str) -> String {
+    match nearest(word) {
+        Some(name) => format!("Onbekende opdracht ':{word}'; bedoelde u :{name}? (? toont alle opdrachten)"),
+        None => {
+            let names: Vec<String> = COMMANDS.iter().map(|c| format!(":{}", c.name)).collect();
+            format!("Onbekende opdracht ':{word}'. Bekend: {}, :2 … :7.", names.join(", "))
+        }
+    }
+}
 
 impl App {
     pub(super) fn command_input(&mut self, mut text: String, action: Action) {
-        let Action::Input(key) = action else {
-            self.mode = Mode::Command(text);
-            return;
-        };
-        match key.code {
-            KeyCode::Esc => {}
-            KeyCode::Enter => self.run_command(text.trim()),
-            KeyCode::Backspace => {
+        match action {
+            Action::Back => {}
+            Action::Save => self.run_command(text.trim()),
+            Action::Input(key) if key.code == KeyCode::Backspace => {
                 if text.pop().is_some() {
                     self.mode = Mode::Command(text);
                 }
             }
-            KeyCode::Char(c) if !key.ctrl => {
-                text.push(c);
+            Action::Input(key) if key.typed().is_some() => {
+                text.extend(key.typed());
                 self.mode = Mode::Command(text);
             }
             _ => self.mode = Mode::Command(text),
@@ -34,11 +159,25 @@ impl App {
     fn run_command(&mut self, command: &str) {
         let (word, rest) = command.split_once(char::is_whitespace).unwrap_or((command, ""));
         let rest = rest.trim();
-        match word.to_lowercase().as_str() {
-            "" => {}
-            "q" | "quit" | "stop" | "stoppen" => self.quit = true,
-            "help" | "hulp" | "?" => self.mode = Mode::Help,
-            "afsluiten" => {
+        if word.is_empty() {
+            return;
+        }
+        let Some(found) = find(word) else {
+            return self.error(unknown(word));
+        };
+        if let Some(needed) = found.needs
+            && !self.allowed(needed)
+        {
+            return;
+        }
+        let which = COMMANDS.iter().position(|c| std::ptr::eq(c, found)).map_or(Which::Help, |i| WHICH[i]);
+        match which {
+            Which::Quit => self.quit = true,
+            Which::Help => {
+                self.mode =
+                    Mode::Help { over: Box::new(Mode::Normal), scroll: 0, max: std::cell::Cell::new(usize::MAX) }
+            }
+            Which::Close => {
                 let mut words = rest.split_whitespace();
                 let mut region = false;
                 for word in words.by_ref() {
@@ -57,8 +196,8 @@ impl App {
                 self.show_pane(Pane::Budget);
                 self.open_close_screen(region);
             }
-            "netwerk" | "n" => self.go_to_network(rest),
-            "jaarverslag" | "jaar" => {
+            Which::Network => self.go_to_network(rest),
+            Which::YearReport => {
                 let year = if rest.is_empty() {
                     Ok(chrono::Datelike::year(&self.today()))
                 } else {
@@ -72,10 +211,10 @@ impl App {
                     Err(message) => self.error(message),
                 }
             }
-            "gebruikers" => self.manage_users(),
-            "importeer" => self.import_hours(rest),
-            "gebruiker-weg" => self.remove_user(rest),
-            "kwartaal" | "k" => match Quarter::parse(rest) {
+            Which::Users => self.manage_users(),
+            Which::Import => self.import_hours(rest),
+            Which::RemoveUser => self.remove_user(rest),
+            Which::Quarter => match Quarter::parse(rest) {
                 Ok(quarter) => {
                     self.budget.quarter = quarter;
                     self.reload_budget();
@@ -84,11 +223,10 @@ impl App {
                 }
                 Err(error) => self.error(error),
             },
-            number if number.len() == 1 && ('1'..='7').contains(&number.chars().next().unwrap_or('0')) => {
-                let index = number.parse::<usize>().unwrap_or(1) - 1;
+            Which::Pane => {
+                let index = word.parse::<usize>().unwrap_or(1).clamp(1, 7) - 1;
                 self.show_pane(Pane::ALL[index]);
             }
-            other => self.error(format!("Onbekende opdracht ':{other}'. Bekend: {COMMANDS}")),
         }
     }
 
@@ -133,9 +271,6 @@ impl App {
         let Some(path) = self.users_file.clone() else {
             return self.info("Gebruikers horen bij 'sidw serve'; lokaal bent u de enige gebruiker.");
         };
-        if !self.allowed(super::Role::Admin) {
-            return;
-        }
         match std::fs::read_to_string(&path) {
             Ok(text) => {
                 let users = crate::users::Users::parse(&text);
@@ -153,9 +288,6 @@ impl App {
         let Some(path) = self.users_file.clone() else {
             return self.info("Gebruikers horen bij 'sidw serve'.");
         };
-        if !self.allowed(super::Role::Admin) {
-            return;
-        }
         if name.is_empty() || name == self.user {
             return self.error("Noem een andere gebruiker dan uzelf: :gebruiker-weg NAAM");
         }
@@ -175,9 +307,6 @@ impl App {
     /// `:importeer PAD`: an hours form checked row by row; the report and what it does to the
     /// budgets are shown, and nothing is stored until the user says so.
     fn import_hours(&mut self, path: &str) {
-        if !self.allowed(super::Role::Editor) {
-            return;
-        }
         let file = match &self.import_folder {
             None if path.is_empty() => return self.error("Welk bestand? :importeer PAD (.xlsx of .csv)"),
             None => std::path::PathBuf::from(path),
@@ -261,4 +390,35 @@ fn served_import(folder: &std::path::Path, name: &str) -> Result<std::path::Path
         });
     }
     Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_and_alias_is_found_once() {
+        let mut seen = std::collections::HashSet::new();
+        for c in COMMANDS {
+            for word in std::iter::once(&c.name).chain(c.aliases) {
+                assert!(seen.insert(*word), "'{word}' twice");
+                assert!(std::ptr::eq(find(word).unwrap(), c));
+            }
+        }
+        assert_eq!(WHICH.len(), COMMANDS.len());
+        assert!(find("IMPORTEER").is_some());
+        assert!(find("importer").is_none());
+    }
+
+    #[test]
+    fn an_unknown_command_names_the_nearest() {
+        assert_eq!(nearest("importer"), Some("importeer"));
+        assert_eq!(nearest("netwrk"), Some("netwerk"));
+        assert_eq!(nearest("jaarv"), Some("jaarverslag"));
+        assert_eq!(nearest("kwartal"), Some("kwartaal"));
+        assert_eq!(nearest("xyzzy"), None);
+        assert_eq!(nearest("gebruiker"), Some("gebruikers"));
+        assert!(unknown("importer").contains("bedoelde u :importeer?"));
+        assert!(unknown("xyzzy").contains(":netwerk"));
+    }
 }

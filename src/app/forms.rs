@@ -135,9 +135,17 @@ impl App {
     }
 
     pub(super) fn form_input(&mut self, mut form: Box<Form>, kind: FormKind, action: Action) {
-        let Action::Input(key) = action else {
-            self.mode = Mode::Form(form, kind);
-            return;
+        use super::key::{Key, KeyCode};
+        let key = match action {
+            Action::Save => Key::new(KeyCode::Enter),
+            Action::Back => Key::new(KeyCode::Esc),
+            Action::NextField => Key::new(KeyCode::Tab),
+            Action::PreviousField => Key::new(KeyCode::BackTab),
+            Action::Input(key) => key,
+            _ => {
+                self.mode = Mode::Form(form, kind);
+                return;
+            }
         };
         match form.input(key) {
             FormEvent::None => self.mode = Mode::Form(form, kind),

@@ -55,6 +55,15 @@ impl Selection {
     }
 }
 
+/// [`Selection::apply`] on a screen's bare index (the modal screens keep only the row).
+pub fn move_index(index: &mut usize, action: super::Action, page: usize, len: usize) -> bool {
+    let mut selection = Selection { index: *index, filter: String::new() };
+    selection.clamp(len);
+    let moved = selection.apply(action, page, len);
+    *index = selection.index;
+    moved
+}
+
 /// Does `text` match a filter? Every word of the filter must occur, ignoring case.
 pub fn matches(filter: &str, text: &str) -> bool {
     let text = text.to_lowercase();

@@ -7,8 +7,8 @@ use crate::domain::{Network, NetworkId, ProjectPlan};
 use crate::store::StoreError;
 
 use super::forms::FormKind;
-use super::key::KeyCode;
-use super::{Action, App, Confirm, ConfirmKind, Mode, Role};
+use super::list::move_index;
+use super::{Action, App, Confirm, ConfirmKind, Mode};
 
 pub struct MilestonesScreen {
     pub network: Network,
@@ -71,12 +71,12 @@ impl App {
 
     pub(super) fn milestones_input(&mut self, action: Action) {
         self.mode = Mode::Milestones;
-        let Action::Input(key) = action else { return };
+        let page = self.page();
         let Some(screen) = self.milestone_screen.as_mut() else {
             self.mode = Mode::Normal;
             return;
         };
-        let last = screen.rows.len().saturating_sub(1);
+        let len = screen.rows.len();
         let id = screen.network.id;
         let selected = screen.selected().map(|m| m.kind);
         let gez = screen.network.former_gez_owz;
@@ -84,32 +84,25 @@ impl App {
             Some(MilestoneKind::ProjectPlan(index)) => screen.network.milestones.project_plans.get(index).cloned(),
             _ => None,
         };
-        match (key.code, key.typed()) {
-            (KeyCode::Esc, _) | (_, Some('q')) => self.mode = Mode::Normal,
-            (KeyCode::Up, _) | (_, Some('k')) => screen.selection = screen.selection.saturating_sub(1),
-            (KeyCode::Down, _) | (_, Some('j')) => screen.selection = (screen.selection + 1).min(last),
-            (KeyCode::Home, _) | (_, Some('g')) => screen.selection = 0,
-            (KeyCode::End, _) | (_, Some('G')) => screen.selection = last,
-            (KeyCode::Enter, _) | (_, Some('e')) => match selected {
-                _ if !self.allowed(Role::Editor) => {}
+        match action {
+            Action::Back => self.mode = Mode::Normal,
+            action if move_index(&mut screen.selection, action, page, len) => {}
+            Action::Edit => match selected {
                 Some(MilestoneKind::ProjectPlan(_)) => self.open_form(FormKind::ProjectPlan(id, plan.map(Box::new))),
                 Some(kind) => self.open_form(FormKind::MilestoneDate(id, kind)),
                 None => {}
             },
-            (_, Some('n')) if gez => {
+            Action::New if gez => {
                 self.info("Een voormalig GEZ/OWZ-netwerk heeft geen projectplannen bij Medrie (handboek bijlage 2).")
             }
-            (_, Some('n')) if self.allowed(Role::Editor) => self.open_form(FormKind::ProjectPlan(id, None)),
+            Action::New => self.open_form(FormKind::ProjectPlan(id, None)),
             // The undo reloads, which refreshes this screen (it is shown).
-            (_, Some('u')) if self.allowed(Role::Editor) => self.undo(),
-            (KeyCode::Delete, _) | (_, Some('x')) => {
+            Action::Undo => self.undo(),
+            Action::Delete => {
                 let Some(plan) = plan else {
                     self.info("Alleen een projectplan kan worden verwijderd; een datum maakt u leeg met Enter.");
                     return;
                 };
-                if !self.allowed(Role::Editor) {
-                    return;
-                }
                 let Some(screen) = self.milestone_screen.as_ref() else { return };
                 self.mode = Mode::Confirm(Confirm {
                     title: "Projectplan verwijderen?".into(),

@@ -6,7 +6,7 @@ pub mod action;
 mod agreements;
 pub mod budget;
 pub mod close;
-mod command;
+pub mod command;
 pub mod form;
 mod forms;
 pub mod key;
@@ -120,7 +120,13 @@ pub enum Mode {
     },
     /// Typing a `:` command.
     Command(String),
-    Help,
+    /// `?`: the keys of what it was opened over (`over`), scrolled by `scroll` lines; the view
+    /// writes the largest useful scroll into `max` when it draws.
+    Help {
+        over: Box<Mode>,
+        scroll: usize,
+        max: std::cell::Cell<usize>,
+    },
     Form(Box<Form>, FormKind),
     CellEdit(CellEdit),
     Confirm(Confirm),
@@ -364,18 +370,17 @@ impl App {
             });
             return;
         }
+        if action == Action::ToggleHelp && !matches!(self.mode, Mode::Help { .. }) {
+            let over = std::mem::replace(&mut self.mode, Mode::Normal);
+            self.mode = Mode::Help { over: Box::new(over), scroll: 0, max: std::cell::Cell::new(usize::MAX) };
+            return;
+        }
         match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::Welcome => self.welcome(action),
             Mode::Normal => self.normal(action),
             Mode::Filter { before } => self.filter_input(before, action),
             Mode::Command(text) => self.command_input(text, action),
-            Mode::Help => {
-                let closes = matches!(action, Action::ToggleHelp | Action::Back | Action::Quit)
-                    || matches!(action, Action::Input(key) if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('?') | KeyCode::Char('q')));
-                if !closes {
-                    self.mode = Mode::Help;
-                }
-            }
+            Mode::Help { over, scroll, max } => self.help_input(over, scroll, max, action),
             Mode::Form(form, kind) => self.form_input(form, kind, action),
             Mode::CellEdit(edit) => self.cell_input(edit, action),
             Mode::Confirm(confirm) => self.confirm_input(confirm, action),
@@ -385,6 +390,24 @@ impl App {
             Mode::Invoices(selected) => self.invoices_input(selected, action),
             Mode::Milestones => self.milestones_input(action),
             Mode::YearReport(screen) => self.year_report_input(screen, action),
+        }
+    }
+
+    /// The help scrolls with the list keys; Esc, ? or q closes it, back to what it was opened over.
+    fn help_input(&mut self, over: Box<Mode>, scroll: usize, max: std::cell::Cell<usize>, action: Action) {
+        let mut selection = Selection { index: scroll.min(max.get()), filter: String::new() };
+        let len = max.get().saturating_add(1);
+        match action {
+            Action::Back | Action::ToggleHelp => self.mode = *over,
+            Action::Quit => {
+                self.mode = *over;
+                self.handle(Action::Quit);
+            }
+            // Scrolling moves the top line: "down" shows later lines.
+            action if selection.apply(action, self.page(), len) => {
+                self.mode = Mode::Help { over, scroll: selection.index, max };
+            }
+            _ => self.mode = Mode::Help { over, scroll, max },
         }
     }
 
@@ -426,8 +449,6 @@ impl App {
                 None => self.info("Deze lijst heeft geen filter."),
             },
             Action::StartCommand => self.mode = Mode::Command(String::new()),
-            Action::ToggleHelp => self.mode = Mode::Help,
-            other if role::needed_for(other, self.pane).is_some_and(|needed| !self.allowed(needed)) => {}
             Action::Undo => self.undo(),
             other => match self.pane {
                 Pane::Networks => self.networks_action(other),
@@ -470,20 +491,16 @@ impl App {
     }
 
     fn filter_input(&mut self, before: String, action: Action) {
-        let Action::Input(key) = action else {
-            self.mode = Mode::Filter { before };
-            return;
-        };
         let Some(selection) = self.active_selection() else { return };
-        match key.code {
-            KeyCode::Enter => {}
-            KeyCode::Esc => selection.filter = before,
-            KeyCode::Backspace => {
+        match action {
+            Action::Save => {}
+            Action::Back => selection.filter = before,
+            Action::Input(key) if key.code == KeyCode::Backspace => {
                 selection.filter.pop();
                 self.mode = Mode::Filter { before };
             }
-            KeyCode::Char(c) if !key.ctrl && !key.alt => {
-                selection.filter.push(c);
+            Action::Input(key) if key.typed().is_some() => {
+                selection.filter.extend(key.typed());
                 selection.index = 0;
                 self.mode = Mode::Filter { before };
             }

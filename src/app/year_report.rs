@@ -6,8 +6,7 @@ use crate::domain::Region;
 use crate::report::year::{YearFigures, YearRow, grand_total, region_totals, rows};
 use crate::store::StoreError;
 
-use super::key::KeyCode;
-use super::{Action, App, Mode, Role};
+use super::{Action, App, Mode};
 
 /// A line of the report's table.
 pub enum YearLine {
@@ -55,23 +54,19 @@ impl App {
     }
 
     pub(super) fn year_report_input(&mut self, mut screen: Box<YearReportScreen>, action: Action) {
-        let Action::Input(key) = action else {
-            self.mode = Mode::YearReport(screen);
-            return;
-        };
-        let last = screen.lines.len().saturating_sub(1);
-        match (key.code, key.typed()) {
-            (KeyCode::Esc, _) | (_, Some('q')) => return,
-            (KeyCode::Up, _) | (_, Some('k')) => screen.selection = screen.selection.saturating_sub(1),
-            (KeyCode::Down, _) | (_, Some('j')) => screen.selection = (screen.selection + 1).min(last),
-            (_, Some(c @ ('[' | ']'))) => {
-                let year = screen.year + if c == ']' { 1 } else { -1 };
+        let len = screen.lines.len();
+        let page = self.page();
+        match action {
+            Action::Back => return,
+            action if super::list::move_index(&mut screen.selection, action, page, len) => {}
+            Action::PreviousQuarter | Action::NextQuarter => {
+                let year = screen.year + if action == Action::NextQuarter { 1 } else { -1 };
                 match self.year_report(year) {
                     Ok(next) => screen = Box::new(next),
                     Err(error) => self.error(format!("Jaarverslag {year}: {error}")),
                 }
             }
-            (_, Some('e')) if self.allowed(Role::Finance) => {
+            Action::Export => {
                 let path = std::path::PathBuf::from(format!("jaarverslag-{}.xlsx", screen.year));
                 match crate::report::year_workbook::write_xlsx(&screen.rows, screen.year, None, &path) {
                     Ok(()) => self.info(format!("Geschreven: {}.", path.display())),

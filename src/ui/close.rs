@@ -12,7 +12,8 @@ use crate::domain::money::format_eur;
 
 use super::{Theme, fit};
 
-pub fn draw(frame: &mut Frame, area: Rect, screen: &CloseScreen, theme: &Theme) {
+/// `key_line`: the screen's keys, from the key table.
+pub fn draw(frame: &mut Frame, area: Rect, screen: &CloseScreen, key_line: &str, theme: &Theme) {
     frame.render_widget(Clear, area);
     let names: Vec<&str> = screen.networks.iter().map(|n| n.network.name.as_str()).collect();
     let scope = if screen.region_wide { format!("regio, {} netwerken", names.len()) } else { names.join(", ") };
@@ -102,6 +103,5 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CloseScreen, theme: &Theme) 
             .column_spacing(1)
             .block(Block::bordered().title(title));
     frame.render_widget(table, payments);
-    let hints = "Enter ga naar · c afsluiten · e bestanden · h heropenen · r regio · PgDn betalingen · Esc";
-    frame.render_widget(Paragraph::new(Span::styled(fit(hints, usize::from(keys.width)), theme.key())), keys);
+    frame.render_widget(Paragraph::new(Span::styled(fit(key_line, usize::from(keys.width)), theme.key())), keys);
 }

@@ -12,7 +12,8 @@ use crate::domain::milestones::{MilestoneKind, MilestoneState};
 
 use super::{Theme, fit};
 
-pub fn draw(frame: &mut Frame, area: Rect, screen: &MilestonesScreen, theme: &Theme) {
+/// `key_line`: the screen's keys, from the key table.
+pub fn draw(frame: &mut Frame, area: Rect, screen: &MilestonesScreen, key_line: &str, theme: &Theme) {
     frame.render_widget(Clear, area);
     let n = &screen.network;
     let late = screen.rows.iter().filter(|m| m.state == MilestoneState::Overdue).count();
@@ -71,10 +72,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &MilestonesScreen, theme: &Th
         note,
     );
     frame.render_widget(
-        Paragraph::new(Line::from(Span::styled(
-            fit("Enter datum invullen · n nieuw projectplan · x projectplan weg · Esc terug", usize::from(keys.width)),
-            theme.key(),
-        ))),
+        Paragraph::new(Line::from(Span::styled(fit(key_line, usize::from(keys.width)), theme.key()))),
         keys,
     );
 }

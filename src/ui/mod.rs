@@ -51,18 +51,18 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         || matches!(&app.mode, Mode::Form(_, kind) if kind.belongs_to_milestones())
         || matches!(&app.mode, Mode::Confirm(c) if matches!(c.kind, crate::app::ConfirmKind::DeleteProjectPlan(..)));
     if milestones_shown && let Some(screen) = &app.milestone_screen {
-        milestones::draw(frame, main, screen, theme);
+        milestones::draw(frame, main, screen, &screen_keys(app, crate::keys::ModeKind::Milestones), theme);
     }
     if let Mode::YearReport(screen) = &app.mode {
         year_report::draw(frame, main, screen, theme);
     }
     if let Mode::Close(screen) = &app.mode {
-        close::draw(frame, main, screen, theme);
+        close::draw(frame, main, screen, &screen_keys(app, crate::keys::ModeKind::Close), theme);
     }
     if let Mode::Confirm(confirm) = &app.mode
         && let crate::app::ConfirmKind::Close { screen, .. } = &confirm.kind
     {
-        close::draw(frame, main, screen, theme);
+        close::draw(frame, main, screen, &screen_keys(app, crate::keys::ModeKind::Close), theme);
     }
     draw_status(frame, status, app, theme);
     overlays::draw(frame, area, app, theme);
@@ -121,17 +121,8 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     frame.render_widget(Paragraph::new(top_line).wrap(ratatui::widgets::Wrap { trim: true }), top);
     let who = format!("{} · {}", app.user, app.store().path().display());
-    let hints = match &app.mode {
-        Mode::CellEdit(_) => "Enter opslaan ↓ Tab opslaan → Esc annuleren Backspace wissen",
-        Mode::Form(..) => "Enter opslaan Esc annuleren Tab/↓ volgend veld Shift-Tab/↑ vorig",
-        Mode::Lines => "a regel toevoegen  Enter/e bewerken  x verwijderen  Esc terug",
-        Mode::PickNetwork(_) => "typ om te filteren  ↑↓ kies  Enter openen  Esc terug",
-        Mode::Close(_) => "Enter ga naar c afsluiten e bestanden h heropenen r regio Esc terug",
-        Mode::Invoices(_) => "↑↓ kies o goedkeuren r afwijzen x verwijderen f nieuw Esc terug",
-        Mode::Milestones => "↑↓ kies Enter datum n projectplan x weg u ongedaan Esc terug",
-        Mode::YearReport(_) => "↑↓ kies [ ] jaar e xlsx Esc terug",
-        _ => keymap::hints(app.pane),
-    };
+    let hints = keymap::hints_of(app);
+    let hints = hints.as_str();
     let width = usize::from(bottom.width);
     let room = width.saturating_sub(hints.chars().count() + 2);
     let mut spans = vec![Span::styled(fit(hints, width), theme.key())];
@@ -141,6 +132,11 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::styled(who, theme.dim()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), bottom);
+}
+
+/// The key line of a screen (milestones, close), from the key table for the user's role.
+fn screen_keys(app: &App, mode: crate::keys::ModeKind) -> String {
+    crate::keys::hints(crate::keys::Context { pane: app.pane, mode }, app.role)
 }
 
 /// Cuts text to at most `width` characters, ending in … when cut.

@@ -10,12 +10,11 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use crate::app::{App, Form, Mode};
 use crate::domain::money::format_eur;
 
-use super::keymap::bindings_for;
 use super::{Theme, centered, fit};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     match &app.mode {
-        Mode::Help => help(frame, area, app, theme),
+        Mode::Help { scroll, max, .. } => help(frame, area, app, *scroll, max, theme),
         Mode::Form(form, _) => draw_form(frame, area, form, theme),
         Mode::Confirm(confirm) => {
             let longest = confirm.lines.iter().map(|l| l.chars().count()).max().unwrap_or(30).max(40);
@@ -56,31 +55,121 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
 }
 
-fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let bindings: Vec<_> = bindings_for(app.pane).collect();
-    let rect = centered(area, 120, area.height.saturating_sub(2));
-    let room = usize::from(rect.height.saturating_sub(4)).max(1);
-    // One column when it fits, else two side by side.
-    let columns = if bindings.len() <= room { 1 } else { 2 };
-    let per_column = bindings.len().div_ceil(columns);
-    let column_width = usize::from(rect.width.saturating_sub(2)) / columns;
-    let mut lines = vec![Line::styled(format!("Toetsen in {}", app.pane.title()), theme.title())];
-    for row in 0..per_column {
-        let mut spans = Vec::new();
-        for column in 0..columns {
-            if let Some(binding) = bindings.get(column * per_column + row) {
-                let keys = format!("{:<12} ", binding.keys);
-                let help = fit(binding.help, column_width.saturating_sub(14));
-                let pad = column_width.saturating_sub(keys.chars().count() + help.chars().count());
-                spans.push(Span::styled(keys, theme.key()));
-                spans.push(Span::raw(format!("{help}{}", " ".repeat(pad))));
+/// `?`: every key of the pane or mode it was opened over (the user's role's keys only), and in
+/// the panes the `:` commands. Descriptions wrap, never cut; two columns from 100 columns on;
+/// taller than the screen it scrolls (`scroll`; the largest useful one goes into `max`).
+fn help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, max: &std::cell::Cell<usize>, theme: &Theme) {
+    let context = crate::keys::Context::explained(app);
+    let entries: Vec<(String, String)> =
+        crate::keys::help_lines(context, app.role).into_iter().map(|(k, h)| (k, h.to_string())).collect();
+    let mut commands: Vec<(String, String)> = Vec::new();
+    if context.mode == crate::keys::ModeKind::Normal {
+        commands = crate::app::command::COMMANDS
+            .iter()
+            .filter(|c| c.needs.is_none_or(|needed| app.role >= needed))
+            .map(|c| (c.usage(), c.help.to_string()))
+            .collect();
+    }
+    let rect = centered(area, 120, area.height.saturating_sub(2).max(3));
+    let inner_width = usize::from(rect.width.saturating_sub(2));
+    let columns = if inner_width >= 100 { 2 } else { 1 };
+    let column_width = (inner_width / columns).saturating_sub(usize::from(columns > 1));
+    let key_width = entries.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(4).min(column_width / 3).max(1);
+    let command_width = commands.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(4).min(inner_width / 2).max(1);
+    let block_of = |items: &[(String, String)], width: usize, column_width: usize| -> Vec<Vec<Span<'static>>> {
+        let mut rows = Vec::new();
+        for (keys, help) in items {
+            let text_width = column_width.saturating_sub(width + 1).max(8);
+            let keys_lines = wrap(keys, width);
+            let help_lines = wrap(help, text_width);
+            for i in 0..keys_lines.len().max(help_lines.len()) {
+                let k = keys_lines.get(i).cloned().unwrap_or_default();
+                let h = help_lines.get(i).cloned().unwrap_or_default();
+                let pad_k = width.saturating_sub(k.chars().count()) + 1;
+                let pad_h = text_width.saturating_sub(h.chars().count());
+                rows.push(vec![
+                    Span::styled(format!("{k}{}", " ".repeat(pad_k)), theme.key()),
+                    Span::raw(format!("{h}{}", " ".repeat(pad_h))),
+                ]);
             }
         }
-        lines.push(Line::from(spans));
+        rows
+    };
+    let mut body: Vec<Vec<Span<'static>>> = Vec::new();
+    let key_rows = block_of(&entries, key_width, column_width);
+    if columns == 2 {
+        // Split the keys into two columns of about equal height, at an entry's start.
+        let half = key_rows.len().div_ceil(2);
+        let mut split = half;
+        while split < key_rows.len() && key_rows[split].first().is_some_and(|s| s.content.trim().is_empty()) {
+            split += 1;
+        }
+        let (left, right) = key_rows.split_at(split);
+        for i in 0..left.len().max(right.len()) {
+            let mut spans = left.get(i).cloned().unwrap_or_else(|| vec![Span::raw(" ".repeat(column_width))]);
+            spans.push(Span::raw(" "));
+            spans.extend(right.get(i).cloned().unwrap_or_default());
+            body.push(spans);
+        }
+    } else {
+        body = key_rows;
     }
-    lines.push(Line::styled("Esc of ? sluit deze hulp", theme.dim()));
+    if !commands.is_empty() {
+        body.push(Vec::new());
+        body.push(vec![Span::styled("Opdrachten (typ : en dan de opdracht)", theme.title())]);
+        body.extend(block_of(&commands, command_width, inner_width));
+    }
+    let title = match context.mode {
+        crate::keys::ModeKind::Normal => format!("Toetsen in {}", app.pane.title()),
+        mode => format!("Toetsen in {}", mode.title()),
+    };
+    let room = usize::from(rect.height.saturating_sub(4)).max(1);
+    let total = body.len();
+    let most = total.saturating_sub(room);
+    max.set(most);
+    let scroll = scroll.min(most);
+    let mut lines = vec![Line::styled(title, theme.title())];
+    lines.extend(body.into_iter().skip(scroll).take(room).map(Line::from));
+    let shown_to = (scroll + room).min(total);
+    let footer = if most == 0 {
+        "Esc of ? sluit deze hulp".to_string()
+    } else {
+        format!("Esc of ? sluit deze hulp · ↑↓ PgUp PgDn scrollen · regel {}–{shown_to} van {total}", scroll + 1)
+    };
+    lines.push(Line::styled(fit(&footer, inner_width), theme.dim()));
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Hulp ")), rect);
+}
+
+/// Words into lines of at most `width` characters (a longer word is cut into pieces).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let mut word = word.to_string();
+        while word.chars().count() > width {
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            let head: String = word.chars().take(width).collect();
+            word = word.chars().skip(width).collect();
+            lines.push(head);
+        }
+        let needed =
+            if line.is_empty() { word.chars().count() } else { line.chars().count() + 1 + word.chars().count() };
+        if needed > width && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {

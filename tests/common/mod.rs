@@ -102,35 +102,12 @@ pub fn demo_app() -> sidw::app::App {
     sidw::app::App::new(store, "anna", clock)
 }
 
-/// Types keys as a user would: every character is a key; `<Enter>`, `<Esc>`, `<Tab>`, `<Up>`,
-/// `<Down>`, `<Left>`, `<Right>`, `<BS>`, `<C-c>` name the others.
+/// Types keys as a user would, through the key table (the role checked as on a screen): every
+/// character is a key; `<Enter>`, `<Esc>`, `<Tab>`, `<S-Tab>`, `<Up>`, `<BS>`, `<C-c>`, `<C-Home>`
+/// … name the others in the table's notation (`sidw::keys::notation`).
 pub fn press(app: &mut sidw::app::App, keys: &str) {
-    use sidw::app::{Key, KeyCode};
-    let mut rest = keys;
-    while !rest.is_empty() {
-        let (key, used) = if let Some(end) = rest.strip_prefix('<').and_then(|r| r.find('>')) {
-            let name = &rest[1..=end];
-            let key = match name {
-                "Enter" => Key::new(KeyCode::Enter),
-                "Esc" => Key::new(KeyCode::Esc),
-                "Tab" => Key::new(KeyCode::Tab),
-                "Up" => Key::new(KeyCode::Up),
-                "Down" => Key::new(KeyCode::Down),
-                "Left" => Key::new(KeyCode::Left),
-                "Right" => Key::new(KeyCode::Right),
-                "BS" => Key::new(KeyCode::Backspace),
-                "C-c" => Key::ctrl('c'),
-                other => panic!("unknown key <{other}>"),
-            };
-            (key, end + 2)
-        } else {
-            let c = rest.chars().next().unwrap();
-            (Key::char(c), c.len_utf8())
-        };
-        if let Some(action) = sidw::ui::keymap::action_for(app, key) {
-            app.handle(action);
-        }
-        rest = &rest[used..];
+    for key in sidw::keys::parse_typed(keys).unwrap_or_else(|e| panic!("{e}")) {
+        sidw::keys::dispatch(app, key);
     }
 }
 
