@@ -52,7 +52,7 @@ pub static COMMANDS: &[Command] = &[
     command("gebruikers", &[], "", "gebruikers van de server; een gebruiker toevoegen", Some(Role::Admin)),
     command("gebruiker-weg", &[], "NAAM", "een gebruiker weghalen", Some(Role::Admin)),
     command("help", &["hulp", "?"], "", "alle toetsen en opdrachten", None),
-    command("1", &["2", "3", "4", "5", "6", "7"], "", "paneel 1 … 7", None),
+    command("1", &["2", "3", "4", "5", "6", "7"], "", "paneel 1–7", None),
 ];
 
 const WHICH: [Which; 10] = [
@@ -73,7 +73,7 @@ impl Command {
     pub fn usage(&self) -> String {
         let mut text = format!(":{}", self.name);
         if self.name == "1" {
-            text = ":1 … :7".into();
+            text = ":1–:7".into();
         }
         if !self.args.is_empty() {
             text.push(' ');
@@ -133,7 +133,7 @@ pub fn unknown(word: &str) -> String {
         Some(name) => format!("Onbekende opdracht ':{word}'; bedoelde u :{name}? (? toont alle opdrachten)"),
         None => {
             let names: Vec<String> = COMMANDS.iter().map(|c| format!(":{}", c.name)).collect();
-            format!("Onbekende opdracht ':{word}'. Bekend: {}, :2 … :7.", names.join(", "))
+            format!("Onbekende opdracht ':{word}'. Bekend: {}, :2–:7.", names.join(", "))
         }
     }
 }

@@ -346,7 +346,7 @@ fn build() -> Vec<Binding> {
     // Vraag
     let s = Scope::Mode(M::Confirm);
     t.add(s, "Esc", A::Back, "nee / terug").hint("nee");
-    t.add(s, "<tekst>", A::Input(Key::char('a')), "de letter van een keuze in de vraag").hint("keuze");
+    t.add(s, "<tekst>", A::Input(Key::char('a')), "de letter van een keuze in de vraag");
 
     // Filter
     let s = Scope::Mode(M::Filter);
@@ -521,15 +521,21 @@ pub fn live(context: Context) -> Vec<(&'static Binding, Vec<&'static str>)> {
     out
 }
 
+/// The hinted bindings of a context for a role, with the live key the hint names (the first).
+pub fn hint_items(context: Context, role: Role) -> Vec<(&'static Binding, &'static str)> {
+    live(context)
+        .into_iter()
+        .filter(|(b, _)| !b.hint.is_empty() && b.allowed(role))
+        .map(|(b, keys)| (b, keys[0]))
+        .collect()
+}
+
 /// The status-bar hint of a context for a role: the hinted bindings' first live keys, bindings
 /// in a row with the same word sharing it (`[ ] kwartaal`); keys the role may not use are left out.
 pub fn hints(context: Context, role: Role) -> String {
     let mut parts: Vec<(String, &str)> = Vec::new();
-    for (binding, keys) in live(context) {
-        if binding.hint.is_empty() || !binding.allowed(role) {
-            continue;
-        }
-        let key = notation::display_key(keys[0]);
+    for (binding, key) in hint_items(context, role) {
+        let key = notation::display_key(key);
         match parts.last_mut() {
             Some((keys, hint)) if *hint == binding.hint => {
                 keys.push(' ');
@@ -543,7 +549,15 @@ pub fn hints(context: Context, role: Role) -> String {
 
 /// The status-bar hint of the app as it is now.
 pub fn hints_of(app: &App) -> String {
-    hints(Context::of(app), app.role)
+    let hints = hints(Context::of(app), app.role);
+    match &app.mode {
+        // A question offers its own letters.
+        Mode::Confirm(confirm) => {
+            let choices: Vec<String> = confirm.choices.iter().map(|(key, label)| format!("{key} {label}")).collect();
+            format!("{} · {hints}", choices.join(" · "))
+        }
+        _ => hints,
+    }
 }
 
 /// The lines `?` shows for a context and role: (live keys as shown, help); the role's keys only.
