@@ -240,3 +240,184 @@ fn record_an_s1_award_and_a_wijkplan_date_in_a_real_terminal() {
         .unwrap();
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
 }
+
+impl Tmux {
+    /// Sends keys written as in the key table (`1,5<Tab>j<S-Tab><C-Home>`), one key at a time,
+    /// and returns how many keys were sent.
+    fn send(&self, keys: &str) -> usize {
+        let parsed = sidw::keys::parse_typed(keys).unwrap();
+        let mut rest = keys;
+        let mut count = 0;
+        while let Some(c) = rest.chars().next() {
+            if c == '<'
+                && let Some(end) = rest.find('>')
+            {
+                let name = match &rest[1..end] {
+                    "S-Tab" => "BTab",
+                    "Esc" => "Escape",
+                    "BS" => "BSpace",
+                    other => other,
+                };
+                self.keys(&[name]);
+                rest = &rest[end + 1..];
+            } else {
+                self.type_text(&c.to_string());
+                rest = &rest[c.len_utf8()..];
+            }
+            count += 1;
+        }
+        assert_eq!(count, parsed.len());
+        count
+    }
+
+    /// Kwartaalbudget of Zwolle-Zuid 2025-Q4 (no hours yet), cursor on the first cell.
+    fn zwolle_q4(&self) {
+        self.keys(&["3"]);
+        self.wait_for("n netwerk");
+        self.type_text(":netwerk Zwolle-Zuid");
+        self.keys(&["Enter"]);
+        self.type_text(":kwartaal 2025-Q4");
+        self.keys(&["Enter"]);
+        self.wait_for("Zwolle-Zuid · 2025-Q4");
+    }
+}
+
+/// `sidw hours list` of Zwolle-Zuid 2025-Q4: (partner, month) → hours, "0" for nihil.
+fn q4_cells(db: &Path) -> std::collections::BTreeMap<(String, String), String> {
+    let out = Command::new(env!("CARGO_BIN_EXE_sidw"))
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "hours",
+            "list",
+            "--network",
+            "Zwolle-Zuid",
+            "--quarter",
+            "2025-Q4",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut cells = std::collections::BTreeMap::new();
+    for line in list["lines"].as_array().unwrap() {
+        let key = (line["partner"].as_str().unwrap().to_string(), line["month"].as_str().unwrap().to_string());
+        assert!(cells.insert(key, line["hours"].as_str().unwrap().to_string()).is_none(), "one line per cell");
+    }
+    for mark in list["nihil"].as_array().unwrap() {
+        let key = (mark["partner"].as_str().unwrap().to_string(), mark["month"].as_str().unwrap().to_string());
+        cells.insert(key, "0".into());
+    }
+    cells
+}
+
+/// Issue 14's key count: Zwolle-Zuid 2025-Q4 keyed from a paper form (4 partners × 3 months, in
+/// the grid's order), every move and every answer to the pharmacy's and the budget's questions
+/// counted. Target: at most 40 keys.
+#[test]
+fn key_a_4_by_3_form_in_at_most_40_keys() {
+    // (value, answer): the pharmacy is asked about double funding once a quarter (j); the budget
+    // runs out at the psychologist, whose hours then go as paid by the practice team (b).
+    const FORM: [(&str, &str); 12] = [
+        ("1,5", "j"),
+        ("0", ""),
+        ("1", ""),
+        ("2", ""),
+        ("2", ""),
+        ("1,5", ""),
+        ("3", ""),
+        ("0", ""),
+        ("2", ""),
+        ("1", "b"),
+        ("0", ""),
+        ("2", "b"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let command = format!("USER=anna {} --db {}", env!("CARGO_BIN_EXE_sidw"), dir.path().display());
+    let tmux = Tmux::with_demo(&command);
+    tmux.zwolle_q4();
+    let mut sent = 0;
+    for (i, (value, answer)) in FORM.iter().enumerate() {
+        let then = if i + 1 == FORM.len() { "<Enter>" } else { "<Tab>" };
+        sent += tmux.send(&format!("{value}{then}"));
+        if !answer.is_empty() {
+            tmux.wait_for(if *answer == "j" { "dubbelfinanciering" } else { "Partnerbudget overschreden" });
+            sent += tmux.send(answer);
+        }
+    }
+    tmux.wait_for("Opgeslagen: Psychologenpraktijk De Stadshagen, december 2025: 2 uur");
+    eprintln!("key count: {sent} keys for 12 values");
+    assert_eq!(sent, 31, "keys sent for the 12 values, moves and answers included");
+    assert!(sent <= 40);
+    tmux.keys(&["q"]);
+    tmux.wait_until_gone();
+
+    let cells = q4_cells(dir.path());
+    let partners =
+        ["Apotheek Zuid", "Fysiotherapie Zwolle-Zuid", "Pedicure Assendorp", "Psychologenpraktijk De Stadshagen"];
+    let months = ["2025-10", "2025-11", "2025-12"];
+    for (i, (value, _)) in FORM.iter().enumerate() {
+        let key = (partners[i / 3].to_string(), months[i % 3].to_string());
+        assert_eq!(cells.get(&key).map(String::as_str), Some(value.replace(',', ".").as_str()), "{key:?}: {cells:?}");
+    }
+    assert_eq!(cells.len(), 12);
+}
+
+/// Tab on a row's last month goes to the next partner's first month; Shift-Tab back; Tab when
+/// not editing moves in the grid, not to another pane.
+#[test]
+fn tab_wraps_in_the_grid_in_a_real_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let command = format!("USER=anna {} --db {}", env!("CARGO_BIN_EXE_sidw"), dir.path().display());
+    let tmux = Tmux::with_demo(&command);
+    tmux.zwolle_q4();
+    tmux.send("<Tab><Tab><Tab>");
+    tmux.send("2<S-Tab>");
+    tmux.wait_for("Opgeslagen: Fysiotherapie Zwolle-Zuid, oktober 2025: 2 uur");
+    tmux.send("0<Tab>");
+    let screen = tmux.wait_for("Apotheek Zuid, december 2025: nihil");
+    assert!(screen.contains("Zwolle-Zuid · 2025-Q4"), "still the grid:\n{screen}");
+    tmux.send("4<Enter>");
+    tmux.wait_for("Opgeslagen: Fysiotherapie Zwolle-Zuid, oktober 2025: 4 uur");
+    tmux.keys(&["q"]);
+    tmux.wait_until_gone();
+    let cells = q4_cells(dir.path());
+    assert_eq!(cells.get(&("Apotheek Zuid".into(), "2025-12".into())).map(String::as_str), Some("0"));
+    assert_eq!(cells.get(&("Fysiotherapie Zwolle-Zuid".into(), "2025-10".into())).map(String::as_str), Some("4"));
+    assert_eq!(cells.len(), 2);
+}
+
+/// Arrows while editing save and move; Enter on an empty cell starts editing it.
+#[test]
+fn arrows_save_and_enter_edits_an_empty_cell_in_a_real_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let command = format!("USER=anna {} --db {}", env!("CARGO_BIN_EXE_sidw"), dir.path().display());
+    let tmux = Tmux::with_demo(&command);
+    tmux.zwolle_q4();
+    tmux.send("<Down><Enter>");
+    let editing = tmux.wait_for("opslaan ↓");
+    assert!(editing.contains("▏"), "the empty cell is being edited:\n{editing}");
+    tmux.send("3<Right>");
+    tmux.wait_for("Opgeslagen: Fysiotherapie Zwolle-Zuid, oktober 2025: 3 uur");
+    tmux.send("2<Down>");
+    tmux.wait_for("Opgeslagen: Fysiotherapie Zwolle-Zuid, november 2025: 2 uur");
+    tmux.send("1,5<Left>");
+    tmux.wait_for("Opgeslagen: Pedicure Assendorp, november 2025: 1,5 uur");
+    tmux.send("1<Up>");
+    tmux.wait_for("Opgeslagen: Pedicure Assendorp, oktober 2025: 1 uur");
+    // Now on Fysiotherapie, October: a letter is refused on screen, never dropped silently.
+    tmux.send("4x");
+    tmux.wait_for("'x' is geen cijfer");
+    tmux.send("<Enter>");
+    tmux.wait_for("Opgeslagen: Fysiotherapie Zwolle-Zuid, oktober 2025: 4 uur");
+    tmux.keys(&["q"]);
+    tmux.wait_until_gone();
+    let cells = q4_cells(dir.path());
+    let get = |p: &str, m: &str| cells.get(&(p.to_string(), m.to_string())).cloned();
+    assert_eq!(get("Fysiotherapie Zwolle-Zuid", "2025-10").as_deref(), Some("4"));
+    assert_eq!(get("Fysiotherapie Zwolle-Zuid", "2025-11").as_deref(), Some("2"));
+    assert_eq!(get("Pedicure Assendorp", "2025-11").as_deref(), Some("1.5"));
+    assert_eq!(get("Pedicure Assendorp", "2025-10").as_deref(), Some("1"));
+}
