@@ -54,7 +54,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         milestones::draw(frame, main, screen, &screen_keys(app, crate::keys::ModeKind::Milestones), theme);
     }
     if let Mode::YearReport(screen) = &app.mode {
-        year_report::draw(frame, main, screen, theme);
+        year_report::draw(frame, main, screen, &screen_keys(app, crate::keys::ModeKind::YearReport), theme);
     }
     if let Mode::Close(screen) = &app.mode {
         close::draw(frame, main, screen, &screen_keys(app, crate::keys::ModeKind::Close), theme);
@@ -101,7 +101,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 Span::styled("/", theme.key()),
                 Span::raw(filter.to_string()),
                 Span::styled("▏", theme.key()),
-                Span::styled("  Enter houden · Esc terug", theme.dim()),
+                Span::styled(format!("  {}", crate::keys::hints_of(app)), theme.dim()),
             ])
         }
         Mode::Command(text) => {

@@ -15,7 +15,7 @@ use super::{Theme, centered, fit};
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     match &app.mode {
         Mode::Help { scroll, max, .. } => help(frame, area, app, *scroll, max, theme),
-        Mode::Form(form, _) => draw_form(frame, area, form, theme),
+        Mode::Form(form, _) => draw_form(frame, area, form, &crate::keys::hints_of(app), theme),
         Mode::Confirm(confirm) => {
             let longest = confirm.lines.iter().map(|l| l.chars().count()).max().unwrap_or(30).max(40);
             let width = (longest as u16 + 2).min(area.width.saturating_sub(2)).min(80);
@@ -172,7 +172,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
+fn draw_form(frame: &mut Frame, area: Rect, form: &Form, key_line: &str, theme: &Theme) {
     let errors = form.fields.iter().filter(|f| f.error.is_some()).count() + usize::from(form.error.is_some());
     let height = (form.fields.len() + errors + 3) as u16;
     let rect = centered(area, 76, height);
@@ -240,10 +240,7 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
     }
     if y < inner.y + inner.height {
         let footer = Rect { x: inner.x, y: inner.y + inner.height - 1, width: inner.width, height: 1 };
-        frame.render_widget(
-            Paragraph::new(Span::styled("Enter opslaan · Esc annuleren · Tab volgend veld", theme.dim())),
-            footer,
-        );
+        frame.render_widget(Paragraph::new(Span::styled(fit(key_line, usize::from(inner.width)), theme.dim())), footer);
     }
 }
 
@@ -272,7 +269,13 @@ fn cell_lines(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let style = if i == pane.line_index { theme.selected() } else { Style::new() };
         text.push(Line::styled(fit(&row, 66), style));
     }
-    text.push(Line::styled("a toevoegen · Enter/e bewerken · x verwijderen · Esc terug", theme.dim()));
+    text.push(Line::styled(
+        fit(
+            &crate::keys::hints(crate::keys::Context { pane: app.pane, mode: crate::keys::ModeKind::Lines }, app.role),
+            66,
+        ),
+        theme.dim(),
+    ));
     frame.render_widget(Clear, rect);
     let title = format!(" {} — {} · {} regels ", partner.name, month.dutch_name(), lines.len());
     frame.render_widget(Paragraph::new(text).block(Block::bordered().title(title)), rect);
@@ -327,7 +330,16 @@ fn invoices(frame: &mut Frame, area: Rect, app: &App, selected: usize, theme: &T
         let style = if i == selected.min(invoices.len() - 1) { theme.selected() } else { Style::new() };
         text.push(Line::styled(fit(&row, 72), style));
     }
-    text.push(Line::styled("o goedkeuren · r afwijzen · x verwijderen · f nieuw · Esc terug", theme.dim()));
+    text.push(Line::styled(
+        fit(
+            &crate::keys::hints(
+                crate::keys::Context { pane: app.pane, mode: crate::keys::ModeKind::Invoices },
+                app.role,
+            ),
+            72,
+        ),
+        theme.dim(),
+    ));
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(text).block(Block::bordered().title(format!(" Facturen {} ", partner.name))),

@@ -12,7 +12,8 @@ use crate::report::year::YearFigures;
 
 use super::{Theme, fit};
 
-pub fn draw(frame: &mut Frame, area: Rect, screen: &YearReportScreen, theme: &Theme) {
+/// `key_line`: the screen's keys, from the key table.
+pub fn draw(frame: &mut Frame, area: Rect, screen: &YearReportScreen, key_line: &str, theme: &Theme) {
     frame.render_widget(Clear, area);
     let title = format!(" Jaarverslag {} · voor Zilveren Kruis · [ ] jaar ", screen.year);
     let block = Block::bordered().title(Span::styled(title, theme.title()));
@@ -99,10 +100,7 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &YearReportScreen, theme: &Th
     };
     frame.render_widget(Paragraph::new(text).style(theme.dim()).wrap(Wrap { trim: true }), detail);
     frame.render_widget(
-        Paragraph::new(Line::from(Span::styled(
-            fit("↑↓ kies · [ ] jaar · e schrijft jaarverslag-JJJJ.xlsx · Esc terug", usize::from(keys.width)),
-            theme.key(),
-        ))),
+        Paragraph::new(Line::from(Span::styled(fit(key_line, usize::from(keys.width)), theme.key()))),
         keys,
     );
 }
