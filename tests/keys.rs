@@ -390,3 +390,23 @@ fn keying_a_4_by_3_form_takes_at_most_40_keys() {
         .count();
     assert_eq!(by_team, 2);
 }
+
+/// README's key list is the key table's (`SIDW_WRITE_README=1` writes it).
+#[test]
+fn readme_lists_the_keys_of_the_table() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let readme = std::fs::read_to_string(path).unwrap();
+    let (begin, end) = ("<!-- keys: generated from src/keys by tests/keys.rs -->\n", "<!-- keys end -->");
+    let start = readme.find(begin).expect("README has the key list") + begin.len();
+    let stop = readme[start..].find(end).expect("the key list ends") + start;
+    let table = sidw::keys::markdown();
+    if std::env::var_os("SIDW_WRITE_README").is_some() {
+        std::fs::write(path, format!("{}{table}{}", &readme[..start], &readme[stop..])).unwrap();
+        return;
+    }
+    assert_eq!(
+        &readme[start..stop],
+        table,
+        "README's keys differ from the table: SIDW_WRITE_README=1 cargo test --test keys readme"
+    );
+}

@@ -569,6 +569,49 @@ pub fn help_lines(context: Context, role: Role) -> Vec<(String, &'static str)> {
         .collect()
 }
 
+/// The key table as Markdown, for README.md (a test keeps README's copy equal to this): each
+/// pane's own keys, the keys of every pane, each mode's keys, and the `:` commands.
+pub fn markdown() -> String {
+    let line = |bindings: &mut dyn Iterator<Item = (&'static Binding, Vec<&'static str>)>| -> String {
+        bindings
+            .map(|(b, keys)| {
+                let keys: Vec<String> = keys.iter().map(|k| format!("`{}`", notation::display_key(k))).collect();
+                let role = b.needs.map_or(String::new(), |r| format!(" ({})", r.name()));
+                format!("{} {}{role}", keys.join(" "), b.help)
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let mut out = String::new();
+    for pane in Pane::ALL {
+        let context = Context { pane, mode: ModeKind::Normal };
+        let own = live(context).into_iter().filter(|(b, _)| b.scope == Scope::Pane(pane));
+        out.push_str(&format!("- **{} {}**: {}\n", pane.number(), pane.title(), line(&mut own.into_iter())));
+    }
+    // Signalen binds no letters of its own: every global key is live there.
+    let context = Context { pane: Pane::Signals, mode: ModeKind::Normal };
+    let global = live(context).into_iter().filter(|(b, _)| b.scope == Scope::Global);
+    out.push_str(&format!(
+        "- **In every pane** (unless the pane uses the key itself): {}\n",
+        line(&mut global.into_iter())
+    ));
+    for mode in ModeKind::ALL.into_iter().filter(|m| *m != ModeKind::Normal) {
+        let context = Context { pane: Pane::Budget, mode };
+        let own = live(context).into_iter().filter(|(b, _)| b.scope == Scope::Mode(mode));
+        out.push_str(&format!("- **In {}**: {}\n", mode.title(), line(&mut own.into_iter())));
+    }
+    out.push_str("- **Everywhere**: `Ctrl-c` stoppen (asks first when something is open)\n");
+    let commands: Vec<String> = crate::app::command::COMMANDS
+        .iter()
+        .map(|c| {
+            let role = c.needs.map_or(String::new(), |r| format!(" ({})", r.name()));
+            format!("`{}` {}{role}", c.usage(), c.help)
+        })
+        .collect();
+    out.push_str(&format!("- **Commands** (`:`): {}\n", commands.join("; ")));
+    out
+}
+
 /// Parses keys written as in the table, `<…>` around a named key: `3<Tab>1,5<Enter><C-Home>`.
 /// For tests and the key count; a name the notation does not know is an error.
 pub fn parse_typed(text: &str) -> Result<Vec<Key>, String> {
