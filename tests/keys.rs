@@ -297,6 +297,11 @@ fn a_letter_or_second_comma_is_refused_visibly() {
     let Mode::CellEdit(edit) = &app.mode else { panic!() };
     assert_eq!(edit.text, "1,5");
     assert!(screen_text(&app, 80, 24).contains("komma"), "the refusal is on screen");
+    // ? shows the keys of the cell and goes back to it, the typing kept.
+    press(&mut app, "?");
+    assert!(screen_text(&app, 80, 24).contains("Toetsen in een urencel"));
+    press(&mut app, "<Esc>");
+    assert!(matches!(&app.mode, Mode::CellEdit(edit) if edit.text == "1,5"));
     press(&mut app, "<BS>2<Enter>");
     assert_eq!(cell(&app, "Fysio", 10), Some(Decimal::new(12, 1)), "one comma is fine");
 }
@@ -335,6 +340,11 @@ fn q_asks_before_quitting_while_a_cell_or_form_is_open() {
     press(&mut app, "<Esc><F1>n<C-c>");
     assert!(matches!(&app.mode, Mode::Confirm(c) if c.title == "Stoppen?") && !app.quit);
     press(&mut app, "n");
+    assert!(matches!(app.mode, Mode::Form(..)));
+    // F1 shows the form's keys (? is typed text here) and goes back to the form.
+    press(&mut app, "<F1>");
+    assert!(screen_text(&app, 80, 24).contains("Toetsen in een formulier"));
+    press(&mut app, "<Esc>");
     assert!(matches!(app.mode, Mode::Form(..)));
     press(&mut app, "<Esc>q");
     assert!(app.quit, "q in a pane with nothing open quits");

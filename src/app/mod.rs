@@ -413,7 +413,6 @@ impl App {
 
     fn welcome(&mut self, action: Action) {
         match action {
-            Action::LoadDemo if !self.allowed(Role::Editor) => self.mode = Mode::Welcome,
             Action::LoadDemo => {
                 let ctx = self.ctx();
                 match crate::demo::load(&self.store, &ctx, self.today()) {

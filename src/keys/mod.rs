@@ -332,6 +332,7 @@ fn build() -> Vec<Binding> {
     t.add(s, "Right", A::Right, "opslaan, naar de cel rechts");
     t.add(s, "Esc", A::Back, "annuleren (niet opslaan)").hint("annuleren");
     t.add(s, "q", A::Quit, "stoppen (vraagt eerst: de uren zijn nog niet opgeslagen)");
+    t.add(s, "?", A::ToggleHelp, "alle toetsen (het getypte blijft staan)");
     t.add(s, "<tekst>", A::Input(Key::char('a')), "andere tekens worden geweigerd, met een melding");
 
     // Formulier
@@ -340,18 +341,21 @@ fn build() -> Vec<Binding> {
     t.add(s, "Esc", A::Back, "annuleren (vraagt eerst als u iets typte)").hint("annuleren");
     t.add(s, "Tab Down", A::NextField, "volgend veld").hint("volgend veld");
     t.add(s, "S-Tab Up", A::PreviousField, "vorig veld").hint("vorig");
+    t.add(s, "F1", A::ToggleHelp, "alle toetsen (? is hier een teken)").hint("hulp");
     t.add(s, "<tekst>", A::Input(Key::char('a')), "typen in het veld");
     t.add(s, "BS Del Left Right Home End", A::Input(Key::char('a')), "tekst in het veld bewerken");
 
     // Vraag
     let s = Scope::Mode(M::Confirm);
     t.add(s, "Esc", A::Back, "nee / terug").hint("nee");
+    t.add(s, "?", A::ToggleHelp, "alle toetsen");
     t.add(s, "<tekst>", A::Input(Key::char('a')), "de letter van een keuze in de vraag");
 
     // Filter
     let s = Scope::Mode(M::Filter);
     t.add(s, "Enter", A::Save, "filter houden").hint("houden");
     t.add(s, "Esc", A::Back, "terug naar het filter van voor").hint("terug");
+    t.add(s, "F1", A::ToggleHelp, "alle toetsen (? is hier een teken)").hint("hulp");
     t.add(s, "BS", A::Input(Key::char('a')), "laatste teken wissen");
     t.add(s, "<tekst>", A::Input(Key::char('a')), "typ woorden om te filteren");
 
@@ -359,6 +363,7 @@ fn build() -> Vec<Binding> {
     let s = Scope::Mode(M::Command);
     t.add(s, "Enter", A::Save, "opdracht uitvoeren").hint("uitvoeren");
     t.add(s, "Esc", A::Back, "annuleren").hint("annuleren");
+    t.add(s, "F1", A::ToggleHelp, "alle toetsen (? is hier een teken)").hint("hulp");
     t.add(s, "BS", A::Input(Key::char('a')), "laatste teken wissen");
     t.add(s, "<tekst>", A::Input(Key::char('a')), "de opdracht typen");
 
@@ -366,6 +371,7 @@ fn build() -> Vec<Binding> {
     let s = Scope::Mode(M::PickNetwork);
     t.list(s, false);
     t.add(s, "Enter", A::Open, "netwerk openen").hint("openen");
+    t.add(s, "F1", A::ToggleHelp, "alle toetsen (? is hier een teken)").hint("hulp");
     t.add(s, "Esc", A::Back, "terug").hint("terug");
     t.add(s, "BS", A::Input(Key::char('a')), "laatste teken wissen");
     t.add(s, "<tekst>", A::Input(Key::char('a')), "typ om te filteren").hint("filter");
