@@ -20,6 +20,7 @@ use super::undo::UndoOp;
 use super::{Action, App, Confirm, ConfirmKind, Mode, Picker};
 
 /// What the grid shows, loaded once per network and quarter (not per keystroke).
+#[derive(Clone)]
 pub struct BudgetView {
     pub network: Network,
     pub partners: Vec<Partner>,
@@ -98,6 +99,43 @@ impl BudgetView {
     /// Σ worth of the partner's lines of the quarter paid by the practice team (not invoiced).
     pub fn by_team_worth(&self, partner: PartnerId, quarter: Quarter) -> Decimal {
         self.partner_quarter_worth(partner, quarter) - self.invoiceable_worth(partner, quarter)
+    }
+
+    /// The view as it would be with `hours` in the cell instead of what is stored: the cell's one
+    /// line with those hours (a new line in an empty cell, no line for 0), and the year's spending
+    /// added up again by the domain from the lines (as `load` does), so that every figure drawn
+    /// from it (Besteed, Resterend, the row's and the month's totals, Waarde kw.) follows the
+    /// typed value. A cell with several lines is never typed into; its view stays as it is.
+    pub fn with_cell(&self, partner: PartnerId, month: YearMonth, hours: Decimal) -> Self {
+        let mut view = self.clone();
+        let in_cell = |l: &HoursEntry| l.partner == partner && l.month == month;
+        if view.lines.iter().filter(|l| in_cell(l)).count() > 1 {
+            return view;
+        }
+        match view.lines.iter().position(|l| in_cell(l)) {
+            Some(at) if hours.is_zero() => {
+                view.lines.remove(at);
+            }
+            Some(at) => view.lines[at].hours = hours,
+            None if hours.is_zero() => {}
+            None => view.lines.push(HoursEntry {
+                id: crate::domain::HoursEntryId(0),
+                network: view.network.id,
+                partner,
+                month,
+                hours,
+                activity: String::new(),
+                paid_by_practice_team: false,
+                double_funding_confirmed: false,
+                corrects: None,
+            }),
+        }
+        if let (Some(budget), Some(table)) = (view.budget.as_mut(), view.tariffs.as_ref())
+            && let Ok(spending) = spending_of(&view.partners, &view.lines, table)
+        {
+            budget.spending = spending;
+        }
+        view
     }
 
     /// Does the partner have a line paid by the practice team in this cell?
@@ -210,10 +248,7 @@ impl BudgetPane {
         let (budget, quarter_money, practice_money) = match &table {
             Some(table) => {
                 let book = TariffBook::new([table.clone()]);
-                let categories: HashMap<PartnerId, crate::domain::TariffCategory> =
-                    partners.iter().map(|p| (p.id, p.category)).collect();
-                let categorised = lines.iter().filter_map(|l| categories.get(&l.partner).map(|c| (l, *c)));
-                let spending = Spending::of_lines(categorised, &book)?;
+                let spending = spending_of(&partners, &lines, table)?;
                 let budget = PartnerBudget { budget: partner_budget_year(&network, &team, &book, year)?, spending };
                 let money = practice_team_money(&network, &team, &book, self.quarter)?;
                 let split = if team.practices.is_empty() {
@@ -266,11 +301,45 @@ impl BudgetPane {
     }
 }
 
+/// The spending of a year's lines, each at its partner's category (lines of a partner no longer in
+/// the network are left out).
+fn spending_of(partners: &[Partner], lines: &[HoursEntry], table: &TariffTable) -> Result<Spending, StoreError> {
+    let book = TariffBook::new([table.clone()]);
+    let categories: HashMap<PartnerId, crate::domain::TariffCategory> =
+        partners.iter().map(|p| (p.id, p.category)).collect();
+    let categorised = lines.iter().filter_map(|l| categories.get(&l.partner).map(|c| (l, *c)));
+    Ok(Spending::of_lines(categorised, &book)?)
+}
+
+/// The hours a cell's text stands for so far: "1," is "1" on its way to "1,5", an empty cell is 0.
+fn typed_hours(text: &str) -> Result<Decimal, String> {
+    let text = text.trim_end_matches([',', '.']);
+    if text.is_empty() { Ok(Decimal::ZERO) } else { parse_cell_hours(text).map_err(|e| e.message) }
+}
+
 impl App {
     /// The effect of the number being typed, recomputed on every keystroke from the loaded view.
     pub fn preview(&self) -> Option<Preview> {
         let Mode::CellEdit(edit) = &self.mode else { return None };
         self.preview_of(edit)
+    }
+
+    /// The budget view as drawn: while a valid number is typed, with that number in the cell in
+    /// place of the stored one ([`BudgetView::with_cell`]); otherwise as loaded.
+    pub fn live_view(&self) -> Option<std::borrow::Cow<'_, BudgetView>> {
+        let view = self.budget.view.as_ref()?;
+        let Mode::CellEdit(edit) = &self.mode else { return Some(std::borrow::Cow::Borrowed(view)) };
+        Some(match self.typed_view(view, edit) {
+            Some(live) => std::borrow::Cow::Owned(live),
+            None => std::borrow::Cow::Borrowed(view),
+        })
+    }
+
+    fn typed_view(&self, view: &BudgetView, edit: &CellEdit) -> Option<BudgetView> {
+        let partner = view.partners.get(edit.row)?;
+        let month = *self.budget.quarter.months().get(edit.col)?;
+        let hours = typed_hours(&edit.text).ok()?;
+        Some(view.with_cell(partner.id, month, hours))
     }
 
     fn preview_of(&self, edit: &CellEdit) -> Option<Preview> {
@@ -281,18 +350,16 @@ impl App {
         let lines = view.cell_lines(partner.id, month);
         let by_team = lines.iter().any(|l| l.paid_by_practice_team);
         let old_worth: Decimal = lines.iter().filter(|l| !l.paid_by_practice_team).map(|l| view.line_worth(l)).sum();
-        // "1," is "1" on its way to "1,5": preview what is there so far.
-        let text = edit.text.trim_end_matches([',', '.']);
-        let (hours, error) = if text.is_empty() {
-            (Some(Decimal::ZERO), None)
-        } else {
-            match parse_cell_hours(text) {
-                Ok(hours) => (Some(hours), None),
-                Err(e) => (None, Some(e.message)),
-            }
+        let (hours, error) = match typed_hours(&edit.text) {
+            Ok(hours) => (Some(hours), None),
+            Err(message) => (None, Some(message)),
         };
         let worth = hours.map_or(old_worth, |h| view.worth_of(partner, h));
-        let remaining = if by_team { budget.remaining() } else { budget.remaining_with(old_worth, worth) };
+        // One computation: the remaining budget is the live view's, the domain's sum of its lines.
+        let remaining = match self.typed_view(view, edit).and_then(|live| live.budget) {
+            Some(live) => live.remaining(),
+            None => budget.remaining(),
+        };
         let shortfall = (!by_team && worth > old_worth && remaining < Decimal::ZERO).then_some(-remaining);
         Some(Preview { hours, error, worth, remaining, shortfall, by_team })
     }

@@ -450,7 +450,6 @@ struct Connection {
     size: (u16, u16),
     /// The client sent NO_COLOR (OpenSSH: `SendEnv NO_COLOR`).
     no_color: bool,
-    input: input::Input,
     events: Option<std::sync::mpsc::Sender<Event>>,
     /// The one session channel this connection may have (a second is refused).
     session_channel: Option<ChannelId>,
@@ -466,7 +465,6 @@ impl Connection {
             user: None,
             size: (80, 24),
             no_color: false,
-            input: input::Input::default(),
             events: None,
             session_channel: None,
             pending: Some(pending),
@@ -691,9 +689,9 @@ impl Handler for Connection {
     }
 
     async fn data(&mut self, _: ChannelId, data: &[u8], _: &mut Session) -> Result<(), Self::Error> {
-        let keys = self.input.keys(data);
-        if !keys.is_empty() {
-            self.send(Event::Keys(keys));
+        // The session's parser makes keys of them (it holds a sequence split over two chunks).
+        if !data.is_empty() {
+            self.send(Event::Bytes(data.to_vec()));
         }
         Ok(())
     }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 use rust_decimal::Decimal;
 
-use crate::app::{App, Mode};
+use crate::app::{App, BudgetView, Mode};
 use crate::domain::budget::{BudgetLevel, PartnerBudget};
 use crate::domain::calendar::MONTH_ABBREVIATIONS;
 use crate::domain::money::format_eur;
@@ -19,8 +19,9 @@ fn hours_text(hours: Decimal) -> String {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let pane = &app.budget;
-    let Some(view) = &pane.view else {
+    // Drawn from the live view: with a number being typed, every figure is the domain's sum with
+    // that number in the cell.
+    let Some(view) = app.live_view() else {
         let block = Block::bordered().title(" Kwartaalbudget ");
         let text = "Nog geen netwerk gekozen: n kiest er een (of :netwerk NAAM).";
         frame.render_widget(Paragraph::new(text).block(block).style(theme.dim()), area);
@@ -40,13 +41,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .areas(area);
         (grid, summary)
     };
-    draw_grid(frame, grid_area, app, theme);
-    draw_summary(frame, summary_area, app, theme, side_by_side);
+    draw_grid(frame, grid_area, app, &view, theme);
+    draw_summary(frame, summary_area, app, &view, theme, side_by_side);
 }
 
-fn draw_grid(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+fn draw_grid(frame: &mut Frame, area: Rect, app: &App, view: &BudgetView, theme: &Theme) {
     let pane = &app.budget;
-    let view = pane.view.as_ref().expect("drawn with a view");
     let months = pane.quarter.months();
     let editing = match &app.mode {
         Mode::CellEdit(edit) => Some(edit),
@@ -181,9 +181,8 @@ fn draw_grid(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
 }
 
-fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tall: bool) {
+fn draw_summary(frame: &mut Frame, area: Rect, app: &App, view: &BudgetView, theme: &Theme, tall: bool) {
     let pane = &app.budget;
-    let view = pane.view.as_ref().expect("drawn with a view");
     let year = pane.quarter.year();
     let block = Block::bordered().title(format!(" Budget {year} "));
     let inner = block.inner(area);
@@ -200,7 +199,7 @@ fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tall: b
             let rate = view.tariffs.as_ref().map_or(String::new(), |t| format_eur(t.partner_per_ion));
             lines.push(row(&format!("Partnerbudget ({rate}/ION)"), budget.budget, Style::new()));
             lines.push(row("Besteed", budget.spending.spent, Style::new()));
-            lines.push(remaining_line(app, &budget, theme, width));
+            lines.push(remaining_line(&budget, theme, width));
             if let Some(line) = preview_line(app, theme, width) {
                 lines.push(line);
             }
@@ -221,20 +220,10 @@ fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tall: b
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// The remaining partner budget: live while a number is typed, amber from 80 % spent, red at 100 %.
-fn remaining_line(app: &App, budget: &PartnerBudget, theme: &Theme, width: usize) -> Line<'static> {
-    let (amount, level) = match app.preview() {
-        Some(preview) => {
-            let spent = budget.budget - preview.remaining;
-            let level = PartnerBudget {
-                budget: budget.budget,
-                spending: crate::domain::budget::Spending { spent, ..budget.spending },
-            }
-            .level();
-            (preview.remaining, level)
-        }
-        None => (budget.remaining(), budget.level()),
-    };
+/// The remaining partner budget (of the live view: it follows a number being typed), amber from
+/// 80 % spent, red at 100 %.
+fn remaining_line(budget: &PartnerBudget, theme: &Theme, width: usize) -> Line<'static> {
+    let (amount, level) = (budget.remaining(), budget.level());
     let label = match level {
         BudgetLevel::Normal => "Resterend",
         BudgetLevel::Amber => "Resterend (≥ 80 % besteed)",
@@ -269,7 +258,7 @@ fn preview_line(app: &App, theme: &Theme, width: usize) -> Option<Line<'static>>
 /// The partner's invoice of the quarter against its hours: "klopt", the difference, the decision,
 /// or "ontbreekt" when there are hours but no invoice.
 fn invoice_state(
-    view: &crate::app::BudgetView,
+    view: &BudgetView,
     partner: crate::domain::PartnerId,
     quarter: crate::domain::Quarter,
     theme: &Theme,
