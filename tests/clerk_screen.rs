@@ -78,3 +78,76 @@ fn every_budget_figure_follows_the_typed_value_at_every_keystroke() {
         assert_eq!(grid_row(&after, "Totaal"), total_before);
     }
 }
+
+/// The network in the Kwartaalbudget title, and its quarter.
+fn budget_title(screen: &str) -> (String, String) {
+    let line =
+        screen.lines().find(|l| l.contains(" · [ ] kwartaal") || l.contains("AFGESLOTEN")).unwrap_or_else(|| {
+            panic!("no Kwartaalbudget title on screen:\n{screen}");
+        });
+    let mut parts = line.trim_start_matches(['┌', ' ']).split(" · ");
+    (parts.next().unwrap().trim().to_string(), parts.next().unwrap().trim().to_string())
+}
+
+/// F1: Netwerken (in Kwartaalbudget the digits are hours).
+fn pane_1(app: &mut sidw::app::App) {
+    app.handle(sidw::app::Action::ShowPane(sidw::app::Pane::Networks));
+}
+
+#[test]
+fn kwartaalbudget_opens_on_the_network_selected_in_netwerken_and_the_other_way_round() {
+    let mut app = demo_app();
+    press(&mut app, "3");
+    let (first, _) = budget_title(&screen_text(&app, 80, 24));
+    // Pane 1: select another network; pane 3 opens on it.
+    pane_1(&mut app);
+    press(&mut app, ":netwerk Lelystad-Atolwijk<Enter>3");
+    let (shown, _) = budget_title(&screen_text(&app, 80, 24));
+    assert_eq!(shown, "Lelystad-Atolwijk", "{}", screen_text(&app, 80, 24));
+    assert_ne!(shown, first);
+    // Pane 3: choose a network there; pane 1 has it selected (its detail is shown).
+    press(&mut app, ":netwerk Zwolle-Zuid<Enter>");
+    pane_1(&mut app);
+    assert_eq!(app.networks.selected().map(|r| r.network.name.as_str()), Some("Zwolle-Zuid"));
+    contains_all(&screen_text(&app, 120, 40), &["Praktijkteam · 7.000 ION", "Huisartsenpraktijk De Esch"]);
+    // Up in pane 1, and pane 3 follows again; the quarter stays.
+    press(&mut app, "3:kwartaal 2025-Q1<Enter>");
+    pane_1(&mut app);
+    press(&mut app, "<Up>");
+    let below = app.networks.selected().unwrap().network.name.clone();
+    assert_ne!(below, "Zwolle-Zuid");
+    press(&mut app, "3");
+    assert_eq!(budget_title(&screen_text(&app, 80, 24)), (below, "2025-Q1".to_string()));
+}
+
+#[test]
+fn the_last_network_and_quarter_are_remembered_per_user_and_are_not_an_audited_change() {
+    use sidw::app::App;
+    let store = sidw::store::Store::temporary().unwrap();
+    sidw::demo::load(&store, &ctx(), date(2025, 10, 15)).unwrap();
+    let clock: sidw::app::Clock =
+        std::sync::Arc::new(|| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2025, 10, 15, 10, 0, 0).unwrap());
+    let log_before = store.audit_log().unwrap().len();
+    let generation = store.generation();
+    let mut anna = App::new(store.clone(), "anna", clock.clone());
+    let bert_default = budget_title(&{
+        let mut bert = App::new(store.clone(), "bert", clock.clone());
+        press(&mut bert, "3");
+        screen_text(&bert, 80, 24)
+    });
+    press(&mut anna, "3:netwerk Lelystad-Atolwijk<Enter>:kwartaal 2024-Q4<Enter>");
+    drop(anna);
+    // Anna comes back to Lelystad-Atolwijk 2024-Q4, on both panes.
+    let mut anna = App::new(store.clone(), "anna", clock.clone());
+    assert_eq!(anna.networks.selected().map(|r| r.network.name.as_str()), Some("Lelystad-Atolwijk"));
+    press(&mut anna, "3");
+    assert_eq!(budget_title(&screen_text(&anna, 80, 24)), ("Lelystad-Atolwijk".into(), "2024-Q4".into()));
+    // Bert's screen is his own.
+    let mut bert = App::new(store.clone(), "bert", clock.clone());
+    press(&mut bert, "3");
+    assert_eq!(budget_title(&screen_text(&bert, 80, 24)), bert_default);
+    assert_ne!(bert_default.1, "2024-Q4");
+    // Not a change: no log entry, and colleagues' screens are not told to reload.
+    assert_eq!(store.audit_log().unwrap().len(), log_before);
+    assert_eq!(store.generation(), generation);
+}
