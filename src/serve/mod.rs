@@ -153,11 +153,21 @@ pub fn run(store: Store, options: ServeOptions) -> Result<()> {
             changes: Arc::new(changes),
             pending: Arc::new(Mutex::new(Pending::default())),
             sessions: Arc::new(Mutex::new(std::collections::HashMap::new())),
+            stopping: Arc::new(tokio::sync::watch::channel(false).0),
+            screens: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
         };
+        let (stopping, screens) = (server.stopping.clone(), server.screens.clone());
         tokio::select! {
             _ = accept_loop(listener, Arc::new(config), server, limits) => {},
             _ = shutdown() => {},
         };
+        // Every open screen says goodbye (leaves the alternate screen, shows the cursor, one line
+        // on what was not saved) and its channel is closed; at most a few seconds for all.
+        stopping.send_replace(true);
+        let deadline = Instant::now() + GOODBYE_WITHIN;
+        while screens.load(std::sync::atomic::Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         let _ = std::fs::remove_file(&marker);
         anyhow::Ok(())
     })?;
@@ -165,6 +175,9 @@ pub fn run(store: Store, options: ServeOptions) -> Result<()> {
     println!("sidw serve: gestopt; alles is weggeschreven.");
     Ok(())
 }
+
+/// How long a stopping server waits for its screens to say goodbye.
+pub const GOODBYE_WITHIN: Duration = Duration::from_secs(3);
 
 /// Accepts connections until the server stops. A failed accept (too many open files, …) is
 /// passing: it is logged once per burst, the loop waits a moment and goes on.
@@ -410,6 +423,10 @@ struct SidwServer {
     /// Open screens per user: one per connection, at most [`MAX_SESSIONS_PER_USER`] a user and
     /// [`MAX_SESSIONS`] in all.
     sessions: Arc<Mutex<std::collections::HashMap<String, usize>>>,
+    /// Set when the server stops: every screen says goodbye.
+    stopping: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Screens whose channel is still open (the stopping server waits for their goodbye).
+    screens: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// A screen counted in [`SidwServer::sessions`]; uncounted when its thread ends.
@@ -637,6 +654,9 @@ impl Handler for Connection {
         let writer_state = Arc::new(session::WriterState::default());
         let handle = session.handle();
         let queued = writer_state.clone();
+        let screens = self.server.screens.clone();
+        screens.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let (closed, mut screen_closed) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
             while let Some(bytes) = frames.recv().await {
                 let len = bytes.len();
@@ -649,6 +669,21 @@ impl Handler for Connection {
             let _ = handle.exit_status_request(channel, 0).await;
             let _ = handle.eof(channel).await;
             let _ = handle.close(channel).await;
+            screens.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = closed.send(());
+        });
+        // When the server stops while this screen is open, it says goodbye.
+        let mut stopping = self.server.stopping.subscribe();
+        let goodbye = events.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                stopped = stopping.wait_for(|stopping| *stopping) => {
+                    if stopped.is_ok() {
+                        let _ = goodbye.send(Event::Shutdown);
+                    }
+                }
+                _ = &mut screen_closed => {}
+            }
         });
         let store = self.server.store.clone();
         let users_file = self.server.users_path.clone();

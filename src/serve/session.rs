@@ -35,6 +35,8 @@ pub enum Event {
     Role(Role),
     /// The user is no longer let in: the message is shown and the session ends.
     Revoked(String),
+    /// The server stops (SIGTERM, Ctrl-C): the screen is left with a goodbye and the session ends.
+    Shutdown,
     Closed,
 }
 
@@ -177,6 +179,13 @@ pub fn run(
                 let _ = backend.flush();
                 return;
             }
+            Ok(Event::Shutdown) => {
+                let backend = screen.backend_mut();
+                let _ = execute!(backend, cursor::Show, terminal::LeaveAlternateScreen);
+                let _ = write!(backend, "\r\n{}\r\n", goodbye(&app));
+                let _ = backend.flush();
+                return;
+            }
             Ok(Event::Closed) | Err(RecvTimeoutError::Disconnected) => return,
             Err(RecvTimeoutError::Timeout) => {}
         }
@@ -192,4 +201,20 @@ pub fn run(
             dirty = true;
         }
     }
+}
+
+/// The one line a session leaves on the terminal when the server stops: saved work is kept, and
+/// whether something being typed was not saved.
+pub fn goodbye(app: &App) -> String {
+    use crate::app::Mode;
+    // Short enough for one line of an 80-column terminal.
+    let lost = match &app.mode {
+        Mode::CellEdit(edit) if !edit.text.is_empty() => {
+            let typed: String = edit.text.chars().take(12).collect();
+            format!("uw getypte {typed} is niet opgeslagen")
+        }
+        Mode::Form(..) => "uw open formulier is niet opgeslagen".to_string(),
+        _ => "er was niets half ingevoerd".to_string(),
+    };
+    format!("Server gestopt. Opgeslagen werk is bewaard; {lost}.")
 }
