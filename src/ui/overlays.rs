@@ -189,31 +189,6 @@ fn cell_lines(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(text).block(Block::bordered().title(title)), rect);
 }
 
-pub fn welcome(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let rect = centered(area, 72, 14);
-    let lines = vec![
-        Line::styled("Welkom bij sidw — Samenwerken in de wijk", theme.title()),
-        Line::from(""),
-        Line::from(fit(&format!("De database in {} is nog leeg.", app.store().path().display()), 68)),
-        Line::from(""),
-        Line::from(vec![
-            Span::styled("[d] ", theme.key()),
-            Span::raw("demogegevens laden: tarieven 2025, vier netwerken, uren"),
-        ]),
-        Line::from(vec![Span::styled("[l] ", theme.key()), Span::raw("leeg beginnen (Enter)")]),
-        Line::from(vec![Span::styled("[q] ", theme.key()), Span::raw("stoppen")]),
-        Line::from(""),
-        Line::styled("Daarna: 1-6 wisselt van paneel, ? toont alle toetsen.", theme.dim()),
-    ];
-    frame.render_widget(Clear, area);
-    let message = app.message.as_ref().map(|m| Line::styled(m.text.clone(), theme.error()));
-    let mut all = lines;
-    if let Some(message) = message {
-        all.push(message);
-    }
-    frame.render_widget(Paragraph::new(all).block(Block::bordered().title(" sidw ")), rect);
-}
-
 /// The selected partner's invoices of the quarter, each against its hours.
 fn invoices(frame: &mut Frame, area: Rect, app: &App, selected: usize, theme: &Theme) {
     use crate::domain::{InvoiceDecision, invoice::match_invoice};
