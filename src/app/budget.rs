@@ -835,7 +835,10 @@ impl App {
                 match crate::import::hours::apply(&self.store, &ctx, &plan) {
                     Ok(count) => {
                         self.reload();
-                        self.info(format!("{count} urenregels ingelezen."));
+                        self.info(format!(
+                            "{} ingelezen.",
+                            crate::domain::dutch::count(count, "urenregel", "urenregels")
+                        ));
                     }
                     Err(error) => self.error(error.to_string()),
                 }
@@ -964,7 +967,7 @@ impl App {
                         title: "Regel verwijderen?".into(),
                         lines: vec![format!(
                             "{} uur {} ({}).",
-                            line.hours,
+                            crate::domain::dutch::number(line.hours),
                             month.dutch_name(),
                             if line.activity.is_empty() { "geen activiteit" } else { &line.activity }
                         )],

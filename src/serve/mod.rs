@@ -124,7 +124,11 @@ pub fn run(store: Store, options: ServeOptions) -> Result<()> {
             store.path().display(),
             host_key::fingerprint(&key)
         );
-        println!("sidw serve: {} gebruikers uit {}", users.users.users.len(), options.users.display());
+        println!(
+            "sidw serve: {} uit {}",
+            crate::domain::dutch::count(users.users.users.len(), "gebruiker", "gebruikers"),
+            options.users.display()
+        );
         println!(
             "sidw serve: aanmelden binnen {} s; hoogstens {} verbindingen tegelijk zonder aanmelding ({} per adres)",
             limits.auth_deadline.as_secs_f64(),
@@ -400,7 +404,10 @@ async fn reload_users(users: Arc<RwLock<UsersFile>>, changes: tokio::sync::watch
         let mut file = users.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         match file.refresh() {
             Ok(true) => {
-                println!("sidw serve: gebruikersbestand opnieuw gelezen: {} gebruikers", file.users.users.len())
+                println!(
+                    "sidw serve: gebruikersbestand opnieuw gelezen: {}",
+                    crate::domain::dutch::count(file.users.users.len(), "gebruiker", "gebruikers")
+                )
             }
             Ok(false) => continue,
             Err(error) => eprintln!(

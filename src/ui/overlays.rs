@@ -185,7 +185,12 @@ fn cell_lines(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     text.push(Line::styled("a toevoegen · Enter/e bewerken · x verwijderen · Esc terug", theme.dim()));
     frame.render_widget(Clear, rect);
-    let title = format!(" {} — {} · {} regels ", partner.name, month.dutch_name(), lines.len());
+    let title = format!(
+        " {} — {} · {} ",
+        partner.name,
+        month.dutch_name(),
+        crate::domain::dutch::count(lines.len(), "regel", "regels")
+    );
     frame.render_widget(Paragraph::new(text).block(Block::bordered().title(title)), rect);
 }
 
