@@ -151,3 +151,187 @@ fn the_last_network_and_quarter_are_remembered_per_user_and_are_not_an_audited_c
     assert_eq!(store.audit_log().unwrap().len(), log_before);
     assert_eq!(store.generation(), generation);
 }
+
+/// What is wrong with a text's Dutch: hours with a decimal point (`1.5 uur`), `€` at the end of a
+/// line (its amount on the next), a sign before `€` (`-€ 5,00`: the one format is `€ -5,00`).
+fn dutch_problems(text: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    for line in text.lines() {
+        let trimmed = line.trim_end_matches([' ', '│', '┐', '┘', '┤', '\u{a0}']);
+        if trimmed.ends_with('€') {
+            problems.push(format!("€ at the end of a line: {line:?}"));
+        }
+        if line.contains("-€") || line.contains("+€") {
+            problems.push(format!("sign before €: {line:?}"));
+        }
+        let mut rest = line;
+        while let Some(at) = rest.find(" uur") {
+            let token = rest[..at].rsplit(' ').next().unwrap_or("");
+            let digits = token.trim_start_matches(['(', '-', '+']);
+            if digits.contains('.') && digits.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                problems.push(format!("decimal point in hours: {token:?} in {line:?}"));
+            }
+            rest = &rest[at + 4..];
+        }
+    }
+    problems
+}
+
+#[test]
+fn the_sweep_finds_what_it_looks_for() {
+    assert_eq!(dutch_problems("Correctie van 1.5 uur").len(), 1);
+    assert_eq!(dutch_problems("│Resterend €\n│ 12,00").len(), 1);
+    assert_eq!(dutch_problems("factuur -€ 5,00").len(), 1);
+    assert!(dutch_problems("Correctie van 1,5 uur · € 1.019,40 · € -5,00 · 12 uur").is_empty());
+}
+
+/// Every pane, typing, a confirmation, the lines of a cell, the close screen and help, at 40×12,
+/// 80×24, 100×30 and 120×40; and the messages the app gave on the way.
+#[test]
+fn rendered_screens_and_messages_have_dutch_decimals_signs_and_keep_euro_with_its_amount() {
+    use sidw::app::{Action, Pane};
+    let mut app = demo_app();
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let mut look = |app: &sidw::app::App, what: &str| {
+        for (w, h) in [(40, 12), (80, 24), (100, 30), (120, 40)] {
+            seen.push((format!("{what} at {w}×{h}"), screen_text(app, w, h)));
+        }
+        if let Some(message) = &app.message {
+            seen.push((format!("{what}: message"), message.text.clone()));
+        }
+    };
+    for pane in Pane::ALL {
+        app.handle(Action::ShowPane(pane));
+        look(&app, pane.title());
+    }
+    app.handle(Action::ShowPane(Pane::Budget));
+    press(&mut app, ":netwerk Zwolle-Zuid<Enter>:kwartaal 2025-Q3<Enter><Down><Down><Down><Right><Right>14,5");
+    look(&app, "typing 14,5");
+    press(&mut app, "<Enter>");
+    look(&app, "over budget");
+    press(&mut app, "b");
+    look(&app, "saved by the practice team");
+    press(&mut app, "<Up><Enter>");
+    look(&app, "the lines of a cell");
+    press(&mut app, "<Esc>?");
+    look(&app, "help");
+    press(&mut app, "<Esc>a");
+    look(&app, "close screen");
+    press(&mut app, "c");
+    look(&app, "close refused");
+    let problems: Vec<String> = seen
+        .iter()
+        .flat_map(|(what, text)| dutch_problems(text).into_iter().map(move |p| format!("{what}: {p}\n{text}")))
+        .collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+/// The command line speaks the same Dutch: hours with a decimal comma (also a line paid by the
+/// practice team in the payments report), no sign before €, € with its amount.
+#[test]
+fn command_line_messages_have_dutch_decimals_and_signs() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let sidw = |args: &[&str]| {
+        let out =
+            std::process::Command::new(env!("CARGO_BIN_EXE_sidw")).arg("--db").arg(&db).args(args).output().unwrap();
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    };
+    sidw(&["demo"]);
+    let hours = |month: &str, hours: &str| {
+        let partner = "Psychologenpraktijk De Stadshagen";
+        let args = ["hours", "set", "--network", "Zwolle-Zuid", "--partner", partner, "--month", month];
+        sidw(&[&args[..], &["--hours", hours, "--by-team-increase", "--user", "anna"]].concat())
+    };
+    let mut texts = vec![hours("2025-09", "14,5"), hours("2025-08", "2,25")];
+    assert!(texts[0].contains("14,5 uur, waarvan 12,5 uur betaald door het praktijkteam"), "{}", texts[0]);
+    for args in [
+        &["hours", "list", "--network", "Zwolle-Zuid", "--quarter", "2025-Q3"][..],
+        &["report", "payments", "--quarter", "2025-Q3"],
+        &["report", "budget"],
+        &["report", "signals"],
+        &["invoice", "list", "--network", "Zwolle-Zuid", "--quarter", "2025-Q3"],
+    ] {
+        texts.push(sidw(args));
+    }
+    assert!(texts[3].contains("september 2025 12,5 uur"), "{}", texts[3]);
+    for text in &texts {
+        let problems = dutch_problems(text);
+        assert!(problems.is_empty(), "{problems:?}\n{text}");
+    }
+}
+
+#[test]
+fn the_grid_at_80x24_and_120x40_uses_the_width_and_cuts_only_with_an_ellipsis() {
+    let mut app = demo_app();
+    press(&mut app, "3:netwerk Zwolle-Zuid<Enter>:kwartaal 2025-Q3<Enter>");
+    let long = "Psychologenpraktijk De Stadshagen (A)";
+    // 80×24: the long name is cut, with an ellipsis; every column is there.
+    let narrow = screen_text(&app, 80, 24);
+    contains_all(&narrow, &["Psychologenpraktijk De Stadshag…", "Waarde kw.", "Factuur", "€ 1.019,40", "ontbreekt"]);
+    assert!(!narrow.contains(long) && !narrow.contains("+praktijkt."), "{narrow}");
+    // 120×40: whole names, and the practice-team column (from 90 columns).
+    let wide = screen_text(&app, 120, 40);
+    contains_all(&wide, &[long, "+praktijkt.", "Waarde kw.", "Factuur", "Fysiotherapie Zwolle-Zuid (B)"]);
+    assert!(!wide.contains('…'), "nothing is cut at 120 columns:\n{wide}");
+    // 89 columns: no practice-team column yet; 90: there.
+    assert!(!screen_text(&app, 89, 30).contains("+praktijkt."));
+    assert!(screen_text(&app, 90, 30).contains("+praktijkt."));
+    // The row of the practice team's part, when there is one: € +…, never +€.
+    press(&mut app, "<Down><Down><Down><Right><Right>14,5<Enter>b");
+    let wide = screen_text(&app, 120, 40);
+    assert!(wide.lines().any(|l| l.contains(long) && l.contains("€ +1.262,50")), "{wide}");
+}
+
+#[test]
+fn at_40x12_the_cell_being_typed_and_what_remains_stay_visible() {
+    let mut app = demo_app();
+    press(&mut app, "3:netwerk Zwolle-Zuid<Enter>:kwartaal 2025-Q3<Enter><Down><Down><Down><Right>7,25");
+    let screen = screen_text(&app, 40, 12);
+    contains_all(&screen, &["7,25▏", "Psychologenprakt…", "Resterend"]);
+    // The typed cell shows its end (with the cursor) when it is longer than the column.
+    press(&mut app, "<BS><BS><BS><BS>123,25");
+    assert!(screen_text(&app, 40, 12).contains("…3,25▏") || screen_text(&app, 40, 12).contains("123,25▏"));
+    // The first row typed into at 40×12 is visible too (no scrolling past it).
+    let mut app = demo_app();
+    press(&mut app, "3:netwerk Zwolle-Zuid<Enter>:kwartaal 2025-Q3<Enter>5");
+    contains_all(&screen_text(&app, 40, 12), &["5▏", "Apotheek Zuid"]);
+    // Every line of the 40×12 screen either fits or ends in an ellipsis: nothing is cut silently.
+    for line in screen_text(&app, 40, 12).lines() {
+        assert!(line.chars().count() <= 40, "{line}");
+    }
+}
+
+#[test]
+fn the_footer_names_user_and_role_and_the_welcome_names_the_seven_panes() {
+    use sidw::app::{App, Role};
+    let store = sidw::store::Store::temporary().unwrap();
+    sidw::demo::load(&store, &ctx(), date(2025, 10, 15)).unwrap();
+    let viewer = App::with_role(store.clone(), "vera", Role::Viewer, sidw::app::system_clock());
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = screen(&viewer, w, h, sidw::ui::Theme::colored());
+        assert!(screen[h as usize - 2].ends_with("vera · viewer"), "{}", screen.join("\n"));
+    }
+    let admin = demo_app();
+    assert!(screen_text(&admin, 80, 24).contains("anna · admin"));
+    // A long message makes room for the name rather than covering it.
+    let mut app = demo_app();
+    press(&mut app, "3:netwerk Zwolle-Zuid<Enter>:kwartaal 2025-Q3<Enter><Down>xj");
+    let screen = screen_text(&app, 80, 24);
+    assert!(screen.contains("anna · admin"), "{screen}");
+
+    let empty = App::new(sidw::store::Store::temporary().unwrap(), "anna", sidw::app::system_clock());
+    let welcome = screen_text(&empty, 80, 24);
+    contains_all(
+        &welcome,
+        &[
+            "1 Netwerken",
+            "2 Overeenkomsten",
+            "3 Kwartaalbudget",
+            "4 Signalen",
+            "5 Tarieven",
+            "6 Logboek",
+            "7 Gemeenten",
+        ],
+    );
+}

@@ -21,10 +21,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             let longest = confirm.lines.iter().map(|l| l.chars().count()).max().unwrap_or(30).max(40);
             let width = (longest as u16 + 2).min(area.width.saturating_sub(2)).min(80);
             let text_width = usize::from(width.saturating_sub(2)).max(1);
-            let wrapped: usize = confirm.lines.iter().map(|l| l.chars().count().div_ceil(text_width).max(1) + 1).sum();
-            let height = (wrapped + confirm.choices.len() + 3) as u16;
+            // Wrapped at spaces, never between € and its amount.
+            let mut lines: Vec<Line> =
+                confirm.lines.iter().flat_map(|l| super::wrap(l, text_width)).map(Line::from).collect();
+            let height = (lines.len() + confirm.choices.len() + 3) as u16;
             let rect = centered(area, width, height);
-            let mut lines: Vec<Line> = confirm.lines.iter().map(|l| Line::from(l.clone())).collect();
             lines.push(Line::from(""));
             for (key, label) in &confirm.choices {
                 lines.push(Line::from(vec![Span::styled(format!("[{key}] "), theme.key()), Span::raw(*label)]));
