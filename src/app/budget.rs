@@ -112,7 +112,7 @@ impl BudgetView {
         if view.lines.iter().filter(|l| in_cell(l)).count() > 1 {
             return view;
         }
-        match view.lines.iter().position(|l| in_cell(l)) {
+        match view.lines.iter().position(in_cell) {
             Some(at) if hours.is_zero() => {
                 view.lines.remove(at);
             }

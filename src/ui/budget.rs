@@ -89,7 +89,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     };
     let longest =
-        view.partners.iter().map(|p| partner_label(p).chars().count()).max().unwrap_or(0).max(14).min(200) as u16;
+        view.partners.iter().map(|p| partner_label(p).chars().count()).max().unwrap_or(0).clamp(14, 200) as u16;
     // Beside each other only when the grid keeps every column and whole names there.
     let side_by_side = area.width >= 110 && GridColumns::at(area.width - SUMMARY, longest).complete(longest);
     let summary_height = 9 + view.practice_money.len() as u16;
