@@ -16,7 +16,13 @@ pub fn signals(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let pane = &app.signals;
     let visible = pane.visible();
     let overdue = pane.rows.iter().filter(|s| s.overdue).count();
-    let widths = [Constraint::Length(10), Constraint::Length(18), Constraint::Min(20)];
+    // From 120 columns the subject is as wide as the longest (up to 40); below, 18.
+    let subject = if area.width >= 120 {
+        pane.rows.iter().map(|s| s.subject.chars().count()).max().unwrap_or(0).clamp(18, 40) as u16
+    } else {
+        18
+    };
+    let widths = [Constraint::Length(10), Constraint::Length(subject), Constraint::Min(20)];
     // Cut with an ellipsis where a column is too narrow; the whole signal is in the detail below.
     let columns = super::column_widths(area.width.saturating_sub(2), &widths, 1);
     let rows: Vec<Row> = visible
