@@ -60,6 +60,8 @@ pub fn run(store: Store) -> Result<()> {
         Ok(())
     })();
     ratatui::restore();
+    // Changes are flushed when saved; this writes out the remembered network and quarter too.
+    let _ = app.store().flush();
     result
 }
 
