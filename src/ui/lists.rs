@@ -43,11 +43,11 @@ pub fn signals(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let [area, detail] = Layout::vertical([Constraint::Min(4), Constraint::Length(4)]).areas(area);
     let text = pane.selected().map_or(String::new(), |s| format!("{} — {}", s.subject, s.text));
     let style = if pane.selected().is_some_and(|s| s.overdue) { theme.error() } else { Style::new() };
+    // Wrapped at spaces, never between € and its amount.
+    let lines: Vec<Line> =
+        super::wrap(&text, usize::from(detail.width.saturating_sub(2))).into_iter().map(Line::from).collect();
     frame.render_widget(
-        Paragraph::new(text)
-            .style(style)
-            .wrap(Wrap { trim: true })
-            .block(Block::bordered().title(" Signaal (Enter: ga erheen) ")),
+        Paragraph::new(lines).style(style).block(Block::bordered().title(" Signaal (Enter: ga erheen) ")),
         detail,
     );
     let table = Table::new(rows, widths)
