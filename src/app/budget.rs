@@ -108,19 +108,46 @@ impl BudgetView {
     /// typed value. A cell with several lines is never typed into; its view stays as it is.
     pub fn with_cell(&self, partner: PartnerId, month: YearMonth, hours: Decimal) -> Self {
         let mut view = self.clone();
-        let in_cell = |l: &HoursEntry| l.partner == partner && l.month == month;
-        if view.lines.iter().filter(|l| in_cell(l)).count() > 1 {
-            return view;
-        }
-        match view.lines.iter().position(in_cell) {
-            Some(at) if hours.is_zero() => {
-                view.lines.remove(at);
+        if let Some(lines) = self.lines_with_cell(partner, month, hours) {
+            view.lines = lines;
+            if let Some(spending) = view.spending()
+                && let Some(budget) = view.budget.as_mut()
+            {
+                budget.spending = spending;
             }
-            Some(at) => view.lines[at].hours = hours,
+        }
+        view
+    }
+
+    /// The year's spending with `hours` in the cell (what [`BudgetView::with_cell`] shows),
+    /// without copying the rest of the view.
+    pub fn spending_with_cell(&self, partner: PartnerId, month: YearMonth, hours: Decimal) -> Option<Spending> {
+        let lines = self.lines_with_cell(partner, month, hours)?;
+        spending_of(&self.partners, &lines, self.tariffs.as_ref()?).ok()
+    }
+
+    /// The year's spending of the view's lines, added up by the domain.
+    fn spending(&self) -> Option<Spending> {
+        spending_of(&self.partners, &self.lines, self.tariffs.as_ref()?).ok()
+    }
+
+    /// The year's lines with `hours` in the cell in place of its one line (none for 0); `None`
+    /// for a cell with several lines.
+    fn lines_with_cell(&self, partner: PartnerId, month: YearMonth, hours: Decimal) -> Option<Vec<HoursEntry>> {
+        let in_cell = |l: &HoursEntry| l.partner == partner && l.month == month;
+        if self.lines.iter().filter(|l| in_cell(l)).count() > 1 {
+            return None;
+        }
+        let mut lines = self.lines.clone();
+        match lines.iter().position(in_cell) {
+            Some(at) if hours.is_zero() => {
+                lines.remove(at);
+            }
+            Some(at) => lines[at].hours = hours,
             None if hours.is_zero() => {}
-            None => view.lines.push(HoursEntry {
+            None => lines.push(HoursEntry {
                 id: crate::domain::HoursEntryId(0),
-                network: view.network.id,
+                network: self.network.id,
                 partner,
                 month,
                 hours,
@@ -130,12 +157,7 @@ impl BudgetView {
                 corrects: None,
             }),
         }
-        if let (Some(budget), Some(table)) = (view.budget.as_mut(), view.tariffs.as_ref())
-            && let Ok(spending) = spending_of(&view.partners, &view.lines, table)
-        {
-            budget.spending = spending;
-        }
-        view
+        Some(lines)
     }
 
     /// Does the partner have a line paid by the practice team in this cell?
@@ -356,8 +378,8 @@ impl App {
         };
         let worth = hours.map_or(old_worth, |h| view.worth_of(partner, h));
         // One computation: the remaining budget is the live view's, the domain's sum of its lines.
-        let remaining = match self.typed_view(view, edit).and_then(|live| live.budget) {
-            Some(live) => live.remaining(),
+        let remaining = match hours.and_then(|h| view.spending_with_cell(partner.id, month, h)) {
+            Some(spending) => PartnerBudget { budget: budget.budget, spending }.remaining(),
             None => budget.remaining(),
         };
         let shortfall = (!by_team && worth > old_worth && remaining < Decimal::ZERO).then_some(-remaining);
