@@ -44,8 +44,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     command(&mut app, "kwartaal 2025-Q3");
     press(&mut app, Key::char('j'));
     shots.take(&app, "3-kwartaalbudget")?;
+    shots.take_at(&app, "3-kwartaalbudget-80x24", 80, 24)?;
+    shots.take_at(&app, "3-kwartaalbudget-120x40", 120, 40)?;
     type_text(&mut app, "1,5");
     shots.take(&app, "3-kwartaalbudget-invoer")?;
+    shots.take_at(&app, "3-kwartaalbudget-invoer-40x12", 40, 12)?;
     press(&mut app, Key::new(KeyCode::Esc));
     press(&mut app, Key::new(KeyCode::F(4)));
     shots.take(&app, "4-signalen")?;
@@ -73,6 +76,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     press(&mut app, Key::char('j'));
     press(&mut app, Key::char('j'));
     shots.take(&app, "jaarverslag")?;
+    let empty = App::new(Store::temporary()?, "anna", sidw::app::system_clock());
+    shots.take_at(&empty, "welkom", 80, 24)?;
     Ok(())
 }
 
@@ -117,6 +122,16 @@ impl Shooter {
         self.terminal.draw(|f| ui::draw(f, app, &Theme::colored()))?;
         let path = self.dir.join(format!("{name}.svg"));
         std::fs::write(&path, to_svg(self.terminal.backend().buffer()))?;
+        println!("{}", path.display());
+        Ok(())
+    }
+
+    /// The same at another screen size.
+    fn take_at(&mut self, app: &App, name: &str, width: u16, height: u16) -> Result<(), Box<dyn Error>> {
+        let mut terminal = Terminal::new(TestBackend::new(width, height))?;
+        terminal.draw(|f| ui::draw(f, app, &Theme::colored()))?;
+        let path = self.dir.join(format!("{name}.svg"));
+        std::fs::write(&path, to_svg(terminal.backend().buffer()))?;
         println!("{}", path.display());
         Ok(())
     }

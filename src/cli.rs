@@ -466,16 +466,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 (Some(format), Some(out)) => {
                     let text = report::year::render(&rows, year, today, format);
                     out_policy.write(&out, text.as_bytes())?;
-                    println!("Geschreven: {} ({} netwerken).", out.display(), rows.len());
+                    println!(
+                        "Geschreven: {} ({}).",
+                        out.display(),
+                        crate::domain::dutch::count(rows.len(), "netwerk", "netwerken")
+                    );
                 }
                 (None, out) => {
                     let out = out.unwrap_or_else(|| PathBuf::from(format!("jaarverslag-{year}.xlsx")));
                     out_policy
                         .write_with(&out, |temp| Ok(report::year_workbook::write_xlsx(&rows, year, region, temp)?))?;
                     println!(
-                        "Geschreven: {} ({} netwerken, een blad per regio en een totaalblad).",
+                        "Geschreven: {} ({}, een blad per regio en een totaalblad).",
                         out.display(),
-                        rows.len()
+                        crate::domain::dutch::count(rows.len(), "netwerk", "netwerken")
                     );
                 }
             }
@@ -513,9 +517,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let batch = store.close_quarter(&ctx, &networks, quarter, &acknowledged)?;
             println!(
-                "{quarter} afgesloten: batch {} met {} betalingen, totaal {}.",
+                "{quarter} afgesloten: batch {} met {}, totaal {}.",
                 batch.number,
-                batch.lines.len(),
+                crate::domain::dutch::count(batch.lines.len(), "betaling", "betalingen"),
                 crate::domain::money::format_eur(batch.total())
             );
             Ok(ExitCode::SUCCESS)
@@ -585,7 +589,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Export { export: ExportCommand::Report { year, out } }) => {
             let (store, _copy) = open_reading(&path)?;
             let networks = out_policy.write_with(&out, |temp| Ok(report::workbook::write(&store, year, temp)?))?;
-            println!("Geschreven: {} ({networks} netwerken, een blad per regio).", out.display());
+            println!(
+                "Geschreven: {} ({}, een blad per regio).",
+                out.display(),
+                crate::domain::dutch::count(networks, "netwerk", "netwerken")
+            );
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Settings { setting: SettingsCommand::Account { name, iban, bic } }) => {
@@ -614,7 +622,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 eprintln!("regel {row}: {problem}");
             }
             if !plan.is_ok() {
-                anyhow::bail!("{} regels kloppen niet; er is niets ingelezen", plan.problems.len());
+                anyhow::bail!(
+                    "{} niet; er is niets ingelezen",
+                    crate::domain::dutch::count(plan.problems.len(), "regel klopt", "regels kloppen")
+                );
             }
             for line in &plan.lines {
                 let hours = line.new.hours.normalize().to_string().replace('.', ",");
@@ -637,15 +648,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             if dry_run {
                 println!(
-                    "Proef: {} regels en {} nihil-maanden zouden worden ingelezen; er is niets veranderd.",
-                    plan.lines.len(),
-                    plan.nihil.len()
+                    "Proef: {} en {} zouden worden ingelezen; er is niets veranderd.",
+                    crate::domain::dutch::count(plan.lines.len(), "regel", "regels"),
+                    crate::domain::dutch::count(plan.nihil.len(), "nihil-maand", "nihil-maanden")
                 );
             } else {
                 let count = crate::import::hours::apply(&store, &ChangeContext::local_now(), &plan)?;
                 match plan.nihil.len() {
-                    0 => println!("{count} urenregels ingelezen."),
-                    nihil => println!("{count} urenregels en {nihil} nihil-maanden ingelezen."),
+                    0 => println!("{} ingelezen.", crate::domain::dutch::count(count, "urenregel", "urenregels")),
+                    nihil => println!(
+                        "{} en {} ingelezen.",
+                        crate::domain::dutch::count(count, "urenregel", "urenregels"),
+                        crate::domain::dutch::count(nihil, "nihil-maand", "nihil-maanden")
+                    ),
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -658,7 +673,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 eprintln!("regel {row}: {problem}");
             }
             if !plan.problems.is_empty() {
-                anyhow::bail!("{} regels kloppen niet; er is niets ingelezen", plan.problems.len());
+                anyhow::bail!(
+                    "{} niet; er is niets ingelezen",
+                    crate::domain::dutch::count(plan.problems.len(), "regel klopt", "regels kloppen")
+                );
             }
             for (row, network, practice, count, date) in &plan.counts {
                 println!(
@@ -679,7 +697,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let id = store.network_by_name(&network)?.with_context(|| format!("netwerk '{network}' bestaat niet"))?.id;
             let rows =
                 out_policy.write_with(&out, |temp| Ok(crate::import::template::write(&store, id, quarter, temp)?))?;
-            println!("Geschreven: {} ({rows} regels: partners met getekende overeenkomst × maanden).", out.display());
+            println!(
+                "Geschreven: {} ({}: partners met getekende overeenkomst × maanden).",
+                out.display(),
+                crate::domain::dutch::count(rows, "regel", "regels")
+            );
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Backup { file }) => {
@@ -697,8 +719,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     println!("- {problem}");
                 }
                 anyhow::bail!(
-                    "niet teruggezet: de controle vond {} problemen in de back-up; {} is niet aangemaakt",
-                    restored.report.problems.len(),
+                    "niet teruggezet: de controle vond {} in de back-up; {} is niet aangemaakt",
+                    crate::domain::dutch::count(restored.report.problems.len(), "probleem", "problemen"),
                     path.display()
                 );
             }
@@ -713,7 +735,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 println!("Database {} is in orde ({}).", path.display(), counts.join(", "));
                 Ok(ExitCode::SUCCESS)
             } else {
-                println!("Database {}: {} problemen gevonden:", path.display(), report.problems.len());
+                println!(
+                    "Database {}: {} gevonden:",
+                    path.display(),
+                    crate::domain::dutch::count(report.problems.len(), "probleem", "problemen")
+                );
                 for problem in &report.problems {
                     println!("- {problem}");
                 }

@@ -1,12 +1,20 @@
-//! The local runner: crossterm events in, frames out, on the terminal sidw was started in.
+//! The local runner: raw stdin bytes in, through the same parser as a served session
+//! (`serve::input::Input`, which holds an incomplete escape sequence until it completes or times
+//! out), frames out on the terminal sidw was started in. Crossterm (through ratatui) still does
+//! raw mode, the alternate screen and the size.
 
 use anyhow::Result;
-use ratatui::crossterm::event::{self, Event, KeyCode as CKey, KeyEvent, KeyEventKind, KeyModifiers};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Read};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Duration;
 
-use crate::app::{Action, App, Key, KeyCode, Mode, system_clock};
+use crate::app::{Action, App, system_clock};
+use crate::serve::input::Input;
 use crate::store::{ChangeContext, Store};
 use crate::ui::{self, Theme};
+
+/// How often the runner looks whether the terminal was resized while no key arrives.
+const RESIZE_POLL: Duration = Duration::from_millis(100);
 
 /// Runs the screen until the user quits. The terminal is restored on exit and on a panic.
 pub fn run(store: Store) -> Result<()> {
@@ -19,56 +27,63 @@ pub fn run(store: Store) -> Result<()> {
     let theme = Theme::from_env();
     let mut app = App::new(store, user, system_clock());
     let mut terminal = ratatui::init(); // alternate screen, raw mode, and a panic hook that restores both
+    let bytes = read_stdin();
     let result = (|| -> Result<()> {
-        let size = terminal.size()?;
+        let mut size = terminal.size()?;
         app.handle(Action::Resize(size.width, size.height));
+        let mut input = Input::default();
+        let mut dirty = true;
         while !app.quit {
-            terminal.draw(|frame| ui::draw(frame, &app, &theme))?;
-            match event::read()? {
-                Event::Key(key) if key.kind != KeyEventKind::Release => {
-                    if let Some(key) = convert(key) {
-                        ui::keymap::dispatch(&mut app, key);
-                    }
-                }
-                Event::Paste(text) if !matches!(app.mode, Mode::Normal | Mode::Welcome) => {
-                    for c in text.chars().filter(|c| !c.is_control()) {
-                        app.handle(Action::Input(Key::char(c)));
-                    }
-                }
-                Event::Resize(columns, rows) => app.handle(Action::Resize(columns, rows)),
-                _ => {}
+            if dirty {
+                terminal.draw(|frame| ui::draw(frame, &app, &theme))?;
+                dirty = false;
+            }
+            let wait = input.due().map_or(RESIZE_POLL, |due| due.min(RESIZE_POLL));
+            let keys = match bytes.recv_timeout(wait) {
+                Ok(chunk) => input.feed(&chunk),
+                Err(RecvTimeoutError::Timeout) if input.due() == Some(Duration::ZERO) => input.flush(),
+                Err(RecvTimeoutError::Timeout) => Vec::new(),
+                Err(RecvTimeoutError::Disconnected) => break, // stdin closed: the terminal is gone
+            };
+            for key in keys {
+                ui::keymap::dispatch(&mut app, key);
+                dirty = true;
+            }
+            let now = terminal.size()?;
+            if now != size {
+                size = now;
+                terminal.autoresize()?;
+                app.handle(Action::Resize(size.width, size.height));
+                dirty = true;
             }
         }
         Ok(())
     })();
     ratatui::restore();
+    // Changes are flushed when saved; this writes out the remembered network and quarter too.
+    let _ = app.store().flush();
     result
 }
 
-/// A crossterm key event as the app's key.
-pub fn convert(event: KeyEvent) -> Option<Key> {
-    let code = match event.code {
-        CKey::Char(c) => KeyCode::Char(c),
-        CKey::Enter => KeyCode::Enter,
-        CKey::Esc => KeyCode::Esc,
-        CKey::Tab => KeyCode::Tab,
-        CKey::BackTab => KeyCode::BackTab,
-        CKey::Backspace => KeyCode::Backspace,
-        CKey::Delete => KeyCode::Delete,
-        CKey::Left => KeyCode::Left,
-        CKey::Right => KeyCode::Right,
-        CKey::Up => KeyCode::Up,
-        CKey::Down => KeyCode::Down,
-        CKey::Home => KeyCode::Home,
-        CKey::End => KeyCode::End,
-        CKey::PageUp => KeyCode::PageUp,
-        CKey::PageDown => KeyCode::PageDown,
-        CKey::F(n) => KeyCode::F(n),
-        _ => return None,
-    };
-    Some(Key {
-        code,
-        ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
-        alt: event.modifiers.contains(KeyModifiers::ALT),
-    })
+/// Stdin's bytes as they arrive, one chunk per read (a thread blocks on the reads; it ends with
+/// the process).
+fn read_stdin() -> Receiver<Vec<u8>> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin().lock();
+        let mut buffer = [0u8; 4096];
+        loop {
+            match stdin.read(&mut buffer) {
+                Ok(0) => return,
+                Ok(n) => {
+                    if sender.send(buffer[..n].to_vec()).is_err() {
+                        return;
+                    }
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return,
+            }
+        }
+    });
+    receiver
 }

@@ -70,7 +70,7 @@ fn a_quarter_that_is_not_ready_says_what_to_fix_and_gets_fixed_from_the_screen()
     press(&mut app, "<Enter>");
     assert_eq!(app.pane, Pane::Budget);
     assert_eq!(app.budget.selected_partner().unwrap().name, "Fysio Almere Haven");
-    assert!(screen_text(&app, 80, 24).contains("+€ 48,31"));
+    assert!(screen_text(&app, 80, 24).contains("€ +48,31"));
     press(&mut app, "o<Enter>");
     let Mode::Form(form, _) = &app.mode else { panic!("a mismatch needs a reason") };
     assert!(form.fields[0].error.as_deref().unwrap().contains("reden"));

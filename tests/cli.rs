@@ -106,7 +106,8 @@ fn check_passes_on_the_demo_and_fails_with_a_list_on_damage() {
     let out = wait_unlocked(|| sidw(dir.path(), &["check"]));
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("problemen gevonden") && stdout(&out).contains("netwerk onder sleutel ffffffffffffffff"),
+        stdout(&out).contains("1 probleem gevonden:")
+            && stdout(&out).contains("netwerk onder sleutel ffffffffffffffff"),
         "{}",
         stdout(&out)
     );

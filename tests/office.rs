@@ -299,7 +299,7 @@ fn importing_from_the_screen_shows_the_report_and_the_budget_effect_first() {
     common::press(&mut app, &format!(":importeer {}<Enter>", good.display()));
     let screen = common::screen_text(&app, 100, 30);
     assert!(
-        screen.contains("1 urenregels kloppen")
+        screen.contains("1 urenregel klopt.")
             && screen.contains("Zwolle-Zuid 2025: resterend € 1.116,85 − € 118,70 = € 998,15"),
         "{screen}"
     );
@@ -307,7 +307,7 @@ fn importing_from_the_screen_shows_the_report_and_the_budget_effect_first() {
     let before = app.store().hours_of(network, 2025).unwrap().len();
     common::press(&mut app, "j");
     assert_eq!(app.store().hours_of(network, 2025).unwrap().len(), before + 1);
-    assert!(app.message.as_ref().unwrap().text.contains("1 urenregels ingelezen"));
+    assert!(app.message.as_ref().unwrap().text.contains("1 urenregel ingelezen"));
 }
 
 #[test]

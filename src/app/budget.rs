@@ -20,6 +20,7 @@ use super::undo::UndoOp;
 use super::{Action, App, Confirm, ConfirmKind, Mode, Picker};
 
 /// What the grid shows, loaded once per network and quarter (not per keystroke).
+#[derive(Clone)]
 pub struct BudgetView {
     pub network: Network,
     pub partners: Vec<Partner>,
@@ -98,6 +99,65 @@ impl BudgetView {
     /// Σ worth of the partner's lines of the quarter paid by the practice team (not invoiced).
     pub fn by_team_worth(&self, partner: PartnerId, quarter: Quarter) -> Decimal {
         self.partner_quarter_worth(partner, quarter) - self.invoiceable_worth(partner, quarter)
+    }
+
+    /// The view as it would be with `hours` in the cell instead of what is stored: the cell's one
+    /// line with those hours (a new line in an empty cell, no line for 0), and the year's spending
+    /// added up again by the domain from the lines (as `load` does), so that every figure drawn
+    /// from it (Besteed, Resterend, the row's and the month's totals, Waarde kw.) follows the
+    /// typed value. A cell with several lines is never typed into; its view stays as it is.
+    pub fn with_cell(&self, partner: PartnerId, month: YearMonth, hours: Decimal) -> Self {
+        let mut view = self.clone();
+        if let Some(lines) = self.lines_with_cell(partner, month, hours) {
+            view.lines = lines;
+            if let Some(spending) = view.spending()
+                && let Some(budget) = view.budget.as_mut()
+            {
+                budget.spending = spending;
+            }
+        }
+        view
+    }
+
+    /// The year's spending with `hours` in the cell (what [`BudgetView::with_cell`] shows),
+    /// without copying the rest of the view.
+    pub fn spending_with_cell(&self, partner: PartnerId, month: YearMonth, hours: Decimal) -> Option<Spending> {
+        let lines = self.lines_with_cell(partner, month, hours)?;
+        spending_of(&self.partners, &lines, self.tariffs.as_ref()?).ok()
+    }
+
+    /// The year's spending of the view's lines, added up by the domain.
+    fn spending(&self) -> Option<Spending> {
+        spending_of(&self.partners, &self.lines, self.tariffs.as_ref()?).ok()
+    }
+
+    /// The year's lines with `hours` in the cell in place of its one line (none for 0); `None`
+    /// for a cell with several lines.
+    fn lines_with_cell(&self, partner: PartnerId, month: YearMonth, hours: Decimal) -> Option<Vec<HoursEntry>> {
+        let in_cell = |l: &HoursEntry| l.partner == partner && l.month == month;
+        if self.lines.iter().filter(|l| in_cell(l)).count() > 1 {
+            return None;
+        }
+        let mut lines = self.lines.clone();
+        match lines.iter().position(in_cell) {
+            Some(at) if hours.is_zero() => {
+                lines.remove(at);
+            }
+            Some(at) => lines[at].hours = hours,
+            None if hours.is_zero() => {}
+            None => lines.push(HoursEntry {
+                id: crate::domain::HoursEntryId(0),
+                network: self.network.id,
+                partner,
+                month,
+                hours,
+                activity: String::new(),
+                paid_by_practice_team: false,
+                double_funding_confirmed: false,
+                corrects: None,
+            }),
+        }
+        Some(lines)
     }
 
     /// Does the partner have a line paid by the practice team in this cell?
@@ -216,10 +276,7 @@ impl BudgetPane {
         let (budget, quarter_money, practice_money) = match &table {
             Some(table) => {
                 let book = TariffBook::new([table.clone()]);
-                let categories: HashMap<PartnerId, crate::domain::TariffCategory> =
-                    partners.iter().map(|p| (p.id, p.category)).collect();
-                let categorised = lines.iter().filter_map(|l| categories.get(&l.partner).map(|c| (l, *c)));
-                let spending = Spending::of_lines(categorised, &book)?;
+                let spending = spending_of(&partners, &lines, table)?;
                 let budget = PartnerBudget { budget: partner_budget_year(&network, &team, &book, year)?, spending };
                 let money = practice_team_money(&network, &team, &book, self.quarter)?;
                 let split = if team.practices.is_empty() {
@@ -272,11 +329,45 @@ impl BudgetPane {
     }
 }
 
+/// The spending of a year's lines, each at its partner's category (lines of a partner no longer in
+/// the network are left out).
+fn spending_of(partners: &[Partner], lines: &[HoursEntry], table: &TariffTable) -> Result<Spending, StoreError> {
+    let book = TariffBook::new([table.clone()]);
+    let categories: HashMap<PartnerId, crate::domain::TariffCategory> =
+        partners.iter().map(|p| (p.id, p.category)).collect();
+    let categorised = lines.iter().filter_map(|l| categories.get(&l.partner).map(|c| (l, *c)));
+    Ok(Spending::of_lines(categorised, &book)?)
+}
+
+/// The hours a cell's text stands for so far: "1," is "1" on its way to "1,5", an empty cell is 0.
+fn typed_hours(text: &str) -> Result<Decimal, String> {
+    let text = text.trim_end_matches([',', '.']);
+    if text.is_empty() { Ok(Decimal::ZERO) } else { parse_cell_hours(text).map_err(|e| e.message) }
+}
+
 impl App {
     /// The effect of the number being typed, recomputed on every keystroke from the loaded view.
     pub fn preview(&self) -> Option<Preview> {
         let Mode::CellEdit(edit) = &self.mode else { return None };
         self.preview_of(edit)
+    }
+
+    /// The budget view as drawn: while a valid number is typed, with that number in the cell in
+    /// place of the stored one ([`BudgetView::with_cell`]); otherwise as loaded.
+    pub fn live_view(&self) -> Option<std::borrow::Cow<'_, BudgetView>> {
+        let view = self.budget.view.as_ref()?;
+        let Mode::CellEdit(edit) = &self.mode else { return Some(std::borrow::Cow::Borrowed(view)) };
+        Some(match self.typed_view(view, edit) {
+            Some(live) => std::borrow::Cow::Owned(live),
+            None => std::borrow::Cow::Borrowed(view),
+        })
+    }
+
+    fn typed_view(&self, view: &BudgetView, edit: &CellEdit) -> Option<BudgetView> {
+        let partner = view.partners.get(edit.row)?;
+        let month = *self.budget.quarter.months().get(edit.col)?;
+        let hours = typed_hours(&edit.text).ok()?;
+        Some(view.with_cell(partner.id, month, hours))
     }
 
     fn preview_of(&self, edit: &CellEdit) -> Option<Preview> {
@@ -287,18 +378,16 @@ impl App {
         let lines = view.cell_lines(partner.id, month);
         let by_team = lines.iter().any(|l| l.paid_by_practice_team);
         let old_worth: Decimal = lines.iter().filter(|l| !l.paid_by_practice_team).map(|l| view.line_worth(l)).sum();
-        // "1," is "1" on its way to "1,5": preview what is there so far.
-        let text = edit.text.trim_end_matches([',', '.']);
-        let (hours, error) = if text.is_empty() {
-            (Some(Decimal::ZERO), None)
-        } else {
-            match parse_cell_hours(text) {
-                Ok(hours) => (Some(hours), None),
-                Err(e) => (None, Some(e.message)),
-            }
+        let (hours, error) = match typed_hours(&edit.text) {
+            Ok(hours) => (Some(hours), None),
+            Err(message) => (None, Some(message)),
         };
         let worth = hours.map_or(old_worth, |h| view.worth_of(partner, h));
-        let remaining = if by_team { budget.remaining() } else { budget.remaining_with(old_worth, worth) };
+        // One computation: the remaining budget is the live view's, the domain's sum of its lines.
+        let remaining = match hours.and_then(|h| view.spending_with_cell(partner.id, month, h)) {
+            Some(spending) => PartnerBudget { budget: budget.budget, spending }.remaining(),
+            None => budget.remaining(),
+        };
         let shortfall = (!by_team && worth > old_worth && remaining < Decimal::ZERO).then_some(-remaining);
         Some(Preview { hours, error, worth, remaining, shortfall, by_team })
     }
@@ -780,7 +869,10 @@ impl App {
                 match crate::import::hours::apply(&self.store, &ctx, &plan) {
                     Ok(count) => {
                         self.reload();
-                        self.info(format!("{count} urenregels ingelezen."));
+                        self.info(format!(
+                            "{} ingelezen.",
+                            crate::domain::dutch::count(count, "urenregel", "urenregels")
+                        ));
                     }
                     Err(error) => self.error(error.to_string()),
                 }
@@ -895,7 +987,7 @@ impl App {
                         title: "Regel verwijderen?".into(),
                         lines: vec![format!(
                             "{} uur {} ({}).",
-                            line.hours,
+                            crate::domain::dutch::number(line.hours),
                             month.dutch_name(),
                             if line.activity.is_empty() { "geen activiteit" } else { &line.activity }
                         )],

@@ -151,8 +151,8 @@ impl App {
                     self.info(format!("{} is al afgesloten; e schrijft de betaalbestanden.", screen.quarter));
                 } else if screen.blocking() > 0 {
                     self.error(format!(
-                        "Nog {} punten open op de checklist: los die eerst op (Enter gaat erheen).",
-                        screen.blocking()
+                        "Nog {} open op de checklist: los die eerst op (Enter gaat erheen).",
+                        crate::domain::dutch::count(screen.blocking(), "punt", "punten")
                     ));
                 } else {
                     let open = screen.open_networks();
@@ -161,7 +161,11 @@ impl App {
                     let names: Vec<&str> = open.iter().map(|n| n.network.name.as_str()).collect();
                     let mut lines = vec![
                         format!("Netwerken: {}.", names.join(", ")),
-                        format!("{payments} betalingen, samen {}.", format_eur(amount)),
+                        format!(
+                            "{}, samen {}.",
+                            crate::domain::dutch::count(payments, "betaling", "betalingen"),
+                            format_eur(amount)
+                        ),
                     ];
                     let sum = |f: fn(&NetworkClose) -> rust_decimal::Decimal| -> rust_decimal::Decimal {
                         open.iter().map(|n| f(n)).sum()
@@ -237,10 +241,10 @@ impl App {
                         self.reload();
                         self.open_close_screen(screen.region_wide);
                         self.info(format!(
-                            "{} afgesloten: batch {}, {} betalingen, {}. e schrijft de betaalbestanden.",
+                            "{} afgesloten: batch {}, {}, {}. e schrijft de betaalbestanden.",
                             screen.quarter,
                             batch.number,
-                            batch.lines.len(),
+                            crate::domain::dutch::count(batch.lines.len(), "betaling", "betalingen"),
                             format_eur(batch.total())
                         ));
                     }

@@ -327,8 +327,15 @@ impl App {
         let fmt = crate::domain::money::format_eur;
         let (title, mut lines, choices) = if plan.is_ok() {
             let mut lines = vec![match plan.nihil.len() {
-                0 => format!("{} urenregels kloppen.", plan.lines.len()),
-                nihil => format!("{} urenregels en {nihil} nihil-maanden kloppen.", plan.lines.len()),
+                0 => format!(
+                    "{}.",
+                    crate::domain::dutch::count(plan.lines.len(), "urenregel klopt", "urenregels kloppen")
+                ),
+                nihil => format!(
+                    "{} en {} kloppen.",
+                    crate::domain::dutch::count(plan.lines.len(), "urenregel", "urenregels"),
+                    crate::domain::dutch::count(nihil, "nihil-maand", "nihil-maanden")
+                ),
             }];
             lines.extend(plan.effects.iter().map(|e| {
                 let (before, added, after) = (fmt(e.remaining_before), fmt(e.added), fmt(e.remaining_after));
@@ -336,7 +343,10 @@ impl App {
             }));
             (format!("Importeren: {path}"), lines, vec![('j', "ja, inlezen"), ('n', "nee")])
         } else {
-            let mut lines = vec![format!("{} regels kloppen niet; er wordt niets ingelezen:", plan.problems.len())];
+            let mut lines = vec![format!(
+                "{} niet; er wordt niets ingelezen:",
+                crate::domain::dutch::count(plan.problems.len(), "regel klopt", "regels kloppen")
+            )];
             lines.extend(plan.problems.iter().take(12).map(|(row, problem)| format!("regel {row}: {problem}")));
             if plan.problems.len() > 12 {
                 lines.push(format!("… en {} meer (sidw import hours --dry-run toont alles)", plan.problems.len() - 12));

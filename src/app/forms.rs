@@ -388,10 +388,15 @@ impl App {
             FormKind::Correction { line } => {
                 let partner = store.partner(line.network, line.partner)?;
                 let month = crate::domain::YearMonth::of_date(self.today());
-                Form::new(format!("Correctie van {} uur {} — {}", line.hours, line.month.dutch_name(), partner.name))
-                    .field("Maand", &month.to_string(), "een open maand, bv. 2025-05")
-                    .field("Uren", "", "+ of −, bv. -1,5")
-                    .field("Activiteit", &format!("correctie {}", line.month.dutch_name()), "")
+                Form::new(format!(
+                    "Correctie van {} uur {} — {}",
+                    crate::domain::dutch::number(line.hours),
+                    line.month.dutch_name(),
+                    partner.name
+                ))
+                .field("Maand", &month.to_string(), "een open maand, bv. 2025-05")
+                .field("Uren", "", "+ of −, bv. -1,5")
+                .field("Activiteit", &format!("correctie {}", line.month.dutch_name()), "")
             }
             FormKind::MilestoneDate(..) | FormKind::ProjectPlan(..) => self.build_milestone_form(kind)?,
             FormKind::MunicipalYear(..) | FormKind::S1Rate(_) => self.build_municipal_form(kind)?,
@@ -911,7 +916,11 @@ impl App {
                     }
                     Err(other) => return Err(other.into()),
                 };
-                Ok(Saved::Done(format!("Correctie van {hours} uur vastgelegd in {}.", month.dutch_name())))
+                Ok(Saved::Done(format!(
+                    "Correctie van {} uur vastgelegd in {}.",
+                    crate::domain::dutch::number(hours),
+                    month.dutch_name()
+                )))
             }
             FormKind::MilestoneDate(..) | FormKind::ProjectPlan(..) => self.save_milestone_form(form, kind),
             FormKind::MunicipalYear(..) | FormKind::S1Rate(_) => self.save_municipal_form(form, kind),

@@ -174,6 +174,10 @@ pub struct App {
     pub quit: bool,
     /// The budget view missed a reload while another pane was shown.
     budget_stale: bool,
+    /// The network and quarter of Kwartaalbudget as last remembered for the user.
+    remembered: crate::store::records::UserPreference,
+    /// The network selected in Netwerken after the last action.
+    networks_selected: Option<crate::domain::NetworkId>,
 }
 
 impl App {
@@ -204,11 +208,79 @@ impl App {
             undo: Vec::new(),
             quit: false,
             budget_stale: false,
+            remembered: Default::default(),
+            networks_selected: None,
         };
         app.reload();
+        app.open_where_left();
         app.budget.choose_default(&app.store, &app.networks, &app.tariff_book);
         app.reload_budget();
+        // Netwerken opens on the same network.
+        if let Some(id) = app.budget.network {
+            app.networks.select(id);
+            if let Err(error) = app.networks.load_detail(&app.store) {
+                app.error(error.to_string());
+            }
+        }
+        app.networks_selected = app.networks.selected().map(|row| row.network.id);
+        app.follow_budget();
         app
+    }
+
+    /// Opens Kwartaalbudget on the network and quarter the user last looked at, if that network
+    /// is still there.
+    fn open_where_left(&mut self) {
+        let Some(left) = self.store.user_preference(&self.user) else { return };
+        if let Some(id) = left.network
+            && self.networks.rows.iter().any(|r| r.network.id == id)
+        {
+            self.budget.network = Some(id);
+            if let Some(quarter) = left.quarter {
+                self.budget.quarter = quarter;
+            }
+        }
+        self.remembered = left;
+    }
+
+    /// After every action, Netwerken and Kwartaalbudget show the same network: when
+    /// Kwartaalbudget went to another network (n, :netwerk, a signal), Netwerken selects it; when
+    /// the selection in Netwerken moved, Kwartaalbudget opens on that network (loaded when it is
+    /// shown). The store remembers the network and quarter for the user: a preference is not an
+    /// audited change (see `store::pref_repo`); a store that cannot be written does not remember.
+    fn follow_budget(&mut self) {
+        let selected = self.networks.selected().map(|row| row.network.id);
+        if self.budget.network != self.remembered.network {
+            if let Some(id) = self.budget.network
+                && selected != Some(id)
+            {
+                self.networks.in_detail = false;
+                self.networks.detail_index = 0;
+                self.networks.select(id);
+                if let Err(error) = self.networks.load_detail(&self.store) {
+                    self.error(error.to_string());
+                }
+            }
+        } else if selected != self.networks_selected
+            && let Some(id) = selected
+            && self.budget.network != Some(id)
+        {
+            self.budget.network = Some(id);
+            self.budget.row = 0;
+            self.budget.col = 0;
+            if self.pane == Pane::Budget {
+                self.reload_budget();
+            } else {
+                self.budget.view = None;
+                self.budget_stale = true;
+            }
+        }
+        self.networks_selected = self.networks.selected().map(|row| row.network.id);
+        let now =
+            crate::store::records::UserPreference { network: self.budget.network, quarter: Some(self.budget.quarter) };
+        if now != self.remembered {
+            let _ = self.store.remember_preference(&self.user, &now);
+            self.remembered = now;
+        }
     }
 
     pub fn store(&self) -> &Store {
@@ -331,6 +403,11 @@ impl App {
 
     /// Applies one action.
     pub fn handle(&mut self, action: Action) {
+        self.apply(action);
+        self.follow_budget();
+    }
+
+    fn apply(&mut self, action: Action) {
         match action {
             Action::Resize(columns, rows) => {
                 self.size = (columns, rows);

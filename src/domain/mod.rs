@@ -7,6 +7,7 @@ pub mod agreement;
 pub mod budget;
 pub mod calendar;
 pub mod close;
+pub mod dutch;
 pub mod error;
 pub mod hours;
 pub mod ids;

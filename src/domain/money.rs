@@ -34,6 +34,20 @@ pub fn format_eur(amount: Decimal) -> String {
     format!("€ {}", format_nl(amount))
 }
 
+/// A difference with its sign always shown, in the one minus format of [`format_eur`]:
+/// `€ +12,50`, `€ -12,50`, `€ 0,00`.
+///
+/// ```
+/// use rust_decimal_macros::dec;
+/// use sidw::domain::money::format_eur_signed;
+/// assert_eq!(format_eur_signed(dec!(12.5)), "€ +12,50");
+/// assert_eq!(format_eur_signed(dec!(-1234.5)), "€ -1.234,50");
+/// assert_eq!(format_eur_signed(dec!(0)), "€ 0,00");
+/// ```
+pub fn format_eur_signed(amount: Decimal) -> String {
+    if amount > Decimal::ZERO { format!("€ +{}", format_nl(amount)) } else { format_eur(amount) }
+}
+
 /// Dutch number with thousands dots and two decimals, no currency sign: `8.050,00`.
 pub fn format_nl(amount: Decimal) -> String {
     let plain = format_plain(amount);

@@ -159,7 +159,10 @@ fn agreement_signals(today: NaiveDate, f: &NetworkFacts, out: &mut Vec<Signal>) 
             (kind, _) => kind.dutch_label().to_string(),
         };
         let text = if state == AgreementState::TeLaat {
-            format!("overeenkomst {party} niet getekend retour ({} dagen te laat)", agreement.days_overdue(today))
+            format!(
+                "overeenkomst {party} niet getekend retour ({} te laat)",
+                super::dutch::count(agreement.days_overdue(today) as usize, "dag", "dagen")
+            )
         } else {
             format!("overeenkomst {party} getekend retour uiterlijk {}", format_date(due))
         };

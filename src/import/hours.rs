@@ -352,8 +352,8 @@ impl HoursImport {
 pub fn apply(store: &Store, ctx: &ChangeContext, import: &HoursImport) -> Result<usize, StoreError> {
     if !import.is_ok() {
         return Err(StoreError::Refused(format!(
-            "{} regels kloppen niet; er is niets ingelezen",
-            import.problems.len()
+            "{} niet; er is niets ingelezen",
+            crate::domain::dutch::count(import.problems.len(), "regel klopt", "regels kloppen")
         )));
     }
     let (lines, nihil) = import.parts();

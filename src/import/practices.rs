@@ -87,8 +87,8 @@ pub fn plan(store: &Store, table: &Table) -> Result<PracticesImport, StoreError>
 pub fn apply(store: &Store, ctx: &ChangeContext, import: &PracticesImport) -> Result<usize, StoreError> {
     if !import.problems.is_empty() {
         return Err(StoreError::Refused(format!(
-            "{} regels kloppen niet; er is niets ingelezen",
-            import.problems.len()
+            "{} niet; er is niets ingelezen",
+            crate::domain::dutch::count(import.problems.len(), "regel klopt", "regels kloppen")
         )));
     }
     store.save_practice_teams(ctx, &import.teams)?;

@@ -209,7 +209,7 @@ pub fn render(rows: &[NetworkPayments], format: Format) -> String {
                         "  betaald door praktijkteam (niet door secretariaat): {} {} {} uur {}\n",
                         t.partner,
                         t.month.dutch_name(),
-                        t.hours,
+                        crate::domain::dutch::number(t.hours),
                         format_eur(t.worth)
                     ));
                 }

@@ -124,7 +124,11 @@ pub fn run(store: Store, options: ServeOptions) -> Result<()> {
             store.path().display(),
             host_key::fingerprint(&key)
         );
-        println!("sidw serve: {} gebruikers uit {}", users.users.users.len(), options.users.display());
+        println!(
+            "sidw serve: {} uit {}",
+            crate::domain::dutch::count(users.users.users.len(), "gebruiker", "gebruikers"),
+            options.users.display()
+        );
         println!(
             "sidw serve: aanmelden binnen {} s; hoogstens {} verbindingen tegelijk zonder aanmelding ({} per adres)",
             limits.auth_deadline.as_secs_f64(),
@@ -153,11 +157,21 @@ pub fn run(store: Store, options: ServeOptions) -> Result<()> {
             changes: Arc::new(changes),
             pending: Arc::new(Mutex::new(Pending::default())),
             sessions: Arc::new(Mutex::new(std::collections::HashMap::new())),
+            stopping: Arc::new(tokio::sync::watch::channel(false).0),
+            screens: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
         };
+        let (stopping, screens) = (server.stopping.clone(), server.screens.clone());
         tokio::select! {
             _ = accept_loop(listener, Arc::new(config), server, limits) => {},
             _ = shutdown() => {},
         };
+        // Every open screen says goodbye (leaves the alternate screen, shows the cursor, one line
+        // on what was not saved) and its channel is closed; at most a few seconds for all.
+        stopping.send_replace(true);
+        let deadline = Instant::now() + GOODBYE_WITHIN;
+        while screens.load(std::sync::atomic::Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         let _ = std::fs::remove_file(&marker);
         anyhow::Ok(())
     })?;
@@ -165,6 +179,9 @@ pub fn run(store: Store, options: ServeOptions) -> Result<()> {
     println!("sidw serve: gestopt; alles is weggeschreven.");
     Ok(())
 }
+
+/// How long a stopping server waits for its screens to say goodbye.
+pub const GOODBYE_WITHIN: Duration = Duration::from_secs(3);
 
 /// Accepts connections until the server stops. A failed accept (too many open files, …) is
 /// passing: it is logged once per burst, the loop waits a moment and goes on.
@@ -387,7 +404,10 @@ async fn reload_users(users: Arc<RwLock<UsersFile>>, changes: tokio::sync::watch
         let mut file = users.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         match file.refresh() {
             Ok(true) => {
-                println!("sidw serve: gebruikersbestand opnieuw gelezen: {} gebruikers", file.users.users.len())
+                println!(
+                    "sidw serve: gebruikersbestand opnieuw gelezen: {}",
+                    crate::domain::dutch::count(file.users.users.len(), "gebruiker", "gebruikers")
+                )
             }
             Ok(false) => continue,
             Err(error) => eprintln!(
@@ -410,6 +430,10 @@ struct SidwServer {
     /// Open screens per user: one per connection, at most [`MAX_SESSIONS_PER_USER`] a user and
     /// [`MAX_SESSIONS`] in all.
     sessions: Arc<Mutex<std::collections::HashMap<String, usize>>>,
+    /// Set when the server stops: every screen says goodbye.
+    stopping: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Screens whose channel is still open (the stopping server waits for their goodbye).
+    screens: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// A screen counted in [`SidwServer::sessions`]; uncounted when its thread ends.
@@ -450,7 +474,6 @@ struct Connection {
     size: (u16, u16),
     /// The client sent NO_COLOR (OpenSSH: `SendEnv NO_COLOR`).
     no_color: bool,
-    input: input::Input,
     events: Option<std::sync::mpsc::Sender<Event>>,
     /// The one session channel this connection may have (a second is refused).
     session_channel: Option<ChannelId>,
@@ -466,7 +489,6 @@ impl Connection {
             user: None,
             size: (80, 24),
             no_color: false,
-            input: input::Input::default(),
             events: None,
             session_channel: None,
             pending: Some(pending),
@@ -639,6 +661,9 @@ impl Handler for Connection {
         let writer_state = Arc::new(session::WriterState::default());
         let handle = session.handle();
         let queued = writer_state.clone();
+        let screens = self.server.screens.clone();
+        screens.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let (closed, mut screen_closed) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
             while let Some(bytes) = frames.recv().await {
                 let len = bytes.len();
@@ -651,6 +676,21 @@ impl Handler for Connection {
             let _ = handle.exit_status_request(channel, 0).await;
             let _ = handle.eof(channel).await;
             let _ = handle.close(channel).await;
+            screens.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = closed.send(());
+        });
+        // When the server stops while this screen is open, it says goodbye.
+        let mut stopping = self.server.stopping.subscribe();
+        let goodbye = events.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                stopped = stopping.wait_for(|stopping| *stopping) => {
+                    if stopped.is_ok() {
+                        let _ = goodbye.send(Event::Shutdown);
+                    }
+                }
+                _ = &mut screen_closed => {}
+            }
         });
         let store = self.server.store.clone();
         let users_file = self.server.users_path.clone();
@@ -691,9 +731,9 @@ impl Handler for Connection {
     }
 
     async fn data(&mut self, _: ChannelId, data: &[u8], _: &mut Session) -> Result<(), Self::Error> {
-        let keys = self.input.keys(data);
-        if !keys.is_empty() {
-            self.send(Event::Keys(keys));
+        // The session's parser makes keys of them (it holds a sequence split over two chunks).
+        if !data.is_empty() {
+            self.send(Event::Bytes(data.to_vec()));
         }
         Ok(())
     }

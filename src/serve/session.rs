@@ -12,7 +12,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 use tokio::sync::mpsc::Sender;
 
-use crate::app::{Action, App, Key, Role, system_clock};
+use super::input::Input;
+use crate::app::{Action, App, Role, system_clock};
 use crate::store::Store;
 use crate::ui::{self, Theme};
 
@@ -27,12 +28,15 @@ pub const QUEUED_FRAMES: usize = 16;
 pub const QUEUED_BYTES_AT_MOST: usize = 8 * 1024 * 1024;
 
 pub enum Event {
-    Keys(Vec<Key>),
+    /// Bytes the client typed, for the session's [`Input`] parser.
+    Bytes(Vec<u8>),
     Resize(u16, u16),
     /// The users file gives the user another role.
     Role(Role),
     /// The user is no longer let in: the message is shown and the session ends.
     Revoked(String),
+    /// The server stops (SIGTERM, Ctrl-C): the screen is left with a goodbye and the session ends.
+    Shutdown,
     Closed,
 }
 
@@ -133,6 +137,7 @@ pub fn run(
     app.handle(Action::Resize(size.0, size.1));
     let mut dirty = true;
     let mut refreshed = std::time::Instant::now();
+    let mut input = Input::default();
     loop {
         if dirty {
             if state.dropped.swap(false, Ordering::SeqCst) {
@@ -148,9 +153,11 @@ pub fn run(
             let _ = execute!(screen.backend_mut(), cursor::Show, terminal::LeaveAlternateScreen);
             return;
         }
-        match events.recv_timeout(TICK) {
-            Ok(Event::Keys(keys)) => {
-                for key in keys {
+        // A held part of a sequence waits at most ESC_TIMEOUT for its rest.
+        let wait = input.due().map_or(TICK, |due| due.min(TICK));
+        match events.recv_timeout(wait) {
+            Ok(Event::Bytes(bytes)) => {
+                for key in input.feed(&bytes) {
                     ui::keymap::dispatch(&mut app, key);
                 }
                 dirty = true;
@@ -172,8 +179,21 @@ pub fn run(
                 let _ = backend.flush();
                 return;
             }
+            Ok(Event::Shutdown) => {
+                let backend = screen.backend_mut();
+                let _ = execute!(backend, cursor::Show, terminal::LeaveAlternateScreen);
+                let _ = write!(backend, "\r\n{}\r\n", goodbye(&app));
+                let _ = backend.flush();
+                return;
+            }
             Ok(Event::Closed) | Err(RecvTimeoutError::Disconnected) => return,
             Err(RecvTimeoutError::Timeout) => {}
+        }
+        if input.due() == Some(Duration::ZERO) {
+            for key in input.flush() {
+                ui::keymap::dispatch(&mut app, key);
+                dirty = true;
+            }
         }
         if app.is_stale() && refreshed.elapsed() >= REFRESH_AT_MOST_EVERY {
             app.handle(Action::Refresh);
@@ -181,4 +201,20 @@ pub fn run(
             dirty = true;
         }
     }
+}
+
+/// The one line a session leaves on the terminal when the server stops: saved work is kept, and
+/// whether something being typed was not saved.
+pub fn goodbye(app: &App) -> String {
+    use crate::app::Mode;
+    // Short enough for one line of an 80-column terminal.
+    let lost = match &app.mode {
+        Mode::CellEdit(edit) if !edit.text.is_empty() => {
+            let typed: String = edit.text.chars().take(12).collect();
+            format!("uw getypte {typed} is niet opgeslagen")
+        }
+        Mode::Form(..) => "uw open formulier is niet opgeslagen".to_string(),
+        _ => "er was niets half ingevoerd".to_string(),
+    };
+    format!("Server gestopt. Opgeslagen werk is bewaard; {lost}.")
 }

@@ -264,6 +264,13 @@ impl Store {
             }
         }
 
+        // A preference naming a network removed since is no problem: the screen opens elsewhere.
+        for (key, _) in read_all::<super::records::UserPreference>(self, TreeName::Preferences, &mut report)? {
+            if std::str::from_utf8(&key).is_err() {
+                report.problems.push(format!("voorkeur onder sleutel {} is van geen gebruikersnaam", hex(&key)));
+            }
+        }
+
         read_each(self, TreeName::Audit, &mut report, |report, key, entry: AuditEntry| {
             if key != entry.id.to_be_bytes() {
                 report.problems.push(format!("logboekregel {} staat onder sleutel {}", entry.id, hex(key)));

@@ -55,10 +55,13 @@ pub enum TreeName {
     /// network id + year (u16) + month (u8) + partner id → `NihilMark`: a month's form came in
     /// without hours. A network's quarter is one range.
     Nihil,
+    /// user name → `UserPreference`: the network and quarter the user last looked at. Not
+    /// programme data and not audited (see `pref_repo`).
+    Preferences,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 23] = [
+    pub const ALL: [TreeName; 24] = [
         Self::Meta,
         Self::Networks,
         Self::NetworkNames,
@@ -82,6 +85,7 @@ impl TreeName {
         Self::Claims,
         Self::Audit,
         Self::Nihil,
+        Self::Preferences,
     ];
 
     pub fn name(self) -> &'static str {
@@ -109,6 +113,7 @@ impl TreeName {
             Self::Claims => "claims",
             Self::Audit => "audit",
             Self::Nihil => "nihil",
+            Self::Preferences => "preferences",
         }
     }
 
@@ -130,12 +135,13 @@ impl TreeName {
                 | Self::MunicipalYears
                 | Self::S1Rates
                 | Self::Nihil
+                | Self::Preferences
         )
     }
 
     /// Trees holding the programme's data (not the database info, the settings or the log).
     pub fn holds_data(self) -> bool {
-        !matches!(self, Self::Meta | Self::Audit | Self::Settings)
+        !matches!(self, Self::Meta | Self::Audit | Self::Settings | Self::Preferences)
     }
 }
 

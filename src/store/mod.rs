@@ -17,6 +17,7 @@ pub mod keys;
 pub mod legacy;
 mod municipal_repo;
 mod network_repo;
+mod pref_repo;
 pub mod records;
 pub mod restore;
 mod signal_repo;

@@ -51,6 +51,14 @@ pub struct DatabaseInfo {
     pub schema: u16,
 }
 
+/// What a user last looked at in Kwartaalbudget, so that the next screen (locally, or after an
+/// SSH reconnect) opens there again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserPreference {
+    pub network: Option<crate::domain::NetworkId>,
+    pub quarter: Option<crate::domain::Quarter>,
+}
+
 macro_rules! record {
     ($type:ty, $kind:literal, $version:literal) => {
         impl Record for $type {
@@ -72,6 +80,7 @@ record!(InvoiceIndex, "factuurindex", 1);
 record!(PaymentSettings, "betaalinstellingen", 1);
 record!(BatchExports, "betaalbestanden van een batch", 1);
 record!(crate::domain::close::QuarterClose, "kwartaalafsluiting", 1);
+record!(UserPreference, "voorkeur van een gebruiker", 1);
 /// The open claims on one payee, oldest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenClaims {

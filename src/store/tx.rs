@@ -74,7 +74,8 @@ fn reach(tree: TreeName) -> Reach {
         | TreeName::InvoiceNumbers
         | TreeName::Settings
         | TreeName::MunicipalYears
-        | TreeName::S1Rates => Reach::Nothing,
+        | TreeName::S1Rates
+        | TreeName::Preferences => Reach::Nothing,
         TreeName::Networks
         | TreeName::PracticeTeams
         | TreeName::Partners

@@ -7,46 +7,120 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 use rust_decimal::Decimal;
 
-use crate::app::{App, Mode};
+use crate::app::{App, BudgetView, Mode};
 use crate::domain::budget::{BudgetLevel, PartnerBudget};
 use crate::domain::calendar::MONTH_ABBREVIATIONS;
-use crate::domain::money::format_eur;
+use crate::domain::money::{format_eur, format_eur_signed};
 
-use super::{Theme, fit};
+use super::{Theme, fit, fit_end};
 
 fn hours_text(hours: Decimal) -> String {
     if hours.is_zero() { String::new() } else { hours.normalize().to_string().replace('.', ",") }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let pane = &app.budget;
-    let Some(view) = &pane.view else {
-        let block = Block::bordered().title(" Kwartaalbudget ");
-        let text = "Nog geen netwerk gekozen: n kiest er een (of :netwerk NAAM).";
-        frame.render_widget(Paragraph::new(text).block(block).style(theme.dim()), area);
-        return;
-    };
-    let side_by_side = area.width >= 110;
-    let summary_height = 9 + view.practice_money.len() as u16;
-    let (grid_area, summary_area) = if side_by_side {
-        let [grid, summary] = Layout::horizontal([Constraint::Min(50), Constraint::Length(40)]).areas(area);
-        (grid, summary)
-    } else {
-        let wanted_grid = view.partners.len() as u16 + 5;
-        let [grid, summary] = Layout::vertical([
-            Constraint::Min(wanted_grid.min(area.height.saturating_sub(6))),
-            Constraint::Length(summary_height.min(area.height / 2).max(6)),
-        ])
-        .areas(area);
-        (grid, summary)
-    };
-    draw_grid(frame, grid_area, app, theme);
-    draw_summary(frame, summary_area, app, theme, side_by_side);
+/// Column widths of the grid (besides the names).
+const MONTH: u16 = 6;
+const WORTH: u16 = 12;
+const TEAM: u16 = 12;
+const INVOICE: u16 = 11;
+/// Names are not cut below this while another column can make room.
+const MIN_NAME: u16 = 12;
+/// The summary beside the grid.
+const SUMMARY: u16 = 40;
+
+/// Which columns the grid shows at a width, and how wide its names are. From 90 grid columns the
+/// practice-team part has a column of its own ("+praktijkt."); below, the legend line gives it.
+/// When the width is short, the invoice and then the worth column go before the names are cut
+/// below [`MIN_NAME`]; the months (where hours are typed) always show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct GridColumns {
+    name: u16,
+    worth: bool,
+    team: bool,
+    invoice: bool,
 }
 
-fn draw_grid(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+impl GridColumns {
+    fn at(width: u16, longest_name: u16) -> Self {
+        let inner = width.saturating_sub(2);
+        let mut columns = Self { name: 0, worth: true, team: width >= 90, invoice: true };
+        loop {
+            let fixed = 3 * MONTH
+                + u16::from(columns.worth) * WORTH
+                + u16::from(columns.team) * TEAM
+                + u16::from(columns.invoice) * INVOICE;
+            let gaps = 3 + u16::from(columns.worth) + u16::from(columns.team) + u16::from(columns.invoice);
+            let room = inner.saturating_sub(fixed + gaps);
+            let last = !columns.team && !columns.invoice && !columns.worth;
+            if room >= MIN_NAME.min(longest_name) || last {
+                columns.name = room.min(longest_name).max(1);
+                return columns;
+            }
+            if columns.team {
+                columns.team = false;
+            } else if columns.invoice {
+                columns.invoice = false;
+            } else {
+                columns.worth = false;
+            }
+        }
+    }
+
+    /// Every column shows, and the names are whole.
+    fn complete(self, longest_name: u16) -> bool {
+        self.name >= longest_name && self.worth && self.invoice
+    }
+}
+
+fn partner_label(partner: &crate::domain::Partner) -> String {
+    format!("{} ({})", partner.name, partner.category.letter())
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    // Drawn from the live view: with a number being typed, every figure is the domain's sum with
+    // that number in the cell.
+    let Some(view) = app.live_view() else {
+        let block = Block::bordered().title(" Kwartaalbudget ");
+        let text = "Nog geen netwerk gekozen: n kiest er een (of :netwerk NAAM).";
+        frame.render_widget(
+            Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }).block(block).style(theme.dim()),
+            area,
+        );
+        return;
+    };
+    let longest =
+        view.partners.iter().map(|p| partner_label(p).chars().count()).max().unwrap_or(0).clamp(14, 200) as u16;
+    // Beside each other only when the grid keeps every column and whole names there.
+    let side_by_side = area.width >= 110 && GridColumns::at(area.width - SUMMARY, longest).complete(longest);
+    let summary_height = 9 + view.practice_money.len() as u16;
+    let (grid_area, summary_area) = if side_by_side {
+        let [grid, summary] = Layout::horizontal([Constraint::Min(50), Constraint::Length(SUMMARY)]).areas(area);
+        (grid, summary)
+    } else {
+        // The grid keeps at least its borders, header, one row and the totals (so that the cell
+        // being typed stays visible on a small screen); the summary gets the rest.
+        let grid_wanted = view.partners.len() as u16 + 5;
+        let [grid, summary] = if area.height >= grid_wanted + summary_height {
+            // Room for both: the grid as tall as its rows, the summary the rest.
+            Layout::vertical([Constraint::Length(grid_wanted), Constraint::Min(0)]).areas(area)
+        } else {
+            let grid_least = 5;
+            let summary = summary_height
+                .min(area.height / 2)
+                .max(6)
+                .min(area.height.saturating_sub(grid_least))
+                .max(3)
+                .min(area.height.saturating_sub(4));
+            Layout::vertical([Constraint::Min(0), Constraint::Length(summary)]).areas(area)
+        };
+        (grid, summary)
+    };
+    draw_grid(frame, grid_area, app, &view, theme, GridColumns::at(grid_area.width, longest));
+    draw_summary(frame, summary_area, app, &view, theme, side_by_side);
+}
+
+fn draw_grid(frame: &mut Frame, area: Rect, app: &App, view: &BudgetView, theme: &Theme, columns: GridColumns) {
     let pane = &app.budget;
-    let view = pane.view.as_ref().expect("drawn with a view");
     let months = pane.quarter.months();
     let editing = match &app.mode {
         Mode::CellEdit(edit) => Some(edit),
@@ -56,30 +130,31 @@ fn draw_grid(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Some(_) => format!(" {} · {} · AFGESLOTEN · a: afsluiting ", view.network.name, pane.quarter),
         None => format!(" {} · {} · [ ] kwartaal · n netwerk ", view.network.name, pane.quarter),
     };
+    let title = fit(&title, usize::from(area.width.saturating_sub(2)));
     let block = Block::bordered().title(Span::styled(title, theme.title()));
     if let Some(problem) = &view.problem {
         frame.render_widget(
-            Paragraph::new(fit(problem, usize::from(area.width.saturating_sub(2)))).style(theme.warning()).block(block),
+            Paragraph::new(problem.clone())
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .style(theme.warning())
+                .block(block),
             area,
         );
         return;
     }
-    // Whatever the month and amount columns leave, up to 40 characters, goes to the names.
-    // Borders, 5 column gaps, three months of 6, worth 12, invoice 11: the rest (up to 40) is names.
-    // From 90 grid columns the practice-team part has a column of its own ("+ praktijkteam"); below,
-    // the legend line gives it for the selected partner and the quarter.
-    let wide = area.width >= 90;
-    let team_width: u16 = if wide { 12 } else { 0 };
-    let name_width =
-        usize::from(area.width.saturating_sub(2 + 5 + 3 * 6 + 12 + 11 + team_width + u16::from(wide))).clamp(12, 40);
+    let GridColumns { name: name_width, worth: show_worth, team: wide, invoice: show_invoice } = columns;
+    let name_width = usize::from(name_width);
+    let month_width = usize::from(MONTH);
     let mut rows: Vec<Row> = Vec::new();
     for (r, partner) in view.partners.iter().enumerate() {
-        let mut cells = vec![Cell::from(fit(&format!("{} ({})", partner.name, partner.category.letter()), name_width))];
+        let mut cells = vec![Cell::from(fit(&partner_label(partner), name_width))];
         for (c, month) in months.iter().enumerate() {
             let is_cursor = r == pane.row && c == pane.col;
             let cell = match editing {
                 Some(edit) if edit.row == r && edit.col == c => {
-                    Cell::from(Line::from(format!("{}▏", edit.text)).right_aligned()).style(theme.editing())
+                    // The end of what is typed, with the cursor, stays visible.
+                    Cell::from(Line::from(fit_end(&format!("{}▏", edit.text), month_width)).right_aligned())
+                        .style(theme.editing())
                 }
                 _ => {
                     let lines = view.cell_lines(partner.id, *month);
@@ -101,61 +176,75 @@ fn draw_grid(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     } else {
                         Style::new()
                     };
-                    Cell::from(Line::from(text).right_aligned()).style(style)
+                    Cell::from(Line::from(fit(&text, month_width)).right_aligned()).style(style)
                 }
             };
             cells.push(cell);
         }
         // The figure the invoice is checked against: the lines on the € 1,15.
-        cells
-            .push(Cell::from(Line::from(format_eur(view.invoiceable_worth(partner.id, pane.quarter))).right_aligned()));
+        if show_worth {
+            cells.push(Cell::from(
+                Line::from(format_eur(view.invoiceable_worth(partner.id, pane.quarter))).right_aligned(),
+            ));
+        }
         if wide {
             let team = view.by_team_worth(partner.id, pane.quarter);
-            let text = if team.is_zero() { String::new() } else { format!("+{}", format_eur(team)) };
+            let text = if team.is_zero() { String::new() } else { format_eur_signed(team) };
             cells.push(Cell::from(Line::from(text).right_aligned()));
         }
-        let (invoice, style) = invoice_state(view, partner.id, pane.quarter, theme);
-        cells.push(Cell::from(invoice).style(style));
+        if show_invoice {
+            let (invoice, style) = invoice_state(view, partner.id, pane.quarter, theme);
+            cells.push(Cell::from(fit(&invoice, usize::from(INVOICE))).style(style));
+        }
         rows.push(Row::new(cells));
     }
     let invoiceable_total: Decimal = view.partners.iter().map(|p| view.invoiceable_worth(p.id, pane.quarter)).sum();
     let totals = Row::new(
         std::iter::once(Cell::from("Totaal"))
-            .chain(months.iter().map(|m| Cell::from(Line::from(hours_text(view.month_hours(*m))).right_aligned())))
-            .chain(std::iter::once(Cell::from(Line::from(format_eur(invoiceable_total)).right_aligned())))
+            .chain(
+                months.iter().map(|m| {
+                    Cell::from(Line::from(fit(&hours_text(view.month_hours(*m)), month_width)).right_aligned())
+                }),
+            )
+            .chain(show_worth.then(|| Cell::from(Line::from(format_eur(invoiceable_total)).right_aligned())))
             .chain(wide.then(|| {
                 let team = view.quarter_worth(pane.quarter) - invoiceable_total;
                 Cell::from(
-                    Line::from(if team.is_zero() { String::new() } else { format!("+{}", format_eur(team)) })
-                        .right_aligned(),
+                    Line::from(if team.is_zero() { String::new() } else { format_eur_signed(team) }).right_aligned(),
                 )
             }))
-            .chain(std::iter::once(Cell::from("")))
+            .chain(show_invoice.then(|| Cell::from("")))
             .collect::<Vec<_>>(),
     )
     .style(theme.title());
     rows.push(totals);
-    let header: Vec<Line> = std::iter::once(Line::from("Partner (cat.)"))
+    let header: Vec<Line> = std::iter::once(Line::from(fit("Partner (cat.)", name_width)))
         .chain(months.iter().map(|m| Line::from(MONTH_ABBREVIATIONS[m.month() as usize - 1]).right_aligned()))
-        .chain(std::iter::once(Line::from("Waarde kw.").right_aligned()))
+        .chain(show_worth.then(|| Line::from("Waarde kw.").right_aligned()))
         .chain(wide.then(|| Line::from("+praktijkt.").right_aligned()))
-        .chain(std::iter::once(Line::from("Factuur")))
+        .chain(show_invoice.then(|| Line::from("Factuur")))
         .collect();
     let mut widths = vec![
         Constraint::Length(name_width as u16),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Length(12),
+        Constraint::Length(MONTH),
+        Constraint::Length(MONTH),
+        Constraint::Length(MONTH),
     ];
-    if wide {
-        widths.push(Constraint::Length(team_width));
+    if show_worth {
+        widths.push(Constraint::Length(WORTH));
     }
-    widths.push(Constraint::Length(11));
+    if wide {
+        widths.push(Constraint::Length(TEAM));
+    }
+    if show_invoice {
+        widths.push(Constraint::Length(INVOICE));
+    }
     let table = Table::new(rows, widths).header(Row::new(header).style(theme.header())).column_spacing(1).block(block);
+    // The selected (or typed) row stays in view: rows shown = height − borders − header.
+    let shown_rows = usize::from(area.height.saturating_sub(3)).max(1);
     let mut state = TableState::default();
-    if pane.row + 4 > usize::from(area.height) {
-        state = state.with_offset(pane.row + 4 - usize::from(area.height));
+    if pane.row + 1 > shown_rows {
+        state = state.with_offset(pane.row + 1 - shown_rows);
     }
     frame.render_stateful_widget(table, area, &mut state);
     let legend = Rect {
@@ -181,9 +270,8 @@ fn draw_grid(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
 }
 
-fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tall: bool) {
+fn draw_summary(frame: &mut Frame, area: Rect, app: &App, view: &BudgetView, theme: &Theme, tall: bool) {
     let pane = &app.budget;
-    let view = pane.view.as_ref().expect("drawn with a view");
     let year = pane.quarter.year();
     let block = Block::bordered().title(format!(" Budget {year} "));
     let inner = block.inner(area);
@@ -200,7 +288,7 @@ fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tall: b
             let rate = view.tariffs.as_ref().map_or(String::new(), |t| format_eur(t.partner_per_ion));
             lines.push(row(&format!("Partnerbudget ({rate}/ION)"), budget.budget, Style::new()));
             lines.push(row("Besteed", budget.spending.spent, Style::new()));
-            lines.push(remaining_line(app, &budget, theme, width));
+            lines.push(remaining_line(&budget, theme, width));
             if let Some(line) = preview_line(app, theme, width) {
                 lines.push(line);
             }
@@ -208,6 +296,18 @@ fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tall: b
         }
         None => {
             lines.push(Line::from(Span::styled(fit(&format!("Geen tarieven voor {year}."), width), theme.warning())))
+        }
+    }
+    if usize::from(inner.height) < lines.len() {
+        // A short screen: what remains (and, while typing, what the cell is worth) first.
+        let remaining = if view.budget.is_some() { 2 } else { 0 };
+        if remaining < lines.len() {
+            let first = lines.remove(remaining);
+            let preview = (remaining + 1 < lines.len() && app.preview().is_some()).then(|| lines.remove(remaining));
+            lines.insert(0, first);
+            if let Some(preview) = preview {
+                lines.insert(1, preview);
+            }
         }
     }
     if tall || inner.height as usize > lines.len() + 1 {
@@ -221,20 +321,10 @@ fn draw_summary(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, tall: b
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// The remaining partner budget: live while a number is typed, amber from 80 % spent, red at 100 %.
-fn remaining_line(app: &App, budget: &PartnerBudget, theme: &Theme, width: usize) -> Line<'static> {
-    let (amount, level) = match app.preview() {
-        Some(preview) => {
-            let spent = budget.budget - preview.remaining;
-            let level = PartnerBudget {
-                budget: budget.budget,
-                spending: crate::domain::budget::Spending { spent, ..budget.spending },
-            }
-            .level();
-            (preview.remaining, level)
-        }
-        None => (budget.remaining(), budget.level()),
-    };
+/// The remaining partner budget (of the live view: it follows a number being typed), amber from
+/// 80 % spent, red at 100 %.
+fn remaining_line(budget: &PartnerBudget, theme: &Theme, width: usize) -> Line<'static> {
+    let (amount, level) = (budget.remaining(), budget.level());
     let label = match level {
         BudgetLevel::Normal => "Resterend",
         BudgetLevel::Amber => "Resterend (≥ 80 % besteed)",
@@ -269,7 +359,7 @@ fn preview_line(app: &App, theme: &Theme, width: usize) -> Option<Line<'static>>
 /// The partner's invoice of the quarter against its hours: "klopt", the difference, the decision,
 /// or "ontbreekt" when there are hours but no invoice.
 fn invoice_state(
-    view: &crate::app::BudgetView,
+    view: &BudgetView,
     partner: crate::domain::PartnerId,
     quarter: crate::domain::Quarter,
     theme: &Theme,
@@ -284,8 +374,8 @@ fn invoice_state(
             InvoiceDecision::Rejected { .. } => ("afgewezen".into(), theme.error()),
             InvoiceDecision::Open => match match_invoice(invoice.amount, worth) {
                 InvoiceMatch::Klopt => ("klopt".into(), theme.ok()),
-                InvoiceMatch::TeHoog(d) => (format!("+{}", format_eur(d)), theme.error()),
-                InvoiceMatch::TeLaag(d) => (format!("-{}", format_eur(d)), theme.error()),
+                InvoiceMatch::TeHoog(d) => (format_eur_signed(d), theme.error()),
+                InvoiceMatch::TeLaag(d) => (format_eur_signed(-d), theme.error()),
             },
         },
     }

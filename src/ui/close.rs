@@ -16,13 +16,17 @@ use super::{Theme, fit};
 pub fn draw(frame: &mut Frame, area: Rect, screen: &CloseScreen, key_line: &str, theme: &Theme) {
     frame.render_widget(Clear, area);
     let names: Vec<&str> = screen.networks.iter().map(|n| n.network.name.as_str()).collect();
-    let scope = if screen.region_wide { format!("regio, {} netwerken", names.len()) } else { names.join(", ") };
+    let scope = if screen.region_wide {
+        format!("regio, {}", crate::domain::dutch::count(names.len(), "netwerk", "netwerken"))
+    } else {
+        names.join(", ")
+    };
     let state = if screen.all_closed() {
         "afgesloten".to_string()
     } else if screen.blocking() == 0 {
         "klaar om af te sluiten".to_string()
     } else {
-        format!("{} punten open", screen.blocking())
+        format!("{} open", crate::domain::dutch::count(screen.blocking(), "punt", "punten"))
     };
     let title = format!(" Kwartaalafsluiting {} — {scope} — {state} ", screen.quarter);
     let block = Block::bordered().title(Span::styled(title, theme.title()));

@@ -16,30 +16,41 @@ pub fn signals(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let pane = &app.signals;
     let visible = pane.visible();
     let overdue = pane.rows.iter().filter(|s| s.overdue).count();
+    // From 120 columns the subject is as wide as the longest (up to 40); below, 18.
+    let subject = if area.width >= 120 {
+        pane.rows.iter().map(|s| s.subject.chars().count()).max().unwrap_or(0).clamp(18, 40) as u16
+    } else {
+        18
+    };
+    let widths = [Constraint::Length(10), Constraint::Length(subject), Constraint::Min(20)];
+    // Cut with an ellipsis where a column is too narrow; the whole signal is in the detail below.
+    let columns = super::column_widths(area.width.saturating_sub(2), &widths, 1);
     let rows: Vec<Row> = visible
         .iter()
         .map(|i| {
             let s = &pane.rows[*i];
             let style = if s.overdue { theme.error() } else { theme.warning() };
-            Row::new(vec![
-                Cell::from(format_date(s.due)).style(style),
-                Cell::from(s.subject.clone()),
-                Cell::from(s.text.clone()),
-            ])
+            let cells = super::fit_cells(vec![format_date(s.due), s.subject.clone(), s.text.clone()], &columns);
+            Row::new(
+                cells
+                    .into_iter()
+                    .enumerate()
+                    .map(|(c, text)| if c == 0 { Cell::from(text).style(style) } else { Cell::from(text) }),
+            )
         })
         .collect();
     let title = format!(" Signalen ({}) · {} te laat · oudste eerst ", visible.len(), overdue);
     let [area, detail] = Layout::vertical([Constraint::Min(4), Constraint::Length(4)]).areas(area);
     let text = pane.selected().map_or(String::new(), |s| format!("{} — {}", s.subject, s.text));
     let style = if pane.selected().is_some_and(|s| s.overdue) { theme.error() } else { Style::new() };
+    // Wrapped at spaces, never between € and its amount.
+    let lines: Vec<Line> =
+        super::wrap(&text, usize::from(detail.width.saturating_sub(2))).into_iter().map(Line::from).collect();
     frame.render_widget(
-        Paragraph::new(text)
-            .style(style)
-            .wrap(Wrap { trim: true })
-            .block(Block::bordered().title(" Signaal (Enter: ga erheen) ")),
+        Paragraph::new(lines).style(style).block(Block::bordered().title(" Signaal (Enter: ga erheen) ")),
         detail,
     );
-    let table = Table::new(rows, [Constraint::Length(10), Constraint::Length(18), Constraint::Min(20)])
+    let table = Table::new(rows, widths)
         .header(Row::new(["Uiterlijk", "Onderwerp", "Signaal"]).style(theme.header()))
         .row_highlight_style(theme.selected())
         .column_spacing(1)

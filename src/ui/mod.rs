@@ -29,12 +29,12 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         return;
     }
     if matches!(app.mode, Mode::Welcome) {
-        overlays::welcome(frame, area, app, theme);
+        welcome(frame, area, app, theme);
         return;
     }
-    // A message longer than the screen is wide gets a second line rather than being cut.
+    // A message longer than its room gets a second line rather than being cut.
     let message_rows =
-        app.message.as_ref().map_or(1, |m| if m.text.chars().count() > usize::from(area.width) { 2 } else { 1 });
+        app.message.as_ref().map_or(1, |m| wrap(&m.text, message_width(app, area.width)).len().clamp(1, 2) as u16);
     let [tabs, main, status] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1 + message_rows)]).areas(area);
     draw_tabs(frame, tabs, app, theme);
@@ -68,16 +68,60 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     overlays::draw(frame, area, app, theme);
 }
 
+/// The first screen of an empty database: what it is, the choice, and the seven panes by number.
+fn welcome(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    use ratatui::widgets::{Block, Clear, Wrap};
+    let rect = centered(area, 74, 17);
+    let width = usize::from(rect.width.saturating_sub(2));
+    let mut lines = vec![
+        Line::styled(fit("Welkom bij sidw — Samenwerken in de wijk", width), theme.title()),
+        Line::from(""),
+        Line::from(fit(&format!("De database in {} is nog leeg.", app.store().path().display()), width)),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled("[d] ", theme.key()),
+            Span::raw(fit("demogegevens laden: tarieven 2025, vier netwerken, uren", width.saturating_sub(4))),
+        ]),
+        Line::from(vec![Span::styled("[l] ", theme.key()), Span::raw("leeg beginnen (Enter)")]),
+        Line::from(vec![Span::styled("[q] ", theme.key()), Span::raw("stoppen")]),
+        Line::from(""),
+        Line::styled("Daarna wisselt een cijfer van paneel (in Kwartaalbudget F1–F7):", theme.dim()),
+    ];
+    // The panes by number, two a line.
+    for pair in Pane::ALL.chunks(2) {
+        let mut spans = Vec::new();
+        for pane in pair {
+            spans.push(Span::styled(format!("  {} ", pane.number()), theme.key()));
+            spans.push(Span::raw(format!("{:<20}", pane.title())));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::styled("? toont alle toetsen van het paneel.", theme.dim()));
+    if let Some(message) = &app.message {
+        lines.push(Line::styled(message.text.clone(), theme.error()));
+    }
+    frame.render_widget(Clear, area);
+    frame
+        .render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(" sidw ")), rect);
+}
+
 fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut spans = Vec::new();
     if area.width >= 100 {
         spans.push(Span::styled("sidw ", theme.title()));
     }
-    // Seven full titles need 91 columns; narrower screens get the short ones.
+    // Seven full titles need 91 columns; narrower screens get the short ones, and a screen too
+    // narrow for those the numbers with only the shown pane's title (nothing cut).
     let short = area.width < 92;
+    let all_short: usize = Pane::ALL.iter().map(|p| p.short_title().chars().count() + 3).sum();
+    let numbers_only = usize::from(area.width) < all_short;
     for pane in Pane::ALL {
         let title = if short { pane.short_title() } else { pane.title() };
-        let text = format!("{} {title}", pane.number());
+        let text = if numbers_only && pane != app.pane {
+            pane.number().to_string()
+        } else {
+            format!("{} {title}", pane.number())
+        };
         let style = if pane == app.pane { theme.selected() } else { Style::new() };
         spans.push(Span::styled(text, style));
         spans.push(Span::raw(" "));
@@ -87,7 +131,8 @@ fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let [top, bottom] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-    let top_line = match &app.mode {
+    let typing = matches!(&app.mode, Mode::Filter { .. } | Mode::Command(_));
+    let lines: Vec<Line> = match &app.mode {
         Mode::Filter { .. } => {
             let filter = match app.pane {
                 Pane::Networks => &app.networks.selection.filter,
@@ -97,15 +142,19 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 Pane::Municipalities => &app.municipalities.selection.filter,
                 _ => "",
             };
-            Line::from(vec![
+            vec![Line::from(vec![
                 Span::styled("/", theme.key()),
                 Span::raw(filter.to_string()),
                 Span::styled("▏", theme.key()),
                 Span::styled(format!("  {}", crate::keys::hints_of(app)), theme.dim()),
-            ])
+            ])]
         }
         Mode::Command(text) => {
-            Line::from(vec![Span::styled(":", theme.key()), Span::raw(text.clone()), Span::styled("▏", theme.key())])
+            vec![Line::from(vec![
+                Span::styled(":", theme.key()),
+                Span::raw(text.clone()),
+                Span::styled("▏", theme.key()),
+            ])]
         }
         _ => match &app.message {
             Some(message) => {
@@ -114,29 +163,96 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     MessageKind::Warning => theme.warning(),
                     MessageKind::Error => theme.error(),
                 };
-                Line::from(Span::styled(message.text.clone(), style))
+                // Wrapped at spaces, never between € and its amount; what does not fit is cut.
+                let width = message_width(app, area.width);
+                let mut lines = wrap(&message.text, width);
+                let rows = usize::from(top.height.max(1));
+                if lines.len() > rows {
+                    lines.truncate(rows);
+                    if let Some(last) = lines.last_mut() {
+                        *last = fit(&format!("{last} …"), width);
+                    }
+                }
+                lines.into_iter().map(|l| Line::styled(l, style)).collect()
             }
-            None => Line::from(""),
+            None => Vec::new(),
         },
     };
-    frame.render_widget(Paragraph::new(top_line).wrap(ratatui::widgets::Wrap { trim: true }), top);
-    let who = format!("{} · {}", app.user, app.store().path().display());
+    frame.render_widget(Paragraph::new(lines), top);
+    if !typing {
+        draw_who(frame, top, app, theme);
+    }
     let hints = keymap::hints_of(app);
     let hints = hints.as_str();
     let width = usize::from(bottom.width);
-    let room = width.saturating_sub(hints.chars().count() + 2);
-    let mut spans = vec![Span::styled(fit(hints, width), theme.key())];
-    if room >= 12 {
-        let who = fit(&who, room);
-        spans.push(Span::raw(" ".repeat(width - hints.chars().count() - who.chars().count())));
-        spans.push(Span::styled(who, theme.dim()));
-    }
+    let spans = vec![Span::styled(fit(hints, width), theme.key())];
     frame.render_widget(Paragraph::new(Line::from(spans)), bottom);
 }
 
 /// The key line of a screen (milestones, close), from the key table for the user's role.
 fn screen_keys(app: &App, mode: crate::keys::ModeKind) -> String {
     crate::keys::hints(crate::keys::Context { pane: app.pane, mode }, app.role)
+}
+
+/// Who is working, and with which role: on the right of the message line.
+fn who(app: &App) -> String {
+    format!("{} · {}", app.user, app.role.name())
+}
+
+/// The columns the message has beside [`who`].
+fn message_width(app: &App, width: u16) -> usize {
+    usize::from(width).saturating_sub(who(app).chars().count() + 2).max(10)
+}
+
+fn draw_who(frame: &mut Frame, line: Rect, app: &App, theme: &Theme) {
+    let who = who(app);
+    let len = who.chars().count() as u16;
+    if line.width < len + 12 {
+        return;
+    }
+    let at = Rect { x: line.x + line.width - len, y: line.y, width: len, height: 1 };
+    frame.render_widget(Paragraph::new(Span::styled(who, theme.dim())), at);
+}
+
+/// Text in lines of at most `width` characters, broken at spaces, but never between `€` and its
+/// amount; a word longer than a line is cut into pieces.
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    // Words, with "€" joined to the amount after it.
+    let mut words: Vec<String> = Vec::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        match words.last_mut() {
+            Some(last) if last.ends_with('€') => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => words.push(word.to_string()),
+        }
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in words {
+        let needed = if line.is_empty() { 0 } else { line.chars().count() + 1 } + word.chars().count();
+        if needed <= width {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&word);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        let mut rest: Vec<char> = word.chars().collect();
+        while rest.len() > width {
+            lines.push(rest.drain(..width).collect());
+        }
+        line = rest.into_iter().collect();
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// Cuts text to at most `width` characters, ending in … when cut.
@@ -150,6 +266,37 @@ pub(crate) fn fit(text: &str, width: usize) -> String {
         cut.push('…');
         cut
     }
+}
+
+/// Cuts text to at most `width` characters from the left, starting with … when cut (for a value
+/// being typed: its end, where the cursor is, stays visible).
+pub(crate) fn fit_end(text: &str, width: usize) -> String {
+    let count = text.chars().count();
+    if count <= width {
+        text.to_string()
+    } else if width == 0 {
+        String::new()
+    } else {
+        std::iter::once('…').chain(text.chars().skip(count - (width - 1))).collect()
+    }
+}
+
+/// The widths a table's columns get inside `width` (as ratatui's `Table` lays them out: flex
+/// start, `spacing` between columns), so that cells can be cut with an ellipsis first: a table
+/// itself cuts silently.
+pub(crate) fn column_widths(width: u16, constraints: &[Constraint], spacing: u16) -> Vec<usize> {
+    Layout::horizontal(constraints.iter().copied())
+        .flex(ratatui::layout::Flex::Start)
+        .spacing(spacing)
+        .split(Rect::new(0, 0, width, 1))
+        .iter()
+        .map(|r| usize::from(r.width))
+        .collect()
+}
+
+/// Every cell of `cells` cut to its column's width with an ellipsis.
+pub(crate) fn fit_cells(cells: Vec<String>, widths: &[usize]) -> Vec<String> {
+    cells.into_iter().enumerate().map(|(i, cell)| fit(&cell, widths.get(i).copied().unwrap_or(usize::MAX))).collect()
 }
 
 /// The one-line note inside an empty list ("Nog geen …", "Geen … past op het filter.").

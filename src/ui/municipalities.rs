@@ -22,6 +22,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let [list, detail] = Layout::vertical([Constraint::Min(4), Constraint::Length(detail_height)]).areas(area);
     let visible = pane.visible();
     let dash = || "—".to_string();
+    let widths = [
+        Constraint::Min(12),
+        Constraint::Length(7),
+        Constraint::Length(12),
+        Constraint::Length(11),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(4),
+    ];
+    // Cut with an ellipsis where a column is too narrow (a table cuts silently).
+    let columns = super::column_widths(list.width.saturating_sub(2), &widths, 1);
+    let cut = |column: usize, text: String| fit(&text, columns.get(column).copied().unwrap_or(usize::MAX));
     let rows: Vec<Row> = visible
         .iter()
         .map(|i| {
@@ -34,13 +46,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 _ => Style::new(),
             };
             Row::new(vec![
-                Cell::from(r.municipality),
-                Cell::from(rec.and_then(|x| x.insured_65_plus).map_or_else(dash, |c| group(u64::from(c)))),
-                Cell::from(r.budget.map_or_else(dash, format_eur)),
-                Cell::from(rec.map_or("niets", |x| x.award.dutch_label())).style(award_style),
-                Cell::from(rec.and_then(|x| x.award_date).map_or_else(dash, format_date)),
-                Cell::from(rec.and_then(|x| x.cooperation_agreement).map_or_else(dash, format_date)),
-                Cell::from(r.networks.len().to_string()),
+                Cell::from(cut(0, r.municipality.to_string())),
+                Cell::from(cut(1, rec.and_then(|x| x.insured_65_plus).map_or_else(dash, |c| group(u64::from(c))))),
+                Cell::from(cut(2, r.budget.map_or_else(dash, format_eur))),
+                Cell::from(cut(3, rec.map_or("niets", |x| x.award.dutch_label()).to_string())).style(award_style),
+                Cell::from(cut(4, rec.and_then(|x| x.award_date).map_or_else(dash, format_date))),
+                Cell::from(cut(5, rec.and_then(|x| x.cooperation_agreement).map_or_else(dash, format_date))),
+                Cell::from(cut(6, r.networks.len().to_string())),
             ])
         })
         .collect();
@@ -49,15 +61,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .as_ref()
         .map_or("S1-tarief ontbreekt (t)".to_string(), |r| format!("S1 {} per 65+", format_eur(r.per_insured_65_plus)));
     let title = format!(" Gemeenten {} · {rate} · totaal {} ", pane.year, format_eur(pane.total_budget()));
-    let widths = [
-        Constraint::Min(12),
-        Constraint::Length(7),
-        Constraint::Length(12),
-        Constraint::Length(11),
-        Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Length(4),
-    ];
     let table = Table::new(rows, widths)
         .header(
             Row::new(["Gemeente", "65+", "S1-budget", "Toekenning", "Besluit", "Afspraken", "Netw"])

@@ -14,15 +14,42 @@ use crate::domain::{AgreementKind, Network};
 use super::{Theme, fit};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let list_width = if area.width >= 120 { 52 } else { 30 };
+    // From 120 columns the list is as wide as its longest name and municipality need (up to
+    // three fifths of the screen); below, 30 columns and the names cut with an ellipsis.
+    let list_width = if area.width >= 120 {
+        let (name, municipality) = longest(app);
+        (name + municipality + 10 + 10 + 3 + 2).clamp(52, area.width * 3 / 5)
+    } else {
+        30
+    };
     let [list, detail] = Layout::horizontal([Constraint::Length(list_width), Constraint::Min(20)]).areas(area);
     draw_list(frame, list, app, theme);
     draw_detail(frame, detail, app, theme);
 }
 
+/// The longest network name and municipality (at least their headers).
+fn longest(app: &App) -> (u16, u16) {
+    let rows = &app.networks.rows;
+    let name = rows.iter().map(|r| r.network.name.chars().count()).max().unwrap_or(0).max(7);
+    let municipality = rows.iter().map(|r| r.network.municipality.chars().count()).max().unwrap_or(0).max(8);
+    (name.min(80) as u16, municipality.min(40) as u16)
+}
+
 fn draw_list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let pane = &app.networks;
     let wide = area.width >= 50;
+    let widths: Vec<Constraint> = if wide {
+        let (_, municipality) = longest(app);
+        vec![
+            Constraint::Min(16),
+            Constraint::Length(municipality.max(11)),
+            Constraint::Length(10),
+            Constraint::Length(10),
+        ]
+    } else {
+        vec![Constraint::Min(14), Constraint::Length(10)]
+    };
+    let columns = super::column_widths(area.width.saturating_sub(2), &widths, 1);
     let rows: Vec<Row> = pane
         .visible()
         .iter()
@@ -34,14 +61,9 @@ fn draw_list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 cells.push(r.network.region.name().to_string());
             }
             cells.push(r.network.status.dutch_label().to_string());
-            Row::new(cells)
+            Row::new(super::fit_cells(cells, &columns))
         })
         .collect();
-    let widths: Vec<Constraint> = if wide {
-        vec![Constraint::Min(16), Constraint::Length(11), Constraint::Length(10), Constraint::Length(10)]
-    } else {
-        vec![Constraint::Min(14), Constraint::Length(10)]
-    };
     let title = format!(" Netwerken ({}) · {} ", pane.visible().len(), pane.sort.label());
     let highlight = if pane.in_detail { theme.selected_unfocused() } else { theme.selected() };
     let table = Table::new(rows, widths)

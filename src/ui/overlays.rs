@@ -1,5 +1,4 @@
-//! What is drawn over the panes: help, forms, questions, the network picker, a cell's lines,
-//! and the welcome screen of an empty database.
+//! What is drawn over the panes: help, forms, questions, the network picker, a cell's lines.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -20,10 +19,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             let longest = confirm.lines.iter().map(|l| l.chars().count()).max().unwrap_or(30).max(40);
             let width = (longest as u16 + 2).min(area.width.saturating_sub(2)).min(80);
             let text_width = usize::from(width.saturating_sub(2)).max(1);
-            let wrapped: usize = confirm.lines.iter().map(|l| l.chars().count().div_ceil(text_width).max(1) + 1).sum();
-            let height = (wrapped + confirm.choices.len() + 3) as u16;
+            // Wrapped at spaces, never between € and its amount.
+            let mut lines: Vec<Line> =
+                confirm.lines.iter().flat_map(|l| super::wrap(l, text_width)).map(Line::from).collect();
+            let height = (lines.len() + confirm.choices.len() + 3) as u16;
             let rect = centered(area, width, height);
-            let mut lines: Vec<Line> = confirm.lines.iter().map(|l| Line::from(l.clone())).collect();
             lines.push(Line::from(""));
             for (key, label) in &confirm.choices {
                 lines.push(Line::from(vec![Span::styled(format!("[{key}] "), theme.key()), Span::raw(*label)]));
@@ -277,33 +277,13 @@ fn cell_lines(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         theme.dim(),
     ));
     frame.render_widget(Clear, rect);
-    let title = format!(" {} — {} · {} regels ", partner.name, month.dutch_name(), lines.len());
+    let title = format!(
+        " {} — {} · {} ",
+        partner.name,
+        month.dutch_name(),
+        crate::domain::dutch::count(lines.len(), "regel", "regels")
+    );
     frame.render_widget(Paragraph::new(text).block(Block::bordered().title(title)), rect);
-}
-
-pub fn welcome(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let rect = centered(area, 72, 14);
-    let lines = vec![
-        Line::styled("Welkom bij sidw — Samenwerken in de wijk", theme.title()),
-        Line::from(""),
-        Line::from(fit(&format!("De database in {} is nog leeg.", app.store().path().display()), 68)),
-        Line::from(""),
-        Line::from(vec![
-            Span::styled("[d] ", theme.key()),
-            Span::raw("demogegevens laden: tarieven 2025, vier netwerken, uren"),
-        ]),
-        Line::from(vec![Span::styled("[l] ", theme.key()), Span::raw("leeg beginnen (Enter)")]),
-        Line::from(vec![Span::styled("[q] ", theme.key()), Span::raw("stoppen")]),
-        Line::from(""),
-        Line::styled("Daarna: 1-6 wisselt van paneel, ? toont alle toetsen.", theme.dim()),
-    ];
-    frame.render_widget(Clear, area);
-    let message = app.message.as_ref().map(|m| Line::styled(m.text.clone(), theme.error()));
-    let mut all = lines;
-    if let Some(message) = message {
-        all.push(message);
-    }
-    frame.render_widget(Paragraph::new(all).block(Block::bordered().title(" sidw ")), rect);
 }
 
 /// The selected partner's invoices of the quarter, each against its hours.

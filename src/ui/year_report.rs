@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState};
 
 use crate::app::year_report::{YearLine, YearReportScreen};
 use crate::domain::money::format_eur;
@@ -98,7 +98,9 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &YearReportScreen, key_line: 
         }
         None => "Praktijkteam = ontvangen + gepland (open kwartalen). Mijlp. = op tijd gehaald / gemist (te laat) in het jaar.".into(),
     };
-    frame.render_widget(Paragraph::new(text).style(theme.dim()).wrap(Wrap { trim: true }), detail);
+    // Wrapped at spaces, never between € and its amount.
+    let lines: Vec<Line> = super::wrap(&text, usize::from(detail.width)).into_iter().map(Line::from).collect();
+    frame.render_widget(Paragraph::new(lines).style(theme.dim()), detail);
     frame.render_widget(
         Paragraph::new(Line::from(Span::styled(fit(key_line, usize::from(keys.width)), theme.key()))),
         keys,
