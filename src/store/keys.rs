@@ -55,10 +55,14 @@ pub enum TreeName {
     /// network id + year (u16) + month (u8) + partner id → `NihilMark`: a month's form came in
     /// without hours. A network's quarter is one range.
     Nihil,
+    /// network id → `HoursFacts`: what the network's Signalen need from its hours lines, derived
+    /// and kept so that a fresh process need not read every line of every year. A change that
+    /// touches the network removes it in its transaction; a tariff change moves the facts epoch.
+    SignalFacts,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 23] = [
+    pub const ALL: [TreeName; 24] = [
         Self::Meta,
         Self::Networks,
         Self::NetworkNames,
@@ -82,6 +86,7 @@ impl TreeName {
         Self::Claims,
         Self::Audit,
         Self::Nihil,
+        Self::SignalFacts,
     ];
 
     pub fn name(self) -> &'static str {
@@ -109,6 +114,7 @@ impl TreeName {
             Self::Claims => "claims",
             Self::Audit => "audit",
             Self::Nihil => "nihil",
+            Self::SignalFacts => "signal_facts",
         }
     }
 
@@ -133,15 +139,19 @@ impl TreeName {
         )
     }
 
-    /// Trees holding the programme's data (not the database info, the settings or the log).
+    /// Trees holding the programme's data (not the database info, the settings, the log or what
+    /// is derived from the data).
     pub fn holds_data(self) -> bool {
-        !matches!(self, Self::Meta | Self::Audit | Self::Settings)
+        !matches!(self, Self::Meta | Self::Audit | Self::Settings | Self::SignalFacts)
     }
 }
 
 pub const META_KEY: &[u8] = b"database";
 /// Ids are above this (set by a restore).
 pub const ID_FLOOR_KEY: &[u8] = b"id_floor";
+/// The facts epoch (u64, big-endian): moves with every change that reaches every network's
+/// `HoursFacts` (tariffs); facts computed at another epoch are not used.
+pub const FACTS_EPOCH_KEY: &[u8] = b"signal_facts_epoch";
 
 /// Key of a record that belongs to a network: network id + own id.
 pub fn in_network(network: NetworkId, id: u64) -> [u8; 16] {

@@ -1,0 +1,52 @@
+//! Where a fresh process's time goes on a database (issue 13): sled's open alone, then
+//! `Store::open`, then `report signals` and `report payments` of one quarter, each timed.
+//!
+//! ```text
+//! cargo run --release --example open-cost -- DIR [JJJJ-QN]
+//! ```
+//! DIR is opened for writing (sled always is): give it a copy.
+
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(dir) = args.first() else {
+        eprintln!("gebruik: open-cost MAP [JJJJ-QN]");
+        std::process::exit(2);
+    };
+    let path = std::path::Path::new(dir);
+    let ms = |t: Instant| t.elapsed().as_secs_f64() * 1e3;
+    let started = Instant::now();
+    {
+        let db = sled::Config::new().path(path).open().expect("sled opent");
+        eprintln!("{:>9.1} ms  sled::Config::open", ms(started));
+        let trees = Instant::now();
+        for name in sidw::store::keys::TreeName::ALL {
+            db.open_tree(name.name()).expect("tabel");
+        }
+        eprintln!("{:>9.1} ms  open_tree × {}", ms(trees), sidw::store::keys::TreeName::ALL.len());
+        let dropped = Instant::now();
+        drop(db);
+        eprintln!("{:>9.1} ms  drop (flush)", ms(dropped));
+    }
+    let opened = Instant::now();
+    let store = sidw::store::Store::open(path).expect("database openen");
+    eprintln!("{:>9.1} ms  Store::open", ms(opened));
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let signals = Instant::now();
+    let rows = sidw::report::signals::rows(&store, today, None).expect("signalen");
+    eprintln!("{:>9.1} ms  report signals ({} regels)", ms(signals), rows.len());
+    let again = Instant::now();
+    store.forget_signals();
+    let rows = sidw::report::signals::rows(&store, today, None).expect("signalen");
+    eprintln!("{:>9.1} ms  report signals nogmaals ({} regels)", ms(again), rows.len());
+    let quarter: sidw::domain::Quarter =
+        sidw::domain::Quarter::parse(args.get(1).map_or("2025-Q4", |q| q.as_str())).expect("kwartaal JJJJ-QN");
+    let payments = Instant::now();
+    let rows = sidw::report::payments::rows(&store, quarter).expect("betalingen");
+    eprintln!("{:>9.1} ms  report payments {quarter} ({} regels)", ms(payments), rows.len());
+    let dropped = Instant::now();
+    drop(store);
+    eprintln!("{:>9.1} ms  drop", ms(dropped));
+    eprintln!("{:>9.1} ms  totaal", ms(started));
+}
