@@ -90,6 +90,16 @@ impl Store {
         self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).facts_computed
     }
 
+    /// Removes every network's stored hours facts (the tests compare with a computation from the
+    /// lines).
+    #[doc(hidden)]
+    pub fn clear_signal_facts(&self) -> Result<(), StoreError> {
+        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.tree(TreeName::SignalFacts).clear()?;
+        self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).networks.clear();
+        Ok(())
+    }
+
     /// Forgets every network's signals (the tests compare with a fresh computation).
     #[doc(hidden)]
     pub fn forget_signals(&self) {
