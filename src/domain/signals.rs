@@ -267,8 +267,9 @@ fn missing_hours_signals(today: NaiveDate, tariff_years: &[i32], f: &NetworkFact
                 .partners
                 .iter()
                 .filter(|p| {
-                    f.agreements.iter().any(|a| a.partner == Some(p.id) && a.is_in_force_on(month_end))
-                        && !f.hours_present.contains(p.id, month)
+                    // The received form first: most months have it, and then no agreement is read.
+                    !f.hours_present.contains(p.id, month)
+                        && f.agreements.iter().any(|a| a.partner == Some(p.id) && a.is_in_force_on(month_end))
                 })
                 .map(|p| p.name.as_str())
                 .collect();

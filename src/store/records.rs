@@ -45,8 +45,9 @@ pub struct PaymentSettings {
     pub debtor_bic: Option<String>,
 }
 
-/// What one network's Signalen need from its hours lines (`TreeName::SignalFacts`): derived from
-/// the lines, the partners, the network and the tariffs, never entered. Computed at `epoch` (see
+/// What one network's Signalen need from its hours lines and closes (`TreeName::SignalFacts`):
+/// derived from the lines, the partners, the network, the tariffs and the closes' batches, never
+/// entered. Computed at `epoch` (see
 /// `keys::FACTS_EPOCH_KEY`); any change to the network removes it in the change's transaction.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HoursFacts {
@@ -56,6 +57,10 @@ pub struct HoursFacts {
     /// For each year with tariffs and lines: (year, Σ counted against the partner budget, Σ paid
     /// by the practice team). Empty for a network formerly under GEZ/OWZ.
     pub spending: Vec<(i32, rust_decimal::Decimal, rust_decimal::Decimal)>,
+    /// The network's closed quarters: (quarter, batch id, batch number, the batch pays nothing).
+    /// A close or reopening writes the network's `closes`, so it removes these facts; a batch's
+    /// number and lines never change once written (a reopening only notes itself in it).
+    pub closed: Vec<(crate::domain::Quarter, u64, String, bool)>,
 }
 
 /// Database-wide facts: the schema version of the database layout.

@@ -5,9 +5,10 @@
 //! `changes.rs`), so after a save only the networks that save touched are computed again, and
 //! every session of `sidw serve` shares what was computed.
 //!
-//! What they need from the hours lines (the forms received, each year's spending) is kept in the
+//! What they need from the hours lines (the forms received, each year's spending) and from the
+//! closes (each closed quarter's batch number, and whether it pays anything) is kept in the
 //! database as well (`HoursFacts`, tree `signal_facts`), so that a fresh process (`report
-//! signals`, the screen's start) need not read every line of every year: every change removes
+//! signals`, the screen's start) need not read every line of every year, nor every batch: every change removes
 //! the facts of the networks it touches inside its own transaction, a tariff change moves the
 //! facts epoch, and facts missing or from another epoch are computed from the lines and stored.
 
@@ -43,8 +44,8 @@ struct Cached {
     signals: Arc<Vec<Signal>>,
 }
 
-/// batch id → (number, exported): a region's batch is read once for all its networks.
-type BatchNames = HashMap<u64, (String, bool)>;
+/// batch id → a payment file of it was written: looked up once for all the batch's networks.
+type BatchNames = HashMap<u64, bool>;
 
 impl Store {
     /// Every signal on `today`, oldest due date first.
@@ -146,19 +147,21 @@ impl Store {
             ));
         }
         let mut closed = Vec::new();
-        for close in self.scan::<QuarterClose>(TreeName::Closes, &network.id.to_key())? {
-            let (batch, exported) = match batches.get(&close.batch) {
-                Some(known) => known.clone(),
+        for (quarter, batch, number, pays_nothing) in &facts.closed {
+            let exported = match batches.get(batch) {
+                Some(exported) => *exported,
                 None => {
-                    let (number, pays_nothing) = self.batch_head(close.batch)?;
-                    // A batch that pays nothing (a re-close with no difference, or all set off)
-                    // has no file for the bank: nothing to send, so nothing late.
-                    let exported =
-                        pays_nothing || self.tree(TreeName::Exports).contains_key(close.batch.to_be_bytes())?;
-                    batches.entry(close.batch).or_insert((number, exported)).clone()
+                    let exported = self.tree(TreeName::Exports).contains_key(batch.to_be_bytes())?;
+                    *batches.entry(*batch).or_insert(exported)
                 }
             };
-            closed.push(ClosedQuarter { quarter: close.quarter, batch, exported });
+            // A batch that pays nothing (a re-close with no difference, or all set off) has no
+            // file for the bank: nothing to send, so nothing late.
+            closed.push(ClosedQuarter {
+                quarter: *quarter,
+                batch: number.clone(),
+                exported: *pays_nothing || exported,
+            });
         }
         let facts = NetworkFacts {
             network: &network,
@@ -226,7 +229,7 @@ impl Store {
             .unwrap_or(0))
     }
 
-    /// A network's hours facts computed from its lines, partners and the tariffs.
+    /// A network's facts computed from its lines, partners, the tariffs and its closes.
     pub(crate) fn compute_hours_facts(
         &self,
         network: &Network,
@@ -256,6 +259,14 @@ impl Store {
                 lines.iter().filter_map(|l| partners.iter().find(|p| p.id == l.partner).map(|p| (l, p.category)));
             let spending = Spending::of_lines(categorised, tariffs)?;
             facts.spending.push((*year, spending.spent, spending.paid_by_practice_team));
+        }
+        let mut heads: HashMap<u64, (String, bool)> = HashMap::new();
+        for close in self.scan::<QuarterClose>(TreeName::Closes, &network.id.to_key())? {
+            let (number, pays_nothing) = match heads.get(&close.batch) {
+                Some(head) => head.clone(),
+                None => heads.entry(close.batch).or_insert(self.batch_head(close.batch)?).clone(),
+            };
+            facts.closed.push((close.quarter, close.batch, number, pays_nothing));
         }
         Ok(facts)
     }
