@@ -48,7 +48,32 @@ pub struct Signal {
 /// month mask per partner and year (a network's ten years are ~100 entries, not ~1 200).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FormsReceived {
-    months: HashMap<(PartnerId, i32), u16>,
+    months: HashMap<(PartnerId, i32), u16, std::hash::BuildHasherDefault<SmallKeyHasher>>,
+}
+
+/// A multiply-and-rotate hash for a few hundred small integer keys of our own (the Signalen ask
+/// ~1 200 times per network; SipHash's protection against chosen keys is not needed here).
+#[derive(Default)]
+struct SmallKeyHasher(u64);
+
+impl std::hash::Hasher for SmallKeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.write_u64(u64::from(*byte));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_i32(&mut self, n: i32) {
+        self.write_u64(n as u32 as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl FormsReceived {
