@@ -57,6 +57,17 @@ fn main() {
     let opened = Instant::now();
     let store = sidw::store::Store::open(path).expect("database openen");
     eprintln!("{:>9.1} ms  cpu {:>7.1} ms  Store::open", ms(opened), step());
+    let app_started = Instant::now();
+    let clock: sidw::app::Clock =
+        std::sync::Arc::new(|| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 1, 12, 9, 0, 0).unwrap());
+    let mut app = sidw::app::App::new(store.clone(), "bench", clock);
+    app.handle(sidw::app::Action::Resize(120, 40));
+    eprintln!("{:>9.1} ms  cpu {:>7.1} ms  App::new", ms(app_started), step());
+    let drawn = Instant::now();
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|frame| sidw::ui::draw(frame, &app, &sidw::ui::Theme::colored())).unwrap();
+    eprintln!("{:>9.1} ms  cpu {:>7.1} ms  first frame", ms(drawn), step());
+    drop(app);
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
     let signals = Instant::now();
     let rows = sidw::report::signals::rows(&store, today, None).expect("signalen");
