@@ -247,3 +247,22 @@ proptest! {
         prop_assert!(store.check().unwrap().is_ok());
     }
 }
+
+#[test]
+fn a_restore_computes_the_facts_again_from_what_it_restored() {
+    let dir = demo_dir();
+    let store = reopen(dir.path());
+    let expected = store.signals(today()).unwrap();
+    let networks = store.networks().unwrap().len();
+    assert_eq!(facts_stored(&store), networks);
+    let dump = store.dump().unwrap();
+    assert!(dump.trees.iter().any(|(name, pairs)| name == "signal_facts" && pairs.len() == networks));
+    drop(store);
+    let target = tempfile::tempdir().unwrap();
+    let restored = target.path().join("terug");
+    sidw::store::restore::restore(&restored, &dump).unwrap();
+    let store = reopen(&restored);
+    assert_eq!(facts_stored(&store), 0, "facts are not taken from a back-up");
+    assert_eq!(store.signals(today()).unwrap(), expected);
+    assert_eq!(store.facts_computations(), networks as u64);
+}
