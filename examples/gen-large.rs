@@ -38,6 +38,11 @@ fn main() {
     let store = sidw::store::Store::open(path).expect("database openen");
     history::generate(&store, &shape, |what| eprintln!("{:>7.1} s  {what}", started.elapsed().as_secs_f64()))
         .expect("genereren");
+    // A database in use has had its Signalen opened: each network's hours facts are stored, as
+    // after the first `report signals` or screen start (facts do not depend on the day).
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 12).expect("a day");
+    store.signals(today).expect("signalen");
+    eprintln!("{:>7.1} s  urenfeiten van de signalen opgeslagen", started.elapsed().as_secs_f64());
     store.flush().expect("wegschrijven");
     eprintln!("{:>7.1} s  klaar: {shape:?} in {dir}", started.elapsed().as_secs_f64());
 }

@@ -181,7 +181,11 @@ impl fmt::Display for Quarter {
 
 /// Dutch date display: `dd-mm-jjjj`.
 pub fn format_date(date: NaiveDate) -> String {
-    date.format("%d-%m-%Y").to_string()
+    match date.year() {
+        // The same as `%d-%m-%Y` without parsing the format each time (reports print thousands).
+        year @ 0..=9999 => format!("{:02}-{:02}-{year:04}", date.day(), date.month()),
+        _ => date.format("%d-%m-%Y").to_string(),
+    }
 }
 
 /// Reads a date as `dd-mm-jjjj` (also `d-m-jjjj`, with `/` or `.`) or ISO `jjjj-mm-dd`.
@@ -265,6 +269,11 @@ mod tests {
         assert!(parse_date("01-01-1899").is_err());
         assert!(parse_date("31-01/2025").is_err(), "mixed separators");
         assert_eq!(format_date(d(2025, 3, 9)), "09-03-2025");
+        assert_eq!(format_date(d(2025, 12, 31)), "31-12-2025");
+        assert_eq!(format_date(d(999, 1, 1)), "01-01-0999");
+        for date in [d(-5, 1, 1), d(10_000, 1, 1), d(0, 2, 29)] {
+            assert_eq!(format_date(date), date.format("%d-%m-%Y").to_string(), "{date:?}");
+        }
     }
 
     #[test]

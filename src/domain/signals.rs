@@ -2,7 +2,7 @@
 //! and a given `today` (handbook ch. 3, ch. 4 and appendix 1).
 
 use chrono::{Datelike, Days, Months, NaiveDate};
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use super::agreement::{Agreement, AgreementKind, AgreementState};
 use super::budget::{BudgetLevel, PartnerBudget};
@@ -44,13 +44,70 @@ pub struct Signal {
     pub region: Option<Region>,
 }
 
+/// The months whose hours form came in, per partner: a set of (partner, month), kept as one
+/// month mask per partner and year (a network's ten years are ~100 entries, not ~1 200).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormsReceived {
+    months: HashMap<(PartnerId, i32), u16, std::hash::BuildHasherDefault<SmallKeyHasher>>,
+}
+
+/// A multiply-and-rotate hash for a few hundred small integer keys of our own (the Signalen ask
+/// ~1 200 times per network; SipHash's protection against chosen keys is not needed here).
+#[derive(Default)]
+struct SmallKeyHasher(u64);
+
+impl std::hash::Hasher for SmallKeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.write_u64(u64::from(*byte));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_i32(&mut self, n: i32) {
+        self.write_u64(n as u32 as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FormsReceived {
+    pub fn insert(&mut self, partner: PartnerId, month: YearMonth) {
+        self.add_months(partner, month.year(), 1 << (month.month() - 1));
+    }
+
+    /// Adds the months of `year` whose bit is set in `months` (bit 0 is January).
+    pub fn add_months(&mut self, partner: PartnerId, year: i32, months: u16) {
+        *self.months.entry((partner, year)).or_default() |= months & 0x0fff;
+    }
+
+    pub fn contains(&self, partner: PartnerId, month: YearMonth) -> bool {
+        self.months.get(&(partner, month.year())).is_some_and(|m| m & (1 << (month.month() - 1)) != 0)
+    }
+}
+
+impl FromIterator<(PartnerId, YearMonth)> for FormsReceived {
+    fn from_iter<I: IntoIterator<Item = (PartnerId, YearMonth)>>(pairs: I) -> Self {
+        let mut forms = Self::default();
+        for (partner, month) in pairs {
+            forms.insert(partner, month);
+        }
+        forms
+    }
+}
+
 /// What the signals of one network are computed from.
 pub struct NetworkFacts<'a> {
     pub network: &'a Network,
     pub partners: &'a [Partner],
     pub agreements: &'a [Agreement],
-    /// (partner, month) pairs that have at least one hours line.
-    pub hours_present: &'a HashSet<(PartnerId, YearMonth)>,
+    /// The months of each partner whose hours form was received (a line, or marked nihil).
+    pub hours_present: &'a FormsReceived,
     /// The partner budget of each year that has tariffs.
     pub budgets: &'a [(i32, PartnerBudget)],
     /// The network's closed quarters (reopened ones are not closed).
@@ -238,8 +295,9 @@ fn missing_hours_signals(today: NaiveDate, tariff_years: &[i32], f: &NetworkFact
                 .partners
                 .iter()
                 .filter(|p| {
-                    f.agreements.iter().any(|a| a.partner == Some(p.id) && a.is_in_force_on(month_end))
-                        && !f.hours_present.contains(&(p.id, month))
+                    // The received form first: most months have it, and then no agreement is read.
+                    !f.hours_present.contains(p.id, month)
+                        && f.agreements.iter().any(|a| a.partner == Some(p.id) && a.is_in_force_on(month_end))
                 })
                 .map(|p| p.name.as_str())
                 .collect();
@@ -391,8 +449,10 @@ mod tests {
         waiting.sent = Some(d(2025, 1, 31));
         waiting.signed = None;
         let agreements = [signed(1, 1), waiting];
-        let hours: HashSet<(PartnerId, YearMonth)> =
-            [(PartnerId(1), YearMonth::new(2025, 1).unwrap()), (PartnerId(1), YearMonth::new(2025, 3).unwrap())].into();
+        let hours: FormsReceived =
+            [(PartnerId(1), YearMonth::new(2025, 1).unwrap()), (PartnerId(1), YearMonth::new(2025, 3).unwrap())]
+                .into_iter()
+                .collect();
         let budgets =
             [(2025, PartnerBudget { budget: dec!(100), spending: Spending { spent: dec!(85), ..Default::default() } })];
         let facts = [NetworkFacts {
@@ -423,9 +483,33 @@ mod tests {
     }
 
     #[test]
+    fn forms_received_is_a_set_of_partner_months() {
+        let month = |y, m| YearMonth::new(y, m).unwrap();
+        let mut forms: FormsReceived =
+            [(PartnerId(1), month(2025, 1)), (PartnerId(1), month(2025, 12))].into_iter().collect();
+        assert!(forms.contains(PartnerId(1), month(2025, 1)));
+        assert!(forms.contains(PartnerId(1), month(2025, 12)));
+        assert!(!forms.contains(PartnerId(1), month(2025, 2)));
+        assert!(!forms.contains(PartnerId(1), month(2024, 1)), "another year");
+        assert!(!forms.contains(PartnerId(2), month(2025, 1)), "another partner");
+        forms.add_months(PartnerId(2), 2024, 0b1000_0000_0010);
+        assert!(forms.contains(PartnerId(2), month(2024, 2)) && forms.contains(PartnerId(2), month(2024, 12)));
+        assert!(!forms.contains(PartnerId(2), month(2024, 1)) && !forms.contains(PartnerId(2), month(2024, 11)));
+        // Bits above December are no months.
+        forms.add_months(PartnerId(3), 2024, 0xf000);
+        assert_eq!(forms, {
+            let mut same: FormsReceived =
+                [(PartnerId(1), month(2025, 1)), (PartnerId(1), month(2025, 12))].into_iter().collect();
+            same.add_months(PartnerId(2), 2024, 0b1000_0000_0010);
+            same.add_months(PartnerId(3), 2024, 0);
+            same
+        });
+    }
+
+    #[test]
     fn missing_tariffs_for_this_year() {
         let network = network();
-        let none = HashSet::new();
+        let none = FormsReceived::default();
         let facts = [NetworkFacts {
             network: &network,
             partners: &[],
@@ -445,7 +529,7 @@ mod tests {
     #[test]
     fn payment_due_one_month_after_the_quarter_then_overdue() {
         let network = network();
-        let none = HashSet::new();
+        let none = FormsReceived::default();
         let q1 = Quarter::parse("2025-Q1").unwrap();
         let q2 = q1.next();
         let closed = [ClosedQuarter { quarter: q1, batch: "2025-Q1-0001".into(), exported: false }];

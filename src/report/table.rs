@@ -31,25 +31,52 @@ impl Table {
                 .unwrap_or(0)
         };
         let widths: Vec<usize> = (0..self.header.len()).map(width).collect();
-        let line = |cells: &[String]| {
-            let padded: Vec<String> = cells
-                .iter()
-                .enumerate()
-                .map(|(i, cell)| {
-                    let pad = " ".repeat(widths[i] - cell.chars().count());
-                    if self.right_aligned[i] { format!("{pad}{cell}") } else { format!("{cell}{pad}") }
-                })
-                .collect();
-            padded.join("  ").trim_end().to_string()
+        // Written straight into one string (a report can have tens of thousands of rows).
+        let line = |out: &mut String, cells: &[String]| {
+            let start = out.len();
+            for (i, cell) in cells.iter().enumerate() {
+                if i > 0 {
+                    out.push_str("  ");
+                }
+                let pad = widths[i] - cell.chars().count();
+                if self.right_aligned[i] {
+                    out.extend(std::iter::repeat_n(' ', pad));
+                    out.push_str(cell);
+                } else {
+                    out.push_str(cell);
+                    out.extend(std::iter::repeat_n(' ', pad));
+                }
+            }
+            let kept = out[start..].trim_end().len();
+            out.truncate(start + kept);
+            out.push('\n');
         };
-        let mut out = line(&self.header);
-        out.push('\n');
+        let mut out = String::new();
+        line(&mut out, &self.header);
         out.push_str(&widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "));
         out.push('\n');
         for row in &self.rows {
-            out.push_str(&line(row));
-            out.push('\n');
+            line(&mut out, row);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_padded_to_the_widest_cell_and_lines_end_without_spaces() {
+        let mut table = Table::new(&[("naam", false), ("bedrag", true), ("notitie", false)]);
+        table.push(vec!["Één".into(), "€ 1,00".into(), String::new()]);
+        table.push(vec!["Wijk Zuid".into(), "€ 12.345,67".into(), "te laat ".into()]);
+        assert_eq!(
+            table.render(),
+            "naam            bedrag  notitie\n\
+             ---------  -----------  --------\n\
+             Één             € 1,00\n\
+             Wijk Zuid  € 12.345,67  te laat\n"
+        );
     }
 }

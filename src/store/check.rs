@@ -271,6 +271,32 @@ impl Store {
             }
         }
 
+        // Stored Signalen facts must say what the lines say now: a wrong one is found here, not used.
+        let epoch = self.facts_epoch()?;
+        let tariffs = self.tariff_book()?;
+        let years: Vec<i32> = tariffs.years().collect();
+        read_each(self, TreeName::SignalFacts, &mut report, |report, key, facts: super::records::HoursFacts| {
+            let Some(network) = NetworkId::from_key(key).and_then(|id| networks.iter().find(|(_, n)| n.id == id))
+            else {
+                report.problems.push(format!("urenfeiten onder sleutel {} horen bij geen netwerk", hex(key)));
+                return Ok(());
+            };
+            if facts.epoch != epoch {
+                return Ok(()); // from before a tariff change: never used, computed again when needed
+            }
+            let partners: Vec<Partner> =
+                partners.iter().filter(|(_, p)| p.network == network.1.id).map(|(_, p)| p.clone()).collect();
+            match self.compute_hours_facts(&network.1, &partners, &tariffs, &years, epoch) {
+                Ok(fresh) if fresh == facts => {}
+                Ok(_) => report.problems.push(format!(
+                    "urenfeiten van netwerk '{}' kloppen niet met de urenregels (worden opnieuw berekend na een wijziging van het netwerk)",
+                    network.1.name
+                )),
+                Err(e) => report.problems.push(format!("urenfeiten van netwerk '{}': {e}", network.1.name)),
+            }
+            Ok(())
+        })?;
+
         read_each(self, TreeName::Audit, &mut report, |report, key, entry: AuditEntry| {
             if key != entry.id.to_be_bytes() {
                 report.problems.push(format!("logboekregel {} staat onder sleutel {}", entry.id, hex(key)));

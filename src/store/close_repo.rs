@@ -32,7 +32,8 @@ pub struct NetworkClose {
     pub claims: Vec<Claim>,
     /// Amounts due that are set off against open claims instead of paid.
     pub set_offs: Vec<SetOff>,
-    /// Set when the quarter is already closed: the lock and its batch.
+    /// Set when the quarter is already closed: the lock and its batch (from `quarter_payments`:
+    /// this network's part of the batch only).
     pub closed: Option<(QuarterClose, PaymentBatch)>,
 }
 
@@ -549,14 +550,13 @@ impl Store {
             // A closed quarter is what its batch holds: read the batch (once for a whole region),
             // not the quarter's hours and invoices again.
             if let Some(close) = self.quarter_close(network.id, quarter)? {
-                let batch = match batches.get(&close.batch) {
-                    Some(batch) => batch.clone(),
-                    None => {
-                        let batch = self.batch(close.batch)?;
-                        batches.insert(close.batch, batch.clone());
-                        batch
-                    }
+                let batch = match batches.entry(close.batch) {
+                    std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(new) => new.insert(self.batch(close.batch)?),
                 };
+                // This network's part of the batch only (a region's batch holds ~100 networks:
+                // copying it whole for each of them was most of the report's time).
+                let batch = network_part(batch, &network);
                 let mut shown = NetworkClose {
                     network,
                     checklist: Vec::new(),
@@ -589,6 +589,25 @@ impl Store {
             tx.put(TreeName::Settings, PAYMENT_SETTINGS, settings)?;
             tx.audit("betaalrekening opgeslagen", &settings.debtor_name, before.as_ref(), Some(settings))
         })
+    }
+}
+
+/// A batch as far as one network is concerned: its lines, listed lines, claims and set-offs only.
+fn network_part(batch: &PaymentBatch, network: &Network) -> PaymentBatch {
+    let id = network.id;
+    PaymentBatch {
+        id: batch.id,
+        number: batch.number.clone(),
+        quarter: batch.quarter,
+        networks: batch.networks.clone(),
+        lines: batch.lines.iter().filter(|l| l.network == id).cloned().collect(),
+        by_team: batch.by_team.iter().filter(|l| l.network_name == network.name).cloned().collect(),
+        closed_by: batch.closed_by.clone(),
+        closed_at: batch.closed_at,
+        reopenings: batch.reopenings.clone(),
+        team_differences: batch.team_differences.iter().filter(|d| d.network == id).cloned().collect(),
+        claims: batch.claims.iter().filter(|c| c.line.network == id).cloned().collect(),
+        set_offs: batch.set_offs.iter().filter(|s| s.line.network == id).cloned().collect(),
     }
 }
 

@@ -58,10 +58,14 @@ pub enum TreeName {
     /// user name → `UserPreference`: the network and quarter the user last looked at. Not
     /// programme data and not audited (see `pref_repo`).
     Preferences,
+    /// network id → `HoursFacts`: what the network's Signalen need from its hours lines, derived
+    /// and kept so that a fresh process need not read every line of every year. A change that
+    /// touches the network removes it in its transaction; a tariff change moves the facts epoch.
+    SignalFacts,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 24] = [
+    pub const ALL: [TreeName; 25] = [
         Self::Meta,
         Self::Networks,
         Self::NetworkNames,
@@ -86,6 +90,7 @@ impl TreeName {
         Self::Audit,
         Self::Nihil,
         Self::Preferences,
+        Self::SignalFacts,
     ];
 
     pub fn name(self) -> &'static str {
@@ -114,6 +119,7 @@ impl TreeName {
             Self::Audit => "audit",
             Self::Nihil => "nihil",
             Self::Preferences => "preferences",
+            Self::SignalFacts => "signal_facts",
         }
     }
 
@@ -139,15 +145,19 @@ impl TreeName {
         )
     }
 
-    /// Trees holding the programme's data (not the database info, the settings or the log).
+    /// Trees holding the programme's data (not the database info, the settings, the log or what
+    /// is derived from the data).
     pub fn holds_data(self) -> bool {
-        !matches!(self, Self::Meta | Self::Audit | Self::Settings | Self::Preferences)
+        !matches!(self, Self::Meta | Self::Audit | Self::Settings | Self::Preferences | Self::SignalFacts)
     }
 }
 
 pub const META_KEY: &[u8] = b"database";
 /// Ids are above this (set by a restore).
 pub const ID_FLOOR_KEY: &[u8] = b"id_floor";
+/// The facts epoch (u64, big-endian): moves with every change that reaches every network's
+/// `HoursFacts` (tariffs); facts computed at another epoch are not used.
+pub const FACTS_EPOCH_KEY: &[u8] = b"signal_facts_epoch";
 
 /// Key of a record that belongs to a network: network id + own id.
 pub fn in_network(network: NetworkId, id: u64) -> [u8; 16] {

@@ -188,10 +188,14 @@ impl Store {
         let refs: Vec<&sled::Tree> = self.trees.iter().collect();
         let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let touched = std::cell::RefCell::new(Touched::default());
+        let facts_everywhere = std::cell::Cell::new(false);
         let result = refs.as_slice().transaction(|views| {
             // A conflict runs the change again: only the last run's writes count.
             *touched.borrow_mut() = Touched::default();
-            change(&Tx { views, ctx, touched: &touched })
+            facts_everywhere.set(false);
+            let value = change(&Tx { views, ctx, touched: &touched, facts_everywhere: &facts_everywhere })?;
+            tx::forget_facts(views, &touched.borrow(), facts_everywhere.get())?;
+            Ok(value)
         });
         let value = result.map_err(|e| match e {
             sled::transaction::TransactionError::Abort(error) => error,
@@ -292,6 +296,8 @@ impl Store {
         self.tree(TreeName::BatchIndex).clear()?;
         self.tree(TreeName::Meta).remove(close_repo::BATCH_INDEX_BUILT)?;
         self.index_batches()?;
+        // Derived facts are computed again from what was restored, not taken from the back-up.
+        self.tree(TreeName::SignalFacts).clear()?;
         self.changed(Touched::everything());
         Ok(())
     }
@@ -328,6 +334,9 @@ impl Store {
     #[doc(hidden)]
     pub fn raw_insert_for_tests(&self, tree: TreeName, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
         self.tree(tree).insert(key, value)?;
+        if tree != TreeName::SignalFacts {
+            self.tree(TreeName::SignalFacts).clear()?;
+        }
         self.changed(Touched::everything());
         self.db.flush()?;
         Ok(())
@@ -337,6 +346,7 @@ impl Store {
     #[doc(hidden)]
     pub fn raw_remove_for_tests(&self, tree: TreeName, key: &[u8]) -> Result<(), StoreError> {
         self.tree(tree).remove(key)?;
+        self.tree(TreeName::SignalFacts).clear()?;
         self.changed(Touched::everything());
         self.db.flush()?;
         Ok(())

@@ -45,6 +45,24 @@ pub struct PaymentSettings {
     pub debtor_bic: Option<String>,
 }
 
+/// What one network's Signalen need from its hours lines and closes (`TreeName::SignalFacts`):
+/// derived from the lines, the partners, the network, the tariffs and the closes' batches, never
+/// entered. Computed at `epoch` (see
+/// `keys::FACTS_EPOCH_KEY`); any change to the network removes it in the change's transaction.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoursFacts {
+    pub epoch: u64,
+    /// (partner, year, months with at least one line: bit 0 is January), for each year with tariffs.
+    pub forms: Vec<(crate::domain::PartnerId, i32, u16)>,
+    /// For each year with tariffs and lines: (year, Σ counted against the partner budget, Σ paid
+    /// by the practice team). Empty for a network formerly under GEZ/OWZ.
+    pub spending: Vec<(i32, rust_decimal::Decimal, rust_decimal::Decimal)>,
+    /// The network's closed quarters: (quarter, batch id, batch number, the batch pays nothing).
+    /// A close or reopening writes the network's `closes`, so it removes these facts; a batch's
+    /// number and lines never change once written (a reopening only notes itself in it).
+    pub closed: Vec<(crate::domain::Quarter, u64, String, bool)>,
+}
+
 /// Database-wide facts: the schema version of the database layout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DatabaseInfo {
@@ -77,6 +95,7 @@ record!(AuditEntry, "logboekregel", 1);
 record!(HoursIndex, "urenindex", 1);
 record!(DatabaseInfo, "database-info", 1);
 record!(InvoiceIndex, "factuurindex", 1);
+record!(HoursFacts, "urenfeiten van een netwerk", 1);
 record!(PaymentSettings, "betaalinstellingen", 1);
 record!(BatchExports, "betaalbestanden van een batch", 1);
 record!(crate::domain::close::QuarterClose, "kwartaalafsluiting", 1);

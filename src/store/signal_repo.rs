@@ -4,17 +4,28 @@
 //! batches, the day): they are computed per network and kept with the network's stamp (see
 //! `changes.rs`), so after a save only the networks that save touched are computed again, and
 //! every session of `sidw serve` shares what was computed.
+//!
+//! What they need from the hours lines (the forms received, each year's spending) and from the
+//! closes (each closed quarter's batch number, and whether it pays anything) is kept in the
+//! database as well (`HoursFacts`, tree `signal_facts`), so that a fresh process (`report
+//! signals`, the screen's start) need not read every line of every year, nor every batch: every change removes
+//! the facts of the networks it touches inside its own transaction, a tariff change moves the
+//! facts epoch, and facts missing or from another epoch are computed from the lines and stored.
 
 use chrono::NaiveDate;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::domain::budget::{PartnerBudget, Spending, partner_budget_year};
-use crate::domain::close::QuarterClose;
-use crate::domain::signals::{ClosedQuarter, NetworkFacts, Signal, network_signals, programme_signals, sort_signals};
-use crate::domain::{HoursEntry, Network, NetworkId, PartnerId, TariffBook, YearMonth};
+use crate::domain::close::{PaymentBatch, QuarterClose};
+use crate::domain::signals::{
+    ClosedQuarter, FormsReceived, NetworkFacts, Signal, network_signals, programme_signals, sort_signals,
+};
+use crate::domain::{Network, NetworkId, Partner, PartnerId, TariffBook};
 
-use super::keys::TreeName;
+use super::codec::{MAGIC, Record, decode, encode};
+use super::keys::{FACTS_EPOCH_KEY, TreeName};
+use super::records::HoursFacts;
 use super::{Store, StoreError};
 
 /// Each network's signals as last computed, with the stamp and day they were computed for.
@@ -23,6 +34,8 @@ pub(crate) struct SignalCache {
     networks: HashMap<NetworkId, Cached>,
     /// How many times a network's signals were computed (for the tests).
     computed: u64,
+    /// How many times a network's hours facts were computed and stored (for the tests).
+    facts_computed: u64,
 }
 
 struct Cached {
@@ -31,8 +44,8 @@ struct Cached {
     signals: Arc<Vec<Signal>>,
 }
 
-/// batch id → (number, exported): a region's batch is read once for all its networks.
-type BatchNames = HashMap<u64, (String, bool)>;
+/// batch id → a payment file of it was written: looked up once for all the batch's networks.
+type BatchNames = HashMap<u64, bool>;
 
 impl Store {
     /// Every signal on `today`, oldest due date first.
@@ -72,6 +85,22 @@ impl Store {
         self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).computed
     }
 
+    /// How many times a network's hours facts were computed and stored since the store was opened.
+    #[doc(hidden)]
+    pub fn facts_computations(&self) -> u64 {
+        self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).facts_computed
+    }
+
+    /// Removes every network's stored hours facts (the tests compare with a computation from the
+    /// lines).
+    #[doc(hidden)]
+    pub fn clear_signal_facts(&self) -> Result<(), StoreError> {
+        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.tree(TreeName::SignalFacts).clear()?;
+        self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).networks.clear();
+        Ok(())
+    }
+
     /// Forgets every network's signals (the tests compare with a fresh computation).
     #[doc(hidden)]
     pub fn forget_signals(&self) {
@@ -87,7 +116,7 @@ impl Store {
             .map(|cached| cached.signals.clone())
     }
 
-    /// One network's signals, from its records as they stand.
+    /// One network's signals, from its records as they stand (its hours lines through its facts).
     fn network_signals(
         &self,
         network: NetworkId,
@@ -100,38 +129,39 @@ impl Store {
         let partners = self.partners(network.id)?;
         let agreements = self.agreements(network.id)?;
         let team = self.practice_team(network.id)?;
-        let mut present: HashSet<(PartnerId, YearMonth)> = HashSet::new();
-        let mut budgets: Vec<(i32, PartnerBudget)> = Vec::new();
+        let facts = self.hours_facts(&network, &partners, tariffs, years)?;
+        let mut present = FormsReceived::default();
         // A month marked nihil is a received form too (one scan for all the network's marks).
-        present.extend(self.nihil_marks_of(network.id)?.iter().map(|m| (m.partner, m.month)));
-        for year in years {
-            let lines = self.hours_of(network.id, *year)?;
-            present.extend(hours_forms_present(&lines));
-            if lines.is_empty() || network.former_gez_owz {
-                continue;
-            }
-            let categorised =
-                lines.iter().filter_map(|l| partners.iter().find(|p| p.id == l.partner).map(|p| (l, p.category)));
-            let spending = Spending::of_lines(categorised, tariffs)?;
+        for mark in self.nihil_marks_of(network.id)? {
+            present.insert(mark.partner, mark.month);
+        }
+        for (partner, year, months) in &facts.forms {
+            present.add_months(*partner, *year, *months);
+        }
+        let mut budgets: Vec<(i32, PartnerBudget)> = Vec::new();
+        for (year, spent, paid_by_practice_team) in &facts.spending {
+            let spending = Spending { spent: *spent, paid_by_practice_team: *paid_by_practice_team };
             budgets.push((
                 *year,
                 PartnerBudget { budget: partner_budget_year(&network, &team, tariffs, *year)?, spending },
             ));
         }
         let mut closed = Vec::new();
-        for close in self.scan::<QuarterClose>(TreeName::Closes, &network.id.to_key())? {
-            let (batch, exported) = match batches.get(&close.batch) {
-                Some(known) => known.clone(),
+        for (quarter, batch, number, pays_nothing) in &facts.closed {
+            let exported = match batches.get(batch) {
+                Some(exported) => *exported,
                 None => {
-                    let batch = self.batch(close.batch)?;
-                    // A batch that pays nothing (a re-close with no difference, or all set off)
-                    // has no file for the bank: nothing to send, so nothing late.
-                    let exported = batch.lines.is_empty()
-                        || self.tree(TreeName::Exports).contains_key(close.batch.to_be_bytes())?;
-                    batches.entry(close.batch).or_insert((batch.number, exported)).clone()
+                    let exported = self.tree(TreeName::Exports).contains_key(batch.to_be_bytes())?;
+                    *batches.entry(*batch).or_insert(exported)
                 }
             };
-            closed.push(ClosedQuarter { quarter: close.quarter, batch, exported });
+            // A batch that pays nothing (a re-close with no difference, or all set off) has no
+            // file for the bank: nothing to send, so nothing late.
+            closed.push(ClosedQuarter {
+                quarter: *quarter,
+                batch: number.clone(),
+                exported: *pays_nothing || exported,
+            });
         }
         let facts = NetworkFacts {
             network: &network,
@@ -143,9 +173,174 @@ impl Store {
         };
         Ok(network_signals(today, years, &facts))
     }
+
+    /// A batch's number and whether it pays nothing, without decoding its lines (a region's
+    /// batch holds every payee of ~100 networks): the fields before the lines are decoded alone
+    /// and the lines' count is the next byte. Another layout than the current is decoded whole.
+    fn batch_head(&self, id: u64) -> Result<(String, bool), StoreError> {
+        let key = id.to_be_bytes();
+        let bytes =
+            self.tree(TreeName::Batches).get(key)?.ok_or_else(|| StoreError::NotFound(format!("betaalbatch {id}")))?;
+        if let Some(head) = batch_head(&bytes) {
+            return Ok(head);
+        }
+        let batch: PaymentBatch = super::decode_at(TreeName::Batches, &key, &bytes)?;
+        Ok((batch.number, batch.lines.is_empty()))
+    }
+
+    /// The network's hours facts: as stored when they are still current, else computed from its
+    /// lines and stored (unless a change came in meanwhile).
+    fn hours_facts(
+        &self,
+        network: &Network,
+        partners: &[Partner],
+        tariffs: &TariffBook,
+        years: &[i32],
+    ) -> Result<HoursFacts, StoreError> {
+        // The stamp and the epoch are read before the facts and the lines they cover: a change
+        // after this moves one of them, and then what is computed here is not stored.
+        let stamp = self.network_stamp(network.id);
+        let epoch = self.facts_epoch()?;
+        // Only a cache: one that cannot be read (damaged, or from a newer sidw) is computed again.
+        let stored = self.tree(TreeName::SignalFacts).get(network.id.to_key())?;
+        if let Some(stored) = stored.and_then(|bytes| decode::<HoursFacts>(&bytes).ok())
+            && stored.epoch == epoch
+        {
+            return Ok(stored);
+        }
+        let facts = self.compute_hours_facts(network, partners, tariffs, years, epoch)?;
+        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if self.network_stamp(network.id) == stamp && self.facts_epoch()? == epoch {
+            // Only a cache: when it cannot be written, it is computed again next time.
+            let _ = self.tree(TreeName::SignalFacts).insert(network.id.to_key(), encode(&facts));
+            let mut cache = self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            cache.facts_computed += 1;
+        }
+        Ok(facts)
+    }
+
+    /// The facts epoch as stored (0 before the first tariff change that moved it).
+    pub(crate) fn facts_epoch(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .tree(TreeName::Meta)
+            .get(FACTS_EPOCH_KEY)?
+            .and_then(|b| b.as_ref().try_into().ok())
+            .map(u64::from_be_bytes)
+            .unwrap_or(0))
+    }
+
+    /// A network's facts computed from its lines, partners, the tariffs and its closes.
+    pub(crate) fn compute_hours_facts(
+        &self,
+        network: &Network,
+        partners: &[Partner],
+        tariffs: &TariffBook,
+        years: &[i32],
+        epoch: u64,
+    ) -> Result<HoursFacts, StoreError> {
+        let mut facts = HoursFacts { epoch, ..HoursFacts::default() };
+        for year in years {
+            let lines = self.hours_of(network.id, *year)?;
+            let mut forms: BTreeMap<PartnerId, u16> = BTreeMap::new();
+            for line in &lines {
+                if line.month.year() == *year {
+                    *forms.entry(line.partner).or_default() |= 1 << (line.month.month() - 1);
+                } else {
+                    // A line filed under another year than its month's (never written so): kept
+                    // as a year of its own, so that the facts say exactly what the lines say.
+                    facts.forms.push((line.partner, line.month.year(), 1 << (line.month.month() - 1)));
+                }
+            }
+            facts.forms.extend(forms.into_iter().map(|(partner, months)| (partner, *year, months)));
+            if lines.is_empty() || network.former_gez_owz {
+                continue;
+            }
+            let categorised =
+                lines.iter().filter_map(|l| partners.iter().find(|p| p.id == l.partner).map(|p| (l, p.category)));
+            let spending = Spending::of_lines(categorised, tariffs)?;
+            facts.spending.push((*year, spending.spent, spending.paid_by_practice_team));
+        }
+        let mut heads: HashMap<u64, (String, bool)> = HashMap::new();
+        for close in self.scan::<QuarterClose>(TreeName::Closes, &network.id.to_key())? {
+            let (number, pays_nothing) = match heads.get(&close.batch) {
+                Some(head) => head.clone(),
+                None => heads.entry(close.batch).or_insert(self.batch_head(close.batch)?).clone(),
+            };
+            facts.closed.push((close.quarter, close.batch, number, pays_nothing));
+        }
+        Ok(facts)
+    }
 }
 
-/// The (partner, month) pairs whose hours form was received, from a year's lines of a network.
-fn hours_forms_present(lines: &[HoursEntry]) -> impl Iterator<Item = (PartnerId, YearMonth)> + '_ {
-    lines.iter().map(|l| (l.partner, l.month))
+/// The fields of a `PaymentBatch` before its lines, in the same order.
+#[derive(serde::Deserialize)]
+struct BatchHead {
+    _id: u64,
+    number: String,
+    _quarter: crate::domain::Quarter,
+    _networks: Vec<NetworkId>,
+}
+
+/// (number, pays nothing) of a batch stored in the current layout; `None` for any other.
+fn batch_head(bytes: &[u8]) -> Option<(String, bool)> {
+    let [MAGIC, hi, lo, body @ ..] = bytes else { return None };
+    if u16::from_be_bytes([*hi, *lo]) != <PaymentBatch as Record>::VERSION {
+        return None;
+    }
+    let (head, used) = bincode::serde::decode_from_slice::<BatchHead, _>(body, bincode::config::standard()).ok()?;
+    // The lines' count follows (a variable-length integer: 0 is the one byte 0).
+    let count = *body.get(used)?;
+    Some((head.number, count == 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::close::PaymentBatch;
+
+    /// The head read alone says what decoding the whole batch says, for a batch with and without
+    /// lines, and a layout it does not know is left to the whole decoding.
+    #[test]
+    fn a_batch_head_agrees_with_the_whole_batch() {
+        use crate::domain::close::{PaymentKind, PaymentLine};
+        use crate::domain::{NetworkId, Quarter, validate::Iban};
+        let quarter = Quarter::parse("2025-Q1").unwrap();
+        let empty = PaymentBatch {
+            id: 7,
+            number: "2025-Q1-0003".into(),
+            quarter,
+            networks: vec![NetworkId(1), NetworkId(2)],
+            lines: vec![],
+            by_team: vec![],
+            closed_by: "fin".into(),
+            closed_at: chrono::DateTime::from_timestamp(1_743_584_400, 0).unwrap(),
+            reopenings: vec![],
+            team_differences: vec![],
+            claims: vec![],
+            set_offs: vec![],
+        };
+        assert_eq!(batch_head(&encode(&empty)), Some(("2025-Q1-0003".to_string(), true)));
+        let line = PaymentLine {
+            network: NetworkId(1),
+            network_name: "Wijk".into(),
+            quarter,
+            kind: PaymentKind::Partner,
+            payee: "Fysio".into(),
+            iban: Iban::parse("NL91ABNA0417164300").unwrap(),
+            amount: rust_decimal::Decimal::new(12_345, 2),
+            practice: None,
+            partner: Some(crate::domain::PartnerId(3)),
+            invoice: None,
+            reference: "Wijk 2025-Q1".into(),
+        };
+        // 1 and 300 lines: a count of 251 and more takes more than one byte.
+        for count in [1, 300] {
+            let paying = PaymentBatch { lines: vec![line.clone(); count], ..empty.clone() };
+            assert_eq!(batch_head(&encode(&paying)), Some(("2025-Q1-0003".to_string(), false)), "{count} lines");
+        }
+        let mut older = encode(&empty);
+        older[2] = 1;
+        assert_eq!(batch_head(&older), None);
+        assert_eq!(batch_head(&[MAGIC]), None);
+    }
 }

@@ -25,6 +25,8 @@ pub struct Tx<'a> {
     pub(super) ctx: &'a ChangeContext,
     /// What this change wrote to, as far as the caches of derived data care.
     pub(super) touched: &'a RefCell<Touched>,
+    /// This change wrote to something every network's stored `HoursFacts` depend on (tariffs).
+    pub(super) facts_everywhere: &'a std::cell::Cell<bool>,
 }
 
 /// Which networks a change wrote to, or that it wrote to something every network depends on
@@ -75,7 +77,8 @@ fn reach(tree: TreeName) -> Reach {
         | TreeName::Settings
         | TreeName::MunicipalYears
         | TreeName::S1Rates
-        | TreeName::Preferences => Reach::Nothing,
+        | TreeName::Preferences
+        | TreeName::SignalFacts => Reach::Nothing,
         TreeName::Networks
         | TreeName::PracticeTeams
         | TreeName::Partners
@@ -142,7 +145,14 @@ impl Tx<'_> {
                     None => None,
                 },
             },
-            Reach::Everything => None,
+            Reach::Everything => {
+                // Batches and their exports are not in the hours facts; tariffs (and any tree not
+                // known here) are.
+                if !matches!(tree, TreeName::Batches | TreeName::Exports) {
+                    self.facts_everywhere.set(true);
+                }
+                None
+            }
         };
         let mut touched = self.touched.borrow_mut();
         match network {
@@ -200,6 +210,30 @@ impl Tx<'_> {
         };
         self.put(TreeName::Audit, &id.to_be_bytes(), &entry)
     }
+}
+
+/// Inside a change's transaction, once the change has run: the stored `HoursFacts` of every
+/// network it touched are removed, and a change to what every network's facts depend on moves
+/// the facts epoch, so no facts computed before the change are used after it.
+pub(super) fn forget_facts(
+    views: &[TransactionalTree],
+    touched: &Touched,
+    everywhere: bool,
+) -> Result<(), sled::transaction::UnabortableTransactionError> {
+    let facts = &views[TreeName::SignalFacts.index()];
+    for network in &touched.networks {
+        facts.remove(&network.to_key())?;
+    }
+    if everywhere {
+        let meta = &views[TreeName::Meta.index()];
+        let epoch = meta
+            .get(super::keys::FACTS_EPOCH_KEY)?
+            .and_then(|b| b.as_ref().try_into().ok())
+            .map(u64::from_be_bytes)
+            .unwrap_or(0);
+        meta.insert(super::keys::FACTS_EPOCH_KEY, &(epoch + 1).to_be_bytes())?;
+    }
+    Ok(())
 }
 
 fn to_json<T: Serialize>(record: &T) -> String {

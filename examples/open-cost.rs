@@ -1,0 +1,88 @@
+//! Where a fresh process's time goes on a database (issue 13): sled's open alone, then
+//! `Store::open`, then `report signals` and `report payments` of one quarter, each timed.
+//!
+//! ```text
+//! cargo run --release --example open-cost -- DIR [JJJJ-QN]
+//! ```
+//! DIR is opened for writing (sled always is): give it a copy.
+
+use std::time::Instant;
+
+/// CPU time of the process so far (user + system), in ms: on a busy machine the wall time of a
+/// step says little, its CPU time more.
+fn cpu_ms() -> f64 {
+    // SAFETY: getrusage writes into the zeroed struct we own.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let ms = |t: libc::timeval| t.tv_sec as f64 * 1e3 + t.tv_usec as f64 / 1e3;
+    ms(usage.ru_utime) + ms(usage.ru_stime)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(dir) = args.first() else {
+        eprintln!("gebruik: open-cost MAP [JJJJ-QN]");
+        std::process::exit(2);
+    };
+    let path = std::path::Path::new(dir);
+    let ms = |t: Instant| t.elapsed().as_secs_f64() * 1e3;
+    let mut cpu = cpu_ms();
+    let mut step = move || {
+        let now = cpu_ms();
+        let spent = now - cpu;
+        cpu = now;
+        spent
+    };
+    let started = Instant::now();
+    {
+        let db = sled::Config::new().path(path).open().expect("sled opent");
+        eprintln!("{:>9.1} ms  cpu {:>7.1} ms  sled::Config::open", ms(started), step());
+        let trees = Instant::now();
+        for name in sidw::store::keys::TreeName::ALL {
+            db.open_tree(name.name()).expect("tabel");
+        }
+        eprintln!(
+            "{:>9.1} ms  cpu {:>7.1} ms  open_tree × {}",
+            ms(trees),
+            step(),
+            sidw::store::keys::TreeName::ALL.len()
+        );
+        let dropped = Instant::now();
+        drop(db);
+        eprintln!("{:>9.1} ms  cpu {:>7.1} ms  drop (flush)", ms(dropped), step());
+    }
+    let opened = Instant::now();
+    let store = sidw::store::Store::open(path).expect("database openen");
+    eprintln!("{:>9.1} ms  cpu {:>7.1} ms  Store::open", ms(opened), step());
+    let app_started = Instant::now();
+    let clock: sidw::app::Clock =
+        std::sync::Arc::new(|| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 1, 12, 9, 0, 0).unwrap());
+    let mut app = sidw::app::App::new(store.clone(), "bench", clock);
+    app.handle(sidw::app::Action::Resize(120, 40));
+    eprintln!("{:>9.1} ms  cpu {:>7.1} ms  App::new", ms(app_started), step());
+    let drawn = Instant::now();
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|frame| sidw::ui::draw(frame, &app, &sidw::ui::Theme::colored())).unwrap();
+    eprintln!("{:>9.1} ms  cpu {:>7.1} ms  first frame", ms(drawn), step());
+    drop(app);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let signals = Instant::now();
+    let rows = sidw::report::signals::rows(&store, today, None).expect("signalen");
+    eprintln!("{:>9.1} ms  cpu {:>7.1} ms  report signals ({} regels)", ms(signals), step(), rows.len());
+    let again = Instant::now();
+    store.forget_signals();
+    let rows = sidw::report::signals::rows(&store, today, None).expect("signalen");
+    eprintln!("{:>9.1} ms  cpu {:>7.1} ms  report signals nogmaals ({} regels)", ms(again), step(), rows.len());
+    let quarter: sidw::domain::Quarter =
+        sidw::domain::Quarter::parse(args.get(1).map_or("2025-Q4", |q| q.as_str())).expect("kwartaal JJJJ-QN");
+    let payments = Instant::now();
+    let rows = sidw::report::payments::rows(&store, quarter).expect("betalingen");
+    eprintln!("{:>9.1} ms  cpu {:>7.1} ms  report payments {quarter} ({} regels)", ms(payments), step(), rows.len());
+    let dropped = Instant::now();
+    drop(store);
+    eprintln!("{:>9.1} ms  cpu {:>7.1} ms  drop", ms(dropped), step());
+    eprintln!("{:>9.1} ms  cpu {:>7.1} ms  totaal", ms(started), step());
+}
