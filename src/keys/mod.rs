@@ -480,10 +480,9 @@ pub fn resolve(app: &App, key: Key) -> Result<Option<Action>, String> {
 /// The message for a key the role does not allow.
 pub fn refusal(role: Role, needed: Role, binding: &Binding) -> String {
     format!(
-        "{} ({}) mag uw rol ({}) niet: dat vraagt de rol {}.",
-        display_keys(binding.keys).split(' ').next().unwrap_or(""),
-        binding.help,
+        "Dat mag uw rol ({}) niet: toets {} vraagt de rol {}.",
         role.name(),
+        display_keys(binding.keys).split(' ').next().unwrap_or(""),
         needed.name()
     )
 }
