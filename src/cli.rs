@@ -690,8 +690,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Restore { file }) => {
-            let dump = crate::store::backup_file::read_file(&file)?;
-            let restored = crate::store::restore::restore(&path, &dump)?;
+            let restored = crate::store::restore::restore_file(&path, &file)?;
             if !restored.report.is_ok() {
                 for problem in &restored.report.problems {
                     println!("- {problem}");

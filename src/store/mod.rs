@@ -252,47 +252,14 @@ impl Store {
 
     /// Fills an empty database from a dump (restore); refuses a database that holds anything.
     pub fn load_dump(&self, dump: &backup_file::Dump) -> Result<(), StoreError> {
-        if TreeName::ALL.iter().filter(|t| **t != TreeName::Meta).any(|t| !self.tree(*t).is_empty()) {
-            return Err(StoreError::Refused(format!(
-                "de database in {} is niet leeg; zet terug in een nieuwe map",
-                self.path.display()
-            )));
-        }
-        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut loader = restore::Loader::begin(self)?;
         for (name, pairs) in &dump.trees {
-            let Some(tree) = TreeName::ALL.iter().find(|t| t.name() == name) else {
-                return Err(StoreError::Refused(format!(
-                    "de back-up bevat een onbekende tabel '{name}' (van een nieuwere sidw?)"
-                )));
-            };
-            let mut batch = sled::Batch::default();
+            loader.item(backup_file::Item::Tree(name))?;
             for (key, value) in pairs {
-                batch.insert(key.as_slice(), value.as_slice());
+                loader.item(backup_file::Item::Pair(key, value))?;
             }
-            self.tree(*tree).apply_batch(batch)?;
         }
-        // Every id in the dump (ids are the 8-byte parts of keys) stays taken.
-        let highest = dump
-            .trees
-            .iter()
-            .filter(|(name, _)| TreeName::ALL.iter().any(|t| t.name() == name && t.keys_hold_ids()))
-            .flat_map(|(_, pairs)| pairs.iter())
-            .flat_map(|(key, _)| key.chunks_exact(8).take(2).filter_map(|c| c.try_into().ok()).map(u64::from_be_bytes))
-            .max()
-            .unwrap_or(0);
-        self.tree(TreeName::Meta).insert(keys::ID_FLOOR_KEY, &highest.to_be_bytes())?;
-        self.db.flush()?;
-        drop(_writing);
-        // A back-up from before the exports tree: its exports are in its audit log only.
-        self.tree(TreeName::Meta).remove(export_repo::EXPORTS_FROM_AUDIT_KEY)?;
-        self.exports_from_audit()?;
-        // A back-up from before the batch index: its batches are indexed now (an index in the
-        // back-up is built again the same way: from the batches).
-        self.tree(TreeName::BatchIndex).clear()?;
-        self.tree(TreeName::Meta).remove(close_repo::BATCH_INDEX_BUILT)?;
-        self.index_batches()?;
-        self.changed(Touched::everything());
-        Ok(())
+        loader.finish()
     }
 
     /// Writes an event that changes no record (such as writing a payment file) in the audit log.
