@@ -55,7 +55,9 @@ fn check_reading_one_record_at_a_time_still_finds_broken_hours_invoices_and_log_
 }
 
 /// The dump of a database without what a restore builds again (meta, the batch index).
-fn data_of(store: &Store) -> Vec<(String, Vec<(Vec<u8>, Vec<u8>)>)> {
+type Trees = Vec<(String, Vec<(Vec<u8>, Vec<u8>)>)>;
+
+fn data_of(store: &Store) -> Trees {
     store.dump().unwrap().trees.into_iter().filter(|(t, _)| t != "meta" && t != "batch_index").collect()
 }
 

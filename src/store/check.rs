@@ -245,29 +245,34 @@ impl Store {
         for key in expected_invoices.keys() {
             report.problems.push(format!("facturen zonder factuurindex {}", hex(key)));
         }
-        let batches: Vec<(Vec<u8>, PaymentBatch)> = read_all(self, TreeName::Batches, &mut report)?;
+        // The batches one at a time (they hold every payment line): kept is only, per batch, its
+        // quarter and the networks it is in force for; a claim reads its batch again.
+        let mut current: HashMap<u64, (crate::domain::Quarter, HashSet<NetworkId>)> = HashMap::new();
+        let mut expected_index: BTreeMap<Vec<u8>, Vec<u64>> = BTreeMap::new();
+        read_each(self, TreeName::Batches, &mut report, |report, key, batch: PaymentBatch| {
+            if key != batch.id.to_be_bytes() {
+                report.problems.push(format!("betaalbatch {} staat onder sleutel {}", batch.number, hex(key)));
+            }
+            if batch.lines.iter().any(|l| l.amount <= rust_decimal::Decimal::ZERO) {
+                report.problems.push(format!("betaalbatch {} bevat betalingen van 0 of minder", batch.number));
+            }
+            for network in &batch.networks {
+                expected_index.entry(network_quarter(*network, batch.quarter).to_vec()).or_default().push(batch.id);
+            }
+            let networks = batch.networks.iter().copied().filter(|n| batch.is_current_for(*n)).collect();
+            current.insert(batch.id, (batch.quarter, networks));
+            Ok(())
+        })?;
         for (key, close) in read_all::<QuarterClose>(self, TreeName::Closes, &mut report)? {
             if key.as_slice() != network_quarter(close.network, close.quarter) {
                 report.problems.push(format!("afsluiting onder sleutel {} hoort daar niet", hex(&key)));
             }
-            match batches.iter().find(|(_, b)| b.id == close.batch) {
-                Some((_, batch)) if batch.is_current_for(close.network) && batch.quarter == close.quarter => {}
+            match current.get(&close.batch) {
+                Some((quarter, networks)) if networks.contains(&close.network) && *quarter == close.quarter => {}
                 _ => report.problems.push(format!(
                     "afsluiting {} van netwerk {} wijst niet naar een geldige betaalbatch",
                     close.quarter, close.network
                 )),
-            }
-        }
-        for (_, batch) in &batches {
-            let team: Vec<_> = batch.lines.iter().filter(|l| l.amount <= rust_decimal::Decimal::ZERO).collect();
-            if !team.is_empty() {
-                report.problems.push(format!("betaalbatch {} bevat betalingen van 0 of minder", batch.number));
-            }
-        }
-        let mut expected_index: std::collections::BTreeMap<Vec<u8>, Vec<u64>> = std::collections::BTreeMap::new();
-        for (_, batch) in &batches {
-            for network in &batch.networks {
-                expected_index.entry(network_quarter(*network, batch.quarter).to_vec()).or_default().push(batch.id);
             }
         }
         for (key, index) in read_all::<super::records::BatchIds>(self, TreeName::BatchIndex, &mut report)? {
@@ -282,13 +287,14 @@ impl Store {
         for key in expected_index.keys() {
             report.problems.push(format!("betaalbatches zonder batchindex {}", hex(key)));
         }
+        let batch_of = |id: u64| -> Option<PaymentBatch> {
+            self.tree(TreeName::Batches).get(id.to_be_bytes()).ok().flatten().and_then(|b| decode(&b).ok())
+        };
         for (key, open) in read_all::<super::records::OpenClaims>(self, TreeName::Claims, &mut report)? {
             for claim in &open.claims {
                 let payee = crate::domain::close::Payee::of(&claim.line);
                 let at_key = payee.is_some_and(|p| key.as_slice() == super::keys::payee_key(claim.line.network, p));
-                let raised = batches
-                    .iter()
-                    .any(|(_, b)| b.id == claim.batch_id && b.claims.iter().any(|c| c.line == claim.line));
+                let raised = batch_of(claim.batch_id).is_some_and(|b| b.claims.iter().any(|c| c.line == claim.line));
                 if !at_key || !raised || claim.open <= rust_decimal::Decimal::ZERO || claim.open > claim.line.amount {
                     report.problems.push(format!(
                         "vordering op {} uit batch {} klopt niet (open {}, sleutel {})",
@@ -302,7 +308,8 @@ impl Store {
         }
 
         for (key, exports) in read_all::<super::records::BatchExports>(self, TreeName::Exports, &mut report)? {
-            if !batches.iter().any(|(_, b)| key.as_slice() == b.id.to_be_bytes()) {
+            let id = key.as_slice().try_into().map(u64::from_be_bytes).ok();
+            if !id.is_some_and(|id| current.contains_key(&id)) {
                 report.problems.push(format!("betaalbestanden onder sleutel {} horen bij geen betaalbatch", hex(&key)));
             }
             if exports.entries.is_empty() {
