@@ -612,7 +612,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Serve { listen, users, host_key }) => {
             let options = crate::serve::ServeOptions::beside(&path, listen, users, host_key);
             crate::serve::check_users_file(&options)?;
-            let store = open(&path)?;
+            let store = open_with(&path, Store::open_for_serving)?;
             crate::serve::run(store, options)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -714,8 +714,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Restore { file }) => {
-            let dump = crate::store::backup_file::read_file(&file)?;
-            let restored = crate::store::restore::restore(&path, &dump)?;
+            let restored = crate::store::restore::restore_file(&path, &file)?;
             if !restored.report.is_ok() {
                 for problem in &restored.report.problems {
                     println!("- {problem}");
@@ -763,7 +762,15 @@ fn database_path(explicit: Option<PathBuf>) -> Result<PathBuf> {
 
 /// Opens the database; a database served by `sidw serve` says how to connect instead.
 fn open(path: &std::path::Path) -> Result<Store> {
-    match Store::open(path) {
+    open_with(path, Store::open)
+}
+
+/// [`open`] with another way of opening the store (another page cache).
+fn open_with(
+    path: &std::path::Path,
+    open_store: fn(&std::path::Path) -> Result<Store, crate::store::StoreError>,
+) -> Result<Store> {
+    match open_store(path) {
         Ok(store) => {
             // A marker left by a server that was killed: the database is free, so it is stale.
             let _ = std::fs::remove_file(crate::serve::marker_path(path));

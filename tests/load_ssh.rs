@@ -302,3 +302,132 @@ async fn a_client_that_stops_reading_holds_up_nobody() {
     assert!(*slowest < Duration::from_secs(5), "a stalled client held up another session: {slowest:?}");
     drop(stalled);
 }
+
+/// The server's resident set (KB) and CPU time so far (utime + stime, ms) from /proc.
+fn server_usage(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let rss = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap();
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the command name (which ends with ')'): utime and stime are the 12th and 13th.
+    let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    // SAFETY: sysconf only reads a constant of the system.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as u64;
+    (rss, ticks * 1000 / per_second)
+}
+
+/// Issue 13 on a history database (only with `SIDW_LOAD_DB=DIR`; run it with `--release`):
+/// the server's resident set idle with 10 sessions open; then one session saves cells while 20
+/// colleagues watch (10 on the same cell's lines, 10 on Signalen): the server's CPU per saved
+/// cell, and Enter-to-screen of the save in each colleague's session (p50/p99).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_history_database_served_to_twenty_one_sessions() {
+    let Some(given) = std::env::var_os("SIDW_LOAD_DB") else {
+        eprintln!("SIDW_LOAD_DB is not set: skipped");
+        return;
+    };
+    const WATCHERS: usize = 20;
+    const SAVES: usize = 50;
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(std::path::Path::new(&given), &dir.path().join("db"));
+    let names = users(WATCHERS + 1);
+    let refs: Vec<(&str, &str)> = names.iter().map(|(n, r)| (n.as_str(), *r)).collect();
+    let served = Served::start_with(dir.path(), &refs, |store| setup(store, 1));
+    let pid = served.child.id();
+    // The start-up backup first.
+    let backups = sidw::serve::backups_dir(&served.db);
+    let waited = Instant::now();
+    while std::fs::read_dir(&backups)
+        .map_or(true, |d| d.flatten().all(|e| e.path().extension().is_none_or(|x| x != "sidwbak")))
+    {
+        assert!(waited.elapsed() < Duration::from_secs(120), "no start-up backup");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (after_backup, _) = server_usage(pid);
+
+    // 20 colleagues: the even ones on the keyer's cell, the odd ones on Signalen (or on pane 1
+    // with SIDW_LOAD_NO_SIGNALEN, to see what Signalen costs).
+    let on_signalen = std::env::var_os("SIDW_LOAD_NO_SIGNALEN").is_none();
+    let mut watchers = Vec::new();
+    for (i, (name, _)) in names.iter().enumerate().skip(1) {
+        let mut terminal = Terminal::connect(served.port, &served.keys.join(name), name).await;
+        if i % 2 == 0 {
+            terminal.open_cell(0).await;
+        } else {
+            assert!(terminal.wait_for("1 Netwerken").await);
+            if on_signalen {
+                terminal.keys("4").await;
+                assert!(terminal.wait_for("Signalen (").await);
+            }
+        }
+        watchers.push((i % 2 == 0, terminal));
+        if watchers.len() == 10 {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            let (ten, _) = server_usage(pid);
+            eprintln!(
+                "history served: resident {after_backup} KB after the start-up backup, {ten} KB idle with 10 sessions"
+            );
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (twenty, _) = server_usage(pid);
+
+    // Each cell watcher reports when its screen shows the n-th line.
+    let (seen_tx, mut seen_rx) = tokio::sync::mpsc::unbounded_channel::<(usize, Instant)>();
+    let mut tasks = Vec::new();
+    for (on_cell, mut terminal) in watchers {
+        let seen = seen_tx.clone();
+        tasks.push(tokio::spawn(async move {
+            if !on_cell {
+                // Reads (and so keeps receiving) until the connection ends.
+                let mut buffer = [0u8; 16384];
+                while let Ok(n) = terminal.stream.read(&mut buffer).await {
+                    if n == 0 {
+                        break;
+                    }
+                }
+                return;
+            }
+            for n in 1..=SAVES {
+                assert!(terminal.wait_for(&format!("· {n} regels")).await);
+                seen.send((n, Instant::now())).unwrap();
+            }
+        }));
+    }
+    let mut keyer = Terminal::connect(served.port, &served.keys.join(&names[0].0), &names[0].0).await;
+    keyer.open_cell(0).await;
+    let (_, cpu_before) = server_usage(pid);
+    let mut latencies = Vec::new();
+    for n in 1..=SAVES {
+        keyer.keys("a0,25").await;
+        let sent = Instant::now();
+        keyer.keys("\r").await;
+        assert!(keyer.wait_for(&format!("· {n} regels")).await);
+        for _ in 0..WATCHERS / 2 {
+            let (shown, at) = seen_rx.recv().await.unwrap();
+            assert_eq!(shown, n);
+            latencies.push(at - sent);
+        }
+    }
+    let (rss_end, cpu_after) = server_usage(pid);
+    latencies.sort();
+    let p = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+    eprintln!(
+        "history served, 1 keying + {WATCHERS} watching (10 on the cell, 10 on {}): resident {twenty} KB with 20 \
+         sessions, {rss_end} KB after {SAVES} saves; server CPU {:.1} ms per saved cell; a save seen by the 10 on the \
+         cell: p50 {} ms, p99 {} ms, max {} ms",
+        if on_signalen { "Signalen" } else { "pane 1" },
+        (cpu_after - cpu_before) as f64 / SAVES as f64,
+        p(0.5).as_millis(),
+        p(0.99).as_millis(),
+        latencies.last().unwrap().as_millis()
+    );
+    for task in tasks {
+        task.abort();
+    }
+}

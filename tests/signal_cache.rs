@@ -142,3 +142,43 @@ fn a_refresh_after_a_colleague_s_save_shows_it_and_keeps_the_rest() {
     assert_eq!(lines(&app), Some((north, 1)));
     assert_eq!(partners(&app, south), 1);
 }
+
+#[test]
+fn sessions_on_signalen_share_one_list_made_once_per_change_and_day() {
+    let store = demo();
+    let today = date(2025, 10, 15);
+    let first = store.signals_shared(today).unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first, &store.signals_shared(today).unwrap()), "made twice without a change");
+    assert_eq!(*first, fresh(&store));
+    // Any change makes it again (a log entry touches no network: the same rows).
+    store.record_event(&ctx(), "proef", "niets", "").unwrap();
+    let again = store.signals_shared(today).unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&first, &again));
+    assert_eq!(*again, *first);
+    // Another day too.
+    assert!(!std::sync::Arc::ptr_eq(&again, &store.signals_shared(date(2025, 10, 16)).unwrap()));
+}
+
+#[test]
+fn signalen_longer_than_the_screen_shows_the_selected_row_and_counts_them_all() {
+    let store = demo();
+    let mut app = app_over(&store);
+    common::press(&mut app, "4");
+    let rows = app.signals.rows.clone();
+    assert!(rows.len() > 12, "the demo has {} signals", rows.len());
+    // 20 lines: the table has room for far fewer rows than there are.
+    let table_lines = |app: &sidw::app::App| -> String {
+        let screen = common::screen_text(app, 120, 20);
+        screen.lines().take_while(|l| !l.contains("Signaal (Enter")).collect::<Vec<_>>().join("\n")
+    };
+    let first = table_lines(&app);
+    assert!(first.contains(&format!("Signalen ({})", rows.len())), "{first}");
+    let subject = |s: &sidw::domain::signals::Signal| s.subject.chars().take(12).collect::<String>();
+    assert!(first.contains(&subject(&rows[0])), "{first}");
+    common::press(&mut app, &"j".repeat(rows.len() - 1));
+    assert_eq!(app.signals.selection.index, rows.len() - 1);
+    let last = table_lines(&app);
+    assert!(last.contains(&format!("Signalen ({})", rows.len())), "{last}");
+    assert!(last.contains(&subject(&rows[rows.len() - 1])), "the last row is in sight:\n{last}");
+    assert_ne!(first, last, "the table scrolled");
+}

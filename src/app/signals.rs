@@ -10,13 +10,14 @@ use super::{Action, App, Pane};
 
 #[derive(Default)]
 pub struct SignalsPane {
-    pub rows: Vec<Signal>,
+    /// Shared with every session on Signalen (see `Store::signals_shared`).
+    pub rows: std::sync::Arc<Vec<Signal>>,
     pub selection: Selection,
 }
 
 impl SignalsPane {
     pub(crate) fn load(&mut self, store: &Store, today: NaiveDate) -> Result<(), StoreError> {
-        self.rows = store.signals(today)?;
+        self.rows = store.signals_shared(today)?;
         self.selection.clamp(self.visible().len());
         Ok(())
     }

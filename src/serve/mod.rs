@@ -106,6 +106,7 @@ pub fn check_users_file(options: &ServeOptions) -> Result<()> {
 /// Serves the store until SIGTERM or Ctrl-C, then flushes and stops.
 pub fn run(store: Store, options: ServeOptions) -> Result<()> {
     check_users_file(&options)?;
+    few_heap_arenas();
     let users = UsersFile::load(&options.users)
         .with_context(|| format!("kan het gebruikersbestand {} niet lezen", options.users.display()))?;
     let key = host_key::load_or_create(&options.host_key)?;
@@ -349,13 +350,39 @@ pub const BACKUPS_KEPT: usize = 30;
 async fn daily_backups(store: Store, dir: PathBuf) {
     loop {
         let (store, dir2) = (store.clone(), dir.clone());
-        let result = tokio::task::spawn_blocking(move || write_backup(&store, &dir2)).await;
+        let result = tokio::task::spawn_blocking(move || {
+            let written = write_backup(&store, &dir2);
+            give_back_free_memory();
+            written
+        })
+        .await;
         match result {
             Ok(Ok(path)) => println!("sidw serve: back-up {}", path.display()),
             Ok(Err(error)) => eprintln!("sidw serve: back-up mislukt: {error:#}"),
             Err(error) => eprintln!("sidw serve: back-up mislukt: {error}"),
         }
         tokio::time::sleep(Duration::from_secs(24 * 60 * 60)).await;
+    }
+}
+
+/// Every session is a thread, and glibc gives each thread that allocates a heap of its own (up to
+/// 8 per core), which keeps what a session's first load freed: with 20 sessions on the history
+/// store the resident set was 643 MB with the default, 607 MB with two heaps, 378 MB with one.
+fn few_heap_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a parameter of the allocator, before the sessions start.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
+/// Hands the heap pages that a pass over the whole database freed back to the system (glibc
+/// keeps them otherwise, and the resident set stays at the backup's peak for good).
+fn give_back_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages of the heap to the system.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

@@ -151,6 +151,37 @@ pub fn read(input: &mut impl Read) -> Result<Dump, BackupError> {
 }
 
 fn read_limited(input: &mut impl Read, limit: u64) -> Result<Dump, BackupError> {
+    let (header, body_len) = read_header(input, limit)?;
+    let body = read_exactly(input, body_len).map_err(|e| match e.kind() {
+        io::ErrorKind::UnexpectedEof => BackupError::Truncated,
+        _ => BackupError::Io(e),
+    })?;
+    let checksum = read_checksum_and_end(input)?;
+    let expected = Sha256::new().chain_update(header).chain_update(&body).finalize();
+    if expected.as_slice() != checksum.as_slice() {
+        return Err(BackupError::ChecksumMismatch);
+    }
+    let mut dump = Dump::default();
+    let rest = inflate_and_decode(body.as_slice(), limit, &mut |item| {
+        match item {
+            Item::Tree(name) => dump.trees.push((name.to_string(), Vec::new())),
+            Item::Pair(key, value) => {
+                if let Some((_, pairs)) = dump.trees.last_mut() {
+                    pairs.push((key.to_vec(), value.to_vec()));
+                }
+            }
+        }
+        Ok::<(), BackupError>(())
+    })?;
+    if !rest.is_empty() {
+        return Err(BackupError::Corrupt("na de gecomprimeerde inhoud staan nog gegevens".to_string()));
+    }
+    Ok(dump)
+}
+
+/// Reads and checks the header: magic, version (a newer one is refused), and a body length that
+/// a valid body can have. Returns the header and the body's length.
+fn read_header(input: &mut impl Read, limit: u64) -> Result<([u8; HEADER_LEN], u64), BackupError> {
     let mut header = [0u8; HEADER_LEN];
     let magic_read = read_up_to(input, &mut header[..MAGIC.len()])?;
     if header[..magic_read] != MAGIC[..magic_read] {
@@ -172,44 +203,62 @@ fn read_limited(input: &mut impl Read, limit: u64) -> Result<Dump, BackupError> 
     if body_len > limit + limit / 1024 + 1024 {
         return Err(BackupError::TooLarge { limit });
     }
-    let body = read_exactly(input, body_len).map_err(|e| match e.kind() {
-        io::ErrorKind::UnexpectedEof => BackupError::Truncated,
-        _ => BackupError::Io(e),
-    })?;
+    Ok((header, body_len))
+}
+
+/// Reads the checksum after the body, and refuses anything after it.
+fn read_checksum_and_end(input: &mut impl Read) -> Result<[u8; CHECKSUM_LEN], BackupError> {
     let mut checksum = [0u8; CHECKSUM_LEN];
     read_all(input, &mut checksum)?;
     if read_up_to(input, &mut [0u8; 1])? != 0 {
         return Err(BackupError::TrailingBytes);
     }
-    let expected = Sha256::new().chain_update(header).chain_update(&body).finalize();
-    if expected.as_slice() != checksum.as_slice() {
-        return Err(BackupError::ChecksumMismatch);
-    }
+    Ok(checksum)
+}
 
-    let mut inflater =
-        Limited { inner: flate2::bufread::ZlibDecoder::new(body.as_slice()), left: limit, exceeded: false };
-    let dump = match decode(&mut inflater) {
-        Ok(dump) => dump,
-        Err(_) if inflater.exceeded => return Err(BackupError::TooLarge { limit }),
+/// One thing in a backup's body, in order: a tree's name, then that tree's pairs.
+pub enum Item<'a> {
+    Tree(&'a str),
+    Pair(&'a [u8], &'a [u8]),
+}
+
+/// Inflates the body (at most `limit` bytes) and hands each tree name and pair to `each`, in
+/// order; the body must hold exactly one zlib stream with exactly one encoding in it. Returns the
+/// compressed input after the stream (empty for a valid file).
+fn inflate_and_decode<R: io::BufRead, E: From<BackupError>>(
+    body: R,
+    limit: u64,
+    each: &mut dyn FnMut(Item<'_>) -> Result<(), E>,
+) -> Result<R, E> {
+    let mut inflater = Limited { inner: flate2::bufread::ZlibDecoder::new(body), left: limit, exceeded: false };
+    let mut failed: Option<E> = None;
+    match decode_with(&mut inflater, &mut |item| {
+        each(item).map_err(|e| {
+            failed = Some(e);
+            io::Error::other("afgebroken")
+        })
+    }) {
+        Ok(()) => {}
+        Err(_) if failed.is_some() => return Err(failed.take().expect("set")),
+        Err(_) if inflater.exceeded => return Err(BackupError::TooLarge { limit }.into()),
         Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
-            return Err(BackupError::Corrupt("de inhoud houdt te vroeg op".to_string()));
+            return Err(BackupError::Corrupt("de inhoud houdt te vroeg op".to_string()).into());
         }
-        Err(e) => return Err(BackupError::Corrupt(e.to_string())),
-    };
+        Err(e) => return Err(BackupError::Corrupt(e.to_string()).into()),
+    }
     // The body must hold exactly one zlib stream with exactly the dump in it.
     match read_up_to(&mut inflater, &mut [0u8; 1]) {
         Ok(0) => {}
-        Ok(_) => return Err(BackupError::Corrupt("na de inhoud staan nog gegevens".to_string())),
-        Err(_) if inflater.exceeded => return Err(BackupError::TooLarge { limit }),
-        Err(e) => return Err(BackupError::Corrupt(e.to_string())),
+        Ok(_) => return Err(BackupError::Corrupt("na de inhoud staan nog gegevens".to_string()).into()),
+        Err(_) if inflater.exceeded => return Err(BackupError::TooLarge { limit }.into()),
+        Err(e) => return Err(BackupError::Corrupt(e.to_string()).into()),
     }
-    if !inflater.inner.into_inner().is_empty() {
-        return Err(BackupError::Corrupt("na de gecomprimeerde inhoud staan nog gegevens".to_string()));
-    }
-    Ok(dump)
+    Ok(inflater.inner.into_inner())
 }
 
-fn decode(input: &mut impl Read) -> io::Result<Dump> {
+/// Decodes the body encoding, handing each tree name and pair to `each` as it is read: memory
+/// holds one pair at a time.
+fn decode_with(input: &mut impl Read, each: &mut dyn FnMut(Item<'_>) -> io::Result<()>) -> io::Result<()> {
     fn number(input: &mut impl Read) -> io::Result<u64> {
         let mut bytes = [0u8; 8];
         input.read_exact(&mut bytes)?;
@@ -220,20 +269,18 @@ fn decode(input: &mut impl Read) -> io::Result<Dump> {
         read_exactly(input, len)
     }
     let tree_count = number(input)?;
-    let mut trees = Vec::with_capacity(tree_count.min(1024) as usize);
     for _ in 0..tree_count {
         let name = String::from_utf8(bytes(input)?)
             .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "een tabelnaam is geen geldige UTF-8"))?;
+        each(Item::Tree(&name))?;
         let pair_count = number(input)?;
-        let mut pairs = Vec::with_capacity(pair_count.min(1024) as usize);
         for _ in 0..pair_count {
             let key = bytes(input)?;
             let value = bytes(input)?;
-            pairs.push((key, value));
+            each(Item::Pair(&key, &value))?;
         }
-        trees.push((name, pairs));
     }
-    Ok(Dump { trees })
+    Ok(())
 }
 
 /// Reads exactly `len` bytes, allocating only as the data actually arrives.
@@ -443,6 +490,83 @@ pub fn read_file(path: &Path) -> Result<Dump, BackupError> {
     })
 }
 
+/// Reads the backup in `path` without holding it: a first pass checks the header, the length and
+/// the checksum (nothing is decoded from a file that fails them, see [`read`]); a second pass
+/// inflates and decodes the body and hands each tree name and pair to `each` as it comes, while
+/// computing the checksum again (a file changed between the passes is refused at the end, so a
+/// caller that commits only after this returns `Ok`, as `restore` does, never keeps it). Memory
+/// stays the same whatever the size of the backup.
+pub fn read_file_streamed<E: From<BackupError>>(
+    path: &Path,
+    each: &mut dyn FnMut(Item<'_>) -> Result<(), E>,
+) -> Result<(), E> {
+    read_file_streamed_limited(path, MAX_BODY, each)
+}
+
+fn read_file_streamed_limited<E: From<BackupError>>(
+    path: &Path,
+    limit: u64,
+    each: &mut dyn FnMut(Item<'_>) -> Result<(), E>,
+) -> Result<(), E> {
+    let open = || {
+        std::fs::File::open(path).map(BufReader::new).map_err(|source| BackupError::File {
+            action: "openen",
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let in_file = |e: BackupError| match e {
+        BackupError::Io(source) => BackupError::File { action: "lezen", path: path.to_path_buf(), source },
+        other => other,
+    };
+    // First pass: header, length, checksum, end.
+    let checksum = (|| -> Result<_, BackupError> {
+        let mut input = open()?;
+        let (header, body_len) = read_header(&mut input, limit)?;
+        let mut hashing = Hashing { inner: (&mut input).take(body_len), hasher: Sha256::new().chain_update(header) };
+        let copied = io::copy(&mut hashing, &mut io::sink())?;
+        if copied < body_len {
+            return Err(BackupError::Truncated);
+        }
+        let computed = hashing.hasher.finalize();
+        let checksum = read_checksum_and_end(&mut input)?;
+        if computed.as_slice() != checksum.as_slice() {
+            return Err(BackupError::ChecksumMismatch);
+        }
+        Ok(checksum)
+    })()
+    .map_err(in_file)?;
+    // Second pass: decode, hashing again what is read.
+    let mut input = open().map_err(in_file)?;
+    let (header, body_len) = read_header(&mut input, limit).map_err(in_file)?;
+    let hashing = Hashing { inner: (&mut input).take(body_len), hasher: Sha256::new().chain_update(header) };
+    let mut rest = inflate_and_decode(BufReader::with_capacity(CHUNK, hashing), limit, each)?;
+    let trailing = !rest.buffer().is_empty() || read_up_to(&mut rest, &mut [0u8; 1]).map_err(BackupError::Io)? != 0;
+    if trailing {
+        return Err(BackupError::Corrupt("na de gecomprimeerde inhoud staan nog gegevens".to_string()).into());
+    }
+    let hashing = rest.into_inner();
+    if hashing.inner.limit() != 0 || hashing.hasher.finalize().as_slice() != checksum.as_slice() {
+        // The file changed after the first pass.
+        return Err(BackupError::ChecksumMismatch.into());
+    }
+    Ok(())
+}
+
+/// Passes reads on and feeds every byte read to the hasher.
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -643,6 +767,100 @@ mod tests {
         let mut raw = Vec::new();
         encode(&sample(), &mut raw).unwrap();
         assert_eq!(raw.len() as u64, encoded_len(&sample()));
+    }
+
+    /// Everything the streaming reader hands out, gathered back into a dump.
+    fn read_streamed(path: &Path) -> Result<Dump, BackupError> {
+        let mut dump = Dump::default();
+        read_file_streamed(path, &mut |item| {
+            match item {
+                Item::Tree(name) => dump.trees.push((name.to_string(), Vec::new())),
+                Item::Pair(key, value) => dump.trees.last_mut().unwrap().1.push((key.to_vec(), value.to_vec())),
+            }
+            Ok::<(), BackupError>(())
+        })?;
+        Ok(dump)
+    }
+
+    #[test]
+    fn the_streaming_reader_gives_the_same_dump_and_refuses_what_read_refuses() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.sidwbak");
+        for dump in [sample(), Dump::default()] {
+            write_file(&dump, &path).unwrap();
+            assert_eq!(read_streamed(&path).unwrap(), dump);
+        }
+        let small = Dump { trees: vec![("a".to_string(), vec![(vec![1, 2], vec![3])]), ("b".to_string(), vec![])] };
+        let bytes = bytes_of(&small);
+        for position in 0..bytes.len() {
+            let mut damaged = bytes.clone();
+            damaged[position] ^= 0x01;
+            std::fs::write(&path, &damaged).unwrap();
+            assert!(read_streamed(&path).is_err(), "byte {position} flipped and accepted");
+        }
+        for len in [0, 5, 17, bytes.len() / 2, bytes.len() - 1] {
+            std::fs::write(&path, &bytes[..len]).unwrap();
+            let result = read_streamed(&path);
+            assert!(matches!(result, Err(BackupError::Truncated)), "length {len}: {result:?}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        std::fs::write(&path, &longer).unwrap();
+        assert!(matches!(read_streamed(&path), Err(BackupError::TrailingBytes)));
+        // Hostile bodies with valid checksums, as for `read`.
+        for body in
+            [b"not zlib at all".to_vec(), zlib(&u64::MAX.to_be_bytes()), zlib(&0u64.to_be_bytes())[..5].to_vec()]
+        {
+            std::fs::write(&path, forge(1, &body)).unwrap();
+            assert!(matches!(read_streamed(&path), Err(BackupError::Corrupt(_))), "{body:?}");
+        }
+        let mut two_streams = zlib(&0u64.to_be_bytes());
+        two_streams.extend(zlib(&0u64.to_be_bytes()));
+        std::fs::write(&path, forge(1, &two_streams)).unwrap();
+        assert!(matches!(read_streamed(&path), Err(BackupError::Corrupt(_))));
+        std::fs::write(&path, forge(1, &zlib(&0u64.to_be_bytes()))).unwrap();
+        assert_eq!(read_streamed(&path).unwrap(), Dump::default());
+        // Inflating is bounded the same way.
+        let exact = encoded_len(&sample());
+        write_file(&sample(), &path).unwrap();
+        let mut ignore = |_: Item<'_>| Ok::<(), BackupError>(());
+        assert!(read_file_streamed_limited(&path, exact, &mut ignore).is_ok());
+        let over = read_file_streamed_limited(&path, exact - 1, &mut ignore);
+        assert!(matches!(over, Err(BackupError::TooLarge { .. })), "{over:?}");
+    }
+
+    #[test]
+    fn a_file_changed_while_it_is_read_is_refused_at_the_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.sidwbak");
+        // Values that do not compress, so that the body is far longer than one read.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut noise = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state.to_be_bytes()
+        };
+        let pairs = (0..64u64).map(|i| (i.to_be_bytes().to_vec(), (0..1024).flat_map(|_| noise()).collect())).collect();
+        let dump = Dump { trees: vec![("groot".to_string(), pairs)] };
+        write_file(&dump, &path).unwrap();
+        let mut bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.len() > 4 * CHUNK);
+        // Unchanged, it reads whole.
+        assert_eq!(read_streamed(&path).unwrap(), dump);
+        // A byte near the end changes after the first pass, while the second is at the start.
+        let position = bytes.len() - CHECKSUM_LEN - 100;
+        bytes[position] ^= 0x01;
+        let mut changed = false;
+        let result = read_file_streamed(&path, &mut |_| {
+            if !changed {
+                std::fs::write(&path, &bytes).unwrap();
+                changed = true;
+            }
+            Ok::<(), BackupError>(())
+        });
+        assert!(changed);
+        assert!(result.is_err(), "a file changed mid-read was accepted");
     }
 
     fn dir_entries(dir: &Path) -> Vec<String> {

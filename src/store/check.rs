@@ -129,7 +129,11 @@ impl Store {
             }
         }
 
-        let mut expected_index: HashMap<[u8; 10], HashSet<HoursEntryId>> = HashMap::new();
+        // The indexes are compared with the records by a digest of the ids per index key (a
+        // count and two sums of hashes, the same whatever the order): memory grows with the
+        // number of indexes, not with the number of lines. Only an index whose digest differs is
+        // looked at line by line, to name what is missing or extra.
+        let mut expected_index: HashMap<[u8; 10], IdDigest> = HashMap::new();
         // Read one at a time: the hours are the bulk of the data.
         read_each(self, TreeName::Hours, &mut report, |report, key, line: HoursEntry| {
             let line = &line;
@@ -154,30 +158,67 @@ impl Store {
                     line.year()
                 ));
             }
-            expected_index.entry(network_year(line.network, line.year())).or_default().insert(line.id);
+            expected_index.entry(network_year(line.network, line.year())).or_default().add(line.id.0);
             Ok(())
         })?;
-        for (key, index) in read_all::<HoursIndex>(self, TreeName::HoursIndex, &mut report)? {
+        let mut differing: Vec<([u8; 10], Vec<HoursEntryId>)> = Vec::new();
+        read_each(self, TreeName::HoursIndex, &mut report, |report, key, index: HoursIndex| {
             let listed: HashSet<HoursEntryId> = index.entries.iter().copied().collect();
             if listed.len() != index.entries.len() {
-                report.problems.push(format!("urenindex {} noemt een regel dubbel", hex(&key)));
+                report.problems.push(format!("urenindex {} noemt een regel dubbel", hex(key)));
             }
-            let expected =
-                key.as_slice().try_into().ok().and_then(|k: [u8; 10]| expected_index.remove(&k)).unwrap_or_default();
-            for missing in expected.difference(&listed) {
-                report.problems.push(format!("urenregel {missing} ontbreekt in urenindex {}", hex(&key)));
+            let mut digest = IdDigest::default();
+            for id in &listed {
+                digest.add(id.0);
             }
-            for extra in listed.difference(&expected) {
-                report
-                    .problems
-                    .push(format!("urenindex {} noemt regel {extra}, die daar niet hoort of niet bestaat", hex(&key)));
+            let index_key: Option<[u8; 10]> = key.try_into().ok();
+            let expected = index_key.and_then(|k| expected_index.remove(&k)).unwrap_or_default();
+            if digest != expected {
+                match index_key {
+                    Some(k) => differing.push((k, index.entries)),
+                    None => {
+                        for extra in &listed {
+                            report.problems.push(format!(
+                                "urenindex {} noemt regel {extra}, die daar niet hoort of niet bestaat",
+                                hex(key)
+                            ));
+                        }
+                    }
+                }
             }
+            Ok(())
+        })?;
+        for (key, lines) in &expected_index {
+            report.problems.push(format!("{} urenregels hebben geen urenindex {}", lines.count, hex(key)));
         }
-        for (key, lines) in expected_index {
-            report.problems.push(format!("{} urenregels hebben geen urenindex {}", lines.len(), hex(&key)));
+        if !differing.is_empty() {
+            // Only for the indexes that differ: which lines belong there.
+            let mut expected: HashMap<[u8; 10], HashSet<HoursEntryId>> =
+                differing.iter().map(|(key, _)| (*key, HashSet::new())).collect();
+            for item in self.tree(TreeName::Hours).iter() {
+                let (_, bytes) = item?;
+                if let Ok(line) = decode::<HoursEntry>(&bytes)
+                    && let Some(ids) = expected.get_mut(&network_year(line.network, line.year()))
+                {
+                    ids.insert(line.id);
+                }
+            }
+            for (key, entries) in differing {
+                let listed: HashSet<HoursEntryId> = entries.into_iter().collect();
+                let expected = expected.remove(&key).unwrap_or_default();
+                for missing in expected.difference(&listed) {
+                    report.problems.push(format!("urenregel {missing} ontbreekt in urenindex {}", hex(&key)));
+                }
+                for extra in listed.difference(&expected) {
+                    report.problems.push(format!(
+                        "urenindex {} noemt regel {extra}, die daar niet hoort of niet bestaat",
+                        hex(&key)
+                    ));
+                }
+            }
         }
 
-        let mut expected_invoices: HashMap<Vec<u8>, HashSet<InvoiceId>> = HashMap::new();
+        let mut expected_invoices: HashMap<Vec<u8>, IdDigest> = HashMap::new();
         read_each(self, TreeName::Invoices, &mut report, |report, key, invoice: Invoice| {
             let invoice = &invoice;
             belongs(report, key, invoice.network, invoice.id.0, &network_ids, &format!("factuur {}", invoice.number));
@@ -187,41 +228,51 @@ impl Store {
             expected_invoices
                 .entry(network_quarter(invoice.network, invoice.quarter).to_vec())
                 .or_default()
-                .insert(invoice.id);
+                .add(invoice.id.0);
             Ok(())
         })?;
-        for (key, index) in read_all::<InvoiceIndex>(self, TreeName::InvoiceIndex, &mut report)? {
+        read_each(self, TreeName::InvoiceIndex, &mut report, |report, key, index: InvoiceIndex| {
             let listed: HashSet<InvoiceId> = index.entries.iter().copied().collect();
-            if expected_invoices.remove(&key).unwrap_or_default() != listed || listed.len() != index.entries.len() {
-                report.problems.push(format!("factuurindex {} klopt niet met de facturen", hex(&key)));
+            let mut digest = IdDigest::default();
+            for id in &listed {
+                digest.add(id.0);
             }
-        }
+            if expected_invoices.remove(key).unwrap_or_default() != digest || listed.len() != index.entries.len() {
+                report.problems.push(format!("factuurindex {} klopt niet met de facturen", hex(key)));
+            }
+            Ok(())
+        })?;
         for key in expected_invoices.keys() {
             report.problems.push(format!("facturen zonder factuurindex {}", hex(key)));
         }
-        let batches: Vec<(Vec<u8>, PaymentBatch)> = read_all(self, TreeName::Batches, &mut report)?;
+        // The batches one at a time (they hold every payment line): kept is only, per batch, its
+        // quarter and the networks it is in force for; a claim reads its batch again.
+        let mut current: HashMap<u64, (crate::domain::Quarter, HashSet<NetworkId>)> = HashMap::new();
+        let mut expected_index: BTreeMap<Vec<u8>, Vec<u64>> = BTreeMap::new();
+        read_each(self, TreeName::Batches, &mut report, |report, key, batch: PaymentBatch| {
+            if key != batch.id.to_be_bytes() {
+                report.problems.push(format!("betaalbatch {} staat onder sleutel {}", batch.number, hex(key)));
+            }
+            if batch.lines.iter().any(|l| l.amount <= rust_decimal::Decimal::ZERO) {
+                report.problems.push(format!("betaalbatch {} bevat betalingen van 0 of minder", batch.number));
+            }
+            for network in &batch.networks {
+                expected_index.entry(network_quarter(*network, batch.quarter).to_vec()).or_default().push(batch.id);
+            }
+            let networks = batch.networks.iter().copied().filter(|n| batch.is_current_for(*n)).collect();
+            current.insert(batch.id, (batch.quarter, networks));
+            Ok(())
+        })?;
         for (key, close) in read_all::<QuarterClose>(self, TreeName::Closes, &mut report)? {
             if key.as_slice() != network_quarter(close.network, close.quarter) {
                 report.problems.push(format!("afsluiting onder sleutel {} hoort daar niet", hex(&key)));
             }
-            match batches.iter().find(|(_, b)| b.id == close.batch) {
-                Some((_, batch)) if batch.is_current_for(close.network) && batch.quarter == close.quarter => {}
+            match current.get(&close.batch) {
+                Some((quarter, networks)) if networks.contains(&close.network) && *quarter == close.quarter => {}
                 _ => report.problems.push(format!(
                     "afsluiting {} van netwerk {} wijst niet naar een geldige betaalbatch",
                     close.quarter, close.network
                 )),
-            }
-        }
-        for (_, batch) in &batches {
-            let team: Vec<_> = batch.lines.iter().filter(|l| l.amount <= rust_decimal::Decimal::ZERO).collect();
-            if !team.is_empty() {
-                report.problems.push(format!("betaalbatch {} bevat betalingen van 0 of minder", batch.number));
-            }
-        }
-        let mut expected_index: std::collections::BTreeMap<Vec<u8>, Vec<u64>> = std::collections::BTreeMap::new();
-        for (_, batch) in &batches {
-            for network in &batch.networks {
-                expected_index.entry(network_quarter(*network, batch.quarter).to_vec()).or_default().push(batch.id);
             }
         }
         for (key, index) in read_all::<super::records::BatchIds>(self, TreeName::BatchIndex, &mut report)? {
@@ -236,13 +287,14 @@ impl Store {
         for key in expected_index.keys() {
             report.problems.push(format!("betaalbatches zonder batchindex {}", hex(key)));
         }
+        let batch_of = |id: u64| -> Option<PaymentBatch> {
+            self.tree(TreeName::Batches).get(id.to_be_bytes()).ok().flatten().and_then(|b| decode(&b).ok())
+        };
         for (key, open) in read_all::<super::records::OpenClaims>(self, TreeName::Claims, &mut report)? {
             for claim in &open.claims {
                 let payee = crate::domain::close::Payee::of(&claim.line);
                 let at_key = payee.is_some_and(|p| key.as_slice() == super::keys::payee_key(claim.line.network, p));
-                let raised = batches
-                    .iter()
-                    .any(|(_, b)| b.id == claim.batch_id && b.claims.iter().any(|c| c.line == claim.line));
+                let raised = batch_of(claim.batch_id).is_some_and(|b| b.claims.iter().any(|c| c.line == claim.line));
                 if !at_key || !raised || claim.open <= rust_decimal::Decimal::ZERO || claim.open > claim.line.amount {
                     report.problems.push(format!(
                         "vordering op {} uit batch {} klopt niet (open {}, sleutel {})",
@@ -256,7 +308,8 @@ impl Store {
         }
 
         for (key, exports) in read_all::<super::records::BatchExports>(self, TreeName::Exports, &mut report)? {
-            if !batches.iter().any(|(_, b)| key.as_slice() == b.id.to_be_bytes()) {
+            let id = key.as_slice().try_into().map(u64::from_be_bytes).ok();
+            if !id.is_some_and(|id| current.contains_key(&id)) {
                 report.problems.push(format!("betaalbestanden onder sleutel {} horen bij geen betaalbatch", hex(&key)));
             }
             if exports.entries.is_empty() {
@@ -346,6 +399,30 @@ fn read_each<R: Record>(
     }
     report.counts.insert(tree.name(), count);
     Ok(())
+}
+
+/// The ids under one index key, whatever their order: how many, and two sums of a hash of each
+/// (two ids sets with the same digest are the same set, but for a chance of about 2^-128).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct IdDigest {
+    count: u64,
+    sum: u64,
+    other: u64,
+}
+
+impl IdDigest {
+    fn add(&mut self, id: u64) {
+        use std::hash::{Hash, Hasher};
+        // SipHash with fixed keys: the same ids give the same digest in every run.
+        let hash = |salt: u8| {
+            let mut hasher = std::hash::DefaultHasher::new();
+            (salt, id).hash(&mut hasher);
+            hasher.finish()
+        };
+        self.count += 1;
+        self.sum = self.sum.wrapping_add(hash(1));
+        self.other = self.other.wrapping_add(hash(2));
+    }
 }
 
 /// Decodes every record of a tree; a record that does not decode is a problem, not an abort.

@@ -28,7 +28,10 @@ impl Store {
         let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut found: std::collections::BTreeMap<u64, BatchExports> = std::collections::BTreeMap::new();
         let mut numbers: Option<std::collections::HashMap<String, u64>> = None;
-        for entry in self.scan::<super::AuditEntry>(TreeName::Audit, &[])? {
+        // One entry at a time: the log is the bulk of the data (a restore runs this).
+        for item in self.tree(TreeName::Audit).iter() {
+            let (key, bytes) = item?;
+            let entry: super::AuditEntry = super::decode_at(TreeName::Audit, &key, &bytes)?;
             let Some(number) = entry.subject.strip_prefix("betaalbatch ") else { continue };
             if entry.action != EXPORT_ACTION {
                 continue;

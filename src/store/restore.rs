@@ -3,11 +3,34 @@
 //! killed at any moment leaves either no database at `DB` or the complete one, never a half-filled
 //! database that `check` would call sound; what a killed restore left beside it is removed by the
 //! next restore.
+//!
+//! A backup file is restored as it is read ([`restore_file`]): the file is verified whole first
+//! (header, length, checksum), then inflated and decoded one pair at a time into the staging
+//! database in small batches, which is opened with a small page cache and checked one record at a
+//! time. Memory stays the same whatever the size of the backup.
 
 use std::path::{Path, PathBuf};
 
-use super::backup_file::Dump;
-use super::{CheckReport, Store, StoreError};
+use super::backup_file::{BackupError, Dump, Item};
+use super::keys::{self, TreeName};
+use super::{CheckReport, Store, StoreError, Touched};
+
+/// Why a backup file could not be restored: the file, or the database.
+#[derive(Debug, thiserror::Error)]
+pub enum RestoreError {
+    #[error(transparent)]
+    Backup(#[from] BackupError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Pairs are written to the staging database in batches of about this many bytes.
+const BATCH_BYTES: usize = 1 << 20;
+/// sled frees the page versions a write replaces only when the thread's epoch garbage is
+/// collected, a few at a time each time a thread pins; a restore writes far faster than that
+/// (measured on the history store: 1,9 GB resident without, 190 MB with this many collections
+/// after each batch of [`BATCH_BYTES`]).
+const EPOCH_FLUSHES_PER_BATCH: usize = 256;
 
 /// What a finished restore found when it checked the restored database.
 pub struct Restored {
@@ -18,6 +41,45 @@ pub struct Restored {
 /// Restores `dump` into `path`, which must not exist or be an empty directory. The database
 /// appears at `path` only after it was loaded completely and `check` found it sound.
 pub fn restore(path: &Path, dump: &Dump) -> Result<Restored, StoreError> {
+    restore_with(path, |store| store.load_dump(dump))
+}
+
+/// Restores the backup file `file` into `path` (see [`restore`]), streaming: the file is verified
+/// whole before anything is loaded, and read again pair by pair into the staging database. A
+/// file that fails any check, or changes between the two reads, leaves nothing at `path`.
+pub fn restore_file(path: &Path, file: &Path) -> Result<Restored, RestoreError> {
+    let mut backup_error = None;
+    let result = restore_with(path, |store| {
+        let mut loader = Loader::begin(store)?;
+        let read = super::backup_file::read_file_streamed(file, &mut |item| loader.item(item).map_err(Failed::Store));
+        match read {
+            Ok(()) => loader.finish(),
+            Err(Failed::Store(error)) => Err(error),
+            Err(Failed::Backup(error)) => {
+                backup_error = Some(error);
+                Err(StoreError::Refused(String::new()))
+            }
+        }
+    });
+    match (result, backup_error) {
+        (_, Some(error)) => Err(error.into()),
+        (result, None) => Ok(result?),
+    }
+}
+
+/// What stopped the streaming read: the backup file, or loading into the database.
+enum Failed {
+    Backup(BackupError),
+    Store(StoreError),
+}
+
+impl From<BackupError> for Failed {
+    fn from(error: BackupError) -> Self {
+        Self::Backup(error)
+    }
+}
+
+fn restore_with(path: &Path, load: impl FnOnce(&Store) -> Result<(), StoreError>) -> Result<Restored, StoreError> {
     let refuse = |reason: String| StoreError::Refused(reason);
     if path.is_file() {
         return Err(refuse(format!("{} is een bestand; zet terug in een nieuwe map", path.display())));
@@ -32,7 +94,7 @@ pub fn restore(path: &Path, dump: &Dump) -> Result<Restored, StoreError> {
     std::fs::create_dir_all(&parent).map_err(io(&parent))?;
     remove_leftovers(path);
     let staging = sibling(path, &format!("restoring-{}", std::process::id()));
-    let result = load_and_check(&staging, dump);
+    let result = load_and_check(&staging, load);
     let report = match result {
         Ok(report) if report.is_ok() => report,
         Ok(report) => {
@@ -57,12 +119,16 @@ pub fn restore(path: &Path, dump: &Dump) -> Result<Restored, StoreError> {
 
 /// Loads the dump into a new database at `staging`, checks it and flushes it; the store is
 /// closed (its lock released) when this returns.
-fn load_and_check(staging: &Path, dump: &Dump) -> Result<CheckReport, StoreError> {
+fn load_and_check(
+    staging: &Path,
+    load: impl FnOnce(&Store) -> Result<(), StoreError>,
+) -> Result<CheckReport, StoreError> {
     if staging.exists() {
         std::fs::remove_dir_all(staging).map_err(io(staging))?;
     }
-    let store = Store::open(staging)?;
-    store.load_dump(dump)?;
+    // One pass in, one pass of `check`: a small page cache, whatever the size of the backup.
+    let store = Store::open_for_one_pass(staging)?;
+    load(&store)?;
     let report = store.check()?;
     store.flush()?;
     drop(store);
@@ -95,4 +161,92 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
     move |e| StoreError::Unreadable { path: path.to_path_buf(), reason: e.to_string() }
+}
+
+/// Fills an empty database pair by pair (a restore): each tree's pairs go in as they come, in
+/// batches of about [`BATCH_BYTES`]; [`Loader::finish`] keeps every id of the backup taken and
+/// builds what is derived from the records.
+pub(crate) struct Loader<'a> {
+    store: &'a Store,
+    writing: std::sync::MutexGuard<'a, ()>,
+    tree: Option<TreeName>,
+    batch: sled::Batch,
+    batched: usize,
+    highest: u64,
+}
+
+impl<'a> Loader<'a> {
+    /// Refuses a database that holds anything.
+    pub(crate) fn begin(store: &'a Store) -> Result<Self, StoreError> {
+        if TreeName::ALL.iter().filter(|t| **t != TreeName::Meta).any(|t| !store.tree(*t).is_empty()) {
+            return Err(StoreError::Refused(format!(
+                "de database in {} is niet leeg; zet terug in een nieuwe map",
+                store.path.display()
+            )));
+        }
+        let writing = store.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(Self { store, writing, tree: None, batch: sled::Batch::default(), batched: 0, highest: 0 })
+    }
+
+    pub(crate) fn item(&mut self, item: Item<'_>) -> Result<(), StoreError> {
+        match item {
+            Item::Tree(name) => {
+                self.write_batch()?;
+                let Some(tree) = TreeName::ALL.iter().find(|t| t.name() == name) else {
+                    return Err(StoreError::Refused(format!(
+                        "de back-up bevat een onbekende tabel '{name}' (van een nieuwere sidw?)"
+                    )));
+                };
+                self.tree = Some(*tree);
+            }
+            Item::Pair(key, value) => {
+                let Some(tree) = self.tree else { return Ok(()) };
+                // Every id in the backup (ids are the 8-byte parts of keys) stays taken.
+                if tree.keys_hold_ids() {
+                    let ids = key.chunks_exact(8).take(2).filter_map(|c| c.try_into().ok()).map(u64::from_be_bytes);
+                    self.highest = ids.fold(self.highest, u64::max);
+                }
+                self.batch.insert(key, value);
+                self.batched += key.len() + value.len() + 32;
+                if self.batched >= BATCH_BYTES {
+                    self.write_batch()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn write_batch(&mut self) -> Result<(), StoreError> {
+        if let Some(tree) = self.tree
+            && self.batched > 0
+        {
+            self.store.tree(tree).apply_batch(std::mem::take(&mut self.batch))?;
+            for _ in 0..EPOCH_FLUSHES_PER_BATCH {
+                sled::pin().flush();
+            }
+        }
+        self.batched = 0;
+        Ok(())
+    }
+
+    /// Writes what is left, keeps the ids taken, flushes, and builds the derived records.
+    pub(crate) fn finish(mut self) -> Result<(), StoreError> {
+        self.write_batch()?;
+        let store = self.store;
+        store.tree(TreeName::Meta).insert(keys::ID_FLOOR_KEY, &self.highest.to_be_bytes())?;
+        store.db.flush()?;
+        drop(self.writing);
+        // A back-up from before the exports tree: its exports are in its audit log only.
+        store.tree(TreeName::Meta).remove(super::export_repo::EXPORTS_FROM_AUDIT_KEY)?;
+        store.exports_from_audit()?;
+        // A back-up from before the batch index: its batches are indexed now (an index in the
+        // back-up is built again the same way: from the batches).
+        store.tree(TreeName::BatchIndex).clear()?;
+        store.tree(TreeName::Meta).remove(super::close_repo::BATCH_INDEX_BUILT)?;
+        store.index_batches()?;
+        // Derived facts are computed again from what was restored, not taken from the back-up.
+        store.tree(TreeName::SignalFacts).clear()?;
+        store.changed(Touched::everything());
+        Ok(())
+    }
 }

@@ -32,6 +32,8 @@ use super::{Store, StoreError};
 #[derive(Default)]
 pub(crate) struct SignalCache {
     networks: HashMap<NetworkId, Cached>,
+    /// The whole list as last made: (generation, day, list), shared by every session on Signalen.
+    all: Option<(u64, NaiveDate, Arc<Vec<Signal>>)>,
     /// How many times a network's signals were computed (for the tests).
     computed: u64,
     /// How many times a network's hours facts were computed and stored (for the tests).
@@ -48,6 +50,28 @@ struct Cached {
 type BatchNames = HashMap<u64, bool>;
 
 impl Store {
+    /// [`Store::signals`], made once per change and day and shared: after a colleague's save
+    /// the sessions on Signalen (each held a copy of the whole list, 20 000 rows on ten years)
+    /// take the same list instead of each making it again.
+    pub fn signals_shared(&self, today: NaiveDate) -> Result<Arc<Vec<Signal>>, StoreError> {
+        // The generation is read before the list is made: a change meanwhile only means that
+        // the list is made once more, never that a stale one is kept.
+        let generation = self.generation();
+        {
+            let cache = self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Some((made, day, list)) = &cache.all
+                && *made == generation
+                && *day == today
+            {
+                return Ok(list.clone());
+            }
+        }
+        let list = Arc::new(self.signals(today)?);
+        let mut cache = self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        cache.all = Some((generation, today, list.clone()));
+        Ok(list)
+    }
+
     /// Every signal on `today`, oldest due date first.
     pub fn signals(&self, today: NaiveDate) -> Result<Vec<Signal>, StoreError> {
         // Stamps are read before what they cover: data newer than its stamp only means that it
@@ -104,7 +128,9 @@ impl Store {
     /// Forgets every network's signals (the tests compare with a fresh computation).
     #[doc(hidden)]
     pub fn forget_signals(&self) {
-        self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).networks.clear();
+        let mut cache = self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        cache.networks.clear();
+        cache.all = None;
     }
 
     fn cached_signals(&self, network: NetworkId, stamp: (u64, u64), today: NaiveDate) -> Option<Arc<Vec<Signal>>> {
