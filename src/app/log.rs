@@ -1,5 +1,13 @@
-//! Pane 6, Logboek: the audit log, newest first, filtered as one types.
+//! Pane 6, Logboek: the audit log, newest first, filtered as one types; Enter shows one entry
+//! whole, Esc goes back to the list.
+//!
+//! A filter is looked up in the log's indexes (`Store::audit_search`): a date (`12-03-2025`,
+//! `03-2025`, `2025`) in the time index, a user, an action or a record's name (network, partner,
+//! month) in the word index, so an old entry is found at once however long the log. Only a word
+//! that matches very many names is searched for in the log itself, a bounded part per keystroke;
+//! the title then says how much was searched, and moving past the last entry searches on.
 
+use crate::store::audit::{AuditCursor, AuditPage};
 use crate::store::{AuditEntry, Store, StoreError};
 
 use super::list::Selection;
@@ -10,7 +18,7 @@ pub const LOG_PAGE: usize = 200;
 /// At most this many entries are looked at for one keystroke (or one "more"): the cost of a filter
 /// keystroke does not grow with the log. Only the heads (who, what, when, subject) are read; an
 /// entry's records before and after are read only for the entries listed.
-pub const LOG_SCAN: usize = 10_000;
+pub const LOG_SCAN: usize = 2_000;
 
 #[derive(Default)]
 pub struct LogPane {
@@ -18,10 +26,16 @@ pub struct LogPane {
     pub selection: Selection,
     /// More of the log is left to search (moving past the last entry searches on).
     pub truncated: bool,
-    /// The entries below this id are not searched yet.
-    resume: Option<u64>,
-    /// How many entries were searched for what is listed.
+    /// Where the search goes on.
+    resume: Option<AuditCursor>,
+    /// How many entries were looked at for what is listed.
     pub searched: usize,
+    /// The filter has a word the indexes cannot narrow: the log itself is searched, in parts.
+    pub unindexed: bool,
+    /// The selected entry is shown whole (Enter), instead of the list (Esc).
+    pub open: bool,
+    /// The first line of the whole entry shown (it scrolls with ↑↓).
+    pub scroll: usize,
 }
 
 impl LogPane {
@@ -30,51 +44,28 @@ impl LogPane {
         self.entries.clear();
         self.resume = None;
         self.searched = 0;
-        self.search(store, None)?;
+        self.open = false;
+        self.search(store)?;
         self.selection.clamp(self.entries.len());
         Ok(())
     }
 
     /// Lists the next page of matches, searching on where the last search stopped.
     pub(crate) fn more(&mut self, store: &Store) -> Result<(), StoreError> {
-        if let Some(below) = self.resume {
-            self.search(store, Some(below))?;
+        if self.resume.is_some() {
+            self.search(store)?;
             self.selection.clamp(self.entries.len());
         }
         Ok(())
     }
 
-    fn search(&mut self, store: &Store, below: Option<u64>) -> Result<(), StoreError> {
-        let filter = self.selection.filter.to_lowercase();
-        let words: Vec<&str> = filter.split_whitespace().collect();
-        let mut found = 0;
-        let mut scanned = 0;
-        let mut date: Option<(chrono::NaiveDate, String)> = None;
-        self.resume = None;
-        for head in store.audit_heads_newest_first(below) {
-            let head = head?;
-            if scanned == LOG_SCAN || found == LOG_PAGE {
-                self.resume = Some(head.id + 1);
-                break;
-            }
-            scanned += 1;
-            // The day as the filter sees it (dd-mm-jjjj), formatted once per day: the log is in
-            // time order, so most entries share the previous one's day. Words hold no spaces, so
-            // a word is in the line "user action subject day" when it is in one of its parts.
-            let day = head.at.date_naive();
-            if date.as_ref().is_none_or(|(known, _)| *known != day) {
-                date = Some((day, day.format("%d-%m-%Y").to_string()));
-            }
-            let day_text = date.as_ref().map_or("", |(_, text)| text.as_str());
-            let text = format!("{} {} {}", head.user, head.action, head.subject).to_lowercase();
-            if words.iter().all(|word| text.contains(word) || day_text.contains(word))
-                && let Some(entry) = store.audit_entry(head.id)?
-            {
-                self.entries.push(entry);
-                found += 1;
-            }
-        }
-        self.searched += scanned;
+    fn search(&mut self, store: &Store) -> Result<(), StoreError> {
+        let AuditPage { entries, resume, examined, unindexed } =
+            store.audit_search(&self.selection.filter, self.resume.as_ref(), LOG_PAGE, LOG_SCAN)?;
+        self.entries.extend(entries);
+        self.searched += examined;
+        self.resume = resume;
+        self.unindexed = unindexed;
         self.truncated = self.resume.is_some();
         Ok(())
     }
@@ -86,6 +77,25 @@ impl LogPane {
 
 impl App {
     pub(super) fn log_action(&mut self, action: Action) {
+        if self.log.open {
+            match action {
+                Action::Back | Action::Open => self.log.open = false,
+                Action::Up => self.log.scroll = self.log.scroll.saturating_sub(1),
+                Action::Down => self.log.scroll += 1,
+                Action::PageUp => self.log.scroll = self.log.scroll.saturating_sub(self.page()),
+                Action::PageDown => self.log.scroll += self.page(),
+                Action::Home => self.log.scroll = 0,
+                _ => {}
+            }
+            return;
+        }
+        if action == Action::Open {
+            if self.log.selected().is_some() {
+                self.log.open = true;
+                self.log.scroll = 0;
+            }
+            return;
+        }
         let len = self.log.entries.len();
         let page = self.page();
         let at_end = len == 0 || self.log.selection.index + 1 >= len;

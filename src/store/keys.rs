@@ -55,10 +55,19 @@ pub enum TreeName {
     /// network id + year (u16) + month (u8) + partner id → `NihilMark`: a month's form came in
     /// without hours. A network's quarter is one range.
     Nihil,
+    /// The audit log by day: year (u16) + month (u8) + day (u8) of the entry's time (UTC) +
+    /// audit id → nothing. Written with the entry (see `audit::index_keys`).
+    AuditTime,
+    /// The audit log by user, action and record name: kind byte (`u`, `a`, `r`) + lower-case
+    /// word + 0 + audit id → nothing.
+    AuditWords,
+    /// Every word of `AuditWords` once: kind byte + lower-case word → nothing. The Logboek's
+    /// filter looks a typed word up here.
+    AuditTerms,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 23] = [
+    pub const ALL: [TreeName; 26] = [
         Self::Meta,
         Self::Networks,
         Self::NetworkNames,
@@ -82,6 +91,9 @@ impl TreeName {
         Self::Claims,
         Self::Audit,
         Self::Nihil,
+        Self::AuditTime,
+        Self::AuditWords,
+        Self::AuditTerms,
     ];
 
     pub fn name(self) -> &'static str {
@@ -109,6 +121,9 @@ impl TreeName {
             Self::Claims => "claims",
             Self::Audit => "audit",
             Self::Nihil => "nihil",
+            Self::AuditTime => "audit_time",
+            Self::AuditWords => "audit_words",
+            Self::AuditTerms => "audit_terms",
         }
     }
 
@@ -130,12 +145,18 @@ impl TreeName {
                 | Self::MunicipalYears
                 | Self::S1Rates
                 | Self::Nihil
+                | Self::AuditTime
+                | Self::AuditWords
+                | Self::AuditTerms
         )
     }
 
     /// Trees holding the programme's data (not the database info, the settings or the log).
     pub fn holds_data(self) -> bool {
-        !matches!(self, Self::Meta | Self::Audit | Self::Settings)
+        !matches!(
+            self,
+            Self::Meta | Self::Audit | Self::Settings | Self::AuditTime | Self::AuditWords | Self::AuditTerms
+        )
     }
 }
 

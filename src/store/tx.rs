@@ -70,6 +70,9 @@ fn reach(tree: TreeName) -> Reach {
     match tree {
         TreeName::Meta
         | TreeName::Audit
+        | TreeName::AuditTime
+        | TreeName::AuditWords
+        | TreeName::AuditTerms
         | TreeName::NetworkNames
         | TreeName::InvoiceNumbers
         | TreeName::Settings
@@ -197,7 +200,12 @@ impl Tx<'_> {
             before: before.map(to_json),
             after: after.map(to_json),
         };
-        self.put(TreeName::Audit, &id.to_be_bytes(), &entry)
+        self.put(TreeName::Audit, &id.to_be_bytes(), &entry)?;
+        // The indexes of the log, in the same transaction as the entry.
+        for (tree, key) in super::audit::index_keys(&super::audit::AuditHead::of(&entry)) {
+            self.put_raw(tree, &key, &[])?;
+        }
+        Ok(())
     }
 }
 

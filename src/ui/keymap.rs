@@ -98,6 +98,8 @@ pub static BINDINGS: &[Binding] = &[
         .then_some(Action::CloseQuarter)),
     // Signalen
     bind!(In(Pane::Signals), "Enter", "ga naar het signaal", |k| (k.code == KeyCode::Enter).then_some(Action::Open)),
+    bind!(In(Pane::Log), "Enter", "de hele regel: alle velden voor en na (Esc terug)", |k| (k.code == KeyCode::Enter)
+        .then_some(Action::Open)),
     // Tarieven
     bind!(In(Pane::Tariffs), "n", "nieuw tariefjaar", |k| (plain(k) == Some('n')).then_some(Action::New)),
     bind!(In(Pane::Tariffs), "e Enter", "bewerk tarieven van het jaar", |k| (plain(k) == Some('e')
@@ -202,7 +204,7 @@ pub fn hints(pane: Pane) -> &'static str {
         Pane::Budget => "0-9 uren = vorige mnd [ ] kwartaal n netwerk f factuur a afsluiten ? meer",
         Pane::Signals => "Enter ga naar / filter ? meer",
         Pane::Tariffs => "e bewerk n nieuw jaar ? meer",
-        Pane::Log => "/ filter ↑↓ regel ? meer",
+        Pane::Log => "Enter hele regel / filter ? meer",
         Pane::Municipalities => "e bewerk n gemeente [ ] jaar t S1-tarief / filter ? meer",
     }
 }
