@@ -424,6 +424,33 @@ impl Store {
         self.tree(TreeName::Audit).get(key)?.map(|bytes| decode_head(&key, &bytes)).transpose()
     }
 
+    /// The entries written on `from` to `to` (UTC days, both included; open ends for `None`),
+    /// oldest first: read through the time index when a day is given, else the log in order.
+    pub fn audit_entries_between(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Box<dyn Iterator<Item = Result<AuditEntry, StoreError>> + '_> {
+        if from.is_none() && to.is_none() {
+            return Box::new(self.tree(TreeName::Audit).iter().map(|item| {
+                let (key, bytes) = item?;
+                super::decode_at(TreeName::Audit, &key, &bytes)
+            }));
+        }
+        let start = from.map_or([0; 4], day_key).to_vec();
+        let end = to.map_or([0xff; 4], day_key);
+        let mut end = end.to_vec();
+        end.extend_from_slice(&[0xff; 9]);
+        Box::new(self.tree(TreeName::AuditTime).range(start..end).filter_map(move |item| {
+            let key = match item {
+                Ok((key, _)) => key,
+                Err(error) => return Some(Err(error.into())),
+            };
+            let id = u64::from_be_bytes(key[key.len().saturating_sub(8)..].try_into().ok()?);
+            self.audit_entry(id).transpose()
+        }))
+    }
+
     /// Every audit entry, newest first.
     pub fn audit_log(&self) -> Result<Vec<AuditEntry>, StoreError> {
         let mut entries = self.scan::<AuditEntry>(TreeName::Audit, &[])?;

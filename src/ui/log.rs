@@ -1,0 +1,168 @@
+//! Pane 6, Logboek: the list of changes in Dutch (who, when, what, which record, old → new), the
+//! selected change's fields below it, and Enter's whole entry (every field before and after).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
+
+use crate::app::App;
+use crate::report::log::{Described, changes_text, describe};
+
+use super::{Theme, fit};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    match app.log.selected() {
+        Some(entry) if app.log.open => whole(frame, area, &describe(entry), app.log.scroll, theme),
+        _ => list(frame, area, app, theme),
+    }
+}
+
+fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let pane = &app.log;
+    let [top, bottom] = Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(area);
+    // Only the rows on screen are read into Dutch: a page at a time, the selected row on it.
+    let height = usize::from(top.height.saturating_sub(3)).max(1);
+    let start = pane.selection.index / height * height;
+    let wide = area.width >= 120;
+    let rows: Vec<Row> = pane
+        .entries
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(height)
+        .map(|(_, e)| {
+            let d = describe(e);
+            let mut cells =
+                vec![Cell::from(d.when.clone()), Cell::from(d.user), Cell::from(d.action), Cell::from(d.record)];
+            if wide {
+                cells.push(Cell::from(changes_text(&d.changes)));
+            }
+            Row::new(cells)
+        })
+        .collect();
+    let more = if pane.truncated {
+        format!(" ({} doorzocht; ↓ voorbij de laatste zoekt verder)", pane.searched)
+    } else {
+        String::new()
+    };
+    let noun = if pane.entries.len() == 1 { "regel" } else { "regels" };
+    let title = format!(" Logboek · nieuwste eerst · {} {noun}{more} ", pane.entries.len());
+    let (widths, header): (Vec<Constraint>, Vec<&str>) = if wide {
+        (
+            vec![
+                Constraint::Length(16),
+                Constraint::Length(10),
+                Constraint::Length(22),
+                Constraint::Percentage(35),
+                Constraint::Min(20),
+            ],
+            vec!["Wanneer", "Wie", "Wat", "Onderwerp", "Wijzigingen"],
+        )
+    } else {
+        (
+            vec![Constraint::Length(16), Constraint::Length(8), Constraint::Length(18), Constraint::Min(10)],
+            vec!["Wanneer", "Wie", "Wat", "Onderwerp"],
+        )
+    };
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme.header()))
+        .row_highlight_style(theme.selected())
+        .column_spacing(1)
+        .block(Block::bordered().title(title));
+    let selected = (!pane.entries.is_empty()).then_some(pane.selection.index - start);
+    let mut state = TableState::default().with_selected(selected);
+    frame.render_stateful_widget(table, top, &mut state);
+    if pane.entries.is_empty() {
+        let text = if pane.truncated {
+            "Nog niets gevonden in het doorzochte deel: ↓ zoekt verder."
+        } else if pane.selection.filter.is_empty() {
+            "Het logboek is leeg."
+        } else {
+            "Geen regels passen op het filter."
+        };
+        super::empty_note(frame, top, text, theme.dim());
+    }
+    let width = usize::from(bottom.width.saturating_sub(2));
+    let detail: Vec<Line> = match pane.selected() {
+        Some(e) => {
+            let d = describe(e);
+            let mut lines = vec![Line::from(fit(&d.record, width))];
+            if d.changes.is_empty() {
+                lines.push(Line::styled("Geen velden gewijzigd.", theme.dim()));
+            }
+            lines.extend(d.changes.iter().map(|c| Line::from(fit(&changes_text(std::slice::from_ref(c)), width))));
+            lines
+        }
+        None => vec![Line::from("Geen regels.")],
+    };
+    let unindexed =
+        if pane.unindexed { " · een woord past op veel namen: het logboek zelf wordt doorzocht" } else { "" };
+    frame.render_widget(
+        Paragraph::new(detail).block(Block::bordered().title(fit(
+            &format!(" Wijzigingen (Enter: hele regel){unindexed} "),
+            usize::from(bottom.width.saturating_sub(2)),
+        ))),
+        bottom,
+    );
+}
+
+/// The whole entry: who, when, what, which record, then every field before and after (changed
+/// fields marked).
+fn whole(frame: &mut Frame, area: Rect, d: &Described, scroll: usize, theme: &Theme) {
+    let mut lines = vec![
+        Line::from(vec![Span::styled("Wanneer    ", theme.dim()), Span::raw(d.when.clone())]),
+        Line::from(vec![Span::styled("Wie        ", theme.dim()), Span::raw(d.user.clone())]),
+        Line::from(vec![Span::styled("Wat        ", theme.dim()), Span::raw(d.action.clone())]),
+        Line::from(vec![Span::styled("Onderwerp  ", theme.dim()), Span::raw(d.record.clone())]),
+        Line::from(""),
+    ];
+    let mut labels: Vec<&str> = d.after.iter().map(|f| f.label.as_str()).collect();
+    for field in &d.before {
+        if !labels.contains(&field.label.as_str()) {
+            labels.push(&field.label);
+        }
+    }
+    let value = |fields: &[crate::report::log::Field], label: &str| {
+        fields.iter().find(|f| f.label == label).map_or(String::new(), |f| f.value.clone())
+    };
+    let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4).clamp(4, 34);
+    let inner = usize::from(area.width.saturating_sub(2));
+    let column = inner.saturating_sub(label_width + 5) / 2;
+    let has = |side: &[crate::report::log::Field]| !side.is_empty();
+    lines.push(Line::styled(
+        format!(
+            "{:<label_width$}  {:<column$} {}",
+            "Veld",
+            if has(&d.before) { "Voor" } else { "Voor (nieuw)" },
+            if has(&d.after) { "Na" } else { "Na (verwijderd)" }
+        ),
+        theme.header(),
+    ));
+    for label in labels {
+        let (before, after) = (value(&d.before, label), value(&d.after, label));
+        let changed = before != after;
+        let marker = if changed { "•" } else { " " };
+        let style = if changed { theme.warning() } else { Style::new() };
+        lines.push(Line::styled(
+            format!(
+                "{:<label_width$}{marker} {:<column$} {}",
+                fit(label, label_width),
+                fit(&before, column),
+                fit(&after, column.max(1))
+            ),
+            style,
+        ));
+    }
+    let title = fit(" Logboekregel · • gewijzigd · ↑↓ schuiven · Esc terug ", inner);
+    let visible = usize::from(area.height.saturating_sub(2));
+    let scroll = scroll.min(lines.len().saturating_sub(visible));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
+            .block(Block::bordered().title(title)),
+        area,
+    );
+}
