@@ -87,7 +87,7 @@ pub fn changes_text(changes: &[Change]) -> String {
 
 fn changes(had_before: bool, before: &[Field], had_after: bool, after: &[Field]) -> Vec<Change> {
     let find = |fields: &[Field], label: &str| fields.iter().find(|f| f.label == label).map(|f| f.value.clone());
-    let shown = |value: &Option<String>| value.as_deref().is_some_and(|v| v != EMPTY);
+    let shown = |value: &Option<String>| value.as_deref().is_some_and(|v| v != EMPTY && v != "nee");
     let mut labels: Vec<&str> = after.iter().map(|f| f.label.as_str()).collect();
     for field in before {
         if !labels.contains(&field.label.as_str()) {
@@ -98,7 +98,7 @@ fn changes(had_before: bool, before: &[Field], had_after: bool, after: &[Field])
         .into_iter()
         .filter_map(|label| {
             let (old, new) = (find(before, label), find(after, label));
-            if old == new {
+            if old.as_deref().unwrap_or(EMPTY) == new.as_deref().unwrap_or(EMPTY) {
                 return None;
             }
             // A new record lists what it holds; a removed one what it held; a changed one every
@@ -217,90 +217,96 @@ fn batch(map: &serde_json::Map<String, Value>, out: &mut Vec<Field>) {
 /// Keys that hold database ids: never shown.
 const IDS: [&str; 6] = ["id", "network", "partner", "networks", "batch", "payee"];
 
-/// Dutch labels of the fields sidw's records have (the same key means the same in every record).
+/// Dutch labels of the fields sidw's records have (the same key means the same in every record),
+/// in the order they are shown.
+const LABELS: &[(&str, &str)] = &[
+    ("name", "Naam"),
+    ("number", "Factuurnummer"),
+    ("date", "Factuurdatum"),
+    ("amount", "Bedrag"),
+    ("received", "Ontvangen"),
+    ("decision", "Besluit"),
+    ("reason", "Reden"),
+    ("against", "Goedgekeurd tegen uren ter waarde van"),
+    ("month", "Maand"),
+    ("hours", "Uren"),
+    ("activity", "Activiteit"),
+    ("paid_by_practice_team", "Betaald door het praktijkteam"),
+    ("double_funding_confirmed", "Geen dubbele bekostiging bevestigd"),
+    ("corrects", "Correctie van een eerdere regel"),
+    ("quarter", "Kwartaal"),
+    ("kind", "Soort"),
+    ("sent", "Verstuurd"),
+    ("signed", "Getekend retour"),
+    ("ended", "Beëindigd"),
+    ("discipline", "Discipline"),
+    ("category", "Tariefcategorie"),
+    ("agb", "AGB-code"),
+    ("iban", "IBAN"),
+    ("email", "e-mail"),
+    ("phone", "telefoon"),
+    ("contact", "Contact"),
+    ("region", "Regio"),
+    ("municipality", "Gemeente"),
+    ("postcodes", "Postcodes"),
+    ("status", "Status"),
+    ("coordinator", "Coördinator"),
+    ("district_manager", "Wijkverpleging (manager)"),
+    ("core_team", "Wijkkernteam"),
+    ("gp_practices", "huisartsenpraktijken"),
+    ("social_domain", "sociaal domein"),
+    ("district_nursing", "wijkverpleging"),
+    ("former_gez_owz", "Voormalig GEZ/OWZ"),
+    ("funding_start", "Start financiering"),
+    ("funding_end", "Einde financiering"),
+    ("milestones", "Mijlpalen"),
+    ("intake", "intake"),
+    ("application_form", "aanmeldformulier"),
+    ("network_meeting", "netwerkbijeenkomst"),
+    ("wijkplan", "wijkplan"),
+    ("funding_start_derived", "start financiering afgeleid"),
+    ("project_plans", "projectplan"),
+    ("start", "start"),
+    ("end", "einde"),
+    ("yearly", "jaar"),
+    ("year", "Jaar"),
+    ("reflection_report", "reflectieverslag"),
+    ("evaluation_talk", "evaluatiegesprek"),
+    ("financial_accounting", "financiële verantwoording"),
+    ("practices", "Praktijk"),
+    ("shares", "verdeling vanaf"),
+    ("share", "percentage"),
+    ("from", "vanaf"),
+    ("ion_counts", "ION-telling"),
+    ("reference_date", "peildatum"),
+    ("count", "aantal"),
+    ("practice_team_per_ion", "Praktijkteam per ION"),
+    ("partner_per_ion", "Partners per ION"),
+    ("hourly_a", "Uurtarief A"),
+    ("hourly_b", "Uurtarief B"),
+    ("hourly_c", "Uurtarief C"),
+    ("insured_65_plus", "Verzekerden 65+"),
+    ("proposed_providers", "Voorgestelde aanbieders"),
+    ("award", "Gunning"),
+    ("award_date", "Gunningsdatum"),
+    ("per_insured_65_plus", "Per verzekerde 65+"),
+    ("debtor_name", "Naam rekeninghouder"),
+    ("debtor_iban", "IBAN"),
+    ("debtor_bic", "BIC"),
+    ("cooperation_agreement", "samenwerkingsovereenkomst"),
+];
+
 fn label(key: &str) -> String {
-    let known = match key {
-        "name" => "Naam",
-        "region" => "Regio",
-        "municipality" => "Gemeente",
-        "postcodes" => "Postcodes",
-        "status" => "Status",
-        "coordinator" => "Coördinator",
-        "email" => "e-mail",
-        "phone" => "telefoon",
-        "district_manager" => "Wijkverpleging (manager)",
-        "core_team" => "Wijkkernteam",
-        "gp_practices" => "huisartsenpraktijken",
-        "social_domain" => "sociaal domein",
-        "district_nursing" => "wijkverpleging",
-        "former_gez_owz" => "Voormalig GEZ/OWZ",
-        "funding_start" => "Start financiering",
-        "funding_end" => "Einde financiering",
-        "milestones" => "Mijlpalen",
-        "intake" => "intake",
-        "application_form" => "aanmeldformulier",
-        "network_meeting" => "netwerkbijeenkomst",
-        "wijkplan" => "wijkplan",
-        "funding_start_derived" => "start financiering afgeleid",
-        "project_plans" => "projectplan",
-        "start" => "start",
-        "end" => "einde",
-        "yearly" => "jaar",
-        "year" => "Jaar",
-        "reflection_report" => "reflectieverslag",
-        "evaluation_talk" => "evaluatiegesprek",
-        "financial_accounting" => "financiële verantwoording",
-        "discipline" => "Discipline",
-        "category" => "Tariefcategorie",
-        "agb" => "AGB-code",
-        "iban" => "IBAN",
-        "kind" => "Soort",
-        "contact" => "Contact",
-        "sent" => "Verstuurd",
-        "signed" => "Getekend retour",
-        "ended" => "Beëindigd",
-        "month" => "Maand",
-        "hours" => "Uren",
-        "activity" => "Activiteit",
-        "paid_by_practice_team" => "Betaald door het praktijkteam",
-        "double_funding_confirmed" => "Geen dubbele bekostiging bevestigd",
-        "corrects" => "Correctie van een eerdere regel",
-        "quarter" => "Kwartaal",
-        "number" => "Factuurnummer",
-        "date" => "Factuurdatum",
-        "amount" => "Bedrag",
-        "received" => "Ontvangen",
-        "decision" => "Besluit",
-        "reason" => "Reden",
-        "against" => "Goedgekeurd tegen uren ter waarde van",
-        "practices" => "Praktijk",
-        "shares" => "verdeling vanaf",
-        "share" => "percentage",
-        "from" => "vanaf",
-        "ion_counts" => "ION-telling",
-        "reference_date" => "peildatum",
-        "count" => "aantal",
-        "practice_team_per_ion" => "Praktijkteam per ION",
-        "partner_per_ion" => "Partners per ION",
-        "hourly_a" => "Uurtarief A",
-        "hourly_b" => "Uurtarief B",
-        "hourly_c" => "Uurtarief C",
-        "insured_65_plus" => "Verzekerden 65+",
-        "proposed_providers" => "Voorgestelde aanbieders",
-        "award" => "Gunning",
-        "award_date" => "Gunningsdatum",
-        "per_insured_65_plus" => "Per verzekerde 65+",
-        "debtor_name" => "Naam rekeninghouder",
-        "debtor_iban" => "IBAN",
-        "debtor_bic" => "BIC",
-        _ => "",
-    };
-    if known.is_empty() {
+    match LABELS.iter().find(|(k, _)| *k == key) {
+        Some((_, label)) => (*label).to_string(),
         // A field this code does not know: its name, readable.
-        key.replace('_', " ")
-    } else {
-        known.to_string()
+        None => key.replace('_', " "),
     }
+}
+
+/// Where a field comes in the list: known fields in the table's order, others after them.
+fn rank(key: &str) -> usize {
+    LABELS.iter().position(|(k, _)| *k == key).unwrap_or(LABELS.len())
 }
 
 /// Fields holding amounts of money.
@@ -326,12 +332,20 @@ fn join(prefix: &str, label: &str) -> String {
 
 /// Every leaf of a record, labelled by its path ("Coördinator · e-mail").
 fn flatten(prefix: &str, value: &Value, out: &mut Vec<Field>) {
+    flatten_but(prefix, value, None, out);
+}
+
+/// Like [`flatten`], leaving out the field `skip` (a list item's identity, already in its label).
+fn flatten_but(prefix: &str, value: &Value, skip: Option<&str>, out: &mut Vec<Field>) {
     let Value::Object(map) = value else {
         push(out, if prefix.is_empty() { "Gegevens" } else { prefix }, value_text("", value));
         return;
     };
-    for (key, value) in map {
-        if IDS.contains(&key.as_str()) || key.ends_with("_id") {
+    let mut keys: Vec<&String> = map.keys().collect();
+    keys.sort_by_key(|key| rank(key));
+    for key in keys {
+        let value = &map[key];
+        if IDS.contains(&key.as_str()) || key.ends_with("_id") || skip == Some(key.as_str()) {
             continue;
         }
         let label = join(prefix, &label(key));
@@ -345,7 +359,8 @@ fn flatten(prefix: &str, value: &Value, out: &mut Vec<Field>) {
             }
             Value::Array(items) if items.iter().any(Value::is_object) => {
                 for (i, item) in items.iter().enumerate() {
-                    flatten(&format!("{label} {}", identity(item, i)), item, out);
+                    let (name, key) = identity(item, i);
+                    flatten_but(&format!("{label} {name}"), item, key, out);
                 }
                 if items.is_empty() {
                     push(out, &label, EMPTY.into());
@@ -362,16 +377,17 @@ fn is_scalar_object(key: &str, map: &serde_json::Map<String, Value>) -> bool {
     matches!(key, "month" | "quarter") && map.len() == 2 && map.contains_key("year")
 }
 
-/// What tells the items of a list apart: a name, a date, a year, else the position.
-fn identity(item: &Value, index: usize) -> String {
-    for key in ["name", "from", "reference_date", "year", "start"] {
+/// What tells the items of a list apart: a name, a date, a year, else the position; and the
+/// field it was taken from.
+fn identity(item: &Value, index: usize) -> (String, Option<&'static str>) {
+    for key in ["name", "from", "reference_date", "year"] {
         match &item[key] {
-            Value::String(text) => return value_text(key, &Value::String(text.clone())),
-            Value::Number(n) => return n.to_string(),
+            Value::String(text) => return (value_text(key, &Value::String(text.clone())), Some(key)),
+            Value::Number(n) => return (n.to_string(), Some(key)),
             _ => {}
         }
     }
-    (index + 1).to_string()
+    ((index + 1).to_string(), None)
 }
 
 /// An invoice's decision: open, approved (reason, against) or rejected (reason).
@@ -546,7 +562,7 @@ pub fn render(entries: &[AuditEntry], format: Format) -> String {
                 .iter()
                 .zip(&described)
                 .map(|(e, d)| JsonEntry {
-                    at: e.at.to_rfc3339(),
+                    at: e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                     user: &d.user,
                     action: &d.action,
                     record: &d.record,
