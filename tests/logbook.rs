@@ -1,12 +1,16 @@
-//! Logboek on a long log: a filter keystroke reads at most `LOG_SCAN` entry heads and lists one
-//! page; moving past the last entry listed searches on, so an old entry is still found.
+//! Logboek on a long log: a filter is looked up in the log's indexes (day, user, action, record
+//! name), so an old entry is found at once; a word that matches very many names is searched for in
+//! bounded parts, and moving past the last entry searches on. The indexes stay equal to the log
+//! under random appends, `check` sees a damaged index, and a store without them gets them once.
 
 mod common;
 
+use chrono::{TimeZone, Utc};
 use common::{ctx, press};
 use rust_decimal::Decimal;
 use sidw::app::log::{LOG_PAGE, LOG_SCAN};
-use sidw::store::Store;
+use sidw::store::keys::TreeName;
+use sidw::store::{AuditEntry, ChangeContext, Store};
 
 /// A store whose log holds `n` entries "regel 0" (oldest) … "regel n-1" after the setup's; the
 /// fourth oldest is "naald" instead.
@@ -29,9 +33,13 @@ fn app(store: &Store) -> sidw::app::App {
     app
 }
 
+fn subjects(app: &sidw::app::App) -> Vec<&str> {
+    app.log.entries.iter().map(|e| e.subject.as_str()).collect()
+}
+
 #[test]
-fn a_filter_keystroke_reads_a_bounded_part_and_an_old_entry_is_found_by_searching_on() {
-    let n = LOG_SCAN + 500;
+fn an_old_entry_is_found_at_once_through_the_index() {
+    let n = LOG_SCAN * 5 + 500;
     let store = long_log(n);
     let mut app = app(&store);
     press(&mut app, "6");
@@ -41,32 +49,55 @@ fn a_filter_keystroke_reads_a_bounded_part_and_an_old_entry_is_found_by_searchin
     assert!(app.log.entries[0].after.is_some());
     assert!(app.log.truncated);
 
-    // "naald" is the oldest but three, beyond the scan budget of one keystroke.
+    // "naald" is the oldest but three, far beyond what one keystroke may scan: the word index
+    // finds it without reading the log.
     press(&mut app, "/naald<Enter>");
-    assert!(app.log.entries.is_empty(), "not searched yet: {} entries listed", app.log.entries.len());
-    assert_eq!(app.log.searched, LOG_SCAN);
+    assert_eq!(subjects(&app), ["naald"]);
+    assert!(!app.log.truncated);
+    assert!(!app.log.unindexed);
+    assert!(app.log.searched <= 2, "looked at {} entries", app.log.searched);
+    // A word that is in no name, user or action: nothing, at once.
+    press(&mut app, "/<BS><BS><BS><BS><BS>spijker<Enter>");
+    assert!(app.log.entries.is_empty());
+    assert!(!app.log.truncated);
+    assert_eq!(app.log.searched, 0);
+}
+
+#[test]
+fn a_word_matching_very_many_names_is_searched_in_parts_and_searches_on() {
+    let n = LOG_SCAN + 500;
+    let store = long_log(n);
+    let mut app = app(&store);
+    // "regel" is in n different record names: more than the index looks up.
+    press(&mut app, "6/regel<Enter>");
+    assert!(app.log.unindexed);
+    assert_eq!(app.log.entries.len(), LOG_PAGE);
     assert!(app.log.truncated);
-    // Searching on (down past the last listed) reaches it.
-    for _ in 0..(LOG_PAGE * 3) {
+    press(&mut app, "G<Down>");
+    assert_eq!(app.log.entries.len(), 2 * LOG_PAGE);
+    assert_eq!(app.log.selection.index, LOG_PAGE, "on the first entry of the new page");
+    let listed = subjects(&app);
+    assert!(listed.windows(2).all(|w| w[0] != w[1]), "no entry listed twice");
+    assert_eq!(listed[LOG_PAGE], format!("regel {}", n - 1 - LOG_PAGE));
+
+    // A broad word with a rare one: the rare one's index is read, the broad one checked.
+    press(&mut app, "/<BS><BS><BS><BS><BS>regel 1234<Enter>");
+    assert_eq!(subjects(&app), ["regel 1234"]);
+    assert!(!app.log.unindexed);
+
+    // A rare word hidden among words that match too much: the scan is bounded per keystroke and
+    // says so; searching on reaches the oldest entries.
+    press(&mut app, "/<BS><BS><BS><BS><BS><BS><BS><BS><BS><BS>e<Enter>");
+    assert!(app.log.unindexed);
+    for _ in 0..(n / LOG_PAGE + 5) {
         if !app.log.truncated {
             break;
         }
         press(&mut app, "G<Down>");
     }
     assert!(!app.log.truncated);
-    let subjects: Vec<&str> = app.log.entries.iter().map(|e| e.subject.as_str()).collect();
-    assert_eq!(subjects, ["naald"]);
-    assert!(app.log.searched <= n + 10, "every entry searched once: {}", app.log.searched);
-
-    // A filter matching many: pages of LOG_PAGE, searching on lists the next page, none twice.
-    press(&mut app, "/<BS><BS><BS><BS><BS>regel<Enter>");
-    assert_eq!(app.log.entries.len(), LOG_PAGE);
-    press(&mut app, "G<Down>");
-    assert_eq!(app.log.entries.len(), 2 * LOG_PAGE);
-    assert_eq!(app.log.selection.index, LOG_PAGE, "on the first entry of the new page");
-    let subjects: Vec<&String> = app.log.entries.iter().map(|e| &e.subject).collect();
-    assert!(subjects.windows(2).all(|w| w[0] != w[1]), "no entry listed twice");
-    assert_eq!(subjects[LOG_PAGE], &format!("regel {}", n - 1 - LOG_PAGE));
+    assert!(subjects(&app).contains(&"regel 0"));
+    assert!(app.log.searched <= n + 10, "every entry looked at once: {}", app.log.searched);
 }
 
 #[test]
@@ -75,7 +106,179 @@ fn a_short_log_is_searched_whole_at_once() {
     let mut app = app(&store);
     press(&mut app, "6/regel 7<Enter>");
     assert!(!app.log.truncated);
-    let subjects: Vec<&str> = app.log.entries.iter().map(|e| e.subject.as_str()).collect();
     // Every word of the filter occurs: "regel" and "7".
-    assert_eq!(subjects, ["regel 47", "regel 37", "regel 27", "regel 17", "regel 7"]);
+    assert_eq!(subjects(&app), ["regel 47", "regel 37", "regel 27", "regel 17", "regel 7"]);
+}
+
+fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> ChangeContext {
+    ChangeContext::new("anna", Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap())
+}
+
+#[test]
+fn a_date_finds_the_entries_of_that_day_month_or_year_and_both_sides_of_each_edge() {
+    let store = Store::temporary().unwrap();
+    let events = [
+        (at(2024, 12, 31, 23, 59), "oud"),
+        (at(2025, 3, 1, 0, 0), "begin maart"),
+        (at(2025, 3, 12, 8, 0), "twaalf maart"),
+        (ChangeContext { user: "Bert".into(), ..at(2025, 3, 12, 9, 0) }, "twaalf maart bert"),
+        (at(2025, 3, 13, 0, 0), "dertien maart"),
+        (at(2025, 3, 31, 23, 59), "eind maart"),
+        (at(2025, 4, 1, 0, 0), "april"),
+        (at(2026, 1, 1, 0, 0), "nieuw jaar"),
+    ];
+    for (ctx, subject) in &events {
+        store.record_event(ctx, "notitie", subject, "").unwrap();
+    }
+    let found = |filter: &str| -> Vec<String> {
+        let page = store.audit_search(filter, None, 100, 100).unwrap();
+        assert!(page.resume.is_none());
+        page.entries.into_iter().map(|e| e.subject).collect()
+    };
+    assert_eq!(found("12-03-2025"), ["twaalf maart bert", "twaalf maart"]);
+    assert_eq!(found("13-03-2025"), ["dertien maart"]);
+    assert_eq!(found("03-2025"), ["eind maart", "dertien maart", "twaalf maart bert", "twaalf maart", "begin maart"]);
+    assert_eq!(found("3-2025").len(), 5);
+    assert_eq!(found("04-2025"), ["april"]);
+    assert_eq!(found("2025").len(), 6);
+    assert_eq!(found("2024"), ["oud"]);
+    assert!(found("01-01-2027").is_empty());
+    // A user, any case; with a date.
+    assert_eq!(found("bert"), ["twaalf maart bert"]);
+    assert_eq!(found("BERT 12-03-2025"), ["twaalf maart bert"]);
+    assert!(found("bert 13-03-2025").is_empty());
+    assert_eq!(found("anna 12-03-2025"), ["twaalf maart"]);
+    // An action word.
+    assert_eq!(found("notitie").len(), events.len());
+    // Not a date (no such day): a word like any other, found nowhere.
+    assert!(found("31-02-2025").is_empty());
+}
+
+/// A small pseudo-random generator (xorshift), so the test repeats.
+struct Random(u64);
+
+impl Random {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+#[test]
+fn the_indexes_follow_random_appends_and_answer_as_reading_the_whole_log_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let users = ["anna", "bert", "Carla", "daan"];
+    let networks = ["Zwolle-Zuid", "Almere Haven", "Dalfsen"];
+    let partners = ["Fysio De Wijk", "Pedicure Assendorp", "Apotheek Zuid"];
+    let mut random = Random(0x5eed);
+    for _ in 0..400 {
+        let ctx = ChangeContext::new(
+            users[random.below(4) as usize],
+            Utc.with_ymd_and_hms(
+                2024 + random.below(2) as i32,
+                1 + random.below(12) as u32,
+                1 + random.below(28) as u32,
+                12,
+                0,
+                0,
+            )
+            .unwrap(),
+        );
+        let subject = format!(
+            "{} / {} / 2025-{:02}",
+            networks[random.below(3) as usize],
+            partners[random.below(3) as usize],
+            1 + random.below(12)
+        );
+        let action = ["urencel gewijzigd", "nihil gemarkeerd", "uren toegevoegd"][random.below(3) as usize];
+        store.record_event(&ctx, action, &subject, "").unwrap();
+    }
+    let report = store.check().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+    assert_eq!(report.counts["audit_time"], 400);
+
+    // Every filter answers what reading the whole log answers, in pages, newest first.
+    let log = store.audit_log().unwrap();
+    let holds = |entry: &AuditEntry, word: &str| {
+        let text = format!("{} {} {}", entry.user, entry.action, sidw::store::audit::subject_text(&entry.subject))
+            .to_lowercase();
+        match word {
+            "03-2025" => entry.at.format("%m-%Y").to_string() == word,
+            "2024" => entry.at.format("%Y").to_string() == word,
+            _ => text.contains(word),
+        }
+    };
+    for filter in ["anna", "carla dalfsen", "maart", "pedicure 2024", "03-2025 zuid", "gemarkeerd bert", "e", "zzz"] {
+        let expected: Vec<u64> =
+            log.iter().filter(|e| filter.split_whitespace().all(|w| holds(e, w))).map(|e| e.id).collect();
+        let mut found = Vec::new();
+        let mut resume = None;
+        loop {
+            let page = store.audit_search(filter, resume.as_ref(), 7, 50).unwrap();
+            found.extend(page.entries.iter().map(|e| e.id));
+            resume = page.resume;
+            if resume.is_none() {
+                break;
+            }
+        }
+        let mut sorted = expected.clone();
+        sorted.sort_unstable_by(|a, b| b.cmp(a));
+        let mut found_sorted = found.clone();
+        found_sorted.sort_unstable_by(|a, b| b.cmp(a));
+        assert_eq!(found_sorted, sorted, "filter '{filter}'");
+        assert_eq!(found.len(), expected.len(), "filter '{filter}': none twice");
+    }
+
+    // A damaged index is a problem for check: a key missing, a key too many, a word of no entry.
+    let newest = log[0].id;
+    let mut time_key = Vec::new();
+    time_key.extend_from_slice(&(log[0].at.format("%Y").to_string().parse::<u16>().unwrap()).to_be_bytes());
+    time_key.push(log[0].at.format("%m").to_string().parse::<u8>().unwrap());
+    time_key.push(log[0].at.format("%d").to_string().parse::<u8>().unwrap());
+    time_key.extend_from_slice(&newest.to_be_bytes());
+    store.raw_remove_for_tests(TreeName::AuditTime, &time_key).unwrap();
+    let problems = store.check().unwrap().problems;
+    assert!(problems.iter().any(|p| p.contains(&format!("logboekregel {newest} ontbreekt"))), "{problems:?}");
+    store.raw_insert_for_tests(TreeName::AuditTime, &time_key, &[]).unwrap();
+    assert!(store.check().unwrap().is_ok());
+    store.raw_insert_for_tests(TreeName::AuditWords, b"ufantoom\0\0\0\0\0\0\0\0\x01", &[]).unwrap();
+    let problems = store.check().unwrap().problems;
+    assert!(problems.iter().any(|p| p.contains("audit_words") && p.contains("1 te veel")), "{problems:?}");
+    store.raw_remove_for_tests(TreeName::AuditWords, b"ufantoom\0\0\0\0\0\0\0\0\x01").unwrap();
+    store.raw_insert_for_tests(TreeName::AuditTerms, b"ufantoom", &[]).unwrap();
+    let problems = store.check().unwrap().problems;
+    assert!(problems.iter().any(|p| p.contains("'fantoom'")), "{problems:?}");
+    store.raw_remove_for_tests(TreeName::AuditTerms, b"ufantoom").unwrap();
+    assert!(store.check().unwrap().is_ok());
+
+    // A store written before the indexes (no mark, no index trees) gets them at its next open, once.
+    for tree in [TreeName::AuditTime, TreeName::AuditWords, TreeName::AuditTerms] {
+        let keys: Vec<Vec<u8>> = store_keys(&store, tree);
+        for key in keys {
+            store.raw_remove_for_tests(tree, &key).unwrap();
+        }
+    }
+    store.raw_remove_for_tests(TreeName::Meta, b"audit_index_built").unwrap();
+    assert!(!store.check().unwrap().is_ok(), "an empty index is a problem");
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    let report = store.check().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+    assert_eq!(report.counts["audit_time"], 400);
+    assert_eq!(
+        store.audit_search("carla", None, 1000, 1000).unwrap().entries.len(),
+        log.iter().filter(|e| e.user == "Carla").count()
+    );
+}
+
+fn store_keys(store: &Store, tree: TreeName) -> Vec<Vec<u8>> {
+    let dump = store.dump().unwrap();
+    dump.trees
+        .into_iter()
+        .find(|(name, _)| name == tree.name())
+        .map(|(_, pairs)| pairs.into_iter().map(|(k, _)| k).collect())
+        .unwrap_or_default()
 }
