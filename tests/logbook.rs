@@ -174,7 +174,7 @@ fn the_indexes_follow_random_appends_and_answer_as_reading_the_whole_log_would()
     let networks = ["Zwolle-Zuid", "Almere Haven", "Dalfsen"];
     let partners = ["Fysio De Wijk", "Pedicure Assendorp", "Apotheek Zuid"];
     let mut random = Random(0x5eed);
-    for _ in 0..400 {
+    for _ in 0..600 {
         let ctx = ChangeContext::new(
             users[random.below(4) as usize],
             Utc.with_ymd_and_hms(
@@ -193,12 +193,13 @@ fn the_indexes_follow_random_appends_and_answer_as_reading_the_whole_log_would()
             partners[random.below(3) as usize],
             1 + random.below(12)
         );
-        let action = ["urencel gewijzigd", "nihil gemarkeerd", "uren toegevoegd"][random.below(3) as usize];
+        // Two actions: each is in more entries than one index block holds (256).
+        let action = ["urencel gewijzigd", "nihil gemarkeerd"][random.below(2) as usize];
         store.record_event(&ctx, action, &subject, "").unwrap();
     }
     let report = store.check().unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
-    assert_eq!(report.counts["audit_time"], 400);
+    assert_eq!(report.counts["audit_time"], 600);
 
     // Every filter answers what reading the whole log answers, in pages, newest first.
     let log = store.audit_log().unwrap();
@@ -207,11 +208,22 @@ fn the_indexes_follow_random_appends_and_answer_as_reading_the_whole_log_would()
             .to_lowercase();
         match word {
             "03-2025" => entry.at.format("%m-%Y").to_string() == word,
-            "2024" => entry.at.format("%Y").to_string() == word,
+            "2024" | "2025" => entry.at.format("%Y").to_string() == word,
             _ => text.contains(word),
         }
     };
-    for filter in ["anna", "carla dalfsen", "maart", "pedicure 2024", "03-2025 zuid", "gemarkeerd bert", "e", "zzz"] {
+    for filter in [
+        "anna",
+        "carla dalfsen",
+        "maart",
+        "pedicure 2024",
+        "03-2025 zuid",
+        "gemarkeerd bert",
+        "nihil",
+        "2025",
+        "e",
+        "zzz",
+    ] {
         let expected: Vec<u64> =
             log.iter().filter(|e| filter.split_whitespace().all(|w| holds(e, w))).map(|e| e.id).collect();
         let mut found = Vec::new();
@@ -232,22 +244,31 @@ fn the_indexes_follow_random_appends_and_answer_as_reading_the_whole_log_would()
         assert_eq!(found.len(), expected.len(), "filter '{filter}': none twice");
     }
 
-    // A damaged index is a problem for check: a key missing, a key too many, a word of no entry.
+    // A damaged index is a problem for check: an entry missing from its day, an id too many, a
+    // broken block, a word of no entry.
     let newest = log[0].id;
-    let mut time_key = Vec::new();
-    time_key.extend_from_slice(&(log[0].at.format("%Y").to_string().parse::<u16>().unwrap()).to_be_bytes());
-    time_key.push(log[0].at.format("%m").to_string().parse::<u8>().unwrap());
-    time_key.push(log[0].at.format("%d").to_string().parse::<u8>().unwrap());
-    time_key.extend_from_slice(&newest.to_be_bytes());
-    store.raw_remove_for_tests(TreeName::AuditTime, &time_key).unwrap();
+    let (block_key, block) = store_pairs(&store, TreeName::AuditTime)
+        .into_iter()
+        .find(|(_, value)| value.chunks(8).any(|c| c == newest.to_be_bytes()))
+        .unwrap();
+    let without: Vec<u8> = block.chunks(8).filter(|c| *c != newest.to_be_bytes()).flatten().copied().collect();
+    store.raw_insert_for_tests(TreeName::AuditTime, &block_key, &without).unwrap();
     let problems = store.check().unwrap().problems;
     assert!(problems.iter().any(|p| p.contains(&format!("logboekregel {newest} ontbreekt"))), "{problems:?}");
-    store.raw_insert_for_tests(TreeName::AuditTime, &time_key, &[]).unwrap();
+    assert!(
+        problems.iter().any(|p| p.contains("'audit_time' heeft 599 plaatsen, het logboek maakt er 600")),
+        "{problems:?}"
+    );
+    store.raw_insert_for_tests(TreeName::AuditTime, &block_key, &block).unwrap();
     assert!(store.check().unwrap().is_ok());
-    store.raw_insert_for_tests(TreeName::AuditWords, b"ufantoom\0\0\0\0\0\0\0\0\x01", &[]).unwrap();
+    let phantom = b"ufantoom\0\xff\xff\xff\xff\xff\xff\xff\xff";
+    store.raw_insert_for_tests(TreeName::AuditWords, phantom, &1u64.to_be_bytes()).unwrap();
     let problems = store.check().unwrap().problems;
-    assert!(problems.iter().any(|p| p.contains("audit_words") && p.contains("1 te veel")), "{problems:?}");
-    store.raw_remove_for_tests(TreeName::AuditWords, b"ufantoom\0\0\0\0\0\0\0\0\x01").unwrap();
+    assert!(problems.iter().any(|p| p.contains("'audit_words' heeft") && p.contains("plaatsen")), "{problems:?}");
+    store.raw_insert_for_tests(TreeName::AuditWords, phantom, &[1, 2, 3]).unwrap();
+    let problems = store.check().unwrap().problems;
+    assert!(problems.iter().any(|p| p.contains("beschadigd")), "{problems:?}");
+    store.raw_remove_for_tests(TreeName::AuditWords, phantom).unwrap();
     store.raw_insert_for_tests(TreeName::AuditTerms, b"ufantoom", &[]).unwrap();
     let problems = store.check().unwrap().problems;
     assert!(problems.iter().any(|p| p.contains("'fantoom'")), "{problems:?}");
@@ -256,8 +277,7 @@ fn the_indexes_follow_random_appends_and_answer_as_reading_the_whole_log_would()
 
     // A store written before the indexes (no mark, no index trees) gets them at its next open, once.
     for tree in [TreeName::AuditTime, TreeName::AuditWords, TreeName::AuditTerms] {
-        let keys: Vec<Vec<u8>> = store_keys(&store, tree);
-        for key in keys {
+        for (key, _) in store_pairs(&store, tree) {
             store.raw_remove_for_tests(tree, &key).unwrap();
         }
     }
@@ -267,18 +287,14 @@ fn the_indexes_follow_random_appends_and_answer_as_reading_the_whole_log_would()
     let store = Store::open(dir.path()).unwrap();
     let report = store.check().unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
-    assert_eq!(report.counts["audit_time"], 400);
+    assert_eq!(report.counts["audit_time"], 600);
     assert_eq!(
         store.audit_search("carla", None, 1000, 1000).unwrap().entries.len(),
         log.iter().filter(|e| e.user == "Carla").count()
     );
 }
 
-fn store_keys(store: &Store, tree: TreeName) -> Vec<Vec<u8>> {
+fn store_pairs(store: &Store, tree: TreeName) -> Vec<(Vec<u8>, Vec<u8>)> {
     let dump = store.dump().unwrap();
-    dump.trees
-        .into_iter()
-        .find(|(name, _)| name == tree.name())
-        .map(|(_, pairs)| pairs.into_iter().map(|(k, _)| k).collect())
-        .unwrap_or_default()
+    dump.trees.into_iter().find(|(name, _)| name == tree.name()).map(|(_, pairs)| pairs).unwrap_or_default()
 }

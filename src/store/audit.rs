@@ -1,6 +1,8 @@
 //! The append-only audit log: who changed what, when, and the record before and after.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+use super::audit_index::{Postings, day_key};
 use serde::{Deserialize, Serialize};
 
 use super::codec::{self, Record, decode};
@@ -69,7 +71,7 @@ impl AuditHead {
     /// Does the entry hold `word` (lower case) in its user, its action or one of its record's
     /// names as the Logboek shows them? The same rule the word index answers.
     fn holds(&self, word: &str) -> bool {
-        terms_of(self).iter().any(|(_, term)| term.contains(word))
+        super::audit_index::terms_of(self).iter().any(|(_, term)| term.contains(word))
     }
 }
 
@@ -94,60 +96,6 @@ fn subject_part(part: &str) -> String {
 pub fn subject_text(subject: &str) -> String {
     subject_parts(subject).join(" / ")
 }
-
-const USER: u8 = b'u';
-const ACTION: u8 = b'a';
-const RECORD: u8 = b'r';
-
-/// The words of an entry that the word index holds: (kind, lower-case word), each once.
-fn terms_of(head: &AuditHead) -> Vec<(u8, String)> {
-    let clean = |text: &str| text.trim().to_lowercase().replace('\0', "");
-    let mut terms = vec![(USER, clean(&head.user)), (ACTION, clean(&head.action))];
-    for part in subject_parts(&head.subject) {
-        let term = (RECORD, clean(&part));
-        if !terms.contains(&term) {
-            terms.push(term);
-        }
-    }
-    terms.retain(|(_, word)| !word.is_empty());
-    terms
-}
-
-fn term_key(kind: u8, word: &str) -> Vec<u8> {
-    let mut key = Vec::with_capacity(word.len() + 1);
-    key.push(kind);
-    key.extend_from_slice(word.as_bytes());
-    key
-}
-
-/// The day part of a time-index key: year (u16), month, day.
-fn day_key(date: NaiveDate) -> [u8; 4] {
-    let year = super::keys::year_key(date.year());
-    [year[0], year[1], date.month() as u8, date.day() as u8]
-}
-
-/// Every index key of one entry: its day, each of its words, and the words themselves. The
-/// transaction that writes the entry writes these (values empty); a rebuild and `check` make
-/// them the same way.
-pub(crate) fn index_keys(head: &AuditHead) -> Vec<(TreeName, Vec<u8>)> {
-    let id = head.id.to_be_bytes();
-    let mut time = day_key(head.at.date_naive()).to_vec();
-    time.extend_from_slice(&id);
-    let mut keys = vec![(TreeName::AuditTime, time)];
-    for (kind, word) in terms_of(head) {
-        let term = term_key(kind, &word);
-        let mut posting = term.clone();
-        posting.push(0);
-        posting.extend_from_slice(&id);
-        keys.push((TreeName::AuditWords, posting));
-        keys.push((TreeName::AuditTerms, term));
-    }
-    keys
-}
-
-/// Set in `meta` once the indexes of the log are built (a store written before them gets them
-/// at its first open, or when its back-up is restored).
-pub(crate) const INDEX_BUILT_KEY: &[u8] = b"audit_index_built";
 
 /// Decodes the head of an entry without its records before and after (the bulk of the log).
 pub(crate) fn decode_head(key: &[u8], bytes: &[u8]) -> Result<AuditHead, StoreError> {
@@ -224,11 +172,12 @@ enum Source {
 }
 
 /// Where a search stopped: the source it reads (which word of the filter, `None` for the whole
-/// log) and the key below which it goes on.
+/// log), and the list and id it goes on from (that id included).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditCursor {
     word: Option<usize>,
-    below: Vec<u8>,
+    list: Vec<u8>,
+    id: u64,
 }
 
 /// One page of a search of the log.
@@ -254,142 +203,6 @@ struct Query {
 }
 
 impl Store {
-    /// Builds the indexes of the log when this store has none yet (written before them): once.
-    pub(crate) fn index_audit_log(&self) -> Result<(), StoreError> {
-        let meta = self.tree(TreeName::Meta);
-        if meta.contains_key(INDEX_BUILT_KEY)? {
-            return Ok(());
-        }
-        for tree in [TreeName::AuditTime, TreeName::AuditWords, TreeName::AuditTerms] {
-            self.tree(tree).clear()?;
-        }
-        let mut batches: [sled::Batch; 3] = Default::default();
-        let mut pending = 0;
-        let mut terms = std::collections::HashSet::new();
-        let slot = |tree: TreeName| match tree {
-            TreeName::AuditTime => 0,
-            TreeName::AuditWords => 1,
-            _ => 2,
-        };
-        for item in self.tree(TreeName::Audit).iter() {
-            let (key, bytes) = item?;
-            let head = decode_head(&key, &bytes)?;
-            for (tree, key) in index_keys(&head) {
-                if tree == TreeName::AuditTerms && !terms.insert(key.clone()) {
-                    continue;
-                }
-                batches[slot(tree)].insert(key, &[]);
-                pending += 1;
-            }
-            if pending >= 50_000 {
-                self.apply_index_batches(&mut batches)?;
-                pending = 0;
-            }
-        }
-        self.apply_index_batches(&mut batches)?;
-        meta.insert(INDEX_BUILT_KEY, &[1u8])?;
-        self.db.flush()?;
-        Ok(())
-    }
-
-    fn apply_index_batches(&self, batches: &mut [sled::Batch; 3]) -> Result<(), StoreError> {
-        for (tree, batch) in [TreeName::AuditTime, TreeName::AuditWords, TreeName::AuditTerms].iter().zip(batches) {
-            self.tree(*tree).apply_batch(std::mem::take(batch))?;
-        }
-        Ok(())
-    }
-
-    /// Writes the index keys of entries written outside a transaction (the generator's bulk).
-    pub(crate) fn index_audit_heads(&self, heads: &[AuditHead]) -> Result<(), StoreError> {
-        let mut batches: [sled::Batch; 3] = Default::default();
-        for head in heads {
-            for (tree, key) in index_keys(head) {
-                let slot = match tree {
-                    TreeName::AuditTime => 0,
-                    TreeName::AuditWords => 1,
-                    _ => 2,
-                };
-                batches[slot].insert(key, &[]);
-            }
-        }
-        self.apply_index_batches(&mut batches)
-    }
-
-    /// Takes an entry removed outside a transaction (the generator's) out of the indexes; a word
-    /// stays listed while another entry holds it.
-    pub(crate) fn unindex_audit_head(&self, head: &AuditHead) -> Result<(), StoreError> {
-        for (tree, key) in index_keys(head) {
-            if tree == TreeName::AuditTerms {
-                let mut prefix = key.clone();
-                prefix.push(0);
-                if self.tree(TreeName::AuditWords).scan_prefix(&prefix).next().is_none() {
-                    self.tree(tree).remove(key)?;
-                }
-            } else {
-                self.tree(tree).remove(key)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// `check`: the indexes hold exactly the keys the log's entries make (memory does not grow
-    /// with the log: each entry's keys are looked up, then the trees' sizes compared).
-    pub(crate) fn check_audit_index(&self, problems: &mut Vec<String>) -> Result<(usize, usize, usize), StoreError> {
-        let mut expected = [0usize; 2];
-        let mut missing = 0usize;
-        for item in self.tree(TreeName::Audit).iter() {
-            let (key, bytes) = item?;
-            let Ok(head) = decode_head(&key, &bytes) else { continue };
-            for (tree, index_key) in index_keys(&head) {
-                match tree {
-                    TreeName::AuditTime => expected[0] += 1,
-                    TreeName::AuditWords => expected[1] += 1,
-                    _ => {}
-                }
-                if !self.tree(tree).contains_key(&index_key)? {
-                    missing += 1;
-                    if missing <= 10 {
-                        problems.push(format!(
-                            "logboekregel {} ontbreekt in de index '{}' (sleutel {})",
-                            head.id,
-                            tree.name(),
-                            hex(&index_key)
-                        ));
-                    }
-                }
-            }
-        }
-        if missing > 10 {
-            problems.push(format!("nog {} sleutels van het logboek ontbreken in de indexen", missing - 10));
-        }
-        let found = [self.tree(TreeName::AuditTime).len(), self.tree(TreeName::AuditWords).len()];
-        for ((tree, found), expected) in [TreeName::AuditTime, TreeName::AuditWords].iter().zip(found).zip(expected) {
-            if found > expected {
-                problems.push(format!(
-                    "index '{}' heeft {} sleutels, het logboek maakt er {expected}: {} te veel",
-                    tree.name(),
-                    found,
-                    found - expected
-                ));
-            }
-        }
-        let mut terms = 0;
-        for item in self.tree(TreeName::AuditTerms).iter() {
-            let (term, _) = item?;
-            terms += 1;
-            let mut prefix = term.to_vec();
-            prefix.push(0);
-            if self.tree(TreeName::AuditWords).scan_prefix(&prefix).next().transpose()?.is_none() {
-                problems.push(format!(
-                    "woord '{}' in de index '{}' komt in geen logboekregel voor",
-                    String::from_utf8_lossy(&term[1..]),
-                    TreeName::AuditTerms.name()
-                ));
-            }
-        }
-        Ok((found[0], found[1], terms))
-    }
-
     /// The audit log newest first, read lazily (the log can be long).
     pub fn audit_entries_newest_first(&self) -> impl Iterator<Item = Result<AuditEntry, StoreError>> + '_ {
         self.tree(TreeName::Audit).iter().rev().map(|item| {
@@ -438,16 +251,20 @@ impl Store {
             }));
         }
         let start = from.map_or([0; 4], day_key).to_vec();
-        let end = to.map_or([0xff; 4], day_key);
-        let mut end = end.to_vec();
+        let mut end = to.map_or([0xff; 4], day_key).to_vec();
         end.extend_from_slice(&[0xff; 9]);
-        Box::new(self.tree(TreeName::AuditTime).range(start..end).filter_map(move |item| {
-            let key = match item {
-                Ok((key, _)) => key,
-                Err(error) => return Some(Err(error.into())),
+        let ids = self.tree(TreeName::AuditTime).range(start..end).flat_map(|item| {
+            let ids: Vec<Result<u64, StoreError>> = match item {
+                Ok((_, block)) => {
+                    block.chunks_exact(8).map(|c| Ok(u64::from_be_bytes(c.try_into().expect("8 bytes")))).collect()
+                }
+                Err(error) => vec![Err(error.into())],
             };
-            let id = u64::from_be_bytes(key[key.len().saturating_sub(8)..].try_into().ok()?);
-            self.audit_entry(id).transpose()
+            ids
+        });
+        Box::new(ids.filter_map(move |id| match id {
+            Ok(id) => self.audit_entry(id).transpose(),
+            Err(error) => Some(Err(error)),
         }))
     }
 
@@ -480,13 +297,13 @@ impl Store {
         };
         let source = word.and_then(|w| query.sources.get(w).cloned().flatten()).unwrap_or(Source::All);
         result.unindexed = source == Source::All && !query.words.is_empty();
-        let below = resume.map(|c| c.below.as_slice());
-        let mut candidates = self.candidates(&source, below)?;
+        let from = resume.map(|c| (c.list.clone(), c.id));
+        let mut candidates = self.candidates(&source, from);
         while let Some(candidate) = candidates.next() {
-            let (position, head) = candidate?;
+            let (list, id, head) = candidate?;
             if result.examined == budget || result.entries.len() == page {
-                // Go on from this one next time: `below` is exclusive, so from the key above it.
-                result.resume = Some(AuditCursor { word, below: successor(&position) });
+                // Go on from this one next time.
+                result.resume = Some(AuditCursor { word, list, id });
                 break;
             }
             result.examined += 1;
@@ -542,8 +359,8 @@ impl Store {
         for (i, source) in query.sources.iter().enumerate() {
             let Some(source) = source else { continue };
             let mut count = 0;
-            let mut candidates = self.candidates(source, None)?;
-            while count < ESTIMATE && candidates.next_key()?.is_some() {
+            let mut candidates = self.candidates(source, None);
+            while count < ESTIMATE && candidates.next_id()?.is_some() {
                 count += 1;
             }
             if best.is_none_or(|(_, least)| count < least) {
@@ -553,93 +370,70 @@ impl Store {
         Ok(best.map(|(i, _)| i))
     }
 
-    fn candidates(&self, source: &Source, below: Option<&[u8]>) -> Result<Candidates<'_>, StoreError> {
-        Ok(match source {
+    fn candidates(&self, source: &Source, from: Option<(Vec<u8>, u64)>) -> Candidates<'_> {
+        match source {
             Source::All => {
                 let tree = self.tree(TreeName::Audit);
-                let range = match below {
-                    Some(below) => tree.range(..below.to_vec()),
+                let range = match from {
+                    Some((_, id)) => tree.range(..=id.to_be_bytes()),
                     None => tree.range::<&[u8], _>(..),
                 };
                 Candidates::All(range.rev())
             }
-            Source::Days { from, to } => {
-                let mut end = to.to_vec();
-                end.extend_from_slice(&[0xff; 8]);
-                let end = match below {
-                    Some(below) if below < end.as_slice() => below.to_vec(),
-                    _ => successor(&end),
-                };
-                Candidates::Index(self, self.tree(TreeName::AuditTime).range(from.to_vec()..end).rev())
+            Source::Days { from: first, to } => {
+                Candidates::Days(self, Postings::new(self.tree(TreeName::AuditTime), first, to, 4, from))
             }
             Source::Words(prefixes) => {
-                let below_id = below.map(|b| b.to_vec());
                 let streams = prefixes
                     .iter()
                     .map(|prefix| {
-                        let tree = self.tree(TreeName::AuditWords);
-                        let mut end = prefix.clone();
-                        match &below_id {
-                            Some(id) => end.extend_from_slice(id),
-                            None => *end.last_mut().expect("a prefix ends in 0") = 1,
-                        }
-                        tree.range(prefix.clone()..end).rev().peekable()
+                        let upto = from.as_ref().map(|(_, id)| (prefix.clone(), *id));
+                        (Postings::new(self.tree(TreeName::AuditWords), prefix, prefix, prefix.len(), upto), None)
                     })
                     .collect();
                 Candidates::Merge(self, streams)
             }
-        })
+        }
     }
 }
 
-/// The smallest key above `key`: `below` bounds are exclusive.
-fn successor(key: &[u8]) -> Vec<u8> {
-    let mut next = key.to_vec();
-    next.push(0);
-    next
-}
-
-/// The candidates of a search: (position to go on from, head), newest first. An index key whose
-/// entry is gone gives no head.
+/// The candidates of a search, newest first: (list, id, head). An id whose entry is gone gives
+/// no head.
 enum Candidates<'a> {
     All(std::iter::Rev<sled::Iter>),
-    Index(&'a Store, std::iter::Rev<sled::Iter>),
-    Merge(&'a Store, Vec<std::iter::Peekable<std::iter::Rev<sled::Iter>>>),
+    Days(&'a Store, Postings),
+    /// The lists of several words, merged: each with its next id read ahead.
+    Merge(&'a Store, Vec<(Postings, Option<u64>)>),
 }
 
-type Candidate = (Vec<u8>, Option<AuditHead>);
+type Candidate = (Vec<u8>, u64, Option<AuditHead>);
 
 impl Candidates<'_> {
-    /// The next candidate's position and audit id, without reading the entry.
-    fn next_key(&mut self) -> Result<Option<(Vec<u8>, u64)>, StoreError> {
-        let id_of = |key: &[u8]| -> u64 {
-            key.len().checked_sub(8).and_then(|at| key[at..].try_into().ok()).map_or(0, u64::from_be_bytes)
-        };
+    /// The next candidate's list and id, without reading the entry.
+    fn next_id(&mut self) -> Result<Option<(Vec<u8>, u64)>, StoreError> {
         match self {
-            Self::All(iter) | Self::Index(_, iter) => match iter.next().transpose()? {
-                Some((key, _)) => Ok(Some((key.to_vec(), id_of(&key)))),
+            Self::All(iter) => match iter.next().transpose()? {
+                Some((key, _)) => Ok(Some((Vec::new(), key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0)))),
                 None => Ok(None),
             },
+            Self::Days(_, postings) => postings.next(),
             Self::Merge(_, streams) => {
-                // The highest id of the streams' next keys; the same id in other streams (an
-                // entry whose user and record both hold the word) is taken with it.
+                // The highest id of the lists' next ids; the same id in other lists (an entry
+                // whose user and record both hold the word) is taken with it.
                 let mut best: Option<u64> = None;
-                for stream in streams.iter_mut() {
-                    match stream.peek() {
-                        Some(Ok((key, _))) => best = best.max(Some(id_of(key))),
-                        Some(Err(_)) => {
-                            return Err(stream.next().expect("peeked").expect_err("peeked an error").into());
-                        }
-                        None => {}
+                for (postings, ahead) in streams.iter_mut() {
+                    if ahead.is_none() {
+                        *ahead = postings.next()?.map(|(_, id)| id);
                     }
+                    best = best.max(*ahead);
                 }
                 let Some(best) = best else { return Ok(None) };
-                for stream in streams.iter_mut() {
-                    if matches!(stream.peek(), Some(Ok((key, _))) if id_of(key) == best) {
-                        stream.next();
+                for (_, ahead) in streams.iter_mut() {
+                    if *ahead == Some(best) {
+                        *ahead = None;
                     }
                 }
-                Ok(Some((best.to_be_bytes().to_vec(), best)))
+                Ok(Some((Vec::new(), best)))
             }
         }
     }
@@ -648,16 +442,17 @@ impl Candidates<'_> {
         if let Self::All(iter) = self {
             return iter.next().map(|item| {
                 let (key, bytes) = item?;
-                Ok((key.to_vec(), Some(decode_head(&key, &bytes)?)))
+                let id = key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
+                Ok((Vec::new(), id, Some(decode_head(&key, &bytes)?)))
             });
         }
-        match self.next_key() {
-            Ok(Some((position, id))) => {
+        match self.next_id() {
+            Ok(Some((list, id))) => {
                 let store = match self {
-                    Self::Index(store, _) | Self::Merge(store, _) => *store,
-                    Self::All(_) => unreachable!("handled above"),
+                    Self::Days(store, _) | Self::Merge(store, _) => *store,
+                    Self::All(_) => return None,
                 };
-                Some(store.audit_head(id).map(|head| (position, head)))
+                Some(store.audit_head(id).map(|head| (list, id, head)))
             }
             Ok(None) => None,
             Err(error) => Some(Err(error)),

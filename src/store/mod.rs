@@ -2,6 +2,7 @@
 //! transaction (with its audit entry) flushed to disk before the call returns.
 
 pub mod audit;
+mod audit_index;
 pub mod backup_file;
 mod cell_repo;
 mod changes;

@@ -202,10 +202,7 @@ impl Tx<'_> {
         };
         self.put(TreeName::Audit, &id.to_be_bytes(), &entry)?;
         // The indexes of the log, in the same transaction as the entry.
-        for (tree, key) in super::audit::index_keys(&super::audit::AuditHead::of(&entry)) {
-            self.put_raw(tree, &key, &[])?;
-        }
-        Ok(())
+        super::audit_index::index_in_tx(self, &super::audit::AuditHead::of(&entry))
     }
 }
 
