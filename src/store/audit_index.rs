@@ -179,20 +179,18 @@ impl Store {
                 terms.insert(term_key(kind, &word));
             }
         }
+        // One insert a key, in key order (one batch of them all is many times slower in sled).
         for (tree, lists) in [TreeName::AuditTime, TreeName::AuditWords].into_iter().zip(lists) {
-            let mut batch = sled::Batch::default();
+            let tree = self.tree(tree);
             for (prefix, ids) in lists {
                 for (key, block) in blocks(&prefix, &ids) {
-                    batch.insert(key, block);
+                    tree.insert(key, block)?;
                 }
             }
-            self.tree(tree).apply_batch(batch)?;
         }
-        let mut batch = sled::Batch::default();
         for term in terms {
-            batch.insert(term, &[]);
+            self.tree(TreeName::AuditTerms).insert(term, &[])?;
         }
-        self.tree(TreeName::AuditTerms).apply_batch(batch)?;
         meta.insert(INDEX_BUILT_KEY, &[1u8])?;
         self.db.flush()?;
         Ok(())

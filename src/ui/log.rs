@@ -26,18 +26,27 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let height = usize::from(top.height.saturating_sub(3)).max(1);
     let start = pane.selection.index / height * height;
     let wide = area.width >= 120;
+    // Column widths: when, who and what fixed; the record (and on a wide screen the changes)
+    // share the rest. Every cell is cut to its column with an ellipsis.
+    let inner = usize::from(area.width.saturating_sub(2));
+    let (who, what) = if wide { (10, 22) } else { (8, 18) };
+    let rest = inner.saturating_sub(16 + who + what + if wide { 4 } else { 3 });
+    let (record, changes) = if wide { (rest * 2 / 5, rest - rest * 2 / 5 - 1) } else { (rest, 0) };
     let rows: Vec<Row> = pane
         .entries
         .iter()
-        .enumerate()
         .skip(start)
         .take(height)
-        .map(|(_, e)| {
+        .map(|e| {
             let d = describe(e);
-            let mut cells =
-                vec![Cell::from(d.when.clone()), Cell::from(d.user), Cell::from(d.action), Cell::from(d.record)];
+            let mut cells = vec![
+                Cell::from(d.when.clone()),
+                Cell::from(fit(&d.user, who)),
+                Cell::from(fit(&d.action, what)),
+                Cell::from(fit(&d.record, record)),
+            ];
             if wide {
-                cells.push(Cell::from(changes_text(&d.changes)));
+                cells.push(Cell::from(fit(&changes_text(&d.changes), changes)));
             }
             Row::new(cells)
         })
@@ -49,23 +58,13 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let noun = if pane.entries.len() == 1 { "regel" } else { "regels" };
     let title = format!(" Logboek · nieuwste eerst · {} {noun}{more} ", pane.entries.len());
-    let (widths, header): (Vec<Constraint>, Vec<&str>) = if wide {
-        (
-            vec![
-                Constraint::Length(16),
-                Constraint::Length(10),
-                Constraint::Length(22),
-                Constraint::Percentage(35),
-                Constraint::Min(20),
-            ],
-            vec!["Wanneer", "Wie", "Wat", "Onderwerp", "Wijzigingen"],
-        )
-    } else {
-        (
-            vec![Constraint::Length(16), Constraint::Length(8), Constraint::Length(18), Constraint::Min(10)],
-            vec!["Wanneer", "Wie", "Wat", "Onderwerp"],
-        )
-    };
+    let length = |n: usize| Constraint::Length(u16::try_from(n).unwrap_or(u16::MAX));
+    let mut widths = vec![length(16), length(who), length(what), length(record)];
+    let mut header = vec!["Wanneer", "Wie", "Wat", "Onderwerp"];
+    if wide {
+        widths.push(length(changes));
+        header.push("Wijzigingen");
+    }
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme.header()))
         .row_highlight_style(theme.selected())
@@ -124,16 +123,19 @@ fn whole(frame: &mut Frame, area: Rect, d: &Described, scroll: usize, theme: &Th
             labels.push(&field.label);
         }
     }
-    let value = |fields: &[crate::report::log::Field], label: &str| {
-        fields.iter().find(|f| f.label == label).map_or(String::new(), |f| f.value.clone())
+    // A side without the field shows —, a side without a record (new, removed) nothing.
+    let value = |fields: &[crate::report::log::Field], label: &str| match fields.iter().find(|f| f.label == label) {
+        Some(field) => field.value.clone(),
+        None if fields.is_empty() => String::new(),
+        None => "—".to_string(),
     };
-    let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4).clamp(4, 34);
     let inner = usize::from(area.width.saturating_sub(2));
-    let column = inner.saturating_sub(label_width + 5) / 2;
+    let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4).clamp(4, 34.max(inner / 3));
+    let column = inner.saturating_sub(label_width + 4) / 2;
     let has = |side: &[crate::report::log::Field]| !side.is_empty();
     lines.push(Line::styled(
         format!(
-            "{:<label_width$}  {:<column$} {}",
+            "{:<label_width$}   {:<column$} {}",
             "Veld",
             if has(&d.before) { "Voor" } else { "Voor (nieuw)" },
             if has(&d.after) { "Na" } else { "Na (verwijderd)" }
@@ -142,12 +144,12 @@ fn whole(frame: &mut Frame, area: Rect, d: &Described, scroll: usize, theme: &Th
     ));
     for label in labels {
         let (before, after) = (value(&d.before, label), value(&d.after, label));
-        let changed = before != after;
+        let changed = d.changes.iter().any(|c| c.label == label);
         let marker = if changed { "•" } else { " " };
         let style = if changed { theme.warning() } else { Style::new() };
         lines.push(Line::styled(
             format!(
-                "{:<label_width$}{marker} {:<column$} {}",
+                "{:<label_width$} {marker} {:<column$} {}",
                 fit(label, label_width),
                 fit(&before, column),
                 fit(&after, column.max(1))
