@@ -298,3 +298,47 @@ fn store_pairs(store: &Store, tree: TreeName) -> Vec<(Vec<u8>, Vec<u8>)> {
     let dump = store.dump().unwrap();
     dump.trees.into_iter().find(|(name, _)| name == tree.name()).map(|(_, pairs)| pairs).unwrap_or_default()
 }
+
+#[test]
+fn a_restore_keeps_the_backups_indexes_and_indexes_an_older_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db")).unwrap();
+    for (i, user) in ["anna", "bert", "anna"].iter().enumerate() {
+        let ctx = ChangeContext::new(*user, Utc.with_ymd_and_hms(2025, 3, 10 + i as u32, 9, 0, 0).unwrap());
+        store.record_event(&ctx, "notitie", &format!("Zwolle-Zuid / 2025-0{}", i + 1), "").unwrap();
+    }
+    let dump = store.dump().unwrap();
+    let restored = sidw::store::restore::restore(&dir.path().join("terug"), &dump).unwrap();
+    assert!(restored.report.is_ok(), "{:?}", restored.report.problems);
+    let again = open_when_free(&dir.path().join("terug"));
+    assert_eq!(again.audit_search("anna", None, 10, 10).unwrap().entries.len(), 2);
+    assert_eq!(again.audit_search("11-03-2025", None, 10, 10).unwrap().entries.len(), 1);
+    drop(again);
+
+    // A back-up written before the indexes: no index trees, no mark. Indexed by the restore.
+    let mut old = dump.clone();
+    old.trees.retain(|(name, _)| !name.starts_with("audit_"));
+    for (name, pairs) in &mut old.trees {
+        if name == "meta" {
+            pairs.retain(|(key, _)| key.as_slice() != b"audit_index_built");
+        }
+    }
+    let restored = sidw::store::restore::restore(&dir.path().join("oud"), &old).unwrap();
+    assert!(restored.report.is_ok(), "{:?}", restored.report.problems);
+    assert_eq!(restored.report.counts["audit_time"], 3);
+    let old = open_when_free(&dir.path().join("oud"));
+    assert_eq!(old.audit_search("bert februari", None, 10, 10).unwrap().entries.len(), 1);
+    assert_eq!(old.check().unwrap().counts["audit_time"], 3);
+}
+
+/// Opens a database a restore just closed (sled lets go of its lock file a moment after).
+fn open_when_free(path: &std::path::Path) -> Store {
+    for _ in 0..100 {
+        match Store::open(path) {
+            Ok(store) => return store,
+            Err(sidw::store::StoreError::Locked { .. }) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            Err(error) => panic!("{error}"),
+        }
+    }
+    panic!("{} stays locked", path.display())
+}

@@ -261,6 +261,8 @@ impl Store {
             )));
         }
         let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // The mark that the log is indexed comes with the back-up's own `meta`, or not at all.
+        self.tree(TreeName::Meta).remove(audit_index::INDEX_BUILT_KEY)?;
         for (name, pairs) in &dump.trees {
             let Some(tree) = TreeName::ALL.iter().find(|t| t.name() == name) else {
                 return Err(StoreError::Refused(format!(
@@ -293,8 +295,8 @@ impl Store {
         self.tree(TreeName::BatchIndex).clear()?;
         self.tree(TreeName::Meta).remove(close_repo::BATCH_INDEX_BUILT)?;
         self.index_batches()?;
-        // A back-up from before the audit log's indexes: indexed now (one from this version
-        // carries its indexes, and the mark that they are built, in its trees).
+        // A back-up from before the audit log's indexes: indexed now, once (one from this
+        // version carries its indexes and the mark that they are built).
         self.index_audit_log()?;
         self.changed(Touched::everything());
         Ok(())
