@@ -430,7 +430,7 @@ pub fn hours_text(hours: Decimal) -> String {
 fn value_text(key: &str, value: &Value) -> String {
     use crate::domain::{AgreementKind, Discipline, NetworkStatus, ParticipantKind, Region};
     let label_of = |value: &Value| -> Option<String> {
-        let enum_label = match key {
+        match key {
             "status" => {
                 serde_json::from_value::<NetworkStatus>(value.clone()).ok().map(|s| s.dutch_label().to_string())
             }
@@ -448,8 +448,7 @@ fn value_text(key: &str, value: &Value) -> String {
                 .ok()
                 .map(|a| a.dutch_label().to_string()),
             _ => None,
-        };
-        enum_label
+        }
     };
     if let Some(label) = label_of(value) {
         return label;

@@ -326,7 +326,10 @@ fn blocks(prefix: &[u8], ids: &[u64]) -> Vec<(Vec<u8>, Vec<u8>)> {
 
 /// The block of a list that holds `id`, if any: the open block, or the full block with the
 /// highest first id not above `id`.
-fn block_with(tree: &sled::Tree, prefix: &[u8], id: u64) -> Result<Option<(Vec<u8>, Vec<u64>)>, StoreError> {
+/// A block: its key and its ids.
+type Block = (Vec<u8>, Vec<u64>);
+
+fn block_with(tree: &sled::Tree, prefix: &[u8], id: u64) -> Result<Option<Block>, StoreError> {
     let open = block_key(prefix, OPEN);
     if let Some(bytes) = tree.get(&open)? {
         let ids = decode_ids(&bytes);
