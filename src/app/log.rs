@@ -2,10 +2,12 @@
 //! whole, Esc goes back to the list.
 //!
 //! A filter is looked up in the log's indexes (`Store::audit_search`): a date (`12-03-2025`,
-//! `03-2025`, `2025`) in the time index, a user, an action or a record's name (network, partner,
-//! month) in the word index, so an old entry is found at once however long the log. Only a word
-//! that matches very many names is searched for in the log itself, a bounded part per keystroke;
-//! the title then says how much was searched, and moving past the last entry searches on.
+//! `03-2025`, `2025`) in the time index; any other word in the word index, where it finds the
+//! entries with a word (of the user, the action, or a record's name: network, partner, month)
+//! that begins with it. So an old entry is found at once however long the log. Only a word that
+//! begins very many different words (`1`, `f`) is searched for in the log itself, a bounded part
+//! per keystroke; the screen then says how much was searched, and moving past the last entry
+//! searches on.
 
 use crate::store::audit::{AuditCursor, AuditPage};
 use crate::store::{AuditEntry, Store, StoreError};

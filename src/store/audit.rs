@@ -68,10 +68,10 @@ impl AuditHead {
         }
     }
 
-    /// Does the entry hold `word` (lower case) in its user, its action or one of its record's
-    /// names as the Logboek shows them? The same rule the word index answers.
+    /// Does a word of the entry's user, action or record names (as the Logboek shows them)
+    /// begin with `word` (lower case)? The same rule the word index answers.
     fn holds(&self, word: &str) -> bool {
-        super::audit_index::terms_of(self).iter().any(|(_, term)| term.contains(word))
+        super::audit_index::terms_of(self).iter().any(|(_, term)| term.starts_with(word))
     }
 }
 
@@ -327,17 +327,17 @@ impl Store {
                 Word::Date { .. } => None,
             })
             .collect();
+        // The words that begin with each filter word, of each kind: a range of the terms, read
+        // up to one more than the index looks up.
         let mut matched: Vec<Vec<Vec<u8>>> = vec![Vec::new(); words.len()];
-        if !texts.is_empty() {
-            for item in self.tree(TreeName::AuditTerms).iter().keys() {
-                let term = item?;
-                let Ok(text) = std::str::from_utf8(&term[1..]) else { continue };
-                for (i, word) in &texts {
-                    if matched[*i].len() <= MAX_TERMS && text.contains(word) {
-                        let mut prefix = term.to_vec();
-                        prefix.push(0);
-                        matched[*i].push(prefix);
+        for (i, word) in &texts {
+            for kind in [super::audit_index::USER, super::audit_index::ACTION, super::audit_index::RECORD] {
+                let start = super::audit_index::term_key(kind, word);
+                for term in self.tree(TreeName::AuditTerms).scan_prefix(&start).keys() {
+                    if matched[*i].len() > MAX_TERMS {
+                        break;
                     }
+                    matched[*i].push(super::audit_index::word_prefix(&term?));
                 }
             }
         }

@@ -29,18 +29,29 @@ pub(crate) const RECORD: u8 = b'r';
 /// at its first open, or when its back-up is restored).
 pub(crate) const INDEX_BUILT_KEY: &[u8] = b"audit_index_built";
 
-/// The words of an entry that the word index holds: (kind, lower-case word), each once. A word
-/// is in the user, the action, or one of the subject's parts as the Logboek shows them.
+/// The words of an entry that the word index holds: (kind, lower-case word), each once. The words
+/// are those of the user, the action and the subject's parts as the Logboek shows them, split at
+/// spaces and slashes ("zwolle-zuid", "150-3", "maart"), and each of those again at every other
+/// sign ("zwolle", "zuid", "150", "3"): a filter word finds the entries with a word that begins
+/// with it.
 pub(crate) fn terms_of(head: &AuditHead) -> Vec<(u8, String)> {
-    let clean = |text: &str| text.trim().to_lowercase().replace('\0', "");
-    let mut terms = vec![(USER, clean(&head.user)), (ACTION, clean(&head.action))];
-    for part in subject_parts(&head.subject) {
-        let term = (RECORD, clean(&part));
-        if !terms.contains(&term) {
-            terms.push(term);
+    let mut terms = Vec::new();
+    let mut add = |kind: u8, text: &str| {
+        for word in text.to_lowercase().split(|c: char| c.is_whitespace() || c == '/') {
+            let word = word.replace('\0', "");
+            let parts = word.split(|c: char| !c.is_alphanumeric()).filter(|p| !p.is_empty() && *p != word);
+            for term in std::iter::once(word.as_str()).chain(parts) {
+                if !term.is_empty() && !terms.iter().any(|(k, t): &(u8, String)| *k == kind && t == term) {
+                    terms.push((kind, term.to_string()));
+                }
+            }
         }
+    };
+    add(USER, &head.user);
+    add(ACTION, &head.action);
+    for part in subject_parts(&head.subject) {
+        add(RECORD, &part);
     }
-    terms.retain(|(_, word)| !word.is_empty());
     terms
 }
 
