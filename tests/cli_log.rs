@@ -9,15 +9,24 @@ use std::process::{Command, Output};
 use chrono::{TimeZone, Utc};
 use sidw::store::{ChangeContext, Store};
 
+/// Runs sidw on the database; while the test's own store (just dropped) still holds the lock —
+/// sled lets go of it a moment after — it tries again.
 fn sidw(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sidw"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("SIDW_DB")
-        .env("TZ", "UTC")
-        .output()
-        .unwrap()
+    for _ in 0..100 {
+        let out = Command::new(env!("CARGO_BIN_EXE_sidw"))
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .env_remove("SIDW_DB")
+            .env("TZ", "UTC")
+            .output()
+            .unwrap();
+        if !stderr(&out).contains("in gebruik door een ander sidw-proces") {
+            return out;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("the database stays locked")
 }
 
 fn stdout(output: &Output) -> String {

@@ -66,7 +66,7 @@ fn an_old_entry_is_found_at_once_through_the_index() {
 
 #[test]
 fn a_word_in_many_entries_pages_through_its_index_and_a_very_broad_word_is_searched_in_parts() {
-    let n = LOG_SCAN + 500;
+    let n = (LOG_SCAN * 4).max(2_000);
     let store = long_log(n);
     let mut app = app(&store);
     // "regel" is one word of n entries: read from its index list, a page at a time.

@@ -9,6 +9,7 @@
 //! per keystroke; the screen then says how much was searched, and moving past the last entry
 //! searches on.
 
+use crate::report::log::{Described, describe};
 use crate::store::audit::{AuditCursor, AuditPage};
 use crate::store::{AuditEntry, Store, StoreError};
 
@@ -20,7 +21,7 @@ pub const LOG_PAGE: usize = 200;
 /// At most this many entries are looked at for one keystroke (or one "more"): the cost of a filter
 /// keystroke does not grow with the log. Only the heads (who, what, when, subject) are read; an
 /// entry's records before and after are read only for the entries listed.
-pub const LOG_SCAN: usize = 2_000;
+pub const LOG_SCAN: usize = 500;
 
 #[derive(Default)]
 pub struct LogPane {
@@ -38,12 +39,15 @@ pub struct LogPane {
     pub open: bool,
     /// The first line of the whole entry shown (it scrolls with ↑↓).
     pub scroll: usize,
+    /// The entries listed, read into Dutch once each (as they are drawn), by audit id.
+    described: std::sync::Mutex<std::collections::HashMap<u64, std::sync::Arc<Described>>>,
 }
 
 impl LogPane {
     /// Lists the newest entries that match the filter (one page, within the scan budget).
     pub(crate) fn load(&mut self, store: &Store) -> Result<(), StoreError> {
         self.entries.clear();
+        self.described.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
         self.resume = None;
         self.searched = 0;
         self.open = false;
@@ -74,6 +78,14 @@ impl LogPane {
 
     pub fn selected(&self) -> Option<&AuditEntry> {
         self.entries.get(self.selection.index)
+    }
+
+    /// The listed entry at `index` in Dutch: read once, then kept while it is listed (a frame
+    /// draws the same rows again and again).
+    pub fn described(&self, index: usize) -> Option<std::sync::Arc<Described>> {
+        let entry = self.entries.get(index)?;
+        let mut cache = self.described.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Some(cache.entry(entry.id).or_insert_with(|| std::sync::Arc::new(describe(entry))).clone())
     }
 }
 

@@ -121,6 +121,13 @@ const EMPTY: &str = "—";
 
 /// The fields of one side of an entry. Not JSON (or not a record this code knows): shown as it is.
 fn fields(json: &str) -> Vec<Field> {
+    // A payment batch (a close, a reopening) holds every payment line of a region: read only
+    // what is shown, without building the whole record in memory.
+    if json.contains("\"closed_by\"")
+        && let Ok(head) = serde_json::from_str::<BatchHead>(json)
+    {
+        return batch(head);
+    }
     let Ok(value) = serde_json::from_str::<Value>(json) else {
         return vec![Field { label: "Gegevens".into(), value: json.to_string() }];
     };
@@ -128,8 +135,6 @@ fn fields(json: &str) -> Vec<Field> {
     match &value {
         // A cell of the hours grid: its value first, then its lines.
         Value::Object(map) if map.contains_key("lines") && map.contains_key("nihil") => cell(map, &mut out),
-        // A payment batch: what a clerk checks, not every payment line.
-        Value::Object(map) if map.contains_key("closed_by") => batch(map, &mut out),
         // An hours import: the lines and the nihil months.
         Value::Array(items) if items.len() == 2 && items.iter().all(Value::is_array) => {
             let count = |i: usize| items[i].as_array().map_or(0, Vec::len);
@@ -193,25 +198,45 @@ fn cell(map: &serde_json::Map<String, Value>, out: &mut Vec<Field>) {
     }
 }
 
-fn batch(map: &serde_json::Map<String, Value>, out: &mut Vec<Field>) {
-    let text = |key: &str| map.get(key).and_then(Value::as_str).unwrap_or(EMPTY).to_string();
-    push(out, "Batch", text("number"));
-    if let Some(quarter) = map.get("quarter") {
-        push(out, "Kwartaal", value_text("quarter", quarter));
+/// What the Logboek shows of a payment batch; the rest of it is skipped unread.
+#[derive(serde::Deserialize)]
+struct BatchHead {
+    number: String,
+    quarter: Value,
+    #[serde(default)]
+    lines: Vec<LineAmount>,
+    closed_by: String,
+    closed_at: Option<String>,
+    #[serde(default)]
+    reopenings: Vec<ReopeningHead>,
+}
+
+#[derive(serde::Deserialize)]
+struct LineAmount {
+    amount: Value,
+}
+
+#[derive(serde::Deserialize)]
+struct ReopeningHead {
+    by: String,
+    reason: String,
+}
+
+fn batch(head: BatchHead) -> Vec<Field> {
+    let mut out = Vec::new();
+    push(&mut out, "Batch", head.number);
+    push(&mut out, "Kwartaal", value_text("quarter", &head.quarter));
+    push(&mut out, "Betaalregels", head.lines.len().to_string());
+    let total: Decimal = head.lines.iter().filter_map(|l| decimal(&l.amount)).sum();
+    push(&mut out, "Totaal", format_eur(total));
+    push(&mut out, "Afgesloten door", head.closed_by);
+    if let Some(at) = head.closed_at.and_then(|t| t.parse::<DateTime<Utc>>().ok()) {
+        push(&mut out, "Afgesloten op", when(at));
     }
-    let lines = map.get("lines").and_then(Value::as_array).cloned().unwrap_or_default();
-    push(out, "Betaalregels", lines.len().to_string());
-    let total: Decimal = lines.iter().filter_map(|l| decimal(&l["amount"])).sum();
-    push(out, "Totaal", format_eur(total));
-    push(out, "Afgesloten door", text("closed_by"));
-    if let Some(at) = map.get("closed_at").and_then(Value::as_str).and_then(|t| t.parse::<DateTime<Utc>>().ok()) {
-        push(out, "Afgesloten op", when(at));
+    for (i, reopening) in head.reopenings.iter().enumerate() {
+        push(&mut out, &format!("Heropend {}", i + 1), format!("door {}: {}", reopening.by, reopening.reason));
     }
-    for (i, reopening) in map.get("reopenings").and_then(Value::as_array).into_iter().flatten().enumerate() {
-        let by = reopening["by"].as_str().unwrap_or(EMPTY);
-        let reason = reopening["reason"].as_str().unwrap_or(EMPTY);
-        push(out, &format!("Heropend {}", i + 1), format!("door {by}: {reason}"));
-    }
+    out
 }
 
 /// Keys that hold database ids: never shown.

@@ -8,13 +8,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::app::App;
-use crate::report::log::{Described, changes_text, describe};
+use crate::report::log::{Described, changes_text};
 
 use super::{Theme, fit};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    match app.log.selected() {
-        Some(entry) if app.log.open => whole(frame, area, &describe(entry), app.log.scroll, theme),
+    match app.log.described(app.log.selection.index) {
+        Some(entry) if app.log.open => whole(frame, area, &entry, app.log.scroll, theme),
         _ => list(frame, area, app, theme),
     }
 }
@@ -32,13 +32,9 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let (who, what) = if wide { (10, 22) } else { (8, 18) };
     let rest = inner.saturating_sub(16 + who + what + if wide { 4 } else { 3 });
     let (record, changes) = if wide { (rest * 2 / 5, rest - rest * 2 / 5 - 1) } else { (rest, 0) };
-    let rows: Vec<Row> = pane
-        .entries
-        .iter()
-        .skip(start)
-        .take(height)
-        .map(|e| {
-            let d = describe(e);
+    let rows: Vec<Row> = (start..pane.entries.len().min(start + height))
+        .filter_map(|i| pane.described(i))
+        .map(|d| {
             let mut cells = vec![
                 Cell::from(d.when.clone()),
                 Cell::from(fit(&d.user, who)),
@@ -84,9 +80,8 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         super::empty_note(frame, top, text, theme.dim());
     }
     let width = usize::from(bottom.width.saturating_sub(2));
-    let detail: Vec<Line> = match pane.selected() {
-        Some(e) => {
-            let d = describe(e);
+    let detail: Vec<Line> = match pane.described(pane.selection.index) {
+        Some(d) => {
             let mut lines = vec![Line::from(fit(&d.record, width))];
             if d.changes.is_empty() {
                 lines.push(Line::styled("Geen velden gewijzigd.", theme.dim()));
