@@ -131,3 +131,22 @@ fn a_date_filter_on_screen_and_no_panic_at_any_size() {
         }
     }
 }
+
+#[test]
+fn a_colleagues_save_keeps_the_entry_being_read() {
+    let mut app = app_with_a_change();
+    press(&mut app, "6<Down><Down><Enter>");
+    assert!(app.log.open);
+    let reading = app.log.selected().unwrap().id;
+    let ctx = ChangeContext::new("carla", Utc.with_ymd_and_hms(2025, 10, 15, 9, 30, 0).unwrap());
+    app.store().record_event(&ctx, "notitie", "Dalfsen", "").unwrap();
+    app.handle(sidw::app::Action::Refresh);
+    assert_eq!(app.log.entries[0].user, "carla", "the new entry is listed");
+    assert!(app.log.open, "still reading");
+    assert_eq!(app.log.selected().unwrap().id, reading);
+    contains_all(&screen_text(&app, 80, 24), &["Logboekregel"]);
+    // A filter that no longer lists it closes it.
+    press(&mut app, "/carla<Enter>");
+    assert!(!app.log.open);
+    assert_eq!(app.log.entries.len(), 1);
+}

@@ -45,13 +45,19 @@ pub struct LogPane {
 
 impl LogPane {
     /// Lists the newest entries that match the filter (one page, within the scan budget).
+    /// The selected entry stays selected (and shown whole) when it is listed again, as after a
+    /// colleague's save; else the whole entry closes.
     pub(crate) fn load(&mut self, store: &Store) -> Result<(), StoreError> {
+        let kept = self.selected().map(|e| e.id);
         self.entries.clear();
         self.described.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
         self.resume = None;
         self.searched = 0;
-        self.open = false;
         self.search(store)?;
+        match kept.and_then(|id| self.entries.iter().position(|e| e.id == id)) {
+            Some(index) => self.selection.index = index,
+            None => self.open = false,
+        }
         self.selection.clamp(self.entries.len());
         Ok(())
     }
