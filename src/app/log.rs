@@ -39,16 +39,18 @@ pub struct LogPane {
     pub open: bool,
     /// The first line of the whole entry shown (it scrolls with ↑↓).
     pub scroll: usize,
+    /// The audit id of the entry shown whole.
+    opened: Option<u64>,
     /// The entries listed, read into Dutch once each (as they are drawn), by audit id.
     described: std::sync::Mutex<std::collections::HashMap<u64, std::sync::Arc<Described>>>,
 }
 
 impl LogPane {
     /// Lists the newest entries that match the filter (one page, within the scan budget).
-    /// The selected entry stays selected (and shown whole) when it is listed again, as after a
-    /// colleague's save; else the whole entry closes.
+    /// The entry shown whole stays shown (and selected) when it is listed again, as after a
+    /// colleague's save; else it closes.
     pub(crate) fn load(&mut self, store: &Store) -> Result<(), StoreError> {
-        let kept = self.selected().map(|e| e.id);
+        let kept = if self.open { self.opened } else { None };
         self.entries.clear();
         self.described.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
         self.resume = None;
@@ -110,7 +112,8 @@ impl App {
             return;
         }
         if action == Action::Open {
-            if self.log.selected().is_some() {
+            if let Some(entry) = self.log.selected() {
+                self.log.opened = Some(entry.id);
                 self.log.open = true;
                 self.log.scroll = 0;
             }
