@@ -11,7 +11,7 @@
 
 use crate::report::log::{Described, describe};
 use crate::store::audit::{AuditCursor, AuditPage};
-use crate::store::{AuditEntry, Store, StoreError};
+use crate::store::{AuditHead, Store, StoreError};
 
 use super::list::Selection;
 use super::{Action, App};
@@ -22,10 +22,14 @@ pub const LOG_PAGE: usize = 200;
 /// keystroke does not grow with the log. Only the heads (who, what, when, subject) are read; an
 /// entry's records before and after are read only for the entries listed.
 pub const LOG_SCAN: usize = 500;
+/// At most this many entries are kept read into Dutch.
+const DESCRIBED_KEPT: usize = 2_000;
 
 #[derive(Default)]
 pub struct LogPane {
-    pub entries: Vec<AuditEntry>,
+    /// The entries listed: their heads (who, when, what, which record). The records before and
+    /// after are read for the rows drawn only.
+    pub entries: Vec<AuditHead>,
     pub selection: Selection,
     /// More of the log is left to search (moving past the last entry searches on).
     pub truncated: bool,
@@ -52,7 +56,6 @@ impl LogPane {
     pub(crate) fn load(&mut self, store: &Store) -> Result<(), StoreError> {
         let kept = if self.open { self.opened } else { None };
         self.entries.clear();
-        self.described.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
         self.resume = None;
         self.searched = 0;
         self.search(store)?;
@@ -84,16 +87,38 @@ impl LogPane {
         Ok(())
     }
 
-    pub fn selected(&self) -> Option<&AuditEntry> {
+    pub fn selected(&self) -> Option<&AuditHead> {
         self.entries.get(self.selection.index)
     }
 
-    /// The listed entry at `index` in Dutch: read once, then kept while it is listed (a frame
-    /// draws the same rows again and again).
-    pub fn described(&self, index: usize) -> Option<std::sync::Arc<Described>> {
-        let entry = self.entries.get(index)?;
+    /// The listed entry at `index` in Dutch: read from the store and described once, then kept
+    /// (a frame draws the same rows again and again, and a filter typed and erased lists them
+    /// again). An entry that cannot be read is described from its head, with the reason.
+    pub fn described(&self, store: &Store, index: usize) -> Option<std::sync::Arc<Described>> {
+        let head = self.entries.get(index)?;
         let mut cache = self.described.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        Some(cache.entry(entry.id).or_insert_with(|| std::sync::Arc::new(describe(entry))).clone())
+        if let Some(described) = cache.get(&head.id) {
+            return Some(described.clone());
+        }
+        if cache.len() >= DESCRIBED_KEPT {
+            cache.clear();
+        }
+        let entry = match store.audit_entry(head.id) {
+            Ok(Some(entry)) => entry,
+            Ok(None) => return None,
+            Err(error) => crate::store::AuditEntry {
+                id: head.id,
+                at: head.at,
+                user: head.user.clone(),
+                action: head.action.clone(),
+                subject: head.subject.clone(),
+                before: None,
+                after: Some(format!("(onleesbaar: {error})")),
+            },
+        };
+        let described = std::sync::Arc::new(describe(&entry));
+        cache.insert(head.id, described.clone());
+        Some(described)
     }
 }
 

@@ -183,8 +183,9 @@ pub struct AuditCursor {
 /// One page of a search of the log.
 #[derive(Debug, Clone, Default)]
 pub struct AuditPage {
-    /// The entries found, whole, in the order of the source (newest first).
-    pub entries: Vec<AuditEntry>,
+    /// The heads of the entries found (without the records before and after, the bulk of the
+    /// log), in the order of the source (newest first).
+    pub entries: Vec<AuditHead>,
     /// Where to go on, when the search stopped before the end of its source.
     pub resume: Option<AuditCursor>,
     /// How many entries were looked at.
@@ -308,10 +309,8 @@ impl Store {
             }
             result.examined += 1;
             let Some(head) = head else { continue };
-            if query.words.iter().all(|w| w.holds(&head))
-                && let Some(entry) = self.audit_entry(head.id)?
-            {
-                result.entries.push(entry);
+            if query.words.iter().all(|w| w.holds(&head)) {
+                result.entries.push(head);
             }
         }
         Ok(result)

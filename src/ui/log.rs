@@ -8,12 +8,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::app::App;
-use crate::report::log::{Described, changes_text};
+use crate::report::log::{Described, changes_text, when};
+use crate::store::audit::subject_text;
 
 use super::{Theme, fit};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    match app.log.described(app.log.selection.index) {
+    match app.log.described(app.store(), app.log.selection.index) {
         Some(entry) if app.log.open => whole(frame, area, &entry, app.log.scroll, theme),
         _ => list(frame, area, app, theme),
     }
@@ -32,17 +33,24 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let (who, what) = if wide { (10, 22) } else { (8, 18) };
     let rest = inner.saturating_sub(16 + who + what + if wide { 4 } else { 3 });
     let (record, changes) = if wide { (rest * 2 / 5, rest - rest * 2 / 5 - 1) } else { (rest, 0) };
-    let rows: Vec<Row> = (start..pane.entries.len().min(start + height))
-        .filter_map(|i| pane.described(i))
-        .map(|d| {
+    // Who, when, what and which record come from the entry's head; only the changes column of
+    // a wide screen reads the records before and after.
+    let rows: Vec<Row> = pane
+        .entries
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(height)
+        .map(|(i, head)| {
             let mut cells = vec![
-                Cell::from(d.when.clone()),
-                Cell::from(fit(&d.user, who)),
-                Cell::from(fit(&d.action, what)),
-                Cell::from(fit(&d.record, record)),
+                Cell::from(when(head.at)),
+                Cell::from(fit(&head.user, who)),
+                Cell::from(fit(&head.action, what)),
+                Cell::from(fit(&subject_text(&head.subject), record)),
             ];
             if wide {
-                cells.push(Cell::from(fit(&changes_text(&d.changes), changes)));
+                let text = pane.described(app.store(), i).map_or(String::new(), |d| changes_text(&d.changes));
+                cells.push(Cell::from(fit(&text, changes)));
             }
             Row::new(cells)
         })
@@ -80,7 +88,7 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         super::empty_note(frame, top, text, theme.dim());
     }
     let width = usize::from(bottom.width.saturating_sub(2));
-    let detail: Vec<Line> = match pane.described(pane.selection.index) {
+    let detail: Vec<Line> = match pane.described(app.store(), pane.selection.index) {
         Some(d) => {
             let mut lines = vec![Line::from(fit(&d.record, width))];
             if d.changes.is_empty() {
