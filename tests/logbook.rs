@@ -291,9 +291,16 @@ fn the_indexes_follow_random_appends_and_answer_as_reading_the_whole_log_would()
     assert!(problems.iter().any(|p| p.contains("'fantoom'")), "{problems:?}");
     store.raw_remove_for_tests(TreeName::AuditTerms, b"ufantoom").unwrap();
     assert!(store.check().unwrap().is_ok());
+    // A head missing (the Logboek lists entries by their heads).
+    let (head_key, head) = store_pairs(&store, TreeName::AuditHeads).pop().unwrap();
+    store.raw_remove_for_tests(TreeName::AuditHeads, &head_key).unwrap();
+    let problems = store.check().unwrap().problems;
+    assert!(problems.iter().any(|p| p.contains("de kop in 'audit_heads' ontbreekt")), "{problems:?}");
+    store.raw_insert_for_tests(TreeName::AuditHeads, &head_key, &head).unwrap();
+    assert!(store.check().unwrap().is_ok());
 
     // A store written before the indexes (no mark, no index trees) gets them at its next open, once.
-    for tree in [TreeName::AuditTime, TreeName::AuditWords, TreeName::AuditTerms] {
+    for tree in [TreeName::AuditTime, TreeName::AuditWords, TreeName::AuditTerms, TreeName::AuditHeads] {
         for (key, _) in store_pairs(&store, tree) {
             store.raw_remove_for_tests(tree, &key).unwrap();
         }

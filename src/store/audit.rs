@@ -47,7 +47,7 @@ pub struct AuditEntry {
 
 /// The first fields of an audit entry, without the records before and after (the bulk of the
 /// log): what the Logboek lists and filters on.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditHead {
     pub id: u64,
     pub at: DateTime<Utc>,
@@ -234,8 +234,7 @@ impl Store {
     }
 
     fn audit_head(&self, id: u64) -> Result<Option<AuditHead>, StoreError> {
-        let key = id.to_be_bytes();
-        self.tree(TreeName::Audit).get(key)?.map(|bytes| decode_head(&key, &bytes)).transpose()
+        self.get(TreeName::AuditHeads, &id.to_be_bytes())
     }
 
     /// The entries written on `from` to `to` (UTC days, both included; open ends for `None`),
@@ -372,7 +371,7 @@ impl Store {
     fn candidates(&self, source: &Source, from: Option<(Vec<u8>, u64)>) -> Candidates<'_> {
         match source {
             Source::All => {
-                let tree = self.tree(TreeName::Audit);
+                let tree = self.tree(TreeName::AuditHeads);
                 let range = match from {
                     Some((_, id)) => tree.range(..=id.to_be_bytes()),
                     None => tree.range::<&[u8], _>(..),
@@ -442,7 +441,7 @@ impl Candidates<'_> {
             return iter.next().map(|item| {
                 let (key, bytes) = item?;
                 let id = key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
-                Ok((Vec::new(), id, Some(decode_head(&key, &bytes)?)))
+                Ok((Vec::new(), id, Some(super::decode_at(TreeName::AuditHeads, &key, &bytes)?)))
             });
         }
         match self.next_id() {

@@ -115,7 +115,7 @@ pub(crate) fn index_in_tx(tx: &Tx, head: &AuditHead) -> TxResult<()> {
     for (kind, word) in terms_of(head) {
         tx.put_raw(TreeName::AuditTerms, &term_key(kind, &word), &[])?;
     }
-    Ok(())
+    tx.put(TreeName::AuditHeads, &head.id.to_be_bytes(), head)
 }
 
 /// The ids of a range of posting lists, newest first within each list and lists from the last
@@ -174,14 +174,16 @@ impl Store {
         if meta.contains_key(INDEX_BUILT_KEY)? {
             return Ok(());
         }
-        for tree in [TreeName::AuditTime, TreeName::AuditWords, TreeName::AuditTerms] {
+        for tree in [TreeName::AuditTime, TreeName::AuditWords, TreeName::AuditTerms, TreeName::AuditHeads] {
             self.tree(tree).clear()?;
         }
         let mut lists: [BTreeMap<Vec<u8>, Vec<u64>>; 2] = Default::default();
         let mut terms = std::collections::BTreeSet::new();
+        let heads = self.tree(TreeName::AuditHeads);
         for item in self.tree(TreeName::Audit).iter() {
             let (key, bytes) = item?;
             let head = decode_head(&key, &bytes)?;
+            heads.insert(&key, super::codec::encode(&head))?;
             for (tree, prefix) in lists_of(&head) {
                 let slot = usize::from(tree == TreeName::AuditWords);
                 lists[slot].entry(prefix).or_default().push(head.id);
@@ -212,6 +214,7 @@ impl Store {
     pub(crate) fn index_audit_heads(&self, heads: &[AuditHead]) -> Result<(), StoreError> {
         let mut lists: BTreeMap<(usize, Vec<u8>), Vec<u64>> = BTreeMap::new();
         for head in heads {
+            self.tree(TreeName::AuditHeads).insert(head.id.to_be_bytes(), super::codec::encode(head))?;
             for (tree, prefix) in lists_of(head) {
                 lists.entry((tree.index(), prefix)).or_default().push(head.id);
             }
@@ -239,6 +242,7 @@ impl Store {
     /// Takes an entry removed outside a transaction (the generator's) out of the indexes; a word
     /// stays listed while another entry holds it.
     pub(crate) fn unindex_audit_head(&self, head: &AuditHead) -> Result<(), StoreError> {
+        self.tree(TreeName::AuditHeads).remove(head.id.to_be_bytes())?;
         for (tree, prefix) in lists_of(head) {
             let tree = self.tree(tree);
             if let Some((key, mut ids)) = block_with(tree, &prefix, head.id)? {
@@ -266,9 +270,19 @@ impl Store {
     pub(crate) fn check_audit_index(&self, problems: &mut Vec<String>) -> Result<(usize, usize, usize), StoreError> {
         let mut expected = [0usize; 2];
         let mut missing = 0usize;
+        let mut heads = 0usize;
         for item in self.tree(TreeName::Audit).iter() {
             let (key, bytes) = item?;
             let Ok(head) = decode_head(&key, &bytes) else { continue };
+            heads += 1;
+            let stored = self.tree(TreeName::AuditHeads).get(&key)?;
+            if stored.as_deref().map(super::codec::decode::<AuditHead>).and_then(Result::ok).as_ref() != Some(&head) {
+                problems.push(format!(
+                    "logboekregel {}: de kop in '{}' ontbreekt of wijkt af",
+                    head.id,
+                    TreeName::AuditHeads.name()
+                ));
+            }
             for (tree, prefix) in lists_of(&head) {
                 expected[usize::from(tree == TreeName::AuditWords)] += 1;
                 if block_with(self.tree(tree), &prefix, head.id)?.is_none() {
@@ -308,6 +322,13 @@ impl Store {
                     expected[slot]
                 ));
             }
+        }
+        let stored_heads = self.tree(TreeName::AuditHeads).len();
+        if stored_heads != heads {
+            problems.push(format!(
+                "'{}' heeft {stored_heads} koppen, het logboek {heads} regels",
+                TreeName::AuditHeads.name()
+            ));
         }
         let mut terms = 0;
         for item in self.tree(TreeName::AuditTerms).iter() {

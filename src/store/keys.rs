@@ -64,10 +64,13 @@ pub enum TreeName {
     /// Every word of `AuditWords` once: kind byte + lower-case word → nothing. The Logboek's
     /// filter looks a typed word up here.
     AuditTerms,
+    /// audit id → `AuditHead`: who, when, what and which record of each entry, without the
+    /// records before and after, so the Logboek's search reads little per entry.
+    AuditHeads,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 26] = [
+    pub const ALL: [TreeName; 27] = [
         Self::Meta,
         Self::Networks,
         Self::NetworkNames,
@@ -94,6 +97,7 @@ impl TreeName {
         Self::AuditTime,
         Self::AuditWords,
         Self::AuditTerms,
+        Self::AuditHeads,
     ];
 
     pub fn name(self) -> &'static str {
@@ -124,6 +128,7 @@ impl TreeName {
             Self::AuditTime => "audit_time",
             Self::AuditWords => "audit_words",
             Self::AuditTerms => "audit_terms",
+            Self::AuditHeads => "audit_heads",
         }
     }
 
@@ -148,6 +153,7 @@ impl TreeName {
                 | Self::AuditTime
                 | Self::AuditWords
                 | Self::AuditTerms
+                | Self::AuditHeads
         )
     }
 

@@ -73,6 +73,7 @@ fn reach(tree: TreeName) -> Reach {
         | TreeName::AuditTime
         | TreeName::AuditWords
         | TreeName::AuditTerms
+        | TreeName::AuditHeads
         | TreeName::NetworkNames
         | TreeName::InvoiceNumbers
         | TreeName::Settings
