@@ -17,7 +17,7 @@ use super::list::Selection;
 use super::{Action, App};
 
 /// At most this many matching entries are listed at a time; moving past the last one lists more.
-pub const LOG_PAGE: usize = 200;
+pub const LOG_PAGE: usize = 100;
 /// At most this many entries are looked at for one keystroke (or one "more"): the cost of a filter
 /// keystroke does not grow with the log. Only the heads (who, what, when, subject) are read; an
 /// entry's records before and after are read only for the entries listed.
