@@ -71,7 +71,7 @@ impl AuditHead {
     /// Does a word of the entry's user, action or record names (as the Logboek shows them)
     /// begin with `word` (lower case)? The same rule the word index answers.
     fn holds(&self, word: &str) -> bool {
-        super::audit_index::terms_of(self).iter().any(|(_, term)| term.starts_with(word))
+        super::audit_index::each_word(self, |_, term| term.starts_with(word))
     }
 }
 

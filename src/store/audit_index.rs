@@ -35,24 +35,40 @@ pub(crate) const INDEX_BUILT_KEY: &[u8] = b"audit_index_built";
 /// sign ("zwolle", "zuid", "150", "3"): a filter word finds the entries with a word that begins
 /// with it.
 pub(crate) fn terms_of(head: &AuditHead) -> Vec<(u8, String)> {
+    let mut seen = std::collections::HashSet::new();
     let mut terms = Vec::new();
-    let mut add = |kind: u8, text: &str| {
+    each_word(head, |kind, term| {
+        if seen.insert((kind, term.to_string())) {
+            terms.push((kind, term.to_string()));
+        }
+        false
+    });
+    terms
+}
+
+/// Calls `found` with each word of the entry (see [`terms_of`]; a word may come more than once)
+/// until it returns true; returns whether it did.
+pub(crate) fn each_word(head: &AuditHead, mut found: impl FnMut(u8, &str) -> bool) -> bool {
+    let mut visit = |kind: u8, text: &str| {
         for word in text.to_lowercase().split(|c: char| c.is_whitespace() || c == '/') {
             let word = word.replace('\0', "");
-            let parts = word.split(|c: char| !c.is_alphanumeric()).filter(|p| !p.is_empty() && *p != word);
-            for term in std::iter::once(word.as_str()).chain(parts) {
-                if !term.is_empty() && !terms.iter().any(|(k, t): &(u8, String)| *k == kind && t == term) {
-                    terms.push((kind, term.to_string()));
+            if word.is_empty() {
+                continue;
+            }
+            if found(kind, &word) {
+                return true;
+            }
+            for part in word.split(|c: char| !c.is_alphanumeric()).filter(|p| !p.is_empty() && *p != word) {
+                if found(kind, part) {
+                    return true;
                 }
             }
         }
+        false
     };
-    add(USER, &head.user);
-    add(ACTION, &head.action);
-    for part in subject_parts(&head.subject) {
-        add(RECORD, &part);
-    }
-    terms
+    visit(USER, &head.user)
+        || visit(ACTION, &head.action)
+        || subject_parts(&head.subject).iter().any(|part| visit(RECORD, part))
 }
 
 /// A word's key in `AuditTerms`: kind byte + the word.
