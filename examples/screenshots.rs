@@ -56,6 +56,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     shots.take(&app, "5-tarieven")?;
     press(&mut app, Key::new(KeyCode::F(6)));
     shots.take(&app, "6-logboek")?;
+    press(&mut app, Key::new(KeyCode::Enter));
+    shots.take(&app, "6-logboek-regel")?;
+    press(&mut app, Key::new(KeyCode::Esc));
     press(&mut app, Key::char('?'));
     shots.take(&app, "hulp")?;
     press(&mut app, Key::new(KeyCode::Esc));

@@ -125,7 +125,7 @@ fn signalen_tarieven_en_logboek() {
     for (w, h) in SIZES {
         contains_all(
             &screen_text(&app, w, h),
-            &["Logboek", "nieuwste eerst", "anna", "netwerk aangemaakt", "Voor en na"],
+            &["Logboek", "nieuwste eerst", "anna", "netwerk aangemaakt", "Wijzigingen"],
         );
     }
 }

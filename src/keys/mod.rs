@@ -287,6 +287,7 @@ fn build() -> Vec<Binding> {
 
     // Logboek
     let s = Scope::Pane(Pane::Log);
+    t.add(s, "Enter", A::Open, "de hele regel: alle velden voor en na (Esc terug)").hint("hele regel");
     t.add(s, "/", A::StartFilter, "filter de lijst").hint("filter");
 
     // Gemeenten

@@ -2,6 +2,7 @@
 
 pub mod budget;
 pub mod export;
+pub mod log;
 pub mod payments;
 pub mod signals;
 mod table;

@@ -356,6 +356,10 @@ impl Store {
             }
             Ok(())
         })?;
+        let (days, words, terms) = self.check_audit_index(&mut report.problems)?;
+        report.counts.insert(TreeName::AuditTime.name(), days);
+        report.counts.insert(TreeName::AuditWords.name(), words);
+        report.counts.insert(TreeName::AuditTerms.name(), terms);
         Ok(report)
     }
 }

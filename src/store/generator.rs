@@ -42,6 +42,7 @@ impl Store {
             .unwrap_or(0);
         let mut batch = sled::Batch::default();
         batch.remove(key);
+        let mut heads = Vec::with_capacity(lines.len());
         for (subject, line) in lines {
             let id = self.db.generate_id()? + 1;
             if id <= floor {
@@ -57,8 +58,12 @@ impl Store {
                 after: Some(serde_json::to_string(line).expect("records serialise to JSON")),
             };
             batch.insert(&id.to_be_bytes(), encode(&entry));
+            heads.push(super::audit::AuditHead::of(&entry));
         }
         audit.apply_batch(batch)?;
+        // The log's indexes, as the transactions of keying would have written them.
+        self.unindex_audit_head(&super::audit::AuditHead::of(&newest))?;
+        self.index_audit_heads(&heads)?;
         // The lines' networks were noted by the import; the log reaches no derived data.
         self.changed(super::tx::Touched::default());
         self.db.flush()?;

@@ -62,10 +62,22 @@ pub enum TreeName {
     /// and kept so that a fresh process need not read every line of every year. A change that
     /// touches the network removes it in its transaction; a tariff change moves the facts epoch.
     SignalFacts,
+    /// The audit log by day: year (u16) + month (u8) + day (u8) of the entry's time (UTC) +
+    /// audit id → nothing. Written with the entry (see `audit::index_keys`).
+    AuditTime,
+    /// The audit log by user, action and record name: kind byte (`u`, `a`, `r`) + lower-case
+    /// word + 0 + audit id → nothing.
+    AuditWords,
+    /// Every word of `AuditWords` once: kind byte + lower-case word → nothing. The Logboek's
+    /// filter looks a typed word up here.
+    AuditTerms,
+    /// audit id → `AuditHead`: who, when, what and which record of each entry, without the
+    /// records before and after, so the Logboek's search reads little per entry.
+    AuditHeads,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 25] = [
+    pub const ALL: [TreeName; 29] = [
         Self::Meta,
         Self::Networks,
         Self::NetworkNames,
@@ -91,6 +103,10 @@ impl TreeName {
         Self::Nihil,
         Self::Preferences,
         Self::SignalFacts,
+        Self::AuditTime,
+        Self::AuditWords,
+        Self::AuditTerms,
+        Self::AuditHeads,
     ];
 
     pub fn name(self) -> &'static str {
@@ -120,6 +136,10 @@ impl TreeName {
             Self::Nihil => "nihil",
             Self::Preferences => "preferences",
             Self::SignalFacts => "signal_facts",
+            Self::AuditTime => "audit_time",
+            Self::AuditWords => "audit_words",
+            Self::AuditTerms => "audit_terms",
+            Self::AuditHeads => "audit_heads",
         }
     }
 
@@ -142,13 +162,28 @@ impl TreeName {
                 | Self::S1Rates
                 | Self::Nihil
                 | Self::Preferences
+                | Self::AuditTime
+                | Self::AuditWords
+                | Self::AuditTerms
+                | Self::AuditHeads
         )
     }
 
     /// Trees holding the programme's data (not the database info, the settings, the log or what
     /// is derived from the data).
     pub fn holds_data(self) -> bool {
-        !matches!(self, Self::Meta | Self::Audit | Self::Settings | Self::Preferences | Self::SignalFacts)
+        !matches!(
+            self,
+            Self::Meta
+                | Self::Audit
+                | Self::Settings
+                | Self::Preferences
+                | Self::SignalFacts
+                | Self::AuditTime
+                | Self::AuditWords
+                | Self::AuditTerms
+                | Self::AuditHeads
+        )
     }
 }
 

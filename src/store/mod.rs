@@ -2,6 +2,7 @@
 //! transaction (with its audit entry) flushed to disk before the call returns.
 
 pub mod audit;
+mod audit_index;
 pub mod backup_file;
 mod cell_repo;
 mod changes;
@@ -138,6 +139,7 @@ impl Store {
         }
         store.exports_from_audit()?;
         store.index_batches()?;
+        store.index_audit_log()?;
         Ok(store)
     }
 
@@ -328,62 +330,9 @@ impl Store {
         self.db.flush()?;
         Ok(())
     }
-
-    /// The audit log newest first, read lazily (the log can be long).
-    pub fn audit_entries_newest_first(&self) -> impl Iterator<Item = Result<AuditEntry, StoreError>> + '_ {
-        self.tree(TreeName::Audit).iter().rev().map(|item| {
-            let (key, bytes) = item?;
-            decode_at(TreeName::Audit, &key, &bytes)
-        })
-    }
-
-    /// The heads of the audit entries below `below` (all for `None`), newest first, read lazily
-    /// and without decoding the records before and after: the Logboek filters on these.
-    pub fn audit_heads_newest_first(
-        &self,
-        below: Option<u64>,
-    ) -> impl Iterator<Item = Result<audit::AuditHead, StoreError>> + '_ {
-        let range = match below {
-            Some(id) => self.tree(TreeName::Audit).range(..id.to_be_bytes()),
-            None => self.tree(TreeName::Audit).range::<&[u8], _>(..),
-        };
-        range.rev().map(|item| {
-            let (key, bytes) = item?;
-            let broken = |reason: String| StoreError::Corrupt { tree: TreeName::Audit.name(), key: hex(&key), reason };
-            match bytes.as_ref() {
-                // The current layout: its head is decoded alone (bincode reads fields in order).
-                [codec::MAGIC, hi, lo, body @ ..]
-                    if u16::from_be_bytes([*hi, *lo]) == <AuditEntry as Record>::VERSION =>
-                {
-                    bincode::serde::decode_from_slice::<audit::AuditHead, _>(body, bincode::config::standard())
-                        .map(|(head, _)| head)
-                        .map_err(|e| broken(e.to_string()))
-                }
-                _ => decode::<AuditEntry>(&bytes).map_err(|e| broken(e.to_string())).map(|entry| audit::AuditHead {
-                    id: entry.id,
-                    at: entry.at,
-                    user: entry.user,
-                    action: entry.action,
-                    subject: entry.subject,
-                }),
-            }
-        })
-    }
-
-    /// One audit entry whole.
-    pub fn audit_entry(&self, id: u64) -> Result<Option<AuditEntry>, StoreError> {
-        self.get(TreeName::Audit, &id.to_be_bytes())
-    }
-
-    /// Every audit entry, newest first.
-    pub fn audit_log(&self) -> Result<Vec<AuditEntry>, StoreError> {
-        let mut entries = self.scan::<AuditEntry>(TreeName::Audit, &[])?;
-        entries.reverse();
-        Ok(entries)
-    }
 }
 
-fn decode_at<R: Record>(tree: TreeName, key: &[u8], bytes: &[u8]) -> Result<R, StoreError> {
+pub(crate) fn decode_at<R: Record>(tree: TreeName, key: &[u8], bytes: &[u8]) -> Result<R, StoreError> {
     decode(bytes).map_err(|e| StoreError::Corrupt { tree: tree.name(), key: hex(key), reason: e.to_string() })
 }
 

@@ -185,6 +185,8 @@ impl<'a> Loader<'a> {
             )));
         }
         let writing = store.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // The mark that the log is indexed comes with the back-up's own `meta`, or not at all.
+        store.tree(TreeName::Meta).remove(super::audit_index::INDEX_BUILT_KEY)?;
         Ok(Self { store, writing, tree: None, batch: sled::Batch::default(), batched: 0, highest: 0 })
     }
 
@@ -246,6 +248,9 @@ impl<'a> Loader<'a> {
         store.index_batches()?;
         // Derived facts are computed again from what was restored, not taken from the back-up.
         store.tree(TreeName::SignalFacts).clear()?;
+        // A back-up from before the audit log's indexes: indexed now, once (one from this
+        // version carries its indexes and the mark that they are built).
+        store.index_audit_log()?;
         store.changed(Touched::everything());
         Ok(())
     }

@@ -72,6 +72,10 @@ fn reach(tree: TreeName) -> Reach {
     match tree {
         TreeName::Meta
         | TreeName::Audit
+        | TreeName::AuditTime
+        | TreeName::AuditWords
+        | TreeName::AuditTerms
+        | TreeName::AuditHeads
         | TreeName::NetworkNames
         | TreeName::InvoiceNumbers
         | TreeName::Settings
@@ -208,7 +212,9 @@ impl Tx<'_> {
             before: before.map(to_json),
             after: after.map(to_json),
         };
-        self.put(TreeName::Audit, &id.to_be_bytes(), &entry)
+        self.put(TreeName::Audit, &id.to_be_bytes(), &entry)?;
+        // The indexes of the log, in the same transaction as the entry.
+        super::audit_index::index_in_tx(self, &super::audit::AuditHead::of(&entry))
     }
 }
 

@@ -1,4 +1,4 @@
-//! Signalen, Tarieven and Logboek: lists with a detail line.
+//! Signalen and Tarieven: lists with a detail line (Logboek is in `log.rs`).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -10,7 +10,7 @@ use crate::app::App;
 use crate::domain::calendar::format_date;
 use crate::domain::money::format_eur;
 
-use super::{Theme, fit};
+use super::Theme;
 
 pub fn signals(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let pane = &app.signals;
@@ -119,48 +119,4 @@ pub fn tariffs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if pane.tables.is_empty() {
         super::empty_note(frame, top, "Nog geen tarieven: n legt een jaar vast.", theme.warning());
     }
-}
-
-pub fn log(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let pane = &app.log;
-    let [top, bottom] = Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(area);
-    let rows: Vec<Row> = pane
-        .entries
-        .iter()
-        .map(|e| {
-            let local = e.at.with_timezone(&chrono::Local);
-            Row::new(vec![
-                local.format("%d-%m-%Y %H:%M").to_string(),
-                e.user.clone(),
-                e.action.clone(),
-                e.subject.clone(),
-            ])
-        })
-        .collect();
-    let more = if pane.truncated {
-        format!(" ({} doorzocht; ↓ voorbij de laatste zoekt verder)", pane.searched)
-    } else {
-        String::new()
-    };
-    let title = format!(" Logboek · nieuwste eerst · {} regels{more} ", pane.entries.len());
-    let table =
-        Table::new(rows, [Constraint::Length(16), Constraint::Length(10), Constraint::Length(22), Constraint::Min(10)])
-            .header(Row::new(["Wanneer", "Wie", "Wat", "Onderwerp"]).style(theme.header()))
-            .row_highlight_style(theme.selected())
-            .column_spacing(1)
-            .block(Block::bordered().title(title));
-    let mut state = TableState::default().with_selected((!pane.entries.is_empty()).then_some(pane.selection.index));
-    frame.render_stateful_widget(table, top, &mut state);
-    let width = usize::from(bottom.width.saturating_sub(2)) * 2;
-    let detail: Vec<Line> = match pane.selected() {
-        Some(e) => vec![
-            Line::styled(fit(&format!("voor: {}", e.before.as_deref().unwrap_or("—")), width), Style::new()),
-            Line::styled(fit(&format!("na:   {}", e.after.as_deref().unwrap_or("—")), width), Style::new()),
-        ],
-        None => vec![Line::from("Geen regels.")],
-    };
-    frame.render_widget(
-        Paragraph::new(detail).wrap(Wrap { trim: false }).block(Block::bordered().title(" Voor en na ")),
-        bottom,
-    );
 }

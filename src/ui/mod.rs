@@ -5,6 +5,7 @@ mod budget;
 mod close;
 pub mod keymap;
 mod lists;
+mod log;
 mod milestones;
 mod municipalities;
 mod networks;
@@ -44,7 +45,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Pane::Budget => budget::draw(frame, main, app, theme),
         Pane::Signals => lists::signals(frame, main, app, theme),
         Pane::Tariffs => lists::tariffs(frame, main, app, theme),
-        Pane::Log => lists::log(frame, main, app, theme),
+        Pane::Log => log::draw(frame, main, app, theme),
         Pane::Municipalities => municipalities::draw(frame, main, app, theme),
     }
     let milestones_shown = matches!(app.mode, Mode::Milestones)
