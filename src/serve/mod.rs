@@ -2,6 +2,7 @@
 //! with a normal SSH client and gets their own session of the same app; colleagues' changes appear
 //! live. Public keys only; users and roles come from the users file.
 
+mod backup_schedule;
 mod host_key;
 pub mod input;
 pub mod session;
@@ -346,9 +347,16 @@ pub fn imports_dir(db: &Path, user: &str) -> PathBuf {
 /// How many daily backups are kept.
 pub const BACKUPS_KEPT: usize = 30;
 
-/// A backup at start and then every 24 hours; the oldest beyond the last 30 are removed.
+/// A backup every night at 02:00 office time, and at start when the newest is a day old or there
+/// is none (see `backup_schedule`); the oldest beyond the last 30 are removed.
 async fn daily_backups(store: Store, dir: PathBuf) {
+    let mut due = backup_schedule::first_backup(backup_schedule::now(), backup_schedule::newest_backup(&dir));
     loop {
+        let wait = (due - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO);
+        if !wait.is_zero() {
+            println!("sidw serve: volgende back-up {}", due.with_timezone(&chrono::Local).format("%d-%m-%Y %H:%M"));
+            tokio::time::sleep(wait).await;
+        }
         let (store, dir2) = (store.clone(), dir.clone());
         let result = tokio::task::spawn_blocking(move || {
             let written = write_backup(&store, &dir2);
@@ -361,7 +369,7 @@ async fn daily_backups(store: Store, dir: PathBuf) {
             Ok(Err(error)) => eprintln!("sidw serve: back-up mislukt: {error:#}"),
             Err(error) => eprintln!("sidw serve: back-up mislukt: {error}"),
         }
-        tokio::time::sleep(Duration::from_secs(24 * 60 * 60)).await;
+        due = backup_schedule::next_night(backup_schedule::now());
     }
 }
 
