@@ -287,3 +287,46 @@ fn signals_list_what_is_due_and_enter_jumps_there() {
     assert_eq!(app.pane, Pane::Agreements);
     assert_eq!(app.agreements.selected().unwrap().network, "Lelystad-Atolwijk");
 }
+
+#[test]
+fn a_lower_role_closes_what_is_open_and_a_higher_one_keeps_it() {
+    use sidw::app::Role;
+    let mut app = demo_app();
+    zwolle_q3(&mut app);
+    app.role = Role::Finance;
+    press(&mut app, "12");
+    assert!(matches!(app.mode, Mode::CellEdit(_)));
+    app.change_role(Role::Admin);
+    assert!(matches!(app.mode, Mode::CellEdit(_)), "a higher role keeps the cell");
+    app.change_role(Role::Viewer);
+    assert!(matches!(app.mode, Mode::Normal), "a lower role closes it");
+    assert!(message(&app).contains("Uw rol is nu viewer") && message(&app).contains("niet opgeslagen"));
+    // The close screen too: its steps were opened under the old role.
+    app.change_role(Role::Finance);
+    press(&mut app, "a");
+    assert!(!matches!(app.mode, Mode::Normal));
+    app.change_role(Role::Editor);
+    assert!(matches!(app.mode, Mode::Normal));
+}
+
+#[test]
+fn the_goodbye_names_typed_hours_behind_the_help_and_a_question() {
+    use sidw::serve::session::goodbye;
+    let mut app = demo_app();
+    zwolle_q3(&mut app);
+    assert!(goodbye(&app).contains("niets half ingevoerd"), "{}", goodbye(&app));
+    press(&mut app, "12?");
+    assert!(matches!(app.mode, Mode::Help { .. }));
+    assert!(goodbye(&app).contains("uw getypte 12 is niet opgeslagen"), "{}", goodbye(&app));
+    press(&mut app, "<Esc>"); // back in the cell, "12" kept
+    assert!(matches!(app.mode, Mode::CellEdit(_)));
+    press(&mut app, "<Esc>");
+    // Over the budget: the question holds the typed value.
+    press(&mut app, "200<Enter>");
+    assert!(matches!(app.mode, Mode::Confirm(_)), "{}", message(&app));
+    assert!(goodbye(&app).contains("uw getypte 200"), "{}", goodbye(&app));
+}
+
+fn message(app: &sidw::app::App) -> String {
+    app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default()
+}

@@ -48,6 +48,8 @@ pub enum Action {
     StartCellEdit(char),
     /// Fill the selected cell with the previous month's hours of that partner.
     CopyPreviousMonth,
+    /// The selected cell's lines, also of a cell with one line or none (to add another line).
+    ShowLines,
     NewInvoice,
     /// The selected partner's invoices of the quarter.
     ShowInvoices,

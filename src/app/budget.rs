@@ -426,6 +426,10 @@ impl App {
                 self.start_cell(text);
             }
             Action::Open => self.open_cell(),
+            Action::ShowLines if self.cell_ready().is_some() => {
+                self.budget.line_index = 0;
+                self.mode = Mode::Lines;
+            }
             Action::CopyPreviousMonth => self.copy_previous_month(),
             Action::NewInvoice => {
                 if let (Some(partner), Some(view)) = (self.budget.selected_partner().map(|p| p.id), &self.budget.view) {
@@ -495,7 +499,8 @@ impl App {
         let Some(view) = &self.budget.view else { return };
         let count = view.cell_lines(partner, month).len();
         let closed = view.closed.is_some();
-        if count > 1 || (count == 1 && (closed || !self.role.can_edit())) {
+        // A closed quarter's cell shows its lines (a correction starts there: c), also when empty.
+        if count > 1 || closed || (count == 1 && !self.role.can_edit()) {
             self.budget.line_index = 0;
             self.mode = Mode::Lines;
         } else if !self.role.can_edit() {

@@ -296,6 +296,21 @@ impl App {
         ChangeContext::new(self.user.clone(), (self.clock)())
     }
 
+    /// The users file gave this user another role. A lower role closes whatever is open (a
+    /// form, a cell being typed, a question, the close screen): the role was checked when it was
+    /// opened, and what it would save is no longer the user's to save.
+    pub fn change_role(&mut self, role: Role) {
+        let lower = role < self.role;
+        self.role = role;
+        let open = !matches!(self.mode, Mode::Normal | Mode::Welcome | Mode::Filter { .. });
+        if lower && open {
+            self.mode = Mode::Normal;
+            self.warn(format!("Uw rol is nu {}: wat open stond is gesloten, niet opgeslagen.", role.name()));
+        } else {
+            self.info(format!("Uw rol is nu {}.", role.name()));
+        }
+    }
+
     pub fn info(&mut self, text: impl Into<String>) {
         self.message = Some(Message { kind: MessageKind::Info, text: text.into() });
     }

@@ -257,6 +257,7 @@ fn build() -> Vec<Binding> {
     t.add(s, "0-9", A::StartCellEdit('0'), "typ uren in de cel (1,5 of 1.5; 0 = nihil)").hint("uren").needs(Editor);
     t.add(s, "Enter", A::Open, "bewerk de cel; een cel met meer regels toont de regels").hint("cel");
     t.add(s, "e", A::Edit, "bewerk de cel (met de uren erin)").needs(Editor);
+    t.add(s, "+", A::ShowLines, "de regels van de cel: nog een regel toevoegen (andere activiteit)");
     t.add(s, "=", A::CopyPreviousMonth, "uren van de vorige maand overnemen").hint("vorige mnd").needs(Editor);
     t.add(s, "x Del", A::Delete, "cel leegmaken (regel verwijderen)").needs(Editor);
     t.add(s, "Tab", A::NextCell, "volgende cel; na de laatste maand de eerste van de volgende partner");

@@ -16,16 +16,27 @@ use crate::app::{Key, KeyCode};
 /// Terminals and SSH send a sequence in one write; 25 ms is far below a human's second key.
 pub const ESC_TIMEOUT: Duration = Duration::from_millis(25);
 
+/// The most a terminal may send without a key coming out (an unclosed paste): beyond it what is
+/// held is dropped, so a client cannot make the server hold bytes without bound.
+pub const HELD_AT_MOST: usize = 64 * 1024;
+
 /// One terminal's parser (it keeps a sequence split over two chunks).
 pub struct Input {
     parser: InputParser,
     /// When the last chunk came, while the parser may hold part of a sequence.
     fed: Option<Instant>,
+    /// The start of a UTF-8 character whose other bytes are still to come.
+    partial: Vec<u8>,
+    /// Bytes given to the parser since a key last came out of it.
+    held: usize,
+    /// Dropping the rest of a paste that grew past [`HELD_AT_MOST`]: until its end marker, or
+    /// until the terminal is silent for [`ESC_TIMEOUT`] (its rest must not arrive as keys).
+    dropping: bool,
 }
 
 impl Default for Input {
     fn default() -> Self {
-        Self { parser: InputParser::new(), fed: None }
+        Self { parser: InputParser::new(), fed: None, partial: Vec::new(), held: 0, dropping: false }
     }
 }
 
@@ -56,18 +67,98 @@ impl Input {
     }
 
     fn parse(&mut self, bytes: &[u8], maybe_more: bool) -> Vec<Key> {
+        let mut clean = self.clean(bytes, maybe_more);
+        if self.dropping {
+            const END: &[u8] = b"\x1b[201~";
+            match clean.windows(END.len()).position(|w| w == END) {
+                Some(at) => {
+                    clean.drain(..at + END.len());
+                    self.dropping = false;
+                }
+                None => {
+                    self.dropping = maybe_more;
+                    return Vec::new();
+                }
+            }
+        }
         let mut keys = Vec::new();
+        let mut events = 0;
         self.parser.parse(
-            bytes,
-            |event| match event {
-                InputEvent::Key(event) => keys.extend(convert(event.key, event.modifiers)),
-                InputEvent::Paste(text) => keys.extend(text.chars().filter(|c| !c.is_control()).map(Key::char)),
-                _ => {}
+            &clean,
+            |event| {
+                events += 1;
+                match event {
+                    InputEvent::Key(event) => keys.extend(convert(event.key, event.modifiers)),
+                    InputEvent::Paste(text) => keys.extend(text.chars().filter(|c| !c.is_control()).map(Key::char)),
+                    _ => {}
+                }
             },
             maybe_more,
         );
+        self.held = if events > 0 { 0 } else { self.held + clean.len() };
+        if self.held > HELD_AT_MOST {
+            self.parser = InputParser::new();
+            self.held = 0;
+            self.dropping = true;
+        }
         keys
     }
+
+    /// The bytes as valid UTF-8 (termwiz miscounts a paste with invalid bytes and can panic, and
+    /// an invalid first byte stops its parsing): an invalid byte becomes U+FFFD, the start of a
+    /// character split over two chunks waits for the rest. `Esc O H` / `Esc O F` (Home and End
+    /// with application cursor keys) become the `Esc [` forms termwiz knows.
+    fn clean(&mut self, bytes: &[u8], maybe_more: bool) -> Vec<u8> {
+        let mut input = std::mem::take(&mut self.partial);
+        input.extend_from_slice(bytes);
+        let mut out = Vec::with_capacity(input.len());
+        let mut rest = input.as_slice();
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    out.extend_from_slice(text.as_bytes());
+                    break;
+                }
+                Err(error) => {
+                    let (valid, after) = rest.split_at(error.valid_up_to());
+                    out.extend_from_slice(valid);
+                    match error.error_len() {
+                        Some(bad) => {
+                            out.extend_from_slice("\u{fffd}".as_bytes());
+                            rest = &after[bad..];
+                        }
+                        None if maybe_more => {
+                            self.partial = after.to_vec();
+                            break;
+                        }
+                        None => {
+                            out.extend_from_slice("\u{fffd}".as_bytes());
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        replace_all(replace_all(out, b"\x1bOH", b"\x1b[H"), b"\x1bOF", b"\x1b[F")
+    }
+}
+
+fn replace_all(bytes: Vec<u8>, from: &[u8], to: &[u8]) -> Vec<u8> {
+    if !bytes.windows(from.len()).any(|w| w == from) {
+        return bytes;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 fn convert(key: T, modifiers: Modifiers) -> Option<Key> {
@@ -84,10 +175,10 @@ fn convert(key: T, modifiers: Modifiers) -> Option<Key> {
         T::Char('\u{1b}') | T::Escape => KeyCode::Esc,
         T::Char(c) => KeyCode::Char(c),
         T::Delete => KeyCode::Delete,
-        T::LeftArrow => KeyCode::Left,
-        T::RightArrow => KeyCode::Right,
-        T::UpArrow => KeyCode::Up,
-        T::DownArrow => KeyCode::Down,
+        T::LeftArrow | T::ApplicationLeftArrow => KeyCode::Left,
+        T::RightArrow | T::ApplicationRightArrow => KeyCode::Right,
+        T::UpArrow | T::ApplicationUpArrow => KeyCode::Up,
+        T::DownArrow | T::ApplicationDownArrow => KeyCode::Down,
         T::Home => KeyCode::Home,
         T::End => KeyCode::End,
         T::PageUp => KeyCode::PageUp,
@@ -127,6 +218,58 @@ mod tests {
     /// The keys as the app gets them (Alt+key is Esc and the key, as `keymap::dispatch` does).
     fn unalted(keys: Vec<Key>) -> Vec<Key> {
         keys.into_iter().flat_map(Key::unalt).collect()
+    }
+
+    #[test]
+    fn invalid_bytes_in_a_paste_or_typed_neither_panic_nor_stop_the_keys() {
+        let mut input = Input::default();
+        // A paste with an invalid byte (termwiz alone panics on it).
+        let keys = input.keys(b"\x1b[200~a\xffb\x1b[201~");
+        assert_eq!(keys, Key::text("a\u{fffd}b"));
+        // A Latin-1 character typed, then plain keys: the keys after it still come.
+        let keys = input.keys(b"\xeb");
+        assert_eq!(keys, Key::text("\u{fffd}"));
+        assert_eq!(input.keys(b"abc"), Key::text("abc"));
+        // A character split over two chunks waits for its second byte.
+        assert!(input.feed(&"ë".as_bytes()[..1]).is_empty());
+        assert_eq!(input.feed(&"ë".as_bytes()[1..]), Key::text("ë"));
+    }
+
+    #[test]
+    fn an_unclosed_paste_is_held_at_most_so_far() {
+        let mut input = Input::default();
+        assert!(input.feed(b"\x1b[200~").is_empty());
+        let chunk = vec![b'x'; 16 * 1024];
+        for i in 0..(2 * HELD_AT_MOST / chunk.len()) {
+            let keys = input.feed(&chunk);
+            assert!(keys.is_empty(), "chunk {i}: {} keys, the paste's rest came as keys", keys.len());
+        }
+        // Dropped up to the paste's end: the terminal's keys come through again.
+        assert_eq!(input.keys(b"xx\x1b[201~1"), vec![Key::char('1')]);
+        // Or after a silence, when the end never comes.
+        let mut input = Input::default();
+        assert!(input.feed(b"\x1b[200~").is_empty());
+        for _ in 0..(2 * HELD_AT_MOST / chunk.len()) {
+            assert!(input.feed(&chunk).is_empty());
+        }
+        assert!(input.flush().is_empty());
+        assert_eq!(input.keys(b"2"), vec![Key::char('2')]);
+    }
+
+    #[test]
+    fn application_cursor_keys_are_arrows_home_and_end() {
+        let mut input = Input::default();
+        assert_eq!(
+            input.keys(b"\x1bOA\x1bOB\x1bOC\x1bOD\x1bOH\x1bOF"),
+            vec![
+                Key::new(KeyCode::Up),
+                Key::new(KeyCode::Down),
+                Key::new(KeyCode::Right),
+                Key::new(KeyCode::Left),
+                Key::new(KeyCode::Home),
+                Key::new(KeyCode::End)
+            ]
+        );
     }
 
     #[test]

@@ -168,8 +168,7 @@ pub fn run(
                 dirty = true;
             }
             Ok(Event::Role(role)) => {
-                app.role = role;
-                app.info(format!("Uw rol is nu {}.", role.name()));
+                app.change_role(role);
                 dirty = true;
             }
             Ok(Event::Revoked(message)) => {
@@ -206,15 +205,34 @@ pub fn run(
 /// The one line a session leaves on the terminal when the server stops: saved work is kept, and
 /// whether something being typed was not saved.
 pub fn goodbye(app: &App) -> String {
-    use crate::app::Mode;
     // Short enough for one line of an 80-column terminal.
-    let lost = match &app.mode {
-        Mode::CellEdit(edit) if !edit.text.is_empty() => {
-            let typed: String = edit.text.chars().take(12).collect();
-            format!("uw getypte {typed} is niet opgeslagen")
-        }
-        Mode::Form(..) => "uw open formulier is niet opgeslagen".to_string(),
-        _ => "er was niets half ingevoerd".to_string(),
-    };
+    let lost = unsaved(&app.mode).unwrap_or_else(|| "er was niets half ingevoerd".to_string());
     format!("Server gestopt. Opgeslagen werk is bewaard; {lost}.")
+}
+
+/// What is lost with `mode`: typed hours or a form, also behind a question or the help.
+fn unsaved(mode: &crate::app::Mode) -> Option<String> {
+    use crate::app::{ConfirmKind, Mode};
+    let typed = |text: &str| {
+        let typed: String = text.chars().take(12).collect();
+        format!("uw getypte {typed} is niet opgeslagen")
+    };
+    match mode {
+        Mode::CellEdit(edit) if !edit.text.is_empty() => Some(typed(&edit.text)),
+        Mode::Form(..) => Some("uw open formulier is niet opgeslagen".to_string()),
+        Mode::Help { over, .. } => unsaved(over),
+        Mode::Confirm(confirm) => match &confirm.kind {
+            ConfirmKind::QuitWithEntry(edit) | ConfirmKind::OverBudget(edit) | ConfirmKind::DoubleFunding(edit)
+                if !edit.text.is_empty() =>
+            {
+                Some(typed(&edit.text))
+            }
+            ConfirmKind::DiscardForm(..) => Some("uw open formulier is niet opgeslagen".to_string()),
+            ConfirmKind::QuitFrom(over) => unsaved(over),
+            ConfirmKind::Import(_) => Some("het urenformulier is niet ingelezen".to_string()),
+            ConfirmKind::Close { .. } => Some("het kwartaal is niet afgesloten".to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
 }

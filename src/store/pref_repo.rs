@@ -17,7 +17,14 @@ impl Store {
     }
 
     /// Remembers what `user` looks at now.
+    /// Skipped while a save or a backup holds the write lock (a backup counts every tree's
+    /// records and refuses a tree that changed while it was read): the next look remembers.
     pub fn remember_preference(&self, user: &str, preference: &UserPreference) -> Result<(), StoreError> {
+        let _writing = match self.writing.try_lock() {
+            Ok(guard) => guard,
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return Ok(()),
+        };
         self.tree(TreeName::Preferences).insert(user.as_bytes(), encode(preference))?;
         Ok(())
     }
