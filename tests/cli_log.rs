@@ -157,3 +157,38 @@ fn bad_input_is_said_in_dutch_with_exit_code_2() {
     // The same day as from and to is fine.
     assert!(sidw(dir.path(), &["report", "log", "--from", "12-03-2025", "--to", "12-03-2025"]).status.success());
 }
+
+/// The days of `--from`/`--to` are the office's days, as the times are shown: an entry at 23:30
+/// UTC is the next day at UTC+1, on both sides of midnight.
+#[test]
+fn days_are_the_office_days_the_times_are_shown_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let late = Utc.with_ymd_and_hms(2025, 3, 12, 23, 30, 0).unwrap();
+    store.record_event(&ChangeContext::new("anna", late), "notitie", "Dalfsen", "laat").unwrap();
+    drop(store);
+    let at_utc_plus_one = |args: &[&str]| {
+        for _ in 0..100 {
+            let out = Command::new(env!("CARGO_BIN_EXE_sidw"))
+                .arg("--db")
+                .arg(dir.path())
+                .args(args)
+                .env_remove("SIDW_DB")
+                .env("TZ", "CET-1")
+                .output()
+                .unwrap();
+            if !stderr(&out).contains("in gebruik door een ander sidw-proces") {
+                assert!(out.status.success(), "{}", stderr(&out));
+                return stdout(&out);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        panic!("the database stays locked")
+    };
+    let next_day = at_utc_plus_one(&["report", "log", "--from", "13-03-2025", "--to", "13-03-2025"]);
+    assert!(next_day.contains("13-03-2025 00:30") && next_day.contains("Dalfsen"), "{next_day}");
+    let day_before = at_utc_plus_one(&["report", "log", "--to", "12-03-2025"]);
+    assert!(!day_before.contains("Dalfsen"), "{day_before}");
+    let after = at_utc_plus_one(&["report", "log", "--from", "14-03-2025"]);
+    assert!(!after.contains("Dalfsen"), "{after}");
+}

@@ -148,7 +148,7 @@ impl Word {
 
     fn holds(&self, head: &AuditHead) -> bool {
         match self {
-            Self::Date { from, to } => (*from..=*to).contains(&head.at.date_naive()),
+            Self::Date { from, to } => (*from..=*to).contains(&office_day(head.at)),
             Self::Text(word) => head.holds(word),
         }
     }
@@ -203,6 +203,17 @@ struct Query {
     impossible: bool,
 }
 
+/// The office's day of a moment: the local date, as the Logboek and `report log` show the time.
+pub fn office_day(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&chrono::Local).date_naive()
+}
+
+/// The UTC days that hold every moment of the office days `from` to `to` (the time index is by
+/// UTC day, which no office's offset moves by more than one).
+fn utc_days_around(from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) {
+    (from.pred_opt().unwrap_or(from), to.succ_opt().unwrap_or(to))
+}
+
 impl Store {
     /// The audit log newest first, read lazily (the log can be long).
     pub fn audit_entries_newest_first(&self) -> impl Iterator<Item = Result<AuditEntry, StoreError>> + '_ {
@@ -237,8 +248,9 @@ impl Store {
         self.get(TreeName::AuditHeads, &id.to_be_bytes())
     }
 
-    /// The entries written on `from` to `to` (UTC days, both included; open ends for `None`),
-    /// oldest first: read through the time index when a day is given, else the log in order.
+    /// The entries written on `from` to `to` (office days, as the Logboek shows the time; both
+    /// included; open ends for `None`), oldest first: read through the time index when a day is
+    /// given, else the log in order.
     pub fn audit_entries_between(
         &self,
         from: Option<NaiveDate>,
@@ -250,8 +262,14 @@ impl Store {
                 super::decode_at(TreeName::Audit, &key, &bytes)
             }));
         }
-        let start = from.map_or([0; 4], day_key).to_vec();
-        let mut end = to.map_or([0xff; 4], day_key).to_vec();
+        // The index is by UTC day: read a day more on each side, keep the office's days.
+        let wanted = move |entry: &AuditEntry| {
+            let day = office_day(entry.at);
+            from.is_none_or(|from| day >= from) && to.is_none_or(|to| day <= to)
+        };
+        let (wider_from, wider_to) = utc_days_around(from.unwrap_or(NaiveDate::MIN), to.unwrap_or(NaiveDate::MAX));
+        let start = from.map_or([0; 4], |_| day_key(wider_from)).to_vec();
+        let mut end = to.map_or([0xff; 4], |_| day_key(wider_to)).to_vec();
         end.extend_from_slice(&[0xff; 9]);
         let ids = self.tree(TreeName::AuditTime).range(start..end).flat_map(|item| {
             let ids: Vec<Result<u64, StoreError>> = match item {
@@ -262,10 +280,13 @@ impl Store {
             };
             ids
         });
-        Box::new(ids.filter_map(move |id| match id {
-            Ok(id) => self.audit_entry(id).transpose(),
-            Err(error) => Some(Err(error)),
-        }))
+        Box::new(
+            ids.filter_map(move |id| match id {
+                Ok(id) => self.audit_entry(id).transpose(),
+                Err(error) => Some(Err(error)),
+            })
+            .filter(move |entry| entry.as_ref().map_or(true, &wanted)),
+        )
     }
 
     /// Every audit entry, newest first.
@@ -344,7 +365,10 @@ impl Store {
             .iter()
             .zip(matched)
             .map(|(word, terms)| match word {
-                Word::Date { from, to } => Some(Source::Days { from: day_key(*from), to: day_key(*to) }),
+                Word::Date { from, to } => {
+                    let (from, to) = utc_days_around(*from, *to);
+                    Some(Source::Days { from: day_key(from), to: day_key(to) })
+                }
                 Word::Text(_) => (terms.len() <= MAX_TERMS).then_some(Source::Words(terms)),
             })
             .collect();
