@@ -544,7 +544,7 @@ fn value_text(key: &str, value: &Value) -> String {
     }
 }
 
-/// The entries of `sidw report log`: written on `from` to `to` (UTC days, both included) and by
+/// The entries of `sidw report log`: written on `from` to `to` (office days, both included) and by
 /// `user` (any case), oldest first. Read through the log's time index when a day is given.
 pub fn rows(
     store: &Store,
