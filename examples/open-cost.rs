@@ -59,7 +59,7 @@ fn main() {
     eprintln!("{:>9.1} ms  cpu {:>7.1} ms  Store::open", ms(opened), step());
     let app_started = Instant::now();
     let clock: sidw::app::Clock =
-        std::sync::Arc::new(|| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 1, 12, 9, 0, 0).unwrap());
+        std::sync::Arc::new(|| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 30, 9, 0, 0).unwrap());
     let mut app = sidw::app::App::new(store.clone(), "bench", clock);
     app.handle(sidw::app::Action::Resize(120, 40));
     eprintln!("{:>9.1} ms  cpu {:>7.1} ms  App::new", ms(app_started), step());
@@ -67,7 +67,26 @@ fn main() {
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
     terminal.draw(|frame| sidw::ui::draw(frame, &app, &sidw::ui::Theme::colored())).unwrap();
     eprintln!("{:>9.1} ms  cpu {:>7.1} ms  first frame", ms(drawn), step());
+    let draw = |terminal: &mut ratatui::Terminal<ratatui::backend::TestBackend>, app: &sidw::app::App| {
+        terminal.draw(|frame| sidw::ui::draw(frame, app, &sidw::ui::Theme::colored())).unwrap();
+    };
+    let pane = Instant::now();
+    app.handle(sidw::app::Action::ShowPane(sidw::app::Pane::Signals));
+    draw(&mut terminal, &app);
+    eprintln!(
+        "{:>9.1} ms  cpu {:>7.1} ms  Signalen (4) geopend en getekend ({} signalen)",
+        ms(pane),
+        step(),
+        app.signals.rows.len()
+    );
+    let typed = Instant::now();
+    for key in sidw::keys::parse_typed("/wijk").unwrap() {
+        sidw::keys::dispatch(&mut app, key);
+        draw(&mut terminal, &app);
+    }
+    eprintln!("{:>9.1} ms  cpu {:>7.1} ms  filter /wijk getypt, elke toets getekend", ms(typed), step());
     drop(app);
+    store.forget_signals();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
     let signals = Instant::now();
     let rows = sidw::report::signals::rows(&store, today, None).expect("signalen");

@@ -234,7 +234,9 @@ fn exports_from_before_the_exports_tree_are_read_from_the_audit_log_once() {
         assert_eq!(payment_signals(&store, date(2025, 5, 1)).iter().filter(|s| s.1.contains("bank")).count(), 1);
         batch
     };
-    let store = Store::open(&db).unwrap();
+    // The first handle is dropped, but sled's I/O threads may hold the directory a moment longer
+    // (longer under load): reopen waits for the lock rather than failing.
+    let store = common::reopen(&db);
     let exports = store.batch_exports(batch.id).unwrap().entries;
     assert_eq!(exports.len(), 1);
     assert_eq!((exports[0].by.as_str(), exports[0].what.as_str()), ("fien", "csv → a.csv"));
@@ -243,7 +245,7 @@ fn exports_from_before_the_exports_tree_are_read_from_the_audit_log_once() {
     assert!(earlier.is_some(), "the old export still warns");
     drop(store);
     // Once: opening again copies nothing twice.
-    let store = Store::open(&db).unwrap();
+    let store = common::reopen(&db);
     assert_eq!(store.batch_exports(batch.id).unwrap().entries.len(), 2);
     assert!(store.check().unwrap().is_ok());
 }

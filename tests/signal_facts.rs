@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::reopen;
+
 use common::{ctx, date};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -24,18 +26,6 @@ fn demo_dir() -> tempfile::TempDir {
     let store = reopen(dir.path());
     sidw::demo::load(&store, &ctx(), today()).unwrap();
     dir
-}
-
-/// Opens the database as a fresh process would; sled lets go of the directory a moment after the
-/// last handle is dropped (its background threads hold it), so a lock is waited for briefly.
-fn reopen(path: &std::path::Path) -> Store {
-    for _ in 0..200 {
-        match Store::open(path) {
-            Err(sidw::store::StoreError::Locked { .. }) => std::thread::sleep(std::time::Duration::from_millis(10)),
-            other => return other.unwrap(),
-        }
-    }
-    panic!("{} stays locked", path.display())
 }
 
 /// The signals as computed from the lines, with no stored facts.

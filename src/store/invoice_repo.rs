@@ -125,6 +125,64 @@ impl Store {
         })
     }
 
+    /// Approves every open invoice of a network's quarter, each exactly as [`Store::decide_invoice`]
+    /// approves it (its worth against the hours, a reason where it differs, its own audit entry),
+    /// in one transaction: only for the generator of the benchmark data set.
+    #[doc(hidden)]
+    pub fn approve_invoices_for_generator(
+        &self,
+        ctx: &ChangeContext,
+        network: NetworkId,
+        quarter: Quarter,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let open: Vec<Invoice> =
+            self.invoices_of(network, quarter)?.into_iter().filter(|i| i.decision == InvoiceDecision::Open).collect();
+        let Some(first) = open.first() else { return Ok(()) };
+        let record = self.network(network)?;
+        let team = self.practice_team(network)?;
+        let partners = self.partners(network)?;
+        let lines = self.hours_of(network, quarter.year())?;
+        let tariffs = self.tariff_book()?;
+        let input = CloseInput {
+            network: &record,
+            team: &team,
+            partners: &partners,
+            agreements: &[],
+            lines: &lines,
+            invoices: &[],
+            nihil: &[],
+            tariffs: &tariffs,
+            quarter,
+            today: first.quarter.last_day(),
+        };
+        let mut decided = Vec::with_capacity(open.len());
+        for invoice in open {
+            let partner = partners
+                .iter()
+                .find(|p| p.id == invoice.partner)
+                .ok_or_else(|| StoreError::NotFound(format!("partner {}", invoice.partner)))?;
+            let decision = invoice.approval(invoiced_worth(&input, partner)?, reason)?;
+            decided.push((invoice, decision));
+        }
+        self.write(ctx, |tx| {
+            let network = require_network(tx, network)?;
+            ensure_open(tx, &network, quarter)?;
+            for (before, decision) in &decided {
+                let key = in_network(before.network, before.id.0);
+                let after = Invoice { decision: decision.clone(), ..before.clone() };
+                tx.put(TreeName::Invoices, &key, &after)?;
+                tx.audit(
+                    "factuur goedgekeurd",
+                    &format!("{} / {} / factuur {}", network.name, before.quarter, before.number),
+                    Some(before),
+                    Some(&after),
+                )?;
+            }
+            Ok(())
+        })
+    }
+
     /// Removes an invoice entered by mistake (open quarters only).
     pub fn delete_invoice(&self, ctx: &ChangeContext, network: NetworkId, id: InvoiceId) -> Result<(), StoreError> {
         self.write(ctx, |tx| -> TxResult<()> {

@@ -23,18 +23,14 @@ pub fn signals(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         18
     };
     let widths = [Constraint::Length(10), Constraint::Length(subject), Constraint::Min(20)];
+    let title = format!(" Signalen ({}) · {} te laat · oudste eerst ", visible.len(), overdue);
+    let [area, detail] = Layout::vertical([Constraint::Min(4), Constraint::Length(4)]).areas(area);
     // Cut with an ellipsis where a column is too narrow; the whole signal is in the detail below.
     let columns = super::column_widths(area.width.saturating_sub(2), &widths, 1);
-    let [area, detail] = Layout::vertical([Constraint::Min(4), Constraint::Length(4)]).areas(area);
-    // Only the rows that fit are made (ten years give 20 000 signals; each session draws after
-    // every colleague's save): the same window the table shows, which scrolls only as far as
-    // needed to keep the selected row in sight (borders and header take three lines).
-    let fits = usize::from(area.height.saturating_sub(3)).max(1);
-    let first = pane.selection.index.min(visible.len().saturating_sub(1)).saturating_sub(fits - 1);
-    let rows: Vec<Row> = visible
+    // Only the rows that fit are formatted (borders and the header take three lines).
+    let (first, shown) = pane.window(usize::from(area.height.saturating_sub(3)));
+    let rows: Vec<Row> = shown
         .iter()
-        .skip(first)
-        .take(fits)
         .map(|i| {
             let s = &pane.rows[*i];
             let style = if s.overdue { theme.error() } else { theme.warning() };
@@ -47,9 +43,9 @@ pub fn signals(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             )
         })
         .collect();
-    let title = format!(" Signalen ({}) · {} te laat · oudste eerst ", visible.len(), overdue);
-    let text = pane.selected().map_or(String::new(), |s| format!("{} — {}", s.subject, s.text));
-    let style = if pane.selected().is_some_and(|s| s.overdue) { theme.error() } else { Style::new() };
+    let selected = pane.selected();
+    let text = selected.map_or(String::new(), |s| format!("{} — {}", s.subject, s.text));
+    let style = if selected.is_some_and(|s| s.overdue) { theme.error() } else { Style::new() };
     // Wrapped at spaces, never between € and its amount.
     let lines: Vec<Line> =
         super::wrap(&text, usize::from(detail.width.saturating_sub(2))).into_iter().map(Line::from).collect();
@@ -62,8 +58,8 @@ pub fn signals(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .row_highlight_style(theme.selected())
         .column_spacing(1)
         .block(Block::bordered().title(title));
-    let selected = (!visible.is_empty()).then(|| pane.selection.index.min(visible.len() - 1) - first);
-    let mut state = TableState::default().with_selected(selected);
+    let mut state =
+        TableState::default().with_selected((!shown.is_empty()).then_some(pane.selection.index.saturating_sub(first)));
     frame.render_stateful_widget(table, area, &mut state);
     if pane.rows.is_empty() {
         super::empty_note(frame, area, "Niets te laat of binnenkort.", theme.ok());

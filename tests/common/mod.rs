@@ -131,3 +131,20 @@ pub fn contains_all(screen: &str, texts: &[&str]) {
         assert!(screen.contains(text), "missing '{text}' on screen:\n{screen}");
     }
 }
+
+/// Opens a database this process has just dropped, as a fresh process would. sled lets go of the
+/// directory lock only when its background I/O threads (which hold the database a moment after
+/// the last handle is dropped) are done; under load that takes longer, so the lock is waited for
+/// (up to 30 s) instead of failing with "in gebruik".
+#[allow(dead_code)]
+pub fn reopen(path: &std::path::Path) -> sidw::store::Store {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        match sidw::store::Store::open(path) {
+            Err(sidw::store::StoreError::Locked { .. }) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(10))
+            }
+            other => return other.unwrap(),
+        }
+    }
+}
