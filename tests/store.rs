@@ -232,7 +232,8 @@ fn check_reports_a_broken_record_and_a_broken_index() {
 /// Opens a database this process just closed: sled's background threads let go of the directory
 /// lock a moment after the last handle is dropped.
 fn open_after_drop(path: &std::path::Path) -> Result<Store, StoreError> {
-    for _ in 0..200 {
+    // Up to 30 s: under load (a full test run on two cores) the threads can take seconds.
+    for _ in 0..3000 {
         match Store::open(path) {
             Err(StoreError::Locked { .. }) => std::thread::sleep(std::time::Duration::from_millis(10)),
             other => return other,
