@@ -544,6 +544,13 @@ fn value_text(key: &str, value: &Value) -> String {
     }
 }
 
+/// One row of `sidw report log`: when, and the entry in Dutch (its changes only: the records
+/// before and after are dropped as each entry is read, so memory follows the output, not the log).
+pub struct Row {
+    pub at: DateTime<Utc>,
+    pub described: Described,
+}
+
 /// The entries of `sidw report log`: written on `from` to `to` (office days, both included) and by
 /// `user` (any case), oldest first. Read through the log's time index when a day is given.
 pub fn rows(
@@ -551,16 +558,19 @@ pub fn rows(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     user: Option<&str>,
-) -> Result<Vec<AuditEntry>, StoreError> {
+) -> Result<Vec<Row>, StoreError> {
     let user = user.map(str::to_lowercase);
-    let mut entries = Vec::new();
+    let mut rows = Vec::new();
     for entry in store.audit_entries_between(from, to) {
         let entry = entry?;
         if user.as_ref().is_none_or(|u| entry.user.to_lowercase() == *u) {
-            entries.push(entry);
+            let mut described = describe(&entry);
+            described.before = Vec::new();
+            described.after = Vec::new();
+            rows.push(Row { at: entry.at, described });
         }
     }
-    Ok(entries)
+    Ok(rows)
 }
 
 #[derive(Serialize)]
@@ -577,14 +587,14 @@ struct JsonEntry<'a> {
     changes: &'a [Change],
 }
 
-/// Writes the entries as a table, CSV (for Dutch Excel) or JSON; each through [`describe`].
-pub fn render(entries: &[AuditEntry], format: Format) -> String {
-    let described: Vec<Described> = entries.iter().map(describe).collect();
+/// Writes the rows as a table, CSV (for Dutch Excel) or JSON; each made by [`describe`].
+pub fn render(rows: &[Row], format: Format) -> String {
+    let described: Vec<&Described> = rows.iter().map(|r| &r.described).collect();
     match format {
         Format::Json => {
-            let json: Vec<JsonEntry> = entries
+            let json: Vec<JsonEntry> = rows
                 .iter()
-                .zip(&described)
+                .map(|row| (row, &row.described))
                 .map(|(e, d)| JsonEntry {
                     at: e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                     user: &d.user,
