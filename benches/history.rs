@@ -14,6 +14,9 @@
 #[path = "fixture/history.rs"]
 mod history;
 
+#[path = "fixture/percentiles.rs"]
+mod percentiles;
+use percentiles::report;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -52,22 +55,6 @@ fn shape() -> history::History {
 
 fn runs() -> usize {
     std::env::var("SIDW_BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(20)
-}
-
-/// p50, p90, p99 and max of the samples, printed on one line; returns the median.
-fn report(what: &str, mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    let at = |p: usize| samples[(samples.len() * p / 100).min(samples.len() - 1)];
-    let ms = |d: Duration| format!("{:>9.3} ms", d.as_secs_f64() * 1e3);
-    println!(
-        "{what:<64} n={:<4} p50 {}  p90 {}  p99 {}  max {}",
-        samples.len(),
-        ms(at(50)),
-        ms(at(90)),
-        ms(at(99)),
-        ms(*samples.last().unwrap())
-    );
-    at(50)
 }
 
 fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {

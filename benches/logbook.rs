@@ -9,9 +9,12 @@
 //!
 //! The directory given is copied, never changed.
 
+#[path = "fixture/percentiles.rs"]
+mod percentiles;
+use percentiles::report;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{TimeZone, Utc};
 use ratatui::Terminal;
@@ -20,20 +23,6 @@ use ratatui::backend::TestBackend;
 use sidw::app::{App, Clock, Key, KeyCode};
 use sidw::store::Store;
 use sidw::ui::{self, Theme};
-
-fn report(what: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    let at = |p: usize| samples[(samples.len() * p / 100).min(samples.len() - 1)];
-    let ms = |d: Duration| format!("{:>8.3} ms", d.as_secs_f64() * 1e3);
-    println!(
-        "{what:<58} n={:<4} p50 {}  p90 {}  p99 {}  max {}",
-        samples.len(),
-        ms(at(50)),
-        ms(at(90)),
-        ms(at(99)),
-        ms(*samples.last().unwrap())
-    );
-}
 
 fn press(app: &mut App, key: Key) {
     if let Some(action) = ui::keymap::action_for(app, key) {

@@ -2,6 +2,9 @@
 //! from the welcome screen, key hours in Kwartaalbudget, read the live remaining budget, quit,
 //! and find the entry stored with `sidw report budget`.
 
+#[path = "support/paper_form.rs"]
+mod paper_form;
+use paper_form::FORM;
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -318,22 +321,6 @@ fn q4_cells(db: &Path) -> std::collections::BTreeMap<(String, String), String> {
 /// counted. Target: at most 40 keys.
 #[test]
 fn key_a_4_by_3_form_in_at_most_40_keys() {
-    // (value, answer): the pharmacy is asked about double funding once a quarter (j); the budget
-    // runs out at the psychologist, whose hours then go as paid by the practice team (b).
-    const FORM: [(&str, &str); 12] = [
-        ("1,5", "j"),
-        ("0", ""),
-        ("1", ""),
-        ("2", ""),
-        ("2", ""),
-        ("1,5", ""),
-        ("3", ""),
-        ("0", ""),
-        ("2", ""),
-        ("1", "b"),
-        ("0", ""),
-        ("2", "b"),
-    ];
     let dir = tempfile::tempdir().unwrap();
     let command = format!("USER=anna {} --db {}", env!("CARGO_BIN_EXE_sidw"), dir.path().display());
     let tmux = Tmux::with_demo(&command);

@@ -2,6 +2,9 @@
 //! `?` at 80×24 and 120×40, `:` commands, and the entry flow of the quarter grid (issue 14).
 
 mod common;
+#[path = "support/paper_form.rs"]
+mod paper_form;
+use paper_form::FORM;
 
 use chrono::{TimeZone, Utc};
 use common::{ctx, date, demo_app, press, screen_text};
@@ -349,24 +352,6 @@ fn q_asks_before_quitting_while_a_cell_or_form_is_open() {
     press(&mut app, "<Esc>q");
     assert!(app.quit, "q in a pane with nothing open quits");
 }
-
-/// Zwolle-Zuid 2025-Q4 from a paper form, row by row: (value, answer to the question it raises).
-/// The pharmacy is asked about double funding once a quarter (j); the budget (€ 1.116,85 left)
-/// runs out at the psychologist, whose hours then go as paid by the practice team (b).
-pub const FORM: [(&str, &str); 12] = [
-    ("1,5", "j"),
-    ("0", ""),
-    ("1", ""),
-    ("2", ""),
-    ("2", ""),
-    ("1,5", ""),
-    ("3", ""),
-    ("0", ""),
-    ("2", ""),
-    ("1", "b"),
-    ("0", ""),
-    ("2", "b"),
-];
 
 #[test]
 fn keying_a_4_by_3_form_takes_at_most_40_keys() {

@@ -2,7 +2,7 @@
 //! rejected with a reason, and never changed once the quarter is closed.
 
 use crate::domain::close::{CloseInput, invoiced_worth};
-use crate::domain::{Invoice, InvoiceDecision, InvoiceId, NetworkId, Quarter};
+use crate::domain::{Invoice, InvoiceDecision, InvoiceId, NetworkId, PartnerId, Quarter};
 
 use super::hours_repo::ensure_open;
 use super::keys::{TreeName, in_network, network_quarter};
@@ -112,16 +112,8 @@ impl Store {
             ensure_open(tx, &network, invoice.quarter)?;
             let key = in_network(invoice.network, id.0);
             let before: Invoice = tx.require(TreeName::Invoices, &key, || format!("factuur {id}"))?;
-            let after = Invoice { decision: decision.clone(), ..before.clone() };
-            tx.put(TreeName::Invoices, &key, &after)?;
             let action = if approve { "factuur goedgekeurd" } else { "factuur afgewezen" };
-            tx.audit(
-                action,
-                &format!("{} / {} / factuur {}", network.name, before.quarter, before.number),
-                Some(&before),
-                Some(&after),
-            )?;
-            Ok(after)
+            put_decision(tx, &network, &before, &decision, action)
         })
     }
 
@@ -138,46 +130,21 @@ impl Store {
     ) -> Result<(), StoreError> {
         let open: Vec<Invoice> =
             self.invoices_of(network, quarter)?.into_iter().filter(|i| i.decision == InvoiceDecision::Open).collect();
-        let Some(first) = open.first() else { return Ok(()) };
-        let record = self.network(network)?;
-        let team = self.practice_team(network)?;
-        let partners = self.partners(network)?;
-        let lines = self.hours_of(network, quarter.year())?;
-        let tariffs = self.tariff_book()?;
-        let input = CloseInput {
-            network: &record,
-            team: &team,
-            partners: &partners,
-            agreements: &[],
-            lines: &lines,
-            invoices: &[],
-            nihil: &[],
-            tariffs: &tariffs,
-            quarter,
-            today: first.quarter.last_day(),
-        };
-        let mut decided = Vec::with_capacity(open.len());
-        for invoice in open {
-            let partner = partners
-                .iter()
-                .find(|p| p.id == invoice.partner)
-                .ok_or_else(|| StoreError::NotFound(format!("partner {}", invoice.partner)))?;
-            let decision = invoice.approval(invoiced_worth(&input, partner)?, reason)?;
-            decided.push((invoice, decision));
+        if open.is_empty() {
+            return Ok(());
         }
+        let partners: Vec<PartnerId> = open.iter().map(|i| i.partner).collect();
+        let worths = self.invoiced_worths(network, quarter, &partners)?;
+        let decided = open
+            .into_iter()
+            .zip(worths)
+            .map(|(invoice, worth)| Ok((invoice.approval(worth, reason)?, invoice)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
         self.write(ctx, |tx| {
             let network = require_network(tx, network)?;
             ensure_open(tx, &network, quarter)?;
-            for (before, decision) in &decided {
-                let key = in_network(before.network, before.id.0);
-                let after = Invoice { decision: decision.clone(), ..before.clone() };
-                tx.put(TreeName::Invoices, &key, &after)?;
-                tx.audit(
-                    "factuur goedgekeurd",
-                    &format!("{} / {} / factuur {}", network.name, before.quarter, before.number),
-                    Some(before),
-                    Some(&after),
-                )?;
+            for (decision, before) in &decided {
+                put_decision(tx, &network, before, decision, "factuur goedgekeurd")?;
             }
             Ok(())
         })
@@ -211,17 +178,25 @@ impl Store {
 
     /// What the partner's counted hours lines of the invoice's network and quarter are worth.
     pub fn invoiced_worth(&self, invoice: &Invoice) -> Result<rust_decimal::Decimal, StoreError> {
-        let network = self.network(invoice.network)?;
-        let team = self.practice_team(network.id)?;
-        let partners = self.partners(network.id)?;
-        let partner = partners
-            .iter()
-            .find(|p| p.id == invoice.partner)
-            .ok_or_else(|| StoreError::NotFound(format!("partner {}", invoice.partner)))?;
-        let lines = self.hours_of(network.id, invoice.quarter.year())?;
+        let worths = self.invoiced_worths(invoice.network, invoice.quarter, &[invoice.partner])?;
+        Ok(worths[0])
+    }
+
+    /// What each partner's counted hours lines of the network's quarter are worth (the network's
+    /// records read once for them all).
+    fn invoiced_worths(
+        &self,
+        network: NetworkId,
+        quarter: Quarter,
+        of: &[PartnerId],
+    ) -> Result<Vec<rust_decimal::Decimal>, StoreError> {
+        let record = self.network(network)?;
+        let team = self.practice_team(network)?;
+        let partners = self.partners(network)?;
+        let lines = self.hours_of(network, quarter.year())?;
         let tariffs = self.tariff_book()?;
         let input = CloseInput {
-            network: &network,
+            network: &record,
             team: &team,
             partners: &partners,
             agreements: &[],
@@ -229,9 +204,36 @@ impl Store {
             invoices: &[],
             nihil: &[],
             tariffs: &tariffs,
-            quarter: invoice.quarter,
-            today: invoice.quarter.last_day(), // only the worth is read, not the checklist
+            quarter,
+            today: quarter.last_day(), // only the worth is read, not the checklist
         };
-        Ok(invoiced_worth(&input, partner)?)
+        of.iter()
+            .map(|id| {
+                let partner = partners
+                    .iter()
+                    .find(|p| p.id == *id)
+                    .ok_or_else(|| StoreError::NotFound(format!("partner {id}")))?;
+                Ok(invoiced_worth(&input, partner)?)
+            })
+            .collect()
     }
+}
+
+/// Writes an invoice's decision with its audit entry (approval, rejection).
+fn put_decision(
+    tx: &super::tx::Tx,
+    network: &crate::domain::Network,
+    before: &Invoice,
+    decision: &InvoiceDecision,
+    action: &str,
+) -> TxResult<Invoice> {
+    let after = Invoice { decision: decision.clone(), ..before.clone() };
+    tx.put(TreeName::Invoices, &in_network(before.network, before.id.0), &after)?;
+    tx.audit(
+        action,
+        &format!("{} / {} / factuur {}", network.name, before.quarter, before.number),
+        Some(before),
+        Some(&after),
+    )?;
+    Ok(after)
 }
