@@ -7,7 +7,7 @@ use russh::keys::PublicKey;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use crate::app::Role;
+use crate::domain::Role;
 
 #[derive(Debug, Clone)]
 pub struct User {

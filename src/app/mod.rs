@@ -18,7 +18,6 @@ mod municipal_forms;
 pub mod municipalities;
 pub mod networks;
 pub mod pane;
-pub mod role;
 mod signals;
 mod tariffs;
 mod undo;
@@ -27,6 +26,7 @@ pub mod year_report;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
 
+pub use crate::domain::Role;
 pub use action::Action;
 pub use agreements::{AgreementRow, AgreementsPane};
 pub use budget::{BudgetPane, BudgetView, CellEdit, Preview};
@@ -38,7 +38,6 @@ pub use log::LogPane;
 pub use municipalities::MunicipalitiesPane;
 pub use networks::{DetailItem, NetworkRow, NetworksPane};
 pub use pane::Pane;
-pub use role::Role;
 pub use signals::SignalsPane;
 pub use tariffs::TariffsPane;
 

@@ -61,6 +61,17 @@ pub struct CheckItem {
     pub target: CheckTarget,
 }
 
+/// How a warning that must be acknowledged is named when it is: "network: text".
+pub fn acknowledgement(item: &CheckItem) -> String {
+    format!("{}: {}", item.network, item.text)
+}
+
+/// The warnings among the checklists of the networks still to close that closing must
+/// acknowledge, as [`acknowledgement`] names them, in the order given.
+pub fn to_acknowledge<'a>(open_checklists: impl IntoIterator<Item = &'a CheckItem>) -> Vec<String> {
+    open_checklists.into_iter().filter(|i| i.acknowledge).map(acknowledgement).collect()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PaymentKind {
     Practice,
@@ -639,5 +650,35 @@ pub fn claim_item(claim: &Claim) -> CheckItem {
             format_eur(claim.line.amount)
         ),
         target: CheckTarget::Network(claim.line.network),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(network: &str, acknowledge: bool, text: &str) -> CheckItem {
+        CheckItem {
+            network: network.into(),
+            ok: true,
+            warning: true,
+            acknowledge,
+            text: text.into(),
+            target: CheckTarget::Network(NetworkId(1)),
+        }
+    }
+
+    #[test]
+    fn only_warnings_to_acknowledge_are_named_network_first_in_order() {
+        let items = [
+            item("Zwolle-Zuid", true, "eerste netwerkbijeenkomst te laat"),
+            item("Zwolle-Zuid", false, "factuur nog niet beoordeeld"),
+            item("Almere-Haven", true, "wijkplan te laat"),
+        ];
+        assert_eq!(
+            to_acknowledge(&items),
+            vec!["Zwolle-Zuid: eerste netwerkbijeenkomst te laat".to_string(), "Almere-Haven: wijkplan te laat".into()]
+        );
+        assert!(to_acknowledge(&items[1..2]).is_empty());
     }
 }

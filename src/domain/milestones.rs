@@ -15,9 +15,10 @@
 //! - a former GEZ/OWZ network (appendix 2) has no network meeting, wijkplan or reflection report: its
 //!   yearly evaluation talk over its own year and financial reports replaces them.
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 
 use super::calendar::format_date;
+pub use super::network::six_month_deadline;
 use super::network::{Network, ProjectPlan};
 
 /// Which milestone a row is.
@@ -125,12 +126,6 @@ fn state(due: Option<NaiveDate>, done: Option<NaiveDate>, today: NaiveDate) -> M
         (None, Some(due)) if today > due => MilestoneState::Overdue,
         (None, _) => MilestoneState::Open,
     }
-}
-
-/// The day the first network meeting and the wijkplan are due: 6 calendar months after the start
-/// of funding (a day that does not exist becomes the month's last: 31-08 → 28/29-02).
-pub fn six_month_deadline(funding_start: NaiveDate) -> NaiveDate {
-    funding_start + Months::new(6)
 }
 
 /// The reflection report and evaluation talk of `year` are due on its last day.

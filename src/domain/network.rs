@@ -1,6 +1,6 @@
 //! The district network (wijknetwerk): who leads it, where it lies, and when its funding runs.
 
-use chrono::NaiveDate;
+use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::calendar::Quarter;
@@ -186,7 +186,7 @@ impl Network {
 
     /// The day the first network meeting and the wijkplan are due: 6 months after funding starts.
     pub fn six_month_deadline(&self) -> Option<NaiveDate> {
-        self.funding_start.map(super::milestones::six_month_deadline)
+        self.funding_start.map(six_month_deadline)
     }
 
     /// Checks the fields that have rules beyond their type.
@@ -209,6 +209,12 @@ impl Network {
         }
         Ok(())
     }
+}
+
+/// The day the first network meeting and the wijkplan are due: 6 calendar months after the start
+/// of funding (a day that does not exist becomes the month's last: 31-08 → 28/29-02).
+pub fn six_month_deadline(funding_start: NaiveDate) -> NaiveDate {
+    funding_start + Months::new(6)
 }
 
 #[cfg(test)]

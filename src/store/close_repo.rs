@@ -242,20 +242,12 @@ fn nihil_in(tx: &Tx, network: NetworkId, partners: &[Partner], quarter: Quarter)
     Ok(marks)
 }
 
-/// How a warning that must be acknowledged is named when it is: "network: text".
-pub fn acknowledgement(item: &CheckItem) -> String {
-    format!("{}: {}", item.network, item.text)
-}
+pub use crate::domain::close::acknowledgement;
 
-/// The warnings of a preview that closing must acknowledge, as [`acknowledgement`] names them.
+/// The warnings of a preview that closing must acknowledge (the domain's rule, over the networks
+/// not closed yet).
 pub fn to_acknowledge(preview: &[NetworkClose]) -> Vec<String> {
-    preview
-        .iter()
-        .filter(|n| n.closed.is_none())
-        .flat_map(|n| n.checklist.iter())
-        .filter(|i| i.acknowledge)
-        .map(acknowledgement)
-        .collect()
+    crate::domain::close::to_acknowledge(preview.iter().filter(|n| n.closed.is_none()).flat_map(|n| &n.checklist))
 }
 
 /// What reopened batches of this network's quarter already settled, per payment key: read
