@@ -1,13 +1,15 @@
 //! sidw: the administration of "Samenwerken in de wijk" for a regional secretariat.
 //!
 //! Layers depend one way only: `domain` (pure rules) ← `store` (sled) ← `app` (state machine) ←
-//! `keys` (the key table) ← `ui` (ratatui views, key bindings) ← `term` (local runner) ← `cli`; `report` and `demo` use the store.
+//! `keys` (the key table) ← `ui` (ratatui views, key bindings) ← `term` (local runner) ← `cli`; `report` and `demo` use the store. The app touches no
+//! file: the runners pass it `files::DiskFiles` as its `app::Files` capability.
 
 pub mod app;
 pub mod cli;
 pub mod cli_hours;
 pub mod demo;
 pub mod domain;
+pub mod files;
 pub mod import;
 pub mod keys;
 pub mod out_file;

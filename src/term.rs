@@ -25,7 +25,8 @@ pub fn run(store: Store) -> Result<()> {
     }
     let user = ChangeContext::local_now().user;
     let theme = Theme::from_env();
-    let mut app = App::new(store, user, system_clock());
+    let files = crate::files::DiskFiles::local(store.path());
+    let mut app = App::new(store, user, system_clock()).with_files(std::sync::Arc::new(files));
     let mut terminal = ratatui::init(); // alternate screen, raw mode, and a panic hook that restores both
     let bytes = read_stdin();
     let result = (|| -> Result<()> {

@@ -87,40 +87,20 @@ pub fn check_line(line: &str) -> Result<User, String> {
     parse_line(line.trim())
 }
 
-/// Adds a line to the users file (the server reads it again within a second).
-pub fn append(path: &Path, line: &str) -> std::io::Result<()> {
-    let mut bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(error) => return Err(error),
-    };
+/// The users file's bytes with `line` added at the end (on a line of its own).
+pub fn with_line(bytes: &[u8], line: &str) -> Vec<u8> {
+    let mut bytes = bytes.to_vec();
     if !bytes.is_empty() && !bytes.ends_with(b"\n") {
         bytes.push(b'\n');
     }
     bytes.extend_from_slice(line.trim().as_bytes());
     bytes.push(b'\n');
-    replace(path, &bytes)
+    bytes
 }
 
-/// Writes the whole file anew beside it and renames it into place: the server, reading it every
-/// second, sees the old list or the new one, never a half-written file (which would end the
-/// sessions of users still in it).
-fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut temp = path.as_os_str().to_owned();
-    temp.push(format!(".tmp-{}", std::process::id()));
-    let temp = std::path::PathBuf::from(temp);
-    let result = std::fs::write(&temp, bytes)
-        .and_then(|()| std::fs::File::open(&temp)?.sync_all())
-        .and_then(|()| std::fs::rename(&temp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
-}
-
-/// Removes every line of the user (comments and other users stay as they are); how many went.
-pub fn remove(path: &Path, name: &str) -> std::io::Result<usize> {
-    let bytes = std::fs::read(path)?;
+/// The users file's bytes without any line of the user `name` (comments and other users stay as
+/// they are, empty lines go), and how many lines went.
+pub fn without_user(bytes: &[u8], name: &str) -> (Vec<u8>, usize) {
     let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').filter(|line| !line.is_empty()).collect();
     let (gone, kept): (Vec<&[u8]>, Vec<&[u8]>) = lines.into_iter().partition(|line| {
         let line = String::from_utf8_lossy(line);
@@ -128,8 +108,38 @@ pub fn remove(path: &Path, name: &str) -> std::io::Result<usize> {
     });
     let mut text = kept.join(&b'\n');
     text.push(b'\n');
-    replace(path, &text)?;
-    Ok(gone.len())
+    (text, gone.len())
+}
+
+/// Adds a line to the users file (the server reads it again within a second).
+pub fn append(path: &Path, line: &str) -> std::io::Result<()> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(error) => return Err(error),
+    };
+    replace(path, &with_line(&bytes, line))
+}
+
+/// Writes the whole file anew beside it and renames it into place (`out_file::write_atomic`,
+/// keeping the file's permissions): the server, reading it every second, sees the old list or
+/// the new one, never a half-written file (which would end the sessions of users still in it).
+fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    #[cfg(unix)]
+    let mode = {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o7777)
+    };
+    #[cfg(not(unix))]
+    let mode = None;
+    crate::out_file::write_atomic(path, bytes, mode).map_err(|e| std::io::Error::other(format!("{e:#}")))
+}
+
+/// Removes every line of the user (comments and other users stay as they are); how many went.
+pub fn remove(path: &Path, name: &str) -> std::io::Result<usize> {
+    let (kept, gone) = without_user(&std::fs::read(path)?, name);
+    replace(path, &kept)?;
+    Ok(gone)
 }
 
 /// A users file that is read again when it changes. When it is missing or unreadable, nobody is listed

@@ -489,11 +489,13 @@ fn an_import_of_no_lines_writes_no_audit_entry() {
 fn a_served_screen_imports_only_from_the_users_own_import_folder() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("db.imports").join("anna");
-    std::fs::create_dir_all(&folder).unwrap();
     let secret = dir.path().join("geheim.csv");
     std::fs::write(&secret, "netwerk;partner;maand;uren\n").unwrap();
-    let mut app = demo_app();
-    app.import_folder = Some(folder.clone());
+    // The served runner's files for anna: her folders beside the database.
+    let files = sidw::files::DiskFiles::served(&dir.path().join("db"), "anna", &dir.path().join("db.users"));
+    files.make_folders().unwrap();
+    assert!(folder.is_dir());
+    let mut app = demo_app().with_files(std::sync::Arc::new(files));
     let said = |app: &sidw::app::App| app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
     press(&mut app, &format!(":importeer {}<Enter>", secret.display()));
     assert!(said(&app).contains("Alleen een bestandsnaam uit uw importmap"), "{}", said(&app));

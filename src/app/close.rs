@@ -258,17 +258,15 @@ impl App {
         }
     }
 
-    /// Writes the pain.001 file and the CSV of the selected network's payment batch into the
-    /// current directory, and says so in the audit log.
+    /// Writes the pain.001 file and the CSV of the selected network's payment batch through the
+    /// runner's files (locally the current directory, served the user's exports folder), and
+    /// says so in the audit log.
     fn export_payments(&mut self, screen: &CloseScreen) {
         let Some((_, batch)) = screen.selected_network().and_then(|n| n.closed.as_ref()) else {
             self.info("Dit netwerk is nog niet afgesloten: er is nog geen betaalbatch.");
             return;
         };
         let now = (self.clock)();
-        let directory = std::env::current_dir().unwrap_or_default();
-        let xml = directory.join(format!("betalingen-{}.xml", batch.number));
-        let csv = directory.join(format!("betalingen-{}.csv", batch.number));
         let pain = match crate::report::export::pain001(
             &self.store,
             batch,
@@ -279,11 +277,15 @@ impl App {
             Ok(pain) => pain,
             Err(error) => return self.error(error.to_string()),
         };
-        if let Err(error) =
-            std::fs::write(&xml, pain).and_then(|_| std::fs::write(&csv, crate::report::export::csv(batch)))
-        {
-            return self.error(format!("Kan niet schrijven in {}: {error}", directory.display()));
-        }
+        let written =
+            self.files.write_export(&format!("betalingen-{}.xml", batch.number), pain.as_bytes()).and_then(|xml| {
+                let csv = crate::report::export::csv(batch);
+                self.files.write_export(&format!("betalingen-{}.csv", batch.number), csv.as_bytes()).map(|_| xml)
+            });
+        let xml = match written {
+            Ok(xml) => xml,
+            Err(error) => return self.error(format!("Betaalbestanden niet geschreven: {error}")),
+        };
         let ctx = self.ctx();
         match crate::report::export::record(&self.store, &ctx, batch, &format!("pain.001.001.09 en csv → {}", xml.display())) {
             Ok(Some(earlier)) => self.warn(format!(

@@ -268,10 +268,10 @@ impl App {
 impl App {
     /// `:gebruikers`: the users of the server, and a form to add one (admin).
     fn manage_users(&mut self) {
-        let Some(path) = self.users_file.clone() else {
+        if self.files.users_file().is_none() {
             return self.info("Gebruikers horen bij 'sidw serve'; lokaal bent u de enige gebruiker.");
-        };
-        match std::fs::read_to_string(&path) {
+        }
+        match self.files.users_text() {
             Ok(text) => {
                 let users = crate::users::Users::parse(&text);
                 let names: Vec<String> =
@@ -279,45 +279,51 @@ impl App {
                 self.info(format!("Gebruikers: {}. Weghalen: :gebruiker-weg NAAM.", names.join(", ")));
                 self.open_form(super::FormKind::AddUser);
             }
-            Err(error) => self.error(format!("Kan {} niet lezen: {error}", path.display())),
+            Err(error) => self.error(format!("Gebruikersbestand: {error}")),
         }
     }
 
     /// `:gebruiker-weg NAAM`: takes a user out of the users file (admin).
     fn remove_user(&mut self, name: &str) {
-        let Some(path) = self.users_file.clone() else {
+        let Some(path) = self.files.users_file() else {
             return self.info("Gebruikers horen bij 'sidw serve'.");
         };
         if name.is_empty() || name == self.user {
             return self.error("Noem een andere gebruiker dan uzelf: :gebruiker-weg NAAM");
         }
-        match crate::users::remove(&path, name) {
+        match self.files.remove_user(name) {
             Ok(0) => self.error(format!("Geen gebruiker '{name}'.")),
             Ok(_) => {
                 let ctx = self.ctx();
                 let _ = self.store.record_event(&ctx, "gebruiker verwijderd", name, &path.display().to_string());
                 self.info(format!("{name} kan niet meer inloggen (binnen een seconde van kracht)."));
             }
-            Err(error) => self.error(format!("Kan {} niet schrijven: {error}", path.display())),
+            Err(error) => self.error(format!("Gebruikersbestand: {error}")),
         }
     }
 }
 
 impl App {
     /// `:importeer PAD`: an hours form checked row by row; the report and what it does to the
-    /// budgets are shown, and nothing is stored until the user says so.
+    /// budgets are shown, and nothing is stored until the user says so. The form is read through
+    /// the runner's files: on a served screen only a name from the user's import folder.
     fn import_hours(&mut self, path: &str) {
-        let file = match &self.import_folder {
+        match self.files.import_folder() {
             None if path.is_empty() => return self.error("Welk bestand? :importeer PAD (.xlsx of .csv)"),
-            None => std::path::PathBuf::from(path),
-            Some(folder) => match served_import(folder, path) {
-                Ok(file) => file,
-                Err(message) => return self.error(message),
-            },
-        };
-        let table = match crate::import::table::Table::read(&file) {
+            None => {}
+            Some(folder) => {
+                if let Err(message) = served_import(&folder, &self.files.imports(), path) {
+                    return self.error(message);
+                }
+            }
+        }
+        let table = crate::import::table::Table::check_name(path)
+            .map_err(|e| e.to_string())
+            .and_then(|()| self.files.read_import(path))
+            .and_then(|bytes| crate::import::table::Table::from_named_bytes(path, &bytes).map_err(|e| e.to_string()));
+        let table = match table {
             Ok(table) => table,
-            Err(error) => return self.error(error.to_string()),
+            Err(error) => return self.error(error),
         };
         let default_network = self.budget.view.as_ref().map(|v| v.network.name.clone());
         let plan = match crate::import::hours::plan(&self.store, &table, default_network.as_deref()) {
@@ -359,47 +365,27 @@ impl App {
     }
 }
 
-/// On a served screen a form is named by its file name in the user's own import folder: no
-/// folders, no `..`, nothing hidden. Without a name, the folder's forms are listed.
-fn served_import(folder: &std::path::Path, name: &str) -> Result<std::path::PathBuf, String> {
-    let forms = || -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(folder)
-            .map(|entries| {
-                entries
-                    .flatten()
-                    .filter(|e| e.path().is_file())
-                    .filter_map(|e| e.file_name().to_str().map(str::to_string))
-                    .filter(|n| !n.starts_with('.'))
-                    .collect()
-            })
-            .unwrap_or_default();
-        names.sort();
-        names
-    };
-    let valid = !name.is_empty()
-        && !name.starts_with('.')
-        && !name.contains(['/', '\\'])
-        && name.chars().all(|c| !c.is_control());
-    if !valid {
-        let listed = forms();
-        return Err(if name.is_empty() && listed.is_empty() {
+/// On a served screen a form is named by its file name in the user's own import folder (`forms`
+/// are the names there): no folders, no `..`, nothing hidden. Without a name, the folder's forms
+/// are listed.
+fn served_import(folder: &std::path::Path, forms: &[String], name: &str) -> Result<(), String> {
+    if super::files::check_file_name(name).is_err() {
+        return Err(if name.is_empty() && forms.is_empty() {
             format!("Uw importmap {} is leeg: zet er een urenformulier (.xlsx of .csv) in.", folder.display())
         } else if name.is_empty() {
-            format!("Welk formulier? :importeer NAAM, uit uw importmap: {}", listed.join(", "))
+            format!("Welk formulier? :importeer NAAM, uit uw importmap: {}", forms.join(", "))
         } else {
             format!("Alleen een bestandsnaam uit uw importmap {} (geen map of pad).", folder.display())
         });
     }
-    let file = folder.join(name);
-    if !file.is_file() {
-        let listed = forms();
-        return Err(if listed.is_empty() {
+    if !forms.iter().any(|form| form == name) {
+        return Err(if forms.is_empty() {
             format!("{name} staat niet in uw importmap {} (die is leeg).", folder.display())
         } else {
-            format!("{name} staat niet in uw importmap; wel: {}", listed.join(", "))
+            format!("{name} staat niet in uw importmap; wel: {}", forms.join(", "))
         });
     }
-    Ok(file)
+    Ok(())
 }
 
 #[cfg(test)]

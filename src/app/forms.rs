@@ -944,9 +944,7 @@ impl App {
                 let Some(path) = self.users_file.clone() else {
                     return Err(Refusal::Store(StoreError::Refused("geen gebruikersbestand".into())));
                 };
-                crate::users::append(&path, &line).map_err(|e| {
-                    Refusal::Store(StoreError::Refused(format!("kan {} niet schrijven: {e}", path.display())))
-                })?;
+                self.files.append_user(&line).map_err(|e| Refusal::Store(StoreError::Refused(e)))?;
                 store.record_event(
                     &ctx,
                     "gebruiker toegevoegd",

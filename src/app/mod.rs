@@ -7,6 +7,7 @@ mod agreements;
 pub mod budget;
 pub mod close;
 pub mod command;
+pub mod files;
 pub mod form;
 mod forms;
 pub mod key;
@@ -30,6 +31,7 @@ pub use crate::domain::Role;
 pub use action::Action;
 pub use agreements::{AgreementRow, AgreementsPane};
 pub use budget::{BudgetPane, BudgetView, CellEdit, Preview};
+pub use files::{Files, FilesRef, MemoryFiles};
 pub use form::Form;
 pub use forms::FormKind;
 pub use key::{Key, KeyCode};
@@ -148,10 +150,12 @@ pub struct App {
     pub user: String,
     /// What the user may do; locally every role.
     pub role: Role,
-    /// The users file of `sidw serve` (admins manage users with `:gebruikers`); none locally.
-    pub users_file: Option<std::path::PathBuf>,
-    /// On a served screen: the user's own folder of hours forms; `:importeer` reads only there.
-    pub import_folder: Option<std::path::PathBuf>,
+    /// The files the app may read and write, given by the runner ([`App::set_files`]); in memory
+    /// until then. The app has no other way to the file system.
+    files: FilesRef,
+    /// Where the capability's users file is (`Files::users_file`, kept in step by
+    /// [`App::set_files`]): the user form names it in its message and the log.
+    users_file: Option<std::path::PathBuf>,
     /// The store's change counter when this app last loaded from it.
     seen: u64,
     pub mode: Mode,
@@ -185,8 +189,8 @@ impl App {
         let today = clock().with_timezone(&chrono::Local).date_naive();
         let mut app = Self {
             role: Role::Admin,
+            files: std::sync::Arc::new(MemoryFiles::new()),
             users_file: None,
-            import_folder: None,
             seen: store.generation(),
             mode: if store.is_empty() { Mode::Welcome } else { Mode::Normal },
             store,
@@ -336,6 +340,18 @@ impl App {
             app.info("De database is nog leeg; u heeft alleen leesrechten.");
         }
         app
+    }
+
+    /// Gives the app its files (the runner's capability).
+    pub fn set_files(&mut self, files: FilesRef) {
+        self.users_file = files.users_file();
+        self.files = files;
+    }
+
+    /// The app with these files.
+    pub fn with_files(mut self, files: FilesRef) -> Self {
+        self.set_files(files);
+        self
     }
 
     /// Has the store changed since this app last read it (a colleague saved something)?

@@ -67,10 +67,12 @@ impl App {
                 }
             }
             Action::Export => {
-                let path = std::path::PathBuf::from(format!("jaarverslag-{}.xlsx", screen.year));
-                match crate::report::year_workbook::write_xlsx(&screen.rows, screen.year, None, &path) {
-                    Ok(()) => self.info(format!("Geschreven: {}.", path.display())),
-                    Err(error) => self.error(error.to_string()),
+                let written = crate::report::year_workbook::xlsx_bytes(&screen.rows, screen.year, None)
+                    .map_err(|e| e.to_string())
+                    .and_then(|bytes| self.files.write_export(&format!("jaarverslag-{}.xlsx", screen.year), &bytes));
+                match written {
+                    Ok(path) => self.info(format!("Geschreven: {}.", path.display())),
+                    Err(error) => self.error(error),
                 }
             }
             _ => {}

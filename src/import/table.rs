@@ -74,29 +74,55 @@ pub enum TableError {
     TooLarge(String),
 }
 
+#[derive(Clone, Copy)]
+enum FormKind {
+    Xlsx,
+    Csv,
+}
+
+/// The bytes of a form file, refused when it is larger than a form can be.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, TableError> {
+    let unreadable =
+        |error: std::io::Error| TableError::Unreadable { path: path.display().to_string(), reason: io_reason(&error) };
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(TableError::TooLarge(format!(
+            "{} MB; een urenformulier is hooguit {} MB",
+            size / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    std::fs::read(path).map_err(unreadable)
+}
+
 impl Table {
     /// Reads `.xlsx` (first worksheet, with calamine) or `.csv` by the file's extension.
     pub fn read(path: &Path) -> Result<Table, TableError> {
-        let extension = path.extension().and_then(|e| e.to_str()).map(str::to_lowercase);
-        let unreadable = |error: std::io::Error| TableError::Unreadable {
-            path: path.display().to_string(),
-            reason: io_reason(&error),
-        };
-        let read = || {
-            let size = std::fs::metadata(path).map_err(unreadable)?.len();
-            if size > MAX_FILE_BYTES {
-                return Err(TableError::TooLarge(format!(
-                    "{} MB; een urenformulier is hooguit {} MB",
-                    size / (1024 * 1024),
-                    MAX_FILE_BYTES / (1024 * 1024)
-                )));
-            }
-            std::fs::read(path).map_err(unreadable)
-        };
+        Table::kind(&path.display().to_string())?;
+        Table::from_named_bytes(&path.display().to_string(), &read_bytes(path)?)
+    }
+
+    /// The form's kind by the extension of its name: `.xlsx` or `.csv` (any case).
+    fn kind(name: &str) -> Result<FormKind, TableError> {
+        let extension = Path::new(name).extension().and_then(|e| e.to_str()).map(str::to_lowercase);
         match extension.as_deref() {
-            Some("xlsx") => Table::from_xlsx_bytes(&read()?),
-            Some("csv") => Table::from_csv_bytes(&read()?),
-            _ => Err(TableError::UnknownExtension(path.display().to_string())),
+            Some("xlsx") => Ok(FormKind::Xlsx),
+            Some("csv") => Ok(FormKind::Csv),
+            _ => Err(TableError::UnknownExtension(name.to_string())),
+        }
+    }
+
+    /// Refuses a name that is neither `.xlsx` nor `.csv` (before anything is read).
+    pub fn check_name(name: &str) -> Result<(), TableError> {
+        Table::kind(name).map(|_| ())
+    }
+
+    /// Reads the bytes of a form named `name` (a file name or path; its extension says `.xlsx`
+    /// or `.csv`), read by whoever has the file (the app gets them through its file capability).
+    pub fn from_named_bytes(name: &str, bytes: &[u8]) -> Result<Table, TableError> {
+        match Table::kind(name)? {
+            FormKind::Xlsx => Table::from_xlsx_bytes(bytes),
+            FormKind::Csv => Table::from_csv_bytes(bytes),
         }
     }
 

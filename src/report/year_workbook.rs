@@ -34,11 +34,27 @@ pub fn write_xlsx(rows: &[YearRow], year: i32, region: Option<Region>, path: &Pa
         Some(region) => vec![region],
         None => Region::ALL.to_vec(),
     };
-    build_xlsx(rows, year, &regions, path)
+    build_xlsx(rows, year, &regions)
+        .and_then(|mut workbook| workbook.save(path))
         .map_err(|e| StoreError::Refused(format!("kan {} niet schrijven: {e}", path.display())))
 }
 
-fn build_xlsx(rows: &[YearRow], year: i32, regions: &[Region], path: &Path) -> Result<(), rust_xlsxwriter::XlsxError> {
+/// The same workbook as bytes (the screen writes it through the runner's files).
+pub fn xlsx_bytes(rows: &[YearRow], year: i32, region: Option<Region>) -> Result<Vec<u8>, StoreError> {
+    let regions: Vec<Region> = match region {
+        Some(region) => vec![region],
+        None => Region::ALL.to_vec(),
+    };
+    build_xlsx(rows, year, &regions)
+        .and_then(|mut workbook| workbook.save_to_buffer())
+        .map_err(|e| StoreError::Refused(format!("kan het jaarverslag niet opmaken: {e}")))
+}
+
+fn build_xlsx(
+    rows: &[YearRow],
+    year: i32,
+    regions: &[Region],
+) -> Result<rust_xlsxwriter::Workbook, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format as CellFormat, Workbook, Worksheet, XlsxError};
 
     let header = CellFormat::new().set_bold().set_text_wrap();
@@ -104,5 +120,5 @@ fn build_xlsx(rows: &[YearRow], year: i32, regions: &[Region], path: &Path) -> R
     let line = regions.len() as u32 + 1;
     sheet.write_string_with_format(line, 0, format!("Totaal {year}"), &bold)?;
     write_figures(sheet, line, &grand_total(rows), true)?;
-    workbook.save(path)
+    Ok(workbook)
 }

@@ -109,6 +109,19 @@ pub struct Who {
     pub theme: Theme,
 }
 
+/// The app of a served user: their role, and their files in their own exports and imports
+/// folders beside the database (made now, so that forms can be dropped in; the screen says so
+/// when they cannot be).
+pub fn served_app(store: Store, who: &Who, clock: crate::app::Clock) -> App {
+    let files = crate::files::DiskFiles::served(store.path(), &who.user, &who.users_file);
+    let folders = files.make_folders();
+    let mut app = App::with_role(store, who.user.clone(), who.role, clock).with_files(Arc::new(files));
+    if let Err(error) = folders {
+        app.error(format!("Uw export- en importmap konden niet worden gemaakt: {error}"));
+    }
+    app
+}
+
 /// Runs one user's app until they quit or the connection goes.
 pub fn run(
     store: Store,
@@ -130,10 +143,7 @@ pub fn run(
         terminal::Clear(terminal::ClearType::All)
     );
     let theme = who.theme;
-    let import_folder = super::imports_dir(store.path(), &who.user);
-    let mut app = App::with_role(store, who.user, who.role, system_clock());
-    app.users_file = Some(who.users_file);
-    app.import_folder = Some(import_folder);
+    let mut app = served_app(store, &who, system_clock());
     app.handle(Action::Resize(size.0, size.1));
     let mut dirty = true;
     let mut refreshed = std::time::Instant::now();

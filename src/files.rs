@@ -1,0 +1,198 @@
+//! The runners' side of the app's file capability (`app::Files`): the only place the screen's
+//! exports, the users file and the forms to import touch the disk. Every write goes through
+//! `out_file`'s atomic writer.
+//!
+//! - Locally (`DiskFiles::local`) exports go into the directory sidw was started in, as they always
+//!   did; there is no users file, and `:importeer PAD` reads the path named.
+//! - On `sidw serve` (`DiskFiles::served`) each user has an exports folder `DB.exports/USER` and an
+//!   imports folder `DB.imports/USER` (both made mode 0700, exports written 0600); exports are named
+//!   by a bare file name and never leave that folder, and forms are read only from the imports
+//!   folder.
+
+use std::path::{Path, PathBuf};
+
+use crate::app::files::{Files, check_file_name};
+
+/// Files on disk for one app.
+#[derive(Debug, Clone)]
+pub struct DiskFiles {
+    /// The folder exports go into.
+    exports: PathBuf,
+    /// The database: nothing is written into it (or its backups).
+    database: PathBuf,
+    users: Option<PathBuf>,
+    /// `None`: any path may be named to import (locally).
+    imports: Option<PathBuf>,
+    /// Served: exports are written mode 0600.
+    private: bool,
+}
+
+impl DiskFiles {
+    /// The local runner's files: exports into the current directory.
+    pub fn local(database: &Path) -> Self {
+        Self {
+            exports: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            database: database.to_path_buf(),
+            users: None,
+            imports: None,
+            private: false,
+        }
+    }
+
+    /// A served user's files: their exports and imports folders beside the database (see
+    /// [`DiskFiles::make_folders`]), and the server's users file.
+    pub fn served(database: &Path, user: &str, users_file: &Path) -> Self {
+        Self {
+            exports: exports_dir(database, user),
+            database: database.to_path_buf(),
+            users: Some(users_file.to_path_buf()),
+            imports: Some(crate::serve::imports_dir(database, user)),
+            private: true,
+        }
+    }
+
+    /// Makes a served user's exports and imports folders (and `DB.exports`, `DB.imports`), mode
+    /// 0700; refuses a user name that is not a bare name.
+    pub fn make_folders(&self) -> std::io::Result<()> {
+        let user = self.exports.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        check_file_name(user).map_err(std::io::Error::other)?;
+        for dir in [Some(&self.exports), self.imports.as_ref()].into_iter().flatten() {
+            if let Some(parent) = dir.parent() {
+                crate::serve::create_private_dir(parent)?;
+            }
+            crate::serve::create_private_dir(dir)?;
+        }
+        Ok(())
+    }
+
+    fn users_path(&self) -> Result<&Path, String> {
+        self.users.as_deref().ok_or_else(|| "geen gebruikersbestand".to_string())
+    }
+}
+
+/// The folder of a served user's exports (payment files, CSV, workbooks): `DB.exports/USER`.
+pub fn exports_dir(db: &Path, user: &str) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".exports");
+    PathBuf::from(name).join(user)
+}
+
+impl Files for DiskFiles {
+    fn write_export(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, String> {
+        check_file_name(name)?;
+        let path = self.exports.join(name);
+        let policy = crate::out_file::OutPolicy { overwrite: true, database: &self.database };
+        let written = if self.private {
+            self.make_folders()
+                .map_err(|e| anyhow::anyhow!("kan de map {} niet maken: {e}", self.exports.display()))
+                .and_then(|()| policy.check(&path))
+                .and_then(|()| crate::out_file::write_atomic(&path, bytes, Some(0o600)))
+        } else {
+            policy.write(&path, bytes)
+        };
+        written.map(|()| path).map_err(|e| format!("{e:#}"))
+    }
+
+    fn users_file(&self) -> Option<PathBuf> {
+        self.users.clone()
+    }
+
+    fn users_text(&self) -> Result<String, String> {
+        let path = self.users_path()?;
+        std::fs::read_to_string(path).map_err(|e| format!("kan {} niet lezen: {e}", path.display()))
+    }
+
+    fn append_user(&self, line: &str) -> Result<(), String> {
+        let path = self.users_path()?;
+        crate::users::append(path, line).map_err(|e| format!("kan {} niet schrijven: {e}", path.display()))
+    }
+
+    fn remove_user(&self, name: &str) -> Result<usize, String> {
+        let path = self.users_path()?;
+        crate::users::remove(path, name).map_err(|e| format!("kan {} niet schrijven: {e}", path.display()))
+    }
+
+    fn import_folder(&self) -> Option<PathBuf> {
+        self.imports.clone()
+    }
+
+    fn imports(&self) -> Vec<String> {
+        let Some(folder) = &self.imports else { return Vec::new() };
+        let mut names: Vec<String> = std::fs::read_dir(folder)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter(|e| e.path().is_file())
+                    .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                    .filter(|n| !n.starts_with('.'))
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    fn read_import(&self, name: &str) -> Result<Vec<u8>, String> {
+        let path = match &self.imports {
+            None => PathBuf::from(name),
+            Some(folder) => {
+                check_file_name(name)?;
+                folder.join(name)
+            }
+        };
+        crate::import::table::read_bytes(&path).map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_local_export_lands_in_the_folder_whole_and_replaces_an_earlier_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = DiskFiles { exports: dir.path().to_path_buf(), ..DiskFiles::local(&dir.path().join("db")) };
+        let path = files.write_export("betalingen-1.csv", b"een").unwrap();
+        assert_eq!(path, dir.path().join("betalingen-1.csv"));
+        files.write_export("betalingen-1.csv", b"twee").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"twee");
+        for bad in ["../weg.csv", "sub/x.csv", "..", "/tmp/x.csv", ".verborgen"] {
+            assert!(files.write_export(bad, b"x").is_err(), "{bad}");
+        }
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(names.len(), 1, "no temporary file, nothing outside: {names:?}");
+        assert!(files.users_file().is_none() && files.import_folder().is_none());
+        assert!(files.append_user("x").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_served_users_folders_are_private_and_its_exports_stay_in_them() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db");
+        let users = dir.path().join("db.users");
+        std::fs::write(&users, "anna finance KEY\n").unwrap();
+        let files = DiskFiles::served(&db, "anna", &users);
+        files.make_folders().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        for folder in ["db.exports", "db.exports/anna", "db.imports", "db.imports/anna"] {
+            assert_eq!(mode(&dir.path().join(folder)), 0o700, "{folder}");
+        }
+        let path = files.write_export("betalingen-1.xml", b"<xml/>").unwrap();
+        assert_eq!(path, dir.path().join("db.exports/anna/betalingen-1.xml"));
+        assert_eq!(mode(&path), 0o600);
+        assert!(files.write_export("../../db.users", b"x").is_err());
+        assert!(files.write_export("../bert/x.xml", b"x").is_err());
+        assert_eq!(std::fs::read_to_string(&users).unwrap(), "anna finance KEY\n");
+        assert!(DiskFiles::served(&db, "..", &users).make_folders().is_err(), "a user name is no path");
+        assert!(DiskFiles::served(&db, "..", &users).write_export("x.xml", b"x").is_err());
+        std::fs::write(dir.path().join("db.imports/anna/okt.csv"), "a").unwrap();
+        std::fs::write(dir.path().join("db.imports/anna/.half.csv"), "a").unwrap();
+        std::fs::write(dir.path().join("geheim.csv"), "a").unwrap();
+        assert_eq!(files.imports(), vec!["okt.csv".to_string()]);
+        assert_eq!(files.read_import("okt.csv").unwrap(), b"a");
+        assert!(files.read_import("../../geheim.csv").is_err());
+        assert!(files.read_import(&dir.path().join("geheim.csv").display().to_string()).is_err());
+    }
+}
