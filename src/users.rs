@@ -265,8 +265,20 @@ mod tests {
         let path = dir.join("db.users");
         append(&path, &format!("anna editor {KEY}")).unwrap();
         append(&path, &format!("bert viewer {KEY}")).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
         assert_eq!(remove(&path, "anna").unwrap(), 1);
+        assert_eq!(remove(&path, "anna").unwrap(), 0);
         assert_eq!(std::fs::read_to_string(&path).unwrap(), format!("bert viewer {KEY}\n"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "the users file keeps its permissions when it is replaced");
+        }
         let leftovers = std::fs::read_dir(&dir).unwrap().count();
         assert_eq!(leftovers, 1, "no temporary file left beside it");
         std::fs::remove_dir_all(&dir).unwrap();
