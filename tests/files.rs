@@ -147,3 +147,24 @@ fn a_served_finance_users_payment_files_land_in_their_own_exports_folder() {
         assert_eq!(mode(&xml), 0o600);
     }
 }
+
+#[test]
+fn a_served_screen_reads_forms_only_by_name_from_its_import_folder_in_memory() {
+    let files = MemoryFiles::served("");
+    let mut app = demo_app().with_files(Arc::new(files.clone()));
+    press(&mut app, ":importeer<Enter>");
+    assert!(said(&app).contains("Uw importmap (geheugen)/imports is leeg"), "{}", said(&app));
+    files.put_import("oktober.csv", b"netwerk;partner;maand;uren\nZwolle-Zuid;Pedicure Assendorp;oktober 2025;2\n");
+    press(&mut app, ":importeer<Enter>");
+    assert!(said(&app).contains("uit uw importmap: oktober.csv"), "{}", said(&app));
+    for path in ["../oktober.csv", "/etc/passwd", ".oktober.csv"] {
+        press(&mut app, &format!(":importeer {path}<Enter>"));
+        assert!(said(&app).contains("Alleen een bestandsnaam"), "{path}: {}", said(&app));
+    }
+    press(&mut app, ":importeer november.csv<Enter>");
+    assert!(said(&app).contains("november.csv staat niet in uw importmap; wel: oktober.csv"), "{}", said(&app));
+    press(&mut app, ":importeer oktober.csv<Enter>");
+    let Mode::Confirm(confirm) = &app.mode else { panic!("the form is checked: {}", said(&app)) };
+    assert_eq!(confirm.title, "Importeren: oktober.csv");
+    assert!(confirm.lines[0].contains("1 urenregel klopt"), "{:?}", confirm.lines);
+}

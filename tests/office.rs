@@ -288,7 +288,10 @@ fn importing_from_the_screen_shows_the_report_and_the_budget_effect_first() {
     std::fs::write(&good, "netwerk;partner;maand;uren\nZwolle-Zuid;Pedicure Assendorp;oktober 2025;2\n").unwrap();
     let bad = dir.path().join("fout.csv");
     std::fs::write(&bad, "netwerk;partner;maand;uren\nZwolle-Zuid;Niemand;oktober 2025;2\n").unwrap();
-    let mut app = common::demo_app();
+    // The local runner's files: `:importeer` reads the path named.
+    let app = common::demo_app();
+    let files = sidw::files::DiskFiles::local(app.store().path());
+    let mut app = app.with_files(std::sync::Arc::new(files));
 
     common::press(&mut app, &format!(":importeer {}<Enter>", bad.display()));
     let screen = common::screen_text(&app, 100, 30);
