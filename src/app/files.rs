@@ -41,7 +41,7 @@ pub trait Files: Send + Sync {
     fn read_import(&self, name: &str) -> Result<Vec<u8>, String>;
 }
 
-/// The capability itself, shared (the app is cloned into no thread, but a runner may keep one).
+/// The capability as the app holds it: shared, so a runner or a test may keep a handle to it.
 pub type FilesRef = Arc<dyn Files>;
 
 /// Refuses a name that is not a bare file name: empty, hidden (`.`, `..`, `.x`), with a folder
