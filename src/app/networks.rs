@@ -198,6 +198,17 @@ impl NetworksPane {
     pub fn selected_item(&self) -> Option<DetailItem> {
         self.in_detail.then(|| self.detail_items().get(self.detail_index).copied()).flatten()
     }
+
+    /// The form of a detail item of `network`: its practice, partner or participant (`None`
+    /// when the detail is not loaded or no longer has the item).
+    pub(super) fn detail_form(&self, network: NetworkId, item: DetailItem) -> Option<FormKind> {
+        let detail = self.detail.as_ref()?;
+        Some(match item {
+            DetailItem::Practice(i) => FormKind::Practice(network, Some(detail.team.practices.get(i)?.id)),
+            DetailItem::Partner(i) => FormKind::Partner(network, Some(detail.partners.get(i)?.id)),
+            DetailItem::Participant(i) => FormKind::Participant(network, Some(detail.participants.get(i)?.id)),
+        })
+    }
 }
 
 impl NetworksPane {
@@ -246,10 +257,10 @@ impl App {
                 }
                 Action::New => self.open_form(FormKind::Network(None)),
                 Action::Edit => match (self.networks.selected_item(), network) {
-                    (Some(item), Some(network)) => {
-                        let kind = FormKind::for_detail_item(network, item, &self.networks);
-                        self.open_form(kind);
-                    }
+                    (Some(item), Some(network)) => match self.networks.detail_form(network, item) {
+                        Some(kind) => self.open_form(kind),
+                        None => self.info("Het detail is niet geladen; kies het netwerk opnieuw."),
+                    },
                     (None, Some(network)) => self.open_form(FormKind::Network(Some(network))),
                     _ => self.info("Geen netwerk gekozen."),
                 },
