@@ -499,8 +499,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 (None, out) => {
                     let out = out.unwrap_or_else(|| PathBuf::from(format!("jaarverslag-{year}.xlsx")));
-                    out_policy
-                        .write_with(&out, |temp| Ok(report::year_workbook::write_xlsx(&rows, year, region, temp)?))?;
+                    out_policy.write_with(&out, |temp| {
+                        Ok(crate::office_files::write_year_workbook(&rows, year, region, temp)?)
+                    })?;
                     println!(
                         "Geschreven: {} ({}, een blad per regio en een totaalblad).",
                         out.display(),
@@ -647,7 +648,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Export { export: ExportCommand::Report { year, out } }) => {
             let (store, _copy) = open_reading(&path)?;
-            let networks = out_policy.write_with(&out, |temp| Ok(report::workbook::write(&store, year, temp)?))?;
+            let networks = out_policy
+                .write_with(&out, |temp| Ok(crate::office_files::write_budget_workbook(&store, year, temp)?))?;
             println!(
                 "Geschreven: {} ({}, een blad per regio).",
                 out.display(),
@@ -675,7 +677,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Import { import: ImportCommand::Hours { file, network, dry_run } }) => {
             let store = open(&path)?;
-            let table = crate::import::table::Table::read(&file)?;
+            let table = crate::office_files::read_table(&file)?;
             let plan = crate::import::hours::plan(&store, &table, network.as_deref())?;
             for (row, problem) in &plan.problems {
                 eprintln!("regel {row}: {problem}");
@@ -726,7 +728,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Import { import: ImportCommand::Practices { file, dry_run } }) => {
             let store = open(&path)?;
-            let table = crate::import::table::Table::read(&file)?;
+            let table = crate::office_files::read_table(&file)?;
             let plan = crate::import::practices::plan(&store, &table)?;
             for (row, problem) in &plan.problems {
                 eprintln!("regel {row}: {problem}");
@@ -754,8 +756,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Template { template: TemplateCommand::Hours { network, quarter, out } }) => {
             let (store, _copy) = open_reading(&path)?;
             let id = store.network_by_name(&network)?.with_context(|| format!("netwerk '{network}' bestaat niet"))?.id;
-            let rows =
-                out_policy.write_with(&out, |temp| Ok(crate::import::template::write(&store, id, quarter, temp)?))?;
+            let rows = out_policy
+                .write_with(&out, |temp| Ok(crate::office_files::write_template(&store, id, quarter, temp)?))?;
             println!(
                 "Geschreven: {} ({}: partners met getekende overeenkomst × maanden).",
                 out.display(),

@@ -104,12 +104,12 @@ impl Files for DiskFiles {
 
     fn append_user(&self, line: &str) -> Result<(), String> {
         let path = self.users_path()?;
-        crate::users::append(path, line).map_err(|e| format!("kan {} niet schrijven: {e}", path.display()))
+        crate::users_file::append(path, line).map_err(|e| format!("kan {} niet schrijven: {e}", path.display()))
     }
 
     fn remove_user(&self, name: &str) -> Result<usize, String> {
         let path = self.users_path()?;
-        crate::users::remove(path, name).map_err(|e| format!("kan {} niet schrijven: {e}", path.display()))
+        crate::users_file::remove(path, name).map_err(|e| format!("kan {} niet schrijven: {e}", path.display()))
     }
 
     fn import_folder(&self) -> Option<PathBuf> {
@@ -140,7 +140,7 @@ impl Files for DiskFiles {
                 folder.join(name)
             }
         };
-        crate::import::table::read_bytes(&path).map_err(|e| e.to_string())
+        crate::office_files::read_table_bytes(&path).map_err(|e| e.to_string())
     }
 }
 

@@ -1,22 +1,23 @@
-//! sidw: the administration of "Samenwerken in de wijk" for a regional secretariat.
+//! sidw: the administration of "Samenwerken in de wijk" for a regional secretariat. This crate is the
+//! runner: the `sidw` binary, its command line (`cli`), the key table (`keys`), the ratatui views (`ui`),
+//! the local terminal (`term`), the SSH server (`serve`) and everything that reads or writes files
+//! (`files`, `out_file`, `office_files`, `users_file`).
 //!
-//! Layers depend one way only: `domain` (pure rules) ← `store` (sled) ← `app` (state machine) ←
-//! `keys` (the key table) ← `ui` (ratatui views, key bindings) ← `term` (local runner) ← `cli`; `report` and `demo` use the store. The app touches no
-//! file: the runners pass it `files::DiskFiles` as its `app::Files` capability.
+//! The layers are crates and depend one way only: `sidw-domain` (pure rules) ← `sidw-store` (sled) ←
+//! `sidw-app` (state machine, reports, imports, payment files; no terminal, no file access) ← `sidw`. A
+//! dependency that runs the other way does not compile. The app touches no file: the runners pass it
+//! `files::DiskFiles` as its `app::Files` capability. The lower crates' modules are re-exported here, so
+//! `sidw::domain`, `sidw::store`, `sidw::app`, … name the same modules as before the split.
 
-pub mod app;
+pub use sidw_app::{app, demo, domain, import, payments, report, store, users};
+
 pub mod cli;
 pub mod cli_hours;
-pub mod demo;
-pub mod domain;
 pub mod files;
-pub mod import;
 pub mod keys;
+pub mod office_files;
 pub mod out_file;
-pub mod payments;
-pub mod report;
 pub mod serve;
-pub mod store;
 pub mod term;
 pub mod ui;
-pub mod users;
+pub mod users_file;

@@ -112,7 +112,7 @@ fn a_template_with_quoted_formula_names_reads_back_as_those_names() {
         &["template", "hours", "--network", "Zwolle-Zuid", "--quarter", "2025-Q2", "--out", template.to_str().unwrap()],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let table = sidw::import::table::Table::read(&template).unwrap();
+    let table = sidw::office_files::read_table(&template).unwrap();
     let partner = table.column(&["partner"]).unwrap();
     let names: Vec<&str> = table.rows.iter().map(|r| r.cells[partner].as_str()).collect();
     assert!(names.contains(&PARTNER) && names.contains(&OTHER), "{names:?}");

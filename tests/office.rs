@@ -46,7 +46,7 @@ fn the_template_filled_in_excel_imports_all_or_nothing() {
     assert!(text(&out.stdout).contains("12 regels"), "{}", text(&out.stdout));
 
     // The coordinator fills in the hours (the pharmacy's rows stay empty).
-    let table = sidw::import::table::Table::read(&template).unwrap();
+    let table = sidw::office_files::read_table(&template).unwrap();
     assert_eq!(table.headers, ["netwerk", "partner", "agb", "maand", "uren", "activiteit"]);
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let sheet = workbook.add_worksheet();

@@ -17,7 +17,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::store::Store;
-use crate::users::{User, UsersFile};
+use crate::users::User;
+use crate::users_file::UsersFile;
 use session::Event;
 
 /// Where the server listens and keeps its files.

@@ -37,7 +37,7 @@ pub fn is_epc_char(c: char) -> bool {
 /// 3. Runs of spaces become one space and the ends are trimmed.
 ///
 /// ```
-/// use sidw::payments::epc_text;
+/// use sidw_app::payments::epc_text;
 /// assert_eq!(epc_text("Diëtistenpraktijk Vrĳdag & Zn."), "Dietistenpraktijk Vrijdag + Zn.");
 /// assert_eq!(epc_text("  info@praktijk.nl\n#12 "), "info(at)praktijk.nl 12");
 /// ```

@@ -12,7 +12,7 @@ pub const HUNDRED: Decimal = Decimal::from_parts(100, 0, 0, false, 0);
 ///
 /// ```
 /// use rust_decimal_macros::dec;
-/// use sidw::domain::money::round_cents;
+/// use sidw_domain::domain::money::round_cents;
 /// assert_eq!(round_cents(dec!(2012.7875)), dec!(2012.79));
 /// assert_eq!(round_cents(dec!(-0.005)), dec!(-0.01));
 /// ```
@@ -26,7 +26,7 @@ pub fn round_cents(amount: Decimal) -> Decimal {
 ///
 /// ```
 /// use rust_decimal_macros::dec;
-/// use sidw::domain::money::format_eur;
+/// use sidw_domain::domain::money::format_eur;
 /// assert_eq!(format_eur(dec!(8050)), "€ 8.050,00");
 /// assert_eq!(format_eur(dec!(-1234567.891)), "€ -1.234.567,89");
 /// ```
@@ -39,7 +39,7 @@ pub fn format_eur(amount: Decimal) -> String {
 ///
 /// ```
 /// use rust_decimal_macros::dec;
-/// use sidw::domain::money::format_eur_signed;
+/// use sidw_domain::domain::money::format_eur_signed;
 /// assert_eq!(format_eur_signed(dec!(12.5)), "€ +12,50");
 /// assert_eq!(format_eur_signed(dec!(-1234.5)), "€ -1.234,50");
 /// assert_eq!(format_eur_signed(dec!(0)), "€ 0,00");
@@ -93,7 +93,7 @@ pub fn format_decimal_comma(amount: Decimal) -> String {
 ///
 /// ```
 /// use rust_decimal_macros::dec;
-/// use sidw::domain::money::split_by_percentages;
+/// use sidw_domain::domain::money::split_by_percentages;
 /// let parts = split_by_percentages(dec!(100.00), &[dec!(33.33), dec!(33.33), dec!(33.34)]);
 /// assert_eq!(parts, vec![dec!(33.33), dec!(33.33), dec!(33.34)]);
 /// let parts = split_by_percentages(dec!(0.01), &[dec!(50), dec!(50)]);

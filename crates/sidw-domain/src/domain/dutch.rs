@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 /// A count with its noun: `1 regel`, `2 regels`, `0 regels`.
 ///
 /// ```
-/// use sidw::domain::dutch::count;
+/// use sidw_domain::domain::dutch::count;
 /// assert_eq!(count(1, "regel", "regels"), "1 regel");
 /// assert_eq!(count(0, "punt", "punten"), "0 punten");
 /// assert_eq!(count(2, "punt", "punten"), "2 punten");
@@ -19,7 +19,7 @@ pub fn count(n: usize, singular: &str, plural: &str) -> String {
 ///
 /// ```
 /// use rust_decimal_macros::dec;
-/// use sidw::domain::dutch::number;
+/// use sidw_domain::domain::dutch::number;
 /// assert_eq!(number(dec!(1.50)), "1,5");
 /// assert_eq!(number(dec!(-0.25)), "-0,25");
 /// assert_eq!(number(dec!(12.00)), "12");

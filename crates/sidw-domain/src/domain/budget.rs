@@ -23,9 +23,9 @@ pub const AMBER_AT_PERCENT: Decimal = Decimal::from_parts(80, 0, 0, false, 0);
 ///
 /// ```
 /// use rust_decimal_macros::dec;
-/// # use sidw::domain::budget::*;
-/// # let (network, team, tariffs) = sidw::domain::budget::example_7000_ion();
-/// let year: rust_decimal::Decimal = sidw::domain::Quarter::of_year(2025)
+/// # use sidw_domain::domain::budget::*;
+/// # let (network, team, tariffs) = sidw_domain::domain::budget::example_7000_ion();
+/// let year: rust_decimal::Decimal = sidw_domain::domain::Quarter::of_year(2025)
 ///     .iter()
 ///     .map(|q| practice_team_money(&network, &team, &tariffs, *q).unwrap())
 ///     .sum();
@@ -87,9 +87,9 @@ pub fn partner_budget_quarter_exact(
 ///
 /// ```
 /// # use rust_decimal_macros::dec;
-/// # let (network, mut team, tariffs) = sidw::domain::budget::example_7000_ion();
+/// # let (network, mut team, tariffs) = sidw_domain::domain::budget::example_7000_ion();
 /// team.practices[1].ion_counts[0].count = 2801; // 7 001 ION all year
-/// let year = sidw::domain::budget::partner_budget_year(&network, &team, &tariffs, 2025).unwrap();
+/// let year = sidw_domain::domain::budget::partner_budget_year(&network, &team, &tariffs, 2025).unwrap();
 /// assert_eq!(year, dec!(8051.15)); // € 1,15 × 7 001, not 4 × € 2.012,79
 /// ```
 pub fn partner_budget_year(

@@ -46,7 +46,7 @@ where
 /// (`-48,31`, `+1.5`) stay as they are.
 ///
 /// ```
-/// use sidw::report::formula_safe;
+/// use sidw_app::report::formula_safe;
 /// assert_eq!(formula_safe("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
 /// assert_eq!(formula_safe("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
 /// assert_eq!(formula_safe("@SUM(A1)"), "'@SUM(A1)");

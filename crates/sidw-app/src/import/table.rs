@@ -18,7 +18,7 @@ const MAX_COLUMNS: usize = 512;
 /// cannot exhaust the memory.
 const MAX_CELLS: usize = 4_000_000;
 /// At most this many bytes in a file read as a table (a form of 100 000 rows is about 5 MB).
-const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// At most this many bytes in one part of an `.xlsx` once decompressed, and in all parts together:
 /// an 8 MB file can hold 8 GB of spaces.
 const MAX_PART_BYTES: u64 = 128 * 1024 * 1024;
@@ -80,28 +80,7 @@ enum FormKind {
     Csv,
 }
 
-/// The bytes of a form file, refused when it is larger than a form can be.
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>, TableError> {
-    let unreadable =
-        |error: std::io::Error| TableError::Unreadable { path: path.display().to_string(), reason: io_reason(&error) };
-    let size = std::fs::metadata(path).map_err(unreadable)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(TableError::TooLarge(format!(
-            "{} MB; een urenformulier is hooguit {} MB",
-            size / (1024 * 1024),
-            MAX_FILE_BYTES / (1024 * 1024)
-        )));
-    }
-    std::fs::read(path).map_err(unreadable)
-}
-
 impl Table {
-    /// Reads `.xlsx` (first worksheet, with calamine) or `.csv` by the file's extension.
-    pub fn read(path: &Path) -> Result<Table, TableError> {
-        Table::kind(&path.display().to_string())?;
-        Table::from_named_bytes(&path.display().to_string(), &read_bytes(path)?)
-    }
-
     /// The form's kind by the extension of its name: `.xlsx` or `.csv` (any case).
     fn kind(name: &str) -> Result<FormKind, TableError> {
         let extension = Path::new(name).extension().and_then(|e| e.to_str()).map(str::to_lowercase);
@@ -516,17 +495,6 @@ fn iso_date(text: &str) -> Option<&str> {
     (shape && rest_ok).then_some(date)
 }
 
-fn io_reason(error: &std::io::Error) -> String {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "het bestand bestaat niet".into(),
-        std::io::ErrorKind::PermissionDenied => {
-            "geen toegang (is het bestand nog open in Excel, of mag u het niet lezen?)".into()
-        }
-        std::io::ErrorKind::IsADirectory => "dit is een map, geen bestand".into(),
-        _ => error.to_string(),
-    }
-}
-
 fn workbook_reason(error: &XlsxError) -> String {
     match error {
         XlsxError::Password => "het is met een wachtwoord beveiligd; sla het op zonder wachtwoord".into(),
@@ -684,14 +652,6 @@ mod tests {
     }
 
     #[test]
-    fn unknown_extension_and_missing_file() {
-        assert!(matches!(Table::read(Path::new("uren.xls")), Err(TableError::UnknownExtension(_))));
-        assert!(matches!(Table::read(Path::new("uren")), Err(TableError::UnknownExtension(_))));
-        let missing = Table::read(Path::new("/bestaat/niet/uren.CSV"));
-        assert!(matches!(&missing, Err(TableError::Unreadable { reason, .. }) if reason == "het bestand bestaat niet"));
-    }
-
-    #[test]
     fn xlsx_written_by_rust_xlsxwriter_reads_back() -> Result<(), Box<dyn std::error::Error>> {
         use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
         let mut workbook = Workbook::new();
@@ -717,10 +677,7 @@ mod tests {
         sheet.write_string(3, 0, "Wijk Zuid")?;
         sheet.write_number(3, 2, 4)?;
         sheet.write_datetime_with_format(3, 3, ExcelDateTime::parse_from_str("2024-12-31 17:45:00")?, &date)?;
-        let file = tempfile::Builder::new().suffix(".xlsx").tempfile()?;
-        workbook.save(file.path())?;
-
-        let table = Table::read(file.path())?;
+        let table = Table::from_named_bytes("uren.xlsx", &workbook.save_to_buffer()?)?;
         assert_eq!(table.headers, ["netwerk", "partner", "uren", "datum", "tijd", "duur", "akkoord", "tarief"]);
         assert_eq!(
             cells(&table),

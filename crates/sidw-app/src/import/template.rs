@@ -1,5 +1,6 @@
 //! The hours form to send to a coordinator: one row per partner with a signed agreement and
-//! month of the quarter, hours empty. As `.xlsx` (rust_xlsxwriter) or Dutch-Excel `.csv`.
+//! month of the quarter, hours empty. As `.xlsx` (rust_xlsxwriter) or Dutch-Excel `.csv`, as bytes: the runner
+//! writes the file.
 
 use std::path::Path;
 
@@ -33,13 +34,13 @@ pub fn rows(store: &Store, network: NetworkId, quarter: Quarter) -> Result<Vec<[
     Ok(rows)
 }
 
-/// Writes the form; `.xlsx` or `.csv` by the file's extension.
-pub fn write(store: &Store, network: NetworkId, quarter: Quarter, path: &Path) -> Result<usize, StoreError> {
+/// The form's bytes, `.xlsx` or `.csv` by the extension of `path`, and the number of rows in it.
+pub fn bytes(store: &Store, network: NetworkId, quarter: Quarter, path: &Path) -> Result<(usize, Vec<u8>), StoreError> {
     let rows = rows(store, network, quarter)?;
     let extension = path.extension().and_then(|e| e.to_str()).map(str::to_lowercase);
     let result = match extension.as_deref() {
-        Some("xlsx") => write_xlsx(&rows, path).map_err(|e| e.to_string()),
-        Some("csv") => write_csv(&rows, path).map_err(|e| e.to_string()),
+        Some("xlsx") => write_xlsx(&rows).map_err(|e| e.to_string()),
+        Some("csv") => Ok(write_csv(&rows)),
         _ => {
             return Err(StoreError::Refused(format!(
                 "{}: kies een bestand dat eindigt op .xlsx of .csv",
@@ -47,11 +48,11 @@ pub fn write(store: &Store, network: NetworkId, quarter: Quarter, path: &Path) -
             )));
         }
     };
-    result.map_err(|e| StoreError::Refused(format!("kan {} niet schrijven: {e}", path.display())))?;
-    Ok(rows.len())
+    let bytes = result.map_err(|e| StoreError::Refused(format!("kan {} niet opmaken: {e}", path.display())))?;
+    Ok((rows.len(), bytes))
 }
 
-fn write_xlsx(rows: &[[String; 4]], path: &Path) -> Result<(), rust_xlsxwriter::XlsxError> {
+fn write_xlsx(rows: &[[String; 4]]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
@@ -69,11 +70,11 @@ fn write_xlsx(rows: &[[String; 4]], path: &Path) -> Result<(), rust_xlsxwriter::
         sheet.set_column_width(c as u16, width)?;
     }
     sheet.set_freeze_panes(1, 0)?;
-    workbook.save(path)
+    workbook.save_to_buffer()
 }
 
-fn write_csv(rows: &[[String; 4]], path: &Path) -> std::io::Result<()> {
+fn write_csv(rows: &[[String; 4]]) -> Vec<u8> {
     let text =
         crate::report::excel_csv(&COLUMNS, rows.iter().map(|row| [row[0].as_str(), &row[1], &row[2], &row[3], "", ""]));
-    std::fs::write(path, text)
+    text.into()
 }

@@ -5,7 +5,6 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
-use std::path::Path;
 
 use crate::domain::Region;
 use crate::store::{Store, StoreError};
@@ -34,14 +33,14 @@ fn amounts(row: &BudgetRow) -> [Decimal; 6] {
     ]
 }
 
-/// Writes the workbook of `year`; returns the number of networks in it.
-pub fn write(store: &Store, year: i32, path: &Path) -> Result<usize, StoreError> {
+/// The workbook of `year` as bytes, and the number of networks in it (the runner writes the file).
+pub fn bytes(store: &Store, year: i32) -> Result<(usize, Vec<u8>), StoreError> {
     let rows = rows(store, year, None)?;
-    build(&rows, year, path).map_err(|e| StoreError::Refused(format!("kan {} niet schrijven: {e}", path.display())))?;
-    Ok(rows.len())
+    let bytes = build(&rows, year).map_err(|e| StoreError::Refused(format!("kan het overzicht niet opmaken: {e}")))?;
+    Ok((rows.len(), bytes))
 }
 
-fn build(rows: &[BudgetRow], year: i32, path: &Path) -> Result<(), XlsxError> {
+fn build(rows: &[BudgetRow], year: i32) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let header = Format::new().set_bold().set_text_wrap();
     let euro = Format::new().set_num_format("€ #,##0.00");
@@ -78,5 +77,5 @@ fn build(rows: &[BudgetRow], year: i32, path: &Path) -> Result<(), XlsxError> {
             sheet.write_number_with_format(line, c as u16 + 2, amount.to_f64().unwrap_or_default(), &total_euro)?;
         }
     }
-    workbook.save(path)
+    workbook.save_to_buffer()
 }

@@ -38,7 +38,7 @@ impl HoursEntry {
     ///
     /// ```
     /// use rust_decimal_macros::dec;
-    /// use sidw::domain::{TariffBook, TariffCategory, TariffTable, hours::worth};
+    /// use sidw_domain::domain::{TariffBook, TariffCategory, TariffTable, hours::worth};
     /// let book = TariffBook::new([TariffTable::handbook_2025()]);
     /// assert_eq!(worth(&book, TariffCategory::B, 2025, dec!(1.5)).unwrap(), dec!(127.43));
     /// ```

@@ -3,7 +3,6 @@
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use std::path::Path;
 
 use crate::domain::Region;
 use crate::store::StoreError;
@@ -27,19 +26,9 @@ const XLSX_HEADERS: [&str; 14] = [
     "Gemiste mijlpalen",
 ];
 
-/// Writes the workbook: a sheet per region (the one asked for, or all three) and a sheet
-/// "Totaal" with a row per region and the total; amounts are number cells formatted as euros.
-pub fn write_xlsx(rows: &[YearRow], year: i32, region: Option<Region>, path: &Path) -> Result<(), StoreError> {
-    let regions: Vec<Region> = match region {
-        Some(region) => vec![region],
-        None => Region::ALL.to_vec(),
-    };
-    build_xlsx(rows, year, &regions)
-        .and_then(|mut workbook| workbook.save(path))
-        .map_err(|e| StoreError::Refused(format!("kan {} niet schrijven: {e}", path.display())))
-}
-
-/// The same workbook as bytes (the screen writes it through the runner's files).
+/// The workbook as bytes (the runner writes the file; the screen through the app's files): a sheet per
+/// region (the one asked for, or all three) and a sheet "Totaal" with a row per region and the total;
+/// amounts are number cells formatted as euros.
 pub fn xlsx_bytes(rows: &[YearRow], year: i32, region: Option<Region>) -> Result<Vec<u8>, StoreError> {
     let regions: Vec<Region> = match region {
         Some(region) => vec![region],
