@@ -1,6 +1,6 @@
 //! The files the app reads and writes, as a capability the runner passes in: the app itself
 //! never touches the file system. The local runner gives one over the user's working directory
-//! (`crate::files::DiskFiles::local`), `sidw serve` one over the user's own export and import
+//! (`sidw::files::DiskFiles::local`), `sidw serve` one over the user's own export and import
 //! folders beside the database (`DiskFiles::served`); tests give [`MemoryFiles`].
 //!
 //! Every write is atomic (the runner's writer: a temporary file beside the target, synced, renamed
