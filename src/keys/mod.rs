@@ -697,5 +697,10 @@ mod tests {
         );
         assert!(parse_typed("<Bogus>").is_err());
         assert_eq!(parse_typed("<").unwrap(), vec![Key::char('<')]);
+        // Letters of more than one byte, and `<>` (no name) as the two characters it is.
+        assert_eq!(
+            parse_typed("é<>ë<Tab>").unwrap(),
+            vec![Key::char('é'), Key::char('<'), Key::char('>'), Key::char('ë'), Key::new(KeyCode::Tab)]
+        );
     }
 }
