@@ -1,5 +1,6 @@
 //! Closing a quarter for all networks of a region: 100 networks with 10 partners each and a full
 //! quarter of hours (3 000 lines), every invoice matching. Target: under 1 s.
+#![allow(clippy::unwrap_used)]
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 

@@ -10,6 +10,7 @@
 //!
 //! Without `SIDW_HISTORY_DB` the data set is generated into a temporary directory first. The
 //! directory given is copied, never changed. `SIDW_BENCH_RUNS` sets the runs per figure (20).
+#![allow(clippy::unwrap_used)]
 
 #[path = "fixture/history.rs"]
 mod history;
@@ -106,12 +107,16 @@ fn peak_memory(args: &[&str]) -> (Duration, u64) {
         .spawn()
         .expect("sidw starts");
     let mut status = 0;
+    // SAFETY: rusage is plain integers, for which all zeroes is a value.
+    #[allow(unsafe_code)]
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let child_pid = child.id().cast_signed();
     // SAFETY: waits for our own child; both pointers are to live locals.
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as i32);
+    #[allow(unsafe_code)]
+    let pid = unsafe { libc::wait4(child_pid, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child_pid);
     assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "sidw {args:?} failed: {status}");
-    (started.elapsed(), usage.ru_maxrss as u64 * 1024)
+    (started.elapsed(), u64::try_from(usage.ru_maxrss).unwrap() * 1024)
 }
 
 /// Reopens the region's quarter (not measured) and closes it again (measured), `runs` times.

@@ -1,6 +1,7 @@
 //! Importing a long hours form: 100 000 rows (40 networks × 10 partners × 12 months × 21
 //! activities), checked row by row, its trial run and the real import in one transaction.
 //! Target: under 2 s on a 2-core machine, growing linearly with the rows.
+#![allow(clippy::unwrap_used)]
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 

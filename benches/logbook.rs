@@ -8,6 +8,7 @@
 //! ```
 //!
 //! The directory given is copied, never changed.
+#![allow(clippy::unwrap_used)]
 
 #[path = "fixture/percentiles.rs"]
 mod percentiles;

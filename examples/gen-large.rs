@@ -27,7 +27,7 @@ fn main() {
         shape.partners_per_network = p;
     }
     if let Some(y) = number(3) {
-        shape.years = y as i32..=2025;
+        shape.years = i32::try_from(y).expect("een jaartal")..=2025;
     }
     let path = std::path::Path::new(dir);
     if path.exists() && std::fs::read_dir(path).map(|mut d| d.next().is_some()).unwrap_or(true) {

@@ -5,6 +5,7 @@
 //! cargo run --release --example open-cost -- DIR [JJJJ-QN]
 //! ```
 //! DIR is opened for writing (sled always is): give it a copy.
+#![allow(clippy::unwrap_used)]
 
 use std::time::Instant;
 
@@ -12,6 +13,7 @@ use std::time::Instant;
 /// step says little, its CPU time more.
 fn cpu_ms() -> f64 {
     // SAFETY: getrusage writes into the zeroed struct we own.
+    #[allow(unsafe_code)]
     let usage = unsafe {
         let mut usage: libc::rusage = std::mem::zeroed();
         libc::getrusage(libc::RUSAGE_SELF, &mut usage);

@@ -2,6 +2,7 @@
 //!
 //! Usage: `cargo run --example screenshots -- [OUT_DIR]` (default `screenshots`). The app is driven
 //! through the real key table, exactly as a user types, and drawn with ratatui's `TestBackend`.
+#![allow(clippy::unwrap_used)]
 
 use std::error::Error;
 use std::fmt::Write as _;

@@ -13,6 +13,7 @@
 //! tree), FLOOR_CHUNK (scan in ranges of this many pairs), FLOOR_TRIM / FLOOR_FLUSH_EVERY (call
 //! malloc_trim / collect epoch garbage every N pairs), FLOOR_BATCH (bytes a batch, 0: one insert
 //! at a time), FLOOR_FLUSHES (epoch collections after each batch of load-file).
+#![allow(clippy::unwrap_used)]
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -107,7 +108,10 @@ fn main() {
                     }
                     if trim > 0 && pairs % trim == 0 {
                         // SAFETY: malloc_trim only hands free heap pages back to the system.
-                        unsafe { libc::malloc_trim(0) };
+                        #[allow(unsafe_code)]
+                        unsafe {
+                            libc::malloc_trim(0)
+                        };
                     }
                     from = Some(key);
                 }

@@ -442,6 +442,7 @@ pub fn main() -> ExitCode {
 
 /// Whoever starts sidw, what it creates (database, backups, payment files, exports) can be read
 /// only by that user: the database holds IBANs and money, the files go to the bank.
+#[allow(unsafe_code, reason = "one libc call, see SAFETY")]
 fn owner_only_files() {
     #[cfg(unix)]
     // SAFETY: umask only sets the process's file-creation mask; it cannot fail.

@@ -1,4 +1,5 @@
 //! The app driven by keys over a temporary store, as a user types: state and what is stored.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Invoices and the quarter close from the screen: keys in, state and store out.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

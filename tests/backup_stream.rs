@@ -1,5 +1,6 @@
 //! The streamed backup (`sidw backup`, serve's backups) writes the same layout as before: it reads
 //! back as the very dump of the database, and a changed byte is still refused.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! The command line as a user runs it: the real binary on a real database directory.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,4 +1,5 @@
 //! `sidw hours …` as a script runs it: the real binary on a demo database.
+#![allow(clippy::unwrap_used)]
 
 use std::path::Path;
 use std::process::{Command, Output};

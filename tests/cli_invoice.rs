@@ -1,5 +1,6 @@
 //! `sidw invoice …` as a finance officer scripts it: the real binary on the demo database, through
 //! the same store functions as the screen, with Dutch refusals and exit codes 0 / 1 / 2.
+#![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

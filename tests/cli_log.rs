@@ -1,5 +1,6 @@
 //! `sidw report log`: the audit log exported through the Logboek's formatter, as a table, CSV or
 //! JSON, filtered by days and user; bad input gets a Dutch message and exit code 2.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Invoices, the quarter close and its lock, at the store level (not only on screen).
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Kill -9 at a random moment while hours are being saved: afterwards the store checks clean and
 //! every entry whose save had returned is there, with its audit entry (no half-changes).
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -30,7 +31,7 @@ fn crash_child_writer() {
     let partner = store.partners(network).unwrap()[0].id;
     let mut out = std::io::stdout().lock();
     for i in 0u32.. {
-        let year = YEARS.start() + (i % 10) as i32;
+        let year = YEARS.start() + i32::try_from(i % 10).unwrap();
         let mut line = new_hours(network, partner, 1, dec!(0.25));
         line.month = YearMonth::new(year, i / 10 % 12 + 1).unwrap();
         let saved = store.add_hours(&ctx(), &line).unwrap();

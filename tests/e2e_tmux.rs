@@ -1,6 +1,8 @@
 //! The real binary in a real terminal (tmux at 80×24), typed at as a user would: load the demo
 //! from the welcome screen, key hours in Kwartaalbudget, read the live remaining budget, quit,
 //! and find the entry stored with `sidw report budget`.
+#![allow(clippy::unwrap_used)]
+#![allow(clippy::string_slice, reason = "slices the test's own text: a bad index fails the test")]
 
 #[path = "support/paper_form.rs"]
 mod paper_form;
@@ -192,7 +194,13 @@ fn close_a_demo_quarter_on_screen_then_a_locked_hour_is_refused() {
     assert_eq!(row["partner_remaining"], "1116.85", "the locked hour was not changed");
     let files: Vec<String> =
         std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    assert!(files.iter().any(|f| f.starts_with("betalingen-2025-Q1") && f.ends_with(".xml")), "{files:?}");
+    assert!(
+        files
+            .iter()
+            .any(|f| f.starts_with("betalingen-2025-Q1")
+                && std::path::Path::new(f).extension().is_some_and(|e| e == "xml")),
+        "{files:?}"
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Records written by earlier versions of sidw still decode. The files in `tests/fixtures/records`
 //! are bytes as stored on disk; they are history and are never regenerated once committed.
+#![allow(clippy::unwrap_used)]
 
 use std::path::PathBuf;
 

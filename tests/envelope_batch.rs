@@ -1,6 +1,7 @@
 //! Payment batches written before claims, set-offs and team differences (batch layout v1) still
 //! decode. `tests/fixtures/records/payment_batch_v1.bin` holds bytes as stored on disk; it is
 //! history and is never regenerated once committed.
+#![allow(clippy::unwrap_used)]
 
 use std::path::PathBuf;
 

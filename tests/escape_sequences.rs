@@ -3,6 +3,8 @@
 //! arrow was taken as "previous quarter". Both runners now parse with the same parser that holds an
 //! incomplete sequence until it completes or times out. Tested through a real pty (the real
 //! binary) and through a served session (the real server, bytes over SSH).
+#![allow(clippy::unwrap_used)]
+#![allow(clippy::string_slice, reason = "slices the test's own text: a bad index fails the test")]
 
 #[path = "support/pty.rs"]
 mod pty;

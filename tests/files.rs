@@ -2,6 +2,7 @@
 //! report's workbook and the users file are written through it, never by the app itself. In
 //! memory here (no file system), and on disk the way `sidw serve` gives them: into the user's
 //! own exports folder beside the database, never outside it.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Issue 11 items 1, 4 and 6 at the store: nihil marks, the cell function, the agreement rule on
 //! every path, and the undo guard.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Issue 11 items 1, 5 and 6 through the paths where they were found: the screen (keys into the
 //! app, rendered buffers) and the hours form import.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

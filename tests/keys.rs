@@ -1,5 +1,7 @@
 //! The key table: the hints and `?` come from it and say what the keys do (per mode and role),
 //! `?` at 80×24 and 120×40, `:` commands, and the entry flow of the quarter grid (issue 14).
+#![allow(clippy::unwrap_used)]
+#![allow(clippy::string_slice, reason = "slices the test's own text: a bad index fails the test")]
 
 mod common;
 #[path = "support/paper_form.rs"]

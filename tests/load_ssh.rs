@@ -7,6 +7,7 @@
 //!
 //! Each session is a russh client with a pty; its output goes through a vt100 emulator, and a
 //! save counts as shown when the screen shows the cell's new line count.
+#![allow(clippy::unwrap_used)]
 
 #[path = "support/server.rs"]
 mod server;
@@ -220,6 +221,7 @@ async fn twenty_sessions_key_two_hundred_entries_each() {
     }
     let elapsed = start.elapsed();
     latencies.sort();
+    #[allow(clippy::cast_sign_loss, reason = "q is a fraction in 0..=1")]
     let p = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
     eprintln!(
         "load on {}: {} entries in {:.1} s = {:.0} entries/s; Enter-to-screen latency p50 {} ms, p99 {} ms, max {} ms",
@@ -321,7 +323,8 @@ fn server_usage(pid: u32) -> (u64, u64) {
     let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
     let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
     // SAFETY: sysconf only reads a constant of the system.
-    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as u64;
+    #[allow(unsafe_code)]
+    let per_second = u64::try_from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) }).unwrap();
     (rss, ticks * 1000 / per_second)
 }
 
@@ -421,6 +424,7 @@ async fn a_history_database_served_to_twenty_one_sessions() {
     }
     let (rss_end, cpu_after) = server_usage(pid);
     latencies.sort();
+    #[allow(clippy::cast_sign_loss, reason = "q is a fraction in 0..=1")]
     let p = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
     eprintln!(
         "history served, 1 keying + {WATCHERS} watching (10 on the cell, 10 on {}): resident {twenty} KB with 20 \

@@ -1,6 +1,7 @@
 //! The audit log in Dutch, per record kind: the record's name and the changed fields old → new in
 //! display format, never JSON or database ids; entries of older databases (JSON written by earlier
 //! layouts) read the same way, and an unknown shape or broken text is shown, not a panic.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -227,4 +228,16 @@ fn an_unknown_shape_or_broken_text_is_shown_readably() {
     for odd in ["[]", "{}", "null", "[[],[]]", r#"{"month":{"year":99999,"month":13}}"#, r#"{"hours":"x"}"#] {
         let _ = describe(&entry("raar", Some(odd), Some(odd)));
     }
+}
+
+#[test]
+fn a_month_out_of_range_is_shown_as_written_never_wrapped_into_another() {
+    // 2^32 + 2025 and 2^32 + 5: cut to 32 bits they would read as May 2025.
+    let odd = r#"{"month":{"year":4294969321,"month":4294967301}}"#;
+    let d = describe(&entry("raar", None, Some(odd)));
+    assert_eq!(d.changes, [change("Maand", None, Some("4294967301-4294969321"))]);
+    let fine = r#"{"month":{"year":2025,"month":5}}"#;
+    assert_eq!(describe(&entry("raar", None, Some(fine))).changes, [change("Maand", None, Some("mei 2025"))]);
+    let negative = r#"{"month":{"year":2025,"month":-7}}"#;
+    assert_eq!(describe(&entry("raar", None, Some(negative))).changes, [change("Maand", None, Some("-7-2025"))]);
 }

@@ -3,6 +3,7 @@
 //! an old entry is found at once; a word that begins very many different words is searched for in
 //! bounded parts, and moving past the last entry searches on. The indexes stay equal to the log
 //! under random appends, `check` sees a damaged index, and a store without them gets them once.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Logboek on screen at 80×24 and 120×40: each change in Dutch (record name, fields old → new),
 //! Enter shows the whole entry with every field before and after, Esc goes back to the list.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

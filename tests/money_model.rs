@@ -7,6 +7,7 @@
 //! - the practices' parts add up to the quarter's practice-team money to the cent;
 //! - a closed quarter's lines and batch never change;
 //! - per payee: Σ paid over all batches − its open claims = Σ due at the last close of each quarter.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -453,7 +454,7 @@ impl World {
     fn apply(&mut self, op: &Op) -> Result<String, TestCaseError> {
         match op {
             Op::AddLine { partner, month: m, quarter_hours, by_team } => {
-                let (month, hours) = (month(*m), hours(*quarter_hours as i32));
+                let (month, hours) = (month(*m), hours(i32::try_from(*quarter_hours).unwrap()));
                 let line =
                     MLine { id: HoursEntryId(0), partner: *partner, month, hours, by_team: *by_team, corrects: None };
                 let expect = !self.model.is_closed(month)
@@ -478,9 +479,9 @@ impl World {
                 let before = self.model.lines[i].clone();
                 let after = MLine {
                     hours: if before.corrects.is_some() && before.hours < Decimal::ZERO {
-                        -hours(*quarter_hours as i32)
+                        -hours(i32::try_from(*quarter_hours).unwrap())
                     } else {
-                        hours(*quarter_hours as i32)
+                        hours(i32::try_from(*quarter_hours).unwrap())
                     },
                     ..before.clone()
                 };
@@ -637,7 +638,7 @@ impl World {
                 let cell: Vec<usize> = (0..self.model.lines.len())
                     .filter(|i| self.model.lines[*i].partner == *partner && self.model.lines[*i].month == month)
                     .collect();
-                let hours = quarter_hours.map(|q| hours(q as i32));
+                let hours = quarter_hours.map(|q| hours(i32::try_from(q).unwrap()));
                 let change = sidw::store::CellChange {
                     network: self.network,
                     partner: self.partners[*partner],

@@ -1,5 +1,6 @@
 //! The municipal side (S1 "wijkgericht werken"): budgets and award signals on a test data set, and
 //! the Gemeenten pane as a user sees and types in it.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

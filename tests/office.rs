@@ -1,6 +1,7 @@
 //! Office data in and out on real files: the hours form template filled in as Excel, Dutch-Excel
 //! CSV in Windows-1252, UTF-8 CSV with BOM; every bad row refused with its row number and the
 //! store unchanged; backups that round-trip and refuse a flipped byte.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

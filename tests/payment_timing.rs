@@ -1,6 +1,7 @@
 //! Payment timing (handbook appendix 1, "Uitbetaling volgt 1 maand na kwartaalafsluiting"): the
 //! execution date the bank is asked for, the exports kept per batch, and the Signalen for a batch
 //! not sent to the bank and a quarter not closed by its payment due date.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

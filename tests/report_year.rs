@@ -1,6 +1,7 @@
 //! The year report for the insurer: its money equals the quarters' payment reports, reopened
 //! batches count, the budget columns are the budget report's, milestones are counted, and the
 //! command line writes it as a table, CSV, JSON and an Excel workbook.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

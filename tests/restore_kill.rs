@@ -1,5 +1,6 @@
 //! A restore is all or nothing (issue 12): killed at any moment, it leaves either no database or
 //! the complete one; never a half-filled database that `check` calls sound.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! `sidw serve` stays up for everyone and lets in nobody who should not be in (issue 12, items 4, 5, 8,
 //! 10, 11): a flood of idle connections under a low file limit, a huge pty, the users file changing
 //! under open sessions over the real OpenSSH client, and a server without a users file.
+#![allow(clippy::unwrap_used)]
 
 #[path = "support/server.rs"]
 mod server;

@@ -1,5 +1,6 @@
 //! Practice shares with history (SPEC §9): a quarter uses the split in force on its first day, and
 //! a closed quarter keeps its split.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Signalen per network: a save computes again only the network it touched, the result is what a
 //! computation from nothing gives, and the change log tells a session what a save touched.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

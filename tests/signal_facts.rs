@@ -1,6 +1,7 @@
 //! Signalen facts kept in the database (`signal_facts`): a fresh process reads them instead of
 //! every hours line, and whatever was saved, they give the signals a computation from the lines
 //! gives.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

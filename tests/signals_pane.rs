@@ -1,5 +1,6 @@
 //! Signalen (pane 4) on a long list: the filter texts are made once per load, a filter keystroke
 //! formats nothing, and drawing formats only the rows that fit on the screen.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -624,20 +624,20 @@ pub fn markdown() -> String {
 pub fn parse_typed(text: &str) -> Result<Vec<Key>, String> {
     let mut keys = Vec::new();
     let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        if c == '<'
-            && let Some(end) = rest.find('>')
-            && end > 1
+    loop {
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else { break };
+        if let Some((name, tail)) =
+            rest.strip_prefix('<').and_then(|after| after.split_once('>')).filter(|(name, _)| !name.is_empty())
         {
-            let name = &rest[1..end];
             match notation::parse_key(name)? {
                 Pattern::Exact(key) => keys.push(key),
                 _ => return Err(format!("<{name}> is geen enkele toets")),
             }
-            rest = &rest[end + 1..];
+            rest = tail;
         } else {
             keys.push(Key::char(c));
-            rest = &rest[c.len_utf8()..];
+            rest = chars.as_str();
         }
     }
     Ok(keys)
@@ -697,5 +697,10 @@ mod tests {
         );
         assert!(parse_typed("<Bogus>").is_err());
         assert_eq!(parse_typed("<").unwrap(), vec![Key::char('<')]);
+        // Letters of more than one byte, and `<>` (no name) as the two characters it is.
+        assert_eq!(
+            parse_typed("é<>ë<Tab>").unwrap(),
+            vec![Key::char('é'), Key::char('<'), Key::char('>'), Key::char('ë'), Key::new(KeyCode::Tab)]
+        );
     }
 }

@@ -377,6 +377,7 @@ async fn daily_backups(store: Store, dir: PathBuf) {
 /// Every session is a thread, and glibc gives each thread that allocates a heap of its own (up to
 /// 8 per core), which keeps what a session's first load freed: with 20 sessions on the history
 /// store the resident set was 643 MB with the default, 607 MB with two heaps, 378 MB with one.
+#[allow(unsafe_code, reason = "one libc call, see SAFETY")]
 fn few_heap_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets a parameter of the allocator, before the sessions start.
@@ -387,6 +388,7 @@ fn few_heap_arenas() {
 
 /// Hands the heap pages that a pass over the whole database freed back to the system (glibc
 /// keeps them otherwise, and the resident set stays at the backup's peak for good).
+#[allow(unsafe_code, reason = "one libc call, see SAFETY")]
 fn give_back_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free pages of the heap to the system.

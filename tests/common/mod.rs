@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests: a small network on a store, and a fixed clock.
 #![allow(dead_code)]
+#![allow(clippy::unwrap_used)]
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;

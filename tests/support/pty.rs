@@ -1,6 +1,8 @@
 //! A program in a real pseudo-terminal (libc's openpty; the pty is its controlling terminal), its
 //! output read into a vt100 screen, bytes written to it as a terminal would: one write each.
 #![allow(dead_code)]
+#![allow(clippy::unwrap_used)]
+#![allow(unsafe_code, reason = "a pty is libc: openpty, fds, setsid/TIOCSCTTY, write; each with its SAFETY")]
 
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -22,9 +24,12 @@ impl Pty {
     pub fn spawn(mut command: Command, columns: u16, rows: u16) -> Self {
         let (mut master, mut slave) = (0, 0);
         let size = libc::winsize { ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0 };
+        // SAFETY: openpty writes two fds into our locals and reads the winsize we own; the other pointers may be null.
         let made = unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), &size) };
         assert_eq!(made, 0, "openpty: {}", std::io::Error::last_os_error());
+        // SAFETY: openpty succeeded, so both fds are open, and each is owned only by what wraps it here.
         let slave = unsafe { OwnedFd::from_raw_fd(slave) };
+        // SAFETY: as above.
         let master = unsafe { std::fs::File::from_raw_fd(master) };
         command
             .stdin(Stdio::from(slave.try_clone().unwrap()))
@@ -32,6 +37,8 @@ impl Pty {
             .stderr(Stdio::from(slave.try_clone().unwrap()))
             .env("TERM", "xterm-256color")
             .env_remove("NO_COLOR");
+        // SAFETY: the closure runs in the forked child before exec and calls only async-signal-safe
+        // functions (setsid, ioctl) and reads errno.
         unsafe {
             command.pre_exec(|| {
                 // A session of its own with the pty as its controlling terminal (/dev/tty).
@@ -62,8 +69,9 @@ impl Pty {
 
     /// Writes bytes to the program in one write, as a terminal does for one burst of typing.
     pub fn write(&mut self, bytes: &[u8]) {
+        // SAFETY: writes from a live slice of exactly `bytes.len()` bytes to the fd we own.
         let written = unsafe { libc::write(self.master.as_raw_fd(), bytes.as_ptr().cast(), bytes.len()) };
-        assert_eq!(written, bytes.len() as isize, "one write");
+        assert_eq!(usize::try_from(written).ok(), Some(bytes.len()), "one write");
         self.master.flush().unwrap();
     }
 

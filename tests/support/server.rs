@@ -1,5 +1,6 @@
 //! A real `sidw serve` on 127.0.0.1 for the SSH tests, with users made by ssh-keygen.
 #![allow(dead_code)]
+#![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -428,7 +428,7 @@ impl Demo<'_> {
         for year in [2025, 2026] {
             for (municipality, insured, providers, award) in records {
                 let mut record = MunicipalYear::new(municipality, year);
-                record.insured_65_plus = Some(insured + (year as u32 - 2025) * 210);
+                record.insured_65_plus = Some(insured + year.abs_diff(2025) * 210);
                 record.proposed_providers = providers.iter().map(|p| p.to_string()).collect();
                 // Only what has happened by the demo's day: a later award is still awaited.
                 if let Some((day, cooperation)) = award.filter(|(day, _)| date(year - 1, 10, *day) <= self.today) {

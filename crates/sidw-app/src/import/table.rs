@@ -476,6 +476,7 @@ fn format_duration(days: f64) -> String {
         return format_number(days);
     }
     let sign = if seconds < 0.0 { "-" } else { "" };
+    #[allow(clippy::cast_sign_loss, reason = "abs() of a finite number below 1e15: fits a u64 exactly")]
     let seconds = seconds.abs() as u64;
     let (hours, minutes, seconds) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
     if seconds == 0 {
@@ -491,7 +492,7 @@ fn iso_date(text: &str) -> Option<&str> {
     let bytes = date.as_bytes();
     let digits = |range: std::ops::Range<usize>| bytes.get(range).is_some_and(|b| b.iter().all(u8::is_ascii_digit));
     let shape = digits(0..4) && bytes[4] == b'-' && digits(5..7) && bytes[7] == b'-' && digits(8..10);
-    let rest_ok = text.len() == 10 || text[10..].starts_with(['T', ' ']);
+    let rest_ok = text.get(10..).is_some_and(|rest| rest.is_empty() || rest.starts_with(['T', ' ']));
     (shape && rest_ok).then_some(date)
 }
 

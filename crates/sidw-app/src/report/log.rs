@@ -522,7 +522,8 @@ fn value_text(key: &str, value: &Value) -> String {
         Value::Object(map) if key == "month" => {
             let number = |k: &str| map.get(k).and_then(Value::as_i64);
             match (number("year"), number("month")) {
-                (Some(year), Some(month)) => crate::domain::YearMonth::new(year as i32, month as u32)
+                (Some(year), Some(month)) => (i32::try_from(year).ok().zip(u32::try_from(month).ok()))
+                    .and_then(|(y, m)| crate::domain::YearMonth::new(y, m))
                     .map_or_else(|| format!("{month}-{year}"), |m| m.dutch_name()),
                 _ => value.to_string(),
             }

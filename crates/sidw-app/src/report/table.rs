@@ -47,8 +47,8 @@ impl Table {
                     out.extend(std::iter::repeat_n(' ', pad));
                 }
             }
-            let kept = out[start..].trim_end().len();
-            out.truncate(start + kept);
+            // The line without its trailing blanks (never into the lines before it).
+            out.truncate(out.trim_end().len().max(start));
             out.push('\n');
         };
         let mut out = String::new();

@@ -68,7 +68,7 @@ impl std::hash::Hasher for SmallKeyHasher {
     }
 
     fn write_i32(&mut self, n: i32) {
-        self.write_u64(n as u32 as u64);
+        self.write_u64(u64::from(n.cast_unsigned()));
     }
 
     fn finish(&self) -> u64 {
@@ -218,7 +218,7 @@ fn agreement_signals(today: NaiveDate, f: &NetworkFacts, out: &mut Vec<Signal>) 
         let text = if state == AgreementState::TeLaat {
             format!(
                 "overeenkomst {party} niet getekend retour ({} te laat)",
-                super::dutch::count(agreement.days_overdue(today) as usize, "dag", "dagen")
+                super::dutch::count(usize::try_from(agreement.days_overdue(today)).unwrap_or(0), "dag", "dagen")
             )
         } else {
             format!("overeenkomst {party} getekend retour uiterlijk {}", format_date(due))
