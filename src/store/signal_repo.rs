@@ -89,8 +89,8 @@ impl SignalList {
     /// A list of `parts` (each sorted as `sort_signals` sorts, with its network), merged in the
     /// order `Store::signals` gives: by due date, subject and text, then by network id (in that
     /// order the networks are listed), the programme's last.
-    fn merged(networks: Vec<Network>, parts: Vec<Vec<(Arc<Signal>, Arc<str>, Option<NetworkId>)>>) -> Self {
-        let mut all: Vec<(Arc<Signal>, Arc<str>, Option<NetworkId>)> = parts.into_iter().flatten().collect();
+    fn merged(networks: Vec<Network>, parts: Vec<Vec<ListRow>>) -> Self {
+        let mut all: Vec<ListRow> = parts.into_iter().flatten().collect();
         // Stable, and each part is sorted already: a merge in effect.
         all.sort_by(|a, b| order(&a.0, a.2).cmp(&order(&b.0, b.2)));
         let mut list = SignalList { networks, ..SignalList::default() };
@@ -114,7 +114,7 @@ fn order(signal: &Signal, owner: Option<NetworkId>) -> (NaiveDate, &str, &str, u
 fn with_texts(
     signals: impl IntoIterator<Item = Signal>,
     owner: Option<NetworkId>,
-) -> Vec<(Arc<Signal>, Arc<str>, Option<NetworkId>)> {
+) -> Vec<ListRow> {
     let mut rows: Vec<_> = signals
         .into_iter()
         .map(|s| {
@@ -125,6 +125,9 @@ fn with_texts(
     rows.sort_by(|a, b| order(&a.0, a.2).cmp(&order(&b.0, b.2)));
     rows
 }
+
+/// A row of the shared list: the signal, its filter text, its network.
+type ListRow = (Arc<Signal>, Arc<str>, Option<NetworkId>);
 
 /// batch id → a payment file of it was written: looked up once for all the batch's networks.
 type BatchNames = HashMap<u64, bool>;
@@ -217,7 +220,7 @@ impl Store {
         Ok(SignalList::merged(networks, parts))
     }
 
-    fn count_texts(&self, parts: &[Vec<(Arc<Signal>, Arc<str>, Option<NetworkId>)>]) {
+    fn count_texts(&self, parts: &[Vec<ListRow>]) {
         let made: usize = parts.iter().map(Vec::len).sum();
         self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).texts_made += made as u64;
     }
