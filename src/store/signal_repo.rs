@@ -111,10 +111,7 @@ fn order(signal: &Signal, owner: Option<NetworkId>) -> (NaiveDate, &str, &str, u
 }
 
 /// A network's (or the programme's) rows for the shared list: each with its filter text.
-fn with_texts(
-    signals: impl IntoIterator<Item = Signal>,
-    owner: Option<NetworkId>,
-) -> Vec<ListRow> {
+fn with_texts(signals: impl IntoIterator<Item = Signal>, owner: Option<NetworkId>) -> Vec<ListRow> {
     let mut rows: Vec<_> = signals
         .into_iter()
         .map(|s| {
