@@ -217,3 +217,26 @@ fn the_shared_list_patched_for_the_touched_networks_is_the_whole_list() {
     assert!(patched.rows().iter().any(|s| s.subject == "Nieuwwijk"), "the new network's signals are listed");
     assert_eq!(rows_of(&patched), fresh(&store));
 }
+
+/// The reload after one's own save reads what the changes since the last load touched: the own
+/// change, and a colleague's change to another network made before it (not yet refreshed).
+#[test]
+fn the_reload_after_an_own_save_shows_every_change_since_the_last_load() {
+    let store = Store::temporary().unwrap();
+    let north = common::network_with_ion(&store, "Noord", 10_000);
+    let south = common::network_with_ion(&store, "Zuid", 10_000);
+    let mut app = app_over(&store);
+    let partners = |app: &sidw::app::App, id| app.networks.rows.iter().find(|r| r.network.id == id).unwrap().partners;
+    // A colleague's partner in Zuid, then (before any refresh) a save of the app's own in Noord.
+    common::add_partner(&store, south, "Fysio Zuid", sidw::domain::Discipline::Fysiotherapeut);
+    common::add_partner(&store, north, "Fysio Noord", sidw::domain::Discipline::Fysiotherapeut);
+    let west = common::network_with_ion(&store, "West", 10_000);
+    assert_eq!((partners(&app, north), partners(&app, south)), (0, 0));
+    app.reload();
+    assert!(!app.is_stale());
+    assert_eq!((partners(&app, north), partners(&app, south), partners(&app, west)), (1, 1, 0));
+    assert_eq!(app.networks.rows.len(), 3);
+    // Nothing changed since: a reload keeps every row.
+    app.reload();
+    assert_eq!(app.networks.rows.len(), 3);
+}

@@ -114,7 +114,11 @@ impl NetworksPane {
         for id in touched {
             let network = match store.network(*id) {
                 Ok(network) => network,
-                Err(StoreError::NotFound(_)) => continue,
+                Err(StoreError::NotFound(_)) => {
+                    // Gone: its row goes too.
+                    self.rows.retain(|r| r.network.id != *id);
+                    continue;
+                }
                 Err(error) => return Err(error),
             };
             let row = NetworkRow {
