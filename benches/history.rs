@@ -289,9 +289,11 @@ fn main() {
                     &sidw::domain::HoursEntry { hours, ..colleague.clone() },
                 )
                 .unwrap();
+            // What a session does after a colleague's save (`serve/session.rs`): a refresh of
+            // what the save touched.
             time(|| {
                 if app.is_stale() {
-                    app.reload();
+                    app.handle(sidw::app::Action::Refresh);
                 }
                 key(&mut app, &mut terminal)
             })

@@ -83,12 +83,27 @@ fn main() {
         let mut listed = 0;
         for i in 0..text.len() * 2 {
             let key = if i < text.len() { Key::char(text[i]) } else { Key::new(KeyCode::Backspace) };
+            let read = sidw::store::audit::keys_read();
             let started = Instant::now();
             press(&mut app, key);
             let pressed = Instant::now();
+            let read = sidw::store::audit::keys_read() - read;
             frame(&app);
             drawn.push(pressed.elapsed());
             samples.push(started.elapsed());
+            if started.elapsed() > std::time::Duration::from_millis(5) {
+                // The slow ones, to find out why (`SIDW_BENCH_RUNS` is not used here).
+                let typed: String =
+                    text[..if i < text.len() { i + 1 } else { text.len() * 2 - 1 - i }].iter().collect();
+                println!(
+                    "  slow: '{typed}' {:.1} ms (key {:.1} ms, {read} index keys and heads read), {} listed, {} searched{}",
+                    started.elapsed().as_secs_f64() * 1e3,
+                    (pressed - started).as_secs_f64() * 1e3,
+                    app.log.entries.len(),
+                    app.log.searched,
+                    if app.log.unindexed { ", unindexed" } else { "" }
+                );
+            }
             if i + 1 == text.len() {
                 listed = app.log.entries.len();
             }

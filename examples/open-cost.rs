@@ -87,7 +87,7 @@ fn main() {
         "{:>9.1} ms  cpu {:>7.1} ms  Signalen (4) geopend en getekend ({} signalen)",
         ms(pane),
         step(),
-        app.signals.rows.len()
+        app.signals.rows().len()
     );
     let typed = Instant::now();
     for key in sidw::keys::parse_typed("/wijk").unwrap() {

@@ -280,8 +280,8 @@ fn filters_commands_and_the_welcome_screen() {
 fn signals_list_what_is_due_and_enter_jumps_there() {
     let mut app = demo_app();
     press(&mut app, "4");
-    assert!(!app.signals.rows.is_empty());
-    let texts: Vec<&str> = app.signals.rows.iter().map(|s| s.text.as_str()).collect();
+    assert!(!app.signals.rows().is_empty());
+    let texts: Vec<&str> = app.signals.rows().iter().map(|s| s.text.as_str()).collect();
     assert!(texts.iter().any(|t| t.contains("partnerbudget 2025 voor 80 %")), "{texts:#?}");
     assert!(texts.iter().any(|t| t.contains("niet getekend retour")), "{texts:#?}");
     press(&mut app, "/atolwijk<Enter><Enter>");

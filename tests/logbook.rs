@@ -367,3 +367,32 @@ fn open_when_free(path: &std::path::Path) -> Store {
     }
     panic!("{} stays locked", path.display())
 }
+
+/// Each filter keystroke reads a bounded number of index keys and entry heads, whatever the
+/// log's length: the words that begin with each filter word (at most `MAX_TERMS` + 1 of each
+/// kind), their lists' blocks for the estimate and the search, and at most `LOG_SCAN` heads.
+#[test]
+fn a_filter_keystroke_reads_a_bounded_number_of_keys() {
+    use sidw::store::audit::{ESTIMATE, MAX_TERMS, keys_read};
+    let n = LOG_SCAN * 8;
+    let store = long_log(n);
+    let mut app = app(&store);
+    press(&mut app, "6/");
+    let mut most = 0;
+    // "regel 1…": a word in every entry, and numbers that begin from one to very many words.
+    for key in ["r", "e", "g", "e", "l", "<Space>", "1", "2", "3", "<BS>", "<BS>", "<BS>", "9", "<BS>"] {
+        let before = keys_read();
+        press(&mut app, key);
+        let read = (keys_read() - before) as usize;
+        let words = app.log.selection.filter.split_whitespace().count().max(1);
+        let bound = words * (3 * (MAX_TERMS + 1) + 2 * (MAX_TERMS + ESTIMATE)) + 2 * LOG_SCAN;
+        assert!(read <= bound, "'{}' read {read} keys (bound {bound})", app.log.selection.filter);
+        most = most.max(read);
+    }
+    assert!(most > 0, "the keystrokes read the index");
+    // The bound does not grow with the log: far below the log's length.
+    assert!(most < n / 2, "at most {most} keys a keystroke for a log of {n}");
+    // A broad word alone (more words than the index looks up) is searched in the log, in a part.
+    press(&mut app, "<Esc>/1");
+    assert!(app.log.unindexed);
+}

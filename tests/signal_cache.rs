@@ -144,18 +144,23 @@ fn a_refresh_after_a_colleague_s_save_shows_it_and_keeps_the_rest() {
     assert_eq!(partners(&app, south), 1);
 }
 
+/// The shared list's rows, as `Store::signals` gives them.
+fn rows_of(list: &sidw::store::SignalList) -> Vec<sidw::domain::signals::Signal> {
+    list.rows().iter().map(|s| (**s).clone()).collect()
+}
+
 #[test]
 fn sessions_on_signalen_share_one_list_made_once_per_change_and_day() {
     let store = demo();
     let today = date(2025, 10, 15);
     let first = store.signals_shared(today).unwrap();
     assert!(std::sync::Arc::ptr_eq(&first, &store.signals_shared(today).unwrap()), "made twice without a change");
-    assert_eq!(*first, fresh(&store));
+    assert_eq!(rows_of(&first), fresh(&store));
     // Any change makes it again (a log entry touches no network: the same rows).
     store.record_event(&ctx(), "proef", "niets", "").unwrap();
     let again = store.signals_shared(today).unwrap();
     assert!(!std::sync::Arc::ptr_eq(&first, &again));
-    assert_eq!(*again, *first);
+    assert_eq!(rows_of(&again), rows_of(&first));
     // Another day too.
     assert!(!std::sync::Arc::ptr_eq(&again, &store.signals_shared(date(2025, 10, 16)).unwrap()));
 }
@@ -165,7 +170,7 @@ fn signalen_longer_than_the_screen_shows_the_selected_row_and_counts_them_all() 
     let store = demo();
     let mut app = app_over(&store);
     common::press(&mut app, "4");
-    let rows = app.signals.rows.clone();
+    let rows = app.signals.rows().to_vec();
     assert!(rows.len() > 12, "the demo has {} signals", rows.len());
     // 20 lines: the table has room for far fewer rows than there are.
     let table_lines = |app: &sidw::app::App| -> String {
@@ -182,4 +187,57 @@ fn signalen_longer_than_the_screen_shows_the_selected_row_and_counts_them_all() 
     assert!(last.contains(&format!("Signalen ({})", rows.len())), "{last}");
     assert!(last.contains(&subject(&rows[rows.len() - 1])), "the last row is in sight:\n{last}");
     assert_ne!(first, last, "the table scrolled");
+}
+
+/// The shared list patched after changes to some networks (an hours line, a rename that moves the
+/// network's rows in the order, a new network) is the list a computation from nothing gives.
+#[test]
+fn the_shared_list_patched_for_the_touched_networks_is_the_whole_list() {
+    let store = demo();
+    let today = date(2025, 10, 15);
+    let first = store.signals_shared(today).unwrap();
+    let networks = store.networks().unwrap();
+    let computed = store.signal_computations();
+    let renamed = sidw::domain::Network { name: "Aaa-voorop".into(), ..networks[1].clone() };
+    store.update_network(&ctx(), &renamed).unwrap();
+    let patched = store.signals_shared(today).unwrap();
+    assert_eq!(store.signal_computations(), computed + 1, "only the renamed network computed again");
+    assert_ne!(rows_of(&patched), rows_of(&first));
+    assert!(patched.rows().iter().any(|s| s.subject == "Aaa-voorop"));
+    let texts: Vec<String> =
+        patched.rows().iter().map(|s| format!("{} {}", s.subject, s.text).to_lowercase()).collect();
+    assert_eq!(patched.texts().iter().map(|t| t.to_string()).collect::<Vec<_>>(), texts);
+    assert_eq!(patched.overdue(), patched.rows().iter().filter(|s| s.overdue).count());
+    let kept = rows_of(&patched);
+    assert_eq!(kept, fresh(&store), "patched = computed from nothing");
+    // A new network (it starts in 2024: its forms and milestones are due).
+    store.signals_shared(today).unwrap();
+    let new = sidw::domain::Network::draft("Nieuwwijk", sidw::domain::Region::Zwolle, "Zwolle", Some(date(2024, 1, 1)));
+    store.create_network(&ctx(), &new).unwrap();
+    let patched = store.signals_shared(today).unwrap();
+    assert!(patched.rows().iter().any(|s| s.subject == "Nieuwwijk"), "the new network's signals are listed");
+    assert_eq!(rows_of(&patched), fresh(&store));
+}
+
+/// The reload after one's own save reads what the changes since the last load touched: the own
+/// change, and a colleague's change to another network made before it (not yet refreshed).
+#[test]
+fn the_reload_after_an_own_save_shows_every_change_since_the_last_load() {
+    let store = Store::temporary().unwrap();
+    let north = common::network_with_ion(&store, "Noord", 10_000);
+    let south = common::network_with_ion(&store, "Zuid", 10_000);
+    let mut app = app_over(&store);
+    let partners = |app: &sidw::app::App, id| app.networks.rows.iter().find(|r| r.network.id == id).unwrap().partners;
+    // A colleague's partner in Zuid, then (before any refresh) a save of the app's own in Noord.
+    common::add_partner(&store, south, "Fysio Zuid", sidw::domain::Discipline::Fysiotherapeut);
+    common::add_partner(&store, north, "Fysio Noord", sidw::domain::Discipline::Fysiotherapeut);
+    let west = common::network_with_ion(&store, "West", 10_000);
+    assert_eq!((partners(&app, north), partners(&app, south)), (0, 0));
+    app.reload();
+    assert!(!app.is_stale());
+    assert_eq!((partners(&app, north), partners(&app, south), partners(&app, west)), (1, 1, 0));
+    assert_eq!(app.networks.rows.len(), 3);
+    // Nothing changed since: a reload keeps every row.
+    app.reload();
+    assert_eq!(app.networks.rows.len(), 3);
 }

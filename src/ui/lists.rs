@@ -15,13 +15,10 @@ use super::Theme;
 pub fn signals(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let pane = &app.signals;
     let visible = pane.visible();
-    let overdue = pane.rows.iter().filter(|s| s.overdue).count();
+    // Counted once per change, with the shared list (not per frame).
+    let overdue = pane.list().overdue();
     // From 120 columns the subject is as wide as the longest (up to 40); below, 18.
-    let subject = if area.width >= 120 {
-        pane.rows.iter().map(|s| s.subject.chars().count()).max().unwrap_or(0).clamp(18, 40) as u16
-    } else {
-        18
-    };
+    let subject = if area.width >= 120 { pane.list().widest_subject().clamp(18, 40) as u16 } else { 18 };
     let widths = [Constraint::Length(10), Constraint::Length(subject), Constraint::Min(20)];
     let title = format!(" Signalen ({}) · {} te laat · oudste eerst ", visible.len(), overdue);
     let [area, detail] = Layout::vertical([Constraint::Min(4), Constraint::Length(4)]).areas(area);
@@ -32,7 +29,7 @@ pub fn signals(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let rows: Vec<Row> = shown
         .iter()
         .map(|i| {
-            let s = &pane.rows[*i];
+            let s = &pane.rows()[*i];
             let style = if s.overdue { theme.error() } else { theme.warning() };
             let cells = super::fit_cells(vec![format_date(s.due), s.subject.clone(), s.text.clone()], &columns);
             Row::new(
@@ -61,7 +58,7 @@ pub fn signals(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut state =
         TableState::default().with_selected((!shown.is_empty()).then_some(pane.selection.index.saturating_sub(first)));
     frame.render_stateful_widget(table, area, &mut state);
-    if pane.rows.is_empty() {
+    if pane.rows().is_empty() {
         super::empty_note(frame, area, "Niets te laat of binnenkort.", theme.ok());
     }
 }

@@ -21,7 +21,7 @@ pub const LOG_PAGE: usize = 100;
 /// At most this many entries are looked at for one keystroke (or one "more"): the cost of a filter
 /// keystroke does not grow with the log. Only the heads (who, what, when, subject) are read; an
 /// entry's records before and after are read only for the entries listed.
-pub const LOG_SCAN: usize = 500;
+pub const LOG_SCAN: usize = 250;
 /// At most this many entries are kept read into Dutch.
 const DESCRIBED_KEPT: usize = 2_000;
 

@@ -156,6 +156,8 @@ pub struct App {
     users_file: Option<std::path::PathBuf>,
     /// The store's change counter when this app last loaded from it.
     seen: u64,
+    /// The day of the last load of everything (the lists read then hold for that day).
+    loaded_on: Option<NaiveDate>,
     pub mode: Mode,
     pub pane: Pane,
     /// Screen size in columns and rows, as the runner last reported it.
@@ -190,6 +192,7 @@ impl App {
             files: std::sync::Arc::new(MemoryFiles::new()),
             users_file: None,
             seen: store.generation(),
+            loaded_on: None,
             mode: if store.is_empty() { Mode::Welcome } else { Mode::Normal },
             store,
             clock,
@@ -371,9 +374,20 @@ impl App {
         false
     }
 
-    /// Reloads everything shown from the store (after a change, or when told something changed).
+    /// Reloads what is shown from the store after a change (one's own save, an import, an undo):
+    /// everything at the first load and on another day, else what the changes since the last
+    /// load touched (the change log says which networks; tariffs, batches and anything else reach
+    /// everything), as a colleague's change is read.
     pub fn reload(&mut self) {
-        let touched = crate::store::Touched::everything();
+        let today = self.today();
+        let touched = if self.loaded_on == Some(today) {
+            self.store.touched_since(self.seen)
+        } else {
+            crate::store::Touched::everything()
+        };
+        if touched.all {
+            self.loaded_on = Some(today);
+        }
         self.reload_touched(&touched);
     }
 

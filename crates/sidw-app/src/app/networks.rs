@@ -114,7 +114,11 @@ impl NetworksPane {
         for id in touched {
             let network = match store.network(*id) {
                 Ok(network) => network,
-                Err(StoreError::NotFound(_)) => continue,
+                Err(StoreError::NotFound(_)) => {
+                    // Gone: its row goes too.
+                    self.rows.retain(|r| r.network.id != *id);
+                    continue;
+                }
                 Err(error) => return Err(error),
             };
             let row = NetworkRow {
@@ -148,7 +152,8 @@ impl NetworksPane {
             };
             (first, n.name.to_lowercase())
         };
-        self.rows.sort_by_key(key);
+        // Each key made once (not twice per comparison).
+        self.rows.sort_by_cached_key(key);
     }
 
     pub fn visible(&self) -> Vec<usize> {

@@ -3,40 +3,50 @@
 use chrono::NaiveDate;
 
 use crate::domain::signals::{Signal, SignalTarget};
-use crate::store::{Store, StoreError};
+use crate::store::{SignalList, Store, StoreError};
 
 use super::list::Selection;
 use super::{Action, App, Pane};
 
-/// The rows of Signalen with what the filter and the view need, made once per load: the filter
-/// text of each row (lower case) is kept, the rows that match the filter are kept for that filter,
-/// and the view formats only the rows it draws (see [`SignalsPane::window`]).
+/// Signalen as the store shares it (see `Store::signals_shared`: the rows with their filter
+/// texts and counts, made once per change for every session), the selection, and the rows that
+/// match the filter, kept for that filter; the view formats only the rows it draws (see
+/// [`SignalsPane::window`]).
 #[derive(Default)]
 pub struct SignalsPane {
-    /// Shared with every session on Signalen (see `Store::signals_shared`).
-    pub rows: std::sync::Arc<Vec<Signal>>,
+    /// Shared with every session on Signalen.
+    list: std::sync::Arc<SignalList>,
     pub selection: Selection,
-    /// "subject text" of each row in lower case, made when the rows are loaded.
-    texts: Vec<String>,
     /// The rows that match `filter`, kept until the filter or the rows change.
     matching: std::cell::RefCell<Option<(String, std::sync::Arc<[usize]>)>>,
-    /// Rows formatted for the filter (once per load) and for drawing, counted for the tests.
-    texts_made: u64,
+    /// Rows formatted for drawing, counted for the tests.
     rows_drawn: std::cell::Cell<u64>,
 }
 
 impl SignalsPane {
+    /// Takes the shared list (made by the store once per change; a reload makes no text).
     pub(crate) fn load(&mut self, store: &Store, today: NaiveDate) -> Result<(), StoreError> {
-        self.rows = store.signals_shared(today)?;
-        self.texts = self.rows.iter().map(|s| format!("{} {}", s.subject, s.text).to_lowercase()).collect();
-        self.texts_made += self.rows.len() as u64;
-        self.matching.replace(None);
+        let list = store.signals_shared(today)?;
+        if !std::sync::Arc::ptr_eq(&list, &self.list) {
+            self.list = list;
+            self.matching.replace(None);
+        }
         self.selection.clamp(self.visible().len());
         Ok(())
     }
 
+    /// Every row, oldest due date first.
+    pub fn rows(&self) -> &[std::sync::Arc<Signal>] {
+        self.list.rows()
+    }
+
+    /// The shared list (its counts of all rows).
+    pub fn list(&self) -> &SignalList {
+        &self.list
+    }
+
     /// The indices of the rows that match the filter, in order: computed once per filter (a
-    /// keystroke in the filter looks through the kept texts, formats nothing).
+    /// keystroke in the filter looks through the shared texts, formats nothing).
     pub fn visible(&self) -> std::sync::Arc<[usize]> {
         let filter = &self.selection.filter;
         if let Some((kept, rows)) = &*self.matching.borrow()
@@ -45,19 +55,23 @@ impl SignalsPane {
             return rows.clone();
         }
         let words: Vec<String> = filter.to_lowercase().split_whitespace().map(str::to_string).collect();
-        let rows: std::sync::Arc<[usize]> = self
-            .texts
-            .iter()
-            .enumerate()
-            .filter(|(_, text)| words.iter().all(|word| text.contains(word.as_str())))
-            .map(|(i, _)| i)
-            .collect();
+        let rows: std::sync::Arc<[usize]> = if words.is_empty() {
+            (0..self.list.rows().len()).collect()
+        } else {
+            self.list
+                .texts()
+                .iter()
+                .enumerate()
+                .filter(|(_, text)| words.iter().all(|word| text.contains(word.as_str())))
+                .map(|(i, _)| i)
+                .collect()
+        };
         self.matching.replace(Some((filter.clone(), rows.clone())));
         rows
     }
 
     pub fn selected(&self) -> Option<&Signal> {
-        self.visible().get(self.selection.index).map(|i| &self.rows[*i])
+        self.visible().get(self.selection.index).map(|i| &*self.list.rows()[*i])
     }
 
     /// The rows a table of `height` rows shows: the first drawn (the selected row kept in view,
@@ -70,11 +84,6 @@ impl SignalsPane {
         let shown: Vec<usize> = visible[first..].iter().take(height).copied().collect();
         self.rows_drawn.set(self.rows_drawn.get() + shown.len() as u64);
         (first, shown)
-    }
-
-    /// Filter texts made since the pane was created (one per row per load).
-    pub fn texts_made(&self) -> u64 {
-        self.texts_made
     }
 
     /// Rows formatted for drawing since the pane was created.

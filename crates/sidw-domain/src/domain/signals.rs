@@ -287,20 +287,28 @@ fn missing_hours_signals(today: NaiveDate, tariff_years: &[i32], f: &NetworkFact
     }
     let this_month = YearMonth::of_date(today);
     let mut month = YearMonth::of_date(start);
+    // Ten years are 120 months a network: per month only what is needed, and the quarter's
+    // funding once a quarter (date arithmetic is most of the cost where every form came in).
+    let mut funded_quarter: Option<(Quarter, bool)> = None;
     while month < this_month {
-        let funded = network.is_funded_in(month.quarter());
+        let quarter = month.quarter();
+        let funded = match funded_quarter {
+            Some((known, funded)) if known == quarter => funded,
+            _ => {
+                let funded = network.is_funded_in(quarter);
+                funded_quarter = Some((quarter, funded));
+                funded
+            }
+        };
         if funded && tariff_years.contains(&month.year()) {
-            let month_end = month.first_day() + Months::new(1) - Days::new(1);
-            let missing: Vec<&str> = f
-                .partners
-                .iter()
-                .filter(|p| {
-                    // The received form first: most months have it, and then no agreement is read.
-                    !f.hours_present.contains(p.id, month)
-                        && f.agreements.iter().any(|a| a.partner == Some(p.id) && a.is_in_force_on(month_end))
-                })
-                .map(|p| p.name.as_str())
-                .collect();
+            // The received form first: most months have every form, and then no agreement is read.
+            let mut without: Vec<&Partner> =
+                f.partners.iter().filter(|p| !f.hours_present.contains(p.id, month)).collect();
+            if !without.is_empty() {
+                let month_end = month.first_day() + Months::new(1) - Days::new(1);
+                without.retain(|p| f.agreements.iter().any(|a| a.partner == Some(p.id) && a.is_in_force_on(month_end)));
+            }
+            let missing: Vec<&str> = without.iter().map(|p| p.name.as_str()).collect();
             if !missing.is_empty() {
                 let due = month.first_day() + Months::new(2) - Days::new(1);
                 out.push(Signal {
@@ -313,8 +321,19 @@ fn missing_hours_signals(today: NaiveDate, tariff_years: &[i32], f: &NetworkFact
                 });
             }
         }
-        month = YearMonth::of_date(month.first_day() + Months::new(1));
+        month = following(month);
     }
+}
+
+/// The month after `month`.
+fn following(month: YearMonth) -> YearMonth {
+    let next = if month.month() == 12 {
+        YearMonth::new(month.year() + 1, 1)
+    } else {
+        YearMonth::new(month.year(), month.month() + 1)
+    };
+    // Past the last year sidw knows: as the calendar says.
+    next.unwrap_or_else(|| YearMonth::of_date(month.first_day() + Months::new(1)))
 }
 
 /// Payment is due one month after the quarter's end (appendix 1): from the day after, a closed
@@ -436,6 +455,19 @@ mod tests {
             signed: Some(d(2024, 12, 10)),
             ended: None,
         }
+    }
+
+    /// The month after: within a year, over a year's end, and past the last year sidw knows
+    /// (as the calendar says), each as adding a month to the first day gives.
+    #[test]
+    fn the_following_month_is_the_calendars() {
+        let last = *crate::domain::calendar::YEARS.end();
+        for (y, m) in [(2025, 1), (2025, 11), (2025, 12), (last, 11), (last, 12)] {
+            let Some(month) = YearMonth::new(y, m) else { continue };
+            let calendar = YearMonth::of_date(month.first_day() + Months::new(1));
+            assert_eq!(following(month), calendar, "{y}-{m}");
+        }
+        assert_eq!(following(YearMonth::new(2025, 12).unwrap()), YearMonth::new(2026, 1).unwrap());
     }
 
     #[test]

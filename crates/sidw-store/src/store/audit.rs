@@ -156,9 +156,26 @@ impl Word {
 
 /// A word that matches more record names, users or actions than this is not looked up in the
 /// index: the log is searched for it in pages (the screen says so).
-pub const MAX_TERMS: usize = 256;
+pub const MAX_TERMS: usize = 32;
 /// How many index keys are counted to see which word of a filter is the most selective.
-const ESTIMATE: usize = 1_000;
+pub const ESTIMATE: usize = 200;
+
+thread_local! {
+    /// Index keys (words, posting blocks) and entry heads read by the Logboek's searches on this
+    /// thread: what a filter keystroke costs, counted for the tests.
+    static KEYS_READ: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `n` keys read by a search.
+pub(crate) fn count_read(n: usize) {
+    KEYS_READ.with(|read| read.set(read.get() + n as u64));
+}
+
+/// Index keys and entry heads the Logboek's searches read on this thread so far.
+#[doc(hidden)]
+pub fn keys_read() -> u64 {
+    KEYS_READ.with(std::cell::Cell::get)
+}
 
 /// Where the candidates of a search come from, newest first.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,6 +262,7 @@ impl Store {
     }
 
     fn audit_head(&self, id: u64) -> Result<Option<AuditHead>, StoreError> {
+        count_read(1);
         self.get(TreeName::AuditHeads, &id.to_be_bytes())
     }
 
@@ -356,6 +374,7 @@ impl Store {
                     if matched[*i].len() > MAX_TERMS {
                         break;
                     }
+                    count_read(1);
                     matched[*i].push(super::audit_index::word_prefix(&term?));
                 }
             }
@@ -435,7 +454,10 @@ impl Candidates<'_> {
     fn next_id(&mut self) -> Result<Option<(Vec<u8>, u64)>, StoreError> {
         match self {
             Self::All(iter) => match iter.next().transpose()? {
-                Some((key, _)) => Ok(Some((Vec::new(), key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0)))),
+                Some((key, _)) => {
+                    count_read(1);
+                    Ok(Some((Vec::new(), key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0))))
+                }
                 None => Ok(None),
             },
             Self::Days(_, postings) => postings.next(),
@@ -463,6 +485,7 @@ impl Candidates<'_> {
     fn next(&mut self) -> Option<Result<Candidate, StoreError>> {
         if let Self::All(iter) = self {
             return iter.next().map(|item| {
+                count_read(1);
                 let (key, bytes) = item?;
                 let id = key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
                 Ok((Vec::new(), id, Some(super::decode_at(TreeName::AuditHeads, &key, &bytes)?)))

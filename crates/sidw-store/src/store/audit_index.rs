@@ -170,6 +170,7 @@ impl Postings {
                 return Ok(Some((self.prefix.clone(), id)));
             }
             let Some((key, value)) = self.blocks.next().transpose()? else { return Ok(None) };
+            super::audit::count_read(1);
             let Some(prefix) = key.get(..self.prefix_len) else { continue };
             self.prefix = prefix.to_vec();
             self.pending = decode_ids(&value);

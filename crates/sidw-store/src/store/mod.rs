@@ -34,6 +34,7 @@ pub use check::CheckReport;
 pub use close_repo::{NetworkClose, acknowledgement, region_networks, to_acknowledge};
 pub use error::StoreError;
 pub use hours_repo::NewHours;
+pub use signal_repo::SignalList;
 pub use tx::Touched;
 
 use codec::{DecodeError, Record, decode, encode};

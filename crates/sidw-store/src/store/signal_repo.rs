@@ -32,12 +32,15 @@ use super::{Store, StoreError};
 #[derive(Default)]
 pub(crate) struct SignalCache {
     networks: HashMap<NetworkId, Cached>,
-    /// The whole list as last made: (generation, day, list), shared by every session on Signalen.
-    all: Option<(u64, NaiveDate, Arc<Vec<Signal>>)>,
+    /// The whole list as last made: (generation, day, list), shared by every session on Signalen
+    /// and patched for the networks a change touched.
+    all: Option<(u64, NaiveDate, Arc<SignalList>)>,
     /// How many times a network's signals were computed (for the tests).
     computed: u64,
     /// How many times a network's hours facts were computed and stored (for the tests).
     facts_computed: u64,
+    /// How many rows' filter texts the shared list made (for the tests).
+    texts_made: u64,
 }
 
 struct Cached {
@@ -46,30 +49,177 @@ struct Cached {
     signals: Arc<Vec<Signal>>,
 }
 
+/// The Signalen list as every session on pane 4 shows it, made once per change and day and
+/// shared: the rows (oldest due date first), each row's filter text and network, and what the
+/// pane's title and columns need of all rows, so that neither a session's reload nor a frame goes
+/// over the whole list.
+#[derive(Default)]
+pub struct SignalList {
+    rows: Vec<Arc<Signal>>,
+    /// "subject text" of each row in lower case (the filter looks through these).
+    texts: Vec<Arc<str>>,
+    /// The network each row is about; `None` for the programme's rows.
+    owners: Vec<Option<NetworkId>>,
+    /// The networks, by id (the programme's rows are made from them).
+    networks: Vec<Network>,
+    overdue: usize,
+    widest_subject: usize,
+}
+
+impl SignalList {
+    pub fn rows(&self) -> &[Arc<Signal>] {
+        &self.rows
+    }
+
+    /// The lower-case filter text of each row ("subject text").
+    pub fn texts(&self) -> &[Arc<str>] {
+        &self.texts
+    }
+
+    /// How many rows are overdue.
+    pub fn overdue(&self) -> usize {
+        self.overdue
+    }
+
+    /// The longest subject, in characters.
+    pub fn widest_subject(&self) -> usize {
+        self.widest_subject
+    }
+
+    /// A list of `parts` (each sorted as `sort_signals` sorts, with its network), merged in the
+    /// order `Store::signals` gives: by due date, subject and text, then by network id (in that
+    /// order the networks are listed), the programme's last.
+    fn merged(networks: Vec<Network>, parts: Vec<Vec<ListRow>>) -> Self {
+        let mut all: Vec<ListRow> = parts.into_iter().flatten().collect();
+        // Stable, and each part is sorted already: a merge in effect.
+        all.sort_by(|a, b| order(&a.0, a.2).cmp(&order(&b.0, b.2)));
+        let mut list = SignalList { networks, ..SignalList::default() };
+        for (signal, text, owner) in all {
+            list.overdue += usize::from(signal.overdue);
+            list.widest_subject = list.widest_subject.max(signal.subject.chars().count());
+            list.rows.push(signal);
+            list.texts.push(text);
+            list.owners.push(owner);
+        }
+        list
+    }
+}
+
+/// The order of the shared list: `sort_signals`'s, then the network (the programme's last).
+fn order(signal: &Signal, owner: Option<NetworkId>) -> (NaiveDate, &str, &str, u64) {
+    (signal.due, &signal.subject, &signal.text, owner.map_or(u64::MAX, |n| n.0))
+}
+
+/// A network's (or the programme's) rows for the shared list: each with its filter text.
+fn with_texts(signals: impl IntoIterator<Item = Signal>, owner: Option<NetworkId>) -> Vec<ListRow> {
+    let mut rows: Vec<_> = signals
+        .into_iter()
+        .map(|s| {
+            let text: Arc<str> = format!("{} {}", s.subject, s.text).to_lowercase().into();
+            (Arc::new(s), text, owner)
+        })
+        .collect();
+    rows.sort_by(|a, b| order(&a.0, a.2).cmp(&order(&b.0, b.2)));
+    rows
+}
+
+/// A row of the shared list: the signal, its filter text, its network.
+type ListRow = (Arc<Signal>, Arc<str>, Option<NetworkId>);
+
 /// batch id → a payment file of it was written: looked up once for all the batch's networks.
 type BatchNames = HashMap<u64, bool>;
 
 impl Store {
-    /// [`Store::signals`], made once per change and day and shared: after a colleague's save
-    /// the sessions on Signalen (each held a copy of the whole list, 20 000 rows on ten years)
-    /// take the same list instead of each making it again.
-    pub fn signals_shared(&self, today: NaiveDate) -> Result<Arc<Vec<Signal>>, StoreError> {
+    /// The Signalen list on `today`, made once per change and day and shared by every session on
+    /// Signalen. After a change that touched some networks only, the list last made is patched:
+    /// those networks' rows are made again (their signals computed again), the programme's rows
+    /// too (they read every network's record and the municipal years), and the other rows are
+    /// kept as they are, with their filter texts.
+    pub fn signals_shared(&self, today: NaiveDate) -> Result<Arc<SignalList>, StoreError> {
         // The generation is read before the list is made: a change meanwhile only means that
         // the list is made once more, never that a stale one is kept.
         let generation = self.generation();
-        {
+        let last = {
             let cache = self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            if let Some((made, day, list)) = &cache.all
-                && *made == generation
-                && *day == today
-            {
-                return Ok(list.clone());
+            match &cache.all {
+                Some((made, day, list)) if *made == generation && *day == today => return Ok(list.clone()),
+                Some((made, day, list)) if *day == today && *made < generation => Some((*made, list.clone())),
+                _ => None,
             }
-        }
-        let list = Arc::new(self.signals(today)?);
+        };
+        let touched = match &last {
+            Some((made, _)) => self.touched_since(*made),
+            None => super::Touched::everything(),
+        };
+        let list = match last {
+            Some((_, last)) if !touched.all => self.patched_signals(&last, &touched.networks, today)?,
+            _ => self.whole_signals(today)?,
+        };
+        let list = Arc::new(list);
         let mut cache = self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        cache.all = Some((generation, today, list.clone()));
+        let newer = cache.all.as_ref().is_some_and(|(made, day, _)| *day == today && *made > generation);
+        if !newer {
+            cache.all = Some((generation, today, list.clone()));
+        }
         Ok(list)
+    }
+
+    /// The shared list made from every network's signals (as cached, or computed).
+    fn whole_signals(&self, today: NaiveDate) -> Result<SignalList, StoreError> {
+        let (everything, _) = self.network_stamp(NetworkId(0));
+        let tariffs = self.tariff_book()?;
+        let years: Vec<i32> = tariffs.years().collect();
+        let networks = self.networks()?;
+        let mut batches = BatchNames::new();
+        let mut parts = Vec::with_capacity(networks.len() + 1);
+        for network in &networks {
+            let signals = self.signals_of(network.id, everything, &tariffs, &years, today, &mut batches)?;
+            parts.push(with_texts(signals.iter().cloned(), Some(network.id)));
+        }
+        let refs: Vec<&Network> = networks.iter().collect();
+        parts.push(with_texts(programme_signals(today, &years, &refs, &self.municipal_years()?), None));
+        self.count_texts(&parts);
+        Ok(SignalList::merged(networks, parts))
+    }
+
+    /// `last` with the rows of the `touched` networks and of the programme made again.
+    fn patched_signals(
+        &self,
+        last: &SignalList,
+        touched: &std::collections::BTreeSet<NetworkId>,
+        today: NaiveDate,
+    ) -> Result<SignalList, StoreError> {
+        let (everything, _) = self.network_stamp(NetworkId(0));
+        let tariffs = self.tariff_book()?;
+        let years: Vec<i32> = tariffs.years().collect();
+        let mut networks: Vec<Network> = last.networks.iter().filter(|n| !touched.contains(&n.id)).cloned().collect();
+        let mut batches = BatchNames::new();
+        let mut parts = Vec::with_capacity(touched.len() + 2);
+        for id in touched {
+            let network = match self.network(*id) {
+                Ok(network) => network,
+                Err(StoreError::NotFound(_)) => continue, // removed: its rows go
+                Err(error) => return Err(error),
+            };
+            let signals = self.signals_of(*id, everything, &tariffs, &years, today, &mut batches)?;
+            parts.push(with_texts(signals.iter().cloned(), Some(*id)));
+            networks.push(network);
+        }
+        networks.sort_by_key(|n| n.id);
+        let refs: Vec<&Network> = networks.iter().collect();
+        parts.push(with_texts(programme_signals(today, &years, &refs, &self.municipal_years()?), None));
+        self.count_texts(&parts);
+        let kept = (0..last.rows.len())
+            .filter(|i| last.owners[*i].is_some_and(|owner| !touched.contains(&owner)))
+            .map(|i| (last.rows[i].clone(), last.texts[i].clone(), last.owners[i]))
+            .collect();
+        parts.push(kept);
+        Ok(SignalList::merged(networks, parts))
+    }
+
+    fn count_texts(&self, parts: &[Vec<ListRow>]) {
+        let made: usize = parts.iter().map(Vec::len).sum();
+        self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).texts_made += made as u64;
     }
 
     /// Every signal on `today`, oldest due date first.
@@ -83,24 +233,41 @@ impl Store {
         let mut batches = BatchNames::new();
         let mut all = Vec::new();
         for network in &networks {
-            let stamp = (everything, self.network_stamp(network.id).1);
-            let cached = self.cached_signals(network.id, stamp, today);
-            let signals = match cached {
-                Some(signals) => signals,
-                None => {
-                    let signals = Arc::new(self.network_signals(network.id, &tariffs, &years, today, &mut batches)?);
-                    let mut cache = self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                    cache.networks.insert(network.id, Cached { stamp, today, signals: signals.clone() });
-                    cache.computed += 1;
-                    signals
-                }
-            };
+            let signals = self.signals_of(network.id, everything, &tariffs, &years, today, &mut batches)?;
             all.extend(signals.iter().cloned());
         }
         let refs: Vec<&Network> = networks.iter().collect();
         all.extend(programme_signals(today, &years, &refs, &self.municipal_years()?));
         sort_signals(&mut all);
         Ok(all)
+    }
+
+    /// One network's signals: as cached while its stamp and the day hold, else computed (and
+    /// cached).
+    fn signals_of(
+        &self,
+        network: NetworkId,
+        everything: u64,
+        tariffs: &TariffBook,
+        years: &[i32],
+        today: NaiveDate,
+        batches: &mut BatchNames,
+    ) -> Result<Arc<Vec<Signal>>, StoreError> {
+        let stamp = (everything, self.network_stamp(network).1);
+        if let Some(signals) = self.cached_signals(network, stamp, today) {
+            return Ok(signals);
+        }
+        let signals = Arc::new(self.network_signals(network, tariffs, years, today, batches)?);
+        let mut cache = self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        cache.networks.insert(network, Cached { stamp, today, signals: signals.clone() });
+        cache.computed += 1;
+        Ok(signals)
+    }
+
+    /// How many rows' filter texts the shared Signalen list made since the store was opened.
+    #[doc(hidden)]
+    pub fn signal_texts_made(&self) -> u64 {
+        self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).texts_made
     }
 
     /// How many times a network's signals were computed since the store was opened.
