@@ -9,6 +9,7 @@
 //! ```
 //!
 //! The directory given is copied, never changed. `SIDW_BENCH_RUNS` sets the saves (40).
+#![allow(clippy::unwrap_used)]
 
 #[path = "fixture/percentiles.rs"]
 mod percentiles;
@@ -31,11 +32,12 @@ fn clock() -> Clock {
 }
 
 /// This thread's CPU time (the sessions all run on it, one after the other).
+#[allow(unsafe_code)] // one libc call that reads the clock into a local
 fn cpu() -> Duration {
     let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: writes the given live local.
     unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
-    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+    Duration::new(t.tv_sec.cast_unsigned(), u32::try_from(t.tv_nsec).unwrap_or(0))
 }
 
 fn press(app: &mut App, key: Key) {
