@@ -110,7 +110,7 @@ pub struct ByTeamLine {
     pub worth: Decimal,
 }
 
-fn agreement_in_force(
+pub(super) fn agreement_in_force(
     agreements: &[Agreement],
     kind: AgreementKind,
     partner: Option<PartnerId>,
@@ -486,6 +486,10 @@ pub struct PaymentBatch {
     pub claims: Vec<Claim>,
     /// Amounts due in this batch that were set off against open claims instead of paid.
     pub set_offs: Vec<SetOff>,
+    /// What each network's part was computed from (the quarter's practice-team money, what each
+    /// partner can be paid): checked again when the batch is read for a payment file. Empty in a
+    /// batch from before it was kept.
+    pub basis: Vec<super::verify::NetworkBasis>,
 }
 
 impl PaymentBatch {

@@ -24,6 +24,7 @@ pub mod region;
 pub mod signals;
 pub mod tariff;
 pub mod validate;
+pub mod verify;
 
 pub use agreement::{Agreement, AgreementKind, AgreementState};
 pub use calendar::{Quarter, YearMonth};

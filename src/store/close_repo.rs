@@ -12,7 +12,10 @@ use crate::domain::{
 
 use chrono::NaiveDate;
 
+use crate::domain::verify::{NetworkBasis, batch_violations};
+
 use super::keys::{TreeName, in_network, network_quarter, network_year, payee_key, year_key};
+use super::money_check::enforce;
 use super::records::{BatchIds, HoursIndex, InvoiceIndex, OpenClaims, PaymentSettings};
 use super::tx::{Tx, TxResult, abort};
 use super::{ChangeContext, Store, StoreError};
@@ -190,10 +193,11 @@ impl Snapshot {
         .with_claims(|key| tx.get::<OpenClaims>(TreeName::Claims, key))
     }
 
-    fn evaluate(&self, quarter: Quarter, today: NaiveDate) -> Result<Evaluation, StoreError> {
+    /// `f` of the close's input of this snapshot.
+    fn with_input<T>(&self, quarter: Quarter, today: NaiveDate, f: impl FnOnce(&CloseInput) -> T) -> T {
         let tariffs = TariffBook::new(self.tariffs.clone());
         let lines: Vec<HoursEntry> = self.lines.iter().filter(|l| quarter.contains(l.month)).cloned().collect();
-        let input = CloseInput {
+        f(&CloseInput {
             network: &self.network,
             team: &self.team,
             partners: &self.partners,
@@ -204,10 +208,17 @@ impl Snapshot {
             tariffs: &tariffs,
             quarter,
             today,
-        };
-        let mut items = checklist(&input);
+        })
+    }
+
+    fn evaluate(&self, quarter: Quarter, today: NaiveDate) -> Result<Evaluation, StoreError> {
+        self.with_input(quarter, today, |input| self.evaluate_input(input))
+    }
+
+    fn evaluate_input(&self, input: &CloseInput) -> Result<Evaluation, StoreError> {
+        let mut items = checklist(input);
         let due =
-            if items.iter().all(|i| i.ok) { payment_lines(&input)? } else { payment_lines(&input).unwrap_or_default() };
+            if items.iter().all(|i| i.ok) { payment_lines(input)? } else { payment_lines(input).unwrap_or_default() };
         let (payments, claims) = settle(due.payments, &self.paid_before);
         items.extend(claims.iter().map(claim_item));
         items.sort_by_key(|i| (i.ok, !i.warning));
@@ -313,6 +324,23 @@ impl Store {
         Ok(self.scan::<OpenClaims>(TreeName::Claims, &[])?.into_iter().flat_map(|o| o.claims).collect())
     }
 
+    /// Checks a batch read for a payment file against what it was computed from and what earlier
+    /// (reopened) batches of its quarter settled ([`batch_violations`]): a violation refuses the
+    /// export (a `debug_assert!` failure in a debug build).
+    pub fn check_batch_for_export(&self, batch: &PaymentBatch) -> Result<(), StoreError> {
+        let mut before = Vec::new();
+        for network in batch.networks.iter().filter(|n| batch.is_current_for(**n)) {
+            let earlier = self.batches_of(*network, batch.quarter)?;
+            before.extend(
+                earlier
+                    .into_iter()
+                    .filter(|b| b.id != batch.id && b.quarter == batch.quarter && !b.is_current_for(*network))
+                    .flat_map(|b| b.settled_for(*network)),
+            );
+        }
+        enforce(&format!("betaalbatch {}", batch.number), batch_violations(batch, &before))
+    }
+
     pub fn batches(&self) -> Result<Vec<PaymentBatch>, StoreError> {
         self.scan(TreeName::Batches, &[])
     }
@@ -408,6 +436,7 @@ impl Store {
             let mut claims = Vec::new();
             let mut set_offs = Vec::new();
             let mut open_after = Vec::new();
+            let mut basis = Vec::new();
             for before in &snapshots {
                 let now = Snapshot::read_in(tx, before, quarter)?;
                 if &now != before {
@@ -423,6 +452,7 @@ impl Store {
                     ))));
                 }
                 let evaluation = now.evaluate(quarter, today).map_err(abort)?;
+                basis.push(now.with_input(quarter, today, NetworkBasis::of).map_err(abort)?);
                 lines.extend(evaluation.payments);
                 by_team.extend(evaluation.by_team);
                 team_differences.extend(evaluation.team_differences);
@@ -460,6 +490,7 @@ impl Store {
                 team_differences,
                 claims,
                 set_offs,
+                basis,
             };
             let mut batch = batch;
             for claim in &mut batch.claims {
@@ -471,7 +502,9 @@ impl Store {
                     set_off.claim_batch = batch.number.clone(); // raised and set off in this close
                 }
             }
-            assert_batch(&batch).map_err(abort)?;
+            // The batch's money checked right before it is written (TigerBeetle style).
+            let paid_before: Vec<PaymentLine> = snapshots.iter().flat_map(|s| s.paid_before.iter().cloned()).collect();
+            enforce(&format!("betaalbatch {}", batch.number), batch_violations(&batch, &paid_before)).map_err(abort)?;
             tx.put(TreeName::Batches, &batch.id.to_be_bytes(), &batch)?;
             for network in &batch.networks {
                 let key = network_quarter(*network, quarter);
@@ -608,6 +641,7 @@ fn network_part(batch: &PaymentBatch, network: &Network) -> PaymentBatch {
         team_differences: batch.team_differences.iter().filter(|d| d.network == id).cloned().collect(),
         claims: batch.claims.iter().filter(|c| c.line.network == id).cloned().collect(),
         set_offs: batch.set_offs.iter().filter(|s| s.line.network == id).cloned().collect(),
+        basis: batch.basis.iter().filter(|b| b.network == id).cloned().collect(),
     }
 }
 
@@ -647,28 +681,6 @@ fn write_open_claims(
             (true, Some(_)) => tx.remove(TreeName::Claims, &key)?,
             (false, _) => tx.put(TreeName::Claims, &key, &OpenClaims { claims })?,
         }
-    }
-    Ok(())
-}
-
-/// The batch's money checked right before it is written (TigerBeetle style): every amount paid
-/// above zero, claims and set-offs above zero, a set-off never more than its claims could hold.
-fn assert_batch(batch: &PaymentBatch) -> Result<(), StoreError> {
-    use rust_decimal::Decimal;
-    let wrong = |what: String| Err(StoreError::Refused(format!("betaalbatch {} klopt niet: {what}", batch.number)));
-    if let Some(line) = batch.lines.iter().find(|l| l.amount <= Decimal::ZERO || l.amount.normalize().scale() > 2) {
-        return wrong(format!("betaling van {} aan {}", line.amount, line.payee));
-    }
-    if let Some(claim) = batch.claims.iter().find(|c| c.line.amount <= Decimal::ZERO || c.open > c.line.amount) {
-        return wrong(format!("vordering van {} op {}", claim.line.amount, claim.line.payee));
-    }
-    if let Some(s) = batch.set_offs.iter().find(|s| s.line.amount <= Decimal::ZERO) {
-        return wrong(format!("verrekening van {} met {}", s.line.amount, s.line.payee));
-    }
-    if let Some(d) =
-        batch.team_differences.iter().find(|d| d.amount <= Decimal::ZERO || d.invoiced - d.worth != d.amount)
-    {
-        return wrong(format!("verschil voor het praktijkteam van {} bij {}", d.amount, d.payee));
     }
     Ok(())
 }

@@ -119,11 +119,12 @@ record!(BatchIds, "batches van een kwartaal", 1);
 
 impl Record for crate::domain::close::PaymentBatch {
     const KIND: &'static str = "betaalbatch";
-    const VERSION: u16 = 2;
+    const VERSION: u16 = 3;
 
     fn upgrade(version: u16, body: &[u8]) -> Result<Self, String> {
         match version {
             1 => decode_body::<super::legacy::PaymentBatchV1>(body).map(Self::from),
+            2 => decode_body::<super::legacy::PaymentBatchV2>(body).map(Self::from),
             _ => Err(format!("betaalbatch versie {version} is onbekend")),
         }
     }
