@@ -99,6 +99,11 @@ pub fn batch_violations(batch: &PaymentBatch, paid_before: &[PaymentLine]) -> Ve
     wrong
 }
 
+/// The sum, or `None` when it does not fit in a `Decimal` (nothing here panics on a damaged record).
+fn checked_sum(amounts: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
+    amounts.into_iter().try_fold(Decimal::ZERO, |sum, amount| sum.checked_add(amount))
+}
+
 fn lines_violations(batch: &PaymentBatch, wrong: &mut Vec<String>) {
     let mut payees = HashSet::new();
     let mut total = Some(Decimal::ZERO);
@@ -134,7 +139,7 @@ fn lines_violations(batch: &PaymentBatch, wrong: &mut Vec<String>) {
         None => wrong.push("het totaal van de batch is te groot om op te tellen".into()),
         Some(total) => {
             let parts: Option<Decimal> = batch.networks.iter().try_fold(Decimal::ZERO, |sum, n| {
-                sum.checked_add(batch.lines.iter().filter(|l| l.network == *n).map(|l| l.amount).sum())
+                sum.checked_add(checked_sum(batch.lines.iter().filter(|l| l.network == *n).map(|l| l.amount))?)
             });
             if parts != Some(total) {
                 wrong
@@ -163,7 +168,11 @@ fn others_violations(batch: &PaymentBatch, wrong: &mut Vec<String>) {
             format_eur(set_off.line.amount)
         ));
     }
-    for d in batch.team_differences.iter().filter(|d| d.amount <= Decimal::ZERO || d.invoiced - d.worth != d.amount) {
+    for d in batch
+        .team_differences
+        .iter()
+        .filter(|d| d.amount <= Decimal::ZERO || d.invoiced.checked_sub(d.worth) != Some(d.amount))
+    {
         wrong.push(format!(
             "verschil voor het praktijkteam bij {} ({}) is niet factuur {} − uren {}",
             d.payee,
@@ -183,7 +192,11 @@ fn basis_violations(batch: &PaymentBatch, basis: &NetworkBasis, paid_before: &[P
         .cloned()
         .chain(batch.settled_for(basis.network))
         .collect();
-    let practices: Decimal = settled.iter().filter(|l| l.kind == PaymentKind::Practice).map(|l| l.amount).sum();
+    let Some(practices) = checked_sum(settled.iter().filter(|l| l.kind == PaymentKind::Practice).map(|l| l.amount))
+    else {
+        wrong.push(format!("{name}: wat de praktijken over {q} krijgen is te groot om op te tellen"));
+        return;
+    };
     if practices != basis.practice_money {
         wrong.push(format!(
             "{name}: de praktijken krijgen over {q} samen {}, het praktijkteamgeld is {}",
@@ -195,9 +208,18 @@ fn basis_violations(batch: &PaymentBatch, basis: &NetworkBasis, paid_before: &[P
     let mut per_invoice: BTreeMap<(PartnerId, InvoiceId), Decimal> = BTreeMap::new();
     for line in settled.iter().filter(|l| l.kind == PaymentKind::Partner) {
         let Some(partner) = line.partner else { continue };
-        per_partner.entry(partner).or_insert_with(|| (line.payee.clone(), Decimal::ZERO)).1 += line.amount;
-        if let Some(invoice) = line.invoice {
-            *per_invoice.entry((partner, invoice)).or_default() += line.amount;
+        let paid = &mut per_partner.entry(partner).or_insert_with(|| (line.payee.clone(), Decimal::ZERO)).1;
+        let on_invoice = line.invoice.map(|invoice| per_invoice.entry((partner, invoice)).or_default());
+        match (paid.checked_add(line.amount), on_invoice) {
+            (Some(sum), None) => *paid = sum,
+            (Some(sum), Some(on_invoice)) if on_invoice.checked_add(line.amount).is_some() => {
+                *paid = sum;
+                *on_invoice += line.amount;
+            }
+            _ => {
+                wrong.push(format!("{name}: wat {} over {q} krijgt is te groot om op te tellen", line.payee));
+                return;
+            }
         }
     }
     for (partner, (payee, paid)) in &per_partner {
@@ -251,9 +273,13 @@ pub fn spending_violations(
     lines: &[(Decimal, bool)],
 ) -> Vec<String> {
     let mut wrong = Vec::new();
-    let counted: Decimal = lines.iter().filter(|(_, by_team)| !by_team).map(|(worth, _)| *worth).sum();
-    let by_team: Decimal = lines.iter().filter(|(_, by_team)| *by_team).map(|(worth, _)| *worth).sum();
-    let remaining = budget - counted;
+    let counted = checked_sum(lines.iter().filter(|(_, by_team)| !by_team).map(|(worth, _)| *worth));
+    let by_team = checked_sum(lines.iter().filter(|(_, by_team)| *by_team).map(|(worth, _)| *worth));
+    let (Some(counted), Some(by_team), Some(remaining)) =
+        (counted, by_team, counted.and_then(|c| budget.checked_sub(c)))
+    else {
+        return vec!["de uren van het jaar zijn te groot om op te tellen".into()];
+    };
     if assumed.remaining() != remaining {
         wrong.push(format!(
             "resterend partnerbudget na opslaan is {}, maar budget {} − uren {} is {}",
@@ -278,4 +304,315 @@ pub fn spending_violations(
         ));
     }
     wrong
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Quarter;
+    use crate::domain::budget::Spending;
+    use crate::domain::close::{Claim, Reopening, SetOff, TeamDifference};
+    use crate::domain::ids::PracticeId;
+    use crate::domain::validate::Iban;
+    use rust_decimal_macros::dec;
+
+    const NETWORK: NetworkId = NetworkId(7);
+
+    fn q() -> Quarter {
+        Quarter::parse("2025-Q1").unwrap()
+    }
+
+    fn practice(id: u64, amount: Decimal) -> PaymentLine {
+        PaymentLine {
+            network: NETWORK,
+            network_name: "Zwolle-Zuid".into(),
+            quarter: q(),
+            kind: PaymentKind::Practice,
+            payee: format!("Praktijk {id}"),
+            iban: Iban::parse("NL91ABNA0417164300").unwrap(),
+            amount,
+            practice: Some(PracticeId(id)),
+            partner: None,
+            invoice: None,
+            reference: "SIDW Zwolle-Zuid 2025-Q1 praktijkteamgeld".into(),
+        }
+    }
+
+    fn partner(amount: Decimal) -> PaymentLine {
+        PaymentLine {
+            kind: PaymentKind::Partner,
+            payee: "Fysio De Wijk".into(),
+            iban: Iban::parse("NL20INGB0001234567").unwrap(),
+            practice: None,
+            partner: Some(PartnerId(9)),
+            invoice: Some(InvoiceId(11)),
+            ..practice(0, amount)
+        }
+    }
+
+    /// 5 950,00 practice-team money split 60/40, and an invoice of 919,93 on hours worth 1 000,00.
+    fn batch() -> PaymentBatch {
+        PaymentBatch {
+            id: 1,
+            number: "2025-Q1-0001".into(),
+            quarter: q(),
+            networks: vec![NETWORK],
+            lines: vec![practice(1, dec!(3570.00)), practice(2, dec!(2380.00)), partner(dec!(919.93))],
+            by_team: Vec::new(),
+            closed_by: "fien".into(),
+            closed_at: chrono::DateTime::from_timestamp(1_743_584_400, 0).unwrap(),
+            reopenings: Vec::new(),
+            team_differences: Vec::new(),
+            claims: Vec::new(),
+            set_offs: Vec::new(),
+            basis: vec![NetworkBasis {
+                network: NETWORK,
+                network_name: "Zwolle-Zuid".into(),
+                practice_money: dec!(5950.00),
+                partners: vec![PartnerBasis {
+                    partner: PartnerId(9),
+                    worth: dec!(1000.00),
+                    invoices: vec![(InvoiceId(11), dec!(919.93))],
+                }],
+            }],
+        }
+    }
+
+    fn wrong(batch: &PaymentBatch) -> String {
+        batch_violations(batch, &[]).join("\n")
+    }
+
+    fn changed(f: impl FnOnce(&mut PaymentBatch)) -> PaymentBatch {
+        let mut b = batch();
+        f(&mut b);
+        b
+    }
+
+    #[test]
+    fn a_batch_as_the_close_builds_it_has_no_violations() {
+        assert_eq!(batch_violations(&batch(), &[]), Vec::<String>::new());
+    }
+
+    #[test]
+    fn every_amount_is_above_zero_and_in_whole_cents() {
+        let at = |amount: Decimal| {
+            wrong(&changed(|b| {
+                b.lines[2].amount = amount;
+                b.basis[0].partners[0].invoices[0].1 = amount.max(Decimal::ZERO);
+            }))
+        };
+        assert_eq!(at(dec!(0.01)), "");
+        assert!(at(dec!(0.00)).contains("betaling aan Fysio De Wijk (Zwolle-Zuid) van € 0,00 is niet meer dan nul"));
+        assert!(at(dec!(-0.01)).contains("is niet meer dan nul"));
+        assert_eq!(at(dec!(919.930)), "", "trailing zeros are whole cents");
+        assert!(at(dec!(919.935)).contains("919.935 is geen bedrag in hele centen"), "{}", at(dec!(919.935)));
+    }
+
+    #[test]
+    fn the_practices_together_get_exactly_the_quarters_practice_team_money() {
+        let at = |amount: Decimal| wrong(&changed(|b| b.lines[0].amount = amount));
+        assert_eq!(at(dec!(3570.00)), "");
+        assert_eq!(
+            at(dec!(3570.01)),
+            "Zwolle-Zuid: de praktijken krijgen over 2025-Q1 samen € 5.950,01, het praktijkteamgeld is € 5.950,00"
+        );
+        assert!(at(dec!(3569.99)).contains("samen € 5.949,99"));
+        // A practice left out is money not paid.
+        assert!(wrong(&changed(|b| drop(b.lines.remove(1)))).contains("samen € 3.570,00"));
+    }
+
+    #[test]
+    fn no_partner_is_paid_above_its_hours_its_invoice_or_without_an_agreement() {
+        let worth = |w: Decimal| wrong(&changed(|b| b.basis[0].partners[0].worth = w));
+        assert_eq!(worth(dec!(919.93)), "", "paid exactly the worth of its hours");
+        assert_eq!(
+            worth(dec!(919.92)),
+            "Zwolle-Zuid: Fysio De Wijk krijgt € 919,93 over 2025-Q1, meer dan de € 919,92 die de uren waard zijn"
+        );
+        let asked = |a: Decimal| wrong(&changed(|b| b.basis[0].partners[0].invoices[0].1 = a));
+        assert_eq!(asked(dec!(919.93)), "");
+        assert!(asked(dec!(919.92)).contains("op factuur 11, meer dan de € 919,92 die de factuur vraagt"));
+        let unpayable = wrong(&changed(|b| b.basis[0].partners[0].invoices.clear()));
+        assert!(unpayable.contains("op factuur 11, die niet betaalbaar is of niet van deze partner"), "{unpayable}");
+        let unsigned = wrong(&changed(|b| b.basis[0].partners.clear()));
+        assert!(
+            unsigned.contains("Fysio De Wijk krijgt € 919,93 over 2025-Q1 zonder partnerovereenkomst"),
+            "{unsigned}"
+        );
+    }
+
+    #[test]
+    fn no_payee_is_paid_twice_per_kind_but_two_payees_may_share_an_account() {
+        let twice = wrong(&changed(|b| {
+            b.lines.push(partner(dec!(0.01)));
+            b.basis[0].partners[0].worth = dec!(2000);
+            b.basis[0].partners[0].invoices[0].1 = dec!(2000);
+        }));
+        assert_eq!(twice, "Fysio De Wijk (Zwolle-Zuid) staat twee keer als partner in de batch");
+        assert!(wrong(&changed(|b| b.lines[1].practice = Some(PracticeId(1)))).contains("twee keer als praktijk"));
+        // Both practices pay into the same IBAN (as in the fixtures): two payees, not one twice.
+        assert_eq!(batch().lines[0].iban, batch().lines[1].iban);
+        assert_eq!(wrong(&batch()), "");
+    }
+
+    #[test]
+    fn lines_belong_to_the_batch_and_are_shaped_as_their_kind() {
+        let later = Quarter::parse("2025-Q2").unwrap();
+        assert!(wrong(&changed(|b| b.lines[0].quarter = later)).contains("is van 2025-Q2, de batch van 2025-Q1"));
+        let elsewhere = wrong(&changed(|b| b.networks = vec![NetworkId(8)]));
+        assert!(elsewhere.contains("is van een netwerk dat niet in de batch staat"), "{elsewhere}");
+        assert!(wrong(&changed(|b| b.lines[2].invoice = None)).contains("noemt niet precies één partner"));
+        assert!(
+            wrong(&changed(|b| b.lines[0].partner = Some(PartnerId(9)))).contains("noemt niet precies één praktijk")
+        );
+    }
+
+    #[test]
+    fn the_total_adds_up_without_overflow() {
+        let huge = changed(|b| {
+            b.lines = vec![practice(1, Decimal::MAX), practice(2, Decimal::MAX)];
+            b.basis.clear();
+        });
+        assert_eq!(wrong(&huge), "het totaal van de batch is te groot om op te tellen");
+        let one = changed(|b| {
+            b.lines = vec![practice(1, Decimal::MAX)];
+            b.basis.clear();
+        });
+        assert_eq!(wrong(&one), "");
+        // Interleaved networks whose own sums overflow: said, never a panic.
+        let mixed = changed(|b| {
+            b.networks = vec![NETWORK, NetworkId(8)];
+            let other = PaymentLine { network: NetworkId(8), ..practice(2, -Decimal::MAX) };
+            b.lines = vec![practice(1, Decimal::MAX), other, practice(3, Decimal::MAX)];
+            b.basis.clear();
+        });
+        assert!(wrong(&mixed).contains("is niet de som van zijn netwerken"), "{}", wrong(&mixed));
+    }
+
+    #[test]
+    fn claims_set_offs_and_differences_are_above_zero_and_consistent() {
+        let claim = |open: Decimal| {
+            wrong(&changed(|b| {
+                b.claims = vec![Claim { line: practice(1, dec!(5.00)), open, batch: String::new(), batch_id: 0 }];
+                b.basis.clear();
+            }))
+        };
+        assert_eq!(claim(dec!(5.00)), "");
+        assert_eq!(claim(dec!(0.00)), "");
+        assert!(claim(dec!(5.01)).contains("vordering op Praktijk 1 van € 5,00 (open € 5,01) klopt niet"));
+        assert!(claim(dec!(-0.01)).contains("klopt niet"));
+        let set_off = |amount: Decimal| {
+            wrong(&changed(|b| {
+                let line = practice(1, amount);
+                b.set_offs = vec![SetOff { line, claim_batch: "x".into(), claim_quarter: q() }];
+                b.basis.clear();
+            }))
+        };
+        assert_eq!(set_off(dec!(0.01)), "");
+        assert!(set_off(dec!(0)).contains("verrekening met Praktijk 1 van € 0,00 is niet meer dan nul"));
+        let difference = |amount: Decimal| {
+            wrong(&changed(|b| {
+                b.team_differences = vec![TeamDifference {
+                    network: NETWORK,
+                    network_name: "Zwolle-Zuid".into(),
+                    quarter: q(),
+                    partner: PartnerId(9),
+                    payee: "Fysio De Wijk".into(),
+                    invoice: InvoiceId(11),
+                    invoice_number: "F-1".into(),
+                    invoiced: dec!(1050.00),
+                    worth: dec!(1000.00),
+                    amount,
+                }]
+            }))
+        };
+        assert_eq!(difference(dec!(50.00)), "");
+        assert!(difference(dec!(50.01)).contains("verschil voor het praktijkteam bij Fysio De Wijk (€ 50,01)"));
+    }
+
+    #[test]
+    fn a_re_close_adds_up_with_what_earlier_batches_settled() {
+        // ION raised after a reopen: 5 960,00 due, 5 950,00 paid before; practice 1 gets the 10,00.
+        let re_close = changed(|b| {
+            b.id = 2;
+            b.lines = vec![practice(1, dec!(10.00))];
+            b.basis[0].practice_money = dec!(5960.00);
+            b.basis[0].partners.clear();
+        });
+        let before = vec![practice(1, dec!(3570.00)), practice(2, dec!(2380.00))];
+        assert_eq!(batch_violations(&re_close, &before), Vec::<String>::new());
+        assert!(wrong(&re_close).contains("samen € 10,00, het praktijkteamgeld is € 5.960,00"));
+        // Lower: a claim raised (a negative settlement), nothing paid.
+        let lower = changed(|b| {
+            b.lines.clear();
+            b.claims =
+                vec![Claim { line: practice(1, dec!(10.00)), open: dec!(10.00), batch: String::new(), batch_id: 0 }];
+            b.basis[0].practice_money = dec!(5940.00);
+            b.basis[0].partners.clear();
+        });
+        assert_eq!(batch_violations(&lower, &before), Vec::<String>::new());
+        let other_network: Vec<PaymentLine> =
+            before.iter().map(|l| PaymentLine { network: NetworkId(8), ..l.clone() }).collect();
+        assert!(!batch_violations(&lower, &other_network).is_empty(), "another network's payments do not count");
+    }
+
+    #[test]
+    fn a_reopened_part_and_a_batch_without_a_basis_are_checked_without_it() {
+        let wrong_money = |b: &mut PaymentBatch| b.lines[0].amount = dec!(3570.01);
+        let reopened = changed(|b| {
+            wrong_money(b);
+            b.reopenings = vec![Reopening { network: NETWORK, by: "fien".into(), at: b.closed_at, reason: "x".into() }];
+        });
+        assert_eq!(wrong(&reopened), "");
+        let legacy = changed(|b| {
+            wrong_money(b);
+            b.basis.clear();
+        });
+        assert_eq!(wrong(&legacy), "");
+        assert!(!wrong(&changed(wrong_money)).is_empty());
+        let missing = changed(|b| b.basis[0].network = NetworkId(8));
+        assert!(wrong(&missing).contains("netwerk 7 staat in de batch zonder waar zijn betalingen op rusten"));
+    }
+
+    fn year(budget: Decimal, spent: Decimal, by_team: Decimal) -> PartnerBudget {
+        PartnerBudget { budget, spending: Spending { spent, paid_by_practice_team: by_team } }
+    }
+
+    #[test]
+    fn the_remaining_budget_a_save_carried_is_budget_less_the_stored_lines() {
+        let before = year(dec!(100), dec!(50), dec!(0));
+        let lines = [(dec!(50), false), (dec!(30), false), (dec!(5), true)];
+        assert_eq!(
+            spending_violations(&before, &year(dec!(100), dec!(80), dec!(5)), dec!(100), &lines),
+            Vec::<String>::new()
+        );
+        let off = spending_violations(&before, &year(dec!(100), dec!(80.01), dec!(5)), dec!(100), &lines);
+        assert_eq!(
+            off,
+            ["resterend partnerbudget na opslaan is € 19,99, maar budget € 100,00 − uren € 80,00 is € 20,00"]
+        );
+        let budget = spending_violations(&before, &year(dec!(100), dec!(80), dec!(5)), dec!(99.99), &lines);
+        assert!(budget[0].contains("maar budget € 99,99"), "{budget:?}");
+        let team = spending_violations(&before, &year(dec!(100), dec!(80), dec!(5.01)), dec!(100), &lines);
+        assert_eq!(
+            team,
+            ["uren betaald door het praktijkteam na opslaan zijn € 5,01, de opgeslagen regels zeggen € 5,00"]
+        );
+    }
+
+    #[test]
+    fn a_save_that_raises_the_spending_stays_within_the_budget() {
+        let before = year(dec!(100), dec!(50), dec!(0));
+        let to = |spent: Decimal| {
+            spending_violations(&before, &year(dec!(100), spent, dec!(0)), dec!(100), &[(spent, false)])
+        };
+        assert_eq!(to(dec!(100.00)), Vec::<String>::new());
+        assert_eq!(to(dec!(100.01)), ["de uren gaan € 0,01 over het partnerbudget van € 100,00"]);
+        // Lowering a year already over its budget (an ION count lowered since) is always allowed.
+        let over = year(dec!(100), dec!(120), dec!(0));
+        let lower = spending_violations(&over, &year(dec!(100), dec!(110), dec!(0)), dec!(100), &[(dec!(110), false)]);
+        assert_eq!(lower, Vec::<String>::new());
+        let higher = spending_violations(&over, &year(dec!(100), dec!(121), dec!(0)), dec!(100), &[(dec!(121), false)]);
+        assert_eq!(higher.len(), 1);
+    }
 }
