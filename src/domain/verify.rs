@@ -3,13 +3,14 @@
 //! change of hours lines. Each returns every violation it finds, in Dutch; an empty list means
 //! the money is as the handbook's rules say (ch. 4, appendix 1).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::agreement::AgreementKind;
 use super::budget::{PartnerBudget, practice_team_money};
+use super::calendar::Quarter;
 use super::close::{CloseInput, Payee, PaymentBatch, PaymentKind, PaymentLine, agreement_in_force, invoiced_worth};
 use super::error::DomainError;
 use super::ids::{InvoiceId, NetworkId, PartnerId};
@@ -87,9 +88,20 @@ pub fn batch_violations(batch: &PaymentBatch, paid_before: &[PaymentLine]) -> Ve
     lines_violations(batch, &mut wrong);
     others_violations(batch, &mut wrong);
     if !batch.basis.is_empty() {
+        // What was settled per network, as [`PaymentBatch::settled_for`] counts it (cash and
+        // set-offs, less claims raised), gathered in one pass: a region's batch holds ~100 networks.
+        let mut settled: HashMap<NetworkId, Vec<(&PaymentLine, Decimal)>> = HashMap::new();
+        let cash = batch.lines.iter().chain(batch.set_offs.iter().map(|s| &s.line)).chain(paid_before);
+        for (line, amount) in cash.map(|l| (l, l.amount)).chain(batch.claims.iter().map(|c| (&c.line, -c.line.amount)))
+        {
+            settled.entry(line.network).or_default().push((line, amount));
+        }
         for network in batch.networks.iter().filter(|n| batch.is_current_for(**n)) {
             match batch.basis.iter().find(|b| b.network == *network) {
-                Some(basis) => basis_violations(batch, basis, paid_before, &mut wrong),
+                Some(basis) => {
+                    let lines = settled.get(network).map_or(&[][..], Vec::as_slice);
+                    basis_violations(batch.quarter, basis, lines, &mut wrong)
+                }
                 None => {
                     wrong.push(format!("netwerk {network} staat in de batch zonder waar zijn betalingen op rusten"))
                 }
@@ -104,11 +116,21 @@ fn checked_sum(amounts: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
     amounts.into_iter().try_fold(Decimal::ZERO, |sum, amount| sum.checked_add(amount))
 }
 
+/// A payee as a violation names it: "payee (network)", written only when said.
+struct Who<'a>(&'a PaymentLine);
+
+impl std::fmt::Display for Who<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.0.payee, self.0.network_name)
+    }
+}
+
 fn lines_violations(batch: &PaymentBatch, wrong: &mut Vec<String>) {
     let mut payees = HashSet::new();
     let mut total = Some(Decimal::ZERO);
+    let mut parts: HashMap<NetworkId, Option<Decimal>> = HashMap::new();
     for line in &batch.lines {
-        let who = format!("{} ({})", line.payee, line.network_name);
+        let who = Who(line);
         if line.amount <= Decimal::ZERO {
             wrong.push(format!("betaling aan {who} van {} is niet meer dan nul", format_eur(line.amount)));
         }
@@ -134,12 +156,14 @@ fn lines_violations(batch: &PaymentBatch, wrong: &mut Vec<String>) {
             wrong.push(format!("{who} staat twee keer als {} in de batch", line.kind.dutch_label()));
         }
         total = total.and_then(|t| t.checked_add(line.amount));
+        let part = parts.entry(line.network).or_insert(Some(Decimal::ZERO));
+        *part = part.and_then(|p| p.checked_add(line.amount));
     }
     match total {
         None => wrong.push("het totaal van de batch is te groot om op te tellen".into()),
         Some(total) => {
             let parts: Option<Decimal> = batch.networks.iter().try_fold(Decimal::ZERO, |sum, n| {
-                sum.checked_add(checked_sum(batch.lines.iter().filter(|l| l.network == *n).map(|l| l.amount))?)
+                sum.checked_add(parts.get(n).copied().unwrap_or(Some(Decimal::ZERO))?)
             });
             if parts != Some(total) {
                 wrong
@@ -183,16 +207,10 @@ fn others_violations(batch: &PaymentBatch, wrong: &mut Vec<String>) {
     }
 }
 
-fn basis_violations(batch: &PaymentBatch, basis: &NetworkBasis, paid_before: &[PaymentLine], wrong: &mut Vec<String>) {
+fn basis_violations(q: Quarter, basis: &NetworkBasis, settled: &[(&PaymentLine, Decimal)], wrong: &mut Vec<String>) {
     let name = &basis.network_name;
-    let q = batch.quarter;
-    let settled: Vec<PaymentLine> = paid_before
-        .iter()
-        .filter(|l| l.network == basis.network)
-        .cloned()
-        .chain(batch.settled_for(basis.network))
-        .collect();
-    let Some(practices) = checked_sum(settled.iter().filter(|l| l.kind == PaymentKind::Practice).map(|l| l.amount))
+    let Some(practices) =
+        checked_sum(settled.iter().filter(|(l, _)| l.kind == PaymentKind::Practice).map(|(_, amount)| *amount))
     else {
         wrong.push(format!("{name}: wat de praktijken over {q} krijgen is te groot om op te tellen"));
         return;
@@ -204,17 +222,17 @@ fn basis_violations(batch: &PaymentBatch, basis: &NetworkBasis, paid_before: &[P
             format_eur(basis.practice_money)
         ));
     }
-    let mut per_partner: BTreeMap<PartnerId, (String, Decimal)> = BTreeMap::new();
+    let mut per_partner: BTreeMap<PartnerId, (&str, Decimal)> = BTreeMap::new();
     let mut per_invoice: BTreeMap<(PartnerId, InvoiceId), Decimal> = BTreeMap::new();
-    for line in settled.iter().filter(|l| l.kind == PaymentKind::Partner) {
+    for (line, amount) in settled.iter().filter(|(l, _)| l.kind == PaymentKind::Partner) {
         let Some(partner) = line.partner else { continue };
-        let paid = &mut per_partner.entry(partner).or_insert_with(|| (line.payee.clone(), Decimal::ZERO)).1;
+        let paid = &mut per_partner.entry(partner).or_insert_with(|| (line.payee.as_str(), Decimal::ZERO)).1;
         let on_invoice = line.invoice.map(|invoice| per_invoice.entry((partner, invoice)).or_default());
-        match (paid.checked_add(line.amount), on_invoice) {
+        match (paid.checked_add(*amount), on_invoice) {
             (Some(sum), None) => *paid = sum,
-            (Some(sum), Some(on_invoice)) if on_invoice.checked_add(line.amount).is_some() => {
+            (Some(sum), Some(on_invoice)) if on_invoice.checked_add(*amount).is_some() => {
                 *paid = sum;
-                *on_invoice += line.amount;
+                *on_invoice += *amount;
             }
             _ => {
                 wrong.push(format!("{name}: wat {} over {q} krijgt is te groot om op te tellen", line.payee));
@@ -237,7 +255,7 @@ fn basis_violations(batch: &PaymentBatch, basis: &NetworkBasis, paid_before: &[P
         }
     }
     for ((partner, invoice), paid) in &per_invoice {
-        let payee = per_partner.get(partner).map_or("", |p| p.0.as_str());
+        let payee = per_partner.get(partner).map_or("", |p| p.0);
         let asked = basis
             .partners
             .iter()
@@ -309,7 +327,6 @@ pub fn spending_violations(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Quarter;
     use crate::domain::budget::Spending;
     use crate::domain::close::{Claim, Reopening, SetOff, TeamDifference};
     use crate::domain::ids::PracticeId;

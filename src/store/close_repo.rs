@@ -451,8 +451,12 @@ impl Store {
                         before.network.name
                     ))));
                 }
-                let evaluation = now.evaluate(quarter, today).map_err(abort)?;
-                basis.push(now.with_input(quarter, today, NetworkBasis::of).map_err(abort)?);
+                let (evaluation, network_basis) = now
+                    .with_input(quarter, today, |input| -> Result<_, StoreError> {
+                        Ok((now.evaluate_input(input)?, NetworkBasis::of(input)?))
+                    })
+                    .map_err(abort)?;
+                basis.push(network_basis);
                 lines.extend(evaluation.payments);
                 by_team.extend(evaluation.by_team);
                 team_differences.extend(evaluation.team_differences);
