@@ -486,10 +486,6 @@ pub struct PaymentBatch {
     pub claims: Vec<Claim>,
     /// Amounts due in this batch that were set off against open claims instead of paid.
     pub set_offs: Vec<SetOff>,
-    /// What each network's part was computed from (the quarter's practice-team money, what each
-    /// partner can be paid): checked again when the batch is read for a payment file. Empty in a
-    /// batch from before it was kept.
-    pub basis: Vec<super::verify::NetworkBasis>,
 }
 
 impl PaymentBatch {

@@ -16,7 +16,7 @@ use super::error::DomainError;
 use super::ids::{InvoiceId, NetworkId, PartnerId};
 use super::money::format_eur;
 
-/// What one network's part of a batch was computed from, kept with the batch: the batch can be
+/// What one network's part of a batch was computed from, kept beside the batch: the batch can be
 /// checked against it again when it is read for a payment file, even after an ION count or the
 /// practice-team rate changed (those may change after a close; what the close paid may not).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,8 +70,9 @@ impl NetworkBasis {
     }
 }
 
-/// Every violation of the money rules in `batch`, given what earlier (reopened) batches of the
-/// same quarters already settled (`paid_before`, per [`PaymentBatch::settled_for`]). Checked:
+/// Every violation of the money rules in `batch`, given what it was computed from (`basis`, one
+/// per network) and what earlier (reopened) batches of the same quarters already settled
+/// (`paid_before`, per [`PaymentBatch::settled_for`]). Checked:
 /// - every payment above zero and in whole cents, of the batch's quarter and one of its networks,
 ///   shaped as its kind (a practice line names a practice, a partner line a partner and invoice);
 /// - no payee twice per kind in the batch;
@@ -83,11 +84,11 @@ impl NetworkBasis {
 ///   lines, nor on an invoice that is not its payable invoice, nor above that invoice.
 ///
 /// A batch from before bases were kept (no basis at all) is checked without the last group.
-pub fn batch_violations(batch: &PaymentBatch, paid_before: &[PaymentLine]) -> Vec<String> {
+pub fn batch_violations(batch: &PaymentBatch, basis: &[NetworkBasis], paid_before: &[PaymentLine]) -> Vec<String> {
     let mut wrong = Vec::new();
     lines_violations(batch, &mut wrong);
     others_violations(batch, &mut wrong);
-    if !batch.basis.is_empty() {
+    if !basis.is_empty() {
         // What was settled per network, as [`PaymentBatch::settled_for`] counts it (cash and
         // set-offs, less claims raised), gathered in one pass: a region's batch holds ~100 networks.
         let mut settled: HashMap<NetworkId, Vec<(&PaymentLine, Decimal)>> = HashMap::new();
@@ -97,7 +98,7 @@ pub fn batch_violations(batch: &PaymentBatch, paid_before: &[PaymentLine]) -> Ve
             settled.entry(line.network).or_default().push((line, amount));
         }
         for network in batch.networks.iter().filter(|n| batch.is_current_for(**n)) {
-            match batch.basis.iter().find(|b| b.network == *network) {
+            match basis.iter().find(|b| b.network == *network) {
                 Some(basis) => {
                     let lines = settled.get(network).map_or(&[][..], Vec::as_slice);
                     basis_violations(batch.quarter, basis, lines, &mut wrong)
@@ -367,9 +368,23 @@ mod tests {
         }
     }
 
+    /// A batch and what it was computed from.
+    #[derive(Clone)]
+    struct Case {
+        batch: PaymentBatch,
+        basis: Vec<NetworkBasis>,
+    }
+
+    impl std::ops::Deref for Case {
+        type Target = PaymentBatch;
+        fn deref(&self) -> &PaymentBatch {
+            &self.batch
+        }
+    }
+
     /// 5 950,00 practice-team money split 60/40, and an invoice of 919,93 on hours worth 1 000,00.
-    fn batch() -> PaymentBatch {
-        PaymentBatch {
+    fn batch() -> Case {
+        let batch = PaymentBatch {
             id: 1,
             number: "2025-Q1-0001".into(),
             quarter: q(),
@@ -382,40 +397,48 @@ mod tests {
             team_differences: Vec::new(),
             claims: Vec::new(),
             set_offs: Vec::new(),
-            basis: vec![NetworkBasis {
-                network: NETWORK,
-                network_name: "Zwolle-Zuid".into(),
-                practice_money: dec!(5950.00),
-                partners: vec![PartnerBasis {
-                    partner: PartnerId(9),
-                    worth: dec!(1000.00),
-                    invoices: vec![(InvoiceId(11), dec!(919.93))],
-                }],
+        };
+        let basis = vec![NetworkBasis {
+            network: NETWORK,
+            network_name: "Zwolle-Zuid".into(),
+            practice_money: dec!(5950.00),
+            partners: vec![PartnerBasis {
+                partner: PartnerId(9),
+                worth: dec!(1000.00),
+                invoices: vec![(InvoiceId(11), dec!(919.93))],
             }],
+        }];
+        Case { batch, basis }
+    }
+
+    impl Case {
+        fn violations(&self, paid_before: &[PaymentLine]) -> Vec<String> {
+            batch_violations(&self.batch, &self.basis, paid_before)
         }
     }
 
-    fn wrong(batch: &PaymentBatch) -> String {
-        batch_violations(batch, &[]).join("\n")
+    fn wrong(case: &Case) -> String {
+        case.violations(&[]).join("\n")
     }
 
-    fn changed(f: impl FnOnce(&mut PaymentBatch)) -> PaymentBatch {
-        let mut b = batch();
-        f(&mut b);
-        b
+    /// The case with `f` applied to the batch and its basis.
+    fn changed(f: impl FnOnce(&mut PaymentBatch, &mut Vec<NetworkBasis>)) -> Case {
+        let mut case = batch();
+        f(&mut case.batch, &mut case.basis);
+        case
     }
 
     #[test]
     fn a_batch_as_the_close_builds_it_has_no_violations() {
-        assert_eq!(batch_violations(&batch(), &[]), Vec::<String>::new());
+        assert_eq!(batch().violations(&[]), Vec::<String>::new());
     }
 
     #[test]
     fn every_amount_is_above_zero_and_in_whole_cents() {
         let at = |amount: Decimal| {
-            wrong(&changed(|b| {
+            wrong(&changed(|b, basis| {
                 b.lines[2].amount = amount;
-                b.basis[0].partners[0].invoices[0].1 = amount.max(Decimal::ZERO);
+                basis[0].partners[0].invoices[0].1 = amount.max(Decimal::ZERO);
             }))
         };
         assert_eq!(at(dec!(0.01)), "");
@@ -427,7 +450,7 @@ mod tests {
 
     #[test]
     fn the_practices_together_get_exactly_the_quarters_practice_team_money() {
-        let at = |amount: Decimal| wrong(&changed(|b| b.lines[0].amount = amount));
+        let at = |amount: Decimal| wrong(&changed(|b, _| b.lines[0].amount = amount));
         assert_eq!(at(dec!(3570.00)), "");
         assert_eq!(
             at(dec!(3570.01)),
@@ -435,23 +458,23 @@ mod tests {
         );
         assert!(at(dec!(3569.99)).contains("samen € 5.949,99"));
         // A practice left out is money not paid.
-        assert!(wrong(&changed(|b| drop(b.lines.remove(1)))).contains("samen € 3.570,00"));
+        assert!(wrong(&changed(|b, _| drop(b.lines.remove(1)))).contains("samen € 3.570,00"));
     }
 
     #[test]
     fn no_partner_is_paid_above_its_hours_its_invoice_or_without_an_agreement() {
-        let worth = |w: Decimal| wrong(&changed(|b| b.basis[0].partners[0].worth = w));
+        let worth = |w: Decimal| wrong(&changed(|_, basis| basis[0].partners[0].worth = w));
         assert_eq!(worth(dec!(919.93)), "", "paid exactly the worth of its hours");
         assert_eq!(
             worth(dec!(919.92)),
             "Zwolle-Zuid: Fysio De Wijk krijgt € 919,93 over 2025-Q1, meer dan de € 919,92 die de uren waard zijn"
         );
-        let asked = |a: Decimal| wrong(&changed(|b| b.basis[0].partners[0].invoices[0].1 = a));
+        let asked = |a: Decimal| wrong(&changed(|_, basis| basis[0].partners[0].invoices[0].1 = a));
         assert_eq!(asked(dec!(919.93)), "");
         assert!(asked(dec!(919.92)).contains("op factuur 11, meer dan de € 919,92 die de factuur vraagt"));
-        let unpayable = wrong(&changed(|b| b.basis[0].partners[0].invoices.clear()));
+        let unpayable = wrong(&changed(|_, basis| basis[0].partners[0].invoices.clear()));
         assert!(unpayable.contains("op factuur 11, die niet betaalbaar is of niet van deze partner"), "{unpayable}");
-        let unsigned = wrong(&changed(|b| b.basis[0].partners.clear()));
+        let unsigned = wrong(&changed(|_, basis| basis[0].partners.clear()));
         assert!(
             unsigned.contains("Fysio De Wijk krijgt € 919,93 over 2025-Q1 zonder partnerovereenkomst"),
             "{unsigned}"
@@ -460,13 +483,13 @@ mod tests {
 
     #[test]
     fn no_payee_is_paid_twice_per_kind_but_two_payees_may_share_an_account() {
-        let twice = wrong(&changed(|b| {
+        let twice = wrong(&changed(|b, basis| {
             b.lines.push(partner(dec!(0.01)));
-            b.basis[0].partners[0].worth = dec!(2000);
-            b.basis[0].partners[0].invoices[0].1 = dec!(2000);
+            basis[0].partners[0].worth = dec!(2000);
+            basis[0].partners[0].invoices[0].1 = dec!(2000);
         }));
         assert_eq!(twice, "Fysio De Wijk (Zwolle-Zuid) staat twee keer als partner in de batch");
-        assert!(wrong(&changed(|b| b.lines[1].practice = Some(PracticeId(1)))).contains("twee keer als praktijk"));
+        assert!(wrong(&changed(|b, _| b.lines[1].practice = Some(PracticeId(1)))).contains("twee keer als praktijk"));
         // Both practices pay into the same IBAN (as in the fixtures): two payees, not one twice.
         assert_eq!(batch().lines[0].iban, batch().lines[1].iban);
         assert_eq!(wrong(&batch()), "");
@@ -475,33 +498,33 @@ mod tests {
     #[test]
     fn lines_belong_to_the_batch_and_are_shaped_as_their_kind() {
         let later = Quarter::parse("2025-Q2").unwrap();
-        assert!(wrong(&changed(|b| b.lines[0].quarter = later)).contains("is van 2025-Q2, de batch van 2025-Q1"));
-        let elsewhere = wrong(&changed(|b| b.networks = vec![NetworkId(8)]));
+        assert!(wrong(&changed(|b, _| b.lines[0].quarter = later)).contains("is van 2025-Q2, de batch van 2025-Q1"));
+        let elsewhere = wrong(&changed(|b, _| b.networks = vec![NetworkId(8)]));
         assert!(elsewhere.contains("is van een netwerk dat niet in de batch staat"), "{elsewhere}");
-        assert!(wrong(&changed(|b| b.lines[2].invoice = None)).contains("noemt niet precies één partner"));
+        assert!(wrong(&changed(|b, _| b.lines[2].invoice = None)).contains("noemt niet precies één partner"));
         assert!(
-            wrong(&changed(|b| b.lines[0].partner = Some(PartnerId(9)))).contains("noemt niet precies één praktijk")
+            wrong(&changed(|b, _| b.lines[0].partner = Some(PartnerId(9)))).contains("noemt niet precies één praktijk")
         );
     }
 
     #[test]
     fn the_total_adds_up_without_overflow() {
-        let huge = changed(|b| {
+        let huge = changed(|b, basis| {
             b.lines = vec![practice(1, Decimal::MAX), practice(2, Decimal::MAX)];
-            b.basis.clear();
+            basis.clear();
         });
         assert_eq!(wrong(&huge), "het totaal van de batch is te groot om op te tellen");
-        let one = changed(|b| {
+        let one = changed(|b, basis| {
             b.lines = vec![practice(1, Decimal::MAX)];
-            b.basis.clear();
+            basis.clear();
         });
         assert_eq!(wrong(&one), "");
         // Interleaved networks whose own sums overflow: said, never a panic.
-        let mixed = changed(|b| {
+        let mixed = changed(|b, basis| {
             b.networks = vec![NETWORK, NetworkId(8)];
             let other = PaymentLine { network: NetworkId(8), ..practice(2, -Decimal::MAX) };
             b.lines = vec![practice(1, Decimal::MAX), other, practice(3, Decimal::MAX)];
-            b.basis.clear();
+            basis.clear();
         });
         assert!(wrong(&mixed).contains("is niet de som van zijn netwerken"), "{}", wrong(&mixed));
     }
@@ -509,9 +532,9 @@ mod tests {
     #[test]
     fn claims_set_offs_and_differences_are_above_zero_and_consistent() {
         let claim = |open: Decimal| {
-            wrong(&changed(|b| {
+            wrong(&changed(|b, basis| {
                 b.claims = vec![Claim { line: practice(1, dec!(5.00)), open, batch: String::new(), batch_id: 0 }];
-                b.basis.clear();
+                basis.clear();
             }))
         };
         assert_eq!(claim(dec!(5.00)), "");
@@ -519,16 +542,16 @@ mod tests {
         assert!(claim(dec!(5.01)).contains("vordering op Praktijk 1 van € 5,00 (open € 5,01) klopt niet"));
         assert!(claim(dec!(-0.01)).contains("klopt niet"));
         let set_off = |amount: Decimal| {
-            wrong(&changed(|b| {
+            wrong(&changed(|b, basis| {
                 let line = practice(1, amount);
                 b.set_offs = vec![SetOff { line, claim_batch: "x".into(), claim_quarter: q() }];
-                b.basis.clear();
+                basis.clear();
             }))
         };
         assert_eq!(set_off(dec!(0.01)), "");
         assert!(set_off(dec!(0)).contains("verrekening met Praktijk 1 van € 0,00 is niet meer dan nul"));
         let difference = |amount: Decimal| {
-            wrong(&changed(|b| {
+            wrong(&changed(|b, _| {
                 b.team_differences = vec![TeamDifference {
                     network: NETWORK,
                     network_name: "Zwolle-Zuid".into(),
@@ -550,44 +573,44 @@ mod tests {
     #[test]
     fn a_re_close_adds_up_with_what_earlier_batches_settled() {
         // ION raised after a reopen: 5 960,00 due, 5 950,00 paid before; practice 1 gets the 10,00.
-        let re_close = changed(|b| {
+        let re_close = changed(|b, basis| {
             b.id = 2;
             b.lines = vec![practice(1, dec!(10.00))];
-            b.basis[0].practice_money = dec!(5960.00);
-            b.basis[0].partners.clear();
+            basis[0].practice_money = dec!(5960.00);
+            basis[0].partners.clear();
         });
         let before = vec![practice(1, dec!(3570.00)), practice(2, dec!(2380.00))];
-        assert_eq!(batch_violations(&re_close, &before), Vec::<String>::new());
+        assert_eq!(re_close.violations(&before), Vec::<String>::new());
         assert!(wrong(&re_close).contains("samen € 10,00, het praktijkteamgeld is € 5.960,00"));
         // Lower: a claim raised (a negative settlement), nothing paid.
-        let lower = changed(|b| {
+        let lower = changed(|b, basis| {
             b.lines.clear();
             b.claims =
                 vec![Claim { line: practice(1, dec!(10.00)), open: dec!(10.00), batch: String::new(), batch_id: 0 }];
-            b.basis[0].practice_money = dec!(5940.00);
-            b.basis[0].partners.clear();
+            basis[0].practice_money = dec!(5940.00);
+            basis[0].partners.clear();
         });
-        assert_eq!(batch_violations(&lower, &before), Vec::<String>::new());
+        assert_eq!(lower.violations(&before), Vec::<String>::new());
         let other_network: Vec<PaymentLine> =
             before.iter().map(|l| PaymentLine { network: NetworkId(8), ..l.clone() }).collect();
-        assert!(!batch_violations(&lower, &other_network).is_empty(), "another network's payments do not count");
+        assert!(!lower.violations(&other_network).is_empty(), "another network's payments do not count");
     }
 
     #[test]
     fn a_reopened_part_and_a_batch_without_a_basis_are_checked_without_it() {
-        let wrong_money = |b: &mut PaymentBatch| b.lines[0].amount = dec!(3570.01);
-        let reopened = changed(|b| {
-            wrong_money(b);
+        let wrong_money = |b: &mut PaymentBatch, _: &mut Vec<NetworkBasis>| b.lines[0].amount = dec!(3570.01);
+        let reopened = changed(|b, basis| {
+            wrong_money(b, basis);
             b.reopenings = vec![Reopening { network: NETWORK, by: "fien".into(), at: b.closed_at, reason: "x".into() }];
         });
         assert_eq!(wrong(&reopened), "");
-        let legacy = changed(|b| {
-            wrong_money(b);
-            b.basis.clear();
+        let legacy = changed(|b, basis| {
+            wrong_money(b, basis);
+            basis.clear();
         });
         assert_eq!(wrong(&legacy), "");
         assert!(!wrong(&changed(wrong_money)).is_empty());
-        let missing = changed(|b| b.basis[0].network = NetworkId(8));
+        let missing = changed(|_, basis| basis[0].network = NetworkId(8));
         assert!(wrong(&missing).contains("netwerk 7 staat in de batch zonder waar zijn betalingen op rusten"));
     }
 

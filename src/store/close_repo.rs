@@ -16,7 +16,7 @@ use crate::domain::verify::{NetworkBasis, batch_violations};
 
 use super::keys::{TreeName, in_network, network_quarter, network_year, payee_key, year_key};
 use super::money_check::enforce;
-use super::records::{BatchIds, HoursIndex, InvoiceIndex, OpenClaims, PaymentSettings};
+use super::records::{BatchBasis, BatchIds, HoursIndex, InvoiceIndex, OpenClaims, PaymentSettings};
 use super::tx::{Tx, TxResult, abort};
 use super::{ChangeContext, Store, StoreError};
 
@@ -338,7 +338,9 @@ impl Store {
                     .flat_map(|b| b.settled_for(*network)),
             );
         }
-        enforce(&format!("betaalbatch {}", batch.number), batch_violations(batch, &before))
+        // A batch from before bases were kept has none: checked without it.
+        let basis: BatchBasis = self.get(TreeName::BatchBases, &batch.id.to_be_bytes())?.unwrap_or_default();
+        enforce(&format!("betaalbatch {}", batch.number), batch_violations(batch, &basis.networks, &before))
     }
 
     pub fn batches(&self) -> Result<Vec<PaymentBatch>, StoreError> {
@@ -494,7 +496,6 @@ impl Store {
                 team_differences,
                 claims,
                 set_offs,
-                basis,
             };
             let mut batch = batch;
             for claim in &mut batch.claims {
@@ -508,8 +509,10 @@ impl Store {
             }
             // The batch's money checked right before it is written (TigerBeetle style).
             let paid_before: Vec<PaymentLine> = snapshots.iter().flat_map(|s| s.paid_before.iter().cloned()).collect();
-            enforce(&format!("betaalbatch {}", batch.number), batch_violations(&batch, &paid_before)).map_err(abort)?;
+            enforce(&format!("betaalbatch {}", batch.number), batch_violations(&batch, &basis, &paid_before))
+                .map_err(abort)?;
             tx.put(TreeName::Batches, &batch.id.to_be_bytes(), &batch)?;
+            tx.put(TreeName::BatchBases, &batch.id.to_be_bytes(), &BatchBasis { networks: basis.clone() })?;
             for network in &batch.networks {
                 let key = network_quarter(*network, quarter);
                 let mut index: BatchIds = tx.get(TreeName::BatchIndex, &key)?.unwrap_or_default();
@@ -645,7 +648,6 @@ fn network_part(batch: &PaymentBatch, network: &Network) -> PaymentBatch {
         team_differences: batch.team_differences.iter().filter(|d| d.network == id).cloned().collect(),
         claims: batch.claims.iter().filter(|c| c.line.network == id).cloned().collect(),
         set_offs: batch.set_offs.iter().filter(|s| s.line.network == id).cloned().collect(),
-        basis: batch.basis.iter().filter(|b| b.network == id).cloned().collect(),
     }
 }
 

@@ -199,45 +199,6 @@ impl From<PaymentBatchV1> for crate::domain::close::PaymentBatch {
             team_differences: Vec::new(),
             claims: Vec::new(),
             set_offs: Vec::new(),
-            basis: Vec::new(),
-        }
-    }
-}
-
-/// Payment batch, version 2: before the batch kept what it was computed from (version 3 added
-/// `basis`; a version 2 batch is checked for export without it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PaymentBatchV2 {
-    pub id: u64,
-    pub number: String,
-    pub quarter: crate::domain::Quarter,
-    pub networks: Vec<NetworkId>,
-    pub lines: Vec<crate::domain::close::PaymentLine>,
-    pub by_team: Vec<crate::domain::close::ByTeamLine>,
-    pub closed_by: String,
-    pub closed_at: chrono::DateTime<chrono::Utc>,
-    pub reopenings: Vec<crate::domain::close::Reopening>,
-    pub team_differences: Vec<crate::domain::close::TeamDifference>,
-    pub claims: Vec<crate::domain::close::Claim>,
-    pub set_offs: Vec<crate::domain::close::SetOff>,
-}
-
-impl From<PaymentBatchV2> for crate::domain::close::PaymentBatch {
-    fn from(v2: PaymentBatchV2) -> Self {
-        Self {
-            id: v2.id,
-            number: v2.number,
-            quarter: v2.quarter,
-            networks: v2.networks,
-            lines: v2.lines,
-            by_team: v2.by_team,
-            closed_by: v2.closed_by,
-            closed_at: v2.closed_at,
-            reopenings: v2.reopenings,
-            team_differences: v2.team_differences,
-            claims: v2.claims,
-            set_offs: v2.set_offs,
-            basis: Vec::new(),
         }
     }
 }

@@ -117,14 +117,22 @@ pub struct BatchIds {
 
 record!(BatchIds, "batches van een kwartaal", 1);
 
+/// What a payment batch was computed from, per network (kept beside the batch, not in it: a
+/// close reads its quarter's earlier batches, and they stay as small as they were).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchBasis {
+    pub networks: Vec<crate::domain::verify::NetworkBasis>,
+}
+
+record!(BatchBasis, "grondslag van een betaalbatch", 1);
+
 impl Record for crate::domain::close::PaymentBatch {
     const KIND: &'static str = "betaalbatch";
-    const VERSION: u16 = 3;
+    const VERSION: u16 = 2;
 
     fn upgrade(version: u16, body: &[u8]) -> Result<Self, String> {
         match version {
             1 => decode_body::<super::legacy::PaymentBatchV1>(body).map(Self::from),
-            2 => decode_body::<super::legacy::PaymentBatchV2>(body).map(Self::from),
             _ => Err(format!("betaalbatch versie {version} is onbekend")),
         }
     }

@@ -344,7 +344,6 @@ mod tests {
             team_differences: vec![],
             claims: vec![],
             set_offs: vec![],
-            basis: vec![],
         };
         assert_eq!(batch_head(&encode(&empty)), Some(("2025-Q1-0003".to_string(), true)));
         let line = PaymentLine {
