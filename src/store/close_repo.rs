@@ -329,14 +329,20 @@ impl Store {
     /// export (a `debug_assert!` failure in a debug build).
     pub fn check_batch_for_export(&self, batch: &PaymentBatch) -> Result<(), StoreError> {
         let mut before = Vec::new();
+        // Each earlier batch read once, though a region's batch is in every network's index.
+        let mut earlier: std::collections::HashMap<u64, PaymentBatch> = std::collections::HashMap::new();
         for network in batch.networks.iter().filter(|n| batch.is_current_for(**n)) {
-            let earlier = self.batches_of(*network, batch.quarter)?;
-            before.extend(
-                earlier
-                    .into_iter()
-                    .filter(|b| b.id != batch.id && b.quarter == batch.quarter && !b.is_current_for(*network))
-                    .flat_map(|b| b.settled_for(*network)),
-            );
+            let index: BatchIds =
+                self.get(TreeName::BatchIndex, &network_quarter(*network, batch.quarter))?.unwrap_or_default();
+            for id in index.ids.into_iter().filter(|id| *id != batch.id) {
+                let b = match earlier.entry(id) {
+                    std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(new) => new.insert(self.batch(id)?),
+                };
+                if b.quarter == batch.quarter && !b.is_current_for(*network) {
+                    before.extend(b.settled_for(*network));
+                }
+            }
         }
         // A batch from before bases were kept has none: checked without it.
         let basis: BatchBasis = self.get(TreeName::BatchBases, &batch.id.to_be_bytes())?.unwrap_or_default();
