@@ -44,5 +44,21 @@ fn close_region(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, close_region);
+/// The money check of a region's batch as an export runs it (issue 15): read its basis and the
+/// quarter's earlier batches, check every line. Small beside the close that wrote it.
+fn check_region_batch(c: &mut Criterion) {
+    let quarter = Quarter::parse("2025-Q1").unwrap();
+    let store = fixture::store(100, 10, 2025..=2025, Some(quarter));
+    let networks = region_networks(&store, Region::Zwolle).unwrap();
+    let batch = store.close_quarter(&fixture::ctx(), &networks, quarter, &[]).unwrap();
+    assert_eq!(batch.lines.len(), 100 * 2 + 100 * 10);
+    let mut group = c.benchmark_group("quarter close");
+    group.sample_size(10);
+    group.bench_function("check the batch of a region of 100 networks (1 200 payments) for export", |b| {
+        b.iter(|| store.check_batch_for_export(&batch).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, close_region, check_region_batch);
 criterion_main!(benches);

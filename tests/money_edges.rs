@@ -511,3 +511,182 @@ fn the_year_report_counts_a_pending_set_off_once() {
     assert_eq!(f.practice_team_received + f.practice_team_planned, due, "settled + planned = due, the set-off once");
     assert_eq!(f.open_claims, claim);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Assertions where money is written (issue 15): a batch is checked when it is built and again when
+// it is read for a payment file; hours saves are checked against the stored lines.
+
+use sidw::domain::close::PaymentBatch;
+use sidw::store::StoreError;
+use sidw::store::keys::TreeName;
+use sidw::store::money_check::refuse_on_this_thread;
+
+/// Stores `batch` as it is, behind the store's back (a damaged record, or a bug that wrote it).
+fn put_raw(store: &Store, batch: &PaymentBatch) {
+    store.raw_insert_for_tests(TreeName::Batches, &batch.id.to_be_bytes(), &sidw::store::codec::encode(batch)).unwrap();
+}
+
+fn money_check(error: &StoreError) -> String {
+    assert!(matches!(error.root(), StoreError::MoneyCheck { .. }), "not a money check: {error}");
+    error.to_string()
+}
+
+#[test]
+fn a_batch_whose_money_does_not_add_up_is_never_written_to_a_payment_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(sidw(&db, &["demo"]).status.success());
+    let closed = sidw(&db, &["close", "--quarter", "2025-Q1", "--network", "Zwolle-Zuid", "--user", "fien"]);
+    assert!(closed.status.success(), "{}", text(&closed.stderr));
+    let export = |format: &str, file: &Path, refuse: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_sidw"));
+        command.arg("--db").arg(&db).env_remove("SIDW_DB").env_remove("SIDW_MONEY_CHECK");
+        if refuse {
+            command.env("SIDW_MONEY_CHECK", "weigeren");
+        }
+        command.args(["export", "payments", "--quarter", "2025-Q1", "--format", format, "--out"]).arg(file);
+        command.output().unwrap()
+    };
+    // As the close wrote it, the batch checks out and is written.
+    let good = dir.path().join("goed.xml");
+    let out = export("pain001", &good, true);
+    assert!(out.status.success() && good.exists(), "{}", text(&out.stderr));
+
+    // One cent more to the first practice: the practices get more than the quarter's money.
+    {
+        let store = reopen(&db);
+        let close = store.quarter_close(id(&store, "Zwolle-Zuid"), q("2025-Q1")).unwrap().unwrap();
+        let mut batch = store.batch(close.batch).unwrap();
+        assert_eq!(batch.lines[0].kind, PaymentKind::Practice);
+        batch.lines[0].amount += dec!(0.01);
+        put_raw(&store, &batch);
+    }
+    for format in ["pain001", "csv"] {
+        let file = dir.path().join(format!("fout-{format}"));
+        let out = export(format, &file, true);
+        assert_eq!(out.status.code(), Some(1), "{format}: {}", text(&out.stdout));
+        let message = text(&out.stderr);
+        assert!(message.contains("betaalbatch 2025-Q1-0001 klopt niet; er is niets geschreven"), "{message}");
+        assert!(
+            message.contains(
+                "Zwolle-Zuid: de praktijken krijgen over 2025-Q1 samen € 5.950,01, het praktijkteamgeld is € 5.950,00"
+            ),
+            "{message}"
+        );
+        assert!(!file.exists(), "no {format} file of a wrong batch");
+    }
+    // In a debug build (the tests) the same violation fails a debug_assert!, and writes nothing.
+    let file = dir.path().join("fout-debug.xml");
+    let out = export("pain001", &file, false);
+    assert_eq!(out.status.code(), Some(101), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("klopt niet"), "{}", text(&out.stderr));
+    assert!(!file.exists());
+}
+
+#[test]
+fn every_export_path_checks_the_batch_it_reads_against_what_it_was_built_from() {
+    let _refuse = refuse_on_this_thread();
+    let store = demo_store();
+    let zwolle = id(&store, "Zwolle-Zuid");
+    let batch = close(&store, &at(2025, 4, 2), zwolle, q("2025-Q1"));
+    let basis: sidw::store::records::BatchBasis =
+        store.get(TreeName::BatchBases, &batch.id.to_be_bytes()).unwrap().expect("kept beside the batch");
+    assert_eq!(basis.networks.len(), 1, "what the batch was computed from");
+    assert_eq!(basis.networks[0].practice_money, dec!(5950.00));
+    store.check_batch_for_export(&batch).unwrap();
+    let chosen = sidw::report::export::choose_batch(&store, q("2025-Q1"), None).unwrap();
+    assert_eq!(chosen, batch);
+
+    // A partner paid twice (the same invoice on two lines): refused by every export path.
+    let mut twice = batch.clone();
+    let partner = twice.lines.iter().find(|l| l.kind == PaymentKind::Partner).unwrap().clone();
+    twice.lines.push(partner.clone());
+    put_raw(&store, &twice);
+    let error = sidw::report::export::choose_batch(&store, q("2025-Q1"), None).unwrap_err();
+    let message = money_check(&error);
+    assert!(
+        message.contains(&format!("{} (Zwolle-Zuid) staat twee keer als partner in de batch", partner.payee)),
+        "{message}"
+    );
+    assert!(message.contains("meer dan de"), "paid above its hours and invoice too: {message}");
+    let now = at(2025, 5, 1).at;
+    let pain = sidw::report::export::pain001(&store, &twice, sidw::payments::PainVersion::V09, now, date(2025, 5, 1));
+    money_check(&pain.unwrap_err());
+    assert!(store.batch_exports(batch.id).unwrap().entries.is_empty(), "nothing recorded as written");
+
+    // Put back as built, it is exported again.
+    put_raw(&store, &batch);
+    sidw::report::export::choose_batch(&store, q("2025-Q1"), None).unwrap();
+}
+
+#[test]
+fn a_re_close_is_checked_with_what_the_reopened_batch_settled() {
+    let _refuse = refuse_on_this_thread();
+    let store = demo_store();
+    let zwolle = id(&store, "Zwolle-Zuid");
+    let first = close(&store, &at(2025, 4, 2), zwolle, q("2025-Q1"));
+    store.reopen_quarter(&at(2025, 4, 3), zwolle, q("2025-Q1"), "ION-telling gecorrigeerd").unwrap();
+    lower_ion(&store, zwolle, 300);
+    let second = close(&store, &at(2025, 4, 4), zwolle, q("2025-Q1"));
+    assert!(!second.claims.is_empty(), "less due than paid: a claim");
+    // The second batch pays only differences: it adds up with the first one's settlement only.
+    store.check_batch_for_export(&second).unwrap();
+    let basis: sidw::store::records::BatchBasis =
+        store.get(TreeName::BatchBases, &second.id.to_be_bytes()).unwrap().unwrap();
+    let alone = sidw::domain::verify::batch_violations(&second, &basis.networks, &[]);
+    assert!(!alone.is_empty(), "without the first batch it does not");
+    let reopened = store.batch(first.id).unwrap();
+    assert!(!reopened.is_current_for(zwolle));
+    store.check_batch_for_export(&reopened).unwrap(); // a reopened part is not checked against today's money
+}
+
+#[test]
+fn a_damaged_hours_index_refuses_the_next_save_and_stores_nothing() {
+    let _refuse = refuse_on_this_thread();
+    let store = Store::temporary().unwrap();
+    let network = network_with_ion(&store, "Wijk Index", 7000);
+    let partner = add_partner(&store, network, "Fysio Index", sidw::domain::Discipline::Fysiotherapeut);
+    store.add_hours(&ctx(), &new_hours(network, partner, 1, dec!(2))).unwrap();
+    let key = sidw::store::keys::network_year(network, 2025);
+    let mut index: sidw::store::records::HoursIndex = store.get(TreeName::HoursIndex, &key).unwrap().unwrap();
+    index.entries.push(index.entries[0]);
+    store.raw_insert_for_tests(TreeName::HoursIndex, &key, &sidw::store::codec::encode(&index)).unwrap();
+
+    let error = store.add_hours(&ctx(), &new_hours(network, partner, 2, dec!(1))).unwrap_err();
+    let message = money_check(&error);
+    assert!(message.contains("partnerbudget Wijk Index 2025 klopt niet"), "{message}");
+    assert!(message.contains("staat twee keer in de index van Wijk Index 2025"), "{message}");
+    let after: sidw::store::records::HoursIndex = store.get(TreeName::HoursIndex, &key).unwrap().unwrap();
+    assert_eq!(after, index, "nothing stored");
+    let cell = sidw::store::CellChange {
+        network,
+        partner,
+        month: sidw::domain::YearMonth::new(2025, 3).unwrap(),
+        hours: Some(dec!(1)),
+        by_team_increase: false,
+        double_funding_confirmed: false,
+    };
+    money_check(&store.set_cell(&ctx(), &cell).unwrap_err());
+
+    // Repaired, the same saves go through.
+    index.entries.pop();
+    store.raw_insert_for_tests(TreeName::HoursIndex, &key, &sidw::store::codec::encode(&index)).unwrap();
+    store.add_hours(&ctx(), &new_hours(network, partner, 2, dec!(1))).unwrap();
+    store.set_cell(&ctx(), &cell).unwrap();
+}
+
+/// In the tests (a debug build) a money violation is a `debug_assert!` failure, not a refusal.
+#[cfg(debug_assertions)]
+#[test]
+#[should_panic(expected = "klopt niet")]
+fn in_a_debug_build_a_money_violation_fails_a_debug_assert() {
+    let store = Store::temporary().unwrap();
+    let network = network_with_ion(&store, "Wijk Assert", 7000);
+    let partner = add_partner(&store, network, "Fysio Assert", sidw::domain::Discipline::Fysiotherapeut);
+    store.add_hours(&ctx(), &new_hours(network, partner, 1, dec!(2))).unwrap();
+    let key = sidw::store::keys::network_year(network, 2025);
+    let mut index: sidw::store::records::HoursIndex = store.get(TreeName::HoursIndex, &key).unwrap().unwrap();
+    index.entries.push(index.entries[0]);
+    store.raw_insert_for_tests(TreeName::HoursIndex, &key, &sidw::store::codec::encode(&index)).unwrap();
+    let _ = store.add_hours(&ctx(), &new_hours(network, partner, 2, dec!(1)));
+}

@@ -13,14 +13,15 @@ use crate::domain::payment_timing::execution_date;
 use crate::payments::{Debtor, PainVersion, Transfer, TransferFile, write_pain001};
 use crate::store::{ChangeContext, Store, StoreError};
 
-/// The batch to pay: the one named, or the quarter's only current batch.
+/// The batch to pay: the one named, or the quarter's only current batch, its money checked
+/// ([`Store::check_batch_for_export`]).
 pub fn choose_batch(store: &Store, quarter: Quarter, number: Option<&str>) -> Result<PaymentBatch, StoreError> {
     let batches: Vec<PaymentBatch> = store
         .batches()?
         .into_iter()
         .filter(|b| b.quarter == quarter && b.networks.iter().any(|n| b.is_current_for(*n)))
         .collect();
-    match number {
+    let batch = match number {
         Some(number) => batches
             .into_iter()
             .find(|b| b.number == number)
@@ -36,7 +37,9 @@ pub fn choose_batch(store: &Store, quarter: Quarter, number: Option<&str>) -> Re
                 )))
             }
         },
-    }
+    }?;
+    store.check_batch_for_export(&batch)?;
+    Ok(batch)
 }
 
 /// The lines of a batch that are still in force (not reopened since).
@@ -44,7 +47,7 @@ pub fn current_lines(batch: &PaymentBatch) -> Vec<PaymentLine> {
     batch.lines.iter().filter(|l| batch.is_current_for(l.network)).cloned().collect()
 }
 
-/// A pain.001 file of one batch, from the secretariat's account, written on `export_day`: the
+/// A pain.001 file of one batch (its money checked first), from the secretariat's account, written on `export_day`: the
 /// requested execution date is [`execution_date`] of the batch's quarter and that day.
 pub fn pain001(
     store: &Store,
@@ -53,6 +56,7 @@ pub fn pain001(
     now: DateTime<Utc>,
     export_day: NaiveDate,
 ) -> Result<String, StoreError> {
+    store.check_batch_for_export(batch)?;
     let execution_date = execution_date(batch.quarter, export_day);
     let lines = current_lines(batch);
     if lines.is_empty() {

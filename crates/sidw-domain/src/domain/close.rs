@@ -121,7 +121,7 @@ pub struct ByTeamLine {
     pub worth: Decimal,
 }
 
-fn agreement_in_force(
+pub(super) fn agreement_in_force(
     agreements: &[Agreement],
     kind: AgreementKind,
     partner: Option<PartnerId>,

@@ -25,6 +25,7 @@ pub mod role;
 pub mod signals;
 pub mod tariff;
 pub mod validate;
+pub mod verify;
 
 pub use agreement::{Agreement, AgreementKind, AgreementState};
 pub use calendar::{Quarter, YearMonth};

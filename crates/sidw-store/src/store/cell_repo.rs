@@ -163,14 +163,14 @@ impl Store {
             let action = match hours {
                 None => {
                     if let Some(line) = &existing {
-                        remove_line(tx, &mut year, line.id)?;
+                        remove_line(tx, &mut year, line, &partner)?;
                     }
                     tx.remove(TreeName::Nihil, &key)?;
                     "urencel leeggemaakt"
                 }
                 Some(hours) if hours.is_zero() => {
                     if let Some(line) = &existing {
-                        remove_line(tx, &mut year, line.id)?;
+                        remove_line(tx, &mut year, line, &partner)?;
                     }
                     self.put_nihil(tx, &agreements, &network, &partner, month)?;
                     "nihil gemarkeerd"
@@ -200,7 +200,7 @@ impl Store {
                                 }
                                 Err(error) => return Err(abort(error)),
                             };
-                            add_line(tx, &mut year, &new)?;
+                            add_line(tx, &mut year, &new, &partner)?;
                         }
                     }
                     "urencel gewijzigd"
@@ -210,6 +210,7 @@ impl Store {
             if year.index.entries.is_empty() {
                 tx.remove(TreeName::HoursIndex, &year.key)?;
             }
+            year.check_after(tx, &network)?;
             self.finish(tx, &network, &partner, before, action)
         })
     }
@@ -262,13 +263,15 @@ impl Store {
                 check_agreement(tx, &agreements, &partner, expected.month)?;
             }
             for line in current.lines.iter().filter(|l| !target.lines.iter().any(|t| t.id == l.id)) {
-                remove_line(tx, &mut year, line.id)?;
+                remove_line(tx, &mut year, line, &partner)?;
             }
             for line in &target.lines {
-                if current.lines.iter().any(|c| c.id == line.id) {
+                if let Some(was) = current.lines.iter().find(|c| c.id == line.id) {
                     tx.put(TreeName::Hours, &line.id.to_key(), line)?;
+                    year.count(was, partner.category, false)?;
+                    year.count(line, partner.category, true)?;
                 } else {
-                    add_line(tx, &mut year, line)?;
+                    add_line(tx, &mut year, line, &partner)?;
                 }
             }
             if year.index.entries.is_empty() {
@@ -276,6 +279,7 @@ impl Store {
             } else {
                 tx.put(TreeName::HoursIndex, &year.key, &year.index)?;
             }
+            year.check_after(tx, &network)?;
             let key = nihil_key(network.id, expected.month, partner.id);
             if target.nihil {
                 tx.put(TreeName::Nihil, &key, &mark(&network, &partner, expected.month))?;
@@ -341,7 +345,11 @@ impl Store {
             line.worth(&year.tariffs, partner.category).map_err(abort)?
         };
         match admit_line(network, partner, &year.budget, old_worth, &changed, worth) {
-            Ok(()) => tx.put(TreeName::Hours, &changed.id.to_key(), &changed),
+            Ok(()) => {
+                tx.put(TreeName::Hours, &changed.id.to_key(), &changed)?;
+                year.count(line, partner.category, false)?;
+                year.count(&changed, partner.category, true)
+            }
             Err(DomainError::OverBudget { .. }) if change.by_team_increase && hours > line.hours => {
                 let increase = HoursEntry {
                     id: HoursEntryId(tx.new_id()?),
@@ -352,7 +360,7 @@ impl Store {
                     corrects: None,
                     ..line.clone()
                 };
-                add_line(tx, year, &increase)
+                add_line(tx, year, &increase, partner)
             }
             Err(error) => Err(abort(error)),
         }
@@ -391,14 +399,16 @@ fn read_cell(tx: &Tx, network: NetworkId, partner: PartnerId, month: YearMonth) 
     Ok(CellState { network, partner, month, lines, nihil })
 }
 
-fn remove_line(tx: &Tx, year: &mut YearInTx, id: HoursEntryId) -> TxResult<()> {
-    tx.remove(TreeName::Hours, &id.to_key())?;
-    year.index.entries.retain(|e| *e != id);
-    Ok(())
+/// Removes a line of the cell's partner, counted out of the budget the save carries along.
+fn remove_line(tx: &Tx, year: &mut YearInTx, line: &HoursEntry, partner: &Partner) -> TxResult<()> {
+    tx.remove(TreeName::Hours, &line.id.to_key())?;
+    year.index.entries.retain(|e| *e != line.id);
+    year.count(line, partner.category, false)
 }
 
-fn add_line(tx: &Tx, year: &mut YearInTx, line: &HoursEntry) -> TxResult<()> {
+/// Adds a line of the cell's partner, counted into the budget the save carries along.
+fn add_line(tx: &Tx, year: &mut YearInTx, line: &HoursEntry, partner: &Partner) -> TxResult<()> {
     tx.put(TreeName::Hours, &line.id.to_key(), line)?;
     year.index.entries.push(line.id);
-    Ok(())
+    year.count(line, partner.category, true)
 }

@@ -317,6 +317,13 @@ impl Store {
             }
         }
 
+        for (key, _) in read_all::<super::records::BatchBasis>(self, TreeName::BatchBases, &mut report)? {
+            let id = key.as_slice().try_into().map(u64::from_be_bytes).ok();
+            if !id.is_some_and(|id| current.contains_key(&id)) {
+                report.problems.push(format!("grondslag onder sleutel {} hoort bij geen betaalbatch", hex(&key)));
+            }
+        }
+
         // A preference naming a network removed since is no problem: the screen opens elsewhere.
         for (key, _) in read_all::<super::records::UserPreference>(self, TreeName::Preferences, &mut report)? {
             if std::str::from_utf8(&key).is_err() {

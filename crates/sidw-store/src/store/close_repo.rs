@@ -12,8 +12,11 @@ use crate::domain::{
 
 use chrono::NaiveDate;
 
+use crate::domain::verify::{NetworkBasis, batch_violations};
+
 use super::keys::{TreeName, in_network, network_quarter, network_year, payee_key, year_key};
-use super::records::{BatchIds, HoursIndex, InvoiceIndex, OpenClaims, PaymentSettings};
+use super::money_check::enforce;
+use super::records::{BatchBasis, BatchIds, HoursIndex, InvoiceIndex, OpenClaims, PaymentSettings};
 use super::tx::{Tx, TxResult, abort};
 use super::{ChangeContext, Store, StoreError};
 
@@ -190,10 +193,11 @@ impl Snapshot {
         .with_claims(|key| tx.get::<OpenClaims>(TreeName::Claims, key))
     }
 
-    fn evaluate(&self, quarter: Quarter, today: NaiveDate) -> Result<Evaluation, StoreError> {
+    /// `f` of the close's input of this snapshot.
+    fn with_input<T>(&self, quarter: Quarter, today: NaiveDate, f: impl FnOnce(&CloseInput) -> T) -> T {
         let tariffs = TariffBook::new(self.tariffs.clone());
         let lines: Vec<HoursEntry> = self.lines.iter().filter(|l| quarter.contains(l.month)).cloned().collect();
-        let input = CloseInput {
+        f(&CloseInput {
             network: &self.network,
             team: &self.team,
             partners: &self.partners,
@@ -204,10 +208,17 @@ impl Snapshot {
             tariffs: &tariffs,
             quarter,
             today,
-        };
-        let mut items = checklist(&input);
+        })
+    }
+
+    fn evaluate(&self, quarter: Quarter, today: NaiveDate) -> Result<Evaluation, StoreError> {
+        self.with_input(quarter, today, |input| self.evaluate_input(input))
+    }
+
+    fn evaluate_input(&self, input: &CloseInput) -> Result<Evaluation, StoreError> {
+        let mut items = checklist(input);
         let due =
-            if items.iter().all(|i| i.ok) { payment_lines(&input)? } else { payment_lines(&input).unwrap_or_default() };
+            if items.iter().all(|i| i.ok) { payment_lines(input)? } else { payment_lines(input).unwrap_or_default() };
         let (payments, claims) = settle(due.payments, &self.paid_before);
         items.extend(claims.iter().map(claim_item));
         items.sort_by_key(|i| (i.ok, !i.warning));
@@ -305,6 +316,31 @@ impl Store {
         Ok(self.scan::<OpenClaims>(TreeName::Claims, &[])?.into_iter().flat_map(|o| o.claims).collect())
     }
 
+    /// Checks a batch read for a payment file against what it was computed from and what earlier
+    /// (reopened) batches of its quarter settled ([`batch_violations`]): a violation refuses the
+    /// export (a `debug_assert!` failure in a debug build).
+    pub fn check_batch_for_export(&self, batch: &PaymentBatch) -> Result<(), StoreError> {
+        let mut before = Vec::new();
+        // Each earlier batch read once, though a region's batch is in every network's index.
+        let mut earlier: std::collections::HashMap<u64, PaymentBatch> = std::collections::HashMap::new();
+        for network in batch.networks.iter().filter(|n| batch.is_current_for(**n)) {
+            let index: BatchIds =
+                self.get(TreeName::BatchIndex, &network_quarter(*network, batch.quarter))?.unwrap_or_default();
+            for id in index.ids.into_iter().filter(|id| *id != batch.id) {
+                let b = match earlier.entry(id) {
+                    std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(new) => new.insert(self.batch(id)?),
+                };
+                if b.quarter == batch.quarter && !b.is_current_for(*network) {
+                    before.extend(b.settled_for(*network));
+                }
+            }
+        }
+        // A batch from before bases were kept has none: checked without it.
+        let basis: BatchBasis = self.get(TreeName::BatchBases, &batch.id.to_be_bytes())?.unwrap_or_default();
+        enforce(&format!("betaalbatch {}", batch.number), batch_violations(batch, &basis.networks, &before))
+    }
+
     pub fn batches(&self) -> Result<Vec<PaymentBatch>, StoreError> {
         self.scan(TreeName::Batches, &[])
     }
@@ -400,6 +436,7 @@ impl Store {
             let mut claims = Vec::new();
             let mut set_offs = Vec::new();
             let mut open_after = Vec::new();
+            let mut basis = Vec::new();
             for before in &snapshots {
                 let now = Snapshot::read_in(tx, before, quarter)?;
                 if &now != before {
@@ -414,7 +451,12 @@ impl Store {
                         before.network.name
                     ))));
                 }
-                let evaluation = now.evaluate(quarter, today).map_err(abort)?;
+                let (evaluation, network_basis) = now
+                    .with_input(quarter, today, |input| -> Result<_, StoreError> {
+                        Ok((now.evaluate_input(input)?, NetworkBasis::of(input)?))
+                    })
+                    .map_err(abort)?;
+                basis.push(network_basis);
                 lines.extend(evaluation.payments);
                 by_team.extend(evaluation.by_team);
                 team_differences.extend(evaluation.team_differences);
@@ -463,8 +505,12 @@ impl Store {
                     set_off.claim_batch = batch.number.clone(); // raised and set off in this close
                 }
             }
-            assert_batch(&batch).map_err(abort)?;
+            // The batch's money checked right before it is written (TigerBeetle style).
+            let paid_before: Vec<PaymentLine> = snapshots.iter().flat_map(|s| s.paid_before.iter().cloned()).collect();
+            enforce(&format!("betaalbatch {}", batch.number), batch_violations(&batch, &basis, &paid_before))
+                .map_err(abort)?;
             tx.put(TreeName::Batches, &batch.id.to_be_bytes(), &batch)?;
+            tx.put(TreeName::BatchBases, &batch.id.to_be_bytes(), &BatchBasis { networks: basis.clone() })?;
             for network in &batch.networks {
                 let key = network_quarter(*network, quarter);
                 let mut index: BatchIds = tx.get(TreeName::BatchIndex, &key)?.unwrap_or_default();
@@ -639,28 +685,6 @@ fn write_open_claims(
             (true, Some(_)) => tx.remove(TreeName::Claims, &key)?,
             (false, _) => tx.put(TreeName::Claims, &key, &OpenClaims { claims })?,
         }
-    }
-    Ok(())
-}
-
-/// The batch's money checked right before it is written (TigerBeetle style): every amount paid
-/// above zero, claims and set-offs above zero, a set-off never more than its claims could hold.
-fn assert_batch(batch: &PaymentBatch) -> Result<(), StoreError> {
-    use rust_decimal::Decimal;
-    let wrong = |what: String| Err(StoreError::Refused(format!("betaalbatch {} klopt niet: {what}", batch.number)));
-    if let Some(line) = batch.lines.iter().find(|l| l.amount <= Decimal::ZERO || l.amount.normalize().scale() > 2) {
-        return wrong(format!("betaling van {} aan {}", line.amount, line.payee));
-    }
-    if let Some(claim) = batch.claims.iter().find(|c| c.line.amount <= Decimal::ZERO || c.open > c.line.amount) {
-        return wrong(format!("vordering van {} op {}", claim.line.amount, claim.line.payee));
-    }
-    if let Some(s) = batch.set_offs.iter().find(|s| s.line.amount <= Decimal::ZERO) {
-        return wrong(format!("verrekening van {} met {}", s.line.amount, s.line.payee));
-    }
-    if let Some(d) =
-        batch.team_differences.iter().find(|d| d.amount <= Decimal::ZERO || d.invoiced - d.worth != d.amount)
-    {
-        return wrong(format!("verschil voor het praktijkteam van {} bij {}", d.amount, d.payee));
     }
     Ok(())
 }

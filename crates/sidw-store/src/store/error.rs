@@ -28,6 +28,9 @@ pub enum StoreError {
     Rule(#[from] DomainError),
     #[error("{0}")]
     Refused(String),
+    /// A money check failed where money is written ([`crate::domain::verify`]): nothing written.
+    #[error("{what} klopt niet; er is niets geschreven (meld dit):\n- {}", .violations.join("\n- "))]
+    MoneyCheck { what: String, violations: Vec<String> },
     #[error(
         "kwartaal {quarter} van {network} is afgesloten: uren, facturen en betalingen liggen vast. Een correctie voert u in een open kwartaal in"
     )]

@@ -8,12 +8,14 @@ use std::collections::{HashMap, HashSet};
 use crate::domain::budget::{PartnerBudget, Spending, admit_line, partner_budget_year};
 use crate::domain::hours::{NihilMark, check_agreement_for_hours};
 use crate::domain::validate::{check_correction_hours, check_hours, parse_optional_text};
+use crate::domain::verify::spending_violations;
 use crate::domain::{
     Agreement, HoursEntry, HoursEntryId, Network, NetworkId, Partner, PartnerId, PracticeTeam, TariffBook,
     TariffCategory, TariffTable, YearMonth,
 };
 
 use super::keys::{TreeName, in_network, network_year, nihil_key, year_key};
+use super::money_check::enforce;
 use super::network_repo::require_network;
 use super::records::HoursIndex;
 use super::tx::{Tx, TxResult, abort};
@@ -139,12 +141,14 @@ impl Store {
             let rule_month = check_correction(tx, new)?.map_or(new.month, |original| original.month);
             check_agreement(tx, &agreements, &partner, rule_month)?;
             drop_nihil(tx, new.network, new.partner, new.month)?;
-            let year = YearInTx::read(tx, &network, new.month.year())?;
+            let mut year = YearInTx::read(tx, &network, new.month.year())?;
             let line = HoursEntry { hours, activity: activity.clone(), ..new.entry(HoursEntryId(tx.new_id()?)) };
             let worth = line.worth(&year.tariffs, partner.category).map_err(abort)?;
             admit_line(&network, &partner, &year.budget, Decimal::ZERO, &line, worth).map_err(abort)?;
             tx.put(TreeName::Hours, &line.id.to_key(), &line)?;
             year.with_entry(tx, line.id)?;
+            year.count(&line, partner.category, true)?;
+            year.check_after(tx, &network)?;
             tx.audit::<(), _>("uren toegevoegd", &subject(&network, &partner, &line), None, Some(&line))?;
             Ok(line)
         })
@@ -245,6 +249,9 @@ impl Store {
             for year in years.values() {
                 tx.put(TreeName::HoursIndex, &year.key, &year.index)?;
             }
+            for ((network, _), year) in &years {
+                year.check_after(tx, &networks[network])?;
+            }
             // The months that have stored lines, per network and year, read once.
             let mut with_lines: HashMap<(NetworkId, i32), HashSet<(PartnerId, YearMonth)>> = HashMap::new();
             let mut marked = Vec::new();
@@ -332,8 +339,8 @@ impl Store {
                 check_agreement(tx, &agreements, &partner, rule_month)?;
             }
             drop_nihil(tx, entry.network, entry.partner, entry.month)?;
-            let old_year = YearInTx::read(tx, &network, before.year())?;
-            let new_year =
+            let mut old_year = YearInTx::read(tx, &network, before.year())?;
+            let mut new_year =
                 if before.year() == entry.year() { None } else { Some(YearInTx::read(tx, &network, entry.year())?) };
             let target = new_year.as_ref().unwrap_or(&old_year);
             let worth = entry.worth(&target.tariffs, partner.category).map_err(abort)?;
@@ -349,6 +356,12 @@ impl Store {
                 old_year.without_entry(tx, entry.id)?;
                 new_year.with_entry(tx, entry.id)?;
             }
+            old_year.count(&before, partner.category, false)?;
+            new_year.as_mut().unwrap_or(&mut old_year).count(entry, partner.category, true)?;
+            old_year.check_after(tx, &network)?;
+            if let Some(new_year) = &new_year {
+                new_year.check_after(tx, &network)?;
+            }
             tx.audit("uren gewijzigd", &subject(&network, &partner, entry), Some(&before), Some(entry))
         })
     }
@@ -359,9 +372,11 @@ impl Store {
             let network = require_network(tx, before.network)?;
             let partner = require_partner(tx, before.network, before.partner)?;
             ensure_open(tx, &network, before.month.quarter())?;
-            let year = YearInTx::read(tx, &network, before.year())?;
+            let mut year = YearInTx::read(tx, &network, before.year())?;
             tx.remove(TreeName::Hours, &id.to_key())?;
             year.without_entry(tx, id)?;
+            year.count(&before, partner.category, false)?;
+            year.check_after(tx, &network)?;
             tx.audit::<_, ()>("uren verwijderd", &subject(&network, &partner, &before), Some(&before), None)
         })
     }
@@ -437,7 +452,12 @@ pub(super) struct YearInTx {
     pub(super) key: [u8; 10],
     pub(super) index: HoursIndex,
     pub(super) tariffs: TariffBook,
+    /// The budget as the save carries it along: each line it adds, changes or removes is counted
+    /// in or out ([`YearInTx::count`]), and checked against the stored lines at the end.
     pub(super) budget: PartnerBudget,
+    year: i32,
+    /// The budget as the save found it.
+    found: PartnerBudget,
 }
 
 impl YearInTx {
@@ -464,7 +484,60 @@ impl YearInTx {
             };
             spending.add(line.worth(&tariffs, category).map_err(abort)?, line.paid_by_practice_team);
         }
-        Ok(Self { key, index, tariffs, budget: PartnerBudget { budget, spending } })
+        let found = PartnerBudget { budget, spending };
+        Ok(Self { key, index, tariffs, budget: found, year, found })
+    }
+
+    /// Counts a line of `category` in (`added`) or out of the budget this save carries along.
+    pub(super) fn count(&mut self, line: &HoursEntry, category: TariffCategory, added: bool) -> TxResult<()> {
+        let worth = line.worth(&self.tariffs, category).map_err(abort)?;
+        if added {
+            self.budget.spending.add(worth, line.paid_by_practice_team);
+        } else {
+            self.budget.spending.remove(worth, line.paid_by_practice_team);
+        }
+        Ok(())
+    }
+
+    /// The money check after hours were saved ([`spending_violations`]): the remaining budget this
+    /// save carried along is the budget less the worth of the lines now stored (read again through
+    /// the index, each once and of this network's year), and a raise stayed within the budget.
+    pub(super) fn check_after(&self, tx: &Tx, network: &Network) -> TxResult<()> {
+        let table: TariffTable =
+            tx.require(TreeName::Tariffs, &year_key(self.year), || format!("tarieventabel {}", self.year))?;
+        let tariffs = TariffBook::new([table]);
+        let team: PracticeTeam =
+            tx.get(TreeName::PracticeTeams, &network.id.to_key())?.unwrap_or_else(|| PracticeTeam::empty(network.id));
+        let budget = partner_budget_year(network, &team, &tariffs, self.year).map_err(abort)?;
+        let index: HoursIndex = tx.get(TreeName::HoursIndex, &self.key)?.unwrap_or_default();
+        let mut wrong = Vec::new();
+        let mut seen = HashSet::new();
+        let mut categories: HashMap<PartnerId, TariffCategory> = HashMap::new();
+        let mut lines = Vec::with_capacity(index.entries.len());
+        for id in &index.entries {
+            if !seen.insert(*id) {
+                wrong.push(format!("urenregel {id} staat twee keer in de index van {} {}", network.name, self.year));
+                continue;
+            }
+            let line: HoursEntry =
+                tx.require(TreeName::Hours, &id.to_key(), || format!("urenregel {id} uit de index"))?;
+            if line.network != network.id || line.year() != self.year {
+                wrong.push(format!(
+                    "urenregel {id} staat in de index van {} {}, maar hoort daar niet",
+                    network.name, self.year
+                ));
+                continue;
+            }
+            let category = match categories.get(&line.partner) {
+                Some(category) => *category,
+                None => {
+                    *categories.entry(line.partner).or_insert(require_partner(tx, network.id, line.partner)?.category)
+                }
+            };
+            lines.push((line.worth(&tariffs, category).map_err(abort)?, line.paid_by_practice_team));
+        }
+        wrong.extend(spending_violations(&self.found, &self.budget, budget, &lines));
+        enforce(&format!("partnerbudget {} {}", network.name, self.year), wrong).map_err(abort)
     }
 
     fn with_entry(&self, tx: &Tx, id: HoursEntryId) -> TxResult<()> {

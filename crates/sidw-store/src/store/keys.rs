@@ -38,6 +38,9 @@ pub enum TreeName {
     Batches,
     /// batch id → `BatchExports`: every payment file written of the batch.
     Exports,
+    /// batch id → `BatchBasis`: what the batch's payments were computed from (the quarters'
+    /// practice-team money, what each partner could be paid), checked again at every export.
+    BatchBases,
     /// network id + year + quarter → `BatchIds`: every batch that paid that network's quarter,
     /// reopened ones included, so a close reads only its own history.
     BatchIndex,
@@ -77,7 +80,7 @@ pub enum TreeName {
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 29] = [
+    pub const ALL: [TreeName; 30] = [
         Self::Meta,
         Self::Networks,
         Self::NetworkNames,
@@ -94,6 +97,7 @@ impl TreeName {
         Self::Closes,
         Self::Batches,
         Self::Exports,
+        Self::BatchBases,
         Self::BatchIndex,
         Self::Settings,
         Self::MunicipalYears,
@@ -127,6 +131,7 @@ impl TreeName {
             Self::Closes => "closes",
             Self::Batches => "batches",
             Self::Exports => "exports",
+            Self::BatchBases => "batch_bases",
             Self::BatchIndex => "batch_index",
             Self::Settings => "settings",
             Self::MunicipalYears => "municipal_years",

@@ -16,6 +16,7 @@ mod hours_repo;
 mod invoice_repo;
 pub mod keys;
 pub mod legacy;
+pub mod money_check;
 mod municipal_repo;
 mod network_repo;
 mod pref_repo;

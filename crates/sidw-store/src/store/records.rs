@@ -117,6 +117,15 @@ pub struct BatchIds {
 
 record!(BatchIds, "batches van een kwartaal", 1);
 
+/// What a payment batch was computed from, per network (kept beside the batch, not in it: a
+/// close reads its quarter's earlier batches, and they stay as small as they were).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchBasis {
+    pub networks: Vec<crate::domain::verify::NetworkBasis>,
+}
+
+record!(BatchBasis, "grondslag van een betaalbatch", 1);
+
 impl Record for crate::domain::close::PaymentBatch {
     const KIND: &'static str = "betaalbatch";
     const VERSION: u16 = 2;

@@ -82,6 +82,7 @@ fn reach(tree: TreeName) -> Reach {
         | TreeName::MunicipalYears
         | TreeName::S1Rates
         | TreeName::Preferences
+        | TreeName::BatchBases
         | TreeName::SignalFacts => Reach::Nothing,
         TreeName::Networks
         | TreeName::PracticeTeams
