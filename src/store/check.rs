@@ -55,7 +55,7 @@ impl Store {
         for item in self.tree(TreeName::NetworkNames).iter() {
             let (key, value) = item?;
             names_found += 1;
-            if names_expected.get(key.as_ref()) != NetworkId::from_key(&value).as_ref() {
+            if names_expected.get(key.as_slice()) != NetworkId::from_key(&value).as_ref() {
                 report.problems.push(format!(
                     "naamindex '{}' wijst niet naar het netwerk met die naam",
                     String::from_utf8_lossy(&key)

@@ -385,16 +385,8 @@ pub(super) fn drop_nihil(tx: &Tx, network: NetworkId, partner: PartnerId, month:
 }
 
 /// An error of one line of a change of many, with the line's place.
-fn at_line(
-    index: usize,
-    error: sled::transaction::ConflictableTransactionError<StoreError>,
-) -> sled::transaction::ConflictableTransactionError<StoreError> {
-    match error {
-        sled::transaction::ConflictableTransactionError::Abort(error) => {
-            abort(StoreError::AtLine { index, error: Box::new(error) })
-        }
-        other => other,
-    }
+fn at_line(index: usize, error: StoreError) -> StoreError {
+    abort(StoreError::AtLine { index, error: Box::new(error) })
 }
 
 fn subject(network: &Network, partner: &Partner, line: &HoursEntry) -> String {
