@@ -1,6 +1,6 @@
 //! sidw: the administration of "Samenwerken in de wijk" for a regional secretariat.
 //!
-//! Layers depend one way only: `domain` (pure rules) ← `store` (sled) ← `app` (state machine) ←
+//! Layers depend one way only: `domain` (pure rules) ← `store` (redb) ← `app` (state machine) ←
 //! `keys` (the key table) ← `ui` (ratatui views, key bindings) ← `term` (local runner) ← `cli`; `report` and `demo` use the store.
 
 pub mod app;

@@ -1,4 +1,4 @@
-//! The sled store: transactions, the audit log, the hours index, the budget rules at save time,
+//! The redb store: transactions, the audit log, the hours index, the budget rules at save time,
 //! and the clear refusals when a database cannot be used.
 
 mod common;
@@ -229,8 +229,8 @@ fn check_reports_a_broken_record_and_a_broken_index() {
     let _ = line;
 }
 
-/// Opens a database this process just closed: sled's background threads let go of the directory
-/// lock a moment after the last handle is dropped.
+/// Opens a database this process just closed: the lock goes with the last handle (a clone in
+/// another thread may live a moment longer).
 fn open_after_drop(path: &std::path::Path) -> Result<Store, StoreError> {
     // Up to 30 s: under load (a full test run on two cores) the threads can take seconds.
     for _ in 0..3000 {

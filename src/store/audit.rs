@@ -435,7 +435,9 @@ impl Candidates<'_> {
     fn next_id(&mut self) -> Result<Option<(Vec<u8>, u64)>, StoreError> {
         match self {
             Self::All(iter) => match iter.next().transpose()? {
-                Some((key, _)) => Ok(Some((Vec::new(), key.as_slice().try_into().map(u64::from_be_bytes).unwrap_or(0)))),
+                Some((key, _)) => {
+                    Ok(Some((Vec::new(), key.as_slice().try_into().map(u64::from_be_bytes).unwrap_or(0))))
+                }
                 None => Ok(None),
             },
             Self::Days(_, postings) => postings.next(),

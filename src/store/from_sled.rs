@@ -100,7 +100,9 @@ pub(crate) fn copy_into_redb(dir: &Path, cache: usize) -> Result<(), StoreError>
         sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
             StoreError::Locked { path: dir.to_path_buf() }
         }
-        sled::Error::Io(io) => unreadable(format!("de oude database (sled) kan niet worden gelezen: {}", dutch_io(&io))),
+        sled::Error::Io(io) => {
+            unreadable(format!("de oude database (sled) kan niet worden gelezen: {}", dutch_io(&io)))
+        }
         other => unreadable(format!("de oude database (sled) kan niet worden gelezen: {other}")),
     };
     let sled = sled::Config::new().path(dir).cache_capacity(SLED_CACHE).open().map_err(sled_error)?;

@@ -40,8 +40,8 @@ pub use tx::Touched;
 use codec::{DecodeError, Record, decode, encode};
 use keys::{META_KEY, TreeName, hex};
 use reader::{Table, Tables};
-use redb::ReadableDatabase;
 use records::DatabaseInfo;
+use redb::ReadableDatabase;
 use tx::{Tx, TxResult};
 
 /// Schema version of the database layout (which trees, which keys). Records carry their own.
@@ -73,6 +73,8 @@ pub struct Store {
     /// Held by every change (and the caches' writes), so that the change counter and what each
     /// change touched follow the commits in order. A backup does not take it: it reads a snapshot.
     writing: std::sync::Arc<std::sync::Mutex<()>>,
+    /// A write that waits for the next durable commit was made (see [`Store::flush`]).
+    pending: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Which networks each recent change touched (for caches and the sessions' reloads).
     changes: std::sync::Arc<std::sync::Mutex<changes::ChangeLog>>,
     /// The Signalen of each network, as last computed (see `signal_repo`).
@@ -150,6 +152,7 @@ impl Store {
             path,
             generation: Default::default(),
             writing: Default::default(),
+            pending: Default::default(),
             changes: Default::default(),
             signal_cache: Default::default(),
         }
@@ -219,6 +222,9 @@ impl Store {
     /// Writes everything to disk (the server does this when it stops): the caches' writes that
     /// wait for the next change go with an empty durable commit.
     pub fn flush(&self) -> Result<(), StoreError> {
+        if !self.pending.load(std::sync::atomic::Ordering::SeqCst) {
+            return Ok(());
+        }
         let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         self.bulk(Durable::Now, |_| Ok(()))
     }
@@ -257,6 +263,7 @@ impl Store {
         let value = write(&tables)?;
         tables.close();
         txn.commit()?;
+        self.pending.store(durable == Durable::Later, std::sync::atomic::Ordering::SeqCst);
         Ok(value)
     }
 
@@ -299,6 +306,7 @@ impl Store {
             redb::CommitError::Storage(redb::StorageError::Io(io)) => StoreError::NotDurable(error::dutch_io(&io)),
             other => other.into(),
         })?;
+        self.pending.store(false, std::sync::atomic::Ordering::SeqCst);
         self.changed(touched.into_inner());
         Ok(value)
     }
@@ -437,7 +445,9 @@ fn classify_open_error(path: &Path, error: redb::DatabaseError) -> StoreError {
     match error {
         redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Locked { path: path.to_path_buf() },
         redb::DatabaseError::Storage(redb::StorageError::Io(io)) => unreadable(error::dutch_io(&io)),
-        redb::DatabaseError::Storage(redb::StorageError::Corrupted(_)) => unreadable("de bestanden zijn beschadigd".into()),
+        redb::DatabaseError::Storage(redb::StorageError::Corrupted(_)) => {
+            unreadable("de bestanden zijn beschadigd".into())
+        }
         other => unreadable(error::dutch_redb(&redb::Error::from(other))),
     }
 }

@@ -99,12 +99,10 @@ impl Table {
             Err(error) => Iter::Failed(Some(error)),
             Ok(None) => Iter::Empty,
             Ok(Some(_)) if empty => Iter::Empty,
-            Ok(Some(table)) => {
-                match table.range::<&[u8]>((as_slice(&start), as_slice(&end))) {
-                    Ok(range) => Iter::Range(range),
-                    Err(error) => Iter::Failed(Some(error.into())),
-                }
-            }
+            Ok(Some(table)) => match table.range::<&[u8]>((as_slice(&start), as_slice(&end))) {
+                Ok(range) => Iter::Range(range),
+                Err(error) => Iter::Failed(Some(error.into())),
+            },
         }
     }
 
@@ -158,7 +156,12 @@ impl Iter {
 }
 
 fn copied(
-    item: Option<Result<(redb::AccessGuard<'static, &'static [u8]>, redb::AccessGuard<'static, &'static [u8]>), redb::StorageError>>,
+    item: Option<
+        Result<
+            (redb::AccessGuard<'static, &'static [u8]>, redb::AccessGuard<'static, &'static [u8]>),
+            redb::StorageError,
+        >,
+    >,
 ) -> Option<Result<Pair, StoreError>> {
     item.map(|item| item.map(|(k, v)| (k.value().to_vec(), v.value().to_vec())).map_err(StoreError::from))
 }
@@ -237,7 +240,10 @@ impl<'t> Tables<'t> {
             return Ok(None);
         }
         self.with(tree, |t| {
-            Ok(t.range::<&[u8]>(from..to)?.next_back().transpose()?.map(|(k, v)| (k.value().to_vec(), v.value().to_vec())))
+            Ok(t.range::<&[u8]>(from..to)?
+                .next_back()
+                .transpose()?
+                .map(|(k, v)| (k.value().to_vec(), v.value().to_vec())))
         })
     }
 
