@@ -375,14 +375,14 @@ type Block = (Vec<u8>, Vec<u64>);
 /// Where [`block_with`] looks: a table of a read snapshot, or of a write transaction.
 trait Blocks {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
-    fn last_in(&self, from: &[u8], to: &[u8]) -> Result<Option<(Vec<u8>, Vec<u8>)>, StoreError>;
+    fn last_in(&self, from: &[u8], to: &[u8]) -> Result<Option<super::reader::Pair>, StoreError>;
 }
 
 impl Blocks for super::reader::Table {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         super::reader::Table::get(self, key)
     }
-    fn last_in(&self, from: &[u8], to: &[u8]) -> Result<Option<(Vec<u8>, Vec<u8>)>, StoreError> {
+    fn last_in(&self, from: &[u8], to: &[u8]) -> Result<Option<super::reader::Pair>, StoreError> {
         self.range(from..to).next_back().transpose()
     }
 }
@@ -391,7 +391,7 @@ impl Blocks for (&Tables<'_>, TreeName) {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         self.0.get(self.1, key)
     }
-    fn last_in(&self, from: &[u8], to: &[u8]) -> Result<Option<(Vec<u8>, Vec<u8>)>, StoreError> {
+    fn last_in(&self, from: &[u8], to: &[u8]) -> Result<Option<super::reader::Pair>, StoreError> {
         self.0.last_in(self.1, from, to)
     }
 }

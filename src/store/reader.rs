@@ -21,11 +21,17 @@ pub(crate) fn definition(tree: TreeName) -> Definition {
 
 /// A key and its value, copied out of the database.
 pub(crate) type Pair = (Vec<u8>, Vec<u8>);
+/// A table of a read snapshot.
+type ReadTable = redb::ReadOnlyTable<&'static [u8], &'static [u8]>;
+/// A table of a write transaction.
+type WriteTable<'t> = redb::Table<'t, &'static [u8], &'static [u8]>;
+/// A pair as redb gives it.
+type Guards = (redb::AccessGuard<'static, &'static [u8]>, redb::AccessGuard<'static, &'static [u8]>);
 
 /// One table as one read snapshot saw it; it stays readable (and the same) as long as it lives,
 /// whatever is written meanwhile.
 pub(crate) struct Table {
-    inner: Result<redb::ReadOnlyTable<&'static [u8], &'static [u8]>, String>,
+    inner: Result<ReadTable, String>,
 }
 
 impl Table {
@@ -48,7 +54,7 @@ impl Table {
         Self { inner: Err(if reason.is_empty() { "onbekende fout".into() } else { reason }) }
     }
 
-    fn table(&self) -> Result<Option<&redb::ReadOnlyTable<&'static [u8], &'static [u8]>>, StoreError> {
+    fn table(&self) -> Result<Option<&ReadTable>, StoreError> {
         match &self.inner {
             Ok(table) => Ok(Some(table)),
             Err(reason) if reason.is_empty() => Ok(None),
@@ -100,7 +106,7 @@ impl Table {
             Ok(None) => Iter::Empty,
             Ok(Some(_)) if empty => Iter::Empty,
             Ok(Some(table)) => match table.range::<&[u8]>((as_slice(&start), as_slice(&end))) {
-                Ok(range) => Iter::Range(range),
+                Ok(range) => Iter::Range(Box::new(range)),
                 Err(error) => Iter::Failed(Some(error.into())),
             },
         }
@@ -143,7 +149,7 @@ pub(crate) fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
 
 /// The pairs of a range of one read snapshot, copied out one at a time.
 pub(crate) enum Iter {
-    Range(redb::Range<'static, &'static [u8], &'static [u8]>),
+    Range(Box<redb::Range<'static, &'static [u8], &'static [u8]>>),
     Empty,
     Failed(Option<StoreError>),
 }
@@ -155,14 +161,7 @@ impl Iter {
     }
 }
 
-fn copied(
-    item: Option<
-        Result<
-            (redb::AccessGuard<'static, &'static [u8]>, redb::AccessGuard<'static, &'static [u8]>),
-            redb::StorageError,
-        >,
-    >,
-) -> Option<Result<Pair, StoreError>> {
+fn copied(item: Option<Result<Guards, redb::StorageError>>) -> Option<Result<Pair, StoreError>> {
     item.map(|item| item.map(|(k, v)| (k.value().to_vec(), v.value().to_vec())).map_err(StoreError::from))
 }
 
@@ -191,7 +190,7 @@ impl DoubleEndedIterator for Iter {
 /// The tables of one write transaction, each opened when first used.
 pub(crate) struct Tables<'t> {
     txn: &'t redb::WriteTransaction,
-    open: RefCell<Vec<Option<redb::Table<'t, &'static [u8], &'static [u8]>>>>,
+    open: RefCell<Vec<Option<WriteTable<'t>>>>,
 }
 
 impl<'t> Tables<'t> {
@@ -202,7 +201,7 @@ impl<'t> Tables<'t> {
     fn with<T>(
         &self,
         tree: TreeName,
-        f: impl FnOnce(&mut redb::Table<'t, &'static [u8], &'static [u8]>) -> Result<T, redb::StorageError>,
+        f: impl FnOnce(&mut WriteTable<'t>) -> Result<T, redb::StorageError>,
     ) -> Result<T, StoreError> {
         let mut open = self.open.borrow_mut();
         let slot = &mut open[tree.index()];
