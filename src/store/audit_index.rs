@@ -282,11 +282,15 @@ impl Store {
         let mut expected = [0usize; 2];
         let mut missing = 0usize;
         let mut heads = 0usize;
-        for item in self.tree(TreeName::Audit).iter() {
+        // One snapshot for the whole check: a table opened once, not once a lookup.
+        let snapshot = self.snapshot()?;
+        let stored_heads_table = snapshot.tree(TreeName::AuditHeads);
+        let lists_tables = [snapshot.tree(TreeName::AuditTime), snapshot.tree(TreeName::AuditWords)];
+        for item in snapshot.tree(TreeName::Audit).iter() {
             let (key, bytes) = item?;
             let Ok(head) = decode_head(&key, &bytes) else { continue };
             heads += 1;
-            let stored = self.tree(TreeName::AuditHeads).get(&key)?;
+            let stored = stored_heads_table.get(&key)?;
             if stored.as_deref().map(super::codec::decode::<AuditHead>).and_then(Result::ok).as_ref() != Some(&head) {
                 problems.push(format!(
                     "logboekregel {}: de kop in '{}' ontbreekt of wijkt af",
@@ -296,7 +300,8 @@ impl Store {
             }
             for (tree, prefix) in lists_of(&head) {
                 expected[usize::from(tree == TreeName::AuditWords)] += 1;
-                if block_with(&self.tree(tree), &prefix, head.id)?.is_none() {
+                let table = &lists_tables[usize::from(tree == TreeName::AuditWords)];
+                if block_with(table, &prefix, head.id)?.is_none() {
                     missing += 1;
                     if missing <= 10 {
                         problems.push(format!(
@@ -314,7 +319,7 @@ impl Store {
         }
         let mut found = [0usize; 2];
         for (slot, tree) in [TreeName::AuditTime, TreeName::AuditWords].into_iter().enumerate() {
-            for item in self.tree(tree).iter() {
+            for item in snapshot.tree(tree).iter() {
                 let (key, value) = item?;
                 let ids = decode_ids(&value);
                 found[slot] += ids.len();
@@ -334,7 +339,7 @@ impl Store {
                 ));
             }
         }
-        let stored_heads = self.tree(TreeName::AuditHeads).len()?;
+        let stored_heads = stored_heads_table.len()?;
         if stored_heads != heads {
             problems.push(format!(
                 "'{}' heeft {stored_heads} koppen, het logboek {heads} regels",
@@ -342,10 +347,10 @@ impl Store {
             ));
         }
         let mut terms = 0;
-        for item in self.tree(TreeName::AuditTerms).iter() {
+        for item in snapshot.tree(TreeName::AuditTerms).iter() {
             let (term, _) = item?;
             terms += 1;
-            if self.tree(TreeName::AuditWords).scan_prefix(word_prefix(&term)).next().transpose()?.is_none() {
+            if lists_tables[1].scan_prefix(word_prefix(&term)).next().transpose()?.is_none() {
                 problems.push(format!(
                     "woord '{}' in de index '{}' komt in geen logboekregel voor",
                     String::from_utf8_lossy(term.get(1..).unwrap_or_default()),

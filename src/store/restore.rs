@@ -26,7 +26,7 @@ pub enum RestoreError {
 
 /// Pairs are written to the staging database in transactions of about this many bytes: redb
 /// keeps a transaction's pages in memory until it commits.
-const BATCH_BYTES: usize = 4 << 20;
+const BATCH_BYTES: usize = 1 << 20;
 
 /// What a finished restore found when it checked the restored database.
 pub struct Restored {
