@@ -26,7 +26,7 @@ pub enum RestoreError {
 
 /// Pairs are written to the staging database in transactions of about this many bytes: redb
 /// keeps a transaction's pages in memory until it commits.
-const BATCH_BYTES: usize = 1 << 20;
+const BATCH_BYTES: usize = 4 << 20;
 
 /// What a finished restore found when it checked the restored database.
 pub struct Restored {
@@ -223,9 +223,9 @@ impl<'a> Loader<'a> {
         if let Some(tree) = self.tree
             && !batch.is_empty()
         {
-            // Not durable one by one: the staging database is thrown away unless it is finished,
-            // and the last commit of `finish` writes it all to disk.
-            self.store.bulk(Durable::Later, |w| {
+            // Durable one by one, though the staging database is thrown away unless finished:
+            // redb keeps what non-durable commits free in memory until a durable one.
+            self.store.bulk(Durable::Now, |w| {
                 for (key, value) in &batch {
                     w.insert(tree, key, value)?;
                 }
