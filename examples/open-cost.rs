@@ -1,19 +1,19 @@
-//! Where a fresh process's time goes on a database (issue 13): sled's open alone, then
+//! Where a fresh process's time goes on a database (issue 13): redb's open alone, then
 //! `Store::open`, then `report signals` and `report payments` of one quarter, each timed.
 //!
 //! ```text
 //! cargo run --release --example open-cost -- DIR [JJJJ-QN]
 //! ```
-//! DIR is opened for writing (sled always is): give it a copy.
+//! DIR is opened for writing: give it a copy.
 #![allow(clippy::unwrap_used)]
 
 use std::time::Instant;
 
 /// CPU time of the process so far (user + system), in ms: on a busy machine the wall time of a
 /// step says little, its CPU time more.
+#[allow(unsafe_code)] // one libc call that fills a struct we own
 fn cpu_ms() -> f64 {
     // SAFETY: getrusage writes into the zeroed struct we own.
-    #[allow(unsafe_code)]
     let usage = unsafe {
         let mut usage: libc::rusage = std::mem::zeroed();
         libc::getrusage(libc::RUSAGE_SELF, &mut usage);
@@ -40,24 +40,15 @@ fn main() {
     };
     let started = Instant::now();
     {
-        let db = sled::Config::new().path(path).open().expect("sled opent");
-        eprintln!("{:>9.1} ms  cpu {:>7.1} ms  sled::Config::open", ms(started), step());
-        let trees = Instant::now();
-        for name in sidw::store::keys::TreeName::ALL {
-            db.open_tree(name.name()).expect("tabel");
-        }
-        eprintln!(
-            "{:>9.1} ms  cpu {:>7.1} ms  open_tree × {}",
-            ms(trees),
-            step(),
-            sidw::store::keys::TreeName::ALL.len()
-        );
+        let file = path.join(sidw::store::DATABASE_FILE);
+        let db = redb::Database::builder().open(&file).expect("redb opent");
+        eprintln!("{:>9.1} ms  cpu {:>7.1} ms  redb::Builder::open", ms(started), step());
         let dropped = Instant::now();
         drop(db);
-        eprintln!("{:>9.1} ms  cpu {:>7.1} ms  drop (flush)", ms(dropped), step());
+        eprintln!("{:>9.1} ms  cpu {:>7.1} ms  drop", ms(dropped), step());
     }
     let opened = Instant::now();
-    // SIDW_SMALL_CACHE=1: with the 16 MiB page cache of `check` and `backup` (sled's default: 1 GiB).
+    // SIDW_SMALL_CACHE=1: with the small page cache of `check` and `backup`.
     let small = std::env::var_os("SIDW_SMALL_CACHE").is_some();
     let store = if small { sidw::store::Store::open_for_one_pass(path) } else { sidw::store::Store::open(path) }
         .expect("database openen");
@@ -65,7 +56,7 @@ fn main() {
         "{:>9.1} ms  cpu {:>7.1} ms  Store::open{}",
         ms(opened),
         step(),
-        if small { " (16 MiB cache)" } else { "" }
+        if small { " (kleine cache)" } else { "" }
     );
     let app_started = Instant::now();
     let clock: sidw::app::Clock =

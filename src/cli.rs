@@ -890,7 +890,7 @@ fn restore_hint(path: &std::path::Path) -> String {
 }
 
 /// Ends a command that read (and at most stored derived facts): everything is flushed to disk,
-/// and the process ends without taking sled's page cache apart piece by piece (on a large
+/// and the process ends without taking the store's page cache apart piece by piece (on a large
 /// database that took longer than the report itself). Only for a command about to exit.
 fn done_reading(store: Store) -> Result<()> {
     store.flush()?;
@@ -908,7 +908,7 @@ impl Drop for ReadingCopy {
 }
 
 /// Opens the database for a command that only reads: when the files may be read but not
-/// written (sled always opens for writing), a private copy is opened instead, and the user is told.
+/// written (the store always opens for writing), a private copy is opened instead, and the user is told.
 fn open_reading(path: &std::path::Path) -> Result<(Store, Option<ReadingCopy>)> {
     open_reading_with(path, Store::open)
 }
@@ -972,7 +972,7 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()>
             copy_dir(&entry.path(), &target)?;
         } else {
             std::fs::copy(entry.path(), &target)?;
-            // The copy is this user's only, and writable for sled (the original may be 0444).
+            // The copy is this user's only, and writable for the store (the original may be 0444).
             std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600))?;
         }
     }

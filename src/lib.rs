@@ -3,7 +3,7 @@
 //! the local terminal (`term`), the SSH server (`serve`) and everything that reads or writes files
 //! (`files`, `out_file`, `office_files`, `users_file`).
 //!
-//! The layers are crates and depend one way only: `sidw-domain` (pure rules) ← `sidw-store` (sled) ←
+//! The layers are crates and depend one way only: `sidw-domain` (pure rules) ← `sidw-store` (redb) ←
 //! `sidw-app` (state machine, reports, imports, payment files; no terminal, no file access) ← `sidw`. A
 //! dependency that runs the other way does not compile. The app touches no file: the runners pass it
 //! `files::DiskFiles` as its `app::Files` capability. The lower crates' modules are re-exported here, so

@@ -147,8 +147,8 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
-/// Runs a command that opens the database right after this process closed it (sled's threads let
-/// go of the lock a moment after the handle is dropped).
+/// Runs a command that opens the database right after this process closed it (the lock goes with
+/// the last clone of the store; a thread of this process may still hold one a moment).
 fn wait_unlocked(run: impl Fn() -> Output) -> Output {
     for _ in 0..200 {
         let out = run();

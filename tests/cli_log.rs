@@ -10,8 +10,8 @@ use std::process::{Command, Output};
 use chrono::{TimeZone, Utc};
 use sidw::store::{ChangeContext, Store};
 
-/// Runs sidw on the database; while the test's own store (just dropped) still holds the lock —
-/// sled lets go of it a moment after — it tries again.
+/// Runs sidw on the database; while the test's own store (just dropped) still holds the lock (a
+/// clone in a thread of this process may live a moment longer) it tries again.
 fn sidw(db: &Path, args: &[&str]) -> Output {
     for _ in 0..100 {
         let out = Command::new(env!("CARGO_BIN_EXE_sidw"))

@@ -101,7 +101,7 @@ fn every_saved_entry_survives_sigkill() {
 }
 
 /// Opens the database once its previous user let go: after SIGKILL the kernel drops the child's
-/// lock, and after a drop in this process sled's threads do; either may take a moment.
+/// lock, and after a drop in this process the last clone of the store does; either may take a moment.
 fn open_when_released(path: &Path) -> Store {
     for _ in 0..500 {
         match Store::open(path) {

@@ -356,7 +356,7 @@ fn a_restore_keeps_the_backups_indexes_and_indexes_an_older_backup() {
     assert_eq!(old.check().unwrap().counts["audit_time"], 3);
 }
 
-/// Opens a database a restore just closed (sled lets go of its lock file a moment after).
+/// Opens a database a restore just closed (its lock goes with the restore's last store handle).
 fn open_when_free(path: &std::path::Path) -> Store {
     for _ in 0..100 {
         match Store::open(path) {

@@ -235,8 +235,8 @@ fn exports_from_before_the_exports_tree_are_read_from_the_audit_log_once() {
         assert_eq!(payment_signals(&store, date(2025, 5, 1)).iter().filter(|s| s.1.contains("bank")).count(), 1);
         batch
     };
-    // The first handle is dropped, but sled's I/O threads may hold the directory a moment longer
-    // (longer under load): reopen waits for the lock rather than failing.
+    // The first handle is dropped; a clone in another thread could hold the lock a moment longer:
+    // reopen waits for the lock rather than failing.
     let store = common::reopen(&db);
     let exports = store.batch_exports(batch.id).unwrap().entries;
     assert_eq!(exports.len(), 1);

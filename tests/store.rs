@@ -1,5 +1,6 @@
-//! The sled store: transactions, the audit log, the hours index, the budget rules at save time,
+//! The redb store: transactions, the audit log, the hours index, the budget rules at save time,
 //! and the clear refusals when a database cannot be used.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -229,8 +230,8 @@ fn check_reports_a_broken_record_and_a_broken_index() {
     let _ = line;
 }
 
-/// Opens a database this process just closed: sled's background threads let go of the directory
-/// lock a moment after the last handle is dropped.
+/// Opens a database this process just closed: the lock goes with the last handle (a clone in
+/// another thread may live a moment longer).
 fn open_after_drop(path: &std::path::Path) -> Result<Store, StoreError> {
     // Up to 30 s: under load (a full test run on two cores) the threads can take seconds.
     for _ in 0..3000 {
@@ -353,4 +354,131 @@ fn an_import_is_all_or_nothing_and_counts_the_lines_before_it() {
     assert_eq!(store.hours_of(id, 2025).unwrap(), saved);
     assert_eq!(store.audit_log().unwrap()[0].action, "uren geïmporteerd");
     assert!(store.check().unwrap().is_ok());
+}
+
+/// Writes `source`'s trees into a sled database at `dir` as sidw before redb kept them (sled 0.34,
+/// one sled tree per table), without the id counter: sled's own generator held it, moved past
+/// every id. Returns sled's generator as a fresh open sees it.
+fn sled_database_like(source: &Store, dir: &std::path::Path) -> u64 {
+    let dump = source.dump().unwrap();
+    let highest = source.audit_log().unwrap()[0].id;
+    let db = sled::Config::new().path(dir).open().unwrap();
+    for (name, pairs) in &dump.trees {
+        let tree = db.open_tree(name).unwrap();
+        for (key, value) in pairs {
+            if name == "meta" && key.as_slice() == sidw::store::keys::ID_FLOOR_KEY {
+                continue;
+            }
+            tree.insert(key, value.as_slice()).unwrap();
+        }
+    }
+    while db.generate_id().unwrap() <= highest {}
+    db.flush().unwrap();
+    drop(db);
+    // sled's threads let go of the directory's lock a moment after the drop.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        match sled::Config::new().path(dir).open() {
+            Ok(db) => return db.generate_id().unwrap(),
+            Err(_) if std::time::Instant::now() < deadline => std::thread::sleep(std::time::Duration::from_millis(20)),
+            Err(error) => panic!("{error}"),
+        }
+    }
+}
+
+#[test]
+fn a_sled_database_is_copied_into_redb_on_open_and_its_files_are_kept_aside() {
+    let source = Store::temporary().unwrap();
+    let zwolle = network_with_ion(&source, "Zwolle-Zuid", 7000);
+    let fysio = add_partner(&source, zwolle, "Fysio", Discipline::Fysiotherapeut);
+    let line = source.add_hours(&ctx(), &new_hours(zwolle, fysio, 3, dec!(2.5))).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let generated = sled_database_like(&source, &db);
+    // A copy killed halfway left its file; it is started again.
+    std::fs::write(db.join("sidw.redb.tmp"), b"half a copy").unwrap();
+    assert!(!db.join("sidw.redb").exists());
+
+    let store = reopen(&db);
+    assert!(db.join("sidw.redb").is_file());
+    assert!(!db.join("sidw.redb.tmp").exists());
+    for moved in ["conf", "db"] {
+        assert!(!db.join(moved).exists(), "{moved} is still in the database directory");
+        assert!(db.join("sled-oud").join(moved).is_file(), "{moved} is not in sled-oud");
+    }
+    assert_eq!(store.hours_of(zwolle, 2025).unwrap(), vec![line]);
+    assert_eq!(store.audit_log().unwrap(), source.audit_log().unwrap());
+    assert_eq!(store.dump().unwrap().trees.len(), source.dump().unwrap().trees.len());
+    let report = store.check().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+    // New ids start above sled's generator, not just above the highest id stored.
+    let highest = source.audit_log().unwrap()[0].id;
+    assert!(generated > highest + 1, "sled's generator jumps ahead after an open");
+    store.record_event(&ctx(), "test", "na de kopie", "").unwrap();
+    let newest = store.audit_log().unwrap()[0].id;
+    assert!(newest > generated, "{newest} ≤ {generated}");
+    drop(store);
+
+    // Opened again: the redb file is used, the old files stay where they were put.
+    let store = reopen(&db);
+    assert_eq!(store.audit_log().unwrap()[0].id, newest);
+    assert!(db.join("sled-oud").join("db").is_file());
+}
+
+#[test]
+fn a_directory_without_sled_files_gets_a_new_redb_file_and_no_sled_oud() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert!(store.is_empty());
+    assert!(dir.path().join("sidw.redb").is_file());
+    assert!(!dir.path().join("sled-oud").exists());
+    // Held by this process: a second open is refused as locked, and free again once dropped.
+    assert!(matches!(Store::open(dir.path()), Err(StoreError::Locked { .. })));
+    drop(store);
+    Store::open(dir.path()).unwrap();
+}
+
+#[test]
+fn saves_go_on_during_a_backup_and_each_backup_is_one_moment() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db")).unwrap();
+    let zwolle = network_with_ion(&store, "Zwolle-Zuid", 7000);
+    let fysio = add_partner(&store, zwolle, "Fysio", Discipline::Fysiotherapeut);
+    for _ in 0..200 {
+        store.add_hours(&ctx(), &new_hours(zwolle, fysio, 1, dec!(0.25))).unwrap();
+    }
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let backups = {
+        let (store, stop, dir) = (store.clone(), stop.clone(), dir.path().to_path_buf());
+        std::thread::spawn(move || {
+            let mut spans = Vec::new();
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let file = dir.join(format!("b{n}.sidwbak"));
+                let started = std::time::Instant::now();
+                store.backup_to(&file).unwrap();
+                spans.push((started, std::time::Instant::now(), file));
+                n += 1;
+            }
+            spans
+        })
+    };
+    let mut saved = Vec::new();
+    for _ in 0..60 {
+        store.add_hours(&ctx(), &new_hours(zwolle, fysio, 2, dec!(0.5))).unwrap();
+        saved.push(std::time::Instant::now());
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let spans = backups.join().unwrap();
+    // Some save was finished while a backup was being written: a backup holds no lock.
+    assert!(
+        saved.iter().any(|at| spans.iter().any(|(from, to, _)| from < at && at < to)),
+        "no save finished during any of {} backups",
+        spans.len()
+    );
+    // Each backup is one moment: restored, every line is in its index and in the log once.
+    for (i, (_, _, file)) in spans.iter().enumerate().step_by((spans.len() / 4).max(1)) {
+        let restored = sidw::store::restore::restore_file(&dir.path().join(format!("r{i}")), file).unwrap();
+        assert!(restored.report.is_ok(), "backup {i}: {:?}", restored.report.problems);
+    }
 }

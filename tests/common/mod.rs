@@ -133,10 +133,10 @@ pub fn contains_all(screen: &str, texts: &[&str]) {
     }
 }
 
-/// Opens a database this process has just dropped, as a fresh process would. sled lets go of the
-/// directory lock only when its background I/O threads (which hold the database a moment after
-/// the last handle is dropped) are done; under load that takes longer, so the lock is waited for
-/// (up to 30 s) instead of failing with "in gebruik".
+/// Opens a database this process has just dropped, as a fresh process would. redb lets go of the
+/// file lock when the last clone of the store is dropped; a clone in another thread (a session,
+/// a server) may live a moment longer, so the lock is waited for (up to 30 s) instead of failing
+/// with "in gebruik".
 #[allow(dead_code)]
 pub fn reopen(path: &std::path::Path) -> sidw::store::Store {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);

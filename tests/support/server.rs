@@ -52,7 +52,7 @@ impl Served {
             }
             setup(&store);
         }
-        // sled lets go of the directory lock a moment after the store is dropped.
+        // The lock goes with the store's last clone (a thread may hold one a moment longer).
         for _ in 0..500 {
             match sidw::store::Store::open(&db) {
                 Err(sidw::store::StoreError::Locked { .. }) => std::thread::sleep(std::time::Duration::from_millis(10)),

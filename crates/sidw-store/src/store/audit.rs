@@ -248,7 +248,7 @@ impl Store {
     ) -> impl Iterator<Item = Result<AuditHead, StoreError>> + '_ {
         let range = match below {
             Some(id) => self.tree(TreeName::Audit).range(..id.to_be_bytes()),
-            None => self.tree(TreeName::Audit).range::<&[u8], _>(..),
+            None => self.tree(TreeName::Audit).iter(),
         };
         range.rev().map(|item| {
             let (key, bytes) = item?;
@@ -294,7 +294,7 @@ impl Store {
                 Ok((_, block)) => {
                     block.chunks_exact(8).map(|c| Ok(u64::from_be_bytes(c.try_into().expect("8 bytes")))).collect()
                 }
-                Err(error) => vec![Err(error.into())],
+                Err(error) => vec![Err(error)],
             };
             ids
         });
@@ -417,19 +417,19 @@ impl Store {
                 let tree = self.tree(TreeName::AuditHeads);
                 let range = match from {
                     Some((_, id)) => tree.range(..=id.to_be_bytes()),
-                    None => tree.range::<&[u8], _>(..),
+                    None => tree.iter(),
                 };
                 Candidates::All(range.rev())
             }
             Source::Days { from: first, to } => {
-                Candidates::Days(self, Postings::new(self.tree(TreeName::AuditTime), first, to, 4, from))
+                Candidates::Days(self, Postings::new(&self.tree(TreeName::AuditTime), first, to, 4, from))
             }
             Source::Words(prefixes) => {
                 let streams = prefixes
                     .iter()
                     .map(|prefix| {
                         let upto = from.as_ref().map(|(_, id)| (prefix.clone(), *id));
-                        (Postings::new(self.tree(TreeName::AuditWords), prefix, prefix, prefix.len(), upto), None)
+                        (Postings::new(&self.tree(TreeName::AuditWords), prefix, prefix, prefix.len(), upto), None)
                     })
                     .collect();
                 Candidates::Merge(self, streams)
@@ -441,7 +441,7 @@ impl Store {
 /// The candidates of a search, newest first: (list, id, head). An id whose entry is gone gives
 /// no head.
 enum Candidates<'a> {
-    All(std::iter::Rev<sled::Iter>),
+    All(std::iter::Rev<super::reader::Iter>),
     Days(&'a Store, Postings),
     /// The lists of several words, merged: each with its next id read ahead.
     Merge(&'a Store, Vec<(Postings, Option<u64>)>),
@@ -456,7 +456,7 @@ impl Candidates<'_> {
             Self::All(iter) => match iter.next().transpose()? {
                 Some((key, _)) => {
                     count_read(1);
-                    Ok(Some((Vec::new(), key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0))))
+                    Ok(Some((Vec::new(), key.as_slice().try_into().map(u64::from_be_bytes).unwrap_or(0))))
                 }
                 None => Ok(None),
             },
@@ -487,7 +487,7 @@ impl Candidates<'_> {
             return iter.next().map(|item| {
                 count_read(1);
                 let (key, bytes) = item?;
-                let id = key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
+                let id = key.as_slice().try_into().map(u64::from_be_bytes).unwrap_or(0);
                 Ok((Vec::new(), id, Some(super::decode_at(TreeName::AuditHeads, &key, &bytes)?)))
             });
         }

@@ -13,6 +13,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::audit::{AuditHead, decode_head, subject_parts};
 use super::keys::{TreeName, hex};
+use super::reader::Tables;
 use super::tx::{Tx, TxResult};
 use super::{Store, StoreError};
 
@@ -137,7 +138,7 @@ pub(crate) fn index_in_tx(tx: &Tx, head: &AuditHead) -> TxResult<()> {
 /// The ids of a range of posting lists, newest first within each list and lists from the last
 /// in key order: (list prefix, id).
 pub(crate) struct Postings {
-    blocks: std::iter::Rev<sled::Iter>,
+    blocks: std::iter::Rev<super::reader::Iter>,
     prefix_len: usize,
     /// Ids of the current block still to give, ascending (taken from the end).
     pending: Vec<u64>,
@@ -149,7 +150,7 @@ pub(crate) struct Postings {
 impl Postings {
     /// The lists whose prefixes (of `prefix_len` bytes) are `from..=to`, or `..=upto`'s list.
     pub(crate) fn new(
-        tree: &sled::Tree,
+        tree: &super::reader::Table,
         from: &[u8],
         to: &[u8],
         prefix_len: usize,
@@ -187,95 +188,89 @@ impl Store {
     /// Builds the indexes of the log when this store has none yet (written before them): once.
     /// The lists are gathered in memory (8 bytes an id) and written in key order.
     pub(crate) fn index_audit_log(&self) -> Result<(), StoreError> {
-        let meta = self.tree(TreeName::Meta);
-        if meta.contains_key(INDEX_BUILT_KEY)? {
+        if self.tree(TreeName::Meta).contains_key(INDEX_BUILT_KEY)? {
             return Ok(());
         }
-        for tree in [TreeName::AuditTime, TreeName::AuditWords, TreeName::AuditTerms, TreeName::AuditHeads] {
-            self.tree(tree).clear()?;
-        }
-        let mut lists: [BTreeMap<Vec<u8>, Vec<u64>>; 2] = Default::default();
-        let mut terms = std::collections::BTreeSet::new();
-        let heads = self.tree(TreeName::AuditHeads);
-        for item in self.tree(TreeName::Audit).iter() {
-            let (key, bytes) = item?;
-            let head = decode_head(&key, &bytes)?;
-            heads.insert(&key, super::codec::encode(&head))?;
-            for (tree, prefix) in lists_of(&head) {
-                let slot = usize::from(tree == TreeName::AuditWords);
-                lists[slot].entry(prefix).or_default().push(head.id);
+        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.bulk(super::Durable::Now, |w| {
+            for tree in [TreeName::AuditTime, TreeName::AuditWords, TreeName::AuditTerms, TreeName::AuditHeads] {
+                w.clear(tree)?;
             }
-            for (kind, word) in terms_of(&head) {
-                terms.insert(term_key(kind, &word));
-            }
-        }
-        // One insert a key, in key order (one batch of them all is many times slower in sled).
-        for (tree, lists) in [TreeName::AuditTime, TreeName::AuditWords].into_iter().zip(lists) {
-            let tree = self.tree(tree);
-            for (prefix, ids) in lists {
-                for (key, block) in blocks(&prefix, &ids) {
-                    tree.insert(key, block)?;
+            let mut lists: [BTreeMap<Vec<u8>, Vec<u64>>; 2] = Default::default();
+            let mut terms = std::collections::BTreeSet::new();
+            for item in self.tree(TreeName::Audit).iter() {
+                let (key, bytes) = item?;
+                let head = decode_head(&key, &bytes)?;
+                w.insert(TreeName::AuditHeads, &key, &super::codec::encode(&head))?;
+                for (tree, prefix) in lists_of(&head) {
+                    let slot = usize::from(tree == TreeName::AuditWords);
+                    lists[slot].entry(prefix).or_default().push(head.id);
+                }
+                for (kind, word) in terms_of(&head) {
+                    terms.insert(term_key(kind, &word));
                 }
             }
-        }
-        for term in terms {
-            self.tree(TreeName::AuditTerms).insert(term, &[])?;
-        }
-        meta.insert(INDEX_BUILT_KEY, &[1u8])?;
-        self.db.flush()?;
-        Ok(())
+            for (tree, lists) in [TreeName::AuditTime, TreeName::AuditWords].into_iter().zip(lists) {
+                for (prefix, ids) in lists {
+                    for (key, block) in blocks(&prefix, &ids) {
+                        w.insert(tree, &key, &block)?;
+                    }
+                }
+            }
+            for term in terms {
+                w.insert(TreeName::AuditTerms, &term, &[])?;
+            }
+            w.insert(TreeName::Meta, INDEX_BUILT_KEY, &[1u8])
+        })
     }
 
     /// Adds entries written outside a transaction (the generator's bulk, ids above every entry
     /// indexed so far) to the indexes.
-    pub(crate) fn index_audit_heads(&self, heads: &[AuditHead]) -> Result<(), StoreError> {
+    pub(crate) fn index_audit_heads(w: &Tables, heads: &[AuditHead]) -> Result<(), StoreError> {
         let mut lists: BTreeMap<(usize, Vec<u8>), Vec<u64>> = BTreeMap::new();
         for head in heads {
-            self.tree(TreeName::AuditHeads).insert(head.id.to_be_bytes(), super::codec::encode(head))?;
+            w.insert(TreeName::AuditHeads, &head.id.to_be_bytes(), &super::codec::encode(head))?;
             for (tree, prefix) in lists_of(head) {
                 lists.entry((tree.index(), prefix)).or_default().push(head.id);
             }
             for (kind, word) in terms_of(head) {
-                self.tree(TreeName::AuditTerms).insert(term_key(kind, &word), &[])?;
+                w.insert(TreeName::AuditTerms, &term_key(kind, &word), &[])?;
             }
         }
         for ((tree, prefix), mut ids) in lists {
-            let tree = self.tree(TreeName::ALL[tree]);
+            let tree = TreeName::ALL[tree];
             let open = block_key(&prefix, OPEN);
-            if let Some(bytes) = tree.remove(&open)? {
+            if let Some(bytes) = w.remove(tree, &open)? {
                 let mut all = decode_ids(&bytes);
                 all.append(&mut ids);
                 ids = all;
             }
-            let mut batch = sled::Batch::default();
             for (key, block) in blocks(&prefix, &ids) {
-                batch.insert(key, block);
+                w.insert(tree, &key, &block)?;
             }
-            tree.apply_batch(batch)?;
         }
         Ok(())
     }
 
     /// Takes an entry removed outside a transaction (the generator's) out of the indexes; a word
     /// stays listed while another entry holds it.
-    pub(crate) fn unindex_audit_head(&self, head: &AuditHead) -> Result<(), StoreError> {
-        self.tree(TreeName::AuditHeads).remove(head.id.to_be_bytes())?;
+    pub(crate) fn unindex_audit_head(w: &Tables, head: &AuditHead) -> Result<(), StoreError> {
+        w.remove(TreeName::AuditHeads, &head.id.to_be_bytes())?;
         for (tree, prefix) in lists_of(head) {
-            let tree = self.tree(tree);
-            if let Some((key, mut ids)) = block_with(tree, &prefix, head.id)? {
+            if let Some((key, mut ids)) = block_with(&(w, tree), &prefix, head.id)? {
                 ids.retain(|id| *id != head.id);
-                tree.remove(&key)?;
+                w.remove(tree, &key)?;
                 if !ids.is_empty() {
                     let open = key.ends_with(&OPEN);
                     let suffix = if open { OPEN } else { ids[0].to_be_bytes() };
-                    tree.insert(block_key(&prefix, suffix), encode_ids(&ids))?;
+                    w.insert(tree, &block_key(&prefix, suffix), &encode_ids(&ids))?;
                 }
             }
         }
         for (kind, word) in terms_of(head) {
             let term = term_key(kind, &word);
-            if self.tree(TreeName::AuditWords).scan_prefix(word_prefix(&term)).next().is_none() {
-                self.tree(TreeName::AuditTerms).remove(term)?;
+            if !w.any_with_prefix(TreeName::AuditWords, &word_prefix(&term))? {
+                w.remove(TreeName::AuditTerms, &term)?;
             }
         }
         Ok(())
@@ -288,11 +283,15 @@ impl Store {
         let mut expected = [0usize; 2];
         let mut missing = 0usize;
         let mut heads = 0usize;
-        for item in self.tree(TreeName::Audit).iter() {
+        // One snapshot for the whole check: a table opened once, not once a lookup.
+        let snapshot = self.snapshot()?;
+        let stored_heads_table = snapshot.tree(TreeName::AuditHeads);
+        let lists_tables = [snapshot.tree(TreeName::AuditTime), snapshot.tree(TreeName::AuditWords)];
+        for item in snapshot.tree(TreeName::Audit).iter() {
             let (key, bytes) = item?;
             let Ok(head) = decode_head(&key, &bytes) else { continue };
             heads += 1;
-            let stored = self.tree(TreeName::AuditHeads).get(&key)?;
+            let stored = stored_heads_table.get(&key)?;
             if stored.as_deref().map(super::codec::decode::<AuditHead>).and_then(Result::ok).as_ref() != Some(&head) {
                 problems.push(format!(
                     "logboekregel {}: de kop in '{}' ontbreekt of wijkt af",
@@ -302,7 +301,8 @@ impl Store {
             }
             for (tree, prefix) in lists_of(&head) {
                 expected[usize::from(tree == TreeName::AuditWords)] += 1;
-                if block_with(self.tree(tree), &prefix, head.id)?.is_none() {
+                let table = &lists_tables[usize::from(tree == TreeName::AuditWords)];
+                if block_with(table, &prefix, head.id)?.is_none() {
                     missing += 1;
                     if missing <= 10 {
                         problems.push(format!(
@@ -320,7 +320,7 @@ impl Store {
         }
         let mut found = [0usize; 2];
         for (slot, tree) in [TreeName::AuditTime, TreeName::AuditWords].into_iter().enumerate() {
-            for item in self.tree(tree).iter() {
+            for item in snapshot.tree(tree).iter() {
                 let (key, value) = item?;
                 let ids = decode_ids(&value);
                 found[slot] += ids.len();
@@ -340,7 +340,7 @@ impl Store {
                 ));
             }
         }
-        let stored_heads = self.tree(TreeName::AuditHeads).len();
+        let stored_heads = stored_heads_table.len()?;
         if stored_heads != heads {
             problems.push(format!(
                 "'{}' heeft {stored_heads} koppen, het logboek {heads} regels",
@@ -348,10 +348,10 @@ impl Store {
             ));
         }
         let mut terms = 0;
-        for item in self.tree(TreeName::AuditTerms).iter() {
+        for item in snapshot.tree(TreeName::AuditTerms).iter() {
             let (term, _) = item?;
             terms += 1;
-            if self.tree(TreeName::AuditWords).scan_prefix(word_prefix(&term)).next().transpose()?.is_none() {
+            if lists_tables[1].scan_prefix(word_prefix(&term)).next().transpose()?.is_none() {
                 problems.push(format!(
                     "woord '{}' in de index '{}' komt in geen logboekregel voor",
                     String::from_utf8_lossy(term.get(1..).unwrap_or_default()),
@@ -378,7 +378,31 @@ fn blocks(prefix: &[u8], ids: &[u64]) -> Vec<(Vec<u8>, Vec<u8>)> {
 /// A block: its key and its ids.
 type Block = (Vec<u8>, Vec<u64>);
 
-fn block_with(tree: &sled::Tree, prefix: &[u8], id: u64) -> Result<Option<Block>, StoreError> {
+/// Where [`block_with`] looks: a table of a read snapshot, or of a write transaction.
+trait Blocks {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
+    fn last_in(&self, from: &[u8], to: &[u8]) -> Result<Option<super::reader::Pair>, StoreError>;
+}
+
+impl Blocks for super::reader::Table {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        super::reader::Table::get(self, key)
+    }
+    fn last_in(&self, from: &[u8], to: &[u8]) -> Result<Option<super::reader::Pair>, StoreError> {
+        self.range(from..to).next_back().transpose()
+    }
+}
+
+impl Blocks for (&Tables<'_>, TreeName) {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        self.0.get(self.1, key)
+    }
+    fn last_in(&self, from: &[u8], to: &[u8]) -> Result<Option<super::reader::Pair>, StoreError> {
+        self.0.last_in(self.1, from, to)
+    }
+}
+
+fn block_with(tree: &impl Blocks, prefix: &[u8], id: u64) -> Result<Option<Block>, StoreError> {
     let open = block_key(prefix, OPEN);
     if let Some(bytes) = tree.get(&open)? {
         let ids = decode_ids(&bytes);
@@ -388,7 +412,7 @@ fn block_with(tree: &sled::Tree, prefix: &[u8], id: u64) -> Result<Option<Block>
     }
     let mut end = block_key(prefix, id.to_be_bytes());
     end.push(0);
-    if let Some((key, bytes)) = tree.range(prefix.to_vec()..end).next_back().transpose()? {
+    if let Some((key, bytes)) = tree.last_in(prefix, &end)? {
         let ids = decode_ids(&bytes);
         if key.len() == prefix.len() + 8 && ids.contains(&id) {
             return Ok(Some((key.to_vec(), ids)));

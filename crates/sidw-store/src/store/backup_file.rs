@@ -1,5 +1,5 @@
 //! The backup file: a portable, versioned, compressed and checksummed copy of every tree of the
-//! database, independent of sled's on-disk layout.
+//! database, independent of the store's on-disk layout.
 //!
 //! # Layout (format version 1)
 //!

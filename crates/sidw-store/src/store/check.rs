@@ -55,7 +55,7 @@ impl Store {
         for item in self.tree(TreeName::NetworkNames).iter() {
             let (key, value) = item?;
             names_found += 1;
-            if names_expected.get(key.as_ref()) != NetworkId::from_key(&value).as_ref() {
+            if names_expected.get(key.as_slice()) != NetworkId::from_key(&value).as_ref() {
                 report.problems.push(format!(
                     "naamindex '{}' wijst niet naar het netwerk met die naam",
                     String::from_utf8_lossy(&key)
@@ -135,6 +135,7 @@ impl Store {
         // looked at line by line, to name what is missing or extra.
         let mut expected_index: HashMap<[u8; 10], IdDigest> = HashMap::new();
         // Read one at a time: the hours are the bulk of the data.
+        let tariff_years = self.tree(TreeName::Tariffs);
         read_each(self, TreeName::Hours, &mut report, |report, key, line: HoursEntry| {
             let line = &line;
             if key != line.id.to_key() {
@@ -151,7 +152,7 @@ impl Store {
             if let Err(e) = hours {
                 report.problems.push(format!("urenregel {}: {e}", line.id));
             }
-            if self.tree(TreeName::Tariffs).get(year_key(line.year()))?.is_none() {
+            if tariff_years.get(year_key(line.year()))?.is_none() {
                 report.problems.push(format!(
                     "urenregel {} valt in {}, waarvoor geen tarieven zijn",
                     line.id,

@@ -292,8 +292,7 @@ impl Store {
 
     /// A database from before the batch index: indexes every stored batch once (at open).
     pub(super) fn index_batches(&self) -> Result<(), StoreError> {
-        let meta = self.tree(TreeName::Meta);
-        if meta.contains_key(BATCH_INDEX_BUILT)? {
+        if self.tree(TreeName::Meta).contains_key(BATCH_INDEX_BUILT)? {
             return Ok(());
         }
         let mut index: std::collections::BTreeMap<Vec<u8>, BatchIds> = std::collections::BTreeMap::new();
@@ -302,13 +301,13 @@ impl Store {
                 index.entry(network_quarter(*network, batch.quarter).to_vec()).or_default().ids.push(batch.id);
             }
         }
-        let tree = self.tree(TreeName::BatchIndex);
-        for (key, ids) in index {
-            tree.insert(key, super::codec::encode(&ids))?;
-        }
-        meta.insert(BATCH_INDEX_BUILT, &[1u8])?;
-        self.db.flush()?;
-        Ok(())
+        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.bulk(super::Durable::Now, |w| {
+            for (key, ids) in index {
+                w.insert(TreeName::BatchIndex, &key, &super::codec::encode(&ids))?;
+            }
+            w.insert(TreeName::Meta, BATCH_INDEX_BUILT, &[1u8])
+        })
     }
 
     /// Every open claim (paid too much, still to set off), by payee.
@@ -476,7 +475,7 @@ impl Store {
             }
             let sequence = tx
                 .get_raw(TreeName::Meta, BATCH_SEQUENCE)?
-                .and_then(|b| b.as_ref().try_into().ok())
+                .and_then(|b| b.as_slice().try_into().ok())
                 .map(u64::from_be_bytes)
                 .unwrap_or(0)
                 + 1;

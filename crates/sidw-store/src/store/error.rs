@@ -42,13 +42,13 @@ pub enum StoreError {
     /// Not an error: a trial run of a change went through every rule and was not committed.
     #[error("proef geslaagd; niets vastgelegd")]
     DryRun,
-    #[error("opslagfout: {}", dutch_sled(.0))]
-    Storage(#[from] sled::Error),
+    /// The storage itself failed (the reason in Dutch, see [`dutch_redb`]).
+    #[error("opslagfout: {0}")]
+    Storage(String),
     #[error(
-        "de wijziging is vastgelegd maar niet bevestigd naar schijf geschreven ({}); controleer vóór u het opnieuw probeert",
-        dutch_sled(.0)
+        "de wijziging is vastgelegd maar niet bevestigd naar schijf geschreven ({0}); controleer vóór u het opnieuw probeert"
     )]
-    NotDurable(sled::Error),
+    NotDurable(String),
 }
 
 impl StoreError {
@@ -67,16 +67,43 @@ impl From<crate::domain::error::FieldError> for StoreError {
     }
 }
 
-/// sled's errors in words a user can act on.
-pub fn dutch_sled(error: &sled::Error) -> String {
+/// redb's errors in words a user can act on.
+pub fn dutch_redb(error: &redb::Error) -> String {
+    use redb::Error as E;
     match error {
-        sled::Error::Io(io) => dutch_io(io),
-        sled::Error::Corruption { .. } => "de bestanden van de database zijn beschadigd; zet een back-up terug".into(),
-        sled::Error::CollectionNotFound(_) => "een tabel van de database ontbreekt".into(),
-        sled::Error::Unsupported(what) => format!("niet ondersteund door de opslag: {what}"),
-        sled::Error::ReportableBug(what) => format!("interne fout in de opslag ({what}); maak een back-up en meld dit"),
+        E::Io(io) => dutch_io(io),
+        E::Corrupted(_) => "de bestanden van de database zijn beschadigd; zet een back-up terug".into(),
+        E::DatabaseAlreadyOpen => "de database is al geopend door een ander proces".into(),
+        E::UpgradeRequired(_) => "het bestand heeft een opslagformaat dat deze sidw niet kent".into(),
+        E::ValueTooLarge(size) => format!("een record is te groot om op te slaan ({size} bytes)"),
+        E::TableDoesNotExist(name) => format!("de tabel '{name}' van de database ontbreekt"),
+        E::PreviousIo => "een eerdere schrijffout naar schijf; sluit sidw af en open de database opnieuw".into(),
+        E::LockPoisoned(_) | E::TransactionPoisoned => {
+            "interne fout in de opslag na een eerdere fout; sluit sidw af en open de database opnieuw".into()
+        }
+        E::RepairAborted => "het herstel van de database is afgebroken".into(),
+        other => format!("fout in de opslag ({other}); maak een back-up en meld dit"),
     }
 }
+
+macro_rules! from_redb {
+    ($($error:ty),*) => {$(
+        impl From<$error> for StoreError {
+            fn from(error: $error) -> Self {
+                Self::Storage(dutch_redb(&redb::Error::from(error)))
+            }
+        }
+    )*};
+}
+from_redb!(
+    redb::Error,
+    redb::StorageError,
+    redb::TableError,
+    redb::TransactionError,
+    redb::CommitError,
+    redb::DatabaseError,
+    redb::SetDurabilityError
+);
 
 /// An operating-system error in Dutch, with the system's own code for whoever must fix it.
 pub fn dutch_io(error: &std::io::Error) -> String {

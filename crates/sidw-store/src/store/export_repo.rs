@@ -21,8 +21,7 @@ impl Store {
     /// them into the tree once, oldest first, so that the "al eerder geschreven" warning and the
     /// Signalen know them. Later exports are written to both in one transaction.
     pub(super) fn exports_from_audit(&self) -> Result<(), StoreError> {
-        let meta = self.tree(TreeName::Meta);
-        if meta.contains_key(EXPORTS_FROM_AUDIT_KEY)? {
+        if self.tree(TreeName::Meta).contains_key(EXPORTS_FROM_AUDIT_KEY)? {
             return Ok(());
         }
         let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -43,15 +42,14 @@ impl Store {
             let what = entry.after.as_deref().and_then(|a| serde_json::from_str::<String>(a).ok()).unwrap_or_default();
             found.entry(*id).or_default().entries.push(BatchExport { at: entry.at, by: entry.user, what });
         }
-        let exports = self.tree(TreeName::Exports);
-        for (id, record) in found {
-            if !exports.contains_key(id.to_be_bytes())? {
-                exports.insert(id.to_be_bytes(), super::codec::encode(&record))?;
+        self.bulk(super::Durable::Now, |w| {
+            for (id, record) in found {
+                if !w.contains_key(TreeName::Exports, &id.to_be_bytes())? {
+                    w.insert(TreeName::Exports, &id.to_be_bytes(), &super::codec::encode(&record))?;
+                }
             }
-        }
-        meta.insert(EXPORTS_FROM_AUDIT_KEY, &[1u8])?;
-        self.db.flush()?;
-        Ok(())
+            w.insert(TreeName::Meta, EXPORTS_FROM_AUDIT_KEY, &[1u8])
+        })
     }
 
     /// Records that a payment file of `batch` was written (`what`: format and file), with its

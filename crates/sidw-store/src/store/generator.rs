@@ -22,8 +22,7 @@ impl Store {
         lines: &[(String, T)],
     ) -> Result<(), StoreError> {
         let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let audit = self.tree(TreeName::Audit);
-        let Some((key, bytes)) = audit.last()? else {
+        let Some((key, bytes)) = self.tree(TreeName::Audit).last()? else {
             return Err(StoreError::Refused("geen importregel in het logboek".into()));
         };
         let newest: AuditEntry = decode(&bytes).map_err(|e| StoreError::Corrupt {
@@ -34,39 +33,30 @@ impl Store {
         if newest.action != IMPORT_ACTION {
             return Err(StoreError::Refused(format!("het nieuwste logboekregel is '{}', geen import", newest.action)));
         }
-        let floor = self
-            .tree(TreeName::Meta)
-            .get(ID_FLOOR_KEY)?
-            .and_then(|b| b.as_ref().try_into().ok())
-            .map(u64::from_be_bytes)
-            .unwrap_or(0);
-        let mut batch = sled::Batch::default();
-        batch.remove(key);
-        let mut heads = Vec::with_capacity(lines.len());
-        for (subject, line) in lines {
-            let id = self.db.generate_id()? + 1;
-            if id <= floor {
-                return Err(StoreError::Refused("de generator vult alleen een nieuwe database".into()));
+        self.bulk(super::Durable::Now, |w| {
+            w.remove(TreeName::Audit, &key)?;
+            let mut heads = Vec::with_capacity(lines.len());
+            for (subject, line) in lines {
+                let id = super::tx::next_id(w)?;
+                w.insert(TreeName::Meta, ID_FLOOR_KEY, &id.to_be_bytes())?;
+                let entry = AuditEntry {
+                    id,
+                    at: ctx.at,
+                    user: ctx.user.clone(),
+                    action: "uren toegevoegd".into(),
+                    subject: subject.clone(),
+                    before: None,
+                    after: Some(serde_json::to_string(line).expect("records serialise to JSON")),
+                };
+                w.insert(TreeName::Audit, &id.to_be_bytes(), &encode(&entry))?;
+                heads.push(super::audit::AuditHead::of(&entry));
             }
-            let entry = AuditEntry {
-                id,
-                at: ctx.at,
-                user: ctx.user.clone(),
-                action: "uren toegevoegd".into(),
-                subject: subject.clone(),
-                before: None,
-                after: Some(serde_json::to_string(line).expect("records serialise to JSON")),
-            };
-            batch.insert(&id.to_be_bytes(), encode(&entry));
-            heads.push(super::audit::AuditHead::of(&entry));
-        }
-        audit.apply_batch(batch)?;
-        // The log's indexes, as the transactions of keying would have written them.
-        self.unindex_audit_head(&super::audit::AuditHead::of(&newest))?;
-        self.index_audit_heads(&heads)?;
+            // The log's indexes, as the transactions of keying would have written them.
+            Store::unindex_audit_head(w, &super::audit::AuditHead::of(&newest))?;
+            Store::index_audit_heads(w, &heads)
+        })?;
         // The lines' networks were noted by the import; the log reaches no derived data.
         self.changed(super::tx::Touched::default());
-        self.db.flush()?;
         Ok(())
     }
 }

@@ -102,8 +102,23 @@ impl Store {
 
     /// The hours lines of a network in a year, read through the index, in the order entered.
     pub fn hours_of(&self, network: NetworkId, year: i32) -> Result<Vec<HoursEntry>, StoreError> {
-        let index: HoursIndex = self.get(TreeName::HoursIndex, &network_year(network, year))?.unwrap_or_default();
-        index.entries.iter().map(|id| self.hours_entry(*id)).collect()
+        // The index and its lines from one snapshot (and the lines' table opened once).
+        let snapshot = self.snapshot()?;
+        let key = network_year(network, year);
+        let index: HoursIndex = match snapshot.tree(TreeName::HoursIndex).get(key)? {
+            Some(bytes) => super::decode_at(TreeName::HoursIndex, &key, &bytes)?,
+            None => HoursIndex::default(),
+        };
+        let lines = snapshot.tree(TreeName::Hours);
+        index
+            .entries
+            .iter()
+            .map(|id| {
+                let key = id.to_key();
+                let bytes = lines.get(key)?.ok_or_else(|| StoreError::NotFound(format!("urenregel {id}")))?;
+                super::decode_at(TreeName::Hours, &key, &bytes)
+            })
+            .collect()
     }
 
     pub fn hours_entry(&self, id: HoursEntryId) -> Result<HoursEntry, StoreError> {
@@ -400,16 +415,8 @@ pub(super) fn drop_nihil(tx: &Tx, network: NetworkId, partner: PartnerId, month:
 }
 
 /// An error of one line of a change of many, with the line's place.
-fn at_line(
-    index: usize,
-    error: sled::transaction::ConflictableTransactionError<StoreError>,
-) -> sled::transaction::ConflictableTransactionError<StoreError> {
-    match error {
-        sled::transaction::ConflictableTransactionError::Abort(error) => {
-            abort(StoreError::AtLine { index, error: Box::new(error) })
-        }
-        other => other,
-    }
+fn at_line(index: usize, error: StoreError) -> StoreError {
+    abort(StoreError::AtLine { index, error: Box::new(error) })
 }
 
 fn subject(network: &Network, partner: &Partner, line: &HoursEntry) -> String {

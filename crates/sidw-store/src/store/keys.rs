@@ -193,7 +193,8 @@ impl TreeName {
 }
 
 pub const META_KEY: &[u8] = b"database";
-/// Ids are above this (set by a restore).
+/// The highest id given or taken (u64, big-endian): every new id is above it. A restore and the
+/// copy from sled set it to the highest id they found.
 pub const ID_FLOOR_KEY: &[u8] = b"id_floor";
 /// The facts epoch (u64, big-endian): moves with every change that reaches every network's
 /// `HoursFacts` (tariffs); facts computed at another epoch are not used.

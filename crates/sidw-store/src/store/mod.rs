@@ -1,5 +1,5 @@
-//! The sled store: one database directory, every record in a versioned envelope, every change one
-//! transaction (with its audit entry) flushed to disk before the call returns.
+//! The redb store: one database directory (the file `sidw.redb` in it), every record in a versioned
+//! envelope, every change one transaction (with its audit entry) on disk before the call returns.
 
 pub mod audit;
 mod audit_index;
@@ -11,6 +11,7 @@ mod close_repo;
 pub mod codec;
 pub mod error;
 mod export_repo;
+mod from_sled;
 mod generator;
 mod hours_repo;
 mod invoice_repo;
@@ -20,13 +21,13 @@ pub mod money_check;
 mod municipal_repo;
 mod network_repo;
 mod pref_repo;
+mod reader;
 pub mod records;
 pub mod restore;
 mod signal_repo;
 mod tariff_repo;
 pub mod tx;
 
-use sled::Transactional;
 use std::path::{Path, PathBuf};
 
 pub use audit::{AuditEntry, AuditHead, ChangeContext};
@@ -40,91 +41,137 @@ pub use tx::Touched;
 
 use codec::{DecodeError, Record, decode, encode};
 use keys::{META_KEY, TreeName, hex};
+use reader::{Table, Tables};
 use records::DatabaseInfo;
+use redb::ReadableDatabase;
 use tx::{Tx, TxResult};
 
 /// Schema version of the database layout (which trees, which keys). Records carry their own.
 pub const DATABASE_SCHEMA: u16 = 1;
 
-/// sled's page cache for a command that reads everything once (`backup`, `restore`, `check`):
-/// one pass gains nothing from a cache, and sled keeps about 1,6 bytes a byte of it (on the
-/// history store a scan peaks at 124 MB with 4 MiB, 150 MB with 16 MiB, in about the same time).
-const ONE_PASS_CACHE: u64 = 4 * 1024 * 1024;
-/// sled's page cache for `sidw serve`: what the screens of an office read again and again (the
-/// networks, partners and agreements, this year's hours of the networks on screen and their
-/// indexes) fits in it on the ten-year history store; sled's default (1 GiB) would keep every
-/// page the start-up backup and the reports ever read.
-const SERVE_CACHE: u64 = 32 * 1024 * 1024;
+/// The database file in the database directory (beside it: back-ups, the server's marker, the
+/// users file, and `sled-oud/` of an office that came from sled).
+pub const DATABASE_FILE: &str = "sidw.redb";
 
-/// An open database. Clone it freely: clones share the same sled `Db`.
+/// redb's page cache for a command that reads everything once (`backup`, `restore`, `check`):
+/// one pass gains nothing from a cache.
+const ONE_PASS_CACHE: usize = 4 * 1024 * 1024;
+/// redb's page cache for `sidw serve`: what the screens of an office read again and again (the
+/// networks, partners and agreements, this year's hours of the networks on screen and their
+/// indexes).
+const SERVE_CACHE: usize = 32 * 1024 * 1024;
+/// redb's page cache for the TUI and the other commands (redb's default, 1 GiB, would keep every
+/// page a report ever read).
+const DEFAULT_CACHE: usize = 16 * 1024 * 1024;
+
+/// An open database. Clone it freely: clones share the same redb `Database`.
 #[derive(Clone)]
 pub struct Store {
-    db: sled::Db,
-    trees: Vec<sled::Tree>,
+    db: std::sync::Arc<redb::Database>,
     path: PathBuf,
     /// Counts the changes written through this store (and its clones): sessions compare it to
     /// see that a colleague saved something.
     generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    /// Held by every change and by a backup, so that a backup sees no half of anything.
+    /// Held by every change (and the caches' writes), so that the change counter and what each
+    /// change touched follow the commits in order. A backup does not take it: it reads a snapshot.
     writing: std::sync::Arc<std::sync::Mutex<()>>,
+    /// A write that waits for the next durable commit was made (see [`Store::flush`]).
+    pending: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Which networks each recent change touched (for caches and the sessions' reloads).
     changes: std::sync::Arc<std::sync::Mutex<changes::ChangeLog>>,
     /// The Signalen of each network, as last computed (see `signal_repo`).
     signal_cache: std::sync::Arc<std::sync::Mutex<signal_repo::SignalCache>>,
 }
 
+/// How a write outside a change's transaction reaches the disk.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Durable {
+    /// On disk when the call returns.
+    Now,
+    /// With the next change (a cache, a preference: losing it in a crash costs nothing).
+    Later,
+}
+
 impl Store {
     /// Opens (or creates) the database in `path`. A directory held by another process, one that
-    /// cannot be read, and one written by a newer sidw are refused with a clear error.
+    /// cannot be read, and one written by a newer sidw are refused with a clear error. A directory
+    /// that holds a sled database (sidw before redb) is copied into a new `sidw.redb` first.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        Self::open_with_cache(path, None)
+        Self::open_with_cache(path, DEFAULT_CACHE)
     }
 
-    /// Opens for one pass over everything (`backup`, `check`): sled keeps a small page cache, so
-    /// memory does not grow with the database (sled's default cache is 1 GiB).
+    /// Opens for one pass over everything (`backup`, `check`): a small page cache, so memory does
+    /// not grow with the database.
     pub fn open_for_one_pass(path: &Path) -> Result<Self, StoreError> {
-        Self::open_with_cache(path, Some(ONE_PASS_CACHE))
+        Self::open_with_cache(path, ONE_PASS_CACHE)
     }
 
     /// Opens for `sidw serve`: a page cache sized for an office's screens (see `SERVE_CACHE`).
     pub fn open_for_serving(path: &Path) -> Result<Self, StoreError> {
-        Self::open_with_cache(path, Some(SERVE_CACHE))
+        Self::open_with_cache(path, SERVE_CACHE)
     }
 
-    fn open_with_cache(path: &Path, cache: Option<u64>) -> Result<Self, StoreError> {
+    fn open_with_cache(path: &Path, cache: usize) -> Result<Self, StoreError> {
         if path.exists() && !path.is_dir() {
             return Err(StoreError::Unreadable { path: path.into(), reason: "dat is een bestand, geen map".into() });
         }
-        let mut config = sled::Config::new().path(path);
-        if let Some(bytes) = cache {
-            config = config.cache_capacity(bytes);
+        std::fs::create_dir_all(path)
+            .map_err(|e| StoreError::Unreadable { path: path.into(), reason: error::dutch_io(&e) })?;
+        let file = path.join(DATABASE_FILE);
+        if !file.exists() && from_sled::holds_sled(path) {
+            from_sled::copy_into_redb(path, cache)?;
         }
-        let db = config.open().map_err(|e| classify_open_error(path, e))?;
+        let db = Self::builder(cache).create(&file).map_err(|e| classify_open_error(path, e))?;
+        // A copy from sled that was renamed into place but whose sled files were not moved yet.
+        from_sled::move_sled_files(path);
         Self::init(db, path.to_path_buf())
     }
 
-    /// A database that lives in memory and a temporary directory only: for tests and benchmarks.
+    pub(crate) fn builder(cache: usize) -> redb::Builder {
+        let mut builder = redb::Database::builder();
+        builder.set_cache_size(cache);
+        builder
+    }
+
+    /// A database that lives in memory only: for tests and benchmarks.
     pub fn temporary() -> Result<Self, StoreError> {
-        let db = sled::Config::new().temporary(true).open()?;
+        let db = Self::builder(DEFAULT_CACHE)
+            .create_with_backend(redb::backends::InMemoryBackend::new())
+            .map_err(|e| classify_open_error(Path::new("(tijdelijk)"), e))?;
         Self::init(db, PathBuf::from("(tijdelijk)"))
     }
 
-    fn init(db: sled::Db, path: PathBuf) -> Result<Self, StoreError> {
-        let trees = TreeName::ALL.iter().map(|t| db.open_tree(t.name())).collect::<Result<Vec<_>, _>>()?;
-        let store = Self {
-            db,
-            trees,
+    /// A database file opened as it is: no table made, nothing derived built (the copy from sled
+    /// fills it).
+    pub(crate) fn open_file(file: &Path, cache: usize, dir: &Path) -> Result<Self, StoreError> {
+        let db = Self::builder(cache).create(file).map_err(|e| classify_open_error(dir, e))?;
+        Ok(Self::bare(db, dir.to_path_buf()))
+    }
+
+    fn bare(db: redb::Database, path: PathBuf) -> Self {
+        Self {
+            db: std::sync::Arc::new(db),
             path,
             generation: Default::default(),
             writing: Default::default(),
+            pending: Default::default(),
             changes: Default::default(),
             signal_cache: Default::default(),
-        };
+        }
+    }
+
+    fn init(db: redb::Database, path: PathBuf) -> Result<Self, StoreError> {
+        let store = Self::bare(db, path);
         let meta = store.tree(TreeName::Meta);
         match meta.get(META_KEY)? {
             None => {
-                meta.insert(META_KEY, encode(&DatabaseInfo { schema: DATABASE_SCHEMA }))?;
-                store.db.flush()?;
+                // Every table exists from the start, so that a read never finds one missing.
+                store.bulk(Durable::Now, |w| {
+                    for tree in TreeName::ALL {
+                        w.contains_key(tree, META_KEY)?;
+                    }
+                    w.insert(TreeName::Meta, META_KEY, &encode(&DatabaseInfo { schema: DATABASE_SCHEMA }))
+                })?;
             }
             Some(bytes) => {
                 let newer =
@@ -139,6 +186,7 @@ impl Store {
                 }
             }
         }
+        drop(meta);
         store.exports_from_audit()?;
         store.index_batches()?;
         store.index_audit_log()?;
@@ -173,75 +221,115 @@ impl Store {
         self.generation.load(std::sync::atomic::Ordering::SeqCst)
     }
 
-    /// Writes everything to disk (the server does this when it stops).
+    /// Writes everything to disk (the server does this when it stops): the caches' writes that
+    /// wait for the next change go with an empty durable commit.
     pub fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush()?;
-        Ok(())
+        if !self.pending.load(std::sync::atomic::Ordering::SeqCst) {
+            return Ok(());
+        }
+        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.bulk(Durable::Now, |_| Ok(()))
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    pub(crate) fn tree(&self, tree: TreeName) -> &sled::Tree {
-        &self.trees[tree.index()]
+    /// One read snapshot of the database: every table read through it sees the same moment.
+    pub(crate) fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        Ok(Snapshot(self.db.begin_read()?))
+    }
+
+    /// One table as it stands now (a snapshot of its own). Reading several tables consistently:
+    /// [`Store::snapshot`].
+    pub(crate) fn tree(&self, tree: TreeName) -> Table {
+        match self.db.begin_read() {
+            Ok(txn) => Table::open(&txn, tree),
+            Err(error) => Table::failed(error.into()),
+        }
+    }
+
+    /// Writes outside a change's transaction, all or nothing (derived data, caches, bulk loads):
+    /// no audit entry, no change counted. The caller holds `writing` where order matters.
+    pub(crate) fn bulk<T>(
+        &self,
+        durable: Durable,
+        write: impl FnOnce(&Tables) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut txn = self.db.begin_write()?;
+        txn.set_quick_repair(true);
+        if durable == Durable::Later {
+            txn.set_durability(redb::Durability::None)?;
+        }
+        let tables = Tables::new(&txn);
+        let value = write(&tables)?;
+        tables.close();
+        txn.commit()?;
+        self.pending.store(durable == Durable::Later, std::sync::atomic::Ordering::SeqCst);
+        Ok(value)
     }
 
     /// True when no programme data has been stored yet (the welcome screen and `demo` ask).
     pub fn is_empty(&self) -> bool {
-        TreeName::ALL.iter().filter(|t| t.holds_data()).all(|t| self.tree(*t).is_empty())
+        let Ok(snapshot) = self.snapshot() else { return false };
+        TreeName::ALL.iter().filter(|t| t.holds_data()).all(|t| snapshot.tree(*t).is_empty().unwrap_or(false))
     }
 
-    /// Runs one change as a single transaction over every tree, then flushes it to disk. When
-    /// this returns `Ok`, the change and its audit entry are durable; on `Err` nothing was written,
-    /// except for [`StoreError::NotDurable`]: committed, but the flush to disk failed.
-    pub fn write<T>(&self, ctx: &ChangeContext, change: impl Fn(&Tx) -> TxResult<T>) -> Result<T, StoreError> {
+    /// Runs one change as a single transaction over every table, committed durably: when this
+    /// returns `Ok`, the change and its audit entry are on disk; on `Err` nothing was written,
+    /// except for [`StoreError::NotDurable`]: perhaps committed, but not confirmed on disk.
+    pub fn write<T>(&self, ctx: &ChangeContext, change: impl FnOnce(&Tx) -> TxResult<T>) -> Result<T, StoreError> {
         if ctx.user.trim().is_empty() {
             return Err(StoreError::Refused(
                 "wie de wijziging maakt ontbreekt: geef een gebruikersnaam (--user)".into(),
             ));
         }
-        let refs: Vec<&sled::Tree> = self.trees.iter().collect();
         let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut txn = self.db.begin_write()?;
+        // Quick repair: the allocator's state is saved with each commit, so the open after a
+        // crash need not walk the whole file.
+        txn.set_quick_repair(true);
         let touched = std::cell::RefCell::new(Touched::default());
         let facts_everywhere = std::cell::Cell::new(false);
-        let result = refs.as_slice().transaction(|views| {
-            // A conflict runs the change again: only the last run's writes count.
-            *touched.borrow_mut() = Touched::default();
-            facts_everywhere.set(false);
-            let value = change(&Tx { views, ctx, touched: &touched, facts_everywhere: &facts_everywhere })?;
-            tx::forget_facts(views, &touched.borrow(), facts_everywhere.get())?;
+        let tx = Tx { tables: Tables::new(&txn), ctx, touched: &touched, facts_everywhere: &facts_everywhere };
+        let value = change(&tx).and_then(|value| {
+            tx::forget_facts(&tx.tables, &touched.borrow(), facts_everywhere.get())?;
             Ok(value)
         });
-        let value = result.map_err(|e| match e {
-            sled::transaction::TransactionError::Abort(error) => error,
-            sled::transaction::TransactionError::Storage(error) => StoreError::Storage(error),
+        drop(tx);
+        let value = match value {
+            Ok(value) => value,
+            Err(error) => {
+                let _ = txn.abort();
+                return Err(error);
+            }
+        };
+        txn.commit().map_err(|e| match e {
+            redb::CommitError::Storage(redb::StorageError::Io(io)) => StoreError::NotDurable(error::dutch_io(&io)),
+            other => other.into(),
         })?;
+        self.pending.store(false, std::sync::atomic::Ordering::SeqCst);
         self.changed(touched.into_inner());
-        self.db.flush().map_err(StoreError::NotDurable)?;
         Ok(value)
     }
 
-    /// Every tree's keys and values as they stand, consistent: no change is written meanwhile.
+    /// Every tree's keys and values as they stand, consistent: one read snapshot.
     pub fn dump(&self) -> Result<backup_file::Dump, StoreError> {
-        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let snapshot = self.snapshot()?;
         let mut trees = Vec::new();
         for name in TreeName::ALL {
-            let pairs = self
-                .tree(name)
-                .iter()
-                .map(|item| item.map(|(k, v)| (k.to_vec(), v.to_vec())))
-                .collect::<Result<Vec<_>, _>>()?;
+            let pairs = snapshot.tree(name).iter().collect::<Result<Vec<_>, _>>()?;
             trees.push((name.name().to_string(), pairs));
         }
         Ok(backup_file::Dump { trees })
     }
 
-    /// Writes a backup of every tree to `path` as it streams out of the database (the layout of
-    /// [`backup_file::write_file`]): no change is written meanwhile, and memory does not grow
-    /// with the database. Returns how many records and log entries it holds.
+    /// Writes a backup of every tree to `path` as it streams out of one read snapshot (the layout
+    /// of [`backup_file::write_file`]): colleagues keep saving meanwhile, the backup is the one
+    /// moment the snapshot was taken, and memory does not grow with the database. Returns how many
+    /// records and log entries it holds.
     pub fn backup_to(&self, path: &Path) -> Result<usize, backup_file::BackupError> {
-        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let snapshot = self.snapshot().map_err(std::io::Error::other)?;
         let mut records = 0;
         backup_file::write_file_streamed(path, |out| {
             let number = |out: &mut dyn std::io::Write, n: u64| out.write_all(&n.to_be_bytes());
@@ -251,9 +339,10 @@ impl Store {
             };
             number(out, TreeName::ALL.len() as u64)?;
             for name in TreeName::ALL {
-                let tree = self.tree(name);
+                let tree = snapshot.tree(name);
+                let len = tree.len().map_err(std::io::Error::other)? as u64;
                 bytes(out, name.name().as_bytes())?;
-                number(out, tree.len() as u64)?;
+                number(out, len)?;
                 let mut written = 0u64;
                 for item in tree.iter() {
                     let (key, value) = item.map_err(std::io::Error::other)?;
@@ -261,7 +350,7 @@ impl Store {
                     bytes(out, &value)?;
                     written += 1;
                 }
-                if written != tree.len() as u64 {
+                if written != len {
                     return Err(std::io::Error::other(format!("tabel {} veranderde tijdens de back-up", name.name())));
                 }
                 records += written as usize;
@@ -314,23 +403,38 @@ impl Store {
     /// tests that must damage a database on purpose.
     #[doc(hidden)]
     pub fn raw_insert_for_tests(&self, tree: TreeName, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
-        self.tree(tree).insert(key, value)?;
-        if tree != TreeName::SignalFacts {
-            self.tree(TreeName::SignalFacts).clear()?;
-        }
+        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.bulk(Durable::Now, |w| {
+            w.insert(tree, key, value)?;
+            if tree != TreeName::SignalFacts {
+                w.clear(TreeName::SignalFacts)?;
+            }
+            Ok(())
+        })?;
         self.changed(Touched::everything());
-        self.db.flush()?;
         Ok(())
     }
 
     /// Removes a key, bypassing everything: only for tests that must damage a database on purpose.
     #[doc(hidden)]
     pub fn raw_remove_for_tests(&self, tree: TreeName, key: &[u8]) -> Result<(), StoreError> {
-        self.tree(tree).remove(key)?;
-        self.tree(TreeName::SignalFacts).clear()?;
+        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.bulk(Durable::Now, |w| {
+            w.remove(tree, key)?;
+            w.clear(TreeName::SignalFacts)
+        })?;
         self.changed(Touched::everything());
-        self.db.flush()?;
         Ok(())
+    }
+}
+
+/// One read snapshot: every table read through it sees the same moment, whatever is written
+/// meanwhile.
+pub(crate) struct Snapshot(redb::ReadTransaction);
+
+impl Snapshot {
+    pub(crate) fn tree(&self, tree: TreeName) -> Table {
+        Table::open(&self.0, tree)
     }
 }
 
@@ -338,15 +442,14 @@ pub(crate) fn decode_at<R: Record>(tree: TreeName, key: &[u8], bytes: &[u8]) -> 
     decode(bytes).map_err(|e| StoreError::Corrupt { tree: tree.name(), key: hex(key), reason: e.to_string() })
 }
 
-fn classify_open_error(path: &Path, error: sled::Error) -> StoreError {
+fn classify_open_error(path: &Path, error: redb::DatabaseError) -> StoreError {
+    let unreadable = |reason: String| StoreError::Unreadable { path: path.to_path_buf(), reason };
     match error {
-        sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
-            StoreError::Locked { path: path.to_path_buf() }
+        redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Locked { path: path.to_path_buf() },
+        redb::DatabaseError::Storage(redb::StorageError::Io(io)) => unreadable(error::dutch_io(&io)),
+        redb::DatabaseError::Storage(redb::StorageError::Corrupted(_)) => {
+            unreadable("de bestanden zijn beschadigd".into())
         }
-        sled::Error::Io(io) => StoreError::Unreadable { path: path.to_path_buf(), reason: error::dutch_io(&io) },
-        sled::Error::Corruption { .. } => {
-            StoreError::Unreadable { path: path.to_path_buf(), reason: "de bestanden zijn beschadigd".into() }
-        }
-        other => StoreError::Unreadable { path: path.to_path_buf(), reason: error::dutch_sled(&other) },
+        other => unreadable(error::dutch_redb(&redb::Error::from(other))),
     }
 }

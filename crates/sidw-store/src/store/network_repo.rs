@@ -247,7 +247,7 @@ fn normalised(network: &Network) -> Result<Network, StoreError> {
     })
 }
 
-/// What the start of funding is derived from, read before the change's transaction (sled does
+/// What the start of funding is derived from, read before the change's transaction (sled did
 /// not let a transaction scan a tree): the network's practice-team agreements and whether a
 /// quarter of it is closed.
 struct FundingFacts {
@@ -335,7 +335,7 @@ fn store_team(tx: &Tx, team: &PracticeTeam) -> TxResult<PracticeTeam> {
 
 /// The closed quarters of the network whose split `new` would change: those on whose first day
 /// the shares in force differ. Read inside the saving transaction, so a quarter closed by a
-/// colleague meanwhile counts too (sled cannot scan in a transaction: every quarter from the
+/// colleague meanwhile counts too (sled could not scan in a transaction: every quarter from the
 /// first share date on is looked up, at most 404).
 fn closed_quarters_with_another_split(tx: &Tx, old: &PracticeTeam, new: &PracticeTeam) -> TxResult<Vec<Quarter>> {
     let dates = old.share_dates().into_iter().chain(new.share_dates());

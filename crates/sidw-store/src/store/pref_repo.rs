@@ -2,8 +2,8 @@
 //!
 //! A preference is not a change of the programme's data: it is written straight into its own
 //! tree, outside the change transactions, with no audit entry, without bumping the change
-//! counter (colleagues' screens do not reload for it) and without waiting for the disk (sled
-//! writes it out within half a second; losing the last one in a crash costs only where the
+//! counter (colleagues' screens do not reload for it) and without waiting for the disk (it
+//! goes to disk with the next change; losing the last one in a crash costs only where the
 //! screen opens). A store that cannot be written simply does not remember.
 
 use super::keys::TreeName;
@@ -25,7 +25,6 @@ impl Store {
             Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
             Err(std::sync::TryLockError::WouldBlock) => return Ok(()),
         };
-        self.tree(TreeName::Preferences).insert(user.as_bytes(), encode(preference))?;
-        Ok(())
+        self.bulk(super::Durable::Later, |w| w.insert(TreeName::Preferences, user.as_bytes(), &encode(preference)))
     }
 }

@@ -6,14 +6,14 @@
 //!
 //! A backup file is restored as it is read ([`restore_file`]): the file is verified whole first
 //! (header, length, checksum), then inflated and decoded one pair at a time into the staging
-//! database in small batches, which is opened with a small page cache and checked one record at a
+//! database in bounded transactions, which is opened with a small page cache and checked one record at a
 //! time. Memory stays the same whatever the size of the backup.
 
 use std::path::{Path, PathBuf};
 
 use super::backup_file::{BackupError, Dump, Item};
 use super::keys::{self, TreeName};
-use super::{CheckReport, Store, StoreError, Touched};
+use super::{CheckReport, Durable, Store, StoreError, Touched};
 
 /// Why a backup file could not be restored: the file, or the database.
 #[derive(Debug, thiserror::Error)]
@@ -24,13 +24,9 @@ pub enum RestoreError {
     Store(#[from] StoreError),
 }
 
-/// Pairs are written to the staging database in batches of about this many bytes.
-const BATCH_BYTES: usize = 1 << 20;
-/// sled frees the page versions a write replaces only when the thread's epoch garbage is
-/// collected, a few at a time each time a thread pins; a restore writes far faster than that
-/// (measured on the history store: 1,9 GB resident without, 190 MB with this many collections
-/// after each batch of [`BATCH_BYTES`]).
-const EPOCH_FLUSHES_PER_BATCH: usize = 256;
+/// Pairs are written to the staging database in transactions of about this many bytes: redb
+/// keeps a transaction's pages in memory until it commits.
+const BATCH_BYTES: usize = 4 << 20;
 
 /// What a finished restore found when it checked the restored database.
 pub struct Restored {
@@ -170,7 +166,7 @@ pub(crate) struct Loader<'a> {
     store: &'a Store,
     writing: std::sync::MutexGuard<'a, ()>,
     tree: Option<TreeName>,
-    batch: sled::Batch,
+    batch: Vec<(Vec<u8>, Vec<u8>)>,
     batched: usize,
     highest: u64,
 }
@@ -178,16 +174,20 @@ pub(crate) struct Loader<'a> {
 impl<'a> Loader<'a> {
     /// Refuses a database that holds anything.
     pub(crate) fn begin(store: &'a Store) -> Result<Self, StoreError> {
-        if TreeName::ALL.iter().filter(|t| **t != TreeName::Meta).any(|t| !store.tree(*t).is_empty()) {
-            return Err(StoreError::Refused(format!(
-                "de database in {} is niet leeg; zet terug in een nieuwe map",
-                store.path.display()
-            )));
+        let snapshot = store.snapshot()?;
+        for tree in TreeName::ALL.iter().filter(|t| **t != TreeName::Meta) {
+            if !snapshot.tree(*tree).is_empty()? {
+                return Err(StoreError::Refused(format!(
+                    "de database in {} is niet leeg; zet terug in een nieuwe map",
+                    store.path.display()
+                )));
+            }
         }
+        drop(snapshot);
         let writing = store.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         // The mark that the log is indexed comes with the back-up's own `meta`, or not at all.
-        store.tree(TreeName::Meta).remove(super::audit_index::INDEX_BUILT_KEY)?;
-        Ok(Self { store, writing, tree: None, batch: sled::Batch::default(), batched: 0, highest: 0 })
+        store.bulk(Durable::Now, |w| w.remove(TreeName::Meta, super::audit_index::INDEX_BUILT_KEY).map(|_| ()))?;
+        Ok(Self { store, writing, tree: None, batch: Vec::new(), batched: 0, highest: 0 })
     }
 
     pub(crate) fn item(&mut self, item: Item<'_>) -> Result<(), StoreError> {
@@ -208,7 +208,7 @@ impl<'a> Loader<'a> {
                     let ids = key.chunks_exact(8).take(2).filter_map(|c| c.try_into().ok()).map(u64::from_be_bytes);
                     self.highest = ids.fold(self.highest, u64::max);
                 }
-                self.batch.insert(key, value);
+                self.batch.push((key.to_vec(), value.to_vec()));
                 self.batched += key.len() + value.len() + 32;
                 if self.batched >= BATCH_BYTES {
                     self.write_batch()?;
@@ -219,35 +219,44 @@ impl<'a> Loader<'a> {
     }
 
     fn write_batch(&mut self) -> Result<(), StoreError> {
+        let batch = std::mem::take(&mut self.batch);
         if let Some(tree) = self.tree
-            && self.batched > 0
+            && !batch.is_empty()
         {
-            self.store.tree(tree).apply_batch(std::mem::take(&mut self.batch))?;
-            for _ in 0..EPOCH_FLUSHES_PER_BATCH {
-                sled::pin().flush();
-            }
+            // Durable one by one, though the staging database is thrown away unless finished:
+            // redb keeps what non-durable commits free in memory until a durable one.
+            self.store.bulk(Durable::Now, |w| {
+                for (key, value) in &batch {
+                    w.insert(tree, key, value)?;
+                }
+                Ok(())
+            })?;
         }
         self.batched = 0;
         Ok(())
     }
 
-    /// Writes what is left, keeps the ids taken, flushes, and builds the derived records.
+    /// Writes what is left, keeps the ids taken, and builds the derived records.
     pub(crate) fn finish(mut self) -> Result<(), StoreError> {
         self.write_batch()?;
         let store = self.store;
-        store.tree(TreeName::Meta).insert(keys::ID_FLOOR_KEY, &self.highest.to_be_bytes())?;
-        store.db.flush()?;
+        let highest = self.highest;
+        store.bulk(Durable::Now, |w| {
+            // The counter as the back-up left it, but never below an id the back-up holds.
+            let counted = super::tx::next_id(w)?.saturating_sub(1);
+            w.insert(TreeName::Meta, keys::ID_FLOOR_KEY, &highest.max(counted).to_be_bytes())?;
+            // A back-up from before the exports tree: its exports are in its audit log only.
+            w.remove(TreeName::Meta, super::export_repo::EXPORTS_FROM_AUDIT_KEY)?;
+            // A back-up from before the batch index: its batches are indexed now (an index in the
+            // back-up is built again the same way: from the batches).
+            w.clear(TreeName::BatchIndex)?;
+            w.remove(TreeName::Meta, super::close_repo::BATCH_INDEX_BUILT)?;
+            // Derived facts are computed again from what was restored, not taken from the back-up.
+            w.clear(TreeName::SignalFacts)
+        })?;
         drop(self.writing);
-        // A back-up from before the exports tree: its exports are in its audit log only.
-        store.tree(TreeName::Meta).remove(super::export_repo::EXPORTS_FROM_AUDIT_KEY)?;
         store.exports_from_audit()?;
-        // A back-up from before the batch index: its batches are indexed now (an index in the
-        // back-up is built again the same way: from the batches).
-        store.tree(TreeName::BatchIndex).clear()?;
-        store.tree(TreeName::Meta).remove(super::close_repo::BATCH_INDEX_BUILT)?;
         store.index_batches()?;
-        // Derived facts are computed again from what was restored, not taken from the back-up.
-        store.tree(TreeName::SignalFacts).clear()?;
         // A back-up from before the audit log's indexes: indexed now, once (one from this
         // version carries its indexes and the mark that they are built).
         store.index_audit_log()?;

@@ -287,7 +287,7 @@ impl Store {
     #[doc(hidden)]
     pub fn clear_signal_facts(&self) -> Result<(), StoreError> {
         let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        self.tree(TreeName::SignalFacts).clear()?;
+        self.bulk(super::Durable::Later, |w| w.clear(TreeName::SignalFacts))?;
         self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).networks.clear();
         Ok(())
     }
@@ -405,7 +405,9 @@ impl Store {
         let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if self.network_stamp(network.id) == stamp && self.facts_epoch()? == epoch {
             // Only a cache: when it cannot be written, it is computed again next time.
-            let _ = self.tree(TreeName::SignalFacts).insert(network.id.to_key(), encode(&facts));
+            let _ = self.bulk(super::Durable::Later, |w| {
+                w.insert(TreeName::SignalFacts, &network.id.to_key(), &encode(&facts))
+            });
             let mut cache = self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             cache.facts_computed += 1;
         }
@@ -417,7 +419,7 @@ impl Store {
         Ok(self
             .tree(TreeName::Meta)
             .get(FACTS_EPOCH_KEY)?
-            .and_then(|b| b.as_ref().try_into().ok())
+            .and_then(|b| b.as_slice().try_into().ok())
             .map(u64::from_be_bytes)
             .unwrap_or(0))
     }

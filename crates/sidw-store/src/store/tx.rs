@@ -1,7 +1,6 @@
-//! One change as one sled transaction over every tree, with its audit entry written inside it.
+//! One change as one redb write transaction over every table, with its audit entry written inside it.
 
 use serde::Serialize;
-use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
@@ -11,17 +10,17 @@ use super::error::StoreError;
 use super::keys::{TreeName, hex};
 use crate::domain::NetworkId;
 
-/// Result inside a transaction: a conflict retries the closure, an abort carries a `StoreError`.
-pub type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;
+/// Result inside a transaction: an error ends it, and nothing of it is written.
+pub type TxResult<T> = Result<T, StoreError>;
 
 /// Ends the transaction with this error; nothing of it is written.
-pub fn abort(error: impl Into<StoreError>) -> ConflictableTransactionError<StoreError> {
-    ConflictableTransactionError::Abort(error.into())
+pub fn abort(error: impl Into<StoreError>) -> StoreError {
+    error.into()
 }
 
-/// The trees as seen inside one transaction, and who is changing them.
+/// The tables as seen inside one transaction, and who is changing them.
 pub struct Tx<'a> {
-    pub(super) views: &'a [TransactionalTree],
+    pub(super) tables: super::reader::Tables<'a>,
     pub(super) ctx: &'a ChangeContext,
     /// What this change wrote to, as far as the caches of derived data care.
     pub(super) touched: &'a RefCell<Touched>,
@@ -107,12 +106,8 @@ fn network_of_key(key: &[u8]) -> Option<NetworkId> {
 }
 
 impl Tx<'_> {
-    fn tree(&self, tree: TreeName) -> &TransactionalTree {
-        &self.views[tree.index()]
-    }
-
     pub fn get<R: Record>(&self, tree: TreeName, key: &[u8]) -> TxResult<Option<R>> {
-        match self.tree(tree).get(key)? {
+        match self.tables.get(tree, key)? {
             None => Ok(None),
             Some(bytes) => decode(&bytes)
                 .map(Some)
@@ -128,13 +123,13 @@ impl Tx<'_> {
     pub fn put<R: Record + 'static>(&self, tree: TreeName, key: &[u8], record: &R) -> TxResult<()> {
         let line = (record as &dyn std::any::Any).downcast_ref::<crate::domain::HoursEntry>();
         self.touch(tree, key, line.map(|l| l.network))?;
-        self.tree(tree).insert(key, encode(record))?;
+        self.tables.insert(tree, key, &encode(record))?;
         Ok(())
     }
 
     pub fn put_raw(&self, tree: TreeName, key: &[u8], value: &[u8]) -> TxResult<()> {
         self.touch(tree, key, None)?;
-        self.tree(tree).insert(key, value)?;
+        self.tables.insert(tree, key, value)?;
         Ok(())
     }
 
@@ -145,7 +140,7 @@ impl Tx<'_> {
             Reach::KeyedByNetwork => network_of_key(key),
             Reach::HoursLine => match network {
                 Some(network) => Some(network),
-                None => match self.tree(tree).get(key)? {
+                None => match self.tables.get(tree, key)? {
                     Some(bytes) => decode::<crate::domain::HoursEntry>(&bytes).ok().map(|l| l.network),
                     None => None,
                 },
@@ -169,30 +164,22 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn get_raw(&self, tree: TreeName, key: &[u8]) -> TxResult<Option<sled::IVec>> {
-        Ok(self.tree(tree).get(key)?)
+    pub fn get_raw(&self, tree: TreeName, key: &[u8]) -> TxResult<Option<Vec<u8>>> {
+        self.tables.get(tree, key)
     }
 
     pub fn remove(&self, tree: TreeName, key: &[u8]) -> TxResult<()> {
         self.touch(tree, key, None)?;
-        self.tree(tree).remove(key)?;
+        self.tables.remove(tree, key)?;
         Ok(())
     }
 
-    /// A new id, unique for the life of the database: sled's generator, but never at or below
-    /// the floor a restore sets (a restored database's generator starts again from nothing).
+    /// A new id, unique for the life of the database: one above the highest id given or taken
+    /// (the counter in `meta`, which a restore and the copy from sled set to their floor).
     pub fn new_id(&self) -> TxResult<u64> {
-        let generated = self.tree(TreeName::Meta).generate_id()? + 1;
-        let floor = self
-            .get_raw(TreeName::Meta, super::keys::ID_FLOOR_KEY)?
-            .and_then(|b| b.as_ref().try_into().ok())
-            .map(u64::from_be_bytes)
-            .unwrap_or(0);
-        if generated > floor {
-            return Ok(generated);
-        }
-        self.put_raw(TreeName::Meta, super::keys::ID_FLOOR_KEY, &(floor + 1).to_be_bytes())?;
-        Ok(floor + 1)
+        let id = next_id(&self.tables)?;
+        self.tables.insert(TreeName::Meta, super::keys::ID_FLOOR_KEY, &id.to_be_bytes())?;
+        Ok(id)
     }
 
     /// Appends the audit entry of this change: who, when, what, and the record before and after.
@@ -223,24 +210,33 @@ impl Tx<'_> {
 /// network it touched are removed, and a change to what every network's facts depend on moves
 /// the facts epoch, so no facts computed before the change are used after it.
 pub(super) fn forget_facts(
-    views: &[TransactionalTree],
+    tables: &super::reader::Tables,
     touched: &Touched,
     everywhere: bool,
-) -> Result<(), sled::transaction::UnabortableTransactionError> {
-    let facts = &views[TreeName::SignalFacts.index()];
+) -> Result<(), StoreError> {
     for network in &touched.networks {
-        facts.remove(&network.to_key())?;
+        tables.remove(TreeName::SignalFacts, &network.to_key())?;
     }
     if everywhere {
-        let meta = &views[TreeName::Meta.index()];
-        let epoch = meta
-            .get(super::keys::FACTS_EPOCH_KEY)?
-            .and_then(|b| b.as_ref().try_into().ok())
+        let epoch = tables
+            .get(TreeName::Meta, super::keys::FACTS_EPOCH_KEY)?
+            .and_then(|b| b.as_slice().try_into().ok())
             .map(u64::from_be_bytes)
             .unwrap_or(0);
-        meta.insert(super::keys::FACTS_EPOCH_KEY, &(epoch + 1).to_be_bytes())?;
+        tables.insert(TreeName::Meta, super::keys::FACTS_EPOCH_KEY, &(epoch + 1).to_be_bytes())?;
     }
     Ok(())
+}
+
+/// The next id: one above the counter in `meta` (the highest id given, or the floor a restore or
+/// the copy from sled set). Not written: the caller writes it in the same transaction.
+pub(super) fn next_id(tables: &super::reader::Tables) -> Result<u64, StoreError> {
+    let last = tables
+        .get(TreeName::Meta, super::keys::ID_FLOOR_KEY)?
+        .and_then(|b| b.as_slice().try_into().ok())
+        .map(u64::from_be_bytes)
+        .unwrap_or(0);
+    last.checked_add(1).ok_or_else(|| StoreError::Refused("de nummers van de database zijn op".into()))
 }
 
 fn to_json<T: Serialize>(record: &T) -> String {
