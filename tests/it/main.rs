@@ -1,0 +1,66 @@
+//! Every integration test in one binary (issue 15): `common` and the support modules compile once,
+//! and the tests share one pool of threads. Each module was one test binary before.
+#![allow(clippy::unwrap_used)] // tests and their helpers may unwrap: a failure is the test failing
+
+mod common;
+#[path = "../../benches/fixture/history.rs"]
+mod history;
+#[path = "support/paper_form.rs"]
+mod paper_form;
+#[path = "support/pty.rs"]
+mod pty;
+#[path = "support/server.rs"]
+mod server;
+
+mod app;
+mod app_close;
+mod backup_stream;
+mod clerk_screen;
+mod cli;
+mod cli_hours;
+mod cli_invoice;
+mod cli_log;
+mod cli_payments;
+mod close;
+mod close_screen_money;
+mod crash;
+mod due_dates;
+mod e2e_ssh;
+mod e2e_tmux;
+mod envelope;
+mod envelope_batch;
+mod escape_sequences;
+mod fields;
+mod files;
+mod gen_large;
+mod hardening;
+mod hours_cell;
+mod hours_paths;
+mod keys;
+mod load_ssh;
+mod local_screen;
+mod log_render;
+mod logbook;
+mod logbook_screens;
+mod milestones;
+mod money_edges;
+mod money_model;
+mod money_properties;
+mod municipalities;
+mod office;
+mod pain001;
+mod payment_timing;
+mod report_signals;
+mod report_year;
+mod restore_kill;
+mod screens;
+mod serve_hardening;
+mod served_screen;
+mod shares;
+mod signal_cache;
+mod signal_facts;
+mod signals_pane;
+mod store;
+mod table_fuzz;
+mod users;
+mod year_screen;
