@@ -318,8 +318,13 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::write(path, bytes)
 }
 
-/// Makes a directory (and its parents) only its owner may enter (0700).
+/// Makes a directory (and its missing parents) only its owner may enter (0700). A directory that
+/// is already there is left as it is: it may be the user's own (`/tmp`, the folder holding the
+/// database or the host key), whose mode is not sidw's to change.
 pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
@@ -784,5 +789,30 @@ impl Handler for Connection {
     async fn channel_close(&mut self, _: ChannelId, _: &mut Session) -> Result<(), Self::Error> {
         self.send(Event::Closed);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(path: &std::path::Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    }
+
+    /// A host key or a database in `/tmp` once made `/tmp` itself 0700 (every other user locked
+    /// out of it): a folder that is already there keeps its mode; the ones made are private.
+    #[test]
+    fn a_private_dir_is_made_0700_and_an_existing_folder_keeps_its_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("gedeeld");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+        super::create_private_dir(&shared).unwrap();
+        assert_eq!(mode(&shared), 0o1777);
+        let made = shared.join("a").join("b");
+        super::create_private_dir(&made).unwrap();
+        assert_eq!((mode(&shared.join("a")), mode(&made)), (0o700, 0o700));
+        assert_eq!(mode(&shared), 0o1777);
     }
 }

@@ -429,7 +429,7 @@ fn a_read_only_database_is_checked_and_reported_and_a_damaged_one_names_its_back
     for name in ["sidw-20251001-020000.sidwbak", "sidw-20251002-020000.sidwbak"] {
         std::fs::copy(&own, backups.join(name)).unwrap();
     }
-    let file = damaged.join("db");
+    let file = damaged.join(sidw::store::DATABASE_FILE);
     let mut bytes = std::fs::read(&file).unwrap();
     for i in (100..bytes.len()).step_by(97) {
         bytes[i] ^= 0xff;
