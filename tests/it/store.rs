@@ -482,3 +482,32 @@ fn saves_go_on_during_a_backup_and_each_backup_is_one_moment() {
         assert!(restored.report.is_ok(), "backup {i}: {:?}", restored.report.problems);
     }
 }
+
+/// An office's first command after the upgrade converts its database and says so, once; what it
+/// reports comes from the converted data.
+#[test]
+fn the_first_command_on_a_sled_database_converts_it_and_says_so_once() {
+    let source = Store::temporary().unwrap();
+    sidw::demo::load(&source, &ctx(), chrono::NaiveDate::from_ymd_opt(2025, 11, 1).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    sled_database_like(&source, &db);
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sidw"))
+            .arg("--db")
+            .arg(&db)
+            .args(["report", "budget", "--year", "2025"])
+            .env_remove("SIDW_DB")
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    let (out, err) = (String::from_utf8_lossy(&first.stdout), String::from_utf8_lossy(&first.stderr));
+    assert!(first.status.success(), "{err}");
+    assert!(out.contains("Zwolle-Zuid"), "{out}");
+    assert!(err.contains("is omgezet naar de nieuwe opslag") && err.contains("sled-oud"), "{err}");
+    let again = run();
+    assert!(again.status.success());
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("omgezet"));
+    assert_eq!(again.stdout, first.stdout);
+}

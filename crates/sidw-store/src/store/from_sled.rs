@@ -110,6 +110,7 @@ pub(crate) fn copy_into_redb(dir: &Path, cache: usize) -> Result<(), StoreError>
     // What a crashed copy left is started again.
     let _ = std::fs::remove_file(&tmp);
     let store = super::Store::open_file(&tmp, cache, dir)?;
+    let mut records = 0;
     for tree in TreeName::ALL {
         let source = sled.open_tree(tree.name()).map_err(sled_error)?;
         let mut written = Tallying::default();
@@ -153,6 +154,7 @@ pub(crate) fn copy_into_redb(dir: &Path, cache: usize) -> Result<(), StoreError>
                 written.pairs
             )));
         }
+        records += copied.pairs;
     }
     // sled's generator gives, after an open, ids above every one it gave before: new ids start
     // above it (and above a restore's floor in the old meta tree).
@@ -166,5 +168,14 @@ pub(crate) fn copy_into_redb(dir: &Path, cache: usize) -> Result<(), StoreError>
     let target = dir.join(super::DATABASE_FILE);
     std::fs::rename(&tmp, &target).map_err(|e| unreadable(dutch_io(&e)))?;
     sync_dir(dir);
+    // Once in the life of an office's database, so said where the command, the screen or the
+    // server's log shows it (before any screen is drawn).
+    eprintln!(
+        "sidw: de database in {} is omgezet naar de nieuwe opslag ({}, {records} records, elke tabel nageteld); \
+         de oude bestanden staan in {} en mogen weg zodra alles klopt.",
+        dir.display(),
+        super::DATABASE_FILE,
+        dir.join(SLED_ARCHIVE).display()
+    );
     Ok(())
 }
