@@ -431,6 +431,9 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => return usage_nl::report(error),
     };
+    if !matches!(cli.command, None | Some(Command::Serve { .. })) {
+        stop_quietly_on_a_closed_pipe();
+    }
     match run(cli) {
         Ok(code) => code,
         Err(error) => {
@@ -448,6 +451,19 @@ fn owner_only_files() {
     // SAFETY: umask only sets the process's file-creation mask; it cannot fail.
     unsafe {
         libc::umask(0o077);
+    }
+}
+
+/// A command whose output goes into a pipe that closes early (`sidw report payments | head`)
+/// stops as every Unix tool does, by SIGPIPE, instead of panicking on the next line it prints.
+/// Its changes are whole or absent either way: every change is one transaction. The screen and
+/// the server keep Rust's default (ignored: a closed connection is an error they handle).
+#[allow(unsafe_code, reason = "one libc call, see SAFETY")]
+fn stop_quietly_on_a_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: sets the disposition of SIGPIPE back to the default before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

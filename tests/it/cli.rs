@@ -159,3 +159,31 @@ fn wait_unlocked(run: impl Fn() -> Output) -> Output {
     }
     run()
 }
+
+/// `sidw report … | head`: the reader goes early; sidw stops by SIGPIPE as any Unix
+/// tool does, without a panic or a backtrace on the terminal.
+#[test]
+fn a_report_into_a_pipe_that_closes_early_stops_quietly() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    let dir = demo_db();
+    for args in [&["report", "budget", "--year", "2025"][..], &["report", "log"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sidw"))
+            .arg("--db")
+            .arg(dir.path())
+            .args(args)
+            .env_remove("SIDW_DB")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader is gone before sidw has opened the database (as `| head -c 0` would be):
+        // its first line meets a closed pipe whatever the output's size.
+        drop(child.stdout.take());
+        let mut err = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        let status = child.wait().unwrap();
+        assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{args:?}: {err}");
+        assert!(status.success() || status.signal() == Some(libc::SIGPIPE), "{args:?}: {status:?} {err}");
+    }
+}
