@@ -9,12 +9,24 @@ use crate::users::{Users, with_line, without_user};
 
 /// Adds a line to the users file (the server reads it again within a second).
 pub fn append(path: &Path, line: &str) -> std::io::Result<()> {
+    let _editing = edit_lock(path)?;
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(error) => return Err(error),
     };
     replace(path, &with_line(&bytes, line))
+}
+
+/// One edit of the users file at a time, across sessions and processes (two admins, or the
+/// screen and the command line): each reads, edits and replaces the file while holding a lock on
+/// its folder, so an addition can never bring back a user another admin just removed. The lock is
+/// on the folder, not the file, because the replace puts a new file in its place.
+fn edit_lock(path: &Path) -> std::io::Result<std::fs::File> {
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let guard = std::fs::File::open(folder)?;
+    guard.lock()?;
+    Ok(guard)
 }
 
 /// Writes the whole file anew beside it and renames it into place (`out_file::write_atomic`,
@@ -33,6 +45,7 @@ fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Removes every line of the user (comments and other users stay as they are); how many went.
 pub fn remove(path: &Path, name: &str) -> std::io::Result<usize> {
+    let _editing = edit_lock(path)?;
     let (kept, gone) = without_user(&std::fs::read(path)?, name);
     replace(path, &kept)?;
     Ok(gone)
@@ -100,6 +113,38 @@ mod tests {
     use super::*;
 
     const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl anna@laptop";
+
+    /// Two admins at once: one adds users while the other removes anna. Every addition stays and
+    /// anna stays gone (without the lock, an addition read before the removal wrote her back).
+    #[test]
+    fn an_addition_never_brings_back_a_user_removed_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.users");
+        for round in 0..20 {
+            std::fs::write(
+                &path,
+                format!(
+                    "anna editor {KEY}
+"
+                ),
+            )
+            .unwrap();
+            let adder = {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    for i in 0..5 {
+                        append(&path, &format!("u{round}x{i} viewer {KEY}")).unwrap();
+                    }
+                })
+            };
+            assert_eq!(remove(&path, "anna").unwrap(), 1);
+            adder.join().unwrap();
+            let users = Users::parse(&std::fs::read_to_string(&path).unwrap());
+            let names: Vec<_> = users.users.iter().map(|u| u.name.clone()).collect();
+            assert!(!names.contains(&"anna".to_string()), "round {round}: anna is back: {names:?}");
+            assert_eq!(names.len(), 5, "round {round}: {names:?}");
+        }
+    }
 
     #[test]
     fn a_missing_file_lists_nobody_and_coming_back_lists_them_again() {

@@ -105,6 +105,14 @@ pub(crate) fn copy_into_redb(dir: &Path, cache: usize) -> Result<(), StoreError>
         }
         other => unreadable(format!("de oude database (sled) kan niet worden gelezen: {other}")),
     };
+    // One copy at a time: two processes started together on upgrade night (the server and a cron
+    // job) both see no sidw.redb; the second waits here for the first, then finds its copy and
+    // leaves it alone instead of copying again over a database already in use.
+    let guard = std::fs::File::open(dir).map_err(|e| unreadable(dutch_io(&e)))?;
+    guard.lock().map_err(|e| unreadable(dutch_io(&e)))?;
+    if dir.join(super::DATABASE_FILE).exists() || !holds_sled(dir) {
+        return Ok(());
+    }
     let sled = sled::Config::new().path(dir).cache_capacity(SLED_CACHE).open().map_err(sled_error)?;
     let tmp = dir.join(format!("{}.tmp", super::DATABASE_FILE));
     // What a crashed copy left is started again.
@@ -164,10 +172,10 @@ pub(crate) fn copy_into_redb(dir: &Path, cache: usize) -> Result<(), StoreError>
         w.insert(TreeName::Meta, ID_FLOOR_KEY, &floor.max(generated).to_be_bytes())
     })?;
     drop(store);
-    drop(sled);
     let target = dir.join(super::DATABASE_FILE);
     std::fs::rename(&tmp, &target).map_err(|e| unreadable(dutch_io(&e)))?;
     sync_dir(dir);
+    drop(sled);
     // Once in the life of an office's database, so said where the command, the screen or the
     // server's log shows it (before any screen is drawn).
     eprintln!(
@@ -178,4 +186,31 @@ pub(crate) fn copy_into_redb(dir: &Path, cache: usize) -> Result<(), StoreError>
         dir.join(SLED_ARCHIVE).display()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two processes on upgrade night: the second copy starts after the first one's rename (it
+    /// passed `Store::open`'s "no sidw.redb yet" before it); it must leave the database the first
+    /// has opened and written to alone.
+    #[test]
+    fn a_second_copy_after_the_first_leaves_the_database_in_use_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let sled = sled::Config::new().path(dir.path()).open().unwrap();
+            sled.open_tree("networks").unwrap().insert(b"n1", b"old").unwrap();
+            sled.flush().unwrap();
+        }
+        copy_into_redb(dir.path(), 1 << 20).unwrap();
+        let target = dir.path().join(crate::store::DATABASE_FILE);
+        let first = crate::store::Store::open_file(&target, 1 << 20, dir.path()).unwrap();
+        first.bulk(crate::store::Durable::Now, |w| w.insert(TreeName::Networks, b"n2", b"saved by A")).unwrap();
+        copy_into_redb(dir.path(), 1 << 20).unwrap();
+        drop(first);
+        let reopened = crate::store::Store::open_file(&target, 1 << 20, dir.path()).unwrap();
+        assert!(reopened.tree(TreeName::Networks).get(b"n2").unwrap().is_some(), "the first's change is gone");
+        assert!(reopened.tree(TreeName::Networks).get(b"n1").unwrap().is_some());
+    }
 }
