@@ -511,3 +511,29 @@ fn the_first_command_on_a_sled_database_converts_it_and_says_so_once() {
     assert!(!String::from_utf8_lossy(&again.stderr).contains("omgezet"));
     assert_eq!(again.stdout, first.stdout);
 }
+
+/// A served office where people browse but nobody saves (a weekend): every look writes a
+/// preference without waiting for the disk, and redb frees pages only at a durable commit. The
+/// file must not grow with the number of looks.
+#[test]
+fn looks_without_saves_do_not_grow_the_database_file() {
+    use sidw::store::records::UserPreference;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let zwolle = network_with_ion(&store, "Zwolle-Zuid", 7000);
+    let file = dir.path().join(sidw::store::DATABASE_FILE);
+    let look = |i: u32| {
+        let quarter = sidw::domain::Quarter::parse(&format!("{}-Q{}", 2016 + i % 10, 1 + i % 4)).unwrap();
+        let preference = UserPreference { network: Some(zwolle), quarter: Some(quarter) };
+        store.remember_preference(&format!("gebruiker{}", i % 20), &preference).unwrap();
+    };
+    for i in 0..200 {
+        look(i);
+    }
+    let before = std::fs::metadata(&file).unwrap().len();
+    for i in 0..3000 {
+        look(i);
+    }
+    let after = std::fs::metadata(&file).unwrap().len();
+    assert!(after <= before + (1 << 20), "{before} → {after} bytes after 3 000 looks");
+}
