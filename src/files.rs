@@ -122,7 +122,8 @@ impl Files for DiskFiles {
             .map(|entries| {
                 entries
                     .flatten()
-                    .filter(|e| e.path().is_file())
+                    // Plain files only: a link could point at the users file or another's export.
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
                     .filter_map(|e| e.file_name().to_str().map(str::to_string))
                     .filter(|n| !n.starts_with('.'))
                     .collect()
@@ -137,7 +138,14 @@ impl Files for DiskFiles {
             None => PathBuf::from(name),
             Some(folder) => {
                 check_file_name(name)?;
-                folder.join(name)
+                let path = folder.join(name);
+                // A served user reads plain files of their own folder only: never through a link
+                // (to the users file, a backup, another user's export) and never a pipe.
+                match std::fs::symlink_metadata(&path) {
+                    Ok(meta) if meta.file_type().is_file() => path,
+                    Ok(_) => return Err(format!("{name} is geen gewoon bestand in {}", folder.display())),
+                    Err(error) => return Err(format!("kan {} niet lezen: {error}", path.display())),
+                }
             }
         };
         crate::office_files::read_table_bytes(&path).map_err(|e| e.to_string())
@@ -194,5 +202,10 @@ mod tests {
         assert_eq!(files.read_import("okt.csv").unwrap(), b"a");
         assert!(files.read_import("../../geheim.csv").is_err());
         assert!(files.read_import(&dir.path().join("geheim.csv").display().to_string()).is_err());
+        // A link dropped in the folder (by sftp, by a colleague) is neither listed nor read.
+        std::os::unix::fs::symlink(&users, dir.path().join("db.imports/anna/gebruikers.csv")).unwrap();
+        assert_eq!(files.imports(), vec!["okt.csv".to_string()]);
+        let refused = files.read_import("gebruikers.csv").unwrap_err();
+        assert!(refused.contains("geen gewoon bestand"), "{refused}");
     }
 }

@@ -88,7 +88,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> 
     )
 }
 
-/// The atomic write itself: `write` fills a temporary file beside `path` (`.NAME.tmp-PID-N.EXT`,
+/// The atomic write itself: `write` fills a temporary file beside `path` (`.NAME.sidw-tmp-PID-N.EXT`,
 /// unique within the process, so two sessions of one server never share one), which is synced,
 /// checked by `before_rename`, renamed over `path`, and the folder synced. On an error the
 /// temporary file is removed and `path` is as it was. Temporary files of killed runs in that
@@ -108,7 +108,7 @@ pub fn replace_with<T>(
     let short: String = name.chars().take(100).collect();
     let extension = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let temp = dir.join(format!(".{short}.tmp-{}-{n}{extension}", std::process::id()));
+    let temp = dir.join(format!(".{short}.sidw-tmp-{}-{n}{extension}", std::process::id()));
     let _ = std::fs::remove_file(&temp);
     let result = write(&temp).and_then(|value| {
         std::fs::File::open(&temp)

@@ -15,7 +15,7 @@ pub fn load_or_create(path: &Path) -> Result<PrivateKey> {
     let key = PrivateKey::random(&mut rand::rng(), Algorithm::Ed25519).context("kan geen host key maken")?;
     let text = key.to_openssh(russh::keys::ssh_key::LineEnding::LF).context("kan de host key niet opslaan")?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        super::create_private_dir(dir)?;
+        super::create_missing_dir(dir)?;
     }
     write_private(path, text.as_bytes()).with_context(|| format!("kan {} niet schrijven", path.display()))?;
     Ok(key)

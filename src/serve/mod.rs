@@ -318,21 +318,59 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::write(path, bytes)
 }
 
-/// Makes a directory (and its missing parents) only its owner may enter (0700). A directory that
-/// is already there is left as it is: it may be the user's own (`/tmp`, the folder holding the
-/// database or the host key), whose mode is not sidw's to change.
+/// Makes one of sidw's own folders (`DB.backups`, `DB.exports`, `DB.exports/USER`,
+/// `DB.imports/USER`) private: made 0700 when missing (with its missing parents), tightened to
+/// 0700 when it is there with a wider mode, and refused when it is a link, not a folder, or
+/// another user's (someone could otherwise point it at a place of their choosing).
 pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+        match std::fs::symlink_metadata(dir) {
+            Ok(meta) if !meta.file_type().is_dir() => Err(std::io::Error::other(format!(
+                "{} is geen gewone map (een koppeling of een bestand): sidw schrijft daar niet",
+                dir.display()
+            ))),
+            Ok(meta) if meta.uid() != effective_user() => Err(std::io::Error::other(format!(
+                "{} is van een andere gebruiker: sidw schrijft daar niet",
+                dir.display()
+            ))),
+            Ok(meta) if meta.mode() & 0o077 != 0 => {
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            }
+            Ok(_) => Ok(()),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            }
+            Err(error) => Err(error),
+        }
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)
+}
+
+/// Makes a folder the user named (the one a host key goes in) when it is missing, 0700; one that
+/// is there is left as it is: it may be `/tmp` or the folder holding the database, whose mode is
+/// not sidw's to change.
+pub(crate) fn create_missing_dir(dir: &Path) -> std::io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
     #[cfg(unix)]
     {
-        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
     }
     #[cfg(not(unix))]
     std::fs::create_dir_all(dir)
+}
+
+#[cfg(unix)]
+#[allow(unsafe_code, reason = "one libc call, see SAFETY")]
+fn effective_user() -> u32 {
+    // SAFETY: geteuid only reads the process's effective user id; it cannot fail.
+    unsafe { libc::geteuid() }
 }
 
 /// The directory the server keeps its daily backups in: `DB.backups`.
@@ -801,18 +839,38 @@ mod tests {
     }
 
     /// A host key or a database in `/tmp` once made `/tmp` itself 0700 (every other user locked
-    /// out of it): a folder that is already there keeps its mode; the ones made are private.
+    /// out of it): a folder the user named that is already there keeps its mode.
     #[test]
-    fn a_private_dir_is_made_0700_and_an_existing_folder_keeps_its_mode() {
+    fn a_folder_the_user_named_keeps_its_mode_and_a_missing_one_is_made_private() {
         let dir = tempfile::tempdir().unwrap();
         let shared = dir.path().join("gedeeld");
         std::fs::create_dir(&shared).unwrap();
         std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
-        super::create_private_dir(&shared).unwrap();
+        super::create_missing_dir(&shared).unwrap();
         assert_eq!(mode(&shared), 0o1777);
         let made = shared.join("a").join("b");
-        super::create_private_dir(&made).unwrap();
+        super::create_missing_dir(&made).unwrap();
         assert_eq!((mode(&shared.join("a")), mode(&made)), (0o700, 0o700));
         assert_eq!(mode(&shared), 0o1777);
+    }
+
+    /// sidw's own folders (exports, imports, backups): made private, tightened when someone
+    /// widened them, and never a link to somewhere else.
+    #[test]
+    fn sidws_own_folders_are_private_and_never_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let exports = dir.path().join("db.exports");
+        super::create_private_dir(&exports.join("anna")).unwrap();
+        assert_eq!((mode(&exports), mode(&exports.join("anna"))), (0o700, 0o700));
+        std::fs::set_permissions(&exports, std::fs::Permissions::from_mode(0o777)).unwrap();
+        super::create_private_dir(&exports).unwrap();
+        assert_eq!(mode(&exports), 0o700);
+        let elsewhere = dir.path().join("ergens");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, exports.join("bert")).unwrap();
+        let refused = super::create_private_dir(&exports.join("bert")).unwrap_err();
+        assert!(refused.to_string().contains("geen gewone map"), "{refused}");
+        std::fs::write(exports.join("carla"), b"").unwrap();
+        assert!(super::create_private_dir(&exports.join("carla")).is_err());
     }
 }

@@ -35,7 +35,7 @@ fn a_streamed_backup_reads_back_as_the_database_and_a_changed_byte_is_refused() 
     // No temporary file is left behind.
     let names: Vec<String> =
         std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    assert!(names.iter().all(|n| !n.contains(".tmp-")), "{names:?}");
+    assert!(names.iter().all(|n| !n.contains(".sidw-tmp-")), "{names:?}");
 }
 
 #[test]

@@ -187,18 +187,22 @@ fn out_files_never_overwrite_or_land_in_the_database() {
     assert!(std::fs::read_to_string(&file).unwrap().contains("2025-Q1"));
 
     // The same for a backup; and what a killed run left beside it is cleaned up.
-    let stale = dir.path().join(".oud.sidwbak.tmp-4194303-0");
+    let stale = dir.path().join(".oud.sidwbak.sidw-tmp-4194303-0");
     std::fs::write(&stale, "half").unwrap();
+    // A file of the user's that only looks like a temporary name is not sidw's to remove.
+    let users_own = dir.path().join(".aantekeningen.tmp-4194303-0");
+    std::fs::write(&users_own, "van mij").unwrap();
     let backup = dir.path().join("kopie.sidwbak");
     std::fs::write(&backup, "ouder").unwrap();
     assert_eq!(sidw(&db, &["backup", backup.to_str().unwrap()]).status.code(), Some(1));
     assert_eq!(std::fs::read_to_string(&backup).unwrap(), "ouder");
     assert!(sidw(&db, &["backup", backup.to_str().unwrap(), "--overwrite"]).status.success());
     assert!(!stale.exists(), "the temporary file of a killed run is removed");
+    assert!(users_own.exists(), "a file sidw did not make stays");
     let temps: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .filter(|e| e.file_name().to_string_lossy().contains(".sidw-tmp-"))
         .map(|e| e.file_name())
         .collect();
     assert!(temps.is_empty(), "{temps:?}");

@@ -573,6 +573,10 @@ fn a_batch_whose_money_does_not_add_up_is_never_written_to_a_payment_file() {
             ),
             "{message}"
         );
+        assert!(
+            message.contains("wat nu: schrijf geen betaalbestand van deze batch; heropen kwartaal 2025-Q1"),
+            "{message}"
+        );
         assert!(!file.exists(), "no {format} file of a wrong batch");
     }
     // In a debug build (the tests) the same violation fails a debug_assert!, and writes nothing.

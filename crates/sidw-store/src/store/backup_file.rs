@@ -441,7 +441,8 @@ impl<W: Write> Write for LimitedWriter<W> {
     }
 }
 
-/// Removes `.NAME.tmp-PID-N…` files in `dir` whose process is gone: what a killed write left.
+/// Removes `.NAME.sidw-tmp-PID-N…` files in `dir` whose process is gone: what a killed write left
+/// (only sidw's own temporary names: a folder may be the user's working directory).
 pub fn remove_stale_temps(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
@@ -450,7 +451,7 @@ pub fn remove_stale_temps(dir: &Path) {
         if !name.starts_with('.') {
             continue;
         }
-        let Some((_, tail)) = name.rsplit_once(".tmp-") else { continue };
+        let Some((_, tail)) = name.rsplit_once(".sidw-tmp-") else { continue };
         let Some(pid) = tail.split('-').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
         if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
             let _ = std::fs::remove_file(entry.path());
@@ -458,7 +459,7 @@ pub fn remove_stale_temps(dir: &Path) {
     }
 }
 
-/// Creates a new, not yet existing temporary file `.<name>.tmp-<pid>-<n>` in `dir`, after removing
+/// Creates a new, not yet existing temporary file `.<name>.sidw-tmp-<pid>-<n>` in `dir`, after removing
 /// the temporary files of killed runs there.
 fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, std::fs::File)> {
     remove_stale_temps(dir);
@@ -468,7 +469,7 @@ fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, std::fs::File)> {
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // Shortened, so that a long target name still leaves room for the suffix.
         let short: String = name.chars().take(100).collect();
-        let temp_path = dir.join(format!(".{short}.tmp-{}-{n}", std::process::id()));
+        let temp_path = dir.join(format!(".{short}.sidw-tmp-{}-{n}", std::process::id()));
         match std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&temp_path) {
             Ok(file) => return Ok((temp_path, file)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,

@@ -337,7 +337,16 @@ impl Store {
         }
         // A batch from before bases were kept has none: checked without it.
         let basis: BatchBasis = self.get(TreeName::BatchBases, &batch.id.to_be_bytes())?.unwrap_or_default();
-        enforce(&format!("betaalbatch {}", batch.number), batch_violations(batch, &basis.networks, &before))
+        let mut violations = batch_violations(batch, &basis.networks, &before);
+        if !violations.is_empty() {
+            // What the office can do about it: the batch is never paid as it stands.
+            violations.push(format!(
+                "wat nu: schrijf geen betaalbestand van deze batch; heropen kwartaal {} van de genoemde netwerken en sluit \
+                 het opnieuw af: de nieuwe batch wordt opgebouwd en gecontroleerd",
+                batch.quarter
+            ));
+        }
+        enforce(&format!("betaalbatch {}", batch.number), violations)
     }
 
     pub fn batches(&self) -> Result<Vec<PaymentBatch>, StoreError> {
