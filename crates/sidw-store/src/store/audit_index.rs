@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::audit::{AuditHead, decode_head, subject_parts};
+use super::audit::{AuditHead, decode_full_head, subject_parts};
 use super::keys::{TreeName, hex};
 use super::tx::{Tx, TxResult};
 use super::{Store, StoreError};
@@ -27,7 +27,9 @@ pub(crate) const RECORD: u8 = b'r';
 
 /// Set in `meta` once the indexes of the log are built (a store written before them gets them
 /// at its first open, or when its back-up is restored).
-pub(crate) const INDEX_BUILT_KEY: &[u8] = b"audit_index_built";
+/// Set once the indexes are built. The heads' layout 2 (with the changes line) has its own key,
+/// so a store indexed with layout-1 heads builds them again, once, at open.
+pub(crate) const INDEX_BUILT_KEY: &[u8] = b"audit_index_built_2";
 
 /// The words of an entry that the word index holds: (kind, lower-case word), each once. The words
 /// are those of the user, the action and the subject's parts as the Logboek shows them, split at
@@ -199,7 +201,7 @@ impl Store {
         let heads = self.tree(TreeName::AuditHeads);
         for item in self.tree(TreeName::Audit).iter() {
             let (key, bytes) = item?;
-            let head = decode_head(&key, &bytes)?;
+            let head = decode_full_head(&key, &bytes)?;
             heads.insert(&key, super::codec::encode(&head))?;
             for (tree, prefix) in lists_of(&head) {
                 let slot = usize::from(tree == TreeName::AuditWords);
@@ -221,6 +223,7 @@ impl Store {
         for term in terms {
             self.tree(TreeName::AuditTerms).insert(term, &[])?;
         }
+        meta.remove(b"audit_index_built")?;
         meta.insert(INDEX_BUILT_KEY, &[1u8])?;
         self.db.flush()?;
         Ok(())
@@ -290,7 +293,7 @@ impl Store {
         let mut heads = 0usize;
         for item in self.tree(TreeName::Audit).iter() {
             let (key, bytes) = item?;
-            let Ok(head) = decode_head(&key, &bytes) else { continue };
+            let Ok(head) = decode_full_head(&key, &bytes) else { continue };
             heads += 1;
             let stored = self.tree(TreeName::AuditHeads).get(&key)?;
             if stored.as_deref().map(super::codec::decode::<AuditHead>).and_then(Result::ok).as_ref() != Some(&head) {
