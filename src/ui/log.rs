@@ -49,7 +49,7 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 Cell::from(fit(&subject_text(&head.subject), record)),
             ];
             if wide {
-                let text = pane.described(app.store(), i).map_or(String::new(), |d| changes_text(&d.changes));
+                let text = pane.changes_line(app.store(), i);
                 cells.push(Cell::from(fit(&text, changes)));
             }
             Row::new(cells)

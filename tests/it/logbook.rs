@@ -306,7 +306,7 @@ fn the_indexes_follow_random_appends_and_answer_as_reading_the_whole_log_would()
             store.raw_remove_for_tests(tree, &key).unwrap();
         }
     }
-    store.raw_remove_for_tests(TreeName::Meta, b"audit_index_built").unwrap();
+    store.raw_remove_for_tests(TreeName::Meta, b"audit_index_built_2").unwrap();
     assert!(!store.check().unwrap().is_ok(), "an empty index is a problem");
     drop(store);
     let store = Store::open(dir.path()).unwrap();
@@ -345,7 +345,7 @@ fn a_restore_keeps_the_backups_indexes_and_indexes_an_older_backup() {
     old.trees.retain(|(name, _)| !name.starts_with("audit_"));
     for (name, pairs) in &mut old.trees {
         if name == "meta" {
-            pairs.retain(|(key, _)| key.as_slice() != b"audit_index_built");
+            pairs.retain(|(key, _)| key.as_slice() != b"audit_index_built_2");
         }
     }
     let restored = sidw::store::restore::restore(&dir.path().join("oud"), &old).unwrap();
@@ -395,4 +395,66 @@ fn a_filter_keystroke_reads_a_bounded_number_of_keys() {
     // A broad word alone (more words than the index looks up) is searched in the log, in a part.
     press(&mut app, "<Esc>/1");
     assert!(app.log.unindexed);
+}
+
+/// The Logboek lists an entry by its head: the changes line is kept in the head when the entry is
+/// written (a close's records are the region's whole batch), the same line as the entry read
+/// whole gives, and a row is drawn without reading the entry. A store whose heads were written
+/// without the line (layout 1) builds them again at its next open, once.
+#[test]
+fn a_listed_entry_is_described_from_its_head_and_older_heads_are_built_again() {
+    use sidw::report::log::{changes_text, describe};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    sidw::demo::load(&store, &ctx(), common::date(2025, 10, 15)).unwrap();
+    let zwolle = store.network_by_name("Zwolle-Zuid").unwrap().unwrap().id;
+    let q1 = sidw::domain::Quarter::parse("2025-Q1").unwrap();
+    store.close_quarter(&ctx(), &[zwolle], q1, &[]).unwrap();
+    store.reopen_quarter(&ctx(), zwolle, q1, "IBAN verouderd").unwrap();
+
+    // Every head's line is the entry's own, read whole.
+    let heads = store.audit_search("", None, 100_000, 100_000).unwrap().entries;
+    assert!(heads.len() > 20, "{}", heads.len());
+    for head in &heads {
+        let entry = store.audit_entry(head.id).unwrap().unwrap();
+        assert_eq!(head.changes.as_deref(), Some(changes_text(&describe(&entry).changes).as_str()), "{}", head.id);
+    }
+    let reopened = heads.iter().find(|h| h.action == "kwartaal heropend").unwrap().clone();
+    let line = reopened.changes.clone().unwrap();
+    assert!(line.contains("Heropend 1") && line.contains("IBAN verouderd"), "{line}");
+
+    // The entry itself unreadable: its row is still drawn from its head; Enter says it cannot be read.
+    let key = reopened.id.to_be_bytes().to_vec();
+    let original = store_pairs(&store, TreeName::Audit).into_iter().find(|(k, _)| *k == key).unwrap().1;
+    store.raw_insert_for_tests(TreeName::Audit, &key, b"kapot").unwrap();
+    let mut app = app(&store);
+    press(&mut app, "6");
+    let index = app.log.entries.iter().position(|e| e.id == reopened.id).unwrap();
+    assert_eq!(app.log.changes_line(app.store(), index), line);
+    let whole = app.log.described(app.store(), index).unwrap();
+    assert!(changes_text(&whole.changes).contains("onleesbaar"), "{:?}", whole.changes);
+    drop(app);
+    store.raw_insert_for_tests(TreeName::Audit, &key, &original).unwrap();
+    assert!(store.check().unwrap().is_ok());
+
+    // Heads in layout 1 (no changes line) and the mark of that time: `check` sees them; the next
+    // open builds them again with their lines.
+    for (key, _) in store_pairs(&store, TreeName::AuditHeads) {
+        let id = u64::from_be_bytes(key.as_slice().try_into().unwrap());
+        let head = heads.iter().find(|h| h.id == id).unwrap();
+        let mut bytes = sidw::store::codec::encode(&sidw::store::AuditHead { changes: None, ..head.clone() });
+        assert_eq!(bytes.pop(), Some(0), "an absent line is its last byte");
+        bytes[1..3].copy_from_slice(&1u16.to_be_bytes());
+        store.raw_insert_for_tests(TreeName::AuditHeads, &key, &bytes).unwrap();
+    }
+    store.raw_remove_for_tests(TreeName::Meta, b"audit_index_built_2").unwrap();
+    store.raw_insert_for_tests(TreeName::Meta, b"audit_index_built", &[1]).unwrap();
+    assert!(!store.check().unwrap().is_ok(), "layout-1 heads are not what the log's entries give");
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    let report = store.check().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+    let again = store.audit_search("", None, 100_000, 100_000).unwrap().entries;
+    assert_eq!(again, heads);
+    assert!(store_pairs(&store, TreeName::Meta).iter().all(|(k, _)| k.as_slice() != b"audit_index_built"));
 }

@@ -91,6 +91,17 @@ impl LogPane {
         self.entries.get(self.selection.index)
     }
 
+    /// What the listed entry at `index` changed, on one line: kept in its head when the entry was
+    /// written (never reading the entry's records), else read from the store and described.
+    pub fn changes_line(&self, store: &Store, index: usize) -> String {
+        match self.entries.get(index).and_then(|head| head.changes.clone()) {
+            Some(line) => line,
+            None => {
+                self.described(store, index).map_or(String::new(), |d| crate::report::log::changes_text(&d.changes))
+            }
+        }
+    }
+
     /// The listed entry at `index` in Dutch: read from the store and described once, then kept
     /// (a frame draws the same rows again and again, and a filter typed and erased lists them
     /// again). An entry that cannot be read is described from its head, with the reason.

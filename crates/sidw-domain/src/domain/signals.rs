@@ -86,6 +86,11 @@ impl FormsReceived {
         *self.months.entry((partner, year)).or_default() |= months & 0x0fff;
     }
 
+    /// The months of `year` whose form of `partner` came in (bit 0 is January).
+    pub fn months(&self, partner: PartnerId, year: i32) -> u16 {
+        self.months.get(&(partner, year)).copied().unwrap_or(0)
+    }
+
     pub fn contains(&self, partner: PartnerId, month: YearMonth) -> bool {
         self.months.get(&(partner, month.year())).is_some_and(|m| m & (1 << (month.month() - 1)) != 0)
     }
@@ -290,6 +295,9 @@ fn missing_hours_signals(today: NaiveDate, tariff_years: &[i32], f: &NetworkFact
     // Ten years are 120 months a network: per month only what is needed, and the quarter's
     // funding once a quarter (date arithmetic is most of the cost where every form came in).
     let mut funded_quarter: Option<(Quarter, bool)> = None;
+    // The months of the year in which every partner's form came in (once a year): in those no
+    // partner is missing, so nothing more is asked.
+    let mut every_form: Option<(i32, u16)> = None;
     while month < this_month {
         let quarter = month.quarter();
         let funded = match funded_quarter {
@@ -300,7 +308,15 @@ fn missing_hours_signals(today: NaiveDate, tariff_years: &[i32], f: &NetworkFact
                 funded
             }
         };
-        if funded && tariff_years.contains(&month.year()) {
+        let complete = match every_form {
+            Some((year, months)) if year == month.year() => months,
+            _ => {
+                let months = f.partners.iter().fold(0x0fff, |all, p| all & f.hours_present.months(p.id, month.year()));
+                every_form = Some((month.year(), months));
+                months
+            }
+        };
+        if complete & (1 << (month.month() - 1)) == 0 && funded && tariff_years.contains(&month.year()) {
             // The received form first: most months have every form, and then no agreement is read.
             let mut without: Vec<&Partner> =
                 f.partners.iter().filter(|p| !f.hours_present.contains(p.id, month)).collect();

@@ -54,10 +54,25 @@ pub struct AuditHead {
     pub user: String,
     pub action: String,
     pub subject: String,
+    /// What changed, on one line in Dutch, as the Logboek lists it (`audit_text::changes_text`):
+    /// made once when the entry is written, so listing an entry never reads its records before
+    /// and after (a close's are the whole region's batch). `None` for a head read from the log
+    /// itself (`Store::audit_heads_newest_first`), which does not describe the entry.
+    pub changes: Option<String>,
+}
+
+/// The fields an audit entry begins with: its head without the changes line.
+#[derive(Deserialize)]
+struct HeadFields {
+    id: u64,
+    at: DateTime<Utc>,
+    user: String,
+    action: String,
+    subject: String,
 }
 
 impl AuditHead {
-    /// The head of a whole entry.
+    /// The head of a whole entry, with its changes line.
     pub fn of(entry: &AuditEntry) -> Self {
         Self {
             id: entry.id,
@@ -65,6 +80,7 @@ impl AuditHead {
             user: entry.user.clone(),
             action: entry.action.clone(),
             subject: entry.subject.clone(),
+            changes: Some(super::audit_text::changes_text(&super::audit_text::describe(entry).changes)),
         }
     }
 
@@ -97,18 +113,35 @@ pub fn subject_text(subject: &str) -> String {
     subject_parts(subject).join(" / ")
 }
 
-/// Decodes the head of an entry without its records before and after (the bulk of the log).
+/// Decodes the head of an entry without its records before and after (the bulk of the log), and
+/// so without its changes line.
 pub(crate) fn decode_head(key: &[u8], bytes: &[u8]) -> Result<AuditHead, StoreError> {
     let broken = |reason: String| StoreError::Corrupt { tree: TreeName::Audit.name(), key: hex(key), reason };
     match bytes {
         // The current layout: its head is decoded alone (bincode reads fields in order).
         [codec::MAGIC, hi, lo, body @ ..] if u16::from_be_bytes([*hi, *lo]) == <AuditEntry as Record>::VERSION => {
-            bincode::serde::decode_from_slice::<AuditHead, _>(body, bincode::config::standard())
-                .map(|(head, _)| head)
+            bincode::serde::decode_from_slice::<HeadFields, _>(body, bincode::config::standard())
+                .map(|(h, _)| AuditHead {
+                    id: h.id,
+                    at: h.at,
+                    user: h.user,
+                    action: h.action,
+                    subject: h.subject,
+                    changes: None,
+                })
                 .map_err(|e| broken(e.to_string()))
         }
-        _ => decode::<AuditEntry>(bytes).map_err(|e| broken(e.to_string())).map(|entry| AuditHead::of(&entry)),
+        _ => decode::<AuditEntry>(bytes)
+            .map_err(|e| broken(e.to_string()))
+            .map(|entry| AuditHead { changes: None, ..AuditHead::of(&entry) }),
     }
+}
+
+/// Decodes an entry whole into its head with the changes line: what the heads tree keeps.
+pub(crate) fn decode_full_head(key: &[u8], bytes: &[u8]) -> Result<AuditHead, StoreError> {
+    decode::<AuditEntry>(bytes)
+        .map_err(|e| StoreError::Corrupt { tree: TreeName::Audit.name(), key: hex(key), reason: e.to_string() })
+        .map(|entry| AuditHead::of(&entry))
 }
 
 /// A filter word of the Logboek.

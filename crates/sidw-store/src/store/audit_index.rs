@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::audit::{AuditHead, decode_head, subject_parts};
+use super::audit::{AuditHead, decode_full_head, subject_parts};
 use super::keys::{TreeName, hex};
 use super::reader::Tables;
 use super::tx::{Tx, TxResult};
@@ -28,7 +28,9 @@ pub(crate) const RECORD: u8 = b'r';
 
 /// Set in `meta` once the indexes of the log are built (a store written before them gets them
 /// at its first open, or when its back-up is restored).
-pub(crate) const INDEX_BUILT_KEY: &[u8] = b"audit_index_built";
+/// Set once the indexes are built. The heads' layout 2 (with the changes line) has its own key,
+/// so a store indexed with layout-1 heads builds them again, once, at open.
+pub(crate) const INDEX_BUILT_KEY: &[u8] = b"audit_index_built_2";
 
 /// The words of an entry that the word index holds: (kind, lower-case word), each once. The words
 /// are those of the user, the action and the subject's parts as the Logboek shows them, split at
@@ -200,7 +202,7 @@ impl Store {
             let mut terms = std::collections::BTreeSet::new();
             for item in self.tree(TreeName::Audit).iter() {
                 let (key, bytes) = item?;
-                let head = decode_head(&key, &bytes)?;
+                let head = decode_full_head(&key, &bytes)?;
                 w.insert(TreeName::AuditHeads, &key, &super::codec::encode(&head))?;
                 for (tree, prefix) in lists_of(&head) {
                     let slot = usize::from(tree == TreeName::AuditWords);
@@ -220,6 +222,8 @@ impl Store {
             for term in terms {
                 w.insert(TreeName::AuditTerms, &term, &[])?;
             }
+            // The mark of the first layout of the heads (without their changes line) goes.
+            w.remove(TreeName::Meta, b"audit_index_built")?;
             w.insert(TreeName::Meta, INDEX_BUILT_KEY, &[1u8])
         })
     }
@@ -289,7 +293,7 @@ impl Store {
         let lists_tables = [snapshot.tree(TreeName::AuditTime), snapshot.tree(TreeName::AuditWords)];
         for item in snapshot.tree(TreeName::Audit).iter() {
             let (key, bytes) = item?;
-            let Ok(head) = decode_head(&key, &bytes) else { continue };
+            let Ok(head) = decode_full_head(&key, &bytes) else { continue };
             heads += 1;
             let stored = stored_heads_table.get(&key)?;
             if stored.as_deref().map(super::codec::decode::<AuditHead>).and_then(Result::ok).as_ref() != Some(&head) {

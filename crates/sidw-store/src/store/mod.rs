@@ -3,6 +3,7 @@
 
 pub mod audit;
 mod audit_index;
+pub mod audit_text;
 pub mod backup_file;
 mod cell_repo;
 mod changes;

@@ -92,7 +92,7 @@ record!(Agreement, "overeenkomst", 1);
 record!(TariffTable, "tarieventabel", 1);
 record!(Invoice, "factuur", 1);
 record!(AuditEntry, "logboekregel", 1);
-record!(super::audit::AuditHead, "logboekregelkop", 1);
+record!(super::audit::AuditHead, "logboekregelkop", 2);
 record!(HoursIndex, "urenindex", 1);
 record!(DatabaseInfo, "database-info", 1);
 record!(InvoiceIndex, "factuurindex", 1);
