@@ -193,6 +193,15 @@ impl Store {
         if self.tree(TreeName::Meta).contains_key(INDEX_BUILT_KEY)? {
             return Ok(());
         }
+        let entries = self.tree(TreeName::Audit).len()?;
+        if entries > 0 {
+            // Once per database, after an upgrade: on ten years of keying this takes half a minute,
+            // so whoever waits is told why (before any screen is drawn).
+            eprintln!(
+                "sidw: het logboek ({}) wordt eenmalig opnieuw geordend voor het zoeken; dit duurt even.",
+                crate::domain::dutch::count(entries, "regel", "regels")
+            );
+        }
         let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         self.bulk(super::Durable::Now, |w| {
             for tree in [TreeName::AuditTime, TreeName::AuditWords, TreeName::AuditTerms, TreeName::AuditHeads] {
