@@ -268,8 +268,8 @@ impl BudgetPane {
         let problem = budget_problem(&network, table.is_some(), partners.is_empty(), year);
         let (budget, quarter_money, practice_money) = match &table {
             Some(table) => {
-                let (budget, money, split) = budget_money(&network, &team, &partners, &lines, table, self.quarter)?;
-                (Some(budget), Some(money), split)
+                let money = budget_money(&network, &team, &partners, &lines, table, self.quarter)?;
+                (Some(money.budget), Some(money.quarter), money.practices)
             }
             None => (None, None, Vec::new()),
         };
@@ -320,6 +320,15 @@ fn budget_problem(network: &Network, has_tariffs: bool, no_partners: bool, year:
     }
 }
 
+/// The money of a network's grid, see [`budget_money`].
+struct BudgetMoney {
+    budget: PartnerBudget,
+    /// The quarter's practice-team money.
+    quarter: Decimal,
+    /// Each practice's share of it, by practice name.
+    practices: Vec<(String, Decimal)>,
+}
+
 /// Under the year's `table`: the partner budget with its spending, the quarter's practice-team
 /// money and each practice's share of it (by practice name).
 fn budget_money(
@@ -329,7 +338,7 @@ fn budget_money(
     lines: &[HoursEntry],
     table: &TariffTable,
     quarter: Quarter,
-) -> Result<(PartnerBudget, Decimal, Vec<(String, Decimal)>), StoreError> {
+) -> Result<BudgetMoney, StoreError> {
     let year = quarter.year();
     let book = TariffBook::new([table.clone()]);
     let spending = spending_of(partners, lines, table)?;
@@ -346,7 +355,7 @@ fn budget_money(
             })
             .collect()
     };
-    Ok((budget, money, split))
+    Ok(BudgetMoney { budget, quarter: money, practices: split })
 }
 
 /// The spending of a year's lines, each at its partner's category (lines of a partner no longer in
