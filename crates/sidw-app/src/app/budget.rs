@@ -9,7 +9,11 @@ use crate::domain::budget::{PartnerBudget, Spending, partner_budget_year, practi
 use crate::domain::hours::NihilMark;
 use crate::domain::money::{format_eur, round_cents};
 use crate::domain::validate::parse_cell_hours;
-use crate::domain::{HoursEntry, Network, NetworkId, Partner, PartnerId, Quarter, TariffBook, TariffTable, YearMonth};
+use crate::domain::{
+    HoursEntry, HoursEntryId, InvoiceId, Network, NetworkId, Partner, PartnerId, PracticeTeam, Quarter, TariffBook,
+    TariffTable, YearMonth,
+};
+use crate::import::hours::HoursImport;
 use crate::store::{CellChange, Store, StoreError};
 
 use super::forms::FormKind;
@@ -261,37 +265,11 @@ impl BudgetPane {
         let lines = store.hours_of(id, year)?;
         let team = store.practice_team(id)?;
         let table = tariffs.for_year(year).ok().cloned();
-        let problem = if network.former_gez_owz {
-            Some(
-                "voormalig GEZ/OWZ-netwerk: het regelt zijn partners zelf, hier worden geen uren bijgehouden"
-                    .to_string(),
-            )
-        } else if table.is_none() {
-            Some(format!("er zijn geen tarieven voor {year}: leg die eerst vast in Tarieven (5)"))
-        } else if partners.is_empty() {
-            Some("dit netwerk heeft nog geen partners met declaratierecht (Netwerken, z)".to_string())
-        } else {
-            None
-        };
+        let problem = budget_problem(&network, table.is_some(), partners.is_empty(), year);
         let (budget, quarter_money, practice_money) = match &table {
             Some(table) => {
-                let book = TariffBook::new([table.clone()]);
-                let spending = spending_of(&partners, &lines, table)?;
-                let budget = PartnerBudget { budget: partner_budget_year(&network, &team, &book, year)?, spending };
-                let money = practice_team_money(&network, &team, &book, self.quarter)?;
-                let split = if team.practices.is_empty() {
-                    Vec::new()
-                } else {
-                    practice_team_split(&network, &team, &book, self.quarter)?
-                        .into_iter()
-                        .map(|(pid, amount)| {
-                            let name =
-                                team.practices.iter().find(|p| p.id == pid).map(|p| p.name.clone()).unwrap_or_default();
-                            (name, amount)
-                        })
-                        .collect()
-                };
-                (Some(budget), Some(money), split)
+                let money = budget_money(&network, &team, &partners, &lines, table, self.quarter)?;
+                (Some(money.budget), Some(money.quarter), money.practices)
             }
             None => (None, None, Vec::new()),
         };
@@ -327,6 +305,57 @@ impl BudgetPane {
     pub fn selected_partner(&self) -> Option<&Partner> {
         self.view.as_ref().and_then(|v| v.partners.get(self.row))
     }
+}
+
+/// Why hours cannot be keyed in a network's grid for `year`, if they cannot.
+fn budget_problem(network: &Network, has_tariffs: bool, no_partners: bool, year: i32) -> Option<String> {
+    if network.former_gez_owz {
+        Some("voormalig GEZ/OWZ-netwerk: het regelt zijn partners zelf, hier worden geen uren bijgehouden".to_string())
+    } else if !has_tariffs {
+        Some(format!("er zijn geen tarieven voor {year}: leg die eerst vast in Tarieven (5)"))
+    } else if no_partners {
+        Some("dit netwerk heeft nog geen partners met declaratierecht (Netwerken, z)".to_string())
+    } else {
+        None
+    }
+}
+
+/// The money of a network's grid, see [`budget_money`].
+struct BudgetMoney {
+    budget: PartnerBudget,
+    /// The quarter's practice-team money.
+    quarter: Decimal,
+    /// Each practice's share of it, by practice name.
+    practices: Vec<(String, Decimal)>,
+}
+
+/// Under the year's `table`: the partner budget with its spending, the quarter's practice-team
+/// money and each practice's share of it (by practice name).
+fn budget_money(
+    network: &Network,
+    team: &PracticeTeam,
+    partners: &[Partner],
+    lines: &[HoursEntry],
+    table: &TariffTable,
+    quarter: Quarter,
+) -> Result<BudgetMoney, StoreError> {
+    let year = quarter.year();
+    let book = TariffBook::new([table.clone()]);
+    let spending = spending_of(partners, lines, table)?;
+    let budget = PartnerBudget { budget: partner_budget_year(network, team, &book, year)?, spending };
+    let money = practice_team_money(network, team, &book, quarter)?;
+    let split = if team.practices.is_empty() {
+        Vec::new()
+    } else {
+        practice_team_split(network, team, &book, quarter)?
+            .into_iter()
+            .map(|(pid, amount)| {
+                let name = team.practices.iter().find(|p| p.id == pid).map(|p| p.name.clone()).unwrap_or_default();
+                (name, amount)
+            })
+            .collect()
+    };
+    Ok(BudgetMoney { budget, quarter: money, practices: split })
 }
 
 /// The spending of a year's lines, each at its partner's category (lines of a partner no longer in
@@ -393,6 +422,40 @@ impl App {
     }
 
     pub(super) fn budget_action(&mut self, action: Action) {
+        if self.budget_cursor(action) {
+            return;
+        }
+        match action {
+            Action::PreviousQuarter | Action::NextQuarter => self.step_quarter(action == Action::NextQuarter),
+            Action::PickNetwork => {
+                self.mode = Mode::PickNetwork(Picker { filter: String::new(), selection: Selection::default() })
+            }
+            Action::StartCellEdit(c) => self.start_cell(c.to_string()),
+            Action::Edit => {
+                let text = self.current_cell_text();
+                self.start_cell(text);
+            }
+            Action::Open => self.open_cell(),
+            Action::ShowLines if self.cell_ready().is_some() => {
+                self.budget.line_index = 0;
+                self.mode = Mode::Lines;
+            }
+            Action::CopyPreviousMonth => self.copy_previous_month(),
+            Action::NewInvoice => self.new_invoice(),
+            Action::ShowInvoices if self.budget.selected_partner().is_some() => self.mode = Mode::Invoices(0),
+            Action::ApproveInvoice | Action::RejectInvoice if self.partner_invoices().len() > 1 => {
+                self.info("Deze partner heeft meerdere facturen: kies er een (↑↓), dan o of r.");
+                self.mode = Mode::Invoices(0);
+            }
+            Action::ApproveInvoice | Action::RejectInvoice => self.decide_invoice(action == Action::ApproveInvoice),
+            Action::CloseQuarter => self.open_close_screen(false),
+            Action::Delete => self.delete_cell(),
+            _ => {}
+        }
+    }
+
+    /// The grid's cursor keys; `false` when `action` is not one of them.
+    fn budget_cursor(&mut self, action: Action) -> bool {
         let rows = self.budget.view.as_ref().map_or(0, |v| v.partners.len());
         let page = self.page();
         let pane = &mut self.budget;
@@ -410,85 +473,67 @@ impl App {
             Action::RowEnd => pane.col = 2,
             Action::NextCell => (pane.row, pane.col) = step((pane.row, pane.col), Move::Next, rows),
             Action::PreviousCell => (pane.row, pane.col) = step((pane.row, pane.col), Move::Previous, rows),
-            Action::PreviousQuarter | Action::NextQuarter => {
-                pane.quarter =
-                    if action == Action::NextQuarter { pane.quarter.next() } else { pane.quarter.previous() };
-                let quarter = pane.quarter;
-                self.reload_budget();
-                self.info(format!("Kwartaal {quarter}."));
+            _ => return false,
+        }
+        true
+    }
+
+    /// The quarter before or after, reloaded.
+    fn step_quarter(&mut self, next: bool) {
+        let pane = &mut self.budget;
+        pane.quarter = if next { pane.quarter.next() } else { pane.quarter.previous() };
+        let quarter = pane.quarter;
+        self.reload_budget();
+        self.info(format!("Kwartaal {quarter}."));
+    }
+
+    /// `f`: the invoice form for the selected partner and the quarter.
+    fn new_invoice(&mut self) {
+        if let (Some(partner), Some(view)) = (self.budget.selected_partner().map(|p| p.id), &self.budget.view) {
+            let kind = FormKind::Invoice { network: view.network.id, partner, quarter: self.budget.quarter };
+            self.open_form(kind);
+        }
+    }
+
+    /// `o` / `r` on a partner with one invoice: the decision form.
+    fn decide_invoice(&mut self, approve: bool) {
+        let invoice = self
+            .budget
+            .selected_partner()
+            .and_then(|p| self.budget.view.as_ref().and_then(|v| v.invoice_of(p.id)).cloned());
+        match invoice {
+            Some(invoice) => self.open_form(FormKind::InvoiceDecision { invoice: Box::new(invoice), approve }),
+            None => self.info("Deze partner heeft dit kwartaal geen factuur; f legt er een vast."),
+        }
+    }
+
+    /// `x` on a cell: a nihil mark goes, a single line is asked about, more lines are opened first.
+    fn delete_cell(&mut self) {
+        let Some((_, month)) = self.cell_ready() else { return };
+        let lines = self.budget.selected_cell_lines();
+        let nihil = self
+            .budget
+            .view
+            .as_ref()
+            .zip(self.budget.selected_partner())
+            .is_some_and(|(v, p)| v.cell_nihil(p.id, month));
+        match lines.as_slice() {
+            [] if nihil => self.remove_nihil(month),
+            [] => self.info("Deze cel is leeg."),
+            [line] => {
+                let what =
+                    format!("{} uur {}", line.hours.normalize().to_string().replace('.', ","), month.dutch_name());
+                self.mode = Mode::Confirm(Confirm {
+                    title: "Uren verwijderen?".into(),
+                    lines: vec![format!(
+                        "{what} van {} verwijderen.",
+                        self.budget.selected_partner().map_or("", |p| p.name.as_str())
+                    )],
+                    choices: vec![('j', "ja, verwijderen"), ('n', "nee")],
+                    kind: ConfirmKind::DeleteCell(line.id),
+                });
             }
-            Action::PickNetwork => {
-                self.mode = Mode::PickNetwork(Picker { filter: String::new(), selection: Selection::default() })
-            }
-            Action::StartCellEdit(c) => self.start_cell(c.to_string()),
-            Action::Edit => {
-                let text = self.current_cell_text();
-                self.start_cell(text);
-            }
-            Action::Open => self.open_cell(),
-            Action::ShowLines if self.cell_ready().is_some() => {
-                self.budget.line_index = 0;
-                self.mode = Mode::Lines;
-            }
-            Action::CopyPreviousMonth => self.copy_previous_month(),
-            Action::NewInvoice => {
-                if let (Some(partner), Some(view)) = (self.budget.selected_partner().map(|p| p.id), &self.budget.view) {
-                    let kind = FormKind::Invoice { network: view.network.id, partner, quarter: self.budget.quarter };
-                    self.open_form(kind);
-                }
-            }
-            Action::ShowInvoices if self.budget.selected_partner().is_some() => self.mode = Mode::Invoices(0),
-            Action::ApproveInvoice | Action::RejectInvoice if self.partner_invoices().len() > 1 => {
-                self.info("Deze partner heeft meerdere facturen: kies er een (↑↓), dan o of r.");
-                self.mode = Mode::Invoices(0);
-            }
-            Action::ApproveInvoice | Action::RejectInvoice => {
-                let invoice = self
-                    .budget
-                    .selected_partner()
-                    .and_then(|p| self.budget.view.as_ref().and_then(|v| v.invoice_of(p.id)).cloned());
-                match invoice {
-                    Some(invoice) => self.open_form(FormKind::InvoiceDecision {
-                        invoice: Box::new(invoice),
-                        approve: action == Action::ApproveInvoice,
-                    }),
-                    None => self.info("Deze partner heeft dit kwartaal geen factuur; f legt er een vast."),
-                }
-            }
-            Action::CloseQuarter => self.open_close_screen(false),
-            Action::Delete => {
-                if let Some((_, month)) = self.cell_ready() {
-                    let lines = self.budget.selected_cell_lines();
-                    let nihil = self
-                        .budget
-                        .view
-                        .as_ref()
-                        .zip(self.budget.selected_partner())
-                        .is_some_and(|(v, p)| v.cell_nihil(p.id, month));
-                    match lines.as_slice() {
-                        [] if nihil => self.remove_nihil(month),
-                        [] => self.info("Deze cel is leeg."),
-                        [line] => {
-                            let what = format!(
-                                "{} uur {}",
-                                line.hours.normalize().to_string().replace('.', ","),
-                                month.dutch_name()
-                            );
-                            self.mode = Mode::Confirm(Confirm {
-                                title: "Uren verwijderen?".into(),
-                                lines: vec![format!(
-                                    "{what} van {} verwijderen.",
-                                    self.budget.selected_partner().map_or("", |p| p.name.as_str())
-                                )],
-                                choices: vec![('j', "ja, verwijderen"), ('n', "nee")],
-                                kind: ConfirmKind::DeleteCell(line.id),
-                            });
-                        }
-                        _ => self.info("Deze cel heeft meerdere regels: Enter opent ze."),
-                    }
-                }
-            }
-            _ => {}
+            _ => self.info("Deze cel heeft meerdere regels: Enter opent ze."),
         }
     }
 
@@ -701,39 +746,7 @@ impl App {
                 let split = outcome.after.lines.len() > outcome.before.lines.len().max(1);
                 self.push_undo(UndoOp::Hours(Box::new(outcome)));
                 self.reload_budget();
-                let remaining =
-                    self.budget.view.as_ref().and_then(|v| v.budget).map(|b| b.remaining()).unwrap_or_default();
-                match hours {
-                    None => self.info(format!(
-                        "Uren {} leeggemaakt (u maakt het ongedaan). Resterend {}.",
-                        month.dutch_name(),
-                        format_eur(remaining)
-                    )),
-                    Some(hours) if hours.is_zero() => self.info(format!(
-                        "{}, {}: nihil (formulier ontvangen, geen uren). Resterend {}.",
-                        partner.name,
-                        month.dutch_name(),
-                        format_eur(remaining)
-                    )),
-                    Some(hours) => {
-                        let worth = self.budget.view.as_ref().map_or(Decimal::ZERO, |v| v.worth_of(&partner, hours));
-                        let team = if split {
-                            " (de verhoging betaald door praktijkteam)"
-                        } else if by_team_increase {
-                            " (betaald door praktijkteam)"
-                        } else {
-                            ""
-                        };
-                        self.info(format!(
-                            "Opgeslagen: {}, {}: {} uur = {}{team}. Resterend {}.",
-                            partner.name,
-                            month.dutch_name(),
-                            hours.normalize().to_string().replace('.', ","),
-                            format_eur(worth),
-                            format_eur(remaining)
-                        ));
-                    }
-                }
+                self.report_cell(&partner, month, hours, split, by_team_increase);
                 self.move_after(&edit);
             }
             Err(StoreError::Rule(crate::domain::DomainError::OverBudget { shortfall })) => {
@@ -745,6 +758,43 @@ impl App {
             Err(error) => {
                 self.error(error.to_string());
                 self.mode = Mode::CellEdit(edit);
+            }
+        }
+    }
+
+    /// The message after a stored cell: emptied, nihil or the hours with their worth, and what remains.
+    /// `split`: the store paid the increase by the practice team.
+    fn report_cell(&mut self, partner: &Partner, month: YearMonth, hours: Option<Decimal>, split: bool, by_team: bool) {
+        let remaining = self.budget.view.as_ref().and_then(|v| v.budget).map(|b| b.remaining()).unwrap_or_default();
+        match hours {
+            None => self.info(format!(
+                "Uren {} leeggemaakt (u maakt het ongedaan). Resterend {}.",
+                month.dutch_name(),
+                format_eur(remaining)
+            )),
+            Some(hours) if hours.is_zero() => self.info(format!(
+                "{}, {}: nihil (formulier ontvangen, geen uren). Resterend {}.",
+                partner.name,
+                month.dutch_name(),
+                format_eur(remaining)
+            )),
+            Some(hours) => {
+                let worth = self.budget.view.as_ref().map_or(Decimal::ZERO, |v| v.worth_of(partner, hours));
+                let team = if split {
+                    " (de verhoging betaald door praktijkteam)"
+                } else if by_team {
+                    " (betaald door praktijkteam)"
+                } else {
+                    ""
+                };
+                self.info(format!(
+                    "Opgeslagen: {}, {}: {} uur = {}{team}. Resterend {}.",
+                    partner.name,
+                    month.dutch_name(),
+                    hours.normalize().to_string().replace('.', ","),
+                    format_eur(worth),
+                    format_eur(remaining)
+                ));
             }
         }
     }
@@ -818,32 +868,15 @@ impl App {
     }
 
     pub(super) fn confirm_input(&mut self, confirm: Confirm, action: Action) {
-        let choice = match action {
-            Action::Back => Some('n'),
-            Action::Input(key) => key.typed().map(|c| c.to_ascii_lowercase()),
-            _ => {
-                self.mode = Mode::Confirm(confirm);
-                return;
-            }
+        let Some(choice) = confirm_choice(&confirm, action) else {
+            self.mode = Mode::Confirm(confirm);
+            return;
         };
-        if matches!(confirm.kind, ConfirmKind::Close { .. }) {
-            // Only the offered keys count (step 1 offers e instead of j when warnings need acknowledging).
-            let offered = confirm.choices.iter().any(|(key, _)| Some(*key) == choice);
-            if !offered {
-                self.mode = Mode::Confirm(confirm);
-                return;
-            }
-        }
         match (confirm.kind, choice) {
             (ConfirmKind::Close { screen, step }, choice) => self.confirm_close(screen, step, choice),
             (ConfirmKind::QuitWithEntry(_), Some('s')) => self.quit = true,
             (ConfirmKind::QuitWithEntry(edit), Some('v' | 'n')) => self.mode = Mode::CellEdit(edit),
-            (ConfirmKind::DoubleFunding(edit), Some('j')) => {
-                if let Some(partner) = self.budget.view.as_ref().and_then(|v| v.partners.get(edit.row)) {
-                    self.budget.confirmed.insert((partner.id, self.budget.quarter));
-                }
-                self.save_cell(edit);
-            }
+            (ConfirmKind::DoubleFunding(edit), Some('j')) => self.confirm_double_funding(edit),
             (ConfirmKind::DoubleFunding(edit), Some('n')) => {
                 self.info("Niet opgeslagen.");
                 self.mode = Mode::CellEdit(edit);
@@ -856,42 +889,16 @@ impl App {
                 self.mode = Mode::CellEdit(edit);
             }
             (ConfirmKind::DeleteLine(id), Some('j')) => {
-                let line = self.store.hours_entry(id);
-                match line {
-                    Ok(line) => self.delete_line(line),
-                    Err(error) => self.error(error.to_string()),
-                }
+                self.delete_line_by_id(id);
                 self.mode = Mode::Lines;
             }
             (ConfirmKind::DeleteLine(_), Some('n')) => self.mode = Mode::Lines,
-            (ConfirmKind::DeleteCell(id), Some('j')) => match self.store.hours_entry(id) {
-                Ok(line) => self.delete_line(line),
-                Err(error) => self.error(error.to_string()),
-            },
+            (ConfirmKind::DeleteCell(id), Some('j')) => self.delete_line_by_id(id),
             (ConfirmKind::DeleteCell(_), Some('n')) => self.info("Niets verwijderd."),
-            (ConfirmKind::Import(plan), Some('j')) if plan.is_ok() => {
-                let ctx = self.ctx();
-                match crate::import::hours::apply(&self.store, &ctx, &plan) {
-                    Ok(count) => {
-                        self.reload();
-                        self.info(format!(
-                            "{} ingelezen.",
-                            crate::domain::dutch::count(count, "urenregel", "urenregels")
-                        ));
-                    }
-                    Err(error) => self.error(error.to_string()),
-                }
-            }
+            (ConfirmKind::Import(plan), Some('j')) if plan.is_ok() => self.apply_import(&plan),
             (ConfirmKind::Import(_), Some('n')) => self.info("Niets ingelezen."),
             (ConfirmKind::DeleteInvoice(network, id), Some('j')) => {
-                let ctx = self.ctx();
-                match self.store.delete_invoice(&ctx, network, id) {
-                    Ok(()) => {
-                        self.reload_budget();
-                        self.info("Factuur verwijderd; het nummer is weer vrij.");
-                    }
-                    Err(error) => self.error(error.to_string()),
-                }
+                self.delete_invoice(network, id);
                 self.mode = Mode::Invoices(0);
             }
             (ConfirmKind::DeleteInvoice(..), Some('n')) => self.mode = Mode::Invoices(0),
@@ -909,6 +916,46 @@ impl App {
             (ConfirmKind::DeleteMunicipalYear(..), Some('n')) => {}
             (ConfirmKind::DiscardForm(form, kind), Some('n')) => self.mode = Mode::Form(form, kind),
             (kind, _) => self.mode = Mode::Confirm(Confirm { kind, ..confirm }),
+        }
+    }
+
+    /// "Yes" to the double-funding question: remembered for the partner and quarter, then saved.
+    fn confirm_double_funding(&mut self, edit: CellEdit) {
+        if let Some(partner) = self.budget.view.as_ref().and_then(|v| v.partners.get(edit.row)) {
+            self.budget.confirmed.insert((partner.id, self.budget.quarter));
+        }
+        self.save_cell(edit);
+    }
+
+    /// Deletes the stored hours line `id` (undoable).
+    fn delete_line_by_id(&mut self, id: HoursEntryId) {
+        match self.store.hours_entry(id) {
+            Ok(line) => self.delete_line(line),
+            Err(error) => self.error(error.to_string()),
+        }
+    }
+
+    /// Reads in an hours import that was checked and confirmed.
+    fn apply_import(&mut self, plan: &HoursImport) {
+        let ctx = self.ctx();
+        match crate::import::hours::apply(&self.store, &ctx, plan) {
+            Ok(count) => {
+                self.reload();
+                self.info(format!("{} ingelezen.", crate::domain::dutch::count(count, "urenregel", "urenregels")));
+            }
+            Err(error) => self.error(error.to_string()),
+        }
+    }
+
+    /// Deletes a confirmed invoice; its number is free again.
+    fn delete_invoice(&mut self, network: NetworkId, id: InvoiceId) {
+        let ctx = self.ctx();
+        match self.store.delete_invoice(&ctx, network, id) {
+            Ok(()) => {
+                self.reload_budget();
+                self.info("Factuur verwijderd; het nummer is weer vrij.");
+            }
+            Err(error) => self.error(error.to_string()),
         }
     }
 
@@ -1005,6 +1052,22 @@ impl App {
             _ => self.mode = Mode::Lines,
         }
     }
+}
+
+/// The key typed to a question: `Some(None)` for a key that is no choice, `None` when the
+/// question stays open untouched (no key typed, or a close step that does not offer the key).
+fn confirm_choice(confirm: &Confirm, action: Action) -> Option<Option<char>> {
+    let choice = match action {
+        Action::Back => Some('n'),
+        Action::Input(key) => key.typed().map(|c| c.to_ascii_lowercase()),
+        _ => return None,
+    };
+    // Only the offered keys count for a close (step 1 offers e instead of j when warnings need acknowledging).
+    let offered = confirm.choices.iter().any(|(key, _)| Some(*key) == choice);
+    if matches!(confirm.kind, ConfirmKind::Close { .. }) && !offered {
+        return None;
+    }
+    Some(choice)
 }
 
 /// Where the cursor of a grid of `rows` partners × 3 months goes from `(row, col)`.

@@ -146,63 +146,7 @@ impl App {
                     return;
                 }
             }
-            Action::CloseQuarter => {
-                if screen.all_closed() {
-                    self.info(format!("{} is al afgesloten; e schrijft de betaalbestanden.", screen.quarter));
-                } else if screen.blocking() > 0 {
-                    self.error(format!(
-                        "Nog {} open op de checklist: los die eerst op (Enter gaat erheen).",
-                        crate::domain::dutch::count(screen.blocking(), "punt", "punten")
-                    ));
-                } else {
-                    let open = screen.open_networks();
-                    let payments: usize = open.iter().map(|n| n.payments.len()).sum();
-                    let amount: rust_decimal::Decimal = open.iter().map(|n| total(&n.payments)).sum();
-                    let names: Vec<&str> = open.iter().map(|n| n.network.name.as_str()).collect();
-                    let mut lines = vec![
-                        format!("Netwerken: {}.", names.join(", ")),
-                        format!(
-                            "{}, samen {}.",
-                            crate::domain::dutch::count(payments, "betaling", "betalingen"),
-                            format_eur(amount)
-                        ),
-                    ];
-                    let sum = |f: fn(&NetworkClose) -> rust_decimal::Decimal| -> rust_decimal::Decimal {
-                        open.iter().map(|n| f(n)).sum()
-                    };
-                    let excess = sum(|n| n.team_differences.iter().map(|d| d.amount).sum());
-                    let set_off = sum(|n| n.set_offs.iter().map(|s| s.line.amount).sum());
-                    let claims = sum(|n| n.claims.iter().map(|c| c.line.amount).sum());
-                    if !excess.is_zero() {
-                        lines.push(format!(
-                            "Niet betaald: {} boven de uren (verschil voor het praktijkteam).",
-                            format_eur(excess)
-                        ));
-                    }
-                    if !set_off.is_zero() {
-                        lines.push(format!("Verrekend met eerdere vorderingen: {}.", format_eur(set_off)));
-                    }
-                    if !claims.is_zero() {
-                        lines.push(format!("Nieuwe vorderingen (te veel betaald): {}.", format_eur(claims)));
-                    }
-                    lines.push("Daarna liggen uren, facturen en betalingen van dit kwartaal vast.".into());
-                    let to_acknowledge = crate::store::to_acknowledge(&screen.networks);
-                    let choices = if to_acknowledge.is_empty() {
-                        vec![('j', "ja, verder"), ('n', "nee, terug")]
-                    } else {
-                        lines.push("Eerst erkennen (komt in het logboek):".into());
-                        lines.extend(to_acknowledge.iter().map(|warning| format!("! {warning}")));
-                        vec![('e', "erkend, verder"), ('n', "nee, terug")]
-                    };
-                    self.mode = Mode::Confirm(Confirm {
-                        title: format!("{} afsluiten (stap 1 van 2)", screen.quarter),
-                        lines,
-                        choices,
-                        kind: ConfirmKind::Close { screen, step: 1 },
-                    });
-                    return;
-                }
-            }
+            Action::CloseQuarter => return self.ask_close(screen),
             Action::ExportPayments => self.export_payments(&screen),
             Action::ReopenQuarter => match screen.selected_network() {
                 Some(network) if network.closed.is_some() => {
@@ -213,6 +157,36 @@ impl App {
                 _ => self.info("Kies een afgesloten netwerk in de checklist (↑↓) om te heropenen."),
             },
             _ => {}
+        }
+        self.mode = Mode::Close(screen);
+    }
+
+    /// Closing from the close screen: step 1, once nothing on the checklist blocks it.
+    fn ask_close(&mut self, screen: Box<CloseScreen>) {
+        if screen.all_closed() {
+            self.info(format!("{} is al afgesloten; e schrijft de betaalbestanden.", screen.quarter));
+        } else if screen.blocking() > 0 {
+            self.error(format!(
+                "Nog {} open op de checklist: los die eerst op (Enter gaat erheen).",
+                crate::domain::dutch::count(screen.blocking(), "punt", "punten")
+            ));
+        } else {
+            let mut lines = close_summary(&screen.open_networks());
+            let to_acknowledge = crate::store::to_acknowledge(&screen.networks);
+            let choices = if to_acknowledge.is_empty() {
+                vec![('j', "ja, verder"), ('n', "nee, terug")]
+            } else {
+                lines.push("Eerst erkennen (komt in het logboek):".into());
+                lines.extend(to_acknowledge.iter().map(|warning| format!("! {warning}")));
+                vec![('e', "erkend, verder"), ('n', "nee, terug")]
+            };
+            self.mode = Mode::Confirm(Confirm {
+                title: format!("{} afsluiten (stap 1 van 2)", screen.quarter),
+                lines,
+                choices,
+                kind: ConfirmKind::Close { screen, step: 1 },
+            });
+            return;
         }
         self.mode = Mode::Close(screen);
     }
@@ -325,4 +299,32 @@ impl App {
             CheckTarget::Milestones(network) => self.jump(crate::domain::signals::SignalTarget::Milestones(network)),
         }
     }
+}
+
+/// What closing the `open` networks comes to: the networks, the payments and their total, what is
+/// not paid, set off or claimed, and that the quarter is locked afterwards.
+fn close_summary(open: &[&NetworkClose]) -> Vec<String> {
+    let payments: usize = open.iter().map(|n| n.payments.len()).sum();
+    let amount: rust_decimal::Decimal = open.iter().map(|n| total(&n.payments)).sum();
+    let names: Vec<&str> = open.iter().map(|n| n.network.name.as_str()).collect();
+    let mut lines = vec![
+        format!("Netwerken: {}.", names.join(", ")),
+        format!("{}, samen {}.", crate::domain::dutch::count(payments, "betaling", "betalingen"), format_eur(amount)),
+    ];
+    let sum =
+        |f: fn(&NetworkClose) -> rust_decimal::Decimal| -> rust_decimal::Decimal { open.iter().map(|n| f(n)).sum() };
+    let excess = sum(|n| n.team_differences.iter().map(|d| d.amount).sum());
+    let set_off = sum(|n| n.set_offs.iter().map(|s| s.line.amount).sum());
+    let claims = sum(|n| n.claims.iter().map(|c| c.line.amount).sum());
+    if !excess.is_zero() {
+        lines.push(format!("Niet betaald: {} boven de uren (verschil voor het praktijkteam).", format_eur(excess)));
+    }
+    if !set_off.is_zero() {
+        lines.push(format!("Verrekend met eerdere vorderingen: {}.", format_eur(set_off)));
+    }
+    if !claims.is_zero() {
+        lines.push(format!("Nieuwe vorderingen (te veel betaald): {}.", format_eur(claims)));
+    }
+    lines.push("Daarna liggen uren, facturen en betalingen van dit kwartaal vast.".into());
+    lines
 }

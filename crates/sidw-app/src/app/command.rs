@@ -177,56 +177,66 @@ impl App {
                 self.mode =
                     Mode::Help { over: Box::new(Mode::Normal), scroll: 0, max: std::cell::Cell::new(usize::MAX) }
             }
-            Which::Close => {
-                let mut words = rest.split_whitespace();
-                let mut region = false;
-                for word in words.by_ref() {
-                    if word.eq_ignore_ascii_case("regio") {
-                        region = true;
-                    } else {
-                        match Quarter::parse(word) {
-                            Ok(quarter) => {
-                                self.budget.quarter = quarter;
-                                self.reload_budget();
-                            }
-                            Err(error) => return self.error(error),
-                        }
-                    }
-                }
-                self.show_pane(Pane::Budget);
-                self.open_close_screen(region);
-            }
+            Which::Close => self.command_close(rest),
             Which::Network => self.go_to_network(rest),
-            Which::YearReport => {
-                let year = if rest.is_empty() {
-                    Ok(chrono::Datelike::year(&self.today()))
-                } else {
-                    rest.parse::<i32>()
-                        .ok()
-                        .filter(|y| (2000..=2100).contains(y))
-                        .ok_or(format!("'{rest}' is geen jaar; bijvoorbeeld :jaarverslag 2025"))
-                };
-                match year {
-                    Ok(year) => self.open_year_report(year),
-                    Err(message) => self.error(message),
-                }
-            }
+            Which::YearReport => self.command_year_report(rest),
             Which::Users => self.manage_users(),
             Which::Import => self.import_hours(rest),
             Which::RemoveUser => self.remove_user(rest),
-            Which::Quarter => match Quarter::parse(rest) {
-                Ok(quarter) => {
-                    self.budget.quarter = quarter;
-                    self.reload_budget();
-                    self.show_pane(Pane::Budget);
-                    self.info(format!("Kwartaal {quarter}."));
-                }
-                Err(error) => self.error(error),
-            },
+            Which::Quarter => self.command_quarter(rest),
             Which::Pane => {
                 let index = word.parse::<usize>().unwrap_or(1).clamp(1, 7) - 1;
                 self.show_pane(Pane::ALL[index]);
             }
+        }
+    }
+
+    /// `:afsluiten [KWARTAAL] [regio]`: the close screen, of the network in Kwartaalbudget or the region.
+    fn command_close(&mut self, rest: &str) {
+        let mut region = false;
+        for word in rest.split_whitespace() {
+            if word.eq_ignore_ascii_case("regio") {
+                region = true;
+            } else {
+                match Quarter::parse(word) {
+                    Ok(quarter) => {
+                        self.budget.quarter = quarter;
+                        self.reload_budget();
+                    }
+                    Err(error) => return self.error(error),
+                }
+            }
+        }
+        self.show_pane(Pane::Budget);
+        self.open_close_screen(region);
+    }
+
+    /// `:jaarverslag [JAAR]`: the year report, of this year without one.
+    fn command_year_report(&mut self, rest: &str) {
+        let year = if rest.is_empty() {
+            Ok(chrono::Datelike::year(&self.today()))
+        } else {
+            rest.parse::<i32>()
+                .ok()
+                .filter(|y| (2000..=2100).contains(y))
+                .ok_or(format!("'{rest}' is geen jaar; bijvoorbeeld :jaarverslag 2025"))
+        };
+        match year {
+            Ok(year) => self.open_year_report(year),
+            Err(message) => self.error(message),
+        }
+    }
+
+    /// `:kwartaal KWARTAAL`: Kwartaalbudget at that quarter.
+    fn command_quarter(&mut self, rest: &str) {
+        match Quarter::parse(rest) {
+            Ok(quarter) => {
+                self.budget.quarter = quarter;
+                self.reload_budget();
+                self.show_pane(Pane::Budget);
+                self.info(format!("Kwartaal {quarter}."));
+            }
+            Err(error) => self.error(error),
         }
     }
 
