@@ -57,17 +57,30 @@ impl DiskFiles {
         let user = self.exports.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         check_file_name(user).map_err(std::io::Error::other)?;
         for dir in [Some(&self.exports), self.imports.as_ref()].into_iter().flatten() {
-            if let Some(parent) = dir.parent() {
-                crate::serve::create_private_dir(parent)?;
-            }
-            crate::serve::create_private_dir(dir)?;
+            Self::make_folder(dir)?;
         }
         Ok(())
+    }
+
+    /// One user's folder and the shared folder it is in: the shared one (`DB.exports`,
+    /// `DB.imports`) may be a link the administrator made to another disk; the user's own never.
+    fn make_folder(dir: &Path) -> std::io::Result<()> {
+        let user = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        check_file_name(user).map_err(std::io::Error::other)?;
+        if let Some(parent) = dir.parent() {
+            crate::serve::create_shared_dir(parent)?;
+        }
+        crate::serve::create_private_dir(dir)
     }
 
     fn users_path(&self) -> Result<&Path, String> {
         self.users.as_deref().ok_or_else(|| "geen gebruikersbestand".to_string())
     }
+}
+
+/// A folder that is a folder itself, not a link to one elsewhere.
+fn real_folder(folder: &Path) -> bool {
+    std::fs::symlink_metadata(folder).is_ok_and(|m| m.file_type().is_dir())
 }
 
 /// The folder of a served user's exports (payment files, CSV, workbooks): `DB.exports/USER`.
@@ -83,7 +96,8 @@ impl Files for DiskFiles {
         let path = self.exports.join(name);
         let policy = crate::out_file::OutPolicy { overwrite: true, database: &self.database };
         let written = if self.private {
-            self.make_folders()
+            // Only the exports folder: a problem with the imports folder does not stop a payment file.
+            Self::make_folder(&self.exports)
                 .map_err(|e| anyhow::anyhow!("kan de map {} niet maken: {e}", self.exports.display()))
                 .and_then(|()| policy.check(&path))
                 .and_then(|()| crate::out_file::write_atomic(&path, bytes, Some(0o600)))
@@ -118,6 +132,9 @@ impl Files for DiskFiles {
 
     fn imports(&self) -> Vec<String> {
         let Some(folder) = &self.imports else { return Vec::new() };
+        if !real_folder(folder) {
+            return Vec::new();
+        }
         let mut names: Vec<String> = std::fs::read_dir(folder)
             .map(|entries| {
                 entries
@@ -138,6 +155,9 @@ impl Files for DiskFiles {
             None => PathBuf::from(name),
             Some(folder) => {
                 check_file_name(name)?;
+                if !real_folder(folder) {
+                    return Err(format!("{} is geen gewone map: daaruit leest sidw niet", folder.display()));
+                }
                 let path = folder.join(name);
                 // A served user reads plain files of their own folder only: never through a link
                 // (to the users file, a backup, another user's export) and never a pipe.
@@ -207,5 +227,27 @@ mod tests {
         assert_eq!(files.imports(), vec!["okt.csv".to_string()]);
         let refused = files.read_import("gebruikers.csv").unwrap_err();
         assert!(refused.contains("geen gewoon bestand"), "{refused}");
+    }
+
+    /// A problem with a user's imports folder (here a link someone put in its place) is said for
+    /// that folder, and never stops the user's payment files.
+    #[test]
+    fn a_broken_imports_folder_does_not_stop_the_exports() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db");
+        let users = dir.path().join("db.users");
+        std::fs::write(&users, "anna finance KEY\n").unwrap();
+        let elsewhere = dir.path().join("ergens");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::create_dir(dir.path().join("db.imports")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, dir.path().join("db.imports/anna")).unwrap();
+        let files = DiskFiles::served(&db, "anna", &users);
+        let refused = files.make_folders().unwrap_err().to_string();
+        assert!(refused.contains("db.imports/anna") && refused.contains("geen gewone map"), "{refused}");
+        let path = files.write_export("betalingen-1.xml", b"<xml/>").unwrap();
+        assert_eq!(path, dir.path().join("db.exports/anna/betalingen-1.xml"));
+        std::fs::write(elsewhere.join("okt.csv"), "a").unwrap();
+        assert!(files.imports().is_empty(), "nothing is listed through the link");
+        assert!(files.read_import("okt.csv").unwrap_err().contains("geen gewone map"));
     }
 }

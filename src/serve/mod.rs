@@ -108,6 +108,9 @@ pub fn check_users_file(options: &ServeOptions) -> Result<()> {
 /// Serves the store until SIGTERM or Ctrl-C, then flushes and stops.
 pub fn run(store: Store, options: ServeOptions) -> Result<()> {
     check_users_file(&options)?;
+    // The nightly backups go here: a folder sidw cannot write is said now, not found out at 02:00.
+    let backups = backups_dir(store.path());
+    create_shared_dir(&backups).with_context(|| format!("de back-upmap {} is niet te gebruiken", backups.display()))?;
     few_heap_arenas();
     let users = UsersFile::load(&options.users)
         .with_context(|| format!("kan het gebruikersbestand {} niet lezen", options.users.display()))?;
@@ -331,10 +334,7 @@ pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
                 "{} is geen gewone map (een koppeling of een bestand): sidw schrijft daar niet",
                 dir.display()
             ))),
-            Ok(meta) if meta.uid() != effective_user() => Err(std::io::Error::other(format!(
-                "{} is van een andere gebruiker: sidw schrijft daar niet",
-                dir.display()
-            ))),
+            Ok(meta) if meta.uid() != effective_user() => Err(not_ours(dir, meta.uid())),
             Ok(meta) if meta.mode() & 0o077 != 0 => {
                 std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
             }
@@ -348,6 +348,39 @@ pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     }
     #[cfg(not(unix))]
     std::fs::create_dir_all(dir)
+}
+
+/// Makes one of sidw's shared folders (`DB.backups`, `DB.exports`, `DB.imports`): as
+/// [`create_private_dir`], but it may be a link the administrator made (to a bigger disk); the
+/// folder it leads to must be this user's.
+pub(crate) fn create_shared_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match std::fs::symlink_metadata(dir) {
+            Ok(link) if link.file_type().is_symlink() => match std::fs::metadata(dir) {
+                Ok(meta) if !meta.is_dir() => {
+                    Err(std::io::Error::other(format!("{} leidt niet naar een map", dir.display())))
+                }
+                Ok(meta) if meta.uid() != effective_user() => Err(not_ours(dir, meta.uid())),
+                Ok(_) => Ok(()),
+                Err(error) => Err(error),
+            },
+            _ => create_private_dir(dir),
+        }
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)
+}
+
+/// A folder of another user: said with what to do.
+#[cfg(unix)]
+fn not_ours(dir: &Path, owner: u32) -> std::io::Error {
+    std::io::Error::other(format!(
+        "{} is van een andere gebruiker (uid {owner}) en sidw schrijft daar niet; maak de map van de gebruiker \
+         die sidw draait (chown) of verwijder hem, dan maakt sidw hem opnieuw",
+        dir.display()
+    ))
 }
 
 /// Makes a folder the user named (the one a host key goes in) when it is missing, 0700; one that
@@ -442,7 +475,7 @@ fn give_back_free_memory() {
 
 /// Writes one backup into `dir` and keeps the newest [`BACKUPS_KEPT`].
 pub fn write_backup(store: &Store, dir: &Path) -> Result<PathBuf> {
-    create_private_dir(dir).with_context(|| format!("kan {} niet maken", dir.display()))?;
+    create_shared_dir(dir).with_context(|| format!("kan {} niet maken", dir.display()))?;
     let path = dir.join(format!("sidw-{}.sidwbak", chrono::Utc::now().format("%Y%m%d-%H%M%S")));
     store.backup_to(&path)?;
     #[cfg(unix)]
@@ -872,5 +905,12 @@ mod tests {
         assert!(refused.to_string().contains("geen gewone map"), "{refused}");
         std::fs::write(exports.join("carla"), b"").unwrap();
         assert!(super::create_private_dir(&exports.join("carla")).is_err());
+        // A shared folder (backups) may be a link the administrator made to another disk.
+        let disk = dir.path().join("grote-schijf");
+        std::fs::create_dir(&disk).unwrap();
+        let backups = dir.path().join("db.backups");
+        std::os::unix::fs::symlink(&disk, &backups).unwrap();
+        super::create_shared_dir(&backups).unwrap();
+        assert!(super::create_private_dir(&backups).is_err(), "a user's own folder is never a link");
     }
 }

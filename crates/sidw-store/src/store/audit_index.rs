@@ -31,6 +31,8 @@ pub(crate) const RECORD: u8 = b'r';
 /// Set once the indexes are built. The heads' layout 2 (with the changes line) has its own key,
 /// so a store indexed with layout-1 heads builds them again, once, at open.
 pub(crate) const INDEX_BUILT_KEY: &[u8] = b"audit_index_built_2";
+/// The mark of the heads' first layout (without their changes line).
+const OLD_INDEX_BUILT_KEY: &[u8] = b"audit_index_built";
 
 /// The words of an entry that the word index holds: (kind, lower-case word), each once. The words
 /// are those of the user, the action and the subject's parts as the Logboek shows them, split at
@@ -190,7 +192,10 @@ impl Store {
     /// Builds the indexes of the log when this store has none yet (written before them): once.
     /// The lists are gathered in memory (8 bytes an id) and written in key order.
     pub(crate) fn index_audit_log(&self) -> Result<(), StoreError> {
-        if self.tree(TreeName::Meta).contains_key(INDEX_BUILT_KEY)? {
+        // The first layout's mark is back when an older sidw ran on this database since (it
+        // rebuilt its own heads): then these heads are rebuilt too.
+        let meta = self.tree(TreeName::Meta);
+        if meta.contains_key(INDEX_BUILT_KEY)? && !meta.contains_key(OLD_INDEX_BUILT_KEY)? {
             return Ok(());
         }
         let entries = self.tree(TreeName::Audit).len()?;
@@ -211,7 +216,12 @@ impl Store {
             let mut terms = std::collections::BTreeSet::new();
             for item in self.tree(TreeName::Audit).iter() {
                 let (key, bytes) = item?;
-                let head = decode_full_head(&key, &bytes)?;
+                // An entry whose body cannot be read keeps the head it has (its row shows the
+                // reason): one damaged entry must not stop the database from opening.
+                let head = match decode_full_head(&key, &bytes) {
+                    Ok(head) => head,
+                    Err(_) => super::audit::decode_head(&key, &bytes)?,
+                };
                 w.insert(TreeName::AuditHeads, &key, &super::codec::encode(&head))?;
                 for (tree, prefix) in lists_of(&head) {
                     let slot = usize::from(tree == TreeName::AuditWords);
@@ -232,7 +242,7 @@ impl Store {
                 w.insert(TreeName::AuditTerms, &term, &[])?;
             }
             // The mark of the first layout of the heads (without their changes line) goes.
-            w.remove(TreeName::Meta, b"audit_index_built")?;
+            w.remove(TreeName::Meta, OLD_INDEX_BUILT_KEY)?;
             w.insert(TreeName::Meta, INDEX_BUILT_KEY, &[1u8])
         })
     }
