@@ -151,9 +151,6 @@ pub struct App {
     /// The files the app may read and write, given by the runner ([`App::set_files`]); in memory
     /// until then. The app has no other way to the file system.
     files: FilesRef,
-    /// Where the capability's users file is (`Files::users_file`, kept in step by
-    /// [`App::set_files`]): the user form names it in its message and the log.
-    users_file: Option<std::path::PathBuf>,
     /// The store's change counter when this app last loaded from it.
     seen: u64,
     /// The day of the last load of everything (the lists read then hold for that day).
@@ -190,7 +187,6 @@ impl App {
         let mut app = Self {
             role: Role::Admin,
             files: std::sync::Arc::new(MemoryFiles::new()),
-            users_file: None,
             seen: store.generation(),
             loaded_on: None,
             mode: if store.is_empty() { Mode::Welcome } else { Mode::Normal },
@@ -345,7 +341,6 @@ impl App {
 
     /// Gives the app its files (the runner's capability).
     pub fn set_files(&mut self, files: FilesRef) {
-        self.users_file = files.users_file();
         self.files = files;
     }
 

@@ -39,7 +39,7 @@ impl FormSpec for UserForm {
             };
             Refusal::At(key, problem)
         })?;
-        let Some(path) = app.users_file.clone() else {
+        let Some(path) = app.files.users_file() else {
             return Err(Refusal::Store(StoreError::Refused("geen gebruikersbestand".into())));
         };
         app.files.append_user(&line).map_err(|e| Refusal::Store(StoreError::Refused(e)))?;
