@@ -467,6 +467,26 @@ pub(super) struct YearInTx {
     found: PartnerBudget,
 }
 
+/// Each stored line of `ids` (read through the index) with its partner's tariff category, each
+/// partner read once.
+fn each_line(
+    tx: &Tx,
+    network: &Network,
+    ids: &[HoursEntryId],
+    mut each: impl FnMut(HoursEntry, TariffCategory) -> TxResult<()>,
+) -> TxResult<()> {
+    let mut categories: HashMap<PartnerId, TariffCategory> = HashMap::new();
+    for id in ids {
+        let line: HoursEntry = tx.require(TreeName::Hours, &id.to_key(), || format!("urenregel {id} uit de index"))?;
+        let category = match categories.get(&line.partner) {
+            Some(category) => *category,
+            None => *categories.entry(line.partner).or_insert(require_partner(tx, network.id, line.partner)?.category),
+        };
+        each(line, category)?;
+    }
+    Ok(())
+}
+
 impl YearInTx {
     pub(super) fn read(tx: &Tx, network: &Network, year: i32) -> TxResult<Self> {
         let table: TariffTable = tx.require(TreeName::Tariffs, &year_key(year), || format!("tarieventabel {year}"))?;
@@ -476,21 +496,11 @@ impl YearInTx {
         let budget = partner_budget_year(network, &team, &tariffs, year).map_err(abort)?;
         let key = network_year(network.id, year);
         let index: HoursIndex = tx.get(TreeName::HoursIndex, &key)?.unwrap_or_default();
-        let mut categories: HashMap<PartnerId, TariffCategory> = HashMap::new();
         let mut spending = Spending::default();
-        for id in &index.entries {
-            let line: HoursEntry =
-                tx.require(TreeName::Hours, &id.to_key(), || format!("urenregel {id} uit de index"))?;
-            let category = match categories.get(&line.partner) {
-                Some(category) => *category,
-                None => {
-                    let category = require_partner(tx, network.id, line.partner)?.category;
-                    categories.insert(line.partner, category);
-                    category
-                }
-            };
+        each_line(tx, network, &index.entries, |line, category| {
             spending.add(line.worth(&tariffs, category).map_err(abort)?, line.paid_by_practice_team);
-        }
+            Ok(())
+        })?;
         let found = PartnerBudget { budget, spending };
         Ok(Self { key, index, tariffs, budget: found, year, found })
     }
@@ -510,40 +520,31 @@ impl YearInTx {
     /// save carried along is the budget less the worth of the lines now stored (read again through
     /// the index, each once and of this network's year), and a raise stayed within the budget.
     pub(super) fn check_after(&self, tx: &Tx, network: &Network) -> TxResult<()> {
-        let table: TariffTable =
-            tx.require(TreeName::Tariffs, &year_key(self.year), || format!("tarieventabel {}", self.year))?;
-        let tariffs = TariffBook::new([table]);
-        let team: PracticeTeam =
-            tx.get(TreeName::PracticeTeams, &network.id.to_key())?.unwrap_or_else(|| PracticeTeam::empty(network.id));
-        let budget = partner_budget_year(network, &team, &tariffs, self.year).map_err(abort)?;
         let index: HoursIndex = tx.get(TreeName::HoursIndex, &self.key)?.unwrap_or_default();
         let mut wrong = Vec::new();
         let mut seen = HashSet::new();
-        let mut categories: HashMap<PartnerId, TariffCategory> = HashMap::new();
-        let mut lines = Vec::with_capacity(index.entries.len());
+        let mut ids = Vec::with_capacity(index.entries.len());
         for id in &index.entries {
-            if !seen.insert(*id) {
+            if seen.insert(*id) {
+                ids.push(*id);
+            } else {
                 wrong.push(format!("urenregel {id} staat twee keer in de index van {} {}", network.name, self.year));
-                continue;
             }
-            let line: HoursEntry =
-                tx.require(TreeName::Hours, &id.to_key(), || format!("urenregel {id} uit de index"))?;
+        }
+        let mut lines = Vec::with_capacity(ids.len());
+        each_line(tx, network, &ids, |line, category| {
             if line.network != network.id || line.year() != self.year {
                 wrong.push(format!(
-                    "urenregel {id} staat in de index van {} {}, maar hoort daar niet",
-                    network.name, self.year
+                    "urenregel {} staat in de index van {} {}, maar hoort daar niet",
+                    line.id, network.name, self.year
                 ));
-                continue;
+            } else {
+                lines.push((line.worth(&self.tariffs, category).map_err(abort)?, line.paid_by_practice_team));
             }
-            let category = match categories.get(&line.partner) {
-                Some(category) => *category,
-                None => {
-                    *categories.entry(line.partner).or_insert(require_partner(tx, network.id, line.partner)?.category)
-                }
-            };
-            lines.push((line.worth(&tariffs, category).map_err(abort)?, line.paid_by_practice_team));
-        }
-        wrong.extend(spending_violations(&self.found, &self.budget, budget, &lines));
+            Ok(())
+        })?;
+        // The budget itself does not change in an hours save: the one the save found is the one.
+        wrong.extend(spending_violations(&self.found, &self.budget, self.found.budget, &lines));
         enforce(&format!("partnerbudget {} {}", network.name, self.year), wrong).map_err(abort)
     }
 
