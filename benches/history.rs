@@ -15,8 +15,11 @@
 #[path = "fixture/history.rs"]
 mod history;
 
+#[path = "fixture/drive.rs"]
+mod drive;
 #[path = "fixture/percentiles.rs"]
 mod percentiles;
+use drive::{copy_dir, press, type_text};
 use percentiles::report;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -62,31 +65,6 @@ fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
     let started = Instant::now();
     let value = f();
     (started.elapsed(), value)
-}
-
-fn press(app: &mut App, key: Key) {
-    if let Some(action) = ui::keymap::action_for(app, key) {
-        app.handle(action);
-    }
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, Key::char(c));
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn dir_size(dir: &Path) -> u64 {

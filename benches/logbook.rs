@@ -10,8 +10,11 @@
 //! The directory given is copied, never changed.
 #![allow(clippy::unwrap_used)]
 
+#[path = "fixture/drive.rs"]
+mod drive;
 #[path = "fixture/percentiles.rs"]
 mod percentiles;
+use drive::{copy_dir, press};
 use percentiles::report;
 use std::path::Path;
 use std::sync::Arc;
@@ -24,25 +27,6 @@ use ratatui::backend::TestBackend;
 use sidw::app::{App, Clock, Key, KeyCode};
 use sidw::store::Store;
 use sidw::ui::{self, Theme};
-
-fn press(app: &mut App, key: Key) {
-    if let Some(action) = ui::keymap::action_for(app, key) {
-        app.handle(action);
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 fn main() {
     let Some(given) = std::env::var_os("SIDW_HISTORY_DB") else {

@@ -11,8 +11,11 @@
 //! The directory given is copied, never changed. `SIDW_BENCH_RUNS` sets the saves (40).
 #![allow(clippy::unwrap_used)]
 
+#[path = "fixture/drive.rs"]
+mod drive;
 #[path = "fixture/percentiles.rs"]
 mod percentiles;
+use drive::{copy_dir, press, type_text};
 use percentiles::report;
 use std::path::Path;
 use std::sync::Arc;
@@ -38,31 +41,6 @@ fn cpu() -> Duration {
     // SAFETY: writes the given live local.
     unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
     Duration::new(t.tv_sec.cast_unsigned(), u32::try_from(t.tv_nsec).unwrap_or(0))
-}
-
-fn press(app: &mut App, key: Key) {
-    if let Some(action) = ui::keymap::action_for(app, key) {
-        app.handle(action);
-    }
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, Key::char(c));
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 struct Session {

@@ -9,6 +9,7 @@
 //! save counts as shown when the screen shows the cell's new line count.
 #![allow(clippy::unwrap_used)]
 
+use crate::drive::copy_dir;
 use crate::server;
 
 use std::sync::Arc;
@@ -177,19 +178,6 @@ async fn key_entries(
     }
     terminal.keys("\x1bq").await;
     (entries, latencies)
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn users(n: usize) -> Vec<(String, &'static str)> {

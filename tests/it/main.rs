@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used)] // tests and their helpers may unwrap: a failure is the test failing
 
 mod common;
+#[path = "../../benches/fixture/drive.rs"]
+mod drive;
 #[path = "../../benches/fixture/history.rs"]
 mod history;
 #[path = "support/paper_form.rs"]
