@@ -54,8 +54,6 @@ impl DiskFiles {
     /// Makes a served user's exports and imports folders (and `DB.exports`, `DB.imports`), mode
     /// 0700; refuses a user name that is not a bare name.
     pub fn make_folders(&self) -> std::io::Result<()> {
-        let user = self.exports.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        check_file_name(user).map_err(std::io::Error::other)?;
         for dir in [Some(&self.exports), self.imports.as_ref()].into_iter().flatten() {
             Self::make_folder(dir)?;
         }
