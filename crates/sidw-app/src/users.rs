@@ -1,17 +1,26 @@
-//! The users file of `sidw serve`: one user per line, `USER ROLE KEYTYPE BASE64 [COMMENT]` (the last part as in an
-//! OpenSSH `.pub` file), `#` starts a comment. A malformed line (also one that is not UTF-8, or an RSA key,
+//! The users file of `sidw serve`: one user per line, `USER ROLE [REGIONS] KEYTYPE BASE64 [COMMENT]` (the last
+//! part as in an OpenSSH `.pub` file; REGIONS a comma list such as `Zwolle,Hardenberg`, none = every region),
+//! `#` starts a comment. A malformed line (also one that is not UTF-8, or an RSA key,
 //! which the server cannot verify) is reported by its number and skipped; the other users keep working.
 //! The server reads the file again every second; a missing or unreadable file lets nobody in
 //! (`sidw::users_file`, which reads and replaces the file; this module only parses and edits its bytes).
 
-use crate::domain::Role;
+use crate::domain::{Access, Role, Scope};
 use russh::keys::PublicKey;
 
 #[derive(Debug, Clone)]
 pub struct User {
     pub name: String,
     pub role: Role,
+    /// The regions this user sees and changes (the users file's optional list; none = all).
+    pub scope: Scope,
     pub key: PublicKey,
+}
+
+impl User {
+    pub fn access(&self) -> Access {
+        Access::new(self.role, self.scope.clone())
+    }
 }
 
 /// The users of a users file, and what was wrong with it.
@@ -58,10 +67,20 @@ pub const SUPPORTED_KEY_TYPES: [&str; 4] =
     ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"];
 
 fn parse_line(line: &str) -> Result<User, String> {
-    let mut parts = line.split_whitespace();
-    let (Some(name), Some(role), Some(kind), Some(base64)) = (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err("verwacht: GEBRUIKER ROL SLEUTELTYPE SLEUTEL [COMMENTAAR]".into());
+    let mut parts = line.split_whitespace().peekable();
+    let (Some(name), Some(role)) = (parts.next(), parts.next()) else {
+        return Err("verwacht: GEBRUIKER ROL [REGIO'S] SLEUTELTYPE SLEUTEL [COMMENTAAR]".into());
+    };
+    // A third word that is no key type is the list of regions.
+    let scope = match parts.peek() {
+        Some(word) if !looks_like_key_type(word) => {
+            let list = parts.next().unwrap_or_default();
+            Scope::parse(list).map_err(|e| format!("regio's '{list}': {e}"))?
+        }
+        _ => Scope::All,
+    };
+    let (Some(kind), Some(base64)) = (parts.next(), parts.next()) else {
+        return Err("verwacht: GEBRUIKER ROL [REGIO'S] SLEUTELTYPE SLEUTEL [COMMENTAAR]".into());
     };
     if name.starts_with(['.', '-']) || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
     {
@@ -77,7 +96,12 @@ fn parse_line(line: &str) -> Result<User, String> {
         });
     }
     let key = PublicKey::from_openssh(&format!("{kind} {base64}")).map_err(|e| format!("sleutel onleesbaar: {e}"))?;
-    Ok(User { name: name.to_string(), role, key })
+    Ok(User { name: name.to_string(), role, scope, key })
+}
+
+/// `ssh-…`, `ecdsa-…`, `sk-…` or anything with `@` (an OpenSSH certificate or security-key type).
+fn looks_like_key_type(word: &str) -> bool {
+    word.starts_with("ssh-") || word.starts_with("ecdsa-") || word.starts_with("sk-") || word.contains('@')
 }
 
 /// Checks one line as the users file takes it (for the admin's form): the user, or what is wrong.
@@ -130,6 +154,24 @@ mod tests {
         let key = &users.users[0].key;
         assert!(users.find("anna", key).is_some());
         assert!(users.find("bert", key).is_none());
+    }
+
+    #[test]
+    fn a_line_may_name_regions_and_a_wrong_region_skips_only_that_line() {
+        use crate::domain::Region;
+        let text =
+            format!("anna editor Zwolle,Hardenberg {KEY}\nbert viewer {KEY}\ncees editor Zwolle,Utrecht {KEY}\n");
+        let users = Users::parse(&text);
+        assert_eq!(users.users.len(), 2);
+        let anna = &users.users[0];
+        assert_eq!(
+            anna.access(),
+            Access::new(Role::Editor, Scope::Regions([Region::Zwolle, Region::Hardenberg].into()))
+        );
+        assert_eq!(users.users[1].scope, Scope::All);
+        assert_eq!(users.problems.len(), 1);
+        assert_eq!(users.problems[0].0, 3);
+        assert!(users.problems[0].1.contains("'Utrecht' is geen regio"), "{}", users.problems[0].1);
     }
 
     #[test]

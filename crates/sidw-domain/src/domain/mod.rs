@@ -38,5 +38,5 @@ pub use participant::{Participant, ParticipantKind};
 pub use partner::{Discipline, Partner};
 pub use practice::{IonCount, Practice, PracticeTeam, ShareFrom};
 pub use region::Region;
-pub use role::Role;
+pub use role::{Access, Role, Scope};
 pub use tariff::{TariffBook, TariffCategory, TariffTable};

@@ -9,16 +9,25 @@ use super::codec::{self, Record, decode};
 use super::keys::{TreeName, hex};
 use super::{Store, StoreError};
 
-/// Who makes a change, and when: passed in by the caller, so tests fix the clock.
+/// Who makes a change, when, and what they may change: passed in by the caller, so tests fix
+/// the clock. The store refuses a change the access does not allow, whichever path asks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeContext {
     pub user: String,
     pub at: DateTime<Utc>,
+    pub access: crate::domain::Access,
 }
 
 impl ChangeContext {
+    /// A change with every role in every region: the local command line and screen.
     pub fn new(user: impl Into<String>, at: DateTime<Utc>) -> Self {
-        Self { user: user.into(), at }
+        Self { user: user.into(), at, access: crate::domain::Access::full() }
+    }
+
+    /// A change by a served user: their role and regions.
+    pub fn with_access(mut self, access: crate::domain::Access) -> Self {
+        self.access = access;
+        self
     }
 
     /// The current login name and the system clock: for the command line and the local UI.
