@@ -6,6 +6,8 @@ mod backup_schedule;
 mod host_key;
 pub mod input;
 pub mod session;
+pub mod sftp;
+pub mod sftp_paths;
 
 use anyhow::{Context, Result};
 use russh::server::{Auth, Handler, Msg, Session};
@@ -591,6 +593,10 @@ struct Connection {
     events: Option<std::sync::mpsc::Sender<Event>>,
     /// The one session channel this connection may have (a second is refused).
     session_channel: Option<ChannelId>,
+    /// That channel, held until a request says what it is for: a subsystem (SFTP) takes it as its
+    /// stream; a shell lets it go (russh also hands a held channel's data to `Handler::data`, and
+    /// waits on a held channel nobody reads).
+    channel: Option<Channel<Msg>>,
     /// Held until the user has logged in.
     pending: Option<PendingSlot>,
     authenticated: Option<tokio::sync::oneshot::Sender<()>>,
@@ -605,6 +611,7 @@ impl Connection {
             no_color: false,
             events: None,
             session_channel: None,
+            channel: None,
             pending: Some(pending),
             authenticated: Some(authenticated),
         }
@@ -716,6 +723,7 @@ impl Handler for Connection {
             reply.reject(russh::ChannelOpenFailure::AdministrativelyProhibited).await;
         } else {
             self.session_channel = Some(channel.id());
+            self.channel = Some(channel);
             reply.accept().await;
         }
         Ok(())
@@ -753,6 +761,8 @@ impl Handler for Connection {
     }
 
     async fn shell_request(&mut self, channel: ChannelId, session: &mut Session) -> Result<(), Self::Error> {
+        // The screen reads its keys through `Handler::data`.
+        self.channel = None;
         // Still listed with this key? (The file may have changed since the login.)
         let Some(user) = self.user.as_ref().and_then(|user| self.known(&user.name, &user.key)) else {
             session.channel_failure(channel)?;
@@ -827,6 +837,30 @@ impl Handler for Connection {
             .context("kan geen sessie starten")?;
         self.events = Some(events);
         session.channel_success(channel)?;
+        Ok(())
+    }
+
+    /// `sftp` (the only subsystem): a logged-in user still in the users file gets their exports
+    /// and imports folders on this channel (see `sftp`).
+    async fn subsystem_request(
+        &mut self,
+        channel: ChannelId,
+        name: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let user = self.user.as_ref().and_then(|user| self.known(&user.name, &user.key));
+        let Some(user) = user.filter(|_| name == "sftp" && self.events.is_none()) else {
+            session.channel_failure(channel)?;
+            return Ok(());
+        };
+        let Some(held) = self.channel.take_if(|held| held.id() == channel) else {
+            session.channel_failure(channel)?;
+            return Ok(());
+        };
+        session.channel_success(channel)?;
+        println!("sidw serve: {} opent sftp", user.name);
+        let ended = sftp::start(held, self.server.store.path(), &user.name, &self.server.users_path);
+        tokio::spawn(sftp::follow_users(self.server.clone(), user, ended, session.handle()));
         Ok(())
     }
 
