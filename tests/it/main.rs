@@ -58,6 +58,7 @@ mod restore_kill;
 mod screens;
 mod serve_hardening;
 mod served_screen;
+mod sftp;
 mod shares;
 mod signal_cache;
 mod signal_facts;
