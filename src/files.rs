@@ -81,6 +81,11 @@ fn real_folder(folder: &Path) -> bool {
     std::fs::symlink_metadata(folder).is_ok_and(|m| m.file_type().is_dir())
 }
 
+/// WinSCP uploads a larger file as `NAME.filepart` and renames it when it is complete.
+fn is_partial_upload(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(_, extension)| extension.eq_ignore_ascii_case("filepart"))
+}
+
 /// The folder of a served user's exports (payment files, CSV, workbooks): `DB.exports/USER`.
 pub fn exports_dir(db: &Path, user: &str) -> PathBuf {
     let mut name = db.as_os_str().to_owned();
@@ -140,7 +145,8 @@ impl Files for DiskFiles {
                     // Plain files only: a link could point at the users file or another's export.
                     .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
                     .filter_map(|e| e.file_name().to_str().map(str::to_string))
-                    .filter(|n| !n.starts_with('.'))
+                    // Hidden names and WinSCP's `NAME.filepart` are uploads still under way.
+                    .filter(|n| !n.starts_with('.') && !is_partial_upload(n))
                     .collect()
             })
             .unwrap_or_default();
@@ -215,6 +221,8 @@ mod tests {
         assert!(DiskFiles::served(&db, "..", &users).write_export("x.xml", b"x").is_err());
         std::fs::write(dir.path().join("db.imports/anna/okt.csv"), "a").unwrap();
         std::fs::write(dir.path().join("db.imports/anna/.half.csv"), "a").unwrap();
+        std::fs::write(dir.path().join("db.imports/anna/nov.csv.filepart"), "a").unwrap();
+        std::fs::write(dir.path().join("db.imports/anna/dec.csv.FILEPART"), "a").unwrap();
         std::fs::write(dir.path().join("geheim.csv"), "a").unwrap();
         assert_eq!(files.imports(), vec!["okt.csv".to_string()]);
         assert_eq!(files.read_import("okt.csv").unwrap(), b"a");

@@ -56,7 +56,8 @@ pub fn marker_path(db: &Path) -> PathBuf {
 /// The largest screen a client may ask for (columns × rows): bounds each session's memory.
 pub const MAX_COLUMNS: u16 = 500;
 pub const MAX_ROWS: u16 = 200;
-/// Screens one user may have open at once, and all users together: each is a thread and an app.
+/// Sessions (screens and SFTP) one user may have open at once, and all users together: each
+/// screen is a thread and an app.
 pub const MAX_SESSIONS_PER_USER: usize = 10;
 pub const MAX_SESSIONS: usize = 200;
 
@@ -857,9 +858,18 @@ impl Handler for Connection {
             session.channel_failure(channel)?;
             return Ok(());
         };
+        // Counted with the screens: a user opens at most MAX_SESSIONS_PER_USER at once.
+        let Some(slot) = SessionSlot::take(&self.server.sessions, &user.name) else {
+            eprintln!(
+                "sidw serve: {} heeft al {MAX_SESSIONS_PER_USER} sessies open (of de server {MAX_SESSIONS}); sftp geweigerd",
+                user.name
+            );
+            session.channel_failure(channel)?;
+            return Ok(());
+        };
         session.channel_success(channel)?;
         println!("sidw serve: {} opent sftp", user.name);
-        let ended = sftp::start(held, self.server.store.path(), &user.name, &self.server.users_path);
+        let ended = sftp::start(held, slot, self.server.store.path(), &user.name, &self.server.users_path);
         tokio::spawn(sftp::follow_users(self.server.clone(), user, ended, session.handle()));
         Ok(())
     }

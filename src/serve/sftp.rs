@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use russh_sftp::protocol::{
-    Attrs, Data, File, FileAttributes, FileMode, Handle, Name, OpenFlags, Status, StatusCode, Version,
+    Attrs, Data, File, FileAttributes, FileMode, Handle, Name, OpenFlags, Packet, Status, StatusCode, Version,
 };
 use russh_sftp::server::StatusReply;
 
@@ -41,6 +41,8 @@ const MAX_READ: u32 = 64 * 1024;
 const ENTRIES_PER_READ: usize = 100;
 /// The start of an upload's temporary name in `imports/` (hidden: never listed nor importable).
 const UPLOAD_PREFIX: &str = ".sftp-upload-";
+/// OpenSSH's rename that replaces a file that is there (offered in the version answer).
+const POSIX_RENAME: &str = "posix-rename@openssh.com";
 
 /// Temporary names are unique within the process.
 static UPLOADS: AtomicU64 = AtomicU64::new(0);
@@ -48,8 +50,9 @@ static UPLOADS: AtomicU64 = AtomicU64::new(0);
 /// Serves SFTP on the session channel for `user` until the client closes it, then says the
 /// subsystem ended (exit status 0, end of file, close: `scp` and `sftp` exit 0 only then). The
 /// receiver ends with the session.
-pub fn start(
+pub(super) fn start(
     channel: russh::Channel<russh::server::Msg>,
+    slot: super::SessionSlot,
     database: &Path,
     user: &str,
     users_file: &Path,
@@ -57,6 +60,7 @@ pub fn start(
     let (ended, receiver) = tokio::sync::oneshot::channel();
     let mut session = SftpSession::new(database, user, users_file);
     session.ended = Some(ended);
+    session.slot = Some(slot);
     let (ours, theirs) = tokio::io::duplex(64 * 1024);
     tokio::spawn(russh_sftp::server::run(theirs, session));
     tokio::spawn(pump(channel, ours));
@@ -121,6 +125,8 @@ pub struct SftpSession {
     next_handle: u64,
     /// Dropped with the session: tells [`follow_users`] it may stop.
     ended: Option<tokio::sync::oneshot::Sender<()>>,
+    /// Counted among the user's sessions while it runs.
+    slot: Option<super::SessionSlot>,
 }
 
 /// What a handle is open on.
@@ -160,6 +166,7 @@ impl SftpSession {
             handles: HashMap::new(),
             next_handle: 0,
             ended: None,
+            slot: None,
         };
         session.remove_stale_uploads();
         session
@@ -387,7 +394,10 @@ impl russh_sftp::server::Handler for SftpSession {
     }
 
     async fn init(&mut self, _version: u32, _extensions: HashMap<String, String>) -> Result<Version, Self::Error> {
-        Ok(Version::new())
+        let mut version = Version::new();
+        // WinSCP and OpenSSH's `rename` replace a file with it (WinSCP's `.filepart` uploads).
+        version.extensions.insert(POSIX_RENAME.to_string(), "1".to_string());
+        Ok(version)
     }
 
     async fn realpath(&mut self, id: u32, path: String) -> Result<Name, Self::Error> {
@@ -527,21 +537,21 @@ impl russh_sftp::server::Handler for SftpSession {
     }
 
     async fn rename(&mut self, id: u32, oldpath: String, newpath: String) -> Result<Status, Self::Error> {
-        let (dir, old) = self.writable_file(&oldpath)?;
-        let (_, new) = self.writable_file(&newpath)?;
-        let meta = std::fs::symlink_metadata(dir.join(&old)).map_err(io_status)?;
-        if !meta.file_type().is_file() {
-            return Err(not_plain(&old));
-        }
-        if old == new {
-            return Ok(ok(id));
-        }
         // SFTP version 3: a rename never replaces a file that is there.
-        if std::fs::symlink_metadata(dir.join(&new)).is_ok() {
-            return Err(failure(format!("{new} bestaat al; verwijder het eerst")));
-        }
-        std::fs::rename(dir.join(&old), dir.join(&new)).map_err(io_status)?;
+        self.rename_within(&oldpath, &newpath, false)?;
         Ok(ok(id))
+    }
+
+    async fn extended(&mut self, id: u32, request: String, data: Vec<u8>) -> Result<Packet, Self::Error> {
+        if request != POSIX_RENAME {
+            return Err(self.unimplemented());
+        }
+        let mut rest = data.as_slice();
+        let (Some(old), Some(new)) = (take_string(&mut rest), take_string(&mut rest)) else {
+            return Err(status(StatusCode::BadMessage, "onleesbaar verzoek"));
+        };
+        self.rename_within(&old, &new, true)?;
+        Ok(Packet::Status(ok(id)))
     }
 
     async fn setstat(&mut self, id: u32, path: String, attrs: FileAttributes) -> Result<Status, Self::Error> {
@@ -584,6 +594,25 @@ impl russh_sftp::server::Handler for SftpSession {
 }
 
 impl SftpSession {
+    /// Renames a plain file within `imports/`; `replace`: over a plain file of that name too.
+    fn rename_within(&self, oldpath: &str, newpath: &str, replace: bool) -> Result<(), StatusReply> {
+        let (dir, old) = self.writable_file(oldpath)?;
+        let (_, new) = self.writable_file(newpath)?;
+        let meta = std::fs::symlink_metadata(dir.join(&old)).map_err(io_status)?;
+        if !meta.file_type().is_file() {
+            return Err(not_plain(&old));
+        }
+        if old == new {
+            return Ok(());
+        }
+        match std::fs::symlink_metadata(dir.join(&new)) {
+            Ok(there) if !there.file_type().is_file() => return Err(not_plain(&new)),
+            Ok(_) if !replace => return Err(failure(format!("{new} bestaat al; verwijder het eerst"))),
+            _ => {}
+        }
+        std::fs::rename(dir.join(&old), dir.join(&new)).map_err(io_status)
+    }
+
     /// A file in `imports/` that may be changed (removed, renamed, its times set).
     fn writable_file(&self, path: &str) -> Result<(PathBuf, String), StatusReply> {
         match place(path)? {
@@ -617,6 +646,15 @@ fn finish(user: &str, upload: Upload, file: &FsFile) -> Result<(), StatusReply> 
             Err(failure(format!("{} is niet opgeslagen: {error}", upload.name)))
         }
     }
+}
+
+/// One SSH string (length, bytes) from the front of `rest`.
+fn take_string(rest: &mut &[u8]) -> Option<String> {
+    let (length, after) = rest.split_first_chunk::<4>()?;
+    let length = usize::try_from(u32::from_be_bytes(*length)).ok()?;
+    let (text, after) = after.split_at_checked(length)?;
+    *rest = after;
+    String::from_utf8(text.to_vec()).ok()
 }
 
 /// Where a client's path leads, or the status that says it leads nowhere.
@@ -839,6 +877,18 @@ mod tests {
             code(sftp.rename(13, "/imports/c.csv".into(), "/exports/c.csv".into()).await),
             StatusCode::PermissionDenied
         );
+        // OpenSSH's posix-rename (offered at the start) replaces a file, as WinSCP's .filepart needs.
+        let version = sftp.init(3, HashMap::new()).await.unwrap();
+        assert_eq!(version.extensions.get(POSIX_RENAME).map(String::as_str), Some("1"));
+        std::fs::write(imports.join("d.csv.filepart"), "d").unwrap();
+        let mut data = Vec::new();
+        for path in ["/imports/d.csv.filepart", "/imports/c.csv"] {
+            data.extend_from_slice(&u32::try_from(path.len()).unwrap().to_be_bytes());
+            data.extend_from_slice(path.as_bytes());
+        }
+        assert!(matches!(sftp.extended(15, POSIX_RENAME.into(), data.clone()).await, Ok(Packet::Status(_))));
+        assert_eq!(std::fs::read_to_string(imports.join("c.csv")).unwrap(), "d");
+        assert_eq!(code(sftp.extended(16, POSIX_RENAME.into(), data[..10].to_vec()).await), StatusCode::BadMessage);
         sftp.remove(14, "/imports/b.csv".into()).await.unwrap();
         let mut left: Vec<_> = std::fs::read_dir(&imports).unwrap().map(|e| e.unwrap().file_name()).collect();
         left.sort();
