@@ -493,7 +493,7 @@ impl russh_sftp::server::Handler for SftpSession {
         let append = upload.append;
         let written = tokio::task::spawn_blocking(move || {
             let offset = if append { file.metadata().map_err(io_status)?.len() } else { offset };
-            let end = offset.checked_add(data.len() as u64).unwrap_or(u64::MAX);
+            let end = offset.saturating_add(data.len() as u64);
             if end > MAX_UPLOAD {
                 return Err(too_large());
             }
