@@ -282,3 +282,57 @@ fn a_finance_users_payment_file_written_from_the_screen_is_fetched_with_sftp() {
     screen.write(b"1");
     screen.wait_for("1 Netwerken", Duration::from_secs(10));
 }
+
+/// An open SFTP session ends when its user leaves the users file (as a screen does); another
+/// user's session stays.
+#[test]
+fn an_sftp_session_ends_when_its_user_leaves_the_users_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = server::Served::start(dir.path(), &[("anna", "editor"), ("bert", "editor")]);
+    let users = served.db.with_extension("users");
+    let open = |user: &str| {
+        let mut child = Command::new("sftp")
+            .args(client_options(&served, user))
+            .args(["-b", "-"])
+            .arg(format!("{user}@127.0.0.1"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // The batch is not ended: the session stays open after its first command.
+        child.stdin.as_mut().unwrap().write_all(b"ls\n").unwrap();
+        child
+    };
+    let (mut anna, mut bert) = (open("anna"), open("bert"));
+    let start = Instant::now();
+    while !served.db.with_extension("imports").join("bert").is_dir()
+        || !served.db.with_extension("imports").join("anna").is_dir()
+    {
+        assert!(start.elapsed() < Duration::from_secs(10), "the sessions did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(anna.try_wait().unwrap().is_none() && bert.try_wait().unwrap().is_none(), "both are open");
+    let kept: Vec<String> =
+        std::fs::read_to_string(&users).unwrap().lines().filter(|l| l.starts_with("anna ")).map(String::from).collect();
+    std::fs::write(&users, kept.join("\n") + "\n").unwrap();
+    // sftp notices the closed connection at its next command.
+    let start = Instant::now();
+    while bert.try_wait().unwrap().is_none() {
+        assert!(start.elapsed() < Duration::from_secs(5), "bert's sftp did not end");
+        let _ = bert.stdin.as_mut().unwrap().write_all(b"ls\n");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(!bert.wait().unwrap().success());
+    anna.stdin.as_mut().unwrap().write_all(b"ls imports\n").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(anna.try_wait().unwrap().is_none(), "anna's session stays");
+    drop(anna.stdin.take());
+    let start = Instant::now();
+    while anna.try_wait().unwrap().is_none() {
+        assert!(start.elapsed() < Duration::from_secs(10), "anna's sftp did not end with its batch");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(anna.wait().unwrap().success());
+}
