@@ -278,9 +278,16 @@ fn a_finance_users_payment_file_written_from_the_screen_is_fetched_with_sftp() {
     assert!(out.status.success(), "{said}");
     assert!(said.contains("betalingen-2025-Q1-0001.csv"), "the CSV is there too: {said}");
     assert_eq!(std::fs::read(local.join("betalingen-2025-Q1-0001.xml")).unwrap(), written, "byte for byte");
-    // The screen is still there while the file was fetched (a screen and sftp side by side).
-    screen.write(b"1");
-    screen.wait_for("1 Netwerken", Duration::from_secs(10));
+    // The other way: a form put in imports/ is what the same screen's :importeer offers.
+    std::fs::write(local.join("oktober.csv"), "netwerk;partner;maand;uren\n").unwrap();
+    let out = sftp(&served, "fien", &local, "put oktober.csv imports/\n");
+    assert!(out.status.success(), "{}", text(&out));
+    // Esc leaves the close screen (a pause after it, as a person makes: Esc and ':' at once
+    // would be Alt-':').
+    screen.write(b"\x1b");
+    std::thread::sleep(Duration::from_millis(300));
+    screen.write(b":importeer\r");
+    screen.wait_for("uit uw importmap: oktober.csv", Duration::from_secs(10));
 }
 
 /// An open SFTP session ends when its user leaves the users file (as a screen does); another
