@@ -205,9 +205,7 @@ impl SftpSession {
 
     fn new_handle(&mut self, open: Open) -> Result<String, StatusReply> {
         if self.handles.len() >= MAX_HANDLES {
-            return Err(failure(format!(
-                "te veel open bestanden tegelijk (hoogstens {MAX_HANDLES}); sluit er eerst een"
-            )));
+            return Err(too_many_open());
         }
         self.next_handle += 1;
         let handle = self.next_handle.to_string();
@@ -312,10 +310,9 @@ impl SftpSession {
         if writing && !folder.writable() {
             return Err(read_only());
         }
+        // Before a temporary file is made.
         if self.handles.len() >= MAX_HANDLES {
-            return Err(failure(format!(
-                "te veel open bestanden tegelijk (hoogstens {MAX_HANDLES}); sluit er eerst een"
-            )));
+            return Err(too_many_open());
         }
         let dir = self.real_folder(folder)?;
         let path = dir.join(&name);
@@ -735,6 +732,10 @@ fn read_only() -> StatusReply {
 
 fn too_large() -> StatusReply {
     failure(format!("groter dan {} MB: zo'n bestand neemt de server niet aan", MAX_UPLOAD / 1024 / 1024))
+}
+
+fn too_many_open() -> StatusReply {
+    failure(format!("te veel open bestanden tegelijk (hoogstens {MAX_HANDLES}); sluit er eerst een"))
 }
 
 fn not_plain(name: &str) -> StatusReply {
