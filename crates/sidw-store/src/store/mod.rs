@@ -4,6 +4,7 @@
 pub mod audit;
 mod audit_index;
 pub mod audit_text;
+pub mod authority;
 pub mod backup_file;
 mod cell_repo;
 mod changes;
@@ -292,8 +293,17 @@ impl Store {
         txn.set_quick_repair(true);
         let touched = std::cell::RefCell::new(Touched::default());
         let facts_everywhere = std::cell::Cell::new(false);
-        let tx = Tx { tables: Tables::new(&txn), ctx, touched: &touched, facts_everywhere: &facts_everywhere };
+        let reached = std::cell::RefCell::new(authority::Reached::default());
+        let tx = Tx {
+            tables: Tables::new(&txn),
+            ctx,
+            touched: &touched,
+            facts_everywhere: &facts_everywhere,
+            reached: &reached,
+        };
         let value = change(&tx).and_then(|value| {
+            // The user's regions, against every network the change reached (before and after).
+            authority::check_regions(&tx.tables, &ctx.access, &reached.borrow())?;
             tx::forget_facts(&tx.tables, &touched.borrow(), facts_everywhere.get())?;
             Ok(value)
         });
