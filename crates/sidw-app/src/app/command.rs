@@ -28,6 +28,7 @@ enum Which {
     Import,
     Users,
     RemoveUser,
+    Online,
     Pane,
 }
 
@@ -51,11 +52,12 @@ pub static COMMANDS: &[Command] = &[
     command("importeer", &[], "PAD", "urenformulier (.xlsx of .csv) controleren en inlezen", Some(Role::Editor)),
     command("gebruikers", &[], "", "gebruikers van de server; een gebruiker toevoegen", Some(Role::Admin)),
     command("gebruiker-weg", &[], "NAAM", "een gebruiker weghalen", Some(Role::Admin)),
+    command("wie", &[], "", "wie er nu is ingelogd (gebruiker, rol, regio's, sinds)", Some(Role::Admin)),
     command("help", &["hulp", "?"], "", "alle toetsen en opdrachten", None),
     command("1", &["2", "3", "4", "5", "6", "7"], "", "paneel 1–7", None),
 ];
 
-const WHICH: [Which; 10] = [
+const WHICH: [Which; 11] = [
     Which::Quit,
     Which::Network,
     Which::Quarter,
@@ -64,6 +66,7 @@ const WHICH: [Which; 10] = [
     Which::Import,
     Which::Users,
     Which::RemoveUser,
+    Which::Online,
     Which::Help,
     Which::Pane,
 ];
@@ -183,6 +186,7 @@ impl App {
             Which::Users => self.manage_users(),
             Which::Import => self.import_hours(rest),
             Which::RemoveUser => self.remove_user(rest),
+            Which::Online => self.show_online(),
             Which::Quarter => self.command_quarter(rest),
             Which::Pane => {
                 let index = word.parse::<usize>().unwrap_or(1).clamp(1, 7) - 1;
@@ -276,6 +280,23 @@ impl App {
 }
 
 impl App {
+    /// `:wie`: who has a screen open now (admin): user, role, regions and since when.
+    fn show_online(&mut self) {
+        let Some(users) = self.online_now() else {
+            return self.error("Wie er is ingelogd ziet alleen een admin.");
+        };
+        if users.is_empty() {
+            return self.info("Niemand anders is ingelogd: dit scherm draait niet via 'sidw serve'.");
+        }
+        let lines = users.iter().map(online_line).collect();
+        self.mode = Mode::Confirm(super::Confirm {
+            title: format!("Ingelogd: {}", crate::domain::dutch::count(users.len(), "gebruiker", "gebruikers")),
+            lines,
+            choices: vec![('n', "sluiten")],
+            kind: super::ConfirmKind::Notice,
+        });
+    }
+
     /// `:gebruikers`: the users of the server, and a form to add one (admin).
     fn manage_users(&mut self) {
         if self.files.users_file().is_none() {
@@ -373,6 +394,19 @@ impl App {
         self.mode =
             Mode::Confirm(super::Confirm { title, lines, choices, kind: super::ConfirmKind::Import(Box::new(plan)) });
     }
+}
+
+/// "anna · editor · Zwolle, Hardenberg · sinds 01-12-2026 09:14 (2 schermen)".
+pub fn online_line(user: &super::OnlineUser) -> String {
+    let since = user.since.with_timezone(&chrono::Local);
+    let screens = if user.screens > 1 { format!(" ({} schermen)", user.screens) } else { String::new() };
+    format!(
+        "{} · {} · {} · sinds {}{screens}",
+        user.user,
+        user.role.name(),
+        user.scope.describe(),
+        since.format("%d-%m-%Y %H:%M")
+    )
 }
 
 /// On a served screen a form is named by its file name in the user's own import folder (`forms`
