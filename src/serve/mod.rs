@@ -821,14 +821,7 @@ impl Handler for Connection {
                 let _slot = slot; // counted while the screen runs
                 session::run(
                     store,
-                    session::Who {
-                        user: user.name,
-                        role: user.role,
-                        scope: user.scope,
-                        users_file,
-                        theme,
-                        online,
-                    },
+                    session::Who { user: user.name, role: user.role, scope: user.scope, users_file, theme, online },
                     size,
                     receiver,
                     output,

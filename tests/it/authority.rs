@@ -404,3 +404,117 @@ fn municipal_data_is_changed_where_the_editors_networks_lie() {
     store.save_municipal_year(&everywhere(Role::Editor), &empty).unwrap();
     store.delete_municipal_year(&as_user(Role::Editor, regions("Flevoland")), "Almere", 2025).unwrap();
 }
+
+// ---- On the screen: the lists hold the user's regions; `:wie` and the footer for admins. ----
+
+fn clock() -> sidw::app::Clock {
+    std::sync::Arc::new(|| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2025, 10, 15, 10, 0, 0).unwrap())
+}
+
+fn app_for(user: &str, access: Access) -> sidw::app::App {
+    sidw::app::App::with_access(demo_store(), user, access, clock())
+}
+
+fn said(app: &sidw::app::App) -> String {
+    app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default()
+}
+
+#[test]
+fn a_zwolle_editor_sees_only_zwolle_on_every_list() {
+    let mut app = app_for("anna", Access::new(Role::Editor, regions("Zwolle")));
+    let networks = screen_text(&app, 120, 30);
+    contains_all(&networks, &["Zwolle-Zuid", "anna · editor · Zwolle"]);
+    assert!(!networks.contains("Almere Haven") && !networks.contains("Hardenberg"), "{networks}");
+    // Everyone with every region sees the three regions' networks.
+    let all = screen_text(&app_for("ad", Access::full()), 120, 30);
+    contains_all(&all, &["Zwolle-Zuid", "Almere Haven"]);
+
+    press(&mut app, "2");
+    let agreements = screen_text(&app, 120, 30);
+    assert!(agreements.contains("Zwolle-Zuid") && !agreements.contains("Almere"), "{agreements}");
+    press(&mut app, "4");
+    let signals = screen_text(&app, 160, 40);
+    assert!(!signals.contains("Almere") && !signals.contains("programma"), "{signals}");
+    let flevoland = app.signals.rows().iter().filter(|s| s.region == Some(Region::Flevoland)).count();
+    assert!(flevoland > 0, "the shared list has Flevoland's signals; the pane shows none of them");
+    assert!(app.signals.visible().iter().all(|i| app.signals.rows()[*i].region == Some(Region::Zwolle)));
+    press(&mut app, "7");
+    let municipalities = screen_text(&app, 120, 30);
+    assert!(municipalities.contains("Zwolle") && !municipalities.contains("Almere"), "{municipalities}");
+    press(&mut app, "6");
+    assert_eq!(app.pane, sidw::app::Pane::Municipalities, "the Logboek is not opened");
+    assert!(said(&app).contains("Het logboek beslaat alle regio's; u werkt in Zwolle"), "{}", said(&app));
+    press(&mut app, ":jaarverslag 2025<Enter>");
+    let year = screen_text(&app, 160, 40);
+    assert!(year.contains("totaal Zwolle") && !year.contains("Almere") && !year.contains("Flevoland"), "{year}");
+    press(&mut app, "<Esc>:netwerk Almere Haven<Enter>");
+    assert_eq!(said(&app), "Geen netwerk 'Almere Haven'.");
+}
+
+#[test]
+fn the_screens_changes_carry_the_users_access_to_the_store() {
+    // An admin of Zwolle only: the key table lets an admin edit tariffs, the store does not.
+    let mut app = app_for("ad", Access::new(Role::Admin, regions("Zwolle")));
+    let entries = app.store().audit_log().unwrap().len();
+    press(&mut app, "5e<Enter>");
+    // The refusal is said in the form, which stays open.
+    assert!(matches!(app.mode, sidw::app::Mode::Form(..)));
+    let screen = screen_text(&app, 120, 30);
+    contains_all(&screen, &["geweigerd: u bent admin voor Zwolle; tarieven wijzigen geldt voor het hel"]);
+    assert_eq!(app.store().audit_log().unwrap().len(), entries);
+    // A network of the user's region is saved as before.
+    let mut app = app_for("anna", Access::new(Role::Editor, regions("Zwolle")));
+    press(&mut app, "1e<Enter>");
+    assert_eq!(app.store().audit_log().unwrap()[0].user, "anna", "{}", said(&app));
+}
+
+#[test]
+fn other_regions_in_the_users_file_reach_an_open_screen() {
+    let mut app = app_for("anna", Access::new(Role::Editor, regions("Zwolle")));
+    assert!(!screen_text(&app, 120, 30).contains("Almere Haven"));
+    app.change_access(Access::new(Role::Editor, regions("Zwolle,Flevoland")));
+    let screen = screen_text(&app, 120, 30);
+    contains_all(&screen, &["Almere Haven", "Zwolle-Zuid", "editor · Zwolle, Flevoland"]);
+    assert!(said(&app).contains("Uw rol is nu editor voor Zwolle, Flevoland"), "{}", said(&app));
+    app.change_access(Access::new(Role::Viewer, regions("Flevoland")));
+    let screen = screen_text(&app, 120, 30);
+    assert!(screen.contains("Almere Haven") && !screen.contains("Zwolle-Zuid"), "{screen}");
+}
+
+#[test]
+fn wie_lists_who_is_logged_in_for_an_admin_and_the_footer_counts_them() {
+    let online = sidw::serve::session::OnlineList::default();
+    let anna = online.enter("anna", &Access::new(Role::Editor, regions("Zwolle,Hardenberg")));
+    let _ad = online.enter("ad", &Access::full());
+    let _anna_again = online.enter("anna", &Access::new(Role::Editor, regions("Zwolle,Hardenberg")));
+    let mut admin = app_for("ad", Access::full()).with_online(std::sync::Arc::new(online.clone()));
+    contains_all(&screen_text(&admin, 120, 30), &["ad · admin · 2 ingelogd"]);
+    press(&mut admin, ":wie<Enter>");
+    let screen = screen_text(&admin, 120, 30);
+    contains_all(
+        &screen,
+        &[
+            "Ingelogd: 2 gebruikers",
+            "ad · admin · alle regio's · sinds ",
+            "anna · editor · Zwolle, Hardenberg · sinds ",
+        ],
+    );
+    assert!(screen.contains("(2 schermen)"), "{screen}");
+    press(&mut admin, "<Esc>");
+    assert!(!screen_text(&admin, 120, 30).contains("Ingelogd:"));
+    // A screen that closes leaves the list.
+    drop(anna);
+    drop(_anna_again);
+    contains_all(&screen_text(&admin, 120, 30), &["ad · admin · 1 ingelogd"]);
+
+    // Anyone else: no count in the footer, and a refusal.
+    let mut editor = app_for("anna", Access::new(Role::Editor, Scope::All)).with_online(std::sync::Arc::new(online));
+    let footer = screen_text(&editor, 120, 30);
+    assert!(footer.contains("anna · editor") && !footer.contains("ingelogd"), "{footer}");
+    press(&mut editor, ":wie<Enter>");
+    assert!(said(&editor).contains("Dat mag uw rol (editor) niet"), "{}", said(&editor));
+    // Locally (no server) nobody else is logged in.
+    let mut local = app_for("ad", Access::full());
+    press(&mut local, ":wie<Enter>");
+    assert!(said(&local).starts_with("Niemand anders is ingelogd"), "{}", said(&local));
+}

@@ -98,7 +98,11 @@ pub fn rows(store: &Store, quarter: Quarter) -> Result<Vec<NetworkPayments>, Sto
 }
 
 /// [`rows`] of the networks in `scope` only.
-pub fn rows_in(store: &Store, quarter: Quarter, scope: &crate::domain::Scope) -> Result<Vec<NetworkPayments>, StoreError> {
+pub fn rows_in(
+    store: &Store,
+    quarter: Quarter,
+    scope: &crate::domain::Scope,
+) -> Result<Vec<NetworkPayments>, StoreError> {
     Ok(store
         .quarter_payments(quarter)?
         .into_iter()

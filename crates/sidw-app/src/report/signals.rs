@@ -4,9 +4,9 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::domain::{Region, Scope};
 use crate::domain::calendar::format_date;
 use crate::domain::signals::Signal;
+use crate::domain::{Region, Scope};
 use crate::store::{Store, StoreError};
 
 use super::{Format, Table};
