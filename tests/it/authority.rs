@@ -518,3 +518,28 @@ fn wie_lists_who_is_logged_in_for_an_admin_and_the_footer_counts_them() {
     press(&mut local, ":wie<Enter>");
     assert!(said(&local).starts_with("Niemand anders is ingelogd"), "{}", said(&local));
 }
+
+#[test]
+fn an_hours_form_names_the_rows_outside_the_users_regions_and_its_import_is_refused_whole() {
+    let store = demo_store();
+    let zuid = fysio(&store, id(&store, "Zwolle-Zuid")).name;
+    let almere = fysio(&store, id(&store, "Almere Haven")).name;
+    let csv = format!(
+        "netwerk;partner;maand;uren\nZwolle-Zuid;{zuid};2025-10;1\nAlmere Haven;{almere};2025-10;1\nZwolle-Zuid;{zuid};2025-11;1\n"
+    );
+    let table = sidw::import::table::Table::from_csv_bytes(csv.as_bytes()).unwrap();
+    let zwolle = regions("Zwolle");
+    let scoped = sidw::import::hours::plan_in(&store, &table, None, &zwolle).unwrap();
+    assert_eq!(scoped.problems, vec![(3, "netwerk 'Almere Haven' ligt buiten uw regio's (Zwolle)".to_string())]);
+    let whole = sidw::import::hours::plan(&store, &table, None).unwrap();
+    assert!(whole.is_ok(), "{:?}", whole.problems);
+    // A plan made without the scope (as a path that forgets it would) is still refused whole.
+    let before = written(&store);
+    let error = sidw::import::hours::apply(&store, &as_user(Role::Editor, zwolle), &whole).unwrap_err();
+    assert!(error.to_string().contains("Almere Haven ligt in Flevoland"), "{error}");
+    assert_eq!(written(&store), before);
+    assert_eq!(
+        sidw::import::hours::apply(&store, &as_user(Role::Editor, regions("Zwolle,Flevoland")), &whole).unwrap(),
+        3
+    );
+}

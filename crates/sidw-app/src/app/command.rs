@@ -357,7 +357,7 @@ impl App {
             Err(error) => return self.error(error),
         };
         let default_network = self.budget.view.as_ref().map(|v| v.network.name.clone());
-        let plan = match crate::import::hours::plan(&self.store, &table, default_network.as_deref()) {
+        let plan = match crate::import::hours::plan_in(&self.store, &table, default_network.as_deref(), &self.scope) {
             Ok(plan) => plan,
             Err(error) => return self.error(error.to_string()),
         };
