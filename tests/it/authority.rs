@@ -462,6 +462,8 @@ fn the_screens_changes_carry_the_users_access_to_the_store() {
     let screen = screen_text(&app, 120, 30);
     contains_all(&screen, &["geweigerd: u bent admin voor Zwolle; tarieven wijzigen geldt voor het hel"]);
     assert_eq!(app.store().audit_log().unwrap().len(), entries);
+    press(&mut app, "<Esc>j:gebruikers<Enter>");
+    assert_eq!(said(&app), "Gebruikers beheert alleen een admin met alle regio's; u werkt in Zwolle.");
     // A network of the user's region is saved as before.
     let mut app = app_for("anna", Access::new(Role::Editor, regions("Zwolle")));
     press(&mut app, "1e<Enter>");

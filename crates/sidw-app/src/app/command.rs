@@ -174,6 +174,13 @@ impl App {
             return;
         }
         let which = COMMANDS.iter().position(|c| std::ptr::eq(c, found)).map_or(Which::Help, |i| WHICH[i]);
+        if matches!(which, Which::Users | Which::RemoveUser) && !self.scope.is_all() {
+            // The users file is the whole programme's, as the tariffs are.
+            return self.error(format!(
+                "Gebruikers beheert alleen een admin met alle regio's; u werkt in {}.",
+                self.scope.describe()
+            ));
+        }
         match which {
             Which::Quit => self.quit = true,
             Which::Help => {
