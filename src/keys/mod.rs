@@ -434,7 +434,7 @@ fn build() -> Vec<Binding> {
 
     // Welkom
     let s = Scope::Mode(M::Welcome);
-    t.add(s, "d", A::LoadDemo, "demogegevens laden").hint("demo").needs(Editor);
+    t.add(s, "d", A::LoadDemo, "demogegevens laden").hint("demo").needs(Admin);
     t.add(s, "Enter l", A::StartEmpty, "leeg beginnen").hint("leeg");
     t.add(s, "q", A::Quit, "stoppen").hint("stoppen");
 

@@ -168,6 +168,7 @@ pub fn run(store: Store, options: ServeOptions) -> Result<()> {
             sessions: Arc::new(Mutex::new(std::collections::HashMap::new())),
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
             screens: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+            online: session::OnlineList::default(),
         };
         let (stopping, screens) = (server.stopping.clone(), server.screens.clone());
         tokio::select! {
@@ -551,6 +552,8 @@ struct SidwServer {
     stopping: Arc<tokio::sync::watch::Sender<bool>>,
     /// Screens whose channel is still open (the stopping server waits for their goodbye).
     screens: Arc<std::sync::atomic::AtomicUsize>,
+    /// Who has a screen open (user, role, regions, since): `:wie` and the admin's footer.
+    online: session::OnlineList,
 }
 
 /// A screen counted in [`SidwServer::sessions`]; uncounted when its thread ends.
@@ -650,17 +653,17 @@ async fn follow_users(
     handle: russh::server::Handle,
 ) {
     let mut changes = server.changes.subscribe();
-    let mut role = user.role;
+    let mut access = user.access();
     while changes.changed().await.is_ok() {
         let now = {
             let users = server.users.read().unwrap_or_else(|poisoned| poisoned.into_inner());
-            users.users.find(&user.name, &user.key).map(|u| u.role)
+            users.users.find(&user.name, &user.key).map(|u| u.access())
         };
         match now {
-            Some(now) if now == role => continue,
+            Some(now) if now == access => continue,
             Some(now) => {
-                role = now;
-                println!("sidw serve: {} heeft nu de rol {}", user.name, now.name());
+                access = now.clone();
+                println!("sidw serve: {} heeft nu de rol {} ({})", user.name, now.role.name(), now.scope.describe());
                 if events.send(Event::Role(now)).is_err() {
                     return;
                 }
@@ -822,13 +825,14 @@ impl Handler for Connection {
         let size = self.size;
         tokio::spawn(follow_users(self.server.clone(), user.clone(), events.clone(), session.handle()));
         let theme = if self.no_color { crate::ui::Theme::monochrome() } else { crate::ui::Theme::colored() };
+        let online = self.server.online.clone();
         std::thread::Builder::new()
             .name(format!("sidw-{}", user.name))
             .spawn(move || {
                 let _slot = slot; // counted while the screen runs
                 session::run(
                     store,
-                    session::Who { user: user.name, role: user.role, users_file, theme },
+                    session::Who { user: user.name, role: user.role, scope: user.scope, users_file, theme, online },
                     size,
                     receiver,
                     output,

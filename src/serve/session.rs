@@ -13,7 +13,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::Sender;
 
 use super::input::Input;
-use crate::app::{Action, App, Role, system_clock};
+use crate::app::{Access, Action, App, OnlineUser, Role, Scope, system_clock};
 use crate::store::Store;
 use crate::ui::{self, Theme};
 
@@ -31,8 +31,8 @@ pub enum Event {
     /// Bytes the client typed, for the session's [`Input`] parser.
     Bytes(Vec<u8>),
     Resize(u16, u16),
-    /// The users file gives the user another role.
-    Role(Role),
+    /// The users file gives the user another role or other regions.
+    Role(Access),
     /// The user is no longer let in: the message is shown and the session ends.
     Revoked(String),
     /// The server stops (SIGTERM, Ctrl-C): the screen is left with a goodbye and the session ends.
@@ -105,8 +105,88 @@ impl Write for ChannelWriter {
 pub struct Who {
     pub user: String,
     pub role: Role,
+    /// The regions of the users file's line (none listed: all).
+    pub scope: Scope,
     pub users_file: std::path::PathBuf,
     pub theme: Theme,
+    /// The server's list of who has a screen open: the session is on it while it runs.
+    pub online: OnlineList,
+}
+
+impl Who {
+    pub fn access(&self) -> Access {
+        Access::new(self.role, self.scope.clone())
+    }
+}
+
+/// Who has a screen open on this server, one entry per screen (`:wie` and the admin's footer
+/// read it through [`crate::app::Online`]). A session enters when it starts and leaves when it
+/// ends, whatever ends it.
+#[derive(Clone, Default)]
+pub struct OnlineList {
+    screens: Arc<std::sync::Mutex<Vec<(u64, OnlineUser)>>>,
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// A screen on the [`OnlineList`]: off it when dropped.
+pub struct OnlineEntry {
+    list: OnlineList,
+    id: u64,
+}
+
+impl OnlineList {
+    /// Puts a screen of `user` on the list, opened now.
+    pub fn enter(&self, user: &str, access: &Access) -> OnlineEntry {
+        let id = self.next.fetch_add(1, Ordering::SeqCst);
+        let entry = OnlineUser {
+            user: user.to_string(),
+            role: access.role,
+            scope: access.scope.clone(),
+            since: chrono::Utc::now(),
+            screens: 1,
+        };
+        self.lock().push((id, entry));
+        OnlineEntry { list: self.clone(), id }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(u64, OnlineUser)>> {
+        self.screens.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl OnlineEntry {
+    /// The users file changed the user's role or regions.
+    pub fn set_access(&self, access: &Access) {
+        let mut screens = self.list.lock();
+        if let Some((_, entry)) = screens.iter_mut().find(|(id, _)| *id == self.id) {
+            entry.role = access.role;
+            entry.scope = access.scope.clone();
+        }
+    }
+}
+
+impl Drop for OnlineEntry {
+    fn drop(&mut self) {
+        self.list.lock().retain(|(id, _)| *id != self.id);
+    }
+}
+
+impl crate::app::Online for OnlineList {
+    /// One line per user, by name: since their first open screen, with how many are open.
+    fn now(&self) -> Vec<OnlineUser> {
+        let mut users: Vec<OnlineUser> = Vec::new();
+        for (_, screen) in self.lock().iter() {
+            match users.iter_mut().find(|u| u.user == screen.user) {
+                Some(known) => {
+                    known.screens += 1;
+                    known.since = known.since.min(screen.since);
+                }
+                None => users.push(screen.clone()),
+            }
+        }
+        users.sort_by(|a, b| a.user.cmp(&b.user));
+        users
+    }
 }
 
 /// The app of a served user: their role, and their files in their own exports and imports
@@ -115,7 +195,9 @@ pub struct Who {
 pub fn served_app(store: Store, who: &Who, clock: crate::app::Clock) -> App {
     let files = crate::files::DiskFiles::served(store.path(), &who.user, &who.users_file);
     let folders = files.make_folders();
-    let mut app = App::with_role(store, who.user.clone(), who.role, clock).with_files(Arc::new(files));
+    let mut app = App::with_access(store, who.user.clone(), who.access(), clock)
+        .with_files(Arc::new(files))
+        .with_online(Arc::new(who.online.clone()));
     if let Err(error) = folders {
         app.error(format!("Uw export- en importmap konden niet worden gemaakt: {error}"));
     }
@@ -143,6 +225,7 @@ pub fn run(
         terminal::Clear(terminal::ClearType::All)
     );
     let theme = who.theme;
+    let online = who.online.enter(&who.user, &who.access());
     let mut app = served_app(store, &who, system_clock());
     app.handle(Action::Resize(size.0, size.1));
     let mut dirty = true;
@@ -177,8 +260,9 @@ pub fn run(
                 app.handle(Action::Resize(columns, rows));
                 dirty = true;
             }
-            Ok(Event::Role(role)) => {
-                app.change_role(role);
+            Ok(Event::Role(access)) => {
+                online.set_access(&access);
+                app.change_access(access);
                 dirty = true;
             }
             Ok(Event::Revoked(message)) => {

@@ -16,7 +16,7 @@ pub fn signals(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let pane = &app.signals;
     let visible = pane.visible();
     // Counted once per change, with the shared list (not per frame).
-    let overdue = pane.list().overdue();
+    let overdue = pane.overdue();
     // From 120 columns the subject is as wide as the longest (up to 40); below, 18.
     let subject = if area.width >= 120 { pane.list().widest_subject().clamp(18, 40) as u16 } else { 18 };
     let widths = [Constraint::Length(10), Constraint::Length(subject), Constraint::Min(20)];

@@ -195,9 +195,17 @@ fn screen_keys(app: &App, mode: crate::keys::ModeKind) -> String {
     crate::keys::hints(crate::keys::Context { pane: app.pane, mode }, app.role)
 }
 
-/// Who is working, and with which role: on the right of the message line.
+/// Who is working, with which role (and regions, when not all): on the right of the message
+/// line. An admin on a served screen also sees how many users are logged in (`:wie` lists them).
 fn who(app: &App) -> String {
-    format!("{} · {}", app.user, app.role.name())
+    let mut who = format!("{} · {}", app.user, app.role.name());
+    if !app.scope.is_all() {
+        who.push_str(&format!(" · {}", app.scope.describe()));
+    }
+    if let Some(online) = app.online_now().filter(|users| !users.is_empty()) {
+        who.push_str(&format!(" · {} ingelogd", online.len()));
+    }
+    who
 }
 
 /// The columns the message has beside [`who`].

@@ -115,8 +115,10 @@ fn a_served_finance_users_payment_files_land_in_their_own_exports_folder() {
     let who = sidw::serve::session::Who {
         user: "fien".into(),
         role: Role::Finance,
+        scope: sidw::domain::Scope::All,
         users_file: dir.path().join("db.users"),
         theme: sidw::ui::Theme::monochrome(),
+        online: Default::default(),
     };
     let mut app = sidw::serve::session::served_app(
         store,

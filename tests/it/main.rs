@@ -16,6 +16,7 @@ mod server;
 
 mod app;
 mod app_close;
+mod authority;
 mod backup_stream;
 mod clerk_screen;
 mod cli;

@@ -384,6 +384,14 @@ fn the_users_file_applies_to_open_sessions_and_fails_closed() {
     tmux.keys("anna", &["j", "7"]);
     tmux.wait_for("anna", "Dat mag uw rol (viewer) niet", Duration::from_secs(2));
 
+    // Regions too: a list on her line reaches the open screen (its lists hold only Flevoland).
+    std::fs::write(users_file(&served), format!("{}\n{bert}\n", anna.replacen(" editor ", " viewer Flevoland ", 1)))
+        .unwrap();
+    tmux.wait_for("anna", "Uw rol is nu viewer voor Flevoland", Duration::from_secs(3));
+    tmux.keys("anna", &["Escape", "F1"]);
+    tmux.wait_for("anna", "anna · viewer · Flevoland", Duration::from_secs(2));
+    assert!(!tmux.screen("anna").contains("Zwolle-Zuid"), "{}", tmux.screen("anna"));
+
     // Bert's line goes: within ~2 s his screen says so and his ssh ends; Anna stays.
     std::fs::write(users_file(&served), format!("{}\n", anna.replacen(" editor ", " viewer ", 1))).unwrap();
     let took = tmux.wait_for("bert", "Uw toegang tot sidw is ingetrokken", Duration::from_secs(3));

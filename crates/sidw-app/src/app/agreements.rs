@@ -50,10 +50,16 @@ pub struct AgreementsPane {
 }
 
 impl AgreementsPane {
-    pub(crate) fn load(&mut self, store: &Store, today: NaiveDate) -> Result<(), StoreError> {
+    /// The agreements of every network in `scope` (the user's regions).
+    pub(crate) fn load(
+        &mut self,
+        store: &Store,
+        today: NaiveDate,
+        scope: &crate::domain::Scope,
+    ) -> Result<(), StoreError> {
         let selected = self.selected().map(|r| r.agreement.id);
         let mut rows = Vec::new();
-        for network in store.networks()? {
+        for network in store.networks()?.into_iter().filter(|n| scope.contains(n.region)) {
             let partners = store.partners(network.id)?;
             for agreement in store.agreements(network.id)? {
                 let party = match (agreement.kind, agreement.partner) {

@@ -915,6 +915,7 @@ impl App {
             (ConfirmKind::DeleteMunicipalYear(name, year), Some('j')) => self.delete_municipal_year(name, year),
             (ConfirmKind::DeleteMunicipalYear(..), Some('n')) => {}
             (ConfirmKind::DiscardForm(form, kind), Some('n')) => self.mode = Mode::Form(form, kind),
+            (ConfirmKind::Notice, _) => {}
             (kind, _) => self.mode = Mode::Confirm(Confirm { kind, ..confirm }),
         }
     }

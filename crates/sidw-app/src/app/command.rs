@@ -28,6 +28,7 @@ enum Which {
     Import,
     Users,
     RemoveUser,
+    Online,
     Pane,
 }
 
@@ -51,11 +52,12 @@ pub static COMMANDS: &[Command] = &[
     command("importeer", &[], "PAD", "urenformulier (.xlsx of .csv) controleren en inlezen", Some(Role::Editor)),
     command("gebruikers", &[], "", "gebruikers van de server; een gebruiker toevoegen", Some(Role::Admin)),
     command("gebruiker-weg", &[], "NAAM", "een gebruiker weghalen", Some(Role::Admin)),
+    command("wie", &[], "", "wie er nu is ingelogd (gebruiker, rol, regio's, sinds)", Some(Role::Admin)),
     command("help", &["hulp", "?"], "", "alle toetsen en opdrachten", None),
     command("1", &["2", "3", "4", "5", "6", "7"], "", "paneel 1–7", None),
 ];
 
-const WHICH: [Which; 10] = [
+const WHICH: [Which; 11] = [
     Which::Quit,
     Which::Network,
     Which::Quarter,
@@ -64,6 +66,7 @@ const WHICH: [Which; 10] = [
     Which::Import,
     Which::Users,
     Which::RemoveUser,
+    Which::Online,
     Which::Help,
     Which::Pane,
 ];
@@ -171,6 +174,13 @@ impl App {
             return;
         }
         let which = COMMANDS.iter().position(|c| std::ptr::eq(c, found)).map_or(Which::Help, |i| WHICH[i]);
+        if matches!(which, Which::Users | Which::RemoveUser) && !self.scope.is_all() {
+            // The users file is the whole programme's, as the tariffs are.
+            return self.error(format!(
+                "Gebruikers beheert alleen een admin met alle regio's; u werkt in {}.",
+                self.scope.describe()
+            ));
+        }
         match which {
             Which::Quit => self.quit = true,
             Which::Help => {
@@ -183,6 +193,7 @@ impl App {
             Which::Users => self.manage_users(),
             Which::Import => self.import_hours(rest),
             Which::RemoveUser => self.remove_user(rest),
+            Which::Online => self.show_online(),
             Which::Quarter => self.command_quarter(rest),
             Which::Pane => {
                 let index = word.parse::<usize>().unwrap_or(1).clamp(1, 7) - 1;
@@ -276,6 +287,23 @@ impl App {
 }
 
 impl App {
+    /// `:wie`: who has a screen open now (admin): user, role, regions and since when.
+    fn show_online(&mut self) {
+        let Some(users) = self.online_now() else {
+            return self.error("Wie er is ingelogd ziet alleen een admin.");
+        };
+        if users.is_empty() {
+            return self.info("Niemand anders is ingelogd: dit scherm draait niet via 'sidw serve'.");
+        }
+        let lines = users.iter().map(online_line).collect();
+        self.mode = Mode::Confirm(super::Confirm {
+            title: format!("Ingelogd: {}", crate::domain::dutch::count(users.len(), "gebruiker", "gebruikers")),
+            lines,
+            choices: vec![('n', "sluiten")],
+            kind: super::ConfirmKind::Notice,
+        });
+    }
+
     /// `:gebruikers`: the users of the server, and a form to add one (admin).
     fn manage_users(&mut self) {
         if self.files.users_file().is_none() {
@@ -336,7 +364,7 @@ impl App {
             Err(error) => return self.error(error),
         };
         let default_network = self.budget.view.as_ref().map(|v| v.network.name.clone());
-        let plan = match crate::import::hours::plan(&self.store, &table, default_network.as_deref()) {
+        let plan = match crate::import::hours::plan_in(&self.store, &table, default_network.as_deref(), &self.scope) {
             Ok(plan) => plan,
             Err(error) => return self.error(error.to_string()),
         };
@@ -373,6 +401,19 @@ impl App {
         self.mode =
             Mode::Confirm(super::Confirm { title, lines, choices, kind: super::ConfirmKind::Import(Box::new(plan)) });
     }
+}
+
+/// "anna · editor · Zwolle, Hardenberg · sinds 01-12-2026 09:14 (2 schermen)".
+pub fn online_line(user: &super::OnlineUser) -> String {
+    let since = user.since.with_timezone(&chrono::Local);
+    let screens = if user.screens > 1 { format!(" ({} schermen)", user.screens) } else { String::new() };
+    format!(
+        "{} · {} · {} · sinds {}{screens}",
+        user.user,
+        user.role.name(),
+        user.scope.describe(),
+        since.format("%d-%m-%Y %H:%M")
+    )
 }
 
 /// On a served screen a form is named by its file name in the user's own import folder (`forms`

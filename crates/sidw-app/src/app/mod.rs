@@ -25,7 +25,7 @@ pub mod year_report;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
 
-pub use crate::domain::Role;
+pub use crate::domain::{Access, Role, Scope};
 pub use action::Action;
 pub use agreements::{AgreementRow, AgreementsPane};
 pub use budget::{BudgetPane, BudgetView, CellEdit, Preview};
@@ -100,6 +100,8 @@ pub enum ConfirmKind {
     DeleteMunicipalYear(&'static str, i32),
     /// Closing a quarter: two steps.
     Close { screen: Box<close::CloseScreen>, step: u8 },
+    /// Only to read (`:wie`): any key closes it.
+    Notice,
 }
 
 /// A list to choose a network from (Kwartaalbudget), filtered as one types.
@@ -148,6 +150,10 @@ pub struct App {
     pub user: String,
     /// What the user may do; locally every role.
     pub role: Role,
+    /// The regions the user sees and changes (the users file's list; locally all of them).
+    pub scope: Scope,
+    /// Who else has a screen open (the server's list; empty locally): see [`Online`].
+    online: OnlineRef,
     /// The files the app may read and write, given by the runner ([`App::set_files`]); in memory
     /// until then. The app has no other way to the file system.
     files: FilesRef,
@@ -183,9 +189,17 @@ pub struct App {
 impl App {
     /// An app over `store` for `user`. An empty store opens on the welcome screen.
     pub fn new(store: Store, user: impl Into<String>, clock: Clock) -> Self {
+        Self::with_access(store, user, Access::full(), clock)
+    }
+
+    /// An app for a user with a role and regions (the SSH runner): the lists hold only what lies
+    /// in the regions, and every change carries the access, which the store checks.
+    pub fn with_access(store: Store, user: impl Into<String>, access: Access, clock: Clock) -> Self {
         let today = clock().with_timezone(&chrono::Local).date_naive();
         let mut app = Self {
-            role: Role::Admin,
+            role: access.role,
+            scope: access.scope,
+            online: std::sync::Arc::new(NobodyElse),
             files: std::sync::Arc::new(MemoryFiles::new()),
             seen: store.generation(),
             loaded_on: None,
@@ -224,7 +238,16 @@ impl App {
         }
         app.networks_selected = app.networks.selected().map(|row| row.network.id);
         app.follow_budget();
+        if app.role < Role::Editor && matches!(app.mode, Mode::Welcome) {
+            app.mode = Mode::Normal;
+            app.info("De database is nog leeg; u heeft alleen leesrechten.");
+        }
         app
+    }
+
+    /// The user's role and regions, as every change carries them to the store.
+    pub fn access(&self) -> Access {
+        Access::new(self.role, self.scope.clone())
     }
 
     /// Opens Kwartaalbudget on the network and quarter the user last looked at, if that network
@@ -293,21 +316,50 @@ impl App {
     }
 
     pub(crate) fn ctx(&self) -> ChangeContext {
-        ChangeContext::new(self.user.clone(), (self.clock)())
+        ChangeContext::new(self.user.clone(), (self.clock)()).with_access(self.access())
     }
 
     /// The users file gave this user another role. A lower role closes whatever is open (a
     /// form, a cell being typed, a question, the close screen): the role was checked when it was
     /// opened, and what it would save is no longer the user's to save.
     pub fn change_role(&mut self, role: Role) {
-        let lower = role < self.role;
-        self.role = role;
+        self.change_access(Access::new(role, self.scope.clone()));
+    }
+
+    /// The users file gave this user another role or other regions. A lower role, or regions
+    /// taken away, close whatever is open (it was opened under the old access); other regions
+    /// read every list again.
+    pub fn change_access(&mut self, access: Access) {
+        let lower = access.role < self.role;
+        let narrower = match (&self.scope, &access.scope) {
+            (_, Scope::All) => false,
+            (Scope::All, Scope::Regions(_)) => true,
+            (Scope::Regions(old), Scope::Regions(new)) => !old.is_subset(new),
+        };
+        let regions_changed = self.scope != access.scope;
+        self.role = access.role;
+        self.scope = access.scope;
         let open = !matches!(self.mode, Mode::Normal | Mode::Welcome | Mode::Filter { .. });
-        if lower && open {
+        if regions_changed {
+            self.loaded_on = None;
+            self.budget.network = None;
+            self.budget.view = None;
+            if self.pane == Pane::Log && !self.scope.is_all() {
+                self.pane = Pane::Networks;
+            }
+            self.reload();
+            self.budget.choose_default(&self.store, &self.networks, &self.tariff_book);
+            self.reload_budget();
+        }
+        let now = match &self.scope {
+            Scope::All => self.role.name().to_string(),
+            scope => format!("{} voor {}", self.role.name(), scope.describe()),
+        };
+        if (lower || narrower) && open {
             self.mode = Mode::Normal;
-            self.warn(format!("Uw rol is nu {}: wat open stond is gesloten, niet opgeslagen.", role.name()));
+            self.warn(format!("Uw rol is nu {now}: wat open stond is gesloten, niet opgeslagen."));
         } else {
-            self.info(format!("Uw rol is nu {}.", role.name()));
+            self.info(format!("Uw rol is nu {now}."));
         }
     }
 
@@ -328,15 +380,25 @@ impl App {
         usize::from(self.size.1.saturating_sub(8)).max(1)
     }
 
-    /// An app for a user with a given role (the SSH runner).
+    /// An app for a user with a given role in every region.
     pub fn with_role(store: Store, user: impl Into<String>, role: Role, clock: Clock) -> Self {
-        let mut app = Self::new(store, user, clock);
-        app.role = role;
-        if role < Role::Editor && matches!(app.mode, Mode::Welcome) {
-            app.mode = Mode::Normal;
-            app.info("De database is nog leeg; u heeft alleen leesrechten.");
-        }
-        app
+        Self::with_access(store, user, Access::new(role, Scope::All), clock)
+    }
+
+    /// Gives the app the runner's list of who is logged in (`:wie`, the footer for admins).
+    pub fn set_online(&mut self, online: OnlineRef) {
+        self.online = online;
+    }
+
+    /// The app with this list of who is logged in.
+    pub fn with_online(mut self, online: OnlineRef) -> Self {
+        self.set_online(online);
+        self
+    }
+
+    /// Who has a screen open now, for an admin (`None` for anyone else: the list is theirs).
+    pub fn online_now(&self) -> Option<Vec<OnlineUser>> {
+        (self.role == Role::Admin).then(|| self.online.now())
     }
 
     /// Gives the app its files (the runner's capability).
@@ -363,7 +425,7 @@ impl App {
         let what = match needed {
             Role::Viewer | Role::Editor => "wijzigen",
             Role::Finance => "afsluiten, heropenen en betaalbestanden",
-            Role::Admin => "tarieven en gebruikers",
+            Role::Admin => "tarieven, gebruikers en wie er is ingelogd",
         };
         self.error(format!("Dat mag uw rol ({}) niet: {what} vraagt de rol {}.", self.role.name(), needed.name()));
         false
@@ -402,15 +464,16 @@ impl App {
                 self.tariffs.load(&self.tariff_book);
                 // The network list serves every pane (picker, :netwerk); the rest only its own
                 // pane, which is loaded again when it is shown.
-                self.networks.load(&self.store, self.today())?;
+                self.networks.load(&self.store, self.today(), &self.scope)?;
             } else {
-                self.networks.refresh(&self.store, self.today(), &touched.networks)?;
+                self.networks.refresh(&self.store, self.today(), &touched.networks, &self.scope)?;
             }
             match self.pane {
-                Pane::Agreements => self.agreements.load(&self.store, self.today())?,
-                Pane::Signals => self.signals.load(&self.store, self.today())?,
-                Pane::Log => self.log.load(&self.store)?,
-                Pane::Municipalities => self.municipalities.load(&self.store, self.today())?,
+                Pane::Agreements => self.agreements.load(&self.store, self.today(), &self.scope)?,
+                Pane::Signals => self.signals.load(&self.store, self.today(), &self.scope)?,
+                Pane::Log if self.scope.is_all() => self.log.load(&self.store)?,
+                Pane::Log => {}
+                Pane::Municipalities => self.municipalities.load(&self.store, self.today(), &self.scope)?,
                 Pane::Networks | Pane::Budget | Pane::Tariffs => {}
             }
             Ok(())
@@ -576,13 +639,20 @@ impl App {
     }
 
     pub fn show_pane(&mut self, pane: Pane) {
+        if pane == Pane::Log && !self.scope.is_all() {
+            // The log holds every region's records before and after each change.
+            return self.error(format!(
+                "Het logboek beslaat alle regio's; u werkt in {}. Vraag een collega met alle regio's.",
+                self.scope.describe()
+            ));
+        }
         self.pane = pane;
         let today = self.today();
         let result = match pane {
-            Pane::Signals => self.signals.load(&self.store, today),
+            Pane::Signals => self.signals.load(&self.store, today, &self.scope),
             Pane::Log => self.log.load(&self.store),
-            Pane::Municipalities => self.municipalities.load(&self.store, today),
-            Pane::Agreements => self.agreements.load(&self.store, today),
+            Pane::Municipalities => self.municipalities.load(&self.store, today, &self.scope),
+            Pane::Agreements => self.agreements.load(&self.store, today, &self.scope),
             Pane::Budget if std::mem::take(&mut self.budget_stale) => self.budget.load(&self.store, &self.tariff_book),
             _ => Ok(()),
         };
@@ -646,5 +716,34 @@ impl App {
     /// Is an entry half typed (so quitting must ask)?
     pub fn has_unsaved_entry(&self) -> bool {
         matches!(self.mode, Mode::CellEdit(_) | Mode::Form(..))
+    }
+}
+
+/// One user with a screen open on the server: for `:wie` and the admin's footer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnlineUser {
+    pub user: String,
+    pub role: Role,
+    pub scope: Scope,
+    /// When their (first open) screen was opened.
+    pub since: DateTime<Utc>,
+    /// How many screens they have open.
+    pub screens: usize,
+}
+
+/// Who is logged in now: the runner's capability (the server knows; the app does not know about
+/// the server). Locally nobody else is.
+pub trait Online: Send + Sync {
+    fn now(&self) -> Vec<OnlineUser>;
+}
+
+pub type OnlineRef = std::sync::Arc<dyn Online>;
+
+/// The local runner's list: nobody (no server, no other screens).
+pub struct NobodyElse;
+
+impl Online for NobodyElse {
+    fn now(&self) -> Vec<OnlineUser> {
+        Vec::new()
     }
 }

@@ -46,10 +46,23 @@ impl MunicipalitiesPane {
     }
 
     /// The municipalities with a record for the year or a network, by name.
-    pub(crate) fn load(&mut self, store: &Store, today: NaiveDate) -> Result<(), StoreError> {
+    /// With a list of regions: only the municipalities where a network of those regions lies
+    /// (the store lets such a user change only those).
+    pub(crate) fn load(
+        &mut self,
+        store: &Store,
+        today: NaiveDate,
+        scope: &crate::domain::Scope,
+    ) -> Result<(), StoreError> {
         let selected = self.selected().map(|r| r.municipality);
-        let records = store.municipal_years()?;
-        let networks = store.networks()?;
+        let mut records = store.municipal_years()?;
+        let mut networks = store.networks()?;
+        if !scope.is_all() {
+            networks.retain(|n| scope.contains(n.region));
+            let theirs: std::collections::HashSet<String> =
+                networks.iter().map(|n| n.municipality.trim().to_lowercase()).collect();
+            records.retain(|r| theirs.contains(&r.municipality.trim().to_lowercase()));
+        }
         self.rate = store.s1_rate(self.year)?;
         let mut names: Vec<&'static str> = records
             .iter()

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::{Agreement, Network, NetworkId, Participant, Partner, PracticeTeam};
+use crate::domain::{Agreement, Network, NetworkId, Participant, Partner, PracticeTeam, Scope};
 use crate::store::{Store, StoreError};
 
 use super::forms::FormKind;
@@ -81,11 +81,13 @@ pub struct NetworksPane {
 }
 
 impl NetworksPane {
-    pub(crate) fn load(&mut self, store: &Store, today: NaiveDate) -> Result<(), StoreError> {
+    /// Every network in `scope` (the user's regions).
+    pub(crate) fn load(&mut self, store: &Store, today: NaiveDate, scope: &Scope) -> Result<(), StoreError> {
         let selected = self.selected().map(|r| r.network.id);
         self.rows = store
             .networks()?
             .into_iter()
+            .filter(|network| scope.contains(network.region))
             .map(|network| {
                 let team = store.practice_team(network.id)?;
                 let partners = store.partners(network.id)?.len();
@@ -106,6 +108,7 @@ impl NetworksPane {
         store: &Store,
         today: NaiveDate,
         touched: &std::collections::BTreeSet<crate::domain::NetworkId>,
+        scope: &Scope,
     ) -> Result<(), StoreError> {
         if touched.is_empty() {
             return Ok(());
@@ -121,6 +124,11 @@ impl NetworksPane {
                 }
                 Err(error) => return Err(error),
             };
+            if !scope.contains(network.region) {
+                // Moved out of the user's regions: its row goes.
+                self.rows.retain(|r| r.network.id != *id);
+                continue;
+            }
             let row = NetworkRow {
                 ion: store.practice_team(*id)?.total_ion_on(today),
                 partners: store.partners(*id)?.len(),

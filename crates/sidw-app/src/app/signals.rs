@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+use crate::domain::Scope;
 use crate::domain::signals::{Signal, SignalTarget};
 use crate::store::{SignalList, Store, StoreError};
 
@@ -21,15 +22,28 @@ pub struct SignalsPane {
     matching: std::cell::RefCell<Option<(String, std::sync::Arc<[usize]>)>>,
     /// Rows formatted for drawing, counted for the tests.
     rows_drawn: std::cell::Cell<u64>,
+    /// With a list of regions: the rows in them (indices into the shared list) and how many of
+    /// those are overdue; `None`: every row.
+    in_scope: Option<(std::sync::Arc<[usize]>, usize)>,
 }
 
 impl SignalsPane {
     /// Takes the shared list (made by the store once per change; a reload makes no text).
-    pub(crate) fn load(&mut self, store: &Store, today: NaiveDate) -> Result<(), StoreError> {
+    /// With a list of regions, only their signals (the programme-wide ones only with every
+    /// region: see `report::signals::sees`).
+    pub(crate) fn load(&mut self, store: &Store, today: NaiveDate, scope: &Scope) -> Result<(), StoreError> {
         let list = store.signals_shared(today)?;
-        if !std::sync::Arc::ptr_eq(&list, &self.list) {
+        let scoped = !scope.is_all();
+        if !std::sync::Arc::ptr_eq(&list, &self.list) || scoped != self.in_scope.is_some() || scoped {
             self.list = list;
             self.matching.replace(None);
+            self.in_scope = scoped.then(|| {
+                let rows: std::sync::Arc<[usize]> = (0..self.list.rows().len())
+                    .filter(|i| crate::report::signals::sees(scope, self.list.rows()[*i].region))
+                    .collect();
+                let overdue = rows.iter().filter(|i| self.list.rows()[**i].overdue).count();
+                (rows, overdue)
+            });
         }
         self.selection.clamp(self.visible().len());
         Ok(())
@@ -45,6 +59,14 @@ impl SignalsPane {
         &self.list
     }
 
+    /// How many of the rows the user sees are overdue.
+    pub fn overdue(&self) -> usize {
+        match &self.in_scope {
+            Some((_, overdue)) => *overdue,
+            None => self.list.overdue(),
+        }
+    }
+
     /// The indices of the rows that match the filter, in order: computed once per filter (a
     /// keystroke in the filter looks through the shared texts, formats nothing).
     pub fn visible(&self) -> std::sync::Arc<[usize]> {
@@ -55,16 +77,21 @@ impl SignalsPane {
             return rows.clone();
         }
         let words: Vec<String> = filter.to_lowercase().split_whitespace().map(str::to_string).collect();
-        let rows: std::sync::Arc<[usize]> = if words.is_empty() {
-            (0..self.list.rows().len()).collect()
-        } else {
-            self.list
-                .texts()
+        let texts = self.list.texts();
+        let rows: std::sync::Arc<[usize]> = match (&self.in_scope, words.is_empty()) {
+            (Some((rows, _)), true) => rows.clone(),
+            (Some((rows, _)), false) => rows
+                .iter()
+                .copied()
+                .filter(|i| texts.get(*i).is_some_and(|text| words.iter().all(|word| text.contains(word.as_str()))))
+                .collect(),
+            (None, true) => (0..self.list.rows().len()).collect(),
+            (None, false) => texts
                 .iter()
                 .enumerate()
                 .filter(|(_, text)| words.iter().all(|word| text.contains(word.as_str())))
                 .map(|(i, _)| i)
-                .collect()
+                .collect(),
         };
         self.matching.replace(Some((filter.clone(), rows.clone())));
         rows

@@ -3,7 +3,7 @@
 //! partner budget, spent and unspent, the milestones met and missed; region totals and the total.
 
 use crate::domain::Region;
-use crate::report::year::{YearFigures, YearRow, grand_total, region_totals, rows};
+use crate::report::year::{YearFigures, YearRow, grand_total, region_totals, rows_in};
 use crate::store::StoreError;
 
 use super::{Action, App, Mode};
@@ -42,7 +42,7 @@ impl App {
     }
 
     fn year_report(&self, year: i32) -> Result<YearReportScreen, StoreError> {
-        let rows = rows(&self.store, year, None, self.today())?;
+        let rows = rows_in(&self.store, year, None, self.today(), &self.scope)?;
         let mut lines = Vec::new();
         for (region, total) in region_totals(&rows) {
             lines

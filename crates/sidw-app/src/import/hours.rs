@@ -66,6 +66,17 @@ struct Known {
 /// Checks every row of an hours form against the store: network, partner (name or AGB code),
 /// signed agreement, month, hours, closed quarter, duplicates and the partner budget.
 pub fn plan(store: &Store, table: &Table, default_network: Option<&str>) -> Result<HoursImport, StoreError> {
+    plan_in(store, table, default_network, &crate::domain::Scope::All)
+}
+
+/// [`plan`] for a user with `scope`: a row of a network outside the user's regions is a problem
+/// of that row (the store would refuse the whole import; this says which rows).
+pub fn plan_in(
+    store: &Store,
+    table: &Table,
+    default_network: Option<&str>,
+    scope: &crate::domain::Scope,
+) -> Result<HoursImport, StoreError> {
     let mut import = HoursImport::default();
     let column = |names: &[&str]| table.column(names);
     let (Some(month_col), Some(hours_col)) = (column(&["maand", "month"]), column(&["uren", "hours"])) else {
@@ -108,6 +119,13 @@ pub fn plan(store: &Store, table: &Table, default_network: Option<&str>) -> Resu
                 problem(&mut import, format!("onbekend netwerk '{network_name}'"));
                 continue;
             };
+            if !scope.contains(network.region) {
+                problem(
+                    &mut import,
+                    format!("netwerk '{}' ligt buiten uw regio's ({})", network.name, scope.describe()),
+                );
+                continue;
+            }
             known.insert(
                 key.clone(),
                 Known { partners: store.partners(network.id)?, agreements: store.agreements(network.id)?, network },

@@ -28,11 +28,25 @@ pub struct BudgetRow {
 /// The rows for `year`, every network or only the one named (case-insensitive), sorted by region
 /// and name. Naming a network that does not exist is an error.
 pub fn rows(store: &Store, year: i32, network: Option<&str>) -> Result<Vec<BudgetRow>, StoreError> {
+    rows_in(store, year, network, &crate::domain::Scope::All)
+}
+
+/// [`rows`] as a user with `scope` sees them: only their regions' networks (a network named
+/// outside them is not found).
+pub fn rows_in(
+    store: &Store,
+    year: i32,
+    network: Option<&str>,
+    scope: &crate::domain::Scope,
+) -> Result<Vec<BudgetRow>, StoreError> {
     let networks = match network {
-        Some(name) => {
-            vec![store.network_by_name(name)?.ok_or_else(|| StoreError::NotFound(format!("netwerk '{name}'")))?]
-        }
-        None => store.networks()?,
+        Some(name) => vec![
+            store
+                .network_by_name(name)?
+                .filter(|n| scope.contains(n.region))
+                .ok_or_else(|| StoreError::NotFound(format!("netwerk '{name}'")))?,
+        ],
+        None => store.networks()?.into_iter().filter(|n| scope.contains(n.region)).collect(),
     };
     let tariffs = store.tariff_book()?;
     let mut rows = networks

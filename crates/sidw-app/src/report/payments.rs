@@ -94,9 +94,19 @@ impl NetworkPayments {
 }
 
 pub fn rows(store: &Store, quarter: Quarter) -> Result<Vec<NetworkPayments>, StoreError> {
+    rows_in(store, quarter, &crate::domain::Scope::All)
+}
+
+/// [`rows`] of the networks in `scope` only.
+pub fn rows_in(
+    store: &Store,
+    quarter: Quarter,
+    scope: &crate::domain::Scope,
+) -> Result<Vec<NetworkPayments>, StoreError> {
     Ok(store
         .quarter_payments(quarter)?
         .into_iter()
+        .filter(|(close, _)| scope.contains(close.network.region))
         .map(|(close, closed)| NetworkPayments {
             batch: close.closed.as_ref().map(|(_, b)| b.number.clone()),
             network: close.network.name.clone(),

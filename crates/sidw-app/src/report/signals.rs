@@ -4,9 +4,9 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::domain::Region;
 use crate::domain::calendar::format_date;
 use crate::domain::signals::Signal;
+use crate::domain::{Region, Scope};
 use crate::store::{Store, StoreError};
 
 use super::{Format, Table};
@@ -14,11 +14,28 @@ use super::{Format, Table};
 /// Every signal on `today`, oldest due date first; with a region, only that region's signals and
 /// the programme-wide ones.
 pub fn rows(store: &Store, today: NaiveDate, region: Option<Region>) -> Result<Vec<Signal>, StoreError> {
+    rows_in(store, today, region, &Scope::All)
+}
+
+/// [`rows`] as a user with `scope` sees them: only their regions' signals, and the
+/// programme-wide ones only with every region.
+pub fn rows_in(
+    store: &Store,
+    today: NaiveDate,
+    region: Option<Region>,
+    scope: &Scope,
+) -> Result<Vec<Signal>, StoreError> {
     let mut signals = store.signals(today)?;
     if let Some(region) = region {
         signals.retain(|s| s.region.is_none_or(|r| r == region));
     }
+    signals.retain(|s| sees(scope, s.region));
     Ok(signals)
+}
+
+/// Whether a user with `scope` sees what lies in `region` (`None`: the whole programme).
+pub fn sees(scope: &Scope, region: Option<Region>) -> bool {
+    region.map_or(scope.is_all(), |r| scope.contains(r))
 }
 
 #[derive(Serialize)]

@@ -9,7 +9,7 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use crate::domain::Region;
 use crate::store::{Store, StoreError};
 
-use super::budget::{BudgetRow, rows};
+use super::budget::BudgetRow;
 
 const HEADERS: [&str; 8] = [
     "Netwerk",
@@ -35,7 +35,12 @@ fn amounts(row: &BudgetRow) -> [Decimal; 6] {
 
 /// The workbook of `year` as bytes, and the number of networks in it (the runner writes the file).
 pub fn bytes(store: &Store, year: i32) -> Result<(usize, Vec<u8>), StoreError> {
-    let rows = rows(store, year, None)?;
+    bytes_in(store, year, &crate::domain::Scope::All)
+}
+
+/// [`bytes`] of the networks in `scope` only.
+pub fn bytes_in(store: &Store, year: i32, scope: &crate::domain::Scope) -> Result<(usize, Vec<u8>), StoreError> {
+    let rows = super::budget::rows_in(store, year, None, scope)?;
     let bytes = build(&rows, year).map_err(|e| StoreError::Refused(format!("kan het overzicht niet opmaken: {e}")))?;
     Ok((rows.len(), bytes))
 }

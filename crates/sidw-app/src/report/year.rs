@@ -129,15 +129,26 @@ pub struct YearRow {
 /// The rows of `year`, every network or those of one region, by region (Zwolle, Flevoland,
 /// Hardenberg) and name. Milestones are judged on `today`.
 pub fn rows(store: &Store, year: i32, region: Option<Region>, today: NaiveDate) -> Result<Vec<YearRow>, StoreError> {
+    rows_in(store, year, region, today, &crate::domain::Scope::All)
+}
+
+/// [`rows`] of the networks in `scope` only (the region totals and the total are of those).
+pub fn rows_in(
+    store: &Store,
+    year: i32,
+    region: Option<Region>,
+    today: NaiveDate,
+    scope: &crate::domain::Scope,
+) -> Result<Vec<YearRow>, StoreError> {
     let budgets: HashMap<String, super::budget::BudgetRow> =
-        super::budget::rows(store, year, None)?.into_iter().map(|r| (r.network.clone(), r)).collect();
+        super::budget::rows_in(store, year, None, scope)?.into_iter().map(|r| (r.network.clone(), r)).collect();
     let claims = store.open_claims()?;
     let quarters = Quarter::of_year(year)
         .into_iter()
         .map(|q| store.quarter_payments(q).map(|closes| (q, closes)))
         .collect::<Result<Vec<_>, StoreError>>()?;
     let mut networks = store.networks()?;
-    networks.retain(|n| region.is_none_or(|r| n.region == r));
+    networks.retain(|n| region.is_none_or(|r| n.region == r) && scope.contains(n.region));
     networks.sort_by_key(|n| (n.region, n.name.to_lowercase()));
     networks
         .into_iter()

@@ -28,6 +28,9 @@ pub enum StoreError {
     Rule(#[from] DomainError),
     #[error("{0}")]
     Refused(String),
+    /// The user's role or regions do not allow the change (see `store::authority`): nothing written.
+    #[error("geweigerd: {0}. Er is niets vastgelegd")]
+    Denied(String),
     /// A money check failed where money is written ([`crate::domain::verify`]): nothing written.
     #[error("{what} klopt niet; er is niets geschreven (meld dit):\n- {}", .violations.join("\n- "))]
     MoneyCheck { what: String, violations: Vec<String> },

@@ -21,6 +21,9 @@ impl Store {
         ctx: &ChangeContext,
         lines: &[(String, T)],
     ) -> Result<(), StoreError> {
+        if ctx.access != crate::domain::Access::full() {
+            return Err(StoreError::Denied("de generator schrijft alleen met alle rechten".into()));
+        }
         let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let Some((key, bytes)) = self.tree(TreeName::Audit).last()? else {
             return Err(StoreError::Refused("geen importregel in het logboek".into()));

@@ -4,6 +4,7 @@
 pub mod audit;
 mod audit_index;
 pub mod audit_text;
+pub mod authority;
 pub mod backup_file;
 mod cell_repo;
 mod changes;
@@ -292,11 +293,27 @@ impl Store {
         txn.set_quick_repair(true);
         let touched = std::cell::RefCell::new(Touched::default());
         let facts_everywhere = std::cell::Cell::new(false);
-        let tx = Tx { tables: Tables::new(&txn), ctx, touched: &touched, facts_everywhere: &facts_everywhere };
-        let value = change(&tx).and_then(|value| {
-            tx::forget_facts(&tx.tables, &touched.borrow(), facts_everywhere.get())?;
-            Ok(value)
-        });
+        let reached = std::cell::RefCell::new(authority::Reached::default());
+        let tx = Tx {
+            tables: Tables::new(&txn),
+            ctx,
+            touched: &touched,
+            facts_everywhere: &facts_everywhere,
+            reached: &reached,
+        };
+        let value = match change(&tx) {
+            Ok(value) => {
+                // The user's regions, against every network the change reached (before and after).
+                authority::check_regions(&tx.tables, &ctx.access, &reached.borrow())
+                    .and_then(|()| tx::forget_facts(&tx.tables, &touched.borrow(), facts_everywhere.get()))
+                    .map(|()| value)
+            }
+            // A trial run went through every rule: the regions are one of them.
+            Err(StoreError::DryRun) => {
+                authority::check_regions(&tx.tables, &ctx.access, &reached.borrow()).and(Err(StoreError::DryRun))
+            }
+            Err(error) => Err(error),
+        };
         drop(tx);
         let value = match value {
             Ok(value) => value,

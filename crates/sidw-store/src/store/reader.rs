@@ -246,6 +246,11 @@ impl<'t> Tables<'t> {
         })
     }
 
+    /// Every pair of a table, in key order (for small tables: the networks).
+    pub(crate) fn values(&self, tree: TreeName) -> Result<Vec<Pair>, StoreError> {
+        self.with(tree, |t| t.iter()?.map(|item| item.map(|(k, v)| (k.value().to_vec(), v.value().to_vec()))).collect())
+    }
+
     /// Whether any key starts with `prefix`.
     pub(crate) fn any_with_prefix(&self, tree: TreeName, prefix: &[u8]) -> Result<bool, StoreError> {
         self.with(tree, |t| match prefix_end(prefix) {

@@ -26,6 +26,9 @@ pub struct Tx<'a> {
     pub(super) touched: &'a RefCell<Touched>,
     /// This change wrote to something every network's stored `HoursFacts` depend on (tariffs).
     pub(super) facts_everywhere: &'a std::cell::Cell<bool>,
+    /// Where this change's writes lie, for the regions check before the commit (collected only
+    /// for a user with a list of regions; see `authority`).
+    pub(super) reached: &'a RefCell<super::authority::Reached>,
 }
 
 /// Which networks a change wrote to, or that it wrote to something every network depends on
@@ -122,15 +125,31 @@ impl Tx<'_> {
 
     pub fn put<R: Record + 'static>(&self, tree: TreeName, key: &[u8], record: &R) -> TxResult<()> {
         let line = (record as &dyn std::any::Any).downcast_ref::<crate::domain::HoursEntry>();
+        self.guard(tree, key, line)?;
         self.touch(tree, key, line.map(|l| l.network))?;
         self.tables.insert(tree, key, &encode(record))?;
         Ok(())
     }
 
     pub fn put_raw(&self, tree: TreeName, key: &[u8], value: &[u8]) -> TxResult<()> {
+        self.guard(tree, key, None)?;
         self.touch(tree, key, None)?;
         self.tables.insert(tree, key, value)?;
         Ok(())
+    }
+
+    /// Every write passes here first: the role is checked at once (a refusal ends the change),
+    /// and for a user with a list of regions, where the write lies is noted for the check
+    /// before the commit.
+    fn guard(&self, tree: TreeName, key: &[u8], line: Option<&crate::domain::HoursEntry>) -> TxResult<()> {
+        let access = &self.ctx.access;
+        if let Some(refusal) = super::authority::refuse_tree(access, tree) {
+            return Err(refusal);
+        }
+        if access.scope.is_all() {
+            return Ok(());
+        }
+        self.reached.borrow_mut().note(&self.tables, tree, key, line)
     }
 
     /// Notes what a write to `tree` under `key` reaches; `network` when the caller knows it.
@@ -169,6 +188,7 @@ impl Tx<'_> {
     }
 
     pub fn remove(&self, tree: TreeName, key: &[u8]) -> TxResult<()> {
+        self.guard(tree, key, None)?;
         self.touch(tree, key, None)?;
         self.tables.remove(tree, key)?;
         Ok(())

@@ -1,0 +1,308 @@
+//! Who may change what (SPEC §7, issue 16), decided once, here: every tree a change writes asks
+//! a least role ([`guard`], an exhaustive table, so a new tree must be classified), and a user
+//! with a list of regions changes only what lies in them. [`super::tx::Tx`] notes each write
+//! (`put`, `put_raw`, `remove`): the role is checked at once, the regions are collected; before
+//! [`super::Store::write`] commits, [`check_regions`] reads the regions of every network the
+//! change reached, as they stand before and after it. A refusal ends the change: nothing is
+//! written, the audit log included. No repo function can forget it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::domain::close::PaymentBatch;
+use crate::domain::{Access, HoursEntry, Network, NetworkId, Region, Role, Scope};
+
+use super::codec::decode;
+use super::error::StoreError;
+use super::keys::TreeName;
+use super::reader::Tables;
+
+/// Where a tree's records lie, as far as regions go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Nothing a user changes: the database info and counters, caches, preferences, the log's
+    /// indexes (written with an audit entry, which is guarded itself).
+    Free,
+    /// The audit log: every change writes an entry; an event without a record (a user removed)
+    /// needs no region.
+    Log,
+    /// The key starts with the network id.
+    Network,
+    /// The network records themselves: the region before and after the change.
+    NetworkRecord,
+    /// An hours line: its network is in the record (before and after the change).
+    HoursLine,
+    /// Keyed by payment batch id: the batch's networks.
+    Batch,
+    /// Keyed by municipality: the regions of the networks that lie in it.
+    Municipality,
+    /// No region of its own (network names, invoice numbers): only written with a record of a
+    /// network, whose region decides.
+    WithNetwork,
+    /// The whole programme (tariffs, S1 rates, the secretariat's payment account): only for a
+    /// user with every region.
+    Programme,
+}
+
+/// What writing a tree asks: the least role, where its records lie, and what it is in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Guard {
+    pub role: Role,
+    pub place: Place,
+    /// "uren wijzigen": for the refusal.
+    pub what: &'static str,
+}
+
+/// The tree → role table. Viewer: nothing; editor: networks, practice teams, partners,
+/// participants, agreements, hours (nihil months), invoices, municipalities' S1 data; finance:
+/// also closes, reopenings, payment batches, payment files and the payment account; admin: also
+/// tariffs and S1 rates.
+pub fn guard(tree: TreeName) -> Guard {
+    use Place as P;
+    use Role::{Admin, Editor, Finance, Viewer};
+    let g = |role, place, what| Guard { role, place, what };
+    match tree {
+        TreeName::Meta
+        | TreeName::Preferences
+        | TreeName::SignalFacts
+        | TreeName::AuditTime
+        | TreeName::AuditWords
+        | TreeName::AuditTerms
+        | TreeName::AuditHeads => g(Viewer, P::Free, "niets"),
+        TreeName::Audit => g(Editor, P::Log, "iets vastleggen"),
+        TreeName::Networks => g(Editor, P::NetworkRecord, "netwerken wijzigen"),
+        TreeName::NetworkNames => g(Editor, P::WithNetwork, "netwerken wijzigen"),
+        TreeName::PracticeTeams => g(Editor, P::Network, "praktijkteams wijzigen"),
+        TreeName::Partners => g(Editor, P::Network, "partners wijzigen"),
+        TreeName::Participants => g(Editor, P::Network, "deelnemers wijzigen"),
+        TreeName::Agreements => g(Editor, P::Network, "overeenkomsten wijzigen"),
+        TreeName::Hours | TreeName::HoursIndex => {
+            g(Editor, if tree == TreeName::Hours { P::HoursLine } else { P::Network }, "uren wijzigen")
+        }
+        TreeName::Nihil => g(Editor, P::Network, "nihil-maanden wijzigen"),
+        TreeName::Invoices | TreeName::InvoiceIndex => g(Editor, P::Network, "facturen wijzigen"),
+        TreeName::InvoiceNumbers => g(Editor, P::WithNetwork, "facturen wijzigen"),
+        TreeName::MunicipalYears => g(Editor, P::Municipality, "S1-gegevens van gemeenten wijzigen"),
+        TreeName::Closes | TreeName::BatchIndex | TreeName::Claims => {
+            g(Finance, P::Network, "kwartalen afsluiten of heropenen")
+        }
+        TreeName::Batches | TreeName::BatchBases => g(Finance, P::Batch, "kwartalen afsluiten of heropenen"),
+        TreeName::Exports => g(Finance, P::Batch, "betaalbestanden schrijven"),
+        TreeName::Settings => g(Finance, P::Programme, "de betaalrekening wijzigen"),
+        TreeName::Tariffs => g(Admin, P::Programme, "tarieven wijzigen"),
+        TreeName::S1Rates => g(Admin, P::Programme, "S1-tarieven wijzigen"),
+    }
+}
+
+/// "u bent editor voor Zwolle" (or "u bent editor" with every region).
+fn who(access: &Access) -> String {
+    match &access.scope {
+        Scope::All => format!("u bent {}", access.role.name()),
+        scope => format!("u bent {} voor {}", access.role.name(), scope.describe()),
+    }
+}
+
+/// The refusal of a write the role does not allow, or a programme-wide write by a user with a
+/// list of regions.
+pub(crate) fn refuse_tree(access: &Access, tree: TreeName) -> Option<StoreError> {
+    let guard = guard(tree);
+    if access.role < guard.role {
+        return Some(StoreError::Denied(format!(
+            "{}; {} vraagt de rol {}",
+            who(access),
+            guard.what,
+            guard.role.name()
+        )));
+    }
+    if guard.place == Place::Programme && !access.scope.is_all() {
+        return Some(StoreError::Denied(format!(
+            "{}; {} geldt voor het hele programma en vraagt alle regio's",
+            who(access),
+            guard.what
+        )));
+    }
+    None
+}
+
+/// Where the writes of one change lie: collected only for a user with a list of regions.
+#[derive(Debug, Default)]
+pub(crate) struct Reached {
+    /// Networks whose records were written.
+    networks: BTreeSet<NetworkId>,
+    /// The region (and name) of each network record as it was before the change.
+    before: BTreeMap<NetworkId, (String, Region)>,
+    batches: BTreeSet<u64>,
+    /// Lower-case municipality names.
+    municipalities: BTreeSet<String>,
+    /// A tree without a region of its own was written (what, for the refusal).
+    loose: Option<&'static str>,
+}
+
+fn network_of_key(key: &[u8]) -> Option<NetworkId> {
+    Some(NetworkId(u64::from_be_bytes(key.get(..8)?.try_into().ok()?)))
+}
+
+impl Reached {
+    /// Notes a write to `tree` under `key`, before it is made (`tables` still hold the record
+    /// before; `line` is the hours line being written, if it is one).
+    pub(crate) fn note(
+        &mut self,
+        tables: &Tables,
+        tree: TreeName,
+        key: &[u8],
+        line: Option<&HoursEntry>,
+    ) -> Result<(), StoreError> {
+        let guard = guard(tree);
+        match guard.place {
+            Place::Free | Place::Log | Place::Programme => {}
+            Place::Network => self.networks.extend(network_of_key(key)),
+            Place::NetworkRecord => {
+                if let Some(id) = network_of_key(key) {
+                    self.networks.insert(id);
+                    if let std::collections::btree_map::Entry::Vacant(slot) = self.before.entry(id)
+                        && let Some(bytes) = tables.get(tree, key)?
+                        && let Ok(network) = decode::<Network>(&bytes)
+                    {
+                        slot.insert((network.name, network.region));
+                    }
+                }
+            }
+            Place::HoursLine => {
+                self.networks.extend(line.map(|l| l.network));
+                if let Some(bytes) = tables.get(tree, key)? {
+                    match decode::<HoursEntry>(&bytes) {
+                        Ok(before) => {
+                            self.networks.insert(before.network);
+                        }
+                        // A line that cannot be read says nothing of its region: its network
+                        // must come from the rest of the change.
+                        Err(_) => {
+                            self.loose.get_or_insert(guard.what);
+                        }
+                    }
+                } else if line.is_none() {
+                    self.loose.get_or_insert(guard.what);
+                }
+            }
+            Place::Batch => {
+                if let Some(id) = key.get(..8).and_then(|k| k.try_into().ok()).map(u64::from_be_bytes) {
+                    self.batches.insert(id);
+                }
+            }
+            Place::Municipality => {
+                let name = key.split(|b| *b == 0).next().unwrap_or_default();
+                self.municipalities.insert(String::from_utf8_lossy(name).into_owned());
+            }
+            Place::WithNetwork => {
+                self.loose.get_or_insert(guard.what);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Before the commit: every network the change reached lies in the user's regions, before and
+/// after the change (moving a network from Zwolle to Flevoland needs both).
+pub(crate) fn check_regions(tables: &Tables, access: &Access, reached: &Reached) -> Result<(), StoreError> {
+    let scope = &access.scope;
+    if scope.is_all() {
+        return Ok(());
+    }
+    let denied = |text: String| StoreError::Denied(format!("{}; {text}", who(access)));
+    let network_now = |id: NetworkId| -> Result<Option<Network>, StoreError> {
+        match tables.get(TreeName::Networks, &id.to_key())? {
+            Some(bytes) => decode::<Network>(&bytes).map(Some).map_err(|e| StoreError::Corrupt {
+                tree: "networks",
+                key: super::keys::hex(&id.to_key()),
+                reason: e.to_string(),
+            }),
+            None => Ok(None),
+        }
+    };
+    for (name, region) in reached.before.values() {
+        if !scope.contains(*region) {
+            return Err(denied(format!("{name} ligt in {}", region.name())));
+        }
+    }
+    let mut networks = reached.networks.clone();
+    for batch in &reached.batches {
+        match tables.get(TreeName::Batches, &batch.to_be_bytes())? {
+            Some(bytes) => match decode::<PaymentBatch>(&bytes) {
+                Ok(batch) => networks.extend(batch.networks),
+                Err(_) => return Err(denied(format!("betaalbatch {batch} is niet te lezen"))),
+            },
+            None => return Err(denied(format!("betaalbatch {batch} hoort bij geen netwerk"))),
+        }
+    }
+    for id in &networks {
+        match network_now(*id)? {
+            Some(network) if !scope.contains(network.region) => {
+                let moved = reached.before.get(id).is_some_and(|(_, region)| *region != network.region);
+                return Err(denied(if moved {
+                    format!("{} komt dan in {} te liggen", network.name, network.region.name())
+                } else {
+                    format!("{} ligt in {}", network.name, network.region.name())
+                }));
+            }
+            Some(_) => {}
+            None if reached.before.contains_key(id) => {}
+            None => return Err(denied(format!("netwerk {} hoort bij geen van uw regio's", id.0))),
+        }
+    }
+    if !reached.municipalities.is_empty() {
+        let mut regions: BTreeMap<String, BTreeSet<Region>> = BTreeMap::new();
+        for (_, bytes) in tables.values(TreeName::Networks)? {
+            if let Ok(network) = decode::<Network>(&bytes) {
+                regions.entry(network.municipality.trim().to_lowercase()).or_default().insert(network.region);
+            }
+        }
+        for name in &reached.municipalities {
+            let theirs = regions.get(name).cloned().unwrap_or_default();
+            if !theirs.iter().any(|r| scope.contains(*r)) {
+                let shown = crate::domain::region::parse_municipality(name).map(str::to_string).unwrap_or(name.clone());
+                return Err(denied(format!("de gemeente {shown} ligt niet in uw regio's")));
+            }
+        }
+    }
+    if let Some(what) = reached.loose
+        && networks.is_empty()
+        && reached.before.is_empty()
+    {
+        return Err(denied(format!("{what} zonder netwerk van uw regio's kan niet")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_tree_has_a_guard_and_the_log_asks_an_editor() {
+        for tree in TreeName::ALL {
+            let guard = guard(tree);
+            assert!(!guard.what.is_empty());
+            // Data trees are never free; what is free is not programme data (or is derived).
+            if tree.holds_data() {
+                assert_ne!(guard.place, Place::Free, "{}", tree.name());
+                assert!(guard.role >= Role::Editor, "{}", tree.name());
+            }
+        }
+        assert_eq!(guard(TreeName::Audit).role, Role::Editor);
+        assert_eq!(guard(TreeName::Tariffs).role, Role::Admin);
+        assert_eq!(guard(TreeName::Exports).role, Role::Finance);
+        assert_eq!(guard(TreeName::Preferences).role, Role::Viewer);
+    }
+
+    #[test]
+    fn a_refusal_names_the_role_and_what_it_asks() {
+        let viewer = Access::new(Role::Viewer, Scope::All);
+        let text = refuse_tree(&viewer, TreeName::Hours).unwrap().to_string();
+        assert!(text.contains("u bent viewer; uren wijzigen vraagt de rol editor"), "{text}");
+        assert!(refuse_tree(&viewer, TreeName::Preferences).is_none());
+        let zwolle = Access::new(Role::Admin, Scope::parse("Zwolle").unwrap());
+        let text = refuse_tree(&zwolle, TreeName::Tariffs).unwrap().to_string();
+        assert!(text.contains("u bent admin voor Zwolle; tarieven wijzigen geldt voor het hele programma"), "{text}");
+        assert!(refuse_tree(&Access::full(), TreeName::Tariffs).is_none());
+        assert!(refuse_tree(&zwolle, TreeName::Hours).is_none());
+    }
+}
