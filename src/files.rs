@@ -87,6 +87,10 @@ fn is_partial_upload(name: &str) -> bool {
 }
 
 /// The folder of a served user's exports (payment files, CSV, workbooks): `DB.exports/USER`.
+/// The two folders a served user reaches with sftp (`serve::sftp_paths`), as messages name them.
+const SFTP_EXPORTS: &str = "exports";
+const SFTP_IMPORTS: &str = "imports/";
+
 pub fn exports_dir(db: &Path, user: &str) -> PathBuf {
     let mut name = db.as_os_str().to_owned();
     name.push(".exports");
@@ -107,7 +111,9 @@ impl Files for DiskFiles {
         } else {
             policy.write(&path, bytes)
         };
-        written.map(|()| path).map_err(|e| format!("{e:#}"))
+        // A served user fetches the file with sftp from `exports/`: that is the name they are shown.
+        let shown = if self.private { PathBuf::from(SFTP_EXPORTS).join(name) } else { path };
+        written.map(|()| shown).map_err(|e| format!("{e:#}"))
     }
 
     fn users_file(&self) -> Option<PathBuf> {
@@ -130,7 +136,8 @@ impl Files for DiskFiles {
     }
 
     fn import_folder(&self) -> Option<PathBuf> {
-        self.imports.clone()
+        // As the user reaches it with sftp: the server's own path is none of their business.
+        self.imports.as_ref().map(|_| PathBuf::from(SFTP_IMPORTS))
     }
 
     fn imports(&self) -> Vec<String> {
@@ -211,9 +218,10 @@ mod tests {
         for folder in ["db.exports", "db.exports/anna", "db.imports", "db.imports/anna"] {
             assert_eq!(mode(&dir.path().join(folder)), 0o700, "{folder}");
         }
-        let path = files.write_export("betalingen-1.xml", b"<xml/>").unwrap();
-        assert_eq!(path, dir.path().join("db.exports/anna/betalingen-1.xml"));
-        assert_eq!(mode(&path), 0o600);
+        let shown = files.write_export("betalingen-1.xml", b"<xml/>").unwrap();
+        assert_eq!(shown, PathBuf::from("exports/betalingen-1.xml"), "the name as sftp shows it");
+        assert_eq!(mode(&dir.path().join("db.exports/anna/betalingen-1.xml")), 0o600);
+        assert_eq!(files.import_folder(), Some(PathBuf::from("imports/")));
         assert!(files.write_export("../../db.users", b"x").is_err());
         assert!(files.write_export("../bert/x.xml", b"x").is_err());
         assert_eq!(std::fs::read_to_string(&users).unwrap(), "anna finance KEY\n");
@@ -250,8 +258,11 @@ mod tests {
         let files = DiskFiles::served(&db, "anna", &users);
         let refused = files.make_folders().unwrap_err().to_string();
         assert!(refused.contains("db.imports/anna") && refused.contains("geen gewone map"), "{refused}");
-        let path = files.write_export("betalingen-1.xml", b"<xml/>").unwrap();
-        assert_eq!(path, dir.path().join("db.exports/anna/betalingen-1.xml"));
+        assert_eq!(
+            files.write_export("betalingen-1.xml", b"<xml/>").unwrap(),
+            PathBuf::from("exports/betalingen-1.xml")
+        );
+        assert!(dir.path().join("db.exports/anna/betalingen-1.xml").is_file());
         std::fs::write(elsewhere.join("okt.csv"), "a").unwrap();
         assert!(files.imports().is_empty(), "nothing is listed through the link");
         assert!(files.read_import("okt.csv").unwrap_err().contains("geen gewone map"));

@@ -130,7 +130,7 @@ fn a_served_finance_users_payment_files_land_in_their_own_exports_folder() {
     close_zwolle_zuid(&mut app);
     press(&mut app, "e");
     let xml = folder.join("betalingen-2025-Q1-0001.xml");
-    assert_eq!(said(&app), format!("Geschreven: {} en .csv.", xml.display()));
+    assert_eq!(said(&app), "Geschreven: exports/betalingen-2025-Q1-0001.xml en .csv.", "as sftp shows it");
     assert!(std::fs::read_to_string(&xml).unwrap().contains("pain.001.001.09"));
     assert!(folder.join("betalingen-2025-Q1-0001.csv").is_file());
     let mut names: Vec<String> =

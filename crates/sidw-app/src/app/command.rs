@@ -422,7 +422,10 @@ pub fn online_line(user: &super::OnlineUser) -> String {
 fn served_import(folder: &std::path::Path, forms: &[String], name: &str) -> Result<(), String> {
     if super::files::check_file_name(name).is_err() {
         return Err(if name.is_empty() && forms.is_empty() {
-            format!("Uw importmap {} is leeg: zet er een urenformulier (.xlsx of .csv) in.", folder.display())
+            format!(
+                "Uw importmap {} is leeg: zet er een urenformulier (.xlsx of .csv) in, met sftp: put FORMULIER imports/",
+                folder.display()
+            )
         } else if name.is_empty() {
             format!("Welk formulier? :importeer NAAM, uit uw importmap: {}", forms.join(", "))
         } else {
