@@ -87,6 +87,28 @@ fn is_partial_upload(name: &str) -> bool {
 }
 
 /// The folder of a served user's exports (payment files, CSV, workbooks): `DB.exports/USER`.
+/// A removed user's exports and imports folders are set aside under a hidden name (kept for the
+/// administrator, out of sftp's reach): their payment files do not pass to a later user of the
+/// same name, and a re-added user starts with empty folders.
+fn set_aside_folders(database: &Path, name: &str) -> Result<(), String> {
+    if check_file_name(name).is_err() {
+        return Ok(()); // never a folder of sidw's
+    }
+    let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S");
+    for folder in [exports_dir(database, name), crate::serve::imports_dir(database, name)] {
+        let Some(parent) = folder.parent() else { continue };
+        match std::fs::symlink_metadata(&folder) {
+            Ok(meta) if meta.is_dir() => {
+                let aside = parent.join(format!(".weg-{name}-{stamp}"));
+                std::fs::rename(&folder, &aside)
+                    .map_err(|e| format!("kan {} niet opzij zetten: {e}", folder.display()))?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// The two folders a served user reaches with sftp (`serve::sftp_paths`), as messages name them.
 const SFTP_EXPORTS: &str = "exports";
 const SFTP_IMPORTS: &str = "imports/";
@@ -132,7 +154,12 @@ impl Files for DiskFiles {
 
     fn remove_user(&self, name: &str) -> Result<usize, String> {
         let path = self.users_path()?;
-        crate::users_file::remove(path, name).map_err(|e| format!("kan {} niet schrijven: {e}", path.display()))
+        let gone =
+            crate::users_file::remove(path, name).map_err(|e| format!("kan {} niet schrijven: {e}", path.display()))?;
+        if gone > 0 {
+            set_aside_folders(&self.database, name)?;
+        }
+        Ok(gone)
     }
 
     fn import_folder(&self) -> Option<PathBuf> {
@@ -179,7 +206,12 @@ impl Files for DiskFiles {
                 }
             }
         };
-        crate::office_files::read_table_bytes(&path).map_err(|e| e.to_string())
+        let read = if self.imports.is_some() {
+            crate::office_files::read_plain_file_bytes(&path)
+        } else {
+            crate::office_files::read_table_bytes(&path)
+        };
+        read.map_err(|e| e.to_string())
     }
 }
 
@@ -241,6 +273,32 @@ mod tests {
         assert_eq!(files.imports(), vec!["okt.csv".to_string()]);
         let refused = files.read_import("gebruikers.csv").unwrap_err();
         assert!(refused.contains("geen gewoon bestand"), "{refused}");
+    }
+
+    /// A removed user's payment files do not pass to a later user of the same name: the folders
+    /// are set aside (hidden, out of sftp's reach), and a user still listed keeps theirs.
+    #[test]
+    fn removing_a_user_sets_their_folders_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db");
+        let users = dir.path().join("db.users");
+        let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+        std::fs::write(&users, format!("anna finance {key}\nbert editor {key}\n")).unwrap();
+        let anna = DiskFiles::served(&db, "anna", &users);
+        let bert = DiskFiles::served(&db, "bert", &users);
+        anna.write_export("betalingen-1.xml", b"<xml/>").unwrap();
+        bert.write_export("b.csv", b"b").unwrap();
+        assert_eq!(anna.remove_user("anna").unwrap(), 1);
+        assert!(!dir.path().join("db.exports/anna").exists(), "not under the name any more");
+        let aside: Vec<String> = std::fs::read_dir(dir.path().join("db.exports"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".weg-anna-"))
+            .collect();
+        assert_eq!(aside.len(), 1, "kept aside for the administrator");
+        assert!(dir.path().join("db.exports").join(&aside[0]).join("betalingen-1.xml").is_file());
+        assert!(dir.path().join("db.exports/bert/b.csv").is_file(), "another user keeps theirs");
+        assert_eq!(anna.remove_user("nobody").unwrap(), 0);
     }
 
     /// A problem with a user's imports folder (here a link someone put in its place) is said for

@@ -11,9 +11,28 @@ use crate::store::{Store, StoreError};
 
 /// The bytes of a form file, refused when it is larger than a form can be.
 pub fn read_table_bytes(path: &Path) -> Result<Vec<u8>, TableError> {
+    read_bytes(path, std::fs::File::open(path))
+}
+
+/// [`read_table_bytes`] of a plain file that is never reached through a link (a served user's
+/// import folder): opened with `O_NOFOLLOW`, and the opened file itself must be a plain file, so a
+/// link swapped in after a check is refused too.
+pub fn read_plain_file_bytes(path: &Path) -> Result<Vec<u8>, TableError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let opened = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(path);
+    read_bytes(path, opened)
+}
+
+fn read_bytes(path: &Path, opened: std::io::Result<std::fs::File>) -> Result<Vec<u8>, TableError> {
+    use std::io::Read;
     let unreadable =
         |error: std::io::Error| TableError::Unreadable { path: path.display().to_string(), reason: io_reason(&error) };
-    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    let file = opened.map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(unreadable(std::io::Error::other("geen gewoon bestand")));
+    }
+    let size = meta.len();
     if size > table::MAX_FILE_BYTES {
         return Err(TableError::TooLarge(format!(
             "{} MB; een urenformulier is hooguit {} MB",
@@ -21,7 +40,13 @@ pub fn read_table_bytes(path: &Path) -> Result<Vec<u8>, TableError> {
             table::MAX_FILE_BYTES / (1024 * 1024)
         )));
     }
-    std::fs::read(path).map_err(unreadable)
+    let mut bytes = Vec::new();
+    // Bounded even if the file grows while it is read.
+    file.take(table::MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    if bytes.len() as u64 > table::MAX_FILE_BYTES {
+        return Err(TableError::TooLarge(format!("hooguit {} MB", table::MAX_FILE_BYTES / (1024 * 1024))));
+    }
+    Ok(bytes)
 }
 
 /// Reads a form file, `.xlsx` (first worksheet, with calamine) or `.csv` by the file's extension.

@@ -33,6 +33,12 @@ use crate::files::DiskFiles;
 
 /// The largest file that may be uploaded to `imports/` (an hours form or ION update is far less).
 pub const MAX_UPLOAD: u64 = 64 * 1024 * 1024;
+/// What one user's `imports/` may hold: files, bytes (published and under way), and uploads
+/// under way at once (over all their sessions). A full folder refuses a new upload, so one user
+/// cannot fill the disk the database and the backups live on.
+pub const MAX_IMPORT_FILES: usize = 200;
+pub const MAX_IMPORT_BYTES: u64 = 512 * 1024 * 1024;
+pub const MAX_UPLOADS_UNDER_WAY: usize = 4;
 /// Files and folders one SFTP session may have open at once.
 pub const MAX_HANDLES: usize = 16;
 /// The most bytes one read answers with (clients ask for 32 KiB; OpenSSH accepts 256 KiB packets).
@@ -331,6 +337,7 @@ impl SftpSession {
                 }
                 Err(error) => return Err(io_status(error)),
             };
+            folder_has_room(&dir)?;
             let temp =
                 dir.join(format!("{UPLOAD_PREFIX}{}-{}", std::process::id(), UPLOADS.fetch_add(1, Ordering::Relaxed)));
             let file = std::fs::OpenOptions::new()
@@ -370,6 +377,40 @@ impl SftpSession {
         };
         self.new_handle(Open::File(open))
     }
+}
+
+/// Refuses a new upload when the user's `imports/` is full ([`MAX_IMPORT_FILES`],
+/// [`MAX_IMPORT_BYTES`], [`MAX_UPLOADS_UNDER_WAY`]).
+fn folder_has_room(dir: &Path) -> Result<(), StatusReply> {
+    let (mut files, mut bytes, mut under_way) = (0usize, 0u64, 0usize);
+    for entry in std::fs::read_dir(dir).map_err(io_status)?.flatten() {
+        let Ok(meta) = entry.metadata() else { continue };
+        if !meta.is_file() {
+            continue;
+        }
+        if entry.file_name().to_string_lossy().starts_with(UPLOAD_PREFIX) {
+            under_way += 1;
+        } else {
+            files += 1;
+        }
+        bytes = bytes.saturating_add(meta.len());
+    }
+    if files >= MAX_IMPORT_FILES || bytes >= MAX_IMPORT_BYTES {
+        return Err(status(
+            StatusCode::Failure,
+            format!(
+                "uw importmap is vol (hooguit {MAX_IMPORT_FILES} bestanden en {} MB): ruim eerst op",
+                MAX_IMPORT_BYTES / 1024 / 1024
+            ),
+        ));
+    }
+    if under_way >= MAX_UPLOADS_UNDER_WAY {
+        return Err(status(
+            StatusCode::Failure,
+            format!("er zijn al {MAX_UPLOADS_UNDER_WAY} uploads bezig; wacht tot die klaar zijn"),
+        ));
+    }
+    Ok(())
 }
 
 impl Drop for SftpSession {
@@ -840,6 +881,40 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path().join("db.imports/anna")).unwrap().count(), 0, "no temporary file");
         sftp.close(13, open.pop().unwrap().handle).await.unwrap();
         assert!(sftp.opendir(14, "/".into()).await.is_ok(), "a closed handle gives its place back");
+    }
+
+    /// A full imports folder (files, bytes, uploads under way) refuses a new upload; making room
+    /// lets it in again.
+    #[tokio::test]
+    async fn a_full_imports_folder_refuses_new_uploads() {
+        let (dir, mut sftp, _) = session();
+        let imports = dir.path().join("db.imports/anna");
+        async fn open(sftp: &mut SftpSession, id: u32, name: &str) -> Result<Handle, StatusReply> {
+            sftp.open(id, format!("/imports/{name}"), write_flags(), FileAttributes::default()).await
+        }
+        for n in 0..MAX_IMPORT_FILES {
+            std::fs::write(imports.join(format!("f{n}.csv")), "a").unwrap();
+        }
+        let refused = open(&mut sftp, 1, "nog.csv").await.unwrap_err();
+        assert!(refused.error_message.unwrap_or_default().contains("importmap is vol"));
+        std::fs::remove_file(imports.join("f0.csv")).unwrap();
+        let mut under_way = Vec::new();
+        for n in 0..MAX_UPLOADS_UNDER_WAY {
+            let name = format!("u{n}.csv");
+            under_way.push(open(&mut sftp, 2, &name).await.unwrap_or_else(|e| panic!("{n}: {e:?}")));
+        }
+        let refused = open(&mut sftp, 3, "nog.csv").await.unwrap_err();
+        assert!(refused.error_message.unwrap_or_default().contains("uploads bezig"));
+        sftp.close(4, under_way.pop().unwrap().handle).await.unwrap();
+        for n in 1..MAX_IMPORT_FILES {
+            std::fs::remove_file(imports.join(format!("f{n}.csv"))).unwrap();
+        }
+        let big = std::fs::File::create(imports.join("groot.csv")).unwrap();
+        big.set_len(MAX_IMPORT_BYTES).unwrap();
+        let refused = open(&mut sftp, 5, "nog.csv").await.unwrap_err();
+        assert!(refused.error_message.unwrap_or_default().contains("importmap is vol"), "bytes count too");
+        std::fs::remove_file(imports.join("groot.csv")).unwrap();
+        assert!(open(&mut sftp, 6, "nog.csv").await.is_ok(), "room again");
     }
 
     #[tokio::test]

@@ -531,8 +531,22 @@ fn an_hours_form_names_the_rows_outside_the_users_regions_and_its_import_is_refu
     );
     let table = sidw::import::table::Table::from_csv_bytes(csv.as_bytes()).unwrap();
     let zwolle = regions("Zwolle");
-    let scoped = sidw::import::hours::plan_in(&store, &table, None, &zwolle).unwrap();
+    let editor = sidw::domain::Access::new(Role::Editor, zwolle.clone());
+    let scoped = sidw::import::hours::plan_in(&store, &table, None, &editor).unwrap();
     assert_eq!(scoped.problems, vec![(3, "netwerk 'Almere Haven' ligt buiten uw regio's (Zwolle)".to_string())]);
+    // The trial run asks the store with the user's own role: a viewer's plan of a good form is refused.
+    let good = sidw::import::table::Table::from_csv_bytes(
+        format!("netwerk;partner;maand;uren\nZwolle-Zuid;{zuid};2025-10;1\n").as_bytes(),
+    )
+    .unwrap();
+    assert!(sidw::import::hours::plan_in(&store, &good, None, &editor).unwrap().is_ok());
+    let viewer = sidw::domain::Access::new(Role::Viewer, sidw::domain::Scope::All);
+    let refused = sidw::import::hours::plan_in(&store, &good, None, &viewer).unwrap();
+    assert!(
+        refused.problems.iter().any(|(_, problem)| problem.contains("viewer")),
+        "the viewer's trial run is refused: {:?}",
+        refused.problems
+    );
     let whole = sidw::import::hours::plan(&store, &table, None).unwrap();
     assert!(whole.is_ok(), "{:?}", whole.problems);
     // A plan made without the scope (as a path that forgets it would) is still refused whole.

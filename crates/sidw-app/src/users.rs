@@ -49,7 +49,20 @@ impl Users {
                 continue;
             }
             match parse_line(line) {
-                Ok(user) => users.users.push(user),
+                // One user, one role and one set of regions (several keys are fine): a second line
+                // that says otherwise would share the first one's folders with other rights.
+                Ok(user) => match users.users.iter().find(|u| u.name == user.name) {
+                    Some(first) if first.role != user.role || first.scope != user.scope => users.problems.push((
+                        index + 1,
+                        format!(
+                            "'{}' staat er al met rol {} voor {}; één gebruiker heeft één rol en één stel regio's",
+                            user.name,
+                            first.role.name(),
+                            first.scope.describe()
+                        ),
+                    )),
+                    _ => users.users.push(user),
+                },
                 Err(problem) => users.problems.push((index + 1, problem)),
             }
         }
@@ -154,6 +167,18 @@ mod tests {
         let key = &users.users[0].key;
         assert!(users.find("anna", key).is_some());
         assert!(users.find("bert", key).is_none());
+    }
+
+    #[test]
+    fn a_second_line_of_a_user_may_add_a_key_but_not_other_rights() {
+        let other = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA6zOc8xUg6YXNIaYd2Sh5Ut5SqtbM+tCM3PD7zaGXyd anna@pc";
+        let users = Users::parse(&format!("anna editor {KEY}\nanna editor {other}\nanna admin {other}\n"));
+        assert_eq!(users.users.len(), 2, "two keys of one editor");
+        assert_eq!(users.problems.len(), 1);
+        assert_eq!(users.problems[0].0, 3);
+        assert!(users.problems[0].1.contains("staat er al met rol editor"), "{}", users.problems[0].1);
+        let users = Users::parse(&format!("anna editor Zwolle {KEY}\nanna editor {other}\n"));
+        assert_eq!((users.users.len(), users.problems.len()), (1, 1), "other regions are other rights");
     }
 
     #[test]

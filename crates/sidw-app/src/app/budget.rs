@@ -10,8 +10,8 @@ use crate::domain::hours::NihilMark;
 use crate::domain::money::{format_eur, round_cents};
 use crate::domain::validate::parse_cell_hours;
 use crate::domain::{
-    HoursEntry, HoursEntryId, InvoiceId, Network, NetworkId, Partner, PartnerId, PracticeTeam, Quarter, TariffBook,
-    TariffTable, YearMonth,
+    HoursEntry, HoursEntryId, InvoiceId, Network, NetworkId, Partner, PartnerId, PracticeTeam, Quarter, Scope,
+    TariffBook, TariffTable, YearMonth,
 };
 use crate::import::hours::HoursImport;
 use crate::store::{CellChange, Store, StoreError};
@@ -245,14 +245,15 @@ impl BudgetPane {
         }
     }
 
-    pub(crate) fn load(&mut self, store: &Store, tariffs: &TariffBook) -> Result<(), StoreError> {
+    pub(crate) fn load(&mut self, store: &Store, tariffs: &TariffBook, scope: &Scope) -> Result<(), StoreError> {
         let Some(id) = self.network else {
             self.view = None;
             return Ok(());
         };
         let network = match store.network(id) {
-            Ok(network) => network,
-            Err(StoreError::NotFound(_)) => {
+            // A network a colleague moved out of the user's regions is gone for this user.
+            Ok(network) if scope.contains(network.region) => network,
+            Ok(_) | Err(StoreError::NotFound(_)) => {
                 self.network = None;
                 self.view = None;
                 return Ok(());

@@ -240,6 +240,10 @@ impl App {
             self.info("Dit netwerk is nog niet afgesloten: er is nog geen betaalbatch.");
             return;
         };
+        // A file the store would not record (role, the batch's regions) is never written.
+        if let Err(error) = self.store.may_record_export(&self.ctx(), batch) {
+            return self.error(format!("Betaalbestanden niet geschreven: {error}"));
+        }
         let now = (self.clock)();
         let pain = match crate::report::export::pain001(
             &self.store,
@@ -327,4 +331,86 @@ fn close_summary(open: &[&NetworkClose]) -> Vec<String> {
     }
     lines.push("Daarna liggen uren, facturen en betalingen van dit kwartaal vast.".into());
     lines
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use std::sync::Arc;
+
+    use chrono::{TimeZone, Utc};
+
+    use super::super::files::MemoryFiles;
+    use super::super::{App, Mode, Pane};
+    use crate::domain::{Access, Network, Quarter, Region, Role, Scope};
+    use crate::store::{ChangeContext, Store};
+
+    type Clock = Arc<dyn Fn() -> chrono::DateTime<Utc> + Send + Sync>;
+
+    fn demo() -> (Store, ChangeContext, Clock) {
+        let at = Utc.with_ymd_and_hms(2025, 10, 15, 9, 0, 0).unwrap();
+        let store = Store::temporary().unwrap();
+        let all = ChangeContext::new("admin", at);
+        crate::demo::load(&store, &all, at.date_naive()).unwrap();
+        (store, all, Arc::new(move || at))
+    }
+
+    fn network(store: &Store, name: &str) -> Network {
+        store.network_by_name(name).unwrap().unwrap()
+    }
+
+    /// A colleague moves the network a Zwolle user has open to Flevoland: it leaves the user's
+    /// budget pane, and the region's close screen does not become Flevoland's.
+    #[test]
+    fn a_network_moved_out_of_the_users_regions_leaves_their_budget_and_close_screens() {
+        let (store, all, clock) = demo();
+        let zuid = network(&store, "Zwolle-Zuid");
+        let zwolle = Access::new(Role::Finance, Scope::parse("Zwolle").unwrap());
+        let mut app = App::with_access(store.clone(), "z", zwolle, clock);
+        app.budget.network = Some(zuid.id);
+        app.show_pane(Pane::Budget);
+        app.reload_budget();
+        assert!(app.budget.view.is_some(), "shown while it lies in Zwolle");
+        store.update_network(&all, &Network { region: Region::Flevoland, ..zuid.clone() }).unwrap();
+        app.refresh();
+        assert!(app.budget.view.is_none() && app.budget.network.is_none(), "gone from the budget pane");
+        app.open_close_screen(true);
+        if let Mode::Close(screen) = &app.mode {
+            let names: Vec<_> = screen.networks.iter().map(|n| n.network.name.clone()).collect();
+            assert!(names.iter().all(|n| network(&store, n).region == Region::Zwolle), "{names:?}");
+        }
+    }
+
+    /// A batch holding a network outside the user's regions: its payment file is not written
+    /// (the store would not record it), and nothing is recorded.
+    #[test]
+    fn a_payment_file_the_store_would_not_record_is_not_written() {
+        let (store, all, clock) = demo();
+        let lelystad = network(&store, "Lelystad-Atolwijk");
+        let zuid = network(&store, "Zwolle-Zuid");
+        let quarter = Quarter::new(2025, 1).unwrap();
+        let ids = [lelystad.id, zuid.id];
+        let acknowledged =
+            crate::store::to_acknowledge(&store.close_preview(&ids, quarter, all.at.date_naive()).unwrap());
+        let batch = store.close_quarter(&all, &ids, quarter, &acknowledged).unwrap();
+        let export = |access: Access| {
+            let files = MemoryFiles::new();
+            let mut app =
+                App::with_access(store.clone(), "f", access, clock.clone()).with_files(Arc::new(files.clone()));
+            app.budget.network = Some(lelystad.id);
+            app.budget.quarter = quarter;
+            app.reload_budget();
+            app.open_close_screen(false);
+            let Mode::Close(screen) = std::mem::replace(&mut app.mode, Mode::Normal) else { panic!("no close screen") };
+            app.export_payments(&screen);
+            (files.export_names(), app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default())
+        };
+        let (written, said) = export(Access::new(Role::Finance, Scope::parse("Flevoland").unwrap()));
+        assert!(written.is_empty(), "nothing written: {written:?}");
+        assert!(said.contains("niet geschreven") && said.contains("Zwolle"), "{said}");
+        assert!(store.batch_exports(batch.id).unwrap().entries.is_empty(), "nothing recorded");
+        // The other side: a finance user of every region writes and records it.
+        let (written, said) = export(Access::new(Role::Finance, Scope::All));
+        assert_eq!(written.len(), 2, "{said}");
+        assert_eq!(store.batch_exports(batch.id).unwrap().entries.len(), 1);
+    }
 }

@@ -290,7 +290,7 @@ impl App {
     /// `:wie`: who has a screen open now (admin): user, role, regions and since when.
     fn show_online(&mut self) {
         let Some(users) = self.online_now() else {
-            return self.error("Wie er is ingelogd ziet alleen een admin.");
+            return self.error("Wie er is ingelogd ziet alleen een admin van alle regio's.");
         };
         if users.is_empty() {
             return self.info("Niemand anders is ingelogd: dit scherm draait niet via 'sidw serve'.");
@@ -364,7 +364,8 @@ impl App {
             Err(error) => return self.error(error),
         };
         let default_network = self.budget.view.as_ref().map(|v| v.network.name.clone());
-        let plan = match crate::import::hours::plan_in(&self.store, &table, default_network.as_deref(), &self.scope) {
+        let plan = match crate::import::hours::plan_in(&self.store, &table, default_network.as_deref(), &self.access())
+        {
             Ok(plan) => plan,
             Err(error) => return self.error(error.to_string()),
         };

@@ -40,6 +40,10 @@ impl App {
 
     pub(super) fn load_milestones(&self, id: NetworkId, selection: usize) -> Result<MilestonesScreen, StoreError> {
         let network = self.store.network(id)?;
+        // A network moved out of the user's regions (by a colleague) is gone for this user.
+        if !self.scope.contains(network.region) {
+            return Err(StoreError::NotFound(format!("netwerk {}", network.name)));
+        }
         let rows = milestones(&network, self.today());
         let selection = selection.min(rows.len().saturating_sub(1));
         Ok(MilestonesScreen { network, rows, selection })

@@ -397,8 +397,9 @@ impl App {
     }
 
     /// Who has a screen open now, for an admin (`None` for anyone else: the list is theirs).
+    /// Who is logged in: for an admin of every region (the list names every region's users).
     pub fn online_now(&self) -> Option<Vec<OnlineUser>> {
-        (self.role == Role::Admin).then(|| self.online.now())
+        (self.role == Role::Admin && self.scope.is_all()).then(|| self.online.now())
     }
 
     /// Gives the app its files (the runner's capability).
@@ -496,7 +497,7 @@ impl App {
 
     pub(crate) fn reload_budget(&mut self) {
         self.budget_stale = false;
-        if let Err(error) = self.budget.load(&self.store, &self.tariff_book) {
+        if let Err(error) = self.budget.load(&self.store, &self.tariff_book, &self.scope) {
             self.error(error.to_string());
         }
     }
@@ -653,7 +654,9 @@ impl App {
             Pane::Log => self.log.load(&self.store),
             Pane::Municipalities => self.municipalities.load(&self.store, today, &self.scope),
             Pane::Agreements => self.agreements.load(&self.store, today, &self.scope),
-            Pane::Budget if std::mem::take(&mut self.budget_stale) => self.budget.load(&self.store, &self.tariff_book),
+            Pane::Budget if std::mem::take(&mut self.budget_stale) => {
+                self.budget.load(&self.store, &self.tariff_book, &self.scope)
+            }
             _ => Ok(()),
         };
         if let Err(error) = result {

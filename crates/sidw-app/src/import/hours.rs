@@ -66,17 +66,19 @@ struct Known {
 /// Checks every row of an hours form against the store: network, partner (name or AGB code),
 /// signed agreement, month, hours, closed quarter, duplicates and the partner budget.
 pub fn plan(store: &Store, table: &Table, default_network: Option<&str>) -> Result<HoursImport, StoreError> {
-    plan_in(store, table, default_network, &crate::domain::Scope::All)
+    plan_in(store, table, default_network, &crate::domain::Access::full())
 }
 
-/// [`plan`] for a user with `scope`: a row of a network outside the user's regions is a problem
-/// of that row (the store would refuse the whole import; this says which rows).
+/// [`plan`] for a user with `access`: a row of a network outside the user's regions is a problem
+/// of that row (the store would refuse the whole import; this says which rows), and the trial
+/// run asks the store with the user's own role and regions.
 pub fn plan_in(
     store: &Store,
     table: &Table,
     default_network: Option<&str>,
-    scope: &crate::domain::Scope,
+    access: &crate::domain::Access,
 ) -> Result<HoursImport, StoreError> {
+    let scope = &access.scope;
     let mut import = HoursImport::default();
     let column = |names: &[&str]| table.column(names);
     let (Some(month_col), Some(hours_col)) = (column(&["maand", "month"]), column(&["uren", "hours"])) else {
@@ -321,7 +323,7 @@ pub fn plan_in(
         // The trial run is the real import's own transaction, ended before it commits: what the
         // dry run accepts, the import stores; what it refuses is reported with its row.
         let (lines, nihil) = import.parts();
-        let trial = ChangeContext::new("proef", chrono::Utc::now());
+        let trial = ChangeContext::new("proef", chrono::Utc::now()).with_access(access.clone());
         if let Err(error) = store.try_import_hours_and_nihil(&trial, &lines, &nihil) {
             let (row, error) = import.row_of(error);
             import.problems.push((row, error.to_string()));

@@ -70,6 +70,10 @@ impl Scope {
             let region = super::Region::parse(part).map_err(|e| e.message)?;
             regions.insert(region);
         }
+        // Every region named is every region: the same rights as no list (programme-wide items too).
+        if super::Region::ALL.iter().all(|r| regions.contains(r)) {
+            return Ok(Self::All);
+        }
         Ok(Self::Regions(regions))
     }
 
@@ -114,5 +118,7 @@ mod tests {
         assert!(Scope::parse("Zwolle,Utrecht").unwrap_err().contains("'Utrecht' is geen regio"));
         assert!(Scope::parse("Zwolle,").is_err());
         assert!(Scope::All.contains(Region::Flevoland));
+        assert_eq!(Scope::parse("Hardenberg,Zwolle,Flevoland").unwrap(), Scope::All, "all three is all");
+        assert!(!Scope::parse("Hardenberg,Zwolle").unwrap().is_all());
     }
 }

@@ -60,6 +60,28 @@ impl Store {
         batch: &PaymentBatch,
         what: &str,
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.export_change(ctx, batch, what, true)
+    }
+
+    /// Whether [`Store::record_export`] would be allowed (the user's role and the batch's
+    /// regions), asked before a payment file is written: a file the store would not record is
+    /// never written. Nothing is stored.
+    pub fn may_record_export(&self, ctx: &ChangeContext, batch: &PaymentBatch) -> Result<(), StoreError> {
+        match self.export_change(ctx, batch, "proef", false) {
+            Err(StoreError::DryRun) => Ok(()),
+            Err(error) => Err(error),
+            Ok(_) => Ok(()),
+        }
+    }
+
+    /// The export's one transaction; without `commit` it ends as a trial run, every rule asked.
+    fn export_change(
+        &self,
+        ctx: &ChangeContext,
+        batch: &PaymentBatch,
+        what: &str,
+        commit: bool,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
         let key = batch.id.to_be_bytes();
         self.write(ctx, |tx| {
             let mut exports: BatchExports = tx.get(TreeName::Exports, &key)?.unwrap_or_default();
@@ -67,7 +89,7 @@ impl Store {
             exports.entries.push(BatchExport { at: ctx.at, by: ctx.user.clone(), what: what.to_string() });
             tx.put(TreeName::Exports, &key, &exports)?;
             tx.audit::<(), _>(EXPORT_ACTION, &format!("betaalbatch {}", batch.number), None, Some(&what))?;
-            Ok(earlier)
+            if commit { Ok(earlier) } else { Err(StoreError::DryRun) }
         })
     }
 
