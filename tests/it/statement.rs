@@ -197,7 +197,9 @@ fn statement_checked_against_the_reports(
     }
 
     // The PDF says what the text says, line for line.
-    let pdf_lines: Vec<String> = pdf_text(&pdf).lines().map(squeeze).filter(|l| !l.is_empty()).collect();
+    let shown = pdf_text(&pdf);
+    assert_eq!(shown.matches('\u{c}').count(), 1, "one page:\n{shown}");
+    let pdf_lines: Vec<String> = shown.lines().map(squeeze).filter(|l| !l.is_empty()).collect();
     for line in txt.lines().map(squeeze).filter(|l| !l.is_empty()) {
         assert!(pdf_lines.contains(&line), "'{line}' not in the PDF:\n{}", pdf_lines.join("\n"));
     }

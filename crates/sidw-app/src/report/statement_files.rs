@@ -144,7 +144,9 @@ pub fn pdf_page(lines: usize, widest: usize) -> PdfPage {
         let across = (width_mm - 2.0 * MARGIN_MM) * POINTS_PER_MM / (widest.max(1) as f32 * ADVANCE);
         let down = (height_mm - 2.0 * MARGIN_MM) * POINTS_PER_MM / (lines.max(1) as f32 * LINE_HEIGHT);
         let font_size = across.min(LARGEST).min(down.max(SMALLEST));
-        let lines_per_page = ((height_mm - 2.0 * MARGIN_MM) * POINTS_PER_MM / (font_size * LINE_HEIGHT)) as usize;
+        // A hair over, so that the size chosen to fit `lines` lines does fit them (no page for the last one).
+        let lines_per_page =
+            ((height_mm - 2.0 * MARGIN_MM) * POINTS_PER_MM / (font_size * LINE_HEIGHT) + 0.01).floor() as usize;
         PdfPage { width_mm, height_mm, font_size, lines_per_page: lines_per_page.max(1) }
     };
     let portrait = fit(210.0, 297.0);
@@ -196,6 +198,14 @@ mod tests {
         let wide = pdf_page(40, 150);
         assert_eq!((wide.width_mm, wide.height_mm), (297.0, 210.0));
         assert!(150.0 * ADVANCE * wide.font_size <= (297.0 - 2.0 * MARGIN_MM) * POINTS_PER_MM + 0.01);
+        // The size that fits a statement's lines on one page fits all of them, to the last.
+        for lines in 40..120 {
+            let page = pdf_page(lines, 138);
+            assert!(page.font_size > SMALLEST || page.lines_per_page < lines);
+            if page.font_size > SMALLEST {
+                assert!(page.lines_per_page >= lines, "{lines}: {page:?}");
+            }
+        }
         // Too long for one page even at the smallest size: several pages, never below it.
         let long = pdf_page(400, 80);
         assert_eq!(long.font_size, SMALLEST);
