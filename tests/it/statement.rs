@@ -130,7 +130,7 @@ fn statement_checked_against_the_reports(
     let pdf = dir.join(format!("{network}-{quarter}.pdf"));
     run(args("pdf"), &["--out", pdf.to_str().unwrap()]);
     let rows = workbook_rows(&xlsx);
-    let year = &quarter[..4];
+    let year = quarter.split('-').next().unwrap();
 
     // The partner budget of the year: `report budget`'s row, figure by figure.
     let budget: Value = serde_json::from_str(&ok(sidw(

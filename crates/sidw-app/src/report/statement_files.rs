@@ -145,9 +145,9 @@ pub fn pdf_page(lines: usize, widest: usize) -> PdfPage {
         let down = (height_mm - 2.0 * MARGIN_MM) * POINTS_PER_MM / (lines.max(1) as f32 * LINE_HEIGHT);
         let font_size = across.min(LARGEST).min(down.max(SMALLEST));
         // A hair over, so that the size chosen to fit `lines` lines does fit them (no page for the last one).
-        let lines_per_page =
-            ((height_mm - 2.0 * MARGIN_MM) * POINTS_PER_MM / (font_size * LINE_HEIGHT) + 0.01).floor() as usize;
-        PdfPage { width_mm, height_mm, font_size, lines_per_page: lines_per_page.max(1) }
+        let (room, line) = ((height_mm - 2.0 * MARGIN_MM) * POINTS_PER_MM, font_size * LINE_HEIGHT);
+        let lines_per_page = (2..=1000usize).take_while(|n| *n as f32 * line <= room + 0.01 * line).last().unwrap_or(1);
+        PdfPage { width_mm, height_mm, font_size, lines_per_page }
     };
     let portrait = fit(210.0, 297.0);
     if portrait.font_size >= 7.5 { portrait } else { fit(297.0, 210.0) }
