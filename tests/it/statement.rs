@@ -323,3 +323,62 @@ fn s_on_the_budget_screen_writes_the_pdf_through_the_apps_files_and_says_its_nam
     press(&mut app, "]s");
     assert!(files.export_names().contains(&"overzicht-zwolle-zuid-2025-Q2.pdf".to_string()));
 }
+
+/// The options of the OpenSSH clients here: the test's key, no host key prompt, no agent.
+fn client_options(served: &crate::server::Served, user: &str) -> Vec<String> {
+    let options = ["StrictHostKeyChecking=no", "UserKnownHostsFile=/dev/null", "LogLevel=ERROR", "BatchMode=yes"];
+    options
+        .iter()
+        .flat_map(|o| ["-o".to_string(), o.to_string()])
+        .chain(["-o".into(), "IdentitiesOnly=yes".into(), "-o".into(), "ConnectTimeout=10".into()])
+        .chain(["-P".into(), served.port.to_string(), "-i".into(), served.keys.join(user).display().to_string()])
+        .collect()
+}
+
+/// A coordinator's statement written from a served screen lands in the user's `exports/` and is
+/// fetched with the real `sftp`, byte for byte; a viewer may write it (it only reads).
+#[test]
+fn s_on_a_served_screen_writes_the_statement_to_exports_fetched_with_sftp() {
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let served = crate::server::Served::start(dir.path(), &[("kees", "viewer")]);
+    let mut command = Command::new("sh");
+    command.arg("-c").arg(format!("exec {}", served.ssh("kees", "kees")));
+    let mut screen = crate::pty::Pty::spawn(command, 120, 30);
+    screen.wait_for("1 Netwerken", Duration::from_secs(20));
+    screen.write(b"3");
+    screen.wait_for("Budget 20", Duration::from_secs(10));
+    screen.write(b":netwerk Zwolle-Zuid\r");
+    screen.wait_for("Netwerk Zwolle-Zuid.", Duration::from_secs(10));
+    screen.write(b":kwartaal 2025-Q1\r");
+    screen.wait_for("Zwolle-Zuid · 2025-Q1", Duration::from_secs(10));
+    screen.write(b"s");
+    screen
+        .wait_for("Kwartaaloverzicht geschreven: exports/overzicht-zwolle-zuid-2025-Q1.pdf.", Duration::from_secs(20));
+    let on_server = served.db.with_extension("exports").join("kees/overzicht-zwolle-zuid-2025-Q1.pdf");
+    let written = std::fs::read(&on_server).unwrap();
+
+    let local = dir.path().join("thuis");
+    std::fs::create_dir(&local).unwrap();
+    let mut child = Command::new("sftp")
+        .args(client_options(&served, "kees"))
+        .args(["-b", "-", "kees@127.0.0.1"])
+        .current_dir(&local)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("OpenSSH's sftp runs (Debian's openssh-client; .ci/run installs it)");
+    child.stdin.take().unwrap().write_all(b"get exports/overzicht-zwolle-zuid-2025-Q1.pdf\n").unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(start.elapsed() < Duration::from_secs(30), "sftp did not end within 30 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+    let fetched = local.join("overzicht-zwolle-zuid-2025-Q1.pdf");
+    assert_eq!(std::fs::read(&fetched).unwrap(), written, "byte for byte");
+    contains_all(&pdf_text(&fetched), &["Netwerk Zwolle-Zuid", "€ 3.570,00", "Partnerbudget 2025"]);
+}
