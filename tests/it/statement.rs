@@ -163,16 +163,19 @@ fn statement_checked_against_the_reports(
         .as_array()
         .unwrap()
         .iter()
-        .filter(|l| l["network"] == network && (l["kind"] == "practice" || l["kind"] == "partner"))
+        .filter(|l| l["network"] == network && l["kind"] != "team_difference")
         .collect();
     assert!(!lines.is_empty());
     let paid = section(&rows, "Betalingen", &["Betaald (batches)"]);
     for line in &lines {
         let payee = line["payee"].as_str().unwrap();
         let expected = amount(line["amount"].as_str().unwrap());
-        let (status, batch) = match line["status"].as_str().unwrap() {
-            "planned" => ("gepland", Value::Null),
-            _ => ("betaald", line["batch"].clone()),
+        // A claim raised by a re-close is money back: negative in the statement.
+        let (status, batch, expected) = match (line["status"].as_str().unwrap(), line["kind"].as_str().unwrap()) {
+            ("planned", _) => ("gepland", Value::Null, expected),
+            (_, "claim") => ("teruggevorderd", line["batch"].clone(), -expected),
+            (_, "set_off") => ("verrekend", line["batch"].clone(), expected),
+            _ => ("betaald", line["batch"].clone(), expected),
         };
         assert!(
             paid.iter().any(|r| r[0] == payee && close_to(&r[2], expected) && r[3] == status && r[4] == batch),
@@ -180,6 +183,10 @@ fn statement_checked_against_the_reports(
         );
         assert!(txt.contains(&format_eur(expected)), "{expected} in\n{txt}");
     }
+    // And nothing of the current batch that the report does not list.
+    let current: Vec<&Vec<Value>> =
+        paid.iter().filter(|r| !r[4].is_null() && lines.iter().any(|l| l["batch"] == r[4])).collect();
+    assert_eq!(current.len(), lines.iter().filter(|l| l["status"] != "planned").count(), "{current:?}");
     // What each practice and partner was paid is the sum of its lines in the batches.
     let paid_to = |payee: &str| -> f64 {
         paid.iter().filter(|r| r[0] == payee && r[3] != "gepland").map(|r| r[2].as_f64().unwrap()).sum()
@@ -381,4 +388,34 @@ fn s_on_a_served_screen_writes_the_statement_to_exports_fetched_with_sftp() {
     let fetched = local.join("overzicht-zwolle-zuid-2025-Q1.pdf");
     assert_eq!(std::fs::read(&fetched).unwrap(), written, "byte for byte");
     contains_all(&pdf_text(&fetched), &["Netwerk Zwolle-Zuid", "€ 3.570,00", "Partnerbudget 2025"]);
+}
+
+#[test]
+fn a_re_close_that_finds_less_due_claims_it_back_and_the_statement_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let first = close_zwolle_zuid(&db);
+    let store = Store::open(&db).unwrap();
+    let zwolle = store.network_by_name("Zwolle-Zuid").unwrap().unwrap().id;
+    store.reopen_quarter(&ctx(), zwolle, q1(), "ION-telling was te hoog").unwrap();
+    let mut team = store.practice_team(zwolle).unwrap();
+    let count = team.practices[0].ion_counts.iter_mut().min_by_key(|c| c.reference_date).unwrap();
+    count.count -= 400;
+    store.save_practice_team(&ctx(), &team).unwrap();
+    let second = store.close_quarter(&ctx(), &[zwolle], q1(), &[]).unwrap().number;
+    drop(store);
+
+    let (txt, rows) = statement_checked_against_the_reports(&db, dir.path(), "Zwolle-Zuid", "2025-Q1");
+    let paid = section(&rows, "Betalingen", &["Betaald (batches)"]);
+    assert!(paid.iter().any(|r| r[4] == first.as_str() && r[3] == "betaald (batch heropend)"), "{paid:?}");
+    let claimed: Vec<_> = paid.iter().filter(|r| r[4] == second.as_str()).collect();
+    assert!(
+        !claimed.is_empty() && claimed.iter().all(|r| r[3] == "teruggevorderd" && r[2].as_f64().unwrap() < 0.0),
+        "{claimed:?}"
+    );
+    // What each practice keeps over the two batches is its new, smaller share.
+    for practice in section(&rows, "Praktijkteamgeld", &["totaal"]) {
+        assert!((practice[2].as_f64().unwrap() - practice[3].as_f64().unwrap()).abs() < 0.005, "{practice:?}");
+    }
+    assert!(txt.contains("teruggevorderd"), "{txt}");
 }
