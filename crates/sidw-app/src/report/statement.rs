@@ -157,18 +157,26 @@ impl Statement {
 
     /// A file name for the statement: `overzicht-wijk-noord-2025-Q2.pdf` (letters, digits and `-` only).
     pub fn file_name(&self, format: StatementFormat) -> String {
-        let plain = deunicode::deunicode(&self.network).to_lowercase();
-        let mut slug = String::new();
-        for c in plain.chars() {
-            if c.is_ascii_alphanumeric() {
-                slug.push(c);
-            } else if !slug.ends_with('-') {
-                slug.push('-');
-            }
-        }
-        let slug = slug.trim_matches('-');
-        format!("overzicht-{slug}-{}.{}", self.quarter, format.extension())
+        file_name(&self.network, self.quarter, format)
     }
+}
+
+/// `overzicht-NETWERK-KWARTAAL.EXT` with the network's name in lower-case letters, digits and `-`.
+pub fn file_name(network: &str, quarter: Quarter, format: StatementFormat) -> String {
+    let plain = deunicode::deunicode(network).to_lowercase();
+    let mut slug = String::new();
+    for c in plain.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = match slug.trim_matches('-') {
+        "" => "netwerk",
+        slug => slug,
+    };
+    format!("overzicht-{slug}-{quarter}.{}", format.extension())
 }
 
 /// The statement of the network named `network` (case-insensitive) for `quarter`, with open items
@@ -602,4 +610,21 @@ pub fn render_text(s: &Statement) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_file_name_is_the_networks_name_in_plain_letters_and_the_quarter() {
+        let q2 = Quarter::parse("2025-Q2").unwrap();
+        assert_eq!(file_name("Zwolle-Zuid", q2, StatementFormat::Pdf), "overzicht-zwolle-zuid-2025-Q2.pdf");
+        assert_eq!(
+            file_name(" Wijk Noord/Zuïd (oud) ", q2, StatementFormat::Xlsx),
+            "overzicht-wijk-noord-zuid-oud-2025-Q2.xlsx"
+        );
+        assert_eq!(file_name("../..", q2, StatementFormat::Txt), "overzicht-netwerk-2025-Q2.txt");
+        assert!(crate::app::files::check_file_name(&file_name("../../etc", q2, StatementFormat::Pdf)).is_ok());
+    }
 }
