@@ -11,6 +11,7 @@ use crate::report::{self, Format};
 use crate::store::{ChangeContext, Store};
 
 mod invoice;
+mod statement;
 mod usage_nl;
 
 const HELP_TEMPLATE: &str = "\
@@ -363,6 +364,32 @@ enum ReportCommand {
         #[arg(long, value_name = "DATUM")]
         today: Option<String>,
     },
+    /// Het kwartaaloverzicht voor de kartrekker van een netwerk: geld, uren, betalingen, budget, open punten
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "Opties",
+        after_help = "Het praktijkteamgeld en het aandeel van elke praktijk; per partner de uren per maand, de waarde, \
+                      de factuur en wat betaald is (batch en datum); het partnerbudget van het jaar; de open punten \
+                      (ontbrekende urenformulieren en facturen, overeenkomsten die op ondertekening wachten). \
+                      xlsx en pdf gaan standaard naar overzicht-NETWERK-JJJJ-QN.xlsx/.pdf."
+    )]
+    Statement {
+        /// Het netwerk (naam, hoofdletters maken niet uit)
+        #[arg(long, value_name = "NAAM")]
+        network: String,
+        /// Het kwartaal, bijvoorbeeld 2025-Q2
+        #[arg(long, value_name = "JJJJ-QN", value_parser = parse_quarter)]
+        quarter: crate::domain::Quarter,
+        /// Uitvoer: txt (tekst), xlsx (Excel) of pdf
+        #[arg(long, value_enum, default_value_t = report::statement::StatementFormat::Txt)]
+        format: report::statement::StatementFormat,
+        /// Schrijf naar dit bestand (txt: in plaats van naar het scherm)
+        #[arg(long, value_name = "BESTAND")]
+        out: Option<PathBuf>,
+        /// De dag waarop de open punten gelden (dd-mm-jjjj of jjjj-mm-dd; standaard vandaag)
+        #[arg(long, value_name = "DATUM")]
+        today: Option<String>,
+    },
     /// Het logboek: wie wat wanneer wijzigde, met de gewijzigde velden oud → nieuw, oudste eerst
     #[command(
         help_template = HELP_TEMPLATE,
@@ -527,6 +554,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Report { report: ReportCommand::Statement { network, quarter, format, out, today } }) => {
+            statement::run(&path, &out_policy, &network, quarter, format, out, today.as_deref())
         }
         Some(Command::Report { report: ReportCommand::Log { from, to, user, format, out } }) => {
             let day = |option: &str, text: Option<&str>| {

@@ -274,6 +274,7 @@ fn build() -> Vec<Binding> {
     t.add(s, "o", A::ApproveInvoice, "factuur goedkeuren (bij verschil met reden)").needs(Editor);
     t.add(s, "r", A::RejectInvoice, "factuur afwijzen (met reden)").needs(Editor);
     t.add(s, "a", A::CloseQuarter, "kwartaal afsluiten: checklist, betalingen, afsluiten").hint("afsluiten");
+    t.add(s, "s", A::Export, "kwartaaloverzicht voor de kartrekker als pdf schrijven").hint("overzicht");
     t.add(s, "F1-F7", A::ShowPane(Pane::Networks), "paneel 1-7 (cijfers zijn hier uren)");
 
     // Signalen

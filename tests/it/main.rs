@@ -64,6 +64,7 @@ mod shares;
 mod signal_cache;
 mod signal_facts;
 mod signals_pane;
+mod statement;
 mod store;
 mod table_fuzz;
 mod users;

@@ -451,6 +451,7 @@ impl App {
             Action::ApproveInvoice | Action::RejectInvoice => self.decide_invoice(action == Action::ApproveInvoice),
             Action::CloseQuarter => self.open_close_screen(false),
             Action::Delete => self.delete_cell(),
+            Action::Export => self.write_statement(),
             _ => {}
         }
     }
@@ -486,6 +487,29 @@ impl App {
         let quarter = pane.quarter;
         self.reload_budget();
         self.info(format!("Kwartaal {quarter}."));
+    }
+
+    /// `s`: the coordinator's statement of the network and quarter (`report::statement`) as PDF,
+    /// written through the app's files (served: the user's `exports/`); the message names the file.
+    fn write_statement(&mut self) {
+        let Some(view) = &self.budget.view else { return self.info("Kies eerst een netwerk (n).") };
+        let format = crate::report::statement::StatementFormat::Pdf;
+        let written = crate::report::statement::statement(
+            &self.store,
+            &view.network.name,
+            self.budget.quarter,
+            self.today(),
+            &self.scope,
+        )
+        .and_then(|statement| {
+            crate::report::statement_files::pdf_bytes(&statement).map(|bytes| (statement.file_name(format), bytes))
+        })
+        .map_err(|e| e.to_string())
+        .and_then(|(name, bytes)| self.files.write_export(&name, &bytes));
+        match written {
+            Ok(path) => self.info(format!("Kwartaaloverzicht geschreven: {}.", path.display())),
+            Err(error) => self.error(format!("Kwartaaloverzicht: {error}")),
+        }
     }
 
     /// `f`: the invoice form for the selected partner and the quarter.

@@ -5,6 +5,8 @@ pub mod export;
 pub mod log;
 pub mod payments;
 pub mod signals;
+pub mod statement;
+pub mod statement_files;
 mod table;
 pub mod workbook;
 pub mod year;

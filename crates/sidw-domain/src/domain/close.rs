@@ -135,6 +135,11 @@ pub(super) fn agreement_in_force(
     })
 }
 
+/// Has the partner a signed agreement in force in the quarter (the rule that lets the close pay it)?
+pub fn partner_agreement_in_force(agreements: &[Agreement], partner: PartnerId, quarter: Quarter) -> bool {
+    agreement_in_force(agreements, AgreementKind::Partner, Some(partner), quarter)
+}
+
 /// The worth of a partner's lines in the quarter that count against the partner budget (lines
 /// paid by the practice team are not invoiced to the secretariat).
 pub fn invoiced_worth(input: &CloseInput, partner: &Partner) -> Result<Decimal, DomainError> {
