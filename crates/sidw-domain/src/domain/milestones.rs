@@ -160,6 +160,27 @@ fn funded_until(network: &Network, last_year: i32) -> i32 {
 /// Every milestone of the network, in the order of the handbook's steps, with the yearly duties of
 /// each year from the start of funding up to `today`'s year.
 pub fn milestones(network: &Network, today: NaiveDate) -> Vec<Milestone> {
+    milestones_from(network, today, i32::MIN)
+}
+
+/// The first year whose yearly duties are not all done (a year with all three dates has no
+/// duty left, whatever the day): the years before it show nothing in the Signalen.
+pub fn first_open_duty_year(network: &Network) -> i32 {
+    let Some(start) = network.funding_start else { return i32::MIN };
+    let mut year = start.year();
+    while network.milestones.yearly.iter().any(|d| {
+        d.year == year
+            && d.reflection_report.is_some()
+            && d.evaluation_talk.is_some()
+            && d.financial_accounting.is_some()
+    }) {
+        year += 1;
+    }
+    year
+}
+
+/// [`milestones`] with the yearly duties of the years from `first_year` on only.
+pub fn milestones_from(network: &Network, today: NaiveDate, first_year: i32) -> Vec<Milestone> {
     let m = &network.milestones;
     let mut rows = Vec::new();
     let mut push = |kind: MilestoneKind, due: Option<NaiveDate>, done: Option<NaiveDate>, note: String| {
@@ -182,7 +203,7 @@ pub fn milestones(network: &Network, today: NaiveDate) -> Vec<Milestone> {
         }
     }
     let duty = duty_years(network, today.year());
-    for year in accounting_years(network, today.year()) {
+    for year in accounting_years(network, today.year()).into_iter().filter(|y| *y >= first_year) {
         let duties = m.year(year);
         let reflects = duty.contains(&year);
         let mut push = |kind: MilestoneKind, due: NaiveDate, done: Option<NaiveDate>, note: &str| {

@@ -179,8 +179,11 @@ impl Network {
     /// A quarter is funded, in full, when funding started on or before its last day and had not
     /// ended before its first day. Without a funding start there is no money.
     pub fn is_funded_in(&self, quarter: Quarter) -> bool {
-        let started = self.funding_start.is_some_and(|start| start <= quarter.last_day());
-        let not_ended = self.funding_end.is_none_or(|end| end >= quarter.first_day());
+        // A day is on or before a quarter's last day exactly when its quarter is that quarter or
+        // an earlier one (and on or after its first day when its quarter is that one or later):
+        // compared as quarters, with no date arithmetic (the Signalen ask this per month).
+        let started = self.funding_start.is_some_and(|start| Quarter::of_date(start) <= quarter);
+        let not_ended = self.funding_end.is_none_or(|end| Quarter::of_date(end) >= quarter);
         started && not_ended
     }
 

@@ -243,3 +243,21 @@ impl From<PracticeTeamV1> for PracticeTeam {
         }
     }
 }
+
+/// A network's Signalen facts, version 1: the forms and spending of every year and every close
+/// (version 2 keeps only what can still give a signal). Only a cache: what it said cannot be
+/// carried over (version 2 needs the agreements and tariffs as well), so it upgrades to facts that
+/// are never current and are computed again before use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoursFactsV1 {
+    pub epoch: u64,
+    pub forms: Vec<(PartnerId, i32, u16)>,
+    pub spending: Vec<(i32, Decimal, Decimal)>,
+    pub closed: Vec<(crate::domain::Quarter, u64, String, bool)>,
+}
+
+impl From<HoursFactsV1> for super::records::HoursFacts {
+    fn from(_: HoursFactsV1) -> Self {
+        super::records::HoursFacts { epoch: super::records::HoursFacts::OUTDATED, ..Default::default() }
+    }
+}
