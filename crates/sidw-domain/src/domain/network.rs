@@ -63,11 +63,15 @@ pub struct CoreTeam {
 /// step was done; `None` means not yet. Due dates and states are in [`super::milestones`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Milestones {
+    #[serde(with = "day_number::option")]
     pub intake: Option<NaiveDate>,
+    #[serde(with = "day_number::option")]
     pub application_form: Option<NaiveDate>,
     /// First network meeting: due within 6 months of the start of funding.
+    #[serde(with = "day_number::option")]
     pub network_meeting: Option<NaiveDate>,
     /// Supported wijkplan: due within 6 months of the start of funding.
+    #[serde(with = "day_number::option")]
     pub wijkplan: Option<NaiveDate>,
     /// The network's start of funding was taken from the signed practice-team agreement, not typed
     /// in: it follows that agreement's signed date until someone sets it.
@@ -98,7 +102,9 @@ impl Milestones {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectPlan {
     pub name: String,
+    #[serde(with = "day_number")]
     pub start: NaiveDate,
+    #[serde(with = "day_number")]
     pub end: NaiveDate,
 }
 
@@ -124,10 +130,13 @@ impl ProjectPlan {
 pub struct YearlyDuties {
     pub year: i32,
     /// Reflection report: the practice team evaluates the wijkplan and the cooperation with the partners.
+    #[serde(with = "day_number::option")]
     pub reflection_report: Option<NaiveDate>,
     /// Evaluation talk between the coordinator and Medrie.
+    #[serde(with = "day_number::option")]
     pub evaluation_talk: Option<NaiveDate>,
     /// Financial accounting of the practice-team money received in the year.
+    #[serde(with = "day_number::option")]
     pub financial_accounting: Option<NaiveDate>,
 }
 
@@ -149,8 +158,10 @@ pub struct Network {
     /// administers its partners itself; no partner hours here.
     pub former_gez_owz: bool,
     /// First day of funding: when the practice-team agreement was signed and everything was in.
+    #[serde(with = "day_number::option")]
     pub funding_start: Option<NaiveDate>,
     /// Last day of funding, when a network stops.
+    #[serde(with = "day_number::option")]
     pub funding_end: Option<NaiveDate>,
     pub milestones: Milestones,
 }
@@ -218,6 +229,56 @@ impl Network {
 /// of funding (a day that does not exist becomes the month's last: 31-08 → 28/29-02).
 pub fn six_month_deadline(funding_start: NaiveDate) -> NaiveDate {
     funding_start + Months::new(6)
+}
+
+/// A network's dates as the database stores them: day numbers (days since 1 January of year 1),
+/// and as text where the format is one for people (the log's JSON). Reading ten years of yearly
+/// duties as text was most of the cost of reading a network.
+pub mod day_number {
+    use chrono::{Datelike, NaiveDate};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(date: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            date.serialize(serializer)
+        } else {
+            date.num_days_from_ce().serialize(serializer)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+        if deserializer.is_human_readable() {
+            NaiveDate::deserialize(deserializer)
+        } else {
+            day(i32::deserialize(deserializer)?)
+        }
+    }
+
+    fn day<E: serde::de::Error>(number: i32) -> Result<NaiveDate, E> {
+        NaiveDate::from_num_days_from_ce_opt(number).ok_or_else(|| E::custom(format!("dag {number} bestaat niet")))
+    }
+
+    /// The same for a date that may be absent.
+    pub mod option {
+        use chrono::{Datelike, NaiveDate};
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+        pub fn serialize<S: Serializer>(date: &Option<NaiveDate>, serializer: S) -> Result<S::Ok, S::Error> {
+            if serializer.is_human_readable() {
+                date.serialize(serializer)
+            } else {
+                date.map(|d| d.num_days_from_ce()).serialize(serializer)
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveDate>, D::Error> {
+            if deserializer.is_human_readable() {
+                Option::<NaiveDate>::deserialize(deserializer)
+            } else {
+                Option::<i32>::deserialize(deserializer)?.map(super::day).transpose()
+            }
+        }
+    }
 }
 
 #[cfg(test)]

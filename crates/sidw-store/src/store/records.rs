@@ -1,7 +1,7 @@
 //! Which types are stored, and the schema version of each layout.
 
 use super::codec::{Record, decode_body};
-use super::legacy::{HoursEntryV1, HoursEntryV2, NetworkV1, NetworkV2, PracticeTeamV1};
+use super::legacy::{HoursEntryV1, HoursEntryV2, NetworkV1, NetworkV2, NetworkV3, PracticeTeamV1};
 use crate::domain::{
     Agreement, HoursEntry, HoursEntryId, Invoice, Network, Participant, Partner, PracticeTeam, TariffTable,
 };
@@ -62,11 +62,12 @@ pub struct HoursFacts {
     /// The years whose partner budget is 80 % spent or more: (year, partner budget, Σ counted
     /// against it, Σ paid by the practice team).
     pub budgets: Vec<(i32, rust_decimal::Decimal, rust_decimal::Decimal, rust_decimal::Decimal)>,
-    /// The network's closed quarters whose batch pays something: (quarter, batch id, batch
-    /// number). A close or reopening writes the network's `closes`, so it removes these facts; a
-    /// batch's number and lines never change once written (a reopening only notes itself in it).
-    /// Whether a payment file of the batch was written is looked up when the signals are made.
-    pub closed: Vec<(crate::domain::Quarter, u64, String)>,
+    /// The network's closed quarters whose batch pays something: (quarter, batch id). A close or
+    /// reopening writes the network's `closes`, so it removes these facts; a batch's lines never
+    /// change once written (a reopening only notes itself in it). Whether a payment file of the
+    /// batch was written, and the number of one that was not, are looked up when the signals are
+    /// made.
+    pub closed: Vec<(crate::domain::Quarter, u64)>,
 }
 
 impl HoursFacts {
@@ -167,12 +168,13 @@ impl Record for HoursEntry {
 
 impl Record for Network {
     const KIND: &'static str = "netwerk";
-    const VERSION: u16 = 3;
+    const VERSION: u16 = 4;
 
     fn upgrade(version: u16, body: &[u8]) -> Result<Self, String> {
         match version {
             1 => decode_body::<NetworkV1>(body).map(Network::from),
             2 => decode_body::<NetworkV2>(body).map(Network::from),
+            3 => decode_body::<NetworkV3>(body).map(Network::from),
             _ => Err(format!("netwerk versie {version} is onbekend")),
         }
     }

@@ -127,8 +127,9 @@ fn with_texts(signals: impl IntoIterator<Item = Signal>, owner: Option<NetworkId
 /// A row of the shared list: the signal, its filter text, its network.
 type ListRow = (Arc<Signal>, Arc<str>, Option<NetworkId>);
 
-/// batch id → a payment file of it was written: looked up once for all the batch's networks.
-type BatchNames = HashMap<u64, bool>;
+/// batch id → `None` when a payment file of it was written, else its number: looked up once for
+/// all the batch's networks.
+type BatchNames = std::collections::BTreeMap<u64, Option<String>>;
 
 impl Store {
     /// The Signalen list on `today`, made once per change and day and shared by every session on
@@ -348,17 +349,19 @@ impl Store {
             })
             .collect();
         let mut closed = Vec::new();
-        for (quarter, batch, number) in &facts.closed {
-            let exported = match batches.get(batch) {
-                Some(exported) => *exported,
+        for (quarter, batch) in &facts.closed {
+            let waiting = match batches.get(batch) {
+                Some(waiting) => waiting.clone(),
                 None => {
                     let exported = self.tree(TreeName::Exports).contains_key(batch.to_be_bytes())?;
-                    *batches.entry(*batch).or_insert(exported)
+                    let waiting = if exported { None } else { Some(self.batch_head(*batch)?.0) };
+                    batches.insert(*batch, waiting.clone());
+                    waiting
                 }
             };
             // Only a batch not yet written to a payment file can give a signal.
-            if !exported {
-                closed.push(ClosedQuarter { quarter: *quarter, batch: number.clone(), exported });
+            if let Some(number) = waiting {
+                closed.push(ClosedQuarter { quarter: *quarter, batch: number, exported: false });
             }
         }
         let standing = Standing { missing_forms: facts.missing_forms, unclosed: facts.unclosed, budgets };
@@ -503,7 +506,7 @@ impl Store {
             closed: closed
                 .into_iter()
                 .filter(|(_, _, _, pays_nothing)| !pays_nothing)
-                .map(|(quarter, batch, number, _)| (quarter, batch, number))
+                .map(|(quarter, batch, _, _)| (quarter, batch))
                 .collect(),
         })
     }
