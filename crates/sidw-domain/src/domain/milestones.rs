@@ -265,7 +265,8 @@ fn project_plan(index: usize, plan: &ProjectPlan, today: NaiveDate) -> Milestone
 /// The 6-month milestones that are overdue on `today` (not done, deadline passed): the reason a
 /// quarter close must acknowledge that funding may not continue (handbook ch. 4).
 pub fn overdue_six_month(network: &Network, today: NaiveDate) -> Vec<Milestone> {
-    milestones(network, today)
+    // No year's duties: they are not six-month milestones (a close would go over every year).
+    milestones_from(network, today, i32::MAX)
         .into_iter()
         .filter(|m| m.kind.is_six_month() && m.state == MilestoneState::Overdue)
         .collect()
@@ -429,5 +430,41 @@ mod tests {
             find(&rows, MilestoneKind::FundingStart).note,
             "afgeleid van de getekende overeenkomst praktijkteam"
         );
+    }
+
+    /// The first year with a duty left: the years before have all three dates; a year with one
+    /// date missing, or not recorded at all, is open. `milestones_from` that year gives the
+    /// rows `milestones` gives less those of the years before, and none of those could be open.
+    #[test]
+    fn years_whose_duties_are_all_done_can_be_left_out() {
+        let mut n = network(d(2022, 3, 1));
+        let done = |year| YearlyDuties {
+            year,
+            reflection_report: Some(d(year, 11, 1)),
+            evaluation_talk: Some(d(year, 11, 2)),
+            financial_accounting: Some(d(year + 1, 2, 1)),
+        };
+        assert_eq!(first_open_duty_year(&n), 2022, "nothing recorded");
+        n.milestones.set_year(done(2022));
+        n.milestones.set_year(done(2023));
+        n.milestones.set_year(YearlyDuties { financial_accounting: None, ..done(2024) });
+        n.milestones.set_year(done(2025));
+        assert_eq!(first_open_duty_year(&n), 2024, "2024's accounting is missing");
+        let today = d(2026, 5, 1);
+        let all = milestones(&n, today);
+        let year_of = |m: &Milestone| match m.kind {
+            MilestoneKind::ReflectionReport(y)
+            | MilestoneKind::EvaluationTalk(y)
+            | MilestoneKind::FinancialAccounting(y) => Some(y),
+            _ => None,
+        };
+        let left_out: Vec<&Milestone> = all.iter().filter(|m| year_of(m).is_some_and(|y| y < 2024)).collect();
+        assert_eq!(left_out.len(), 6);
+        assert!(left_out.iter().all(|m| matches!(m.state, MilestoneState::Met | MilestoneState::MetLate)));
+        let kept: Vec<Milestone> = all.iter().filter(|m| year_of(m).is_none_or(|y| y >= 2024)).cloned().collect();
+        assert_eq!(milestones_from(&n, today, 2024), kept);
+        n.milestones.set_year(done(2024));
+        assert_eq!(first_open_duty_year(&n), 2026, "2026 has nothing yet");
+        assert_eq!(first_open_duty_year(&Network { funding_start: None, ..n }), i32::MIN);
     }
 }

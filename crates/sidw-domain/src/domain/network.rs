@@ -305,6 +305,24 @@ mod tests {
         assert!(!unfunded.is_funded_in(q("2025-Q1")));
     }
 
+    /// Funding compared as quarters says what comparing the days says: a start on any day up to
+    /// a quarter's last day and an end on any day from its first day on.
+    #[test]
+    fn funded_quarters_as_the_days_say() {
+        let quarters: Vec<Quarter> = (2024..=2026).flat_map(Quarter::of_year).collect();
+        let first = NaiveDate::from_ymd_opt(2023, 12, 20).unwrap();
+        for offset in (0..1_150).step_by(9) {
+            let day = first + chrono::Days::new(offset);
+            for q in &quarters {
+                let from = Network { funding_start: Some(day), funding_end: None, ..network() };
+                assert_eq!(from.is_funded_in(*q), day <= q.last_day(), "start {day} {q}");
+                let until =
+                    Network { funding_start: NaiveDate::from_ymd_opt(2020, 1, 1), funding_end: Some(day), ..network() };
+                assert_eq!(until.is_funded_in(*q), day >= q.first_day(), "end {day} {q}");
+            }
+        }
+    }
+
     #[test]
     fn validation() {
         assert!(network().validate().is_ok());

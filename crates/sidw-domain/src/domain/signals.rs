@@ -708,4 +708,65 @@ mod tests {
             .collect();
         assert_eq!(found, vec!["2025-Q2 van Zwolle-Zuid niet afgesloten (betaling uiterlijk 30-07-2025)"]);
     }
+
+    /// Ten years of settled history leave a standing of only what is still open, however old:
+    /// one missing form of 2017 and one unclosed quarter of 2019 among ten years of complete
+    /// forms and closed quarters. The signals made from it are those of every day.
+    #[test]
+    fn the_standing_keeps_what_is_open_of_ten_years_and_nothing_settled() {
+        let mut network = network();
+        network.funding_start = Some(d(2016, 1, 1));
+        let partners = [partner(1), partner(2)];
+        let mut agreement = signed(1, 1);
+        agreement.sent = Some(d(2015, 12, 1));
+        agreement.signed = Some(d(2015, 12, 10));
+        let agreements = [agreement];
+        let years: Vec<i32> = (2016..=2025).collect();
+        let mut forms = FormsReceived::default();
+        for year in &years {
+            forms.add_months(PartnerId(1), *year, if *year == 2017 { 0x0fff & !(1 << 2) } else { 0x0fff });
+        }
+        let q = |s| Quarter::parse(s).unwrap();
+        let closed: Vec<ClosedQuarter> = years
+            .iter()
+            .flat_map(|y| Quarter::of_year(*y))
+            .filter(|quarter| *quarter != q("2019-Q2"))
+            .map(|quarter| ClosedQuarter { quarter, batch: format!("{quarter}-0001"), exported: true })
+            .collect();
+        let budgets =
+            [(2024, PartnerBudget { budget: dec!(100), spending: Spending { spent: dec!(10), ..Default::default() } })];
+        let facts = NetworkFacts {
+            network: &network,
+            partners: &partners,
+            agreements: &agreements,
+            hours_present: &forms,
+            budgets: &budgets,
+            closed: &closed,
+        };
+        let found = standing(&years, &facts);
+        assert_eq!(
+            found,
+            Standing {
+                missing_forms: vec![(YearMonth::new(2017, 3).unwrap(), vec!["Partner 1".to_string()])],
+                unclosed: vec![q("2019-Q2")],
+                budgets: vec![],
+            },
+            "partner 2 has no agreement, so its forms are not asked for"
+        );
+        for today in [d(2017, 4, 30), d(2017, 5, 1), d(2019, 7, 30), d(2019, 7, 31), d(2026, 12, 1)] {
+            let texts: Vec<String> = network_signals(today, &years, &facts).into_iter().map(|s| s.text).collect();
+            let from_standing = StandingFacts {
+                network: &network,
+                partners: &partners,
+                agreements: &agreements,
+                standing: &found,
+                closed: &[],
+            };
+            let again: Vec<String> = signals_of_standing(today, &from_standing).into_iter().map(|s| s.text).collect();
+            assert_eq!(texts, again, "{today}");
+            let form = texts.iter().any(|t| t == "urenformulier maart 2017 ontbreekt: Partner 1");
+            let close = texts.iter().any(|t| t.starts_with("2019-Q2 van Zwolle-Zuid niet afgesloten"));
+            assert_eq!((form, close), (today >= d(2017, 4, 1), today > d(2019, 7, 30)), "{today}");
+        }
+    }
 }
