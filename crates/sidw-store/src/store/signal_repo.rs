@@ -5,12 +5,14 @@
 //! `changes.rs`), so after a save only the networks that save touched are computed again, and
 //! every session of `sidw serve` shares what was computed.
 //!
-//! What they need from the hours lines (the forms received, each year's spending) and from the
-//! closes (each closed quarter's batch number, and whether it pays anything) is kept in the
-//! database as well (`HoursFacts`, tree `signal_facts`), so that a fresh process (`report
-//! signals`, the screen's start) need not read every line of every year, nor every batch: every change removes
-//! the facts of the networks it touches inside its own transaction, a tariff change moves the
-//! facts epoch, and facts missing or from another epoch are computed from the lines and stored.
+//! What can still give a signal of the hours lines, nihil marks, practice team, agreements and
+//! closes (the domain's `Standing`: months with a form missing, funded quarters not closed, years
+//! whose budget is 80 % spent, closes whose batch pays something) is kept in the database as well
+//! (`HoursFacts`, tree `signal_facts`), so that a fresh process (`report signals`, the screen's
+//! start) need not read every line of every year, nor every batch, nor go over ten years of
+//! settled months and quarters: every change removes the facts of the networks it touches inside
+//! its own transaction, a tariff change moves the facts epoch, and facts missing or from another
+//! epoch are computed from the lines and stored.
 
 use chrono::NaiveDate;
 use std::collections::HashMap;
