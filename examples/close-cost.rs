@@ -1,6 +1,7 @@
 //! A region's quarter close timed on a database as it is (issue 13: the close after ten years of
 //! batches against the same close on one year): the region's networks are reopened (not timed),
-//! then closed again (timed), `RUNS` times; prints each run and the median.
+//! then closed again (timed), `RUNS` times; prints each run (with the bytes the process wrote to
+//! the file meanwhile, from /proc/self/io) and the median.
 //!
 //! ```text
 //! cargo run --release --example close-cost -- DIR [JJJJ-QN] [RUNS]
@@ -13,6 +14,12 @@ use std::time::{Duration, Instant};
 use chrono::{TimeZone, Utc};
 use sidw::domain::{Quarter, Region};
 use sidw::store::{ChangeContext, Store, region_networks, to_acknowledge};
+
+/// Bytes this process has written with write calls so far (Linux), if it can be read.
+fn written_bytes() -> Option<u64> {
+    let io = std::fs::read_to_string("/proc/self/io").ok()?;
+    io.lines().find_map(|l| l.strip_prefix("wchar: ")).and_then(|n| n.trim().parse().ok())
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,10 +42,13 @@ fn main() {
             }
             let preview = store.close_preview(&networks, quarter, day).unwrap();
             let acknowledged = to_acknowledge(&preview);
+            let written = written_bytes();
             let started = Instant::now();
             store.close_quarter(&ctx, &networks, quarter, &acknowledged).unwrap();
             let took = started.elapsed();
-            println!("{:>9.3} ms", took.as_secs_f64() * 1e3);
+            let written = written_bytes().zip(written).map(|(after, before)| after - before);
+            let kib = written.map_or_else(|| "?".to_string(), |w| format!("{}", w / 1024));
+            println!("{:>9.3} ms  {kib:>6} KiB written", took.as_secs_f64() * 1e3);
             took
         })
         .collect();
