@@ -163,8 +163,10 @@ fn main() {
     let batches = store.batches().unwrap().len();
     println!("batches in the history store: {batches}");
 
-    // The same shape on one year with no history (for the ratios).
-    let fresh = Store::temporary().unwrap();
+    // The same shape on one year with no history (for the ratios): on disk as well, beside the
+    // history store, so that both closes write and wait for the same disk (a store in memory
+    // would leave the file's writes and fsync out of the one-year figure only).
+    let fresh = Store::open(&work.path().join("one-year")).unwrap();
     let one_year = history::History { years: 2025..=2025, closed: false, ..shape() };
     history::generate(&fresh, &one_year, |_| {}).unwrap();
     for q in 1..=3 {

@@ -273,3 +273,114 @@ fn a_database_holding_a_version_1_hours_line_opens_reads_and_checks() {
     assert_eq!(lines, vec![HoursEntry::from(old)]);
     assert!(store.check().unwrap().is_ok(), "{:?}", store.check().unwrap().problems);
 }
+
+/// The network of `network_v3.bin`: every kind of date a network has.
+fn network_v3() -> sidw::domain::Network {
+    use sidw::domain::{Milestones, Network, ProjectPlan, Region, YearlyDuties};
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    let mut network = Network::draft("Zwolle-Zuid", Region::Zwolle, "Zwolle", Some(d(2024, 4, 1)));
+    network.id = NetworkId(7);
+    network.funding_end = Some(d(2026, 6, 30));
+    network.milestones = Milestones {
+        intake: Some(d(2024, 1, 10)),
+        application_form: Some(d(2024, 2, 1)),
+        network_meeting: Some(d(2024, 9, 12)),
+        wijkplan: None,
+        funding_start_derived: true,
+        project_plans: vec![ProjectPlan { name: "Valpreventie".into(), start: d(2024, 10, 1), end: d(2025, 12, 31) }],
+        yearly: vec![
+            YearlyDuties {
+                year: 2024,
+                reflection_report: Some(d(2024, 12, 5)),
+                evaluation_talk: Some(d(2024, 12, 19)),
+                financial_accounting: Some(d(2025, 3, 28)),
+            },
+            YearlyDuties {
+                year: 2025,
+                reflection_report: None,
+                evaluation_talk: Some(d(2025, 11, 20)),
+                financial_accounting: None,
+            },
+        ],
+    };
+    network
+}
+
+/// Version 3 stored every date as text; version 4 stores day numbers. Both read as the same
+/// network, version 4 is smaller, and the log's JSON still shows dates as text.
+#[test]
+fn network_version_3_keeps_every_date_and_version_4_stores_day_numbers() {
+    use sidw::domain::Network;
+    let bytes = std::fs::read(fixture("network_v3.bin")).unwrap();
+    assert_eq!(&bytes[..3], &[MAGIC, 0, 3]);
+    const { assert!(Network::VERSION > 3) };
+    let network: Network = decode(&bytes).unwrap();
+    assert_eq!(network, network_v3());
+    let current = sidw::store::codec::encode(&network);
+    assert_eq!(&current[1..3], &Network::VERSION.to_be_bytes());
+    assert_eq!(decode::<Network>(&current).unwrap(), network);
+    assert!(current.len() + 60 < bytes.len(), "{} bytes against {}", current.len(), bytes.len());
+    let json = serde_json::to_string(&network).unwrap();
+    assert!(json.contains("\"funding_start\":\"2024-04-01\"") && json.contains("\"2025-03-28\""), "{json}");
+    assert_eq!(serde_json::from_str::<Network>(&json).unwrap(), network);
+    // A day number no calendar has is refused, not read as some other day.
+    #[derive(Debug, serde::Deserialize)]
+    struct Day(#[serde(with = "sidw::domain::network::day_number")] NaiveDate);
+    let day = |number: i32| {
+        let bytes = bincode::serde::encode_to_vec(number, bincode::config::standard()).unwrap();
+        bincode::serde::decode_from_slice::<Day, _>(&bytes, bincode::config::standard()).map(|(d, _)| d.0)
+    };
+    assert_eq!(day(739_311).unwrap(), NaiveDate::from_ymd_opt(2025, 3, 1).unwrap());
+    assert!(day(i32::MAX).is_err());
+}
+
+/// A database whose networks are of an older layout has them written in the current one when
+/// it is opened (the same networks), once.
+#[test]
+fn an_older_network_layout_is_written_anew_at_open() {
+    use sidw::domain::Network;
+    use sidw::store::Store;
+    use sidw::store::keys::TreeName;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let old = std::fs::read(fixture("network_v3.bin")).unwrap();
+    store.raw_insert_for_tests(TreeName::Networks, &NetworkId(7).to_key(), &old).unwrap();
+    let name = sidw::store::keys::name_key("Zwolle-Zuid");
+    store.raw_insert_for_tests(TreeName::NetworkNames, &name, &NetworkId(7).to_key()).unwrap();
+    store.raw_insert_for_tests(TreeName::Meta, b"network_layout", &[0, 3]).unwrap();
+    store.flush().unwrap();
+    drop(store);
+    let stored = |store: &Store| {
+        let dump = store.dump().unwrap();
+        let (_, pairs) = dump.trees.into_iter().find(|(name, _)| name == TreeName::Networks.name()).unwrap();
+        pairs.into_iter().find(|(key, _)| key == &NetworkId(7).to_key()).unwrap().1
+    };
+    let store = Store::open(dir.path()).unwrap();
+    let bytes = stored(&store);
+    assert_eq!(&bytes[1..3], &Network::VERSION.to_be_bytes(), "written in the current layout");
+    assert_eq!(store.network(NetworkId(7)).unwrap(), network_v3());
+    assert!(store.check().unwrap().is_ok(), "{:?}", store.check().unwrap().problems);
+    // Once: an old record written after that (by hand here) stays as it is, and still reads.
+    store.raw_insert_for_tests(TreeName::Networks, &NetworkId(7).to_key(), &old).unwrap();
+    store.flush().unwrap();
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(stored(&store), old);
+    assert_eq!(store.network(NetworkId(7)).unwrap(), network_v3());
+}
+
+/// Signalen facts of version 1 (every year's forms and spending) cannot be carried over: they
+/// read as facts that are never current, so they are computed again before use.
+#[test]
+fn hours_facts_version_1_read_as_outdated() {
+    use sidw::store::records::HoursFacts;
+    let bytes = std::fs::read(fixture("hours_facts_v1.bin")).unwrap();
+    assert_eq!(&bytes[..3], &[MAGIC, 0, 1]);
+    const { assert!(HoursFacts::VERSION > 1) };
+    let facts: HoursFacts = decode(&bytes).unwrap();
+    assert_eq!(facts, HoursFacts { epoch: HoursFacts::OUTDATED, ..HoursFacts::default() });
+    let old: sidw::store::legacy::HoursFactsV1 =
+        bincode::serde::decode_from_slice(&bytes[3..], bincode::config::standard()).unwrap().0;
+    assert_eq!(old.epoch, 3);
+    assert_eq!(old.closed[0].2, "2025-Q1-0001");
+}

@@ -126,11 +126,11 @@ fn damaged_facts_are_computed_again_and_wrong_ones_are_found_by_check() {
             store
                 .get::<sidw::store::records::HoursFacts>(TreeName::SignalFacts, key)
                 .unwrap()
-                .is_some_and(|f| !f.spending.is_empty())
+                .is_some_and(|f| !f.missing_forms.is_empty())
         })
-        .expect("a network with hours");
+        .expect("a network with a missing form");
     let mut wrong: sidw::store::records::HoursFacts = store.get(TreeName::SignalFacts, &key).unwrap().unwrap();
-    wrong.spending[0].1 += Decimal::ONE;
+    wrong.missing_forms[0].1.push("Iemand anders".into());
     store.raw_insert_for_tests(TreeName::SignalFacts, &key, &sidw::store::codec::encode(&wrong)).unwrap();
     let report = store.check().unwrap();
     assert!(report.problems.iter().any(|p| p.contains("urenfeiten van netwerk")), "{:?}", report.problems);

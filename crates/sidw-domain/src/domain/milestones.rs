@@ -160,6 +160,27 @@ fn funded_until(network: &Network, last_year: i32) -> i32 {
 /// Every milestone of the network, in the order of the handbook's steps, with the yearly duties of
 /// each year from the start of funding up to `today`'s year.
 pub fn milestones(network: &Network, today: NaiveDate) -> Vec<Milestone> {
+    milestones_from(network, today, i32::MIN)
+}
+
+/// The first year whose yearly duties are not all done (a year with all three dates has no
+/// duty left, whatever the day): the years before it show nothing in the Signalen.
+pub fn first_open_duty_year(network: &Network) -> i32 {
+    let Some(start) = network.funding_start else { return i32::MIN };
+    let mut year = start.year();
+    while network.milestones.yearly.iter().any(|d| {
+        d.year == year
+            && d.reflection_report.is_some()
+            && d.evaluation_talk.is_some()
+            && d.financial_accounting.is_some()
+    }) {
+        year += 1;
+    }
+    year
+}
+
+/// [`milestones`] with the yearly duties of the years from `first_year` on only.
+pub fn milestones_from(network: &Network, today: NaiveDate, first_year: i32) -> Vec<Milestone> {
     let m = &network.milestones;
     let mut rows = Vec::new();
     let mut push = |kind: MilestoneKind, due: Option<NaiveDate>, done: Option<NaiveDate>, note: String| {
@@ -182,7 +203,7 @@ pub fn milestones(network: &Network, today: NaiveDate) -> Vec<Milestone> {
         }
     }
     let duty = duty_years(network, today.year());
-    for year in accounting_years(network, today.year()) {
+    for year in accounting_years(network, today.year()).into_iter().filter(|y| *y >= first_year) {
         let duties = m.year(year);
         let reflects = duty.contains(&year);
         let mut push = |kind: MilestoneKind, due: NaiveDate, done: Option<NaiveDate>, note: &str| {
@@ -244,7 +265,8 @@ fn project_plan(index: usize, plan: &ProjectPlan, today: NaiveDate) -> Milestone
 /// The 6-month milestones that are overdue on `today` (not done, deadline passed): the reason a
 /// quarter close must acknowledge that funding may not continue (handbook ch. 4).
 pub fn overdue_six_month(network: &Network, today: NaiveDate) -> Vec<Milestone> {
-    milestones(network, today)
+    // No year's duties: they are not six-month milestones (a close would go over every year).
+    milestones_from(network, today, i32::MAX)
         .into_iter()
         .filter(|m| m.kind.is_six_month() && m.state == MilestoneState::Overdue)
         .collect()
@@ -408,5 +430,41 @@ mod tests {
             find(&rows, MilestoneKind::FundingStart).note,
             "afgeleid van de getekende overeenkomst praktijkteam"
         );
+    }
+
+    /// The first year with a duty left: the years before have all three dates; a year with one
+    /// date missing, or not recorded at all, is open. `milestones_from` that year gives the
+    /// rows `milestones` gives less those of the years before, and none of those could be open.
+    #[test]
+    fn years_whose_duties_are_all_done_can_be_left_out() {
+        let mut n = network(d(2022, 3, 1));
+        let done = |year| YearlyDuties {
+            year,
+            reflection_report: Some(d(year, 11, 1)),
+            evaluation_talk: Some(d(year, 11, 2)),
+            financial_accounting: Some(d(year + 1, 2, 1)),
+        };
+        assert_eq!(first_open_duty_year(&n), 2022, "nothing recorded");
+        n.milestones.set_year(done(2022));
+        n.milestones.set_year(done(2023));
+        n.milestones.set_year(YearlyDuties { financial_accounting: None, ..done(2024) });
+        n.milestones.set_year(done(2025));
+        assert_eq!(first_open_duty_year(&n), 2024, "2024's accounting is missing");
+        let today = d(2026, 5, 1);
+        let all = milestones(&n, today);
+        let year_of = |m: &Milestone| match m.kind {
+            MilestoneKind::ReflectionReport(y)
+            | MilestoneKind::EvaluationTalk(y)
+            | MilestoneKind::FinancialAccounting(y) => Some(y),
+            _ => None,
+        };
+        let left_out: Vec<&Milestone> = all.iter().filter(|m| year_of(m).is_some_and(|y| y < 2024)).collect();
+        assert_eq!(left_out.len(), 6);
+        assert!(left_out.iter().all(|m| matches!(m.state, MilestoneState::Met | MilestoneState::MetLate)));
+        let kept: Vec<Milestone> = all.iter().filter(|m| year_of(m).is_none_or(|y| y >= 2024)).cloned().collect();
+        assert_eq!(milestones_from(&n, today, 2024), kept);
+        n.milestones.set_year(done(2024));
+        assert_eq!(first_open_duty_year(&n), 2026, "2026 has nothing yet");
+        assert_eq!(first_open_duty_year(&Network { funding_start: None, ..n }), i32::MIN);
     }
 }

@@ -63,11 +63,15 @@ pub struct CoreTeam {
 /// step was done; `None` means not yet. Due dates and states are in [`super::milestones`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Milestones {
+    #[serde(with = "day_number::option")]
     pub intake: Option<NaiveDate>,
+    #[serde(with = "day_number::option")]
     pub application_form: Option<NaiveDate>,
     /// First network meeting: due within 6 months of the start of funding.
+    #[serde(with = "day_number::option")]
     pub network_meeting: Option<NaiveDate>,
     /// Supported wijkplan: due within 6 months of the start of funding.
+    #[serde(with = "day_number::option")]
     pub wijkplan: Option<NaiveDate>,
     /// The network's start of funding was taken from the signed practice-team agreement, not typed
     /// in: it follows that agreement's signed date until someone sets it.
@@ -98,7 +102,9 @@ impl Milestones {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectPlan {
     pub name: String,
+    #[serde(with = "day_number")]
     pub start: NaiveDate,
+    #[serde(with = "day_number")]
     pub end: NaiveDate,
 }
 
@@ -124,10 +130,13 @@ impl ProjectPlan {
 pub struct YearlyDuties {
     pub year: i32,
     /// Reflection report: the practice team evaluates the wijkplan and the cooperation with the partners.
+    #[serde(with = "day_number::option")]
     pub reflection_report: Option<NaiveDate>,
     /// Evaluation talk between the coordinator and Medrie.
+    #[serde(with = "day_number::option")]
     pub evaluation_talk: Option<NaiveDate>,
     /// Financial accounting of the practice-team money received in the year.
+    #[serde(with = "day_number::option")]
     pub financial_accounting: Option<NaiveDate>,
 }
 
@@ -149,8 +158,10 @@ pub struct Network {
     /// administers its partners itself; no partner hours here.
     pub former_gez_owz: bool,
     /// First day of funding: when the practice-team agreement was signed and everything was in.
+    #[serde(with = "day_number::option")]
     pub funding_start: Option<NaiveDate>,
     /// Last day of funding, when a network stops.
+    #[serde(with = "day_number::option")]
     pub funding_end: Option<NaiveDate>,
     pub milestones: Milestones,
 }
@@ -179,8 +190,11 @@ impl Network {
     /// A quarter is funded, in full, when funding started on or before its last day and had not
     /// ended before its first day. Without a funding start there is no money.
     pub fn is_funded_in(&self, quarter: Quarter) -> bool {
-        let started = self.funding_start.is_some_and(|start| start <= quarter.last_day());
-        let not_ended = self.funding_end.is_none_or(|end| end >= quarter.first_day());
+        // A day is on or before a quarter's last day exactly when its quarter is that quarter or
+        // an earlier one (and on or after its first day when its quarter is that one or later):
+        // compared as quarters, with no date arithmetic (the Signalen ask this per month).
+        let started = self.funding_start.is_some_and(|start| Quarter::of_date(start) <= quarter);
+        let not_ended = self.funding_end.is_none_or(|end| Quarter::of_date(end) >= quarter);
         started && not_ended
     }
 
@@ -217,6 +231,56 @@ pub fn six_month_deadline(funding_start: NaiveDate) -> NaiveDate {
     funding_start + Months::new(6)
 }
 
+/// A network's dates as the database stores them: day numbers (days since 1 January of year 1),
+/// and as text where the format is one for people (the log's JSON). Reading ten years of yearly
+/// duties as text was most of the cost of reading a network.
+pub mod day_number {
+    use chrono::{Datelike, NaiveDate};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(date: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            date.serialize(serializer)
+        } else {
+            date.num_days_from_ce().serialize(serializer)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+        if deserializer.is_human_readable() {
+            NaiveDate::deserialize(deserializer)
+        } else {
+            day(i32::deserialize(deserializer)?)
+        }
+    }
+
+    fn day<E: serde::de::Error>(number: i32) -> Result<NaiveDate, E> {
+        NaiveDate::from_num_days_from_ce_opt(number).ok_or_else(|| E::custom(format!("dag {number} bestaat niet")))
+    }
+
+    /// The same for a date that may be absent.
+    pub mod option {
+        use chrono::{Datelike, NaiveDate};
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+        pub fn serialize<S: Serializer>(date: &Option<NaiveDate>, serializer: S) -> Result<S::Ok, S::Error> {
+            if serializer.is_human_readable() {
+                date.serialize(serializer)
+            } else {
+                date.map(|d| d.num_days_from_ce()).serialize(serializer)
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveDate>, D::Error> {
+            if deserializer.is_human_readable() {
+                Option::<NaiveDate>::deserialize(deserializer)
+            } else {
+                Option::<i32>::deserialize(deserializer)?.map(super::day).transpose()
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,6 +303,24 @@ mod tests {
         assert!(!n.is_funded_in(q("2025-Q4")));
         let unfunded = Network { funding_start: None, ..n };
         assert!(!unfunded.is_funded_in(q("2025-Q1")));
+    }
+
+    /// Funding compared as quarters says what comparing the days says: a start on any day up to
+    /// a quarter's last day and an end on any day from its first day on.
+    #[test]
+    fn funded_quarters_as_the_days_say() {
+        let quarters: Vec<Quarter> = (2024..=2026).flat_map(Quarter::of_year).collect();
+        let first = NaiveDate::from_ymd_opt(2023, 12, 20).unwrap();
+        for offset in (0..1_150).step_by(9) {
+            let day = first + chrono::Days::new(offset);
+            for q in &quarters {
+                let from = Network { funding_start: Some(day), funding_end: None, ..network() };
+                assert_eq!(from.is_funded_in(*q), day <= q.last_day(), "start {day} {q}");
+                let until =
+                    Network { funding_start: NaiveDate::from_ymd_opt(2020, 1, 1), funding_end: Some(day), ..network() };
+                assert_eq!(until.is_funded_in(*q), day >= q.first_day(), "end {day} {q}");
+            }
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::agreement::{Agreement, AgreementKind, AgreementState};
 use super::budget::{BudgetLevel, PartnerBudget};
 use super::calendar::{Quarter, YearMonth, format_date};
 use super::ids::{AgreementId, NetworkId, PartnerId};
-use super::milestones::{MilestoneKind, MilestoneState, milestones};
+use super::milestones::{MilestoneKind, MilestoneState, first_open_duty_year, milestones_from};
 use super::money::format_eur;
 use super::municipality::{MunicipalYear, funded_years, municipal_signals};
 use super::network::Network;
@@ -153,12 +153,64 @@ pub fn signals(
 /// They depend on that network's facts alone (and the day and the tariff years), so they can be
 /// computed per network and kept until the network changes.
 pub fn network_signals(today: NaiveDate, tariff_years: &[i32], f: &NetworkFacts) -> Vec<Signal> {
+    let standing = standing(tariff_years, f);
+    let facts = StandingFacts {
+        network: f.network,
+        partners: f.partners,
+        agreements: f.agreements,
+        standing: &standing,
+        closed: f.closed,
+    };
+    signals_of_standing(today, &facts)
+}
+
+/// What of a network's facts can still give a signal on some day or other: worked out from the
+/// facts and the tariff years alone, not the day, so that it can be kept with the facts and a
+/// network's settled history (months whose forms all came in, closed quarters, budgets with room
+/// left) is not gone over again for every list. [`network_signals`] is [`standing`] followed by
+/// [`signals_of_standing`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Standing {
+    /// The funded months of years with tariffs in which a partner with an agreement in force at
+    /// the month's end has no form (no line, not marked nihil), oldest first: with those
+    /// partners' names, in the partners' order. A month's form is due by the end of the month
+    /// after, so a month shows from the day after it ends.
+    pub missing_forms: Vec<(YearMonth, Vec<String>)>,
+    /// The funded quarters of years with tariffs that are not closed, oldest first.
+    pub unclosed: Vec<Quarter>,
+    /// The years whose partner budget is 80 % spent or more.
+    pub budgets: Vec<(i32, PartnerBudget)>,
+}
+
+/// A network's [`Standing`]: every month and quarter from the start of funding to the end of the
+/// last year with tariffs (later ones can give no signal: their hours and closes need tariffs).
+pub fn standing(tariff_years: &[i32], f: &NetworkFacts) -> Standing {
+    Standing {
+        missing_forms: missing_forms(tariff_years, f),
+        unclosed: unclosed_quarters(tariff_years, f),
+        budgets: f.budgets.iter().filter(|(_, budget)| budget.level() != BudgetLevel::Normal).cloned().collect(),
+    }
+}
+
+/// What a network's signals are made from once its [`Standing`] is known.
+pub struct StandingFacts<'a> {
+    pub network: &'a Network,
+    pub partners: &'a [Partner],
+    pub agreements: &'a [Agreement],
+    pub standing: &'a Standing,
+    /// The network's closed quarters (reopened ones are not closed); one whose batch was written
+    /// to a payment file or pays nothing may be left out.
+    pub closed: &'a [ClosedQuarter],
+}
+
+/// The signals of one network on `today`, from its standing.
+pub fn signals_of_standing(today: NaiveDate, f: &StandingFacts) -> Vec<Signal> {
     let mut all = Vec::new();
     agreement_signals(today, f, &mut all);
     milestone_signals(today, f.network, &mut all);
-    missing_hours_signals(today, tariff_years, f, &mut all);
+    missing_hours_signals(today, f, &mut all);
     budget_signals(today, f, &mut all);
-    payment_signals(today, tariff_years, f, &mut all);
+    payment_signals(today, f, &mut all);
     all
 }
 
@@ -208,7 +260,7 @@ pub fn sort_signals(all: &mut [Signal]) {
     all.sort_by(|a, b| (a.due, &a.subject, &a.text).cmp(&(b.due, &b.subject, &b.text)));
 }
 
-fn agreement_signals(today: NaiveDate, f: &NetworkFacts, out: &mut Vec<Signal>) {
+fn agreement_signals(today: NaiveDate, f: &StandingFacts, out: &mut Vec<Signal>) {
     for agreement in f.agreements {
         let state = agreement.state(today);
         let (Some(due), AgreementState::Verstuurd | AgreementState::TeLaat) = (agreement.due(), state) else {
@@ -240,7 +292,9 @@ fn agreement_signals(today: NaiveDate, f: &NetworkFacts, out: &mut Vec<Signal>) 
 }
 
 fn milestone_signals(today: NaiveDate, network: &Network, out: &mut Vec<Signal>) {
-    for m in milestones(network, today) {
+    // The years whose duties are all done give no signal: not made at all (ten years of them
+    // would be most of the work).
+    for m in milestones_from(network, today, first_open_duty_year(network)) {
         let target = SignalTarget::Milestones(network.id);
         let (due, text, overdue) = match (m.kind, m.due, m.state) {
             (MilestoneKind::NetworkMeeting | MilestoneKind::Wijkplan, Some(due), state)
@@ -283,14 +337,34 @@ fn milestone_signals(today: NaiveDate, network: &Network, out: &mut Vec<Signal>)
 }
 
 /// An hours form per partner with a signed agreement and funded month is due by the end of the
-/// following month; one signal per network and month names how many partners are missing.
-fn missing_hours_signals(today: NaiveDate, tariff_years: &[i32], f: &NetworkFacts, out: &mut Vec<Signal>) {
+/// following month: the months of [`Standing::missing_forms`] before this month, one signal per
+/// network and month naming the partners whose form is missing.
+fn missing_hours_signals(today: NaiveDate, f: &StandingFacts, out: &mut Vec<Signal>) {
     let network = f.network;
-    let Some(start) = network.funding_start else { return };
-    if network.former_gez_owz {
-        return;
-    }
     let this_month = YearMonth::of_date(today);
+    for (month, missing) in f.standing.missing_forms.iter().take_while(|(month, _)| *month < this_month) {
+        let due = month.first_day() + Months::new(2) - Days::new(1);
+        out.push(Signal {
+            due,
+            overdue: today > due,
+            subject: network.name.clone(),
+            text: format!("urenformulier {} ontbreekt: {}", month.dutch_name(), missing.join(", ")),
+            target: SignalTarget::Hours(network.id, *month),
+            region: Some(network.region),
+        });
+    }
+}
+
+/// The months of [`Standing::missing_forms`]: each funded month of a year with tariffs from the
+/// start of funding on, in which a partner with an agreement in force at the month's end has no
+/// form.
+fn missing_forms(tariff_years: &[i32], f: &NetworkFacts) -> Vec<(YearMonth, Vec<String>)> {
+    let network = f.network;
+    let mut found = Vec::new();
+    let (Some(start), Some(last_year)) = (network.funding_start, tariff_years.iter().max()) else { return found };
+    if network.former_gez_owz {
+        return found;
+    }
     let mut month = YearMonth::of_date(start);
     // Ten years are 120 months a network: per month only what is needed, and the quarter's
     // funding once a quarter (date arithmetic is most of the cost where every form came in).
@@ -298,7 +372,7 @@ fn missing_hours_signals(today: NaiveDate, tariff_years: &[i32], f: &NetworkFact
     // The months of the year in which every partner's form came in (once a year): in those no
     // partner is missing, so nothing more is asked.
     let mut every_form: Option<(i32, u16)> = None;
-    while month < this_month {
+    while month.year() <= *last_year {
         let quarter = month.quarter();
         let funded = match funded_quarter {
             Some((known, funded)) if known == quarter => funded,
@@ -324,21 +398,13 @@ fn missing_hours_signals(today: NaiveDate, tariff_years: &[i32], f: &NetworkFact
                 let month_end = month.first_day() + Months::new(1) - Days::new(1);
                 without.retain(|p| f.agreements.iter().any(|a| a.partner == Some(p.id) && a.is_in_force_on(month_end)));
             }
-            let missing: Vec<&str> = without.iter().map(|p| p.name.as_str()).collect();
-            if !missing.is_empty() {
-                let due = month.first_day() + Months::new(2) - Days::new(1);
-                out.push(Signal {
-                    due,
-                    overdue: today > due,
-                    subject: network.name.clone(),
-                    text: format!("urenformulier {} ontbreekt: {}", month.dutch_name(), missing.join(", ")),
-                    target: SignalTarget::Hours(network.id, month),
-                    region: Some(network.region),
-                });
+            if !without.is_empty() {
+                found.push((month, without.iter().map(|p| p.name.clone()).collect()));
             }
         }
         month = following(month);
     }
+    found
 }
 
 /// The month after `month`.
@@ -354,9 +420,8 @@ fn following(month: YearMonth) -> YearMonth {
 
 /// Payment is due one month after the quarter's end (appendix 1): from the day after, a closed
 /// quarter whose batch was never written to a payment file, and a funded quarter that is not
-/// closed, are overdue. Only quarters of years with tariffs can be closed, so only those count
-/// (the years before sidw was used are not asked for).
-fn payment_signals(today: NaiveDate, tariff_years: &[i32], f: &NetworkFacts, out: &mut Vec<Signal>) {
+/// closed ([`Standing::unclosed`]), are overdue.
+fn payment_signals(today: NaiveDate, f: &StandingFacts, out: &mut Vec<Signal>) {
     let network = f.network;
     for closed in f.closed.iter().filter(|c| !c.exported) {
         let due = payment_due(closed.quarter);
@@ -376,33 +441,42 @@ fn payment_signals(today: NaiveDate, tariff_years: &[i32], f: &NetworkFacts, out
             });
         }
     }
-    let Some(start) = network.funding_start else { return };
-    let mut quarter = Quarter::of_date(start);
-    while payment_due(quarter) < today {
-        if network.is_funded_in(quarter)
-            && tariff_years.contains(&quarter.year())
-            && !f.closed.iter().any(|c| c.quarter == quarter)
-        {
-            let due = payment_due(quarter);
-            out.push(Signal {
-                due,
-                overdue: true,
-                subject: network.name.clone(),
-                text: format!(
-                    "{quarter} van {} niet afgesloten (betaling uiterlijk {})",
-                    network.name,
-                    format_date(due)
-                ),
-                target: SignalTarget::Close(network.id, quarter),
-                region: Some(network.region),
-            });
+    for quarter in &f.standing.unclosed {
+        let due = payment_due(*quarter);
+        if due >= today {
+            break;
         }
-        quarter = quarter.next();
+        out.push(Signal {
+            due,
+            overdue: true,
+            subject: network.name.clone(),
+            text: format!("{quarter} van {} niet afgesloten (betaling uiterlijk {})", network.name, format_date(due)),
+            target: SignalTarget::Close(network.id, *quarter),
+            region: Some(network.region),
+        });
     }
 }
 
-fn budget_signals(today: NaiveDate, f: &NetworkFacts, out: &mut Vec<Signal>) {
-    for (year, budget) in f.budgets {
+/// The quarters of [`Standing::unclosed`]: funded, of a year with tariffs (only those can be
+/// closed, so the years before sidw was used are not asked for), and not closed.
+fn unclosed_quarters(tariff_years: &[i32], f: &NetworkFacts) -> Vec<Quarter> {
+    let mut found = Vec::new();
+    let (Some(start), Some(last_year)) = (f.network.funding_start, tariff_years.iter().max()) else { return found };
+    let mut quarter = Quarter::of_date(start);
+    while quarter.year() <= *last_year {
+        if f.network.is_funded_in(quarter)
+            && tariff_years.contains(&quarter.year())
+            && !f.closed.iter().any(|c| c.quarter == quarter)
+        {
+            found.push(quarter);
+        }
+        quarter = quarter.next();
+    }
+    found
+}
+
+fn budget_signals(today: NaiveDate, f: &StandingFacts, out: &mut Vec<Signal>) {
+    for (year, budget) in &f.standing.budgets {
         let level = budget.level();
         if level == BudgetLevel::Normal {
             continue;
@@ -633,5 +707,66 @@ mod tests {
             .map(|s| s.text)
             .collect();
         assert_eq!(found, vec!["2025-Q2 van Zwolle-Zuid niet afgesloten (betaling uiterlijk 30-07-2025)"]);
+    }
+
+    /// Ten years of settled history leave a standing of only what is still open, however old:
+    /// one missing form of 2017 and one unclosed quarter of 2019 among ten years of complete
+    /// forms and closed quarters. The signals made from it are those of every day.
+    #[test]
+    fn the_standing_keeps_what_is_open_of_ten_years_and_nothing_settled() {
+        let mut network = network();
+        network.funding_start = Some(d(2016, 1, 1));
+        let partners = [partner(1), partner(2)];
+        let mut agreement = signed(1, 1);
+        agreement.sent = Some(d(2015, 12, 1));
+        agreement.signed = Some(d(2015, 12, 10));
+        let agreements = [agreement];
+        let years: Vec<i32> = (2016..=2025).collect();
+        let mut forms = FormsReceived::default();
+        for year in &years {
+            forms.add_months(PartnerId(1), *year, if *year == 2017 { 0x0fff & !(1 << 2) } else { 0x0fff });
+        }
+        let q = |s| Quarter::parse(s).unwrap();
+        let closed: Vec<ClosedQuarter> = years
+            .iter()
+            .flat_map(|y| Quarter::of_year(*y))
+            .filter(|quarter| *quarter != q("2019-Q2"))
+            .map(|quarter| ClosedQuarter { quarter, batch: format!("{quarter}-0001"), exported: true })
+            .collect();
+        let budgets =
+            [(2024, PartnerBudget { budget: dec!(100), spending: Spending { spent: dec!(10), ..Default::default() } })];
+        let facts = NetworkFacts {
+            network: &network,
+            partners: &partners,
+            agreements: &agreements,
+            hours_present: &forms,
+            budgets: &budgets,
+            closed: &closed,
+        };
+        let found = standing(&years, &facts);
+        assert_eq!(
+            found,
+            Standing {
+                missing_forms: vec![(YearMonth::new(2017, 3).unwrap(), vec!["Partner 1".to_string()])],
+                unclosed: vec![q("2019-Q2")],
+                budgets: vec![],
+            },
+            "partner 2 has no agreement, so its forms are not asked for"
+        );
+        for today in [d(2017, 4, 30), d(2017, 5, 1), d(2019, 7, 30), d(2019, 7, 31), d(2026, 12, 1)] {
+            let texts: Vec<String> = network_signals(today, &years, &facts).into_iter().map(|s| s.text).collect();
+            let from_standing = StandingFacts {
+                network: &network,
+                partners: &partners,
+                agreements: &agreements,
+                standing: &found,
+                closed: &[],
+            };
+            let again: Vec<String> = signals_of_standing(today, &from_standing).into_iter().map(|s| s.text).collect();
+            assert_eq!(texts, again, "{today}");
+            let form = texts.iter().any(|t| t == "urenformulier maart 2017 ontbreekt: Partner 1");
+            let close = texts.iter().any(|t| t.starts_with("2019-Q2 van Zwolle-Zuid niet afgesloten"));
+            assert_eq!((form, close), (today >= d(2017, 4, 1), today > d(2019, 7, 30)), "{today}");
+        }
     }
 }

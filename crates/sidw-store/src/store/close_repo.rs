@@ -95,7 +95,12 @@ struct Snapshot {
 }
 
 impl Snapshot {
-    fn read(store: &Store, network: NetworkId, quarter: Quarter) -> Result<Self, StoreError> {
+    fn read(
+        store: &Store,
+        network: NetworkId,
+        quarter: Quarter,
+        earlier: &mut EarlierBatches,
+    ) -> Result<Self, StoreError> {
         let year = quarter.year();
         let hours_index: Option<HoursIndex> = store.get(TreeName::HoursIndex, &network_year(network, year))?;
         let invoice_index: Option<InvoiceIndex> =
@@ -110,7 +115,7 @@ impl Snapshot {
             invoices: store.invoices_of(network, quarter)?,
             invoice_index,
             tariffs: store.get(TreeName::Tariffs, &year_key(year))?,
-            paid_before: paid_before(store, network, quarter)?,
+            paid_before: paid_before(store, network, quarter, earlier)?,
             batch_ids: store.get(TreeName::BatchIndex, &network_quarter(network, quarter))?.unwrap_or_default(),
             claims: Vec::new(),
             nihil: {
@@ -263,13 +268,36 @@ pub fn to_acknowledge(preview: &[NetworkClose]) -> Vec<String> {
 
 /// What reopened batches of this network's quarter already settled, per payment key: read
 /// through the batch index, so a close costs its own history, not every batch ever written.
-fn paid_before(store: &Store, network: NetworkId, quarter: Quarter) -> Result<Vec<PaymentLine>, StoreError> {
-    Ok(store
-        .batches_of(network, quarter)?
-        .into_iter()
-        .filter(|b| b.quarter == quarter && b.networks.contains(&network) && !b.is_current_for(network))
-        .flat_map(|b| b.settled_for(network))
-        .collect())
+/// A region's batch holds every network of the region: `earlier` keeps each batch read, so that
+/// it is decoded once for all of them, not once a network.
+fn paid_before(
+    store: &Store,
+    network: NetworkId,
+    quarter: Quarter,
+    earlier: &mut EarlierBatches,
+) -> Result<Vec<PaymentLine>, StoreError> {
+    let index: BatchIds = store.get(TreeName::BatchIndex, &network_quarter(network, quarter))?.unwrap_or_default();
+    let mut paid = Vec::new();
+    for id in index.ids {
+        let batch = earlier.read(store, id)?;
+        if batch.quarter == quarter && batch.networks.contains(&network) && !batch.is_current_for(network) {
+            paid.extend(batch.settled_for(network));
+        }
+    }
+    Ok(paid)
+}
+
+/// The batches read so far by one close or preview, by id.
+#[derive(Default)]
+struct EarlierBatches(std::collections::HashMap<u64, PaymentBatch>);
+
+impl EarlierBatches {
+    fn read(&mut self, store: &Store, id: u64) -> Result<&PaymentBatch, StoreError> {
+        match self.0.entry(id) {
+            std::collections::hash_map::Entry::Occupied(known) => Ok(known.into_mut()),
+            std::collections::hash_map::Entry::Vacant(new) => Ok(new.insert(store.batch(id)?)),
+        }
+    }
 }
 
 /// Set in the meta tree once the batch index holds every batch written before it existed.
@@ -361,14 +389,26 @@ impl Store {
         quarter: Quarter,
         today: NaiveDate,
     ) -> Result<Vec<NetworkClose>, StoreError> {
+        self.preview_with(networks, quarter, today, &mut EarlierBatches::default())
+    }
+
+    /// [`Store::close_preview`] with the batches read so far (by an earlier preview of the same
+    /// quarter).
+    fn preview_with(
+        &self,
+        networks: &[NetworkId],
+        quarter: Quarter,
+        today: NaiveDate,
+        earlier: &mut EarlierBatches,
+    ) -> Result<Vec<NetworkClose>, StoreError> {
         networks
             .iter()
             .map(|id| {
-                let snapshot = Snapshot::read(self, *id, quarter)?;
+                let snapshot = Snapshot::read(self, *id, quarter, earlier)?;
                 let evaluation = snapshot.evaluate(quarter, today)?;
                 let closed = match self.quarter_close(*id, quarter)? {
                     Some(close) => {
-                        let batch = self.batch(close.batch)?;
+                        let batch = earlier.read(self, close.batch)?.clone();
                         Some((close, batch))
                     }
                     None => None,
@@ -411,12 +451,13 @@ impl Store {
         let mut snapshots = Vec::new();
         let mut failures = Vec::new();
         let mut to_acknowledge = Vec::new();
+        let mut earlier = EarlierBatches::default();
         for id in networks {
             if self.quarter_close(*id, quarter)?.is_some() {
                 failures.push(format!("{}: {quarter} is al afgesloten", self.network(*id)?.name));
                 continue;
             }
-            let snapshot = Snapshot::read(self, *id, quarter)?;
+            let snapshot = Snapshot::read(self, *id, quarter, &mut earlier)?;
             let items = snapshot.evaluate(quarter, today)?.checklist;
             failures.extend(items.iter().filter(|i| !i.ok).map(|i| format!("{}: {}", i.network, i.text)));
             to_acknowledge.extend(items.into_iter().filter(|i| i.acknowledge));
@@ -591,15 +632,14 @@ impl Store {
         let mut networks = self.networks()?;
         networks.sort_by_key(|n| (n.region, n.name.to_lowercase()));
         let mut rows = Vec::with_capacity(networks.len());
-        let mut batches: std::collections::HashMap<u64, PaymentBatch> = std::collections::HashMap::new();
+        // Each batch read once for the whole list: a region's batch holds ~100 networks, and an
+        // open network's preview reads its quarter's earlier batches.
+        let mut batches = EarlierBatches::default();
         for network in networks {
             // A closed quarter is what its batch holds: read the batch (once for a whole region),
             // not the quarter's hours and invoices again.
             if let Some(close) = self.quarter_close(network.id, quarter)? {
-                let batch = match batches.entry(close.batch) {
-                    std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
-                    std::collections::hash_map::Entry::Vacant(new) => new.insert(self.batch(close.batch)?),
-                };
+                let batch = batches.read(self, close.batch)?;
                 // This network's part of the batch only (a region's batch holds ~100 networks:
                 // copying it whole for each of them was most of the report's time).
                 let batch = network_part(batch, &network);
@@ -618,7 +658,7 @@ impl Store {
                 continue;
             }
             // The checklist's warnings are not reported here; only the payment lines are.
-            let open = self.close_preview(&[network.id], quarter, quarter.last_day())?;
+            let open = self.preview_with(&[network.id], quarter, quarter.last_day(), &mut batches)?;
             rows.extend(open.into_iter().map(|close| (close, false)));
         }
         Ok(rows)

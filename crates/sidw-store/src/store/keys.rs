@@ -61,8 +61,9 @@ pub enum TreeName {
     /// user name → `UserPreference`: the network and quarter the user last looked at. Not
     /// programme data and not audited (see `pref_repo`).
     Preferences,
-    /// network id → `HoursFacts`: what the network's Signalen need from its hours lines, derived
-    /// and kept so that a fresh process need not read every line of every year. A change that
+    /// network id → `HoursFacts`: what of the network's hours lines, closes and other records
+    /// can still give a Signalen row (its standing), derived and kept so that a fresh process
+    /// need not read every line of every year, nor go over settled years again. A change that
     /// touches the network removes it in its transaction; a tariff change moves the facts epoch.
     SignalFacts,
     /// The audit log by day: year (u16) + month (u8) + day (u8) of the entry's time (UTC) +

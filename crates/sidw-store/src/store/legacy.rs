@@ -169,6 +169,96 @@ impl From<NetworkV2> for Network {
     }
 }
 
+/// A project plan as network version 3 stored it: dates as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectPlanV3 {
+    pub name: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+/// A year's duties as network version 3 stored them: dates as text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearlyDutiesV3 {
+    pub year: i32,
+    pub reflection_report: Option<NaiveDate>,
+    pub evaluation_talk: Option<NaiveDate>,
+    pub financial_accounting: Option<NaiveDate>,
+}
+
+/// Milestones as network version 3 stored them: dates as text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MilestonesV3 {
+    pub intake: Option<NaiveDate>,
+    pub application_form: Option<NaiveDate>,
+    pub network_meeting: Option<NaiveDate>,
+    pub wijkplan: Option<NaiveDate>,
+    pub funding_start_derived: bool,
+    pub project_plans: Vec<ProjectPlanV3>,
+    pub yearly: Vec<YearlyDutiesV3>,
+}
+
+/// Network, version 3: every date as text (version 4 stores day numbers, which read several
+/// times faster: ten years of yearly duties are thirty dates).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkV3 {
+    pub id: NetworkId,
+    pub name: String,
+    pub region: Region,
+    pub municipality: String,
+    pub postcodes: Vec<Pc4>,
+    pub status: NetworkStatus,
+    pub coordinator: Coordinator,
+    pub district_manager: String,
+    pub core_team: CoreTeam,
+    pub former_gez_owz: bool,
+    pub funding_start: Option<NaiveDate>,
+    pub funding_end: Option<NaiveDate>,
+    pub milestones: MilestonesV3,
+}
+
+impl From<NetworkV3> for Network {
+    fn from(v3: NetworkV3) -> Self {
+        let m = v3.milestones;
+        Network {
+            id: v3.id,
+            name: v3.name,
+            region: v3.region,
+            municipality: v3.municipality,
+            postcodes: v3.postcodes,
+            status: v3.status,
+            coordinator: v3.coordinator,
+            district_manager: v3.district_manager,
+            core_team: v3.core_team,
+            former_gez_owz: v3.former_gez_owz,
+            funding_start: v3.funding_start,
+            funding_end: v3.funding_end,
+            milestones: Milestones {
+                intake: m.intake,
+                application_form: m.application_form,
+                network_meeting: m.network_meeting,
+                wijkplan: m.wijkplan,
+                funding_start_derived: m.funding_start_derived,
+                project_plans: m
+                    .project_plans
+                    .into_iter()
+                    .map(|p| crate::domain::ProjectPlan { name: p.name, start: p.start, end: p.end })
+                    .collect(),
+                yearly: m
+                    .yearly
+                    .into_iter()
+                    .map(|y| crate::domain::YearlyDuties {
+                        year: y.year,
+                        reflection_report: y.reflection_report,
+                        evaluation_talk: y.evaluation_talk,
+                        financial_accounting: y.financial_accounting,
+                    })
+                    .collect(),
+            },
+        }
+    }
+}
+
 /// Payment batch, version 1: before claims, set-offs and the excess of invoices above their hours
 /// (version 2 added all three; a version 1 batch had none of them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -241,5 +331,23 @@ impl From<PracticeTeamV1> for PracticeTeam {
                 })
                 .collect(),
         }
+    }
+}
+
+/// A network's Signalen facts, version 1: the forms and spending of every year and every close
+/// (version 2 keeps only what can still give a signal). Only a cache: what it said cannot be
+/// carried over (version 2 needs the agreements and tariffs as well), so it upgrades to facts that
+/// are never current and are computed again before use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoursFactsV1 {
+    pub epoch: u64,
+    pub forms: Vec<(PartnerId, i32, u16)>,
+    pub spending: Vec<(i32, Decimal, Decimal)>,
+    pub closed: Vec<(crate::domain::Quarter, u64, String, bool)>,
+}
+
+impl From<HoursFactsV1> for super::records::HoursFacts {
+    fn from(_: HoursFactsV1) -> Self {
+        super::records::HoursFacts { epoch: super::records::HoursFacts::OUTDATED, ..Default::default() }
     }
 }

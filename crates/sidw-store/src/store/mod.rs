@@ -191,6 +191,7 @@ impl Store {
         drop(meta);
         store.exports_from_audit()?;
         store.index_batches()?;
+        store.current_network_layout()?;
         store.index_audit_log()?;
         Ok(store)
     }

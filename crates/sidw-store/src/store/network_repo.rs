@@ -382,3 +382,36 @@ fn agreement_subject(tx: &Tx, agreement: &Agreement) -> TxResult<String> {
     };
     Ok(format!("{} / {party}", network.name))
 }
+
+/// Meta key: the network record layout every stored network was last written in (u16,
+/// big-endian).
+pub(super) const NETWORK_LAYOUT: &[u8] = b"network_layout";
+
+impl Store {
+    /// Network records of an older layout are written again in the current one, once, when the
+    /// database is opened: the same networks, so nothing derived from them changes. A network is
+    /// read for every Signalen list, and version 3 (dates as text) read several times slower.
+    pub(super) fn current_network_layout(&self) -> Result<(), StoreError> {
+        use super::codec::Record;
+        let current = Network::VERSION.to_be_bytes();
+        if self.tree(TreeName::Meta).get(NETWORK_LAYOUT)?.is_some_and(|v| v == current) {
+            return Ok(());
+        }
+        let mut older = Vec::new();
+        for pair in self.tree(TreeName::Networks).iter() {
+            let (key, bytes) = pair?;
+            if bytes.get(1..3) != Some(current.as_slice()) {
+                let network: Network = super::decode_at(TreeName::Networks, &key, &bytes)?;
+                older.push((key, super::codec::encode(&network)));
+            }
+        }
+        let _writing = self.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Not waited for on disk: lost in a crash, it is done again at the next open.
+        self.bulk(super::Durable::Later, |w| {
+            for (key, bytes) in &older {
+                w.insert(TreeName::Networks, key, bytes)?;
+            }
+            w.insert(TreeName::Meta, NETWORK_LAYOUT, &current)
+        })
+    }
+}

@@ -1,7 +1,7 @@
 //! Which types are stored, and the schema version of each layout.
 
 use super::codec::{Record, decode_body};
-use super::legacy::{HoursEntryV1, HoursEntryV2, NetworkV1, NetworkV2, PracticeTeamV1};
+use super::legacy::{HoursEntryV1, HoursEntryV2, NetworkV1, NetworkV2, NetworkV3, PracticeTeamV1};
 use crate::domain::{
     Agreement, HoursEntry, HoursEntryId, Invoice, Network, Participant, Partner, PracticeTeam, TariffTable,
 };
@@ -45,22 +45,35 @@ pub struct PaymentSettings {
     pub debtor_bic: Option<String>,
 }
 
-/// What one network's Signalen need from its hours lines and closes (`TreeName::SignalFacts`):
-/// derived from the lines, the partners, the network, the tariffs and the closes' batches, never
-/// entered. Computed at `epoch` (see
+/// What of one network's records can still give a Signalen row (`TreeName::SignalFacts`): its
+/// [`crate::domain::signals::Standing`] as worked out from its hours lines, nihil marks,
+/// partners, agreements, practice team, the network itself, the tariffs and its closes, and the
+/// closes whose batch pays something; derived, never entered. Computed at `epoch` (see
 /// `keys::FACTS_EPOCH_KEY`); any change to the network removes it in the change's transaction.
+/// Version 1 kept the forms and spending of every year instead, and every close.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HoursFacts {
     pub epoch: u64,
-    /// (partner, year, months with at least one line: bit 0 is January), for each year with tariffs.
-    pub forms: Vec<(crate::domain::PartnerId, i32, u16)>,
-    /// For each year with tariffs and lines: (year, Σ counted against the partner budget, Σ paid
-    /// by the practice team). Empty for a network formerly under GEZ/OWZ.
-    pub spending: Vec<(i32, rust_decimal::Decimal, rust_decimal::Decimal)>,
-    /// The network's closed quarters: (quarter, batch id, batch number, the batch pays nothing).
-    /// A close or reopening writes the network's `closes`, so it removes these facts; a batch's
-    /// number and lines never change once written (a reopening only notes itself in it).
-    pub closed: Vec<(crate::domain::Quarter, u64, String, bool)>,
+    /// The funded months of years with tariffs in which a partner with an agreement in force has
+    /// no form: (month, those partners' names).
+    pub missing_forms: Vec<(crate::domain::YearMonth, Vec<String>)>,
+    /// The funded quarters of years with tariffs that are not closed.
+    pub unclosed: Vec<crate::domain::Quarter>,
+    /// The years whose partner budget is 80 % spent or more: (year, partner budget, Σ counted
+    /// against it, Σ paid by the practice team).
+    pub budgets: Vec<(i32, rust_decimal::Decimal, rust_decimal::Decimal, rust_decimal::Decimal)>,
+    /// The network's closed quarters whose batch pays something: (quarter, batch id). A close or
+    /// reopening writes the network's `closes`, so it removes these facts; a batch's lines never
+    /// change once written (a reopening only notes itself in it). Whether a payment file of the
+    /// batch was written, and the number of one that was not, are looked up when the signals are
+    /// made.
+    pub closed: Vec<(crate::domain::Quarter, u64)>,
+}
+
+impl HoursFacts {
+    /// The epoch of facts upgraded from an older layout: never the current one, so they are
+    /// computed again before they are used (and `check` passes over them).
+    pub const OUTDATED: u64 = u64::MAX;
 }
 
 /// Database-wide facts: the schema version of the database layout.
@@ -96,7 +109,6 @@ record!(super::audit::AuditHead, "logboekregelkop", 2);
 record!(HoursIndex, "urenindex", 1);
 record!(DatabaseInfo, "database-info", 1);
 record!(InvoiceIndex, "factuurindex", 1);
-record!(HoursFacts, "urenfeiten van een netwerk", 1);
 record!(PaymentSettings, "betaalinstellingen", 1);
 record!(BatchExports, "betaalbestanden van een batch", 1);
 record!(crate::domain::close::QuarterClose, "kwartaalafsluiting", 1);
@@ -156,13 +168,26 @@ impl Record for HoursEntry {
 
 impl Record for Network {
     const KIND: &'static str = "netwerk";
-    const VERSION: u16 = 3;
+    const VERSION: u16 = 4;
 
     fn upgrade(version: u16, body: &[u8]) -> Result<Self, String> {
         match version {
             1 => decode_body::<NetworkV1>(body).map(Network::from),
             2 => decode_body::<NetworkV2>(body).map(Network::from),
+            3 => decode_body::<NetworkV3>(body).map(Network::from),
             _ => Err(format!("netwerk versie {version} is onbekend")),
+        }
+    }
+}
+
+impl Record for HoursFacts {
+    const KIND: &'static str = "urenfeiten van een netwerk";
+    const VERSION: u16 = 2;
+
+    fn upgrade(version: u16, body: &[u8]) -> Result<Self, String> {
+        match version {
+            1 => decode_body::<super::legacy::HoursFactsV1>(body).map(HoursFacts::from),
+            _ => Err(format!("urenfeiten versie {version} zijn onbekend")),
         }
     }
 }

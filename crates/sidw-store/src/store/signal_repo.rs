@@ -5,23 +5,26 @@
 //! `changes.rs`), so after a save only the networks that save touched are computed again, and
 //! every session of `sidw serve` shares what was computed.
 //!
-//! What they need from the hours lines (the forms received, each year's spending) and from the
-//! closes (each closed quarter's batch number, and whether it pays anything) is kept in the
-//! database as well (`HoursFacts`, tree `signal_facts`), so that a fresh process (`report
-//! signals`, the screen's start) need not read every line of every year, nor every batch: every change removes
-//! the facts of the networks it touches inside its own transaction, a tariff change moves the
-//! facts epoch, and facts missing or from another epoch are computed from the lines and stored.
+//! What can still give a signal of the hours lines, nihil marks, practice team, agreements and
+//! closes (the domain's `Standing`: months with a form missing, funded quarters not closed, years
+//! whose budget is 80 % spent, closes whose batch pays something) is kept in the database as well
+//! (`HoursFacts`, tree `signal_facts`), so that a fresh process (`report signals`, the screen's
+//! start) need not read every line of every year, nor every batch, nor go over ten years of
+//! settled months and quarters: every change removes the facts of the networks it touches inside
+//! its own transaction, a tariff change moves the facts epoch, and facts missing or from another
+//! epoch are computed from the lines and stored.
 
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::domain::budget::{PartnerBudget, Spending, partner_budget_year};
 use crate::domain::close::{PaymentBatch, QuarterClose};
 use crate::domain::signals::{
-    ClosedQuarter, FormsReceived, NetworkFacts, Signal, network_signals, programme_signals, sort_signals,
+    ClosedQuarter, FormsReceived, NetworkFacts, Signal, Standing, StandingFacts, programme_signals,
+    signals_of_standing, sort_signals, standing,
 };
-use crate::domain::{Network, NetworkId, Partner, PartnerId, TariffBook};
+use crate::domain::{Network, NetworkId, Partner, TariffBook};
 
 use super::codec::{MAGIC, Record, decode, encode};
 use super::keys::{FACTS_EPOCH_KEY, TreeName};
@@ -126,8 +129,9 @@ fn with_texts(signals: impl IntoIterator<Item = Signal>, owner: Option<NetworkId
 /// A row of the shared list: the signal, its filter text, its network.
 type ListRow = (Arc<Signal>, Arc<str>, Option<NetworkId>);
 
-/// batch id → a payment file of it was written: looked up once for all the batch's networks.
-type BatchNames = HashMap<u64, bool>;
+/// batch id → `None` when a payment file of it was written, else its number: looked up once for
+/// all the batch's networks.
+type BatchNames = std::collections::BTreeMap<u64, Option<String>>;
 
 impl Store {
     /// The Signalen list on `today`, made once per change and day and shared by every session on
@@ -167,13 +171,15 @@ impl Store {
     /// The shared list made from every network's signals (as cached, or computed).
     fn whole_signals(&self, today: NaiveDate) -> Result<SignalList, StoreError> {
         let (everything, _) = self.network_stamp(NetworkId(0));
+        let read_at = self.generation();
         let tariffs = self.tariff_book()?;
         let years: Vec<i32> = tariffs.years().collect();
         let networks = self.networks()?;
         let mut batches = BatchNames::new();
         let mut parts = Vec::with_capacity(networks.len() + 1);
         for network in &networks {
-            let signals = self.signals_of(network.id, everything, &tariffs, &years, today, &mut batches)?;
+            let read = (network, read_at);
+            let signals = self.signals_of(read, everything, &tariffs, &years, today, &mut batches)?;
             parts.push(with_texts(signals.iter().cloned(), Some(network.id)));
         }
         let refs: Vec<&Network> = networks.iter().collect();
@@ -196,12 +202,13 @@ impl Store {
         let mut batches = BatchNames::new();
         let mut parts = Vec::with_capacity(touched.len() + 2);
         for id in touched {
+            let read_at = self.generation();
             let network = match self.network(*id) {
                 Ok(network) => network,
                 Err(StoreError::NotFound(_)) => continue, // removed: its rows go
                 Err(error) => return Err(error),
             };
-            let signals = self.signals_of(*id, everything, &tariffs, &years, today, &mut batches)?;
+            let signals = self.signals_of((&network, read_at), everything, &tariffs, &years, today, &mut batches)?;
             parts.push(with_texts(signals.iter().cloned(), Some(*id)));
             networks.push(network);
         }
@@ -227,13 +234,14 @@ impl Store {
         // Stamps are read before what they cover: data newer than its stamp only means that it
         // is computed once more, never that stale data is kept.
         let (everything, _) = self.network_stamp(NetworkId(0));
+        let read_at = self.generation();
         let tariffs = self.tariff_book()?;
         let years: Vec<i32> = tariffs.years().collect();
         let networks = self.networks()?;
         let mut batches = BatchNames::new();
         let mut all = Vec::new();
         for network in &networks {
-            let signals = self.signals_of(network.id, everything, &tariffs, &years, today, &mut batches)?;
+            let signals = self.signals_of((network, read_at), everything, &tariffs, &years, today, &mut batches)?;
             all.extend(signals.iter().cloned());
         }
         let refs: Vec<&Network> = networks.iter().collect();
@@ -243,23 +251,35 @@ impl Store {
     }
 
     /// One network's signals: as cached while its stamp and the day hold, else computed (and
-    /// cached).
+    /// cached). `read` is the network's record as read after the store's generation was the
+    /// number given: it is used when no change since touched the network, else read again (the
+    /// data must never be older than the stamp it is kept under).
     fn signals_of(
         &self,
-        network: NetworkId,
+        read: (&Network, u64),
         everything: u64,
         tariffs: &TariffBook,
         years: &[i32],
         today: NaiveDate,
         batches: &mut BatchNames,
     ) -> Result<Arc<Vec<Signal>>, StoreError> {
-        let stamp = (everything, self.network_stamp(network).1);
-        if let Some(signals) = self.cached_signals(network, stamp, today) {
+        let (network, read_at) = read;
+        let id = network.id;
+        let (now_everything, now_network) = self.network_stamp(id);
+        let stamp = (everything, now_network);
+        if let Some(signals) = self.cached_signals(id, stamp, today) {
             return Ok(signals);
         }
+        let fresh;
+        let network = if now_everything.max(now_network) > read_at {
+            fresh = self.network(id)?;
+            &fresh
+        } else {
+            network
+        };
         let signals = Arc::new(self.network_signals(network, tariffs, years, today, batches)?);
         let mut cache = self.signal_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        cache.networks.insert(network, Cached { stamp, today, signals: signals.clone() });
+        cache.networks.insert(id, Cached { stamp, today, signals: signals.clone() });
         cache.computed += 1;
         Ok(signals)
     }
@@ -309,62 +329,52 @@ impl Store {
             .map(|cached| cached.signals.clone())
     }
 
-    /// One network's signals, from its records as they stand (its hours lines through its facts).
+    /// One network's signals, from its records as they stand (its hours lines, nihil marks,
+    /// practice team and closes through its stored standing).
     fn network_signals(
         &self,
-        network: NetworkId,
+        network: &Network,
         tariffs: &TariffBook,
         years: &[i32],
         today: NaiveDate,
         batches: &mut BatchNames,
     ) -> Result<Vec<Signal>, StoreError> {
-        let network = self.network(network)?;
         let partners = self.partners(network.id)?;
         let agreements = self.agreements(network.id)?;
-        let team = self.practice_team(network.id)?;
-        let facts = self.hours_facts(&network, &partners, tariffs, years)?;
-        let mut present = FormsReceived::default();
-        // A month marked nihil is a received form too (one scan for all the network's marks).
-        for mark in self.nihil_marks_of(network.id)? {
-            present.insert(mark.partner, mark.month);
-        }
-        for (partner, year, months) in &facts.forms {
-            present.add_months(*partner, *year, *months);
-        }
-        let mut budgets: Vec<(i32, PartnerBudget)> = Vec::new();
-        for (year, spent, paid_by_practice_team) in &facts.spending {
-            let spending = Spending { spent: *spent, paid_by_practice_team: *paid_by_practice_team };
-            budgets.push((
-                *year,
-                PartnerBudget { budget: partner_budget_year(&network, &team, tariffs, *year)?, spending },
-            ));
-        }
+        let facts = self.hours_facts(network, &partners, tariffs, years)?;
+        let budgets = facts
+            .budgets
+            .iter()
+            .map(|(year, budget, spent, paid_by_practice_team)| {
+                let spending = Spending { spent: *spent, paid_by_practice_team: *paid_by_practice_team };
+                (*year, PartnerBudget { budget: *budget, spending })
+            })
+            .collect();
         let mut closed = Vec::new();
-        for (quarter, batch, number, pays_nothing) in &facts.closed {
-            let exported = match batches.get(batch) {
-                Some(exported) => *exported,
+        for (quarter, batch) in &facts.closed {
+            let waiting = match batches.get(batch) {
+                Some(waiting) => waiting.clone(),
                 None => {
                     let exported = self.tree(TreeName::Exports).contains_key(batch.to_be_bytes())?;
-                    *batches.entry(*batch).or_insert(exported)
+                    let waiting = if exported { None } else { Some(self.batch_head(*batch)?.0) };
+                    batches.insert(*batch, waiting.clone());
+                    waiting
                 }
             };
-            // A batch that pays nothing (a re-close with no difference, or all set off) has no
-            // file for the bank: nothing to send, so nothing late.
-            closed.push(ClosedQuarter {
-                quarter: *quarter,
-                batch: number.clone(),
-                exported: *pays_nothing || exported,
-            });
+            // Only a batch not yet written to a payment file can give a signal.
+            if let Some(number) = waiting {
+                closed.push(ClosedQuarter { quarter: *quarter, batch: number, exported: false });
+            }
         }
-        let facts = NetworkFacts {
-            network: &network,
+        let standing = Standing { missing_forms: facts.missing_forms, unclosed: facts.unclosed, budgets };
+        let facts = StandingFacts {
+            network,
             partners: &partners,
             agreements: &agreements,
-            hours_present: &present,
-            budgets: &budgets,
+            standing: &standing,
             closed: &closed,
         };
-        Ok(network_signals(today, years, &facts))
+        Ok(signals_of_standing(today, &facts))
     }
 
     /// A batch's number and whether it pays nothing, without decoding its lines (a region's
@@ -424,7 +434,9 @@ impl Store {
             .unwrap_or(0))
     }
 
-    /// A network's facts computed from its lines, partners, the tariffs and its closes.
+    /// A network's facts computed from its lines, nihil marks, partners, agreements, practice
+    /// team, the tariffs and its closes: what of them can still give a signal (the domain's
+    /// `standing`).
     pub(crate) fn compute_hours_facts(
         &self,
         network: &Network,
@@ -433,37 +445,72 @@ impl Store {
         years: &[i32],
         epoch: u64,
     ) -> Result<HoursFacts, StoreError> {
-        let mut facts = HoursFacts { epoch, ..HoursFacts::default() };
+        let mut present = FormsReceived::default();
+        // A month marked nihil is a received form too (one scan for all the network's marks).
+        for mark in self.nihil_marks_of(network.id)? {
+            present.insert(mark.partner, mark.month);
+        }
+        let team = self.practice_team(network.id)?;
+        let mut budgets = Vec::new();
         for year in years {
             let lines = self.hours_of(network.id, *year)?;
-            let mut forms: BTreeMap<PartnerId, u16> = BTreeMap::new();
             for line in &lines {
-                if line.month.year() == *year {
-                    *forms.entry(line.partner).or_default() |= 1 << (line.month.month() - 1);
-                } else {
-                    // A line filed under another year than its month's (never written so): kept
-                    // as a year of its own, so that the facts say exactly what the lines say.
-                    facts.forms.push((line.partner, line.month.year(), 1 << (line.month.month() - 1)));
-                }
+                // A line filed under another year than its month's (never written so) counts
+                // for its month, as the lines say.
+                present.insert(line.partner, line.month);
             }
-            facts.forms.extend(forms.into_iter().map(|(partner, months)| (partner, *year, months)));
             if lines.is_empty() || network.former_gez_owz {
                 continue;
             }
             let categorised =
                 lines.iter().filter_map(|l| partners.iter().find(|p| p.id == l.partner).map(|p| (l, p.category)));
             let spending = Spending::of_lines(categorised, tariffs)?;
-            facts.spending.push((*year, spending.spent, spending.paid_by_practice_team));
+            budgets.push((
+                *year,
+                PartnerBudget { budget: partner_budget_year(network, &team, tariffs, *year)?, spending },
+            ));
         }
         let mut heads: HashMap<u64, (String, bool)> = HashMap::new();
+        let mut closed = Vec::new();
         for close in self.scan::<QuarterClose>(TreeName::Closes, &network.id.to_key())? {
             let (number, pays_nothing) = match heads.get(&close.batch) {
                 Some(head) => head.clone(),
                 None => heads.entry(close.batch).or_insert(self.batch_head(close.batch)?).clone(),
             };
-            facts.closed.push((close.quarter, close.batch, number, pays_nothing));
+            closed.push((close.quarter, close.batch, number, pays_nothing));
         }
-        Ok(facts)
+        let agreements = self.agreements(network.id)?;
+        // Whether a batch was written to a payment file does not matter for the standing.
+        let quarters: Vec<ClosedQuarter> = closed
+            .iter()
+            .map(|(quarter, _, number, _)| ClosedQuarter { quarter: *quarter, batch: number.clone(), exported: false })
+            .collect();
+        let all = NetworkFacts {
+            network,
+            partners,
+            agreements: &agreements,
+            hours_present: &present,
+            budgets: &budgets,
+            closed: &quarters,
+        };
+        let standing = standing(years, &all);
+        Ok(HoursFacts {
+            epoch,
+            missing_forms: standing.missing_forms,
+            unclosed: standing.unclosed,
+            budgets: standing
+                .budgets
+                .iter()
+                .map(|(year, b)| (*year, b.budget, b.spending.spent, b.spending.paid_by_practice_team))
+                .collect(),
+            // A batch that pays nothing (a re-close with no difference, or all set off) has no
+            // file for the bank: nothing to send, so nothing late.
+            closed: closed
+                .into_iter()
+                .filter(|(_, _, _, pays_nothing)| !pays_nothing)
+                .map(|(quarter, batch, _, _)| (quarter, batch))
+                .collect(),
+        })
     }
 }
 
