@@ -11,6 +11,7 @@ use crate::report::{self, Format};
 use crate::store::{ChangeContext, Store};
 
 mod invoice;
+mod mail;
 mod usage_nl;
 
 const HELP_TEMPLATE: &str = "\
@@ -203,6 +204,17 @@ enum Command {
     Settings {
         #[command(subcommand)]
         setting: SettingsCommand,
+    },
+    /// Herinneringen per e-mail: versturen (of --dry-run), sjablonen, afzenders, outbox
+    #[command(
+        help_template = HELP_TEMPLATE,
+        subcommand_help_heading = "Opdrachten",
+        subcommand_value_name = "OPDRACHT",
+        next_help_heading = "Opties"
+    )]
+    Mail {
+        #[command(subcommand)]
+        mail: mail::MailCommand,
     },
 }
 
@@ -602,6 +614,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Invoice { invoice }) => invoice::run(|| open(&path), invoice),
+        Some(Command::Mail { mail }) => mail::run(&path, || open(&path), mail),
         Some(Command::Hours { hours }) => {
             let store = open(&path)?;
             crate::cli_hours::run(&store, hours)
