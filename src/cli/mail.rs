@@ -134,9 +134,11 @@ pub fn send(
     if dry_run {
         return Ok((plan.dry_run_text(), ExitCode::SUCCESS));
     }
+    // A settings file that cannot be used is said before anything is queued.
+    let settings = MailSettings::load(db)?;
     let queued = plan.queue(store, &ChangeContext::new(user, now))?;
     let mut text = format!("{queued} e-mail(s) in de outbox; {}\n", plan.summary());
-    let Some(settings) = MailSettings::load(db)? else {
+    let Some(settings) = settings else {
         text.push_str(&format!(
             "Geen {}: de e-mails blijven in de outbox tot 'sidw serve' met instellingen draait.\n",
             settings_path(db).display()

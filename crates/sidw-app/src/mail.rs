@@ -49,8 +49,7 @@ fn plan_from(
         .filter_map(|(_, m)| {
             let at = match m.state {
                 OutboxState::Queued => m.queued_at,
-                OutboxState::Sent { at } => at,
-                OutboxState::Failed { .. } => return None,
+                OutboxState::Sent { at } | OutboxState::Failed { at } => at,
             };
             holds_back(at, now).then_some(m)
         })

@@ -95,7 +95,7 @@ impl Store {
     }
 
     /// Queues `mails` (one audit entry each). Within the same transaction every reminder that was
-    /// queued or sent to the same recipient less than a week ago is taken out of its mail, and a
+    /// queued, sent or refused to the same recipient less than a week ago is taken out of its mail, and a
     /// mail left with none is not queued: two editors pressing send at once queue it once.
     /// Returns the ids queued.
     pub fn queue_mail(&self, ctx: &ChangeContext, mails: &[Mail]) -> Result<Vec<u64>, StoreError> {
@@ -104,10 +104,11 @@ impl Store {
             let mut recent: Vec<(String, String)> = Vec::new();
             for (key, bytes) in tx.tables.values(TreeName::Outbox)? {
                 let message: OutboxMessage = super::decode_at(TreeName::Outbox, &key, &bytes).map_err(abort)?;
+                // A refused one too: the same address would refuse it again; a corrected address is
+                // another recipient.
                 let at = match message.state {
                     OutboxState::Queued => message.queued_at,
-                    OutboxState::Sent { at } => at,
-                    OutboxState::Failed { .. } => continue,
+                    OutboxState::Sent { at } | OutboxState::Failed { at } => at,
                 };
                 if holds_back(at, now) {
                     let to = message.to.to_lowercase();
