@@ -144,9 +144,12 @@ impl MailPlan {
         if self.mails.is_empty() {
             lines.push("Er gaat niets uit: geen herinneringen voor wie een e-mailadres heeft.".to_string());
         }
-        for mail in &self.mails {
-            lines.push(format!("aan {}  van {}", mail.to, mail.from));
-            lines.push(format!("    {}", mail.subject));
+        const SHOWN: usize = 12;
+        for mail in self.mails.iter().take(SHOWN) {
+            lines.push(format!("aan {}: {}", mail.to, mail.subject));
+        }
+        if self.mails.len() > SHOWN {
+            lines.push(format!("… en nog {} (sidw mail send --dry-run toont alles)", self.mails.len() - SHOWN));
         }
         if self.held_back > 0 {
             lines.push(format!(

@@ -29,6 +29,7 @@ enum Which {
     Users,
     RemoveUser,
     Online,
+    Mail,
     Pane,
 }
 
@@ -53,11 +54,18 @@ pub static COMMANDS: &[Command] = &[
     command("gebruikers", &[], "", "gebruikers van de server; een gebruiker toevoegen", Some(Role::Admin)),
     command("gebruiker-weg", &[], "NAAM", "een gebruiker weghalen", Some(Role::Admin)),
     command("wie", &[], "", "wie er nu is ingelogd (gebruiker, rol, regio's, sinds)", Some(Role::Admin)),
+    command(
+        "mail",
+        &["e-mail"],
+        "",
+        "herinneringen uit de signalen per e-mail: bekijken, v verstuurt",
+        Some(Role::Editor),
+    ),
     command("help", &["hulp", "?"], "", "alle toetsen en opdrachten", None),
     command("1", &["2", "3", "4", "5", "6", "7"], "", "paneel 1–7", None),
 ];
 
-const WHICH: [Which; 11] = [
+const WHICH: [Which; 12] = [
     Which::Quit,
     Which::Network,
     Which::Quarter,
@@ -67,6 +75,7 @@ const WHICH: [Which; 11] = [
     Which::Users,
     Which::RemoveUser,
     Which::Online,
+    Which::Mail,
     Which::Help,
     Which::Pane,
 ];
@@ -194,6 +203,7 @@ impl App {
             Which::Import => self.import_hours(rest),
             Which::RemoveUser => self.remove_user(rest),
             Which::Online => self.show_online(),
+            Which::Mail => self.show_mail(),
             Which::Quarter => self.command_quarter(rest),
             Which::Pane => {
                 let index = word.parse::<usize>().unwrap_or(1).clamp(1, 7) - 1;

@@ -1,0 +1,75 @@
+//! `:mail` on the screen: the preview of what the Signalen would send (one line per recipient),
+//! `v` puts it in the outbox, and the same reminders are not offered again within the week; a
+//! viewer cannot send, and a user with one region sees only that region's mail.
+
+use crate::common::*;
+use chrono::TimeZone;
+use sidw::domain::{Access, Role, Scope};
+
+fn app_as(access: Access) -> sidw::app::App {
+    let store = sidw::store::Store::temporary().unwrap();
+    sidw::demo::load(&store, &ctx(), date(2025, 10, 15)).unwrap();
+    let clock: sidw::app::Clock = std::sync::Arc::new(|| chrono::Utc.with_ymd_and_hms(2025, 10, 15, 10, 0, 0).unwrap());
+    sidw::app::App::with_access(store, "anna", access, clock)
+}
+
+#[test]
+fn mail_preview_lists_one_mail_per_recipient_and_v_queues_them_once() {
+    let mut app = demo_app();
+    press(&mut app, ":mail<Enter>");
+    let screen = screen_text(&app, 120, 40);
+    contains_all(
+        &screen,
+        &[
+            "E-mail: 3 e-mails (6 herinneringen), 0 deze week al verstuurd",
+            "aan a.devries@hadesch.nl: Urenformulier juli 2025 Zwolle-Zuid ontbreekt (en 1",
+            "aan m.yilmaz@gezondhavens.nl:",
+            "aan s.bakker@atolwijk.nl: Overeenkomst Lelystad-Atolwijk: graag getekend",
+            "[v] versturen",
+            "[n] niets versturen",
+        ],
+    );
+    // Hardenberg-Baalder's reminders are not due yet on 15-10-2025.
+    assert!(!screen.contains("g.schuurman@hzbaalder.nl"), "{screen}");
+    contains_all(&screen_text(&app, 80, 24), &["E-mail: 3 e-mails", "[v] versturen"]);
+
+    press(&mut app, "v");
+    contains_all(&screen_text(&app, 120, 40), &["3 e-mails in de outbox; 'sidw serve' verstuurt ze."]);
+    let outbox = app_store_outbox(&app);
+    assert_eq!(outbox, 3);
+
+    // Opened again: nothing goes out twice within the week.
+    press(&mut app, ":mail<Enter>");
+    let screen = screen_text(&app, 120, 40);
+    contains_all(
+        &screen,
+        &["E-mail: 0 e-mails (0 herinneringen)", "Er gaat niets uit", "deze week al verstuurd", "[n] sluiten"],
+    );
+    assert!(!screen.contains("[v]"), "{screen}");
+    press(&mut app, "v");
+    assert_eq!(app_store_outbox(&app), 3);
+}
+
+#[test]
+fn n_sends_nothing_a_viewer_cannot_open_it_and_a_region_sees_its_own() {
+    let mut app = demo_app();
+    press(&mut app, ":mail<Enter>n");
+    contains_all(&screen_text(&app, 120, 40), &["Niets verstuurd."]);
+    assert_eq!(app_store_outbox(&app), 0);
+
+    let mut viewer = app_as(Access::new(Role::Viewer, Scope::All));
+    press(&mut viewer, ":mail<Enter>");
+    let screen = screen_text(&viewer, 120, 40);
+    assert!(!screen.contains("E-mail:"), "{screen}");
+    contains_all(&screen, &["editor"]);
+
+    let mut zwolle = app_as(Access::new(Role::Editor, Scope::parse("Zwolle").unwrap()));
+    press(&mut zwolle, ":mail<Enter>");
+    let screen = screen_text(&zwolle, 120, 40);
+    contains_all(&screen, &["E-mail: 1 e-mail (", "aan a.devries@hadesch.nl"]);
+    assert!(!screen.contains("m.yilmaz@"), "{screen}");
+}
+
+fn app_store_outbox(app: &sidw::app::App) -> usize {
+    app.store().outbox().unwrap().len()
+}
