@@ -73,3 +73,39 @@ fn n_sends_nothing_a_viewer_cannot_open_it_and_a_region_sees_its_own() {
 fn app_store_outbox(app: &sidw::app::App) -> usize {
     app.store().outbox().unwrap().len()
 }
+
+#[test]
+fn an_admin_edits_a_template_and_an_unknown_placeholder_is_refused_at_its_field() {
+    use sidw::domain::mail::TemplateKind;
+    let mut app = demo_app();
+    press(&mut app, ":sjabloon urenformulier<Enter>");
+    contains_all(&screen_text(&app, 120, 40), &["E-mailsjabloon urenformulier", "Onderwerp", "Tekst", "{maand}"]);
+    press(&mut app, "<Tab> {bedrag}<Enter>");
+    let screen = screen_text(&app, 120, 40);
+    contains_all(&screen, &["onbekend veld '{bedrag}'"]);
+    let default = sidw::domain::mail::default_template(TemplateKind::HoursForm);
+    assert_eq!(app.store().mail_template(TemplateKind::HoursForm).unwrap(), default);
+    press(&mut app, &"<BS>".repeat(9));
+    press(&mut app, " Graag per omgaande.<Enter>");
+    contains_all(&screen_text(&app, 120, 40), &["E-mailsjabloon urenformulier opgeslagen."]);
+    let stored = app.store().mail_template(TemplateKind::HoursForm).unwrap();
+    assert_eq!(stored.body, format!("{} Graag per omgaande.", default.body));
+    // The preview's mail is made from it.
+    let plan = sidw::mail::plan(app.store(), date(2025, 10, 15), chrono::Utc::now(), &Scope::All).unwrap();
+    assert!(plan.mails[0].body.contains("zijn. Graag per omgaande."), "{}", plan.mails[0].body);
+
+    // The region's sender: a wrong address is refused at the field, a right one used.
+    press(&mut app, ":afzender zwolle<Enter>");
+    contains_all(&screen_text(&app, 120, 40), &["Afzender regio Zwolle", "zwolle@medrie.nl"]);
+    press(&mut app, &"<BS>".repeat(16));
+    press(&mut app, "secretariaat zwolle<Enter>");
+    contains_all(&screen_text(&app, 120, 40), &["is geen e-mailadres"]);
+    press(&mut app, &"<BS>".repeat(19));
+    press(&mut app, "swid.zwolle@medrie.nl<Enter>");
+    assert_eq!(app.store().region_address(sidw::domain::Region::Zwolle).unwrap(), "swid.zwolle@medrie.nl");
+
+    // An editor may not.
+    let mut editor = app_as(Access::new(Role::Editor, Scope::All));
+    press(&mut editor, ":sjabloon urenformulier<Enter>");
+    assert!(!screen_text(&editor, 120, 40).contains("E-mailsjabloon urenformulier"));
+}

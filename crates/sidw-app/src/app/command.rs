@@ -30,6 +30,8 @@ enum Which {
     RemoveUser,
     Online,
     Mail,
+    MailTemplate,
+    MailSender,
     Pane,
 }
 
@@ -61,11 +63,20 @@ pub static COMMANDS: &[Command] = &[
         "herinneringen uit de signalen per e-mail: bekijken, v verstuurt",
         Some(Role::Editor),
     ),
+    command(
+        "sjabloon",
+        &[],
+        "SOORT",
+        "e-mailsjabloon wijzigen: overeenkomst, urenformulier, jaarverplichtingen, kwartaaloverzicht, betaaladvies",
+        Some(Role::Admin),
+    ),
+    command("afzender", &[], "REGIO", "het e-mailadres van een regio (de afzender)", Some(Role::Admin)),
     command("help", &["hulp", "?"], "", "alle toetsen en opdrachten", None),
     command("1", &["2", "3", "4", "5", "6", "7"], "", "paneel 1–7", None),
 ];
 
-const WHICH: [Which; 12] = [
+/// One entry per command of [`COMMANDS`], in the same order (a test holds them together).
+const WHICH: [Which; 14] = [
     Which::Quit,
     Which::Network,
     Which::Quarter,
@@ -76,6 +87,8 @@ const WHICH: [Which; 12] = [
     Which::RemoveUser,
     Which::Online,
     Which::Mail,
+    Which::MailTemplate,
+    Which::MailSender,
     Which::Help,
     Which::Pane,
 ];
@@ -204,6 +217,14 @@ impl App {
             Which::RemoveUser => self.remove_user(rest),
             Which::Online => self.show_online(),
             Which::Mail => self.show_mail(),
+            Which::MailTemplate => match crate::domain::mail::TemplateKind::parse(rest) {
+                Ok(kind) => self.open_form(super::FormKind::MailTemplate(kind)),
+                Err(error) => self.error(format!(":sjabloon: {}", error.message)),
+            },
+            Which::MailSender => match crate::domain::Region::parse(rest) {
+                Ok(region) => self.open_form(super::FormKind::MailSender(region)),
+                Err(error) => self.error(format!(":afzender: {}", error.message)),
+            },
             Which::Quarter => self.command_quarter(rest),
             Which::Pane => {
                 let index = word.parse::<usize>().unwrap_or(1).clamp(1, 7) - 1;
