@@ -3,6 +3,7 @@
 //! reminder that went (or was queued) to the same recipient less than a week ago. The same plan
 //! feeds `:mail` on the screen and `sidw mail send` on the command line.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -66,8 +67,8 @@ fn plan_from(
             SignalTarget::Agreement(n, _) | SignalTarget::Hours(n, _) | SignalTarget::Milestones(n) => n,
             _ => continue,
         };
-        if !networks.contains_key(&network_id) {
-            networks.insert(network_id, store.network(network_id)?);
+        if let Entry::Vacant(slot) = networks.entry(network_id) {
+            slot.insert(store.network(network_id)?);
         }
         let network = &networks[&network_id];
         let mut partner_name = String::new();
@@ -98,11 +99,11 @@ fn plan_from(
             plan.held_back += 1;
             continue;
         }
-        if !templates.contains_key(&kind) {
-            templates.insert(kind, store.mail_template(kind)?);
+        if let Entry::Vacant(slot) = templates.entry(kind) {
+            slot.insert(store.mail_template(kind)?);
         }
-        if !senders.contains_key(&network.region) {
-            senders.insert(network.region, store.region_address(network.region)?);
+        if let Entry::Vacant(slot) = senders.entry(network.region) {
+            slot.insert(store.region_address(network.region)?);
         }
         let month = match signal.target {
             SignalTarget::Hours(_, month) => month.dutch_name(),
