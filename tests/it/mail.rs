@@ -277,3 +277,41 @@ fn serve_delivers_the_outbox_and_retries_with_back_off() {
     assert_eq!(later.1.attempts, 3);
     assert!(later.1.last_error.contains("451"), "{}", later.1.last_error);
 }
+
+#[test]
+fn mail_templates_and_senders_on_the_command_line_refuse_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(sidw(&db, &["demo"]).status.success());
+    let shown = sidw(&db, &["mail", "template", "urenformulier"]);
+    assert!(shown.status.success());
+    assert!(text(&shown).contains("Onderwerp: Urenformulier {maand} {netwerk} ontbreekt"), "{}", text(&shown));
+    assert!(text(&shown).contains("Velden: {netwerk} {partner} {maand} {termijn} {regio} {punt}"));
+
+    let unknown = sidw(&db, &["mail", "template", "urenformulier", "--body", "Graag {bedrag} voor {maand}."]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(text(&unknown).contains("onbekend veld '{bedrag}'"), "{}", text(&unknown));
+    let kind = sidw(&db, &["mail", "template", "brief"]);
+    assert_eq!(kind.status.code(), Some(2));
+    assert!(text(&kind).contains("'brief' is geen sjabloon"), "{}", text(&kind));
+    let changed = sidw(&db, &["mail", "template", "urenformulier", "--body", "Graag het formulier van {maand}."]);
+    assert!(changed.status.success(), "{}", text(&changed));
+    let dry = sidw(&db, &["mail", "send", "--dry-run", "--today", "01-12-2026"]);
+    assert!(text(&dry).contains("Graag het formulier van juli 2025."), "{}", text(&dry));
+
+    let bad = sidw(&db, &["mail", "sender", "--region", "zwolle", "--email", "secretariaat zwolle"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad).contains("is geen e-mailadres"), "{}", text(&bad));
+    let good = sidw(&db, &["mail", "sender", "--region", "zwolle", "--email", "swid.zwolle@medrie.nl"]);
+    assert_eq!(String::from_utf8_lossy(&good.stdout), "Zwolle: swid.zwolle@medrie.nl\n");
+    let dry = sidw(&db, &["mail", "send", "--dry-run", "--today", "01-12-2026"]);
+    assert!(text(&dry).contains("Aan: a.devries@hadesch.nl\nVan: swid.zwolle@medrie.nl\n"), "{}", text(&dry));
+
+    // Sending asks who sends; the database with an outbox checks clean.
+    assert_eq!(sidw(&db, &["mail", "send", "--today", "01-12-2026"]).status.code(), Some(2));
+    let queued = sidw(&db, &["mail", "send", "--user", "anna", "--today", "01-12-2026"]);
+    assert!(text(&queued).contains("4 e-mail(s) in de outbox"), "{}", text(&queued));
+    assert!(text(&queued).contains("blijven in de outbox"), "{}", text(&queued));
+    let check = sidw(&db, &["check"]);
+    assert!(check.status.success(), "{}", text(&check));
+}

@@ -9,11 +9,13 @@ Prints "klaar" when it listens.
 import email
 import email.policy
 import json
+import logging
 import sys
 import time
 import warnings
 
 warnings.simplefilter("ignore")
+logging.getLogger("mail.log").setLevel(logging.CRITICAL)
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
