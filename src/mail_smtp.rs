@@ -10,6 +10,7 @@
 //! tls = "starttls"            # starttls (default), tls, of geen (alleen voor een relay op deze machine)
 //! user = "secretariaat@medrie.nl"
 //! password_file = "/etc/sidw/smtp-wachtwoord"   # of: password = "…"
+//! ca_file = "/etc/sidw/relay-ca.pem"            # optioneel: de eigen CA van een relay op kantoor
 //! retry_seconds = [60, 300, 1800, 7200]          # wachten na een tijdelijke weigering
 //! interval_seconds = 60                          # hoe vaak `sidw serve` de outbox bekijkt
 //! ```
@@ -43,6 +44,7 @@ struct SettingsFile {
     user: Option<String>,
     password: Option<String>,
     password_file: Option<PathBuf>,
+    ca_file: Option<PathBuf>,
     retry_seconds: Option<Vec<u64>>,
     interval_seconds: Option<u64>,
 }
@@ -63,6 +65,8 @@ pub struct MailSettings {
     pub security: Security,
     pub user: Option<String>,
     password: Option<String>,
+    /// A certificate (PEM) trusted besides the public roots: the office relay's own CA.
+    ca: Option<Vec<u8>>,
     /// The waits after a temporary refusal; one more try than there are waits.
     pub retries: Vec<Duration>,
     pub interval: Duration,
@@ -151,19 +155,38 @@ impl MailSettings {
             Security::None => 25,
         });
         let retries = file.retry_seconds.unwrap_or_else(|| vec![60, 300, 1800, 7200]);
+        let ca = match file.ca_file {
+            Some(path) => {
+                let path = if path.is_relative() { dir.join(path) } else { path };
+                let pem = std::fs::read(&path).with_context(|| format!("kan {} niet lezen", path.display()))?;
+                lettre::transport::smtp::client::Certificate::from_pem(&pem)
+                    .map_err(|e| anyhow::anyhow!("{} is geen PEM-certificaat: {e}", path.display()))?;
+                Some(pem)
+            }
+            None => None,
+        };
         Ok(Self {
             host: file.host.trim().to_string(),
             port,
             security,
             user: file.user,
             password,
+            ca,
             retries: retries.into_iter().map(Duration::from_secs).collect(),
             interval: Duration::from_secs(file.interval_seconds.unwrap_or(60).max(1)),
         })
     }
 
     fn transport(&self) -> Result<SmtpTransport> {
-        let tls = |host: &str| TlsParameters::new(host.to_string()).context("TLS-instellingen");
+        let tls = |host: &str| {
+            let mut builder = TlsParameters::builder(host.to_string());
+            if let Some(pem) = &self.ca {
+                builder = builder.add_root_certificate(
+                    lettre::transport::smtp::client::Certificate::from_pem(pem).context("ca_file")?,
+                );
+            }
+            builder.build().context("TLS-instellingen")
+        };
         let builder = SmtpTransport::builder_dangerous(&self.host).port(self.port);
         let builder = match self.security {
             Security::StartTls => builder.tls(Tls::Required(tls(&self.host)?)),

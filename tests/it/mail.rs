@@ -40,6 +40,11 @@ fn private(path: &Path, text: &str) {
 
 /// Starts aiosmtpd with the password of `dir/smtp-wachtwoord` and waits until it listens.
 fn start_smtp(dir: &Path) -> Smtp {
+    start_smtp_with(dir, &[])
+}
+
+/// [`start_smtp`] with more arguments (a certificate and key: STARTTLS required).
+fn start_smtp_with(dir: &Path, more: &[&Path]) -> Smtp {
     let password_file = dir.join("smtp-wachtwoord");
     private(&password_file, &format!("{PASSWORD}\n"));
     let port = free_port();
@@ -51,6 +56,7 @@ fn start_smtp(dir: &Path) -> Smtp {
         .arg(&log)
         .arg("secretariaat")
         .arg(&password_file)
+        .args(more)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -314,4 +320,96 @@ fn mail_templates_and_senders_on_the_command_line_refuse_what_is_wrong() {
     assert!(text(&queued).contains("blijven in de outbox"), "{}", text(&queued));
     let check = sidw(&db, &["check"]);
     assert!(check.status.success(), "{}", text(&check));
+}
+
+/// A CA and a server certificate for 127.0.0.1 signed by it, made with openssl: `(ca, cert, key)`.
+fn office_ca(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl").current_dir(dir).args(args).output().expect("openssl runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=sidw test CA",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    std::fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    ]);
+    (dir.join("ca.pem"), dir.join("server.pem"), dir.join("server.key"))
+}
+
+#[test]
+fn mail_goes_out_over_starttls_to_a_server_the_office_ca_vouches_for_and_not_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, cert, key) = office_ca(dir.path());
+    let smtp = start_smtp_with(dir.path(), &[cert.as_path(), key.as_path()]);
+    let settings = |db: &Path, ca: &str| {
+        let text = format!(
+            "host = \"127.0.0.1\"\nport = {}\ntls = \"starttls\"\nuser = \"secretariaat\"\npassword_file = \"smtp-wachtwoord\"\nretry_seconds = [0]\n{ca}",
+            smtp.port
+        );
+        private(&sidw::mail_smtp::settings_path(db), &text);
+    };
+
+    // Only the public roots: the server's certificate is not trusted, nothing is delivered.
+    let untrusted = dir.path().join("zonder-ca");
+    assert!(sidw(&untrusted, &["demo"]).status.success());
+    settings(&untrusted, "");
+    let out = sidw(&untrusted, &["mail", "send", "--user", "anna", "--today", "01-12-2026"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("0 verstuurd, 4 mislukt"), "{}", text(&out));
+    assert!(accepted(&smtp).is_empty());
+
+    // With the office's CA: delivered, every message inside TLS and authenticated.
+    let db = dir.path().join("db");
+    assert!(sidw(&db, &["demo"]).status.success());
+    settings(&db, "ca_file = \"ca.pem\"\n");
+    let out = sidw(&db, &["mail", "send", "--user", "anna", "--today", "01-12-2026"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("4 verstuurd, 0 mislukt"), "{}", text(&out));
+    let got = accepted(&smtp);
+    assert_eq!(got.len(), 4);
+    assert!(got.iter().all(|m| m["tls"] == true && m["auth"] == true), "{got:?}");
 }

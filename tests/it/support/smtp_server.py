@@ -4,7 +4,8 @@ Every accepted message is written as one JSON line to LOG: envelope sender and r
 decoded subject and text, the AUTH user, the time. A recipient with "weiger" in it is refused for
 good (550), one with "later" for now (451); each refusal is a JSON line too. AUTH (PLAIN or LOGIN)
 is offered without TLS (a relay on this machine) and only USER / the password in PASSWORD_FILE pass.
-Prints "klaar" when it listens.
+With CERT and KEY (PEM) as the 5th and 6th argument it requires STARTTLS first, and AUTH only
+after it. Prints "klaar" when it listens.
 """
 import email
 import email.policy
@@ -21,6 +22,12 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 port, log_path, user, password_file = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+tls_context = None
+if len(sys.argv) > 6:
+    import ssl
+
+    tls_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls_context.load_cert_chain(sys.argv[5], sys.argv[6])
 password = open(password_file, encoding="utf-8").read().strip()
 
 
@@ -62,6 +69,7 @@ class Handler:
                 "header_to": str(message["to"]),
                 "text": message.get_content(),
                 "auth": bool(session.authenticated),
+                "tls": session.ssl is not None,
             }
         )
         return "250 Bericht aangenomen"
@@ -73,7 +81,9 @@ controller = Controller(
     port=port,
     authenticator=authenticator,
     auth_required=True,
-    auth_require_tls=False,
+    auth_require_tls=tls_context is not None,
+    tls_context=tls_context,
+    require_starttls=tls_context is not None,
 )
 controller.start()
 print("klaar", flush=True)
