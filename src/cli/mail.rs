@@ -32,6 +32,19 @@ pub(super) enum MailCommand {
         #[arg(long, value_name = "DATUM")]
         today: Option<String>,
     },
+    /// Betaaladvies aan iedere ontvanger van een betaalbatch (partner; voor een praktijk de kartrekker)
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    Advice {
+        /// De betaalbatch, bv. 2025-Q1-0001
+        #[arg(long, value_name = "NUMMER")]
+        batch: String,
+        /// Alleen laten zien wat er zou worden verstuurd
+        #[arg(long)]
+        dry_run: bool,
+        /// Wie verstuurt (komt in het logboek); nodig zonder --dry-run
+        #[arg(long, value_name = "NAAM", required_unless_present = "dry_run")]
+        user: Option<String>,
+    },
     /// Toon een e-mailsjabloon, of wijzig het (admin): overeenkomst, urenformulier,
     /// jaarverplichtingen, kwartaaloverzicht, betaaladvies
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
@@ -73,6 +86,14 @@ pub(super) fn run(path: &Path, store: impl FnOnce() -> Result<Store>, command: M
                 Err(message) => return Ok(super::usage_error(&message)),
             };
             send(path, &store()?, dry_run, user.as_deref().unwrap_or("sidw"), today, now)?
+        }
+        MailCommand::Advice { batch, dry_run, user } => {
+            let store = store()?;
+            let now = Utc::now();
+            let Some(plan) = crate::mail::advice_plan(&store, &batch, now, &Scope::All)? else {
+                anyhow::bail!("betaalbatch '{batch}' bestaat niet");
+            };
+            deliver_plan(path, &store, &plan, dry_run, user.as_deref().unwrap_or("sidw"), now)?
         }
         MailCommand::Template { kind, subject, body, user } => {
             let kind = match TemplateKind::parse(&kind) {
@@ -131,6 +152,18 @@ pub fn send(
     now: DateTime<Utc>,
 ) -> Result<(String, ExitCode)> {
     let plan = crate::mail::plan(store, today, now, &Scope::All)?;
+    deliver_plan(db, store, &plan, dry_run, user, now)
+}
+
+/// Prints `plan` (dry run), or queues it and delivers it when there are settings.
+fn deliver_plan(
+    db: &Path,
+    store: &Store,
+    plan: &crate::mail::MailPlan,
+    dry_run: bool,
+    user: &str,
+    now: DateTime<Utc>,
+) -> Result<(String, ExitCode)> {
     if dry_run {
         return Ok((plan.dry_run_text(), ExitCode::SUCCESS));
     }

@@ -413,3 +413,58 @@ fn mail_goes_out_over_starttls_to_a_server_the_office_ca_vouches_for_and_not_oth
     assert_eq!(got.len(), 4);
     assert!(got.iter().all(|m| m["tls"] == true && m["auth"] == true), "{got:?}");
 }
+
+#[test]
+fn a_payment_advice_goes_to_each_payee_of_a_batch_with_its_amount_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(sidw(&db, &["demo"]).status.success());
+    let close = sidw(&db, &["close", "--quarter", "2025-Q1", "--network", "Zwolle-Zuid", "--user", "fin"]);
+    assert!(close.status.success(), "{}", text(&close));
+    let (physio_amount, team_amounts) = {
+        let store = Store::open(&db).unwrap();
+        let zwolle = store.network_by_name("Zwolle-Zuid").unwrap().unwrap();
+        let mut physio =
+            store.partners(zwolle.id).unwrap().into_iter().find(|p| p.name == "Fysiotherapie Zwolle-Zuid").unwrap();
+        physio.email = "fysio@zwollezuid.nl".into();
+        store.update_partner(&ChangeContext::new("setup", chrono::Utc::now()), &physio).unwrap();
+        let batch = store.batches().unwrap().into_iter().find(|b| b.number == "2025-Q1-0001").unwrap();
+        let physio_line = batch.lines.iter().find(|l| l.partner == Some(physio.id)).unwrap();
+        let team: Vec<String> = batch
+            .lines
+            .iter()
+            .filter(|l| l.practice.is_some())
+            .map(|l| sidw::domain::money::format_eur(l.amount))
+            .collect();
+        (sidw::domain::money::format_eur(physio_line.amount), team)
+    };
+    let smtp = start_smtp(dir.path());
+    write_settings(&db, smtp.port, "[0]", 60);
+    let unknown = sidw(&db, &["mail", "advice", "--batch", "2025-Q1-0099", "--user", "fin"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(text(&unknown).contains("betaalbatch '2025-Q1-0099' bestaat niet"), "{}", text(&unknown));
+
+    let sent = sidw(&db, &["mail", "advice", "--batch", "2025-Q1-0001", "--user", "fin"]);
+    assert!(sent.status.success(), "{}", text(&sent));
+    assert!(text(&sent).contains("2 verstuurd, 0 mislukt"), "{}", text(&sent));
+    let mut got = accepted(&smtp);
+    got.sort_by_key(to_of);
+    assert_eq!(got.iter().map(to_of).collect::<Vec<_>>(), ["a.devries@hadesch.nl", "fysio@zwollezuid.nl"]);
+    let physio = got[1]["text"].as_str().unwrap();
+    assert!(
+        physio.contains(&format!(
+            "Voor Fysiotherapie Zwolle-Zuid in netwerk Zwolle-Zuid maken wij over 2025-Q1 {physio_amount} over (batch 2025-Q1-0001)."
+        )),
+        "{physio}"
+    );
+    assert_eq!(got[1]["subject"], "Betaaladvies 2025-Q1 Zwolle-Zuid");
+    let coordinator = got[0]["text"].as_str().unwrap();
+    assert_eq!(team_amounts.len(), 2);
+    for amount in &team_amounts {
+        assert!(coordinator.contains(amount.as_str()), "{amount} in {coordinator}");
+    }
+    // Once: the same advice is not sent again.
+    let again = sidw(&db, &["mail", "advice", "--batch", "2025-Q1-0001", "--user", "fin"]);
+    assert!(text(&again).contains("0 e-mail(s) in de outbox"), "{}", text(&again));
+    assert_eq!(accepted(&smtp).len(), 2);
+}

@@ -45,17 +45,7 @@ fn plan_from(
     outbox: &[(u64, OutboxMessage)],
     now: DateTime<Utc>,
 ) -> Result<MailPlan, StoreError> {
-    let recent: Vec<(String, &str)> = outbox
-        .iter()
-        .filter_map(|(_, m)| {
-            let at = match m.state {
-                OutboxState::Queued => m.queued_at,
-                OutboxState::Sent { at } | OutboxState::Failed { at } => at,
-            };
-            holds_back(at, now).then_some(m)
-        })
-        .flat_map(|m| m.keys.iter().map(|k| (m.to.to_lowercase(), k.as_str())))
-        .collect();
+    let recent: Vec<(String, &str)> = recently(outbox, now).collect();
     let mut networks: HashMap<NetworkId, Network> = HashMap::new();
     let mut templates = HashMap::new();
     let mut senders = HashMap::new();
@@ -135,6 +125,90 @@ fn plan_from(
         plan.mails.extend(bundle(&to, &r.name, &r.from, r.region, &r.items));
     }
     Ok(plan)
+}
+
+/// The payment advice of batch `number` (`2025-Q1-0001`): one per payee of the lines still in
+/// force, to the partner's address, or for a practice to the network's kartrekker (who acts for
+/// the practice team); a payee without an address is listed. `None` when there is no such batch.
+pub fn advice_plan(
+    store: &Store,
+    number: &str,
+    now: DateTime<Utc>,
+    scope: &Scope,
+) -> Result<Option<MailPlan>, StoreError> {
+    let Some(batch) = store.batches()?.into_iter().find(|b| b.number.eq_ignore_ascii_case(number.trim())) else {
+        return Ok(None);
+    };
+    let outbox = store.outbox()?;
+    let template = store.mail_template(TemplateKind::PaymentAdvice)?;
+    let mut networks: HashMap<NetworkId, Network> = HashMap::new();
+    let mut recipients: BTreeMap<String, Recipient> = BTreeMap::new();
+    let mut plan = MailPlan::default();
+    for line in batch.lines.iter().filter(|l| batch.is_current_for(l.network)) {
+        if let Entry::Vacant(slot) = networks.entry(line.network) {
+            slot.insert(store.network(line.network)?);
+        }
+        let network = &networks[&line.network];
+        if !scope.contains(network.region) {
+            continue;
+        }
+        let (email, name) = match line.partner {
+            Some(partner) => {
+                let partner = store.partner(line.network, partner)?;
+                (partner.email, partner.name)
+            }
+            None => (network.coordinator.email.clone(), network.coordinator.name.clone()),
+        };
+        if email.trim().is_empty() {
+            let who = if line.partner.is_some() { "partner" } else { "kartrekker (voor de praktijk)" };
+            plan.without_address.push(format!("{}: {who} {} zonder e-mailadres", network.name, line.payee));
+            continue;
+        }
+        let address = email.trim().to_lowercase();
+        let key = format!("betaaladvies|{}|{}|{:?}|{:?}", batch.id, line.network, line.partner, line.practice);
+        if recently(&outbox, now).any(|(t, k)| t == address && k == key) {
+            plan.held_back += 1;
+            continue;
+        }
+        let values = [
+            ("netwerk", network.name.clone()),
+            ("partner", line.payee.clone()),
+            ("kwartaal", line.quarter.to_string()),
+            ("bedrag", crate::domain::money::format_eur(line.amount)),
+            ("batch", batch.number.clone()),
+            ("regio", network.region.name().to_string()),
+        ];
+        let item = MailItem {
+            kind: TemplateKind::PaymentAdvice,
+            key,
+            subject: fill(&template.subject, &values),
+            paragraph: fill(&template.body, &values),
+        };
+        let from = store.region_address(network.region)?;
+        recipients
+            .entry(address)
+            .or_insert_with(|| Recipient { name, from, region: Some(network.region), items: Vec::new() })
+            .items
+            .push(item);
+    }
+    for (to, r) in recipients {
+        plan.mails.extend(bundle(&to, &r.name, &r.from, r.region, &r.items));
+    }
+    Ok(Some(plan))
+}
+
+/// (recipient, key) of every mail that holds its reminders back at `now`.
+fn recently(outbox: &[(u64, OutboxMessage)], now: DateTime<Utc>) -> impl Iterator<Item = (String, &str)> {
+    outbox
+        .iter()
+        .filter(move |(_, m)| {
+            let at = match m.state {
+                OutboxState::Queued => m.queued_at,
+                OutboxState::Sent { at } | OutboxState::Failed { at } => at,
+            };
+            holds_back(at, now)
+        })
+        .flat_map(|(_, m)| m.keys.iter().map(|k| (m.to.to_lowercase(), k.as_str())))
 }
 
 impl MailPlan {
