@@ -48,6 +48,19 @@ fn mail_preview_lists_one_mail_per_recipient_and_v_queues_them_once() {
     assert!(!screen.contains("[v]"), "{screen}");
     press(&mut app, "v");
     assert_eq!(app_store_outbox(&app), 3);
+
+    // A refusal by the SMTP server shows in the preview for the week.
+    let (id, refused) = app.store().outbox().unwrap().into_iter().find(|(_, m)| m.to.starts_with("s.bakker")).unwrap();
+    let delivery = sidw::store::Delivery::Refused("550 5.1.1 Ontvanger onbekend".into());
+    let at = chrono::Utc.with_ymd_and_hms(2025, 10, 15, 10, 5, 0).unwrap();
+    let mailer = sidw::store::ChangeContext::new("sidw-mail", at);
+    app.store().record_delivery(&mailer, id, &delivery).unwrap();
+    press(&mut app, "n:mail<Enter>");
+    let screen = screen_text(&app, 120, 40);
+    contains_all(&screen, &["mislukt: aan s.bakker@atolwijk.nl:", "(550 5.1.1 Ontvanger onbekend)"]);
+    assert!(refused.subject.contains("Lelystad-Atolwijk"));
+    // Recorded once: a second outcome for the same mail is refused.
+    assert!(app.store().record_delivery(&mailer, id, &sidw::store::Delivery::Sent).is_err());
 }
 
 #[test]

@@ -23,6 +23,8 @@ pub struct MailPlan {
     pub held_back: usize,
     /// Reminders that have nobody to go to: "Zwolle-Zuid: kartrekker zonder e-mailadres".
     pub without_address: Vec<String>,
+    /// Mail of the last week the SMTP server refused: "aan X: onderwerp (550 …)".
+    pub failed: Vec<String>,
 }
 
 /// The plan on `today` (signals) at `now` (the week's hold-back), for a user with `scope`.
@@ -46,11 +48,20 @@ fn plan_from(
     now: DateTime<Utc>,
 ) -> Result<MailPlan, StoreError> {
     let recent: Vec<(String, &str)> = recently(outbox, now).collect();
+    let failed = outbox
+        .iter()
+        .filter_map(|(_, m)| match m.state {
+            OutboxState::Failed { at } if holds_back(at, now) => {
+                Some(format!("aan {}: {} ({})", m.to, m.subject, m.last_error))
+            }
+            _ => None,
+        })
+        .collect();
     let mut networks: HashMap<NetworkId, Network> = HashMap::new();
     let mut templates = HashMap::new();
     let mut senders = HashMap::new();
     let mut recipients: BTreeMap<String, Recipient> = BTreeMap::new();
-    let mut plan = MailPlan::default();
+    let mut plan = MailPlan { failed, ..MailPlan::default() };
     for signal in signals {
         let Some((kind, addressee)) = reminder_of(signal) else { continue };
         let network_id = match signal.target {
@@ -235,6 +246,9 @@ impl MailPlan {
         for missing in &self.without_address {
             lines.push(format!("geen adres: {missing}"));
         }
+        for failed in &self.failed {
+            lines.push(format!("mislukt: {failed}"));
+        }
         lines
     }
 
@@ -252,6 +266,9 @@ impl MailPlan {
         out.push('\n');
         for missing in &self.without_address {
             out.push_str(&format!("geen adres: {missing}\n"));
+        }
+        for failed in &self.failed {
+            out.push_str(&format!("mislukt: {failed}\n"));
         }
         out
     }
