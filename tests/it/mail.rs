@@ -468,3 +468,22 @@ fn a_payment_advice_goes_to_each_payee_of_a_batch_with_its_amount_once() {
     assert!(text(&again).contains("0 e-mail(s) in de outbox"), "{}", text(&again));
     assert_eq!(accepted(&smtp).len(), 2);
 }
+
+#[test]
+fn serve_does_not_start_with_mail_settings_others_can_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(sidw(&db, &["demo"]).status.success());
+    let keys = dir.path().join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    let line = crate::server::user(&keys, "anna", "editor");
+    std::fs::write(dir.path().join("db.users"), line + "\n").unwrap();
+    private(&dir.path().join("smtp-wachtwoord"), PASSWORD);
+    write_settings(&db, 2525, "[0]", 60);
+    std::fs::set_permissions(sidw::mail_smtp::settings_path(&db), std::fs::Permissions::from_mode(0o640)).unwrap();
+    let out = sidw(&db, &["serve", "--listen", "127.0.0.1:0"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("de e-mailinstellingen zijn niet te gebruiken"), "{}", text(&out));
+    assert!(text(&out).contains("chmod 600"), "{}", text(&out));
+    assert!(!text(&out).contains(PASSWORD));
+}
