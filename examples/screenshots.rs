@@ -76,6 +76,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     press(&mut app, Key::new(KeyCode::Esc));
     press(&mut app, Key::new(KeyCode::F(7)));
     shots.take(&app, "7-gemeenten")?;
+    command(&mut app, "mail");
+    shots.take(&app, "mail")?;
+    press(&mut app, Key::char('n'));
     command(&mut app, "jaarverslag 2025");
     press(&mut app, Key::char('j'));
     press(&mut app, Key::char('j'));

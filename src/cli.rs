@@ -11,6 +11,7 @@ use crate::report::{self, Format};
 use crate::store::{ChangeContext, Store};
 
 mod invoice;
+mod mail;
 mod statement;
 mod usage_nl;
 
@@ -204,6 +205,17 @@ enum Command {
     Settings {
         #[command(subcommand)]
         setting: SettingsCommand,
+    },
+    /// Herinneringen per e-mail: versturen (of --dry-run), sjablonen, afzenders, outbox
+    #[command(
+        help_template = HELP_TEMPLATE,
+        subcommand_help_heading = "Opdrachten",
+        subcommand_value_name = "OPDRACHT",
+        next_help_heading = "Opties"
+    )]
+    Mail {
+        #[command(subcommand)]
+        mail: mail::MailCommand,
     },
 }
 
@@ -632,6 +644,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Invoice { invoice }) => invoice::run(|| open(&path), invoice),
+        Some(Command::Mail { mail }) => mail::run(&path, || open(&path), mail),
         Some(Command::Hours { hours }) => {
             let store = open(&path)?;
             crate::cli_hours::run(&store, hours)

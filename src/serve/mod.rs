@@ -114,6 +114,9 @@ pub fn run(store: Store, options: ServeOptions) -> Result<()> {
     // The nightly backups go here: a folder sidw cannot write is said now, not found out at 02:00.
     let backups = backups_dir(store.path());
     create_shared_dir(&backups).with_context(|| format!("de back-upmap {} is niet te gebruiken", backups.display()))?;
+    // A mail settings file that cannot be used (others may read it, a typo) is said now.
+    let mail =
+        crate::mail_smtp::MailSettings::load(store.path()).context("de e-mailinstellingen zijn niet te gebruiken")?;
     few_heap_arenas();
     let users = UsersFile::load(&options.users)
         .with_context(|| format!("kan het gebruikersbestand {} niet lezen", options.users.display()))?;
@@ -148,6 +151,13 @@ pub fn run(store: Store, options: ServeOptions) -> Result<()> {
         let (changes, _) = tokio::sync::watch::channel(0u64);
         tokio::spawn(reload_users(users.clone(), changes.clone()));
         tokio::spawn(daily_backups(store.clone(), backups_dir(store.path())));
+        match mail {
+            Some(settings) => {
+                println!("sidw serve: e-mail via {}:{}", settings.host, settings.port);
+                tokio::spawn(crate::mail_smtp::deliver_while_serving(store.clone(), Arc::new(settings)));
+            }
+            None => println!("sidw serve: geen e-mailinstellingen; de outbox wordt niet verstuurd"),
+        }
         let config = russh::server::Config {
             methods: MethodSet::from(&[MethodKind::PublicKey][..]),
             keys: vec![key],

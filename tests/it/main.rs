@@ -45,6 +45,8 @@ mod local_screen;
 mod log_render;
 mod logbook;
 mod logbook_screens;
+mod mail;
+mod mail_screen;
 mod milestones;
 mod money_edges;
 mod money_model;

@@ -941,6 +941,8 @@ impl App {
             (ConfirmKind::DeleteMunicipalYear(..), Some('n')) => {}
             (ConfirmKind::DiscardForm(form, kind), Some('n')) => self.mode = Mode::Form(form, kind),
             (ConfirmKind::Notice, _) => {}
+            (ConfirmKind::SendMail(plan), Some('v')) if !plan.mails.is_empty() => self.send_mail(&plan),
+            (ConfirmKind::SendMail(_), Some('n')) => self.info("Niets verstuurd."),
             (kind, _) => self.mode = Mode::Confirm(Confirm { kind, ..confirm }),
         }
     }

@@ -29,6 +29,9 @@ enum Which {
     Users,
     RemoveUser,
     Online,
+    Mail,
+    MailTemplate,
+    MailSender,
     Pane,
 }
 
@@ -53,11 +56,27 @@ pub static COMMANDS: &[Command] = &[
     command("gebruikers", &[], "", "gebruikers van de server; een gebruiker toevoegen", Some(Role::Admin)),
     command("gebruiker-weg", &[], "NAAM", "een gebruiker weghalen", Some(Role::Admin)),
     command("wie", &[], "", "wie er nu is ingelogd (gebruiker, rol, regio's, sinds)", Some(Role::Admin)),
+    command(
+        "mail",
+        &["e-mail"],
+        "",
+        "herinneringen uit de signalen per e-mail: bekijken, v verstuurt",
+        Some(Role::Editor),
+    ),
+    command(
+        "sjabloon",
+        &[],
+        "SOORT",
+        "e-mailsjabloon wijzigen: overeenkomst, urenformulier, jaarverplichtingen, kwartaaloverzicht, betaaladvies",
+        Some(Role::Admin),
+    ),
+    command("afzender", &[], "REGIO", "het e-mailadres van een regio (de afzender)", Some(Role::Admin)),
     command("help", &["hulp", "?"], "", "alle toetsen en opdrachten", None),
     command("1", &["2", "3", "4", "5", "6", "7"], "", "paneel 1–7", None),
 ];
 
-const WHICH: [Which; 11] = [
+/// One entry per command of [`COMMANDS`], in the same order (a test holds them together).
+const WHICH: [Which; 14] = [
     Which::Quit,
     Which::Network,
     Which::Quarter,
@@ -67,6 +86,9 @@ const WHICH: [Which; 11] = [
     Which::Users,
     Which::RemoveUser,
     Which::Online,
+    Which::Mail,
+    Which::MailTemplate,
+    Which::MailSender,
     Which::Help,
     Which::Pane,
 ];
@@ -194,6 +216,15 @@ impl App {
             Which::Import => self.import_hours(rest),
             Which::RemoveUser => self.remove_user(rest),
             Which::Online => self.show_online(),
+            Which::Mail => self.show_mail(),
+            Which::MailTemplate => match crate::domain::mail::TemplateKind::parse(rest) {
+                Ok(kind) => self.open_form(super::FormKind::MailTemplate(kind)),
+                Err(error) => self.error(format!(":sjabloon: {}", error.message)),
+            },
+            Which::MailSender => match crate::domain::Region::parse(rest) {
+                Ok(region) => self.open_form(super::FormKind::MailSender(region)),
+                Err(error) => self.error(format!(":afzender: {}", error.message)),
+            },
             Which::Quarter => self.command_quarter(rest),
             Which::Pane => {
                 let index = word.parse::<usize>().unwrap_or(1).clamp(1, 7) - 1;

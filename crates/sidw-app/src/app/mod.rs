@@ -13,6 +13,7 @@ mod forms;
 pub mod key;
 pub mod list;
 pub mod log;
+mod mail;
 pub mod milestones;
 pub mod municipalities;
 pub mod networks;
@@ -102,6 +103,8 @@ pub enum ConfirmKind {
     Close { screen: Box<close::CloseScreen>, step: u8 },
     /// Only to read (`:wie`): any key closes it.
     Notice,
+    /// `:mail`: put these mails in the outbox.
+    SendMail(Box<crate::mail::MailPlan>),
 }
 
 /// A list to choose a network from (Kwartaalbudget), filtered as one types.

@@ -12,6 +12,7 @@ pub mod error;
 pub mod hours;
 pub mod ids;
 pub mod invoice;
+pub mod mail;
 pub mod milestones;
 pub mod money;
 pub mod municipality;

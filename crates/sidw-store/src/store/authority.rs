@@ -90,6 +90,10 @@ pub fn guard(tree: TreeName) -> Guard {
         TreeName::Settings => g(Finance, P::Programme, "de betaalrekening wijzigen"),
         TreeName::Tariffs => g(Admin, P::Programme, "tarieven wijzigen"),
         TreeName::S1Rates => g(Admin, P::Programme, "S1-tarieven wijzigen"),
+        TreeName::MailSettings => g(Admin, P::Programme, "e-mailsjablonen en afzenders wijzigen"),
+        // A mail lies in the region of its sender; the queue decides which signals a user sees
+        // (their regions' only), as the Signalen list does.
+        TreeName::Outbox => g(Editor, P::Log, "e-mail versturen"),
     }
 }
 

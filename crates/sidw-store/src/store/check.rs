@@ -332,6 +332,24 @@ impl Store {
             }
         }
 
+        // The e-mail settings and the outbox must read.
+        for (key, _) in read_all::<super::records::OutboxMessage>(self, TreeName::Outbox, &mut report)? {
+            if key.len() != 8 {
+                report.problems.push(format!("e-mail onder sleutel {} heeft geen id", hex(&key)));
+            }
+        }
+        for item in self.tree(TreeName::MailSettings).iter() {
+            let (key, bytes) = item?;
+            let ok = if key.starts_with(b"regio:") {
+                super::decode_at::<super::records::RegionAddress>(TreeName::MailSettings, &key, &bytes).is_ok()
+            } else {
+                super::decode_at::<crate::domain::mail::MailTemplate>(TreeName::MailSettings, &key, &bytes).is_ok()
+            };
+            if !ok {
+                report.problems.push(format!("e-mailinstelling onder sleutel {} is onleesbaar", hex(&key)));
+            }
+        }
+
         // Stored Signalen facts must say what the lines say now: a wrong one is found here, not used.
         let epoch = self.facts_epoch()?;
         let tariffs = self.tariff_book()?;

@@ -78,10 +78,15 @@ pub enum TreeName {
     /// audit id → `AuditHead`: who, when, what and which record of each entry, without the
     /// records before and after, so the Logboek's search reads little per entry.
     AuditHeads,
+    /// `regio:NAAM` → `RegionAddress`, `sjabloon:SOORT` → `MailTemplate`: the e-mail settings an
+    /// admin keeps (the SMTP server and its password are never here: see the mail settings file).
+    MailSettings,
+    /// message id → `OutboxMessage`: every mail queued, and whether it was sent or failed.
+    Outbox,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 30] = [
+    pub const ALL: [TreeName; 32] = [
         Self::Meta,
         Self::Networks,
         Self::NetworkNames,
@@ -112,6 +117,8 @@ impl TreeName {
         Self::AuditWords,
         Self::AuditTerms,
         Self::AuditHeads,
+        Self::MailSettings,
+        Self::Outbox,
     ];
 
     pub fn name(self) -> &'static str {
@@ -146,6 +153,8 @@ impl TreeName {
             Self::AuditWords => "audit_words",
             Self::AuditTerms => "audit_terms",
             Self::AuditHeads => "audit_heads",
+            Self::MailSettings => "mail_settings",
+            Self::Outbox => "outbox",
         }
     }
 
@@ -172,6 +181,7 @@ impl TreeName {
                 | Self::AuditWords
                 | Self::AuditTerms
                 | Self::AuditHeads
+                | Self::MailSettings
         )
     }
 
@@ -189,6 +199,8 @@ impl TreeName {
                 | Self::AuditWords
                 | Self::AuditTerms
                 | Self::AuditHeads
+                | Self::MailSettings
+                | Self::Outbox
         )
     }
 }

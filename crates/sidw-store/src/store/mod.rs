@@ -19,6 +19,7 @@ mod hours_repo;
 mod invoice_repo;
 pub mod keys;
 pub mod legacy;
+mod mail_repo;
 pub mod money_check;
 mod municipal_repo;
 mod network_repo;
@@ -38,6 +39,7 @@ pub use check::CheckReport;
 pub use close_repo::{NetworkClose, acknowledgement, region_networks, to_acknowledge};
 pub use error::StoreError;
 pub use hours_repo::NewHours;
+pub use mail_repo::Delivery;
 pub use signal_repo::SignalList;
 pub use tx::Touched;
 

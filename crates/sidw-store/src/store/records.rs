@@ -203,3 +203,46 @@ impl Record for PracticeTeam {
         }
     }
 }
+
+/// A region's own e-mail address, the sender of its mail (`TreeName::MailSettings`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionAddress {
+    pub email: String,
+}
+
+record!(RegionAddress, "afzender van een regio", 1);
+record!(crate::domain::mail::MailTemplate, "e-mailsjabloon", 1);
+
+/// Where a queued mail stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OutboxState {
+    /// Waiting for `sidw serve` (or `sidw mail send`) to deliver it, from `next_try` on.
+    Queued,
+    /// The SMTP server accepted it.
+    Sent { at: chrono::DateTime<chrono::Utc> },
+    /// Refused for good, or still refused after every retry.
+    Failed { at: chrono::DateTime<chrono::Utc> },
+}
+
+/// One mail in the outbox (`TreeName::Outbox`): one recipient, their reminders bundled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    pub to: String,
+    pub name: String,
+    pub from: String,
+    pub region: Option<crate::domain::Region>,
+    pub subject: String,
+    pub body: String,
+    /// The signals it reminds of (`domain::mail::signal_key`): the same one is not sent to the
+    /// same recipient again within a week.
+    pub keys: Vec<String>,
+    pub queued_at: chrono::DateTime<chrono::Utc>,
+    pub queued_by: String,
+    pub state: OutboxState,
+    pub attempts: u32,
+    pub next_try: chrono::DateTime<chrono::Utc>,
+    /// What the SMTP server (or the connection) said the last time it was not accepted.
+    pub last_error: String,
+}
+
+record!(OutboxMessage, "e-mail in de outbox", 1);

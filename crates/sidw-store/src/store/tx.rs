@@ -85,7 +85,9 @@ fn reach(tree: TreeName) -> Reach {
         | TreeName::S1Rates
         | TreeName::Preferences
         | TreeName::BatchBases
-        | TreeName::SignalFacts => Reach::Nothing,
+        | TreeName::SignalFacts
+        | TreeName::MailSettings
+        | TreeName::Outbox => Reach::Nothing,
         TreeName::Networks
         | TreeName::PracticeTeams
         | TreeName::Partners

@@ -11,6 +11,7 @@ mod decision;
 mod hours_line;
 mod invoice;
 mod ion;
+mod mail;
 mod milestone;
 mod municipal;
 mod network;
@@ -89,6 +90,10 @@ pub enum FormKind {
     MunicipalYear(Option<&'static str>, i32),
     /// The S1 rate of a year (admin).
     S1Rate(i32),
+    /// A mail template (admin).
+    MailTemplate(crate::domain::mail::TemplateKind),
+    /// A region's own e-mail address, the sender of its mail (admin).
+    MailSender(crate::domain::Region),
 }
 
 impl FormKind {
@@ -134,6 +139,8 @@ impl FormKind {
             }
             Self::MunicipalYear(name, year) => Box::new(municipal::MunicipalForm { name: *name, year: *year }),
             Self::S1Rate(year) => Box::new(s1_rate::S1RateForm { year: *year }),
+            Self::MailTemplate(kind) => Box::new(mail::TemplateForm { kind: *kind }),
+            Self::MailSender(region) => Box::new(mail::SenderForm { region: *region }),
         }
     }
 }

@@ -44,9 +44,11 @@ fn number(kind: &FormKind) -> usize {
         FormKind::ProjectPlan(..) => 17,
         FormKind::MunicipalYear(..) => 18,
         FormKind::S1Rate(_) => 19,
+        FormKind::MailTemplate(_) => 20,
+        FormKind::MailSender(_) => 21,
     }
 }
-const KINDS: usize = 20;
+const KINDS: usize = 22;
 
 /// Every kind of form, each new and of a record of the demo, and each variant that changes
 /// the fields (a pharmacy's hours, the start of funding, a new tariff year, …).
@@ -109,6 +111,8 @@ fn every_kind(app: &App) -> Vec<FormKind> {
         FormKind::MunicipalYear(None, 2025),
         FormKind::MunicipalYear(Some(zwolle), 2025),
         FormKind::S1Rate(2025),
+        FormKind::MailTemplate(crate::domain::mail::TemplateKind::HoursForm),
+        FormKind::MailSender(crate::domain::Region::Zwolle),
     ]
 }
 
@@ -172,6 +176,8 @@ fn every_variant_of_every_field_enum_is_a_field_of_some_form() {
     add(names(super::project_plan::ProjectPlanField::ALL));
     add(names(super::municipal::MunicipalField::ALL));
     add(names(super::s1_rate::S1RateField::ALL));
+    add(names(super::mail::TemplateField::ALL));
+    add(names(super::mail::SenderField::ALL));
     assert_eq!(built, declared, "each variant is a field of a form, and each field a variant");
 }
 

@@ -1,0 +1,296 @@
+//! What would go out by e-mail from the current Signalen (issue 17): per recipient one mail that
+//! bundles their reminders, from the templates and addresses in the store, leaving out each
+//! reminder that went (or was queued) to the same recipient less than a week ago. The same plan
+//! feeds `:mail` on the screen and `sidw mail send` on the command line.
+
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::domain::calendar::format_date;
+use crate::domain::mail::{Addressee, Mail, MailItem, TemplateKind, bundle, fill, holds_back, reminder_of, signal_key};
+use crate::domain::signals::{Signal, SignalTarget};
+use crate::domain::{Network, NetworkId, Scope};
+use crate::store::records::{OutboxMessage, OutboxState};
+use crate::store::{ChangeContext, Store, StoreError};
+
+/// What `:mail` and `sidw mail send` would send now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MailPlan {
+    pub mails: Vec<Mail>,
+    /// Reminders left out because they went to the same recipient less than a week ago.
+    pub held_back: usize,
+    /// Reminders that have nobody to go to: "Zwolle-Zuid: kartrekker zonder e-mailadres".
+    pub without_address: Vec<String>,
+    /// Mail of the last week the SMTP server refused: "aan X: onderwerp (550 …)".
+    pub failed: Vec<String>,
+}
+
+/// The plan on `today` (signals) at `now` (the week's hold-back), for a user with `scope`.
+pub fn plan(store: &Store, today: NaiveDate, now: DateTime<Utc>, scope: &Scope) -> Result<MailPlan, StoreError> {
+    let signals = crate::report::signals::rows_in(store, today, None, scope)?;
+    let outbox = store.outbox()?;
+    plan_from(store, &signals, &outbox, now)
+}
+
+struct Recipient {
+    name: String,
+    from: String,
+    region: Option<crate::domain::Region>,
+    items: Vec<MailItem>,
+}
+
+fn plan_from(
+    store: &Store,
+    signals: &[Signal],
+    outbox: &[(u64, OutboxMessage)],
+    now: DateTime<Utc>,
+) -> Result<MailPlan, StoreError> {
+    let recent: Vec<(String, &str)> = recently(outbox, now).collect();
+    let failed = outbox
+        .iter()
+        .filter_map(|(_, m)| match m.state {
+            OutboxState::Failed { at } if holds_back(at, now) => {
+                Some(format!("aan {}: {} ({})", m.to, m.subject, m.last_error))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut networks: HashMap<NetworkId, Network> = HashMap::new();
+    let mut templates = HashMap::new();
+    let mut senders = HashMap::new();
+    let mut recipients: BTreeMap<String, Recipient> = BTreeMap::new();
+    let mut plan = MailPlan { failed, ..MailPlan::default() };
+    for signal in signals {
+        let Some((kind, addressee)) = reminder_of(signal) else { continue };
+        let network_id = match signal.target {
+            SignalTarget::Agreement(n, _) | SignalTarget::Hours(n, _) | SignalTarget::Milestones(n) => n,
+            _ => continue,
+        };
+        if let Entry::Vacant(slot) = networks.entry(network_id) {
+            slot.insert(store.network(network_id)?);
+        }
+        let network = &networks[&network_id];
+        let mut partner_name = String::new();
+        let mut to = (network.coordinator.email.clone(), network.coordinator.name.clone());
+        let mut who = "kartrekker".to_string();
+        if let (Addressee::Partner, SignalTarget::Agreement(_, agreement_id)) = (addressee, signal.target) {
+            let agreement = store.agreements(network_id)?.into_iter().find(|a| a.id == agreement_id);
+            if let Some(partner) = agreement.and_then(|a| a.partner) {
+                let partner = store.partner(network_id, partner)?;
+                partner_name.clone_from(&partner.name);
+                who = format!("partner {}", partner.name);
+                to = (partner.email.clone(), partner.name.clone());
+            } else {
+                partner_name = "het praktijkteam".into();
+            }
+        }
+        if let SignalTarget::Hours(..) = signal.target {
+            partner_name =
+                signal.text.split_once("ontbreekt: ").map(|(_, names)| names.to_string()).unwrap_or_default();
+        }
+        if to.0.trim().is_empty() {
+            plan.without_address.push(format!("{}: {who} zonder e-mailadres ({})", network.name, signal.text));
+            continue;
+        }
+        let key = signal_key(signal);
+        let address = to.0.trim().to_lowercase();
+        if recent.iter().any(|(t, k)| *t == address && *k == key) {
+            plan.held_back += 1;
+            continue;
+        }
+        if let Entry::Vacant(slot) = templates.entry(kind) {
+            slot.insert(store.mail_template(kind)?);
+        }
+        if let Entry::Vacant(slot) = senders.entry(network.region) {
+            slot.insert(store.region_address(network.region)?);
+        }
+        let month = match signal.target {
+            SignalTarget::Hours(_, month) => month.dutch_name(),
+            _ => String::new(),
+        };
+        let values = [
+            ("netwerk", network.name.clone()),
+            ("partner", partner_name),
+            ("maand", month),
+            ("termijn", format_date(signal.due)),
+            ("regio", network.region.name().to_string()),
+            ("punt", signal.text.clone()),
+        ];
+        let template = &templates[&kind];
+        let item =
+            MailItem { kind, key, subject: fill(&template.subject, &values), paragraph: fill(&template.body, &values) };
+        recipients
+            .entry(address)
+            .or_insert_with(|| Recipient {
+                name: to.1.clone(),
+                from: senders[&network.region].clone(),
+                region: Some(network.region),
+                items: Vec::new(),
+            })
+            .items
+            .push(item);
+    }
+    for (to, r) in recipients {
+        plan.mails.extend(bundle(&to, &r.name, &r.from, r.region, &r.items));
+    }
+    Ok(plan)
+}
+
+/// The payment advice of batch `number` (`2025-Q1-0001`): one per payee of the lines still in
+/// force, to the partner's address, or for a practice to the network's kartrekker (who acts for
+/// the practice team); a payee without an address is listed. `None` when there is no such batch.
+pub fn advice_plan(
+    store: &Store,
+    number: &str,
+    now: DateTime<Utc>,
+    scope: &Scope,
+) -> Result<Option<MailPlan>, StoreError> {
+    let Some(batch) = store.batches()?.into_iter().find(|b| b.number.eq_ignore_ascii_case(number.trim())) else {
+        return Ok(None);
+    };
+    let outbox = store.outbox()?;
+    let template = store.mail_template(TemplateKind::PaymentAdvice)?;
+    let mut networks: HashMap<NetworkId, Network> = HashMap::new();
+    let mut recipients: BTreeMap<String, Recipient> = BTreeMap::new();
+    let mut plan = MailPlan::default();
+    for line in batch.lines.iter().filter(|l| batch.is_current_for(l.network)) {
+        if let Entry::Vacant(slot) = networks.entry(line.network) {
+            slot.insert(store.network(line.network)?);
+        }
+        let network = &networks[&line.network];
+        if !scope.contains(network.region) {
+            continue;
+        }
+        let (email, name) = match line.partner {
+            Some(partner) => {
+                let partner = store.partner(line.network, partner)?;
+                (partner.email, partner.name)
+            }
+            None => (network.coordinator.email.clone(), network.coordinator.name.clone()),
+        };
+        if email.trim().is_empty() {
+            let who = if line.partner.is_some() { "partner" } else { "kartrekker (voor de praktijk)" };
+            plan.without_address.push(format!("{}: {who} {} zonder e-mailadres", network.name, line.payee));
+            continue;
+        }
+        let address = email.trim().to_lowercase();
+        let key = format!("betaaladvies|{}|{}|{:?}|{:?}", batch.id, line.network, line.partner, line.practice);
+        if recently(&outbox, now).any(|(t, k)| t == address && k == key) {
+            plan.held_back += 1;
+            continue;
+        }
+        let values = [
+            ("netwerk", network.name.clone()),
+            ("partner", line.payee.clone()),
+            ("kwartaal", line.quarter.to_string()),
+            ("bedrag", crate::domain::money::format_eur(line.amount)),
+            ("batch", batch.number.clone()),
+            ("regio", network.region.name().to_string()),
+        ];
+        let item = MailItem {
+            kind: TemplateKind::PaymentAdvice,
+            key,
+            subject: fill(&template.subject, &values),
+            paragraph: fill(&template.body, &values),
+        };
+        let from = store.region_address(network.region)?;
+        recipients
+            .entry(address)
+            .or_insert_with(|| Recipient { name, from, region: Some(network.region), items: Vec::new() })
+            .items
+            .push(item);
+    }
+    for (to, r) in recipients {
+        plan.mails.extend(bundle(&to, &r.name, &r.from, r.region, &r.items));
+    }
+    Ok(Some(plan))
+}
+
+/// (recipient, key) of every mail that holds its reminders back at `now`.
+fn recently(outbox: &[(u64, OutboxMessage)], now: DateTime<Utc>) -> impl Iterator<Item = (String, &str)> {
+    outbox
+        .iter()
+        .filter(move |(_, m)| {
+            let at = match m.state {
+                OutboxState::Queued => m.queued_at,
+                OutboxState::Sent { at } | OutboxState::Failed { at } => at,
+            };
+            holds_back(at, now)
+        })
+        .flat_map(|(_, m)| m.keys.iter().map(|k| (m.to.to_lowercase(), k.as_str())))
+}
+
+impl MailPlan {
+    /// The preview: one line per mail (recipient, subject, number of items), then what is held
+    /// back and who has no address.
+    pub fn preview_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if self.mails.is_empty() {
+            lines.push("Er gaat niets uit: geen herinneringen voor wie een e-mailadres heeft.".to_string());
+        }
+        const SHOWN: usize = 12;
+        for mail in self.mails.iter().take(SHOWN) {
+            lines.push(format!("aan {}: {}", mail.to, mail.subject));
+        }
+        if self.mails.len() > SHOWN {
+            lines.push(format!("… en nog {} (sidw mail send --dry-run toont alles)", self.mails.len() - SHOWN));
+        }
+        if self.held_back > 0 {
+            lines.push(format!(
+                "{} deze week al verstuurd (niet opnieuw)",
+                crate::domain::dutch::count(self.held_back, "herinnering", "herinneringen")
+            ));
+        }
+        for missing in &self.without_address {
+            lines.push(format!("geen adres: {missing}"));
+        }
+        for failed in &self.failed {
+            lines.push(format!("mislukt: {failed}"));
+        }
+        lines
+    }
+
+    /// The whole text of every mail, for `sidw mail send --dry-run`.
+    pub fn dry_run_text(&self) -> String {
+        let mut out = String::new();
+        for mail in &self.mails {
+            out.push_str(&format!(
+                "Aan: {}\nVan: {}\nOnderwerp: {}\n\n{}\n",
+                mail.to, mail.from, mail.subject, mail.body
+            ));
+            out.push_str("----\n");
+        }
+        out.push_str(&self.summary());
+        out.push('\n');
+        for missing in &self.without_address {
+            out.push_str(&format!("geen adres: {missing}\n"));
+        }
+        for failed in &self.failed {
+            out.push_str(&format!("mislukt: {failed}\n"));
+        }
+        out
+    }
+
+    /// "3 e-mails (7 herinneringen), 2 deze week al verstuurd".
+    pub fn summary(&self) -> String {
+        let items: usize = self.mails.iter().map(|m| m.keys.len()).sum();
+        format!(
+            "{} ({}), {} deze week al verstuurd",
+            crate::domain::dutch::count(self.mails.len(), "e-mail", "e-mails"),
+            crate::domain::dutch::count(items, "herinnering", "herinneringen"),
+            self.held_back
+        )
+    }
+
+    /// Puts the mails in the outbox (each audited); returns how many were queued.
+    pub fn queue(&self, store: &Store, ctx: &ChangeContext) -> Result<usize, StoreError> {
+        store.queue_mail(ctx, &self.mails).map(|ids| ids.len())
+    }
+}
+
+/// The kinds that come from the Signalen (the statement and the payment advice are sent with
+/// their own documents).
+pub const FROM_SIGNALS: [TemplateKind; 3] =
+    [TemplateKind::Agreement, TemplateKind::HoursForm, TemplateKind::YearlyDuties];

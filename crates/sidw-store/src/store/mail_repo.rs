@@ -1,0 +1,201 @@
+//! E-mail (issue 17): the region's sender addresses and the mail templates an admin keeps, and
+//! the outbox: mail queued by an editor, delivered by `sidw serve` (or `sidw mail send`), each
+//! delivery and refusal in the audit log. The SMTP settings and password are never stored here.
+
+use chrono::{DateTime, Utc};
+
+use super::audit::ChangeContext;
+use super::keys::TreeName;
+use super::records::{OutboxMessage, OutboxState, RegionAddress};
+use super::tx::abort;
+use super::{Store, StoreError};
+use crate::domain::Region;
+use crate::domain::mail::{Mail, MailTemplate, TemplateKind, check_template, default_region_address, holds_back};
+
+fn region_key(region: Region) -> Vec<u8> {
+    format!("regio:{}", region.name().to_lowercase()).into_bytes()
+}
+
+fn template_key(kind: TemplateKind) -> Vec<u8> {
+    format!("sjabloon:{}", kind.key()).into_bytes()
+}
+
+/// What a delivery attempt came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    Sent,
+    /// Refused for now (a 4xx, or no connection): tried again at the time given, or failed when
+    /// it was the last try.
+    Retry {
+        error: String,
+        next_try: Option<DateTime<Utc>>,
+    },
+    /// Refused for good (a 5xx).
+    Refused(String),
+}
+
+impl Store {
+    /// The region's own address: the stored one, or the handbook's.
+    pub fn region_address(&self, region: Region) -> Result<String, StoreError> {
+        let stored: Option<RegionAddress> = self.get(TreeName::MailSettings, &region_key(region))?;
+        Ok(stored.map_or_else(|| default_region_address(region).to_string(), |a| a.email))
+    }
+
+    /// Sets the region's own address (an admin with every region).
+    pub fn set_region_address(&self, ctx: &ChangeContext, region: Region, email: &str) -> Result<(), StoreError> {
+        let email = crate::domain::validate::parse_email(email).map_err(crate::domain::DomainError::from)?;
+        if email.is_empty() {
+            return Err(crate::domain::DomainError::from(crate::domain::error::FieldError::new(
+                "e-mail",
+                "een regio heeft een afzender nodig",
+            ))
+            .into());
+        }
+        let key = region_key(region);
+        self.write(ctx, |tx| {
+            let before: Option<RegionAddress> = tx.get(TreeName::MailSettings, &key)?;
+            let after = RegionAddress { email: email.clone() };
+            tx.put(TreeName::MailSettings, &key, &after)?;
+            tx.audit("afzender gewijzigd", &format!("regio {}", region.name()), before.as_ref(), Some(&after))
+        })
+    }
+
+    /// The template of `kind`: the stored one, or the default.
+    pub fn mail_template(&self, kind: TemplateKind) -> Result<MailTemplate, StoreError> {
+        let stored: Option<MailTemplate> = self.get(TreeName::MailSettings, &template_key(kind))?;
+        Ok(stored.unwrap_or_else(|| crate::domain::mail::default_template(kind)))
+    }
+
+    /// Stores a template (an admin with every region); one with an unknown placeholder is refused.
+    pub fn set_mail_template(
+        &self,
+        ctx: &ChangeContext,
+        kind: TemplateKind,
+        template: &MailTemplate,
+    ) -> Result<(), StoreError> {
+        check_template(kind, template).map_err(crate::domain::DomainError::from)?;
+        let key = template_key(kind);
+        self.write(ctx, |tx| {
+            let before: Option<MailTemplate> = tx.get(TreeName::MailSettings, &key)?;
+            tx.put(TreeName::MailSettings, &key, template)?;
+            tx.audit("e-mailsjabloon gewijzigd", kind.key(), before.as_ref(), Some(template))
+        })
+    }
+
+    /// Every mail in the outbox, oldest first, with its id.
+    pub fn outbox(&self) -> Result<Vec<(u64, OutboxMessage)>, StoreError> {
+        let tree = self.tree(TreeName::Outbox);
+        let mut all = Vec::new();
+        for item in tree.iter() {
+            let (key, bytes) = item?;
+            let id = key.get(..8).and_then(|k| k.try_into().ok()).map_or(0, u64::from_be_bytes);
+            all.push((id, super::decode_at(TreeName::Outbox, &key, &bytes)?));
+        }
+        Ok(all)
+    }
+
+    /// Queues `mails` (one audit entry each). Within the same transaction every reminder that was
+    /// queued, sent or refused to the same recipient less than a week ago is taken out of its mail, and a
+    /// mail left with none is not queued: two editors pressing send at once queue it once.
+    /// Returns the ids queued.
+    pub fn queue_mail(&self, ctx: &ChangeContext, mails: &[Mail]) -> Result<Vec<u64>, StoreError> {
+        let now = ctx.at;
+        self.write(ctx, |tx| {
+            let mut recent: Vec<(String, String)> = Vec::new();
+            for (key, bytes) in tx.tables.values(TreeName::Outbox)? {
+                let message: OutboxMessage = super::decode_at(TreeName::Outbox, &key, &bytes).map_err(abort)?;
+                // A refused one too: the same address would refuse it again; a corrected address is
+                // another recipient.
+                let at = match message.state {
+                    OutboxState::Queued => message.queued_at,
+                    OutboxState::Sent { at } | OutboxState::Failed { at } => at,
+                };
+                if holds_back(at, now) {
+                    let to = message.to.to_lowercase();
+                    recent.extend(message.keys.iter().map(|k| (to.clone(), k.clone())));
+                }
+            }
+            let mut ids = Vec::new();
+            for mail in mails {
+                let to = mail.to.to_lowercase();
+                let fresh: Vec<usize> = (0..mail.keys.len())
+                    .filter(|i| !recent.iter().any(|(t, k)| *t == to && *k == mail.keys[*i]))
+                    .collect();
+                if fresh.is_empty() {
+                    continue;
+                }
+                if fresh.len() != mail.keys.len() {
+                    // The mail was made from a preview older than another's send: make it again.
+                    return Err(abort(StoreError::Refused(format!(
+                        "een deel van de e-mail aan {} is deze week al verstuurd; bekijk :mail opnieuw",
+                        mail.to
+                    ))));
+                }
+                let id = tx.new_id()?;
+                let message = OutboxMessage {
+                    to: mail.to.clone(),
+                    name: mail.name.clone(),
+                    from: mail.from.clone(),
+                    region: mail.region,
+                    subject: mail.subject.clone(),
+                    body: mail.body.clone(),
+                    keys: mail.keys.clone(),
+                    queued_at: now,
+                    queued_by: ctx.user.clone(),
+                    state: OutboxState::Queued,
+                    attempts: 0,
+                    next_try: now,
+                    last_error: String::new(),
+                };
+                tx.put(TreeName::Outbox, &id.to_be_bytes(), &message)?;
+                tx.audit::<(), _>(
+                    "e-mail in outbox",
+                    &format!("{} — {}", mail.to, mail.subject),
+                    None,
+                    Some(&message),
+                )?;
+                recent.extend(mail.keys.iter().map(|k| (to.clone(), k.clone())));
+                ids.push(id);
+            }
+            Ok(ids)
+        })
+    }
+
+    /// Records what delivering message `id` came to, with an audit entry (sent, retried, failed).
+    pub fn record_delivery(&self, ctx: &ChangeContext, id: u64, delivery: &Delivery) -> Result<(), StoreError> {
+        let key = id.to_be_bytes();
+        self.write(ctx, |tx| {
+            let before: OutboxMessage = tx.require(TreeName::Outbox, &key, || format!("e-mail {id}"))?;
+            if before.state != OutboxState::Queued {
+                // Delivered or given up meanwhile: never twice.
+                return Err(abort(StoreError::Refused(format!("e-mail {id} is niet meer in de wachtrij"))));
+            }
+            let mut after = before.clone();
+            after.attempts += 1;
+            let action = match delivery {
+                Delivery::Sent => {
+                    after.state = OutboxState::Sent { at: ctx.at };
+                    after.last_error.clear();
+                    "e-mail verstuurd"
+                }
+                Delivery::Retry { error, next_try: Some(next) } => {
+                    after.next_try = *next;
+                    after.last_error.clone_from(error);
+                    "e-mail uitgesteld"
+                }
+                Delivery::Retry { error, next_try: None } | Delivery::Refused(error) => {
+                    after.state = OutboxState::Failed { at: ctx.at };
+                    after.last_error.clone_from(error);
+                    "e-mail mislukt"
+                }
+            };
+            tx.put(TreeName::Outbox, &key, &after)?;
+            let subject = format!("{} — {}", after.to, after.subject);
+            let details = match &after.state {
+                OutboxState::Sent { .. } => format!("verstuurd na {} poging(en)", after.attempts),
+                _ => format!("poging {}: {}", after.attempts, after.last_error),
+            };
+            tx.audit::<(), _>(action, &subject, None, Some(&details))
+        })
+    }
+}

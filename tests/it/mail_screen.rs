@@ -1,0 +1,124 @@
+//! `:mail` on the screen: the preview of what the Signalen would send (one line per recipient),
+//! `v` puts it in the outbox, and the same reminders are not offered again within the week; a
+//! viewer cannot send, and a user with one region sees only that region's mail.
+
+use crate::common::*;
+use chrono::TimeZone;
+use sidw::domain::{Access, Role, Scope};
+
+fn app_as(access: Access) -> sidw::app::App {
+    let store = sidw::store::Store::temporary().unwrap();
+    sidw::demo::load(&store, &ctx(), date(2025, 10, 15)).unwrap();
+    let clock: sidw::app::Clock = std::sync::Arc::new(|| chrono::Utc.with_ymd_and_hms(2025, 10, 15, 10, 0, 0).unwrap());
+    sidw::app::App::with_access(store, "anna", access, clock)
+}
+
+#[test]
+fn mail_preview_lists_one_mail_per_recipient_and_v_queues_them_once() {
+    let mut app = demo_app();
+    press(&mut app, ":mail<Enter>");
+    let screen = screen_text(&app, 120, 40);
+    contains_all(
+        &screen,
+        &[
+            "E-mail: 3 e-mails (6 herinneringen), 0 deze week al verstuurd",
+            "aan a.devries@hadesch.nl: Urenformulier juli 2025 Zwolle-Zuid ontbreekt (en 1",
+            "aan m.yilmaz@gezondhavens.nl:",
+            "aan s.bakker@atolwijk.nl: Overeenkomst Lelystad-Atolwijk: graag getekend",
+            "[v] versturen",
+            "[n] niets versturen",
+        ],
+    );
+    // Hardenberg-Baalder's reminders are not due yet on 15-10-2025.
+    assert!(!screen.contains("g.schuurman@hzbaalder.nl"), "{screen}");
+    contains_all(&screen_text(&app, 80, 24), &["E-mail: 3 e-mails", "[v] versturen"]);
+
+    press(&mut app, "v");
+    contains_all(&screen_text(&app, 120, 40), &["3 e-mails in de outbox; 'sidw serve' verstuurt ze."]);
+    let outbox = app_store_outbox(&app);
+    assert_eq!(outbox, 3);
+
+    // Opened again: nothing goes out twice within the week.
+    press(&mut app, ":mail<Enter>");
+    let screen = screen_text(&app, 120, 40);
+    contains_all(
+        &screen,
+        &["E-mail: 0 e-mails (0 herinneringen)", "Er gaat niets uit", "deze week al verstuurd", "[n] sluiten"],
+    );
+    assert!(!screen.contains("[v]"), "{screen}");
+    press(&mut app, "v");
+    assert_eq!(app_store_outbox(&app), 3);
+
+    // A refusal by the SMTP server shows in the preview for the week.
+    let (id, refused) = app.store().outbox().unwrap().into_iter().find(|(_, m)| m.to.starts_with("s.bakker")).unwrap();
+    let delivery = sidw::store::Delivery::Refused("550 5.1.1 Ontvanger onbekend".into());
+    let at = chrono::Utc.with_ymd_and_hms(2025, 10, 15, 10, 5, 0).unwrap();
+    let mailer = sidw::store::ChangeContext::new("sidw-mail", at);
+    app.store().record_delivery(&mailer, id, &delivery).unwrap();
+    press(&mut app, "n:mail<Enter>");
+    let screen = screen_text(&app, 120, 40);
+    contains_all(&screen, &["mislukt: aan s.bakker@atolwijk.nl:", "(550 5.1.1 Ontvanger onbekend)"]);
+    assert!(refused.subject.contains("Lelystad-Atolwijk"));
+    // Recorded once: a second outcome for the same mail is refused.
+    assert!(app.store().record_delivery(&mailer, id, &sidw::store::Delivery::Sent).is_err());
+}
+
+#[test]
+fn n_sends_nothing_a_viewer_cannot_open_it_and_a_region_sees_its_own() {
+    let mut app = demo_app();
+    press(&mut app, ":mail<Enter>n");
+    contains_all(&screen_text(&app, 120, 40), &["Niets verstuurd."]);
+    assert_eq!(app_store_outbox(&app), 0);
+
+    let mut viewer = app_as(Access::new(Role::Viewer, Scope::All));
+    press(&mut viewer, ":mail<Enter>");
+    let screen = screen_text(&viewer, 120, 40);
+    assert!(!screen.contains("E-mail:"), "{screen}");
+    contains_all(&screen, &["editor"]);
+
+    let mut zwolle = app_as(Access::new(Role::Editor, Scope::parse("Zwolle").unwrap()));
+    press(&mut zwolle, ":mail<Enter>");
+    let screen = screen_text(&zwolle, 120, 40);
+    contains_all(&screen, &["E-mail: 1 e-mail (", "aan a.devries@hadesch.nl"]);
+    assert!(!screen.contains("m.yilmaz@"), "{screen}");
+}
+
+fn app_store_outbox(app: &sidw::app::App) -> usize {
+    app.store().outbox().unwrap().len()
+}
+
+#[test]
+fn an_admin_edits_a_template_and_an_unknown_placeholder_is_refused_at_its_field() {
+    use sidw::domain::mail::TemplateKind;
+    let mut app = demo_app();
+    press(&mut app, ":sjabloon urenformulier<Enter>");
+    contains_all(&screen_text(&app, 120, 40), &["E-mailsjabloon urenformulier", "Onderwerp", "Tekst", "{maand}"]);
+    press(&mut app, "<Tab> {bedrag}<Enter>");
+    let screen = screen_text(&app, 120, 40);
+    contains_all(&screen, &["onbekend veld '{bedrag}'"]);
+    let default = sidw::domain::mail::default_template(TemplateKind::HoursForm);
+    assert_eq!(app.store().mail_template(TemplateKind::HoursForm).unwrap(), default);
+    press(&mut app, &"<BS>".repeat(9));
+    press(&mut app, " Graag per omgaande.<Enter>");
+    contains_all(&screen_text(&app, 120, 40), &["E-mailsjabloon urenformulier opgeslagen."]);
+    let stored = app.store().mail_template(TemplateKind::HoursForm).unwrap();
+    assert_eq!(stored.body, format!("{} Graag per omgaande.", default.body));
+    // The preview's mail is made from it.
+    let plan = sidw::mail::plan(app.store(), date(2025, 10, 15), chrono::Utc::now(), &Scope::All).unwrap();
+    assert!(plan.mails[0].body.contains("zijn. Graag per omgaande."), "{}", plan.mails[0].body);
+
+    // The region's sender: a wrong address is refused at the field, a right one used.
+    press(&mut app, ":afzender zwolle<Enter>");
+    contains_all(&screen_text(&app, 120, 40), &["Afzender regio Zwolle", "zwolle@medrie.nl"]);
+    press(&mut app, &"<BS>".repeat(16));
+    press(&mut app, "secretariaat zwolle<Enter>");
+    contains_all(&screen_text(&app, 120, 40), &["is geen e-mailadres"]);
+    press(&mut app, &"<BS>".repeat(19));
+    press(&mut app, "swid.zwolle@medrie.nl<Enter>");
+    assert_eq!(app.store().region_address(sidw::domain::Region::Zwolle).unwrap(), "swid.zwolle@medrie.nl");
+
+    // An editor may not.
+    let mut editor = app_as(Access::new(Role::Editor, Scope::All));
+    press(&mut editor, ":sjabloon urenformulier<Enter>");
+    assert!(!screen_text(&editor, 120, 40).contains("E-mailsjabloon urenformulier"));
+}
