@@ -3,9 +3,11 @@
 //! live. Public keys only; users and roles come from the users file.
 
 mod backup_schedule;
+mod exec;
 mod host_key;
 pub mod input;
 pub mod session;
+pub mod socket;
 
 use anyhow::{Context, Result};
 use russh::server::{Auth, Handler, Msg, Session};
@@ -125,6 +127,8 @@ pub fn run(store: Store, options: ServeOptions) -> Result<()> {
         let marker = marker_path(store.path());
         write_private(&marker, format!("{address}\n{}\n", std::process::id()).as_bytes())
             .with_context(|| format!("kan {} niet schrijven", marker.display()))?;
+        // The local command line (cron) reaches the served database through DB.sock.
+        let _socket = socket::listen(store.clone()).await?;
         println!(
             "sidw serve: database {} · luistert op {address} · host key {}",
             store.path().display(),
@@ -591,6 +595,9 @@ struct Connection {
     events: Option<std::sync::mpsc::Sender<Event>>,
     /// The one session channel this connection may have (a second is refused).
     session_channel: Option<ChannelId>,
+    /// That channel, held for an exec request (its stdin) or the SFTP subsystem; dropped by
+    /// `shell_request` (russh waits for a held channel that is not read).
+    channel: Option<Channel<Msg>>,
     /// Held until the user has logged in.
     pending: Option<PendingSlot>,
     authenticated: Option<tokio::sync::oneshot::Sender<()>>,
@@ -605,6 +612,7 @@ impl Connection {
             no_color: false,
             events: None,
             session_channel: None,
+            channel: None,
             pending: Some(pending),
             authenticated: Some(authenticated),
         }
@@ -716,6 +724,7 @@ impl Handler for Connection {
             reply.reject(russh::ChannelOpenFailure::AdministrativelyProhibited).await;
         } else {
             self.session_channel = Some(channel.id());
+            self.channel = Some(channel);
             reply.accept().await;
         }
         Ok(())
@@ -752,7 +761,17 @@ impl Handler for Connection {
         Ok(())
     }
 
+    async fn exec_request(
+        &mut self,
+        channel: ChannelId,
+        data: &[u8],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        exec::start(self, channel, data, session)
+    }
+
     async fn shell_request(&mut self, channel: ChannelId, session: &mut Session) -> Result<(), Self::Error> {
+        self.channel = None; // the screen reads the channel's data through `Handler::data`
         // Still listed with this key? (The file may have changed since the login.)
         let Some(user) = self.user.as_ref().and_then(|user| self.known(&user.name, &user.key)) else {
             session.channel_failure(channel)?;
