@@ -131,7 +131,8 @@ impl Env<'_> {
 
     /// Who a change is by: `--user` (locally; over SSH only the logged-in name), else the login.
     pub fn context(&self, asked: Option<&str>) -> Result<ChangeContext> {
-        let asked = asked.map(str::trim).filter(|name| !name.is_empty());
+        // An empty `--user " "` stays empty: the store refuses a change without a name.
+        let asked = asked.map(str::trim);
         match &self.who {
             Who::Login(login) => Ok(ChangeContext::new(asked.unwrap_or(login), chrono::Utc::now())),
             Who::Ssh { user, access } => match asked {
