@@ -200,6 +200,12 @@ fn run_on(store: &Store, out: &mut dyn Write, ctx: &ChangeContext, command: Hour
     }
 }
 
+/// A quarter's lines with their partner's name and worth, and its nihil marks (partner, month).
+struct Listing {
+    lines: Vec<(crate::domain::HoursEntry, String, Decimal)>,
+    nihil: Vec<(String, YearMonth)>,
+}
+
 fn list(store: &Store, out: &mut dyn Write, name: &str, quarter: Quarter, format: Format) -> Result<()> {
     let network = network(store, name)?;
     let partners = store.partners(network.id)?;
@@ -207,96 +213,100 @@ fn list(store: &Store, out: &mut dyn Write, name: &str, quarter: Quarter, format
     let mut lines: Vec<_> =
         store.hours_of(network.id, quarter.year())?.into_iter().filter(|l| quarter.contains(l.month)).collect();
     lines.sort_by_key(|l| (l.month, l.partner, l.id));
-    let nihil = store.nihil_marks(network.id, quarter)?;
     let name_of = |id| partners.iter().find(|p| p.id == id).map_or(String::new(), |p| p.name.clone());
-    let worth = |line: &crate::domain::HoursEntry| -> Result<Decimal> {
+    let mut listing = Listing { lines: Vec::new(), nihil: Vec::new() };
+    for line in lines {
         let partner = partners.iter().find(|p| p.id == line.partner).context("partner van urenregel")?;
-        Ok(line.worth(&tariffs, partner.category)?)
-    };
+        let worth = line.worth(&tariffs, partner.category)?;
+        listing.lines.push((line, partner.name.clone(), worth));
+    }
+    for mark in store.nihil_marks(network.id, quarter)? {
+        listing.nihil.push((name_of(mark.partner), mark.month));
+    }
     match format {
-        Format::Json => {
-            let mut rows = Vec::new();
-            for line in &lines {
-                rows.push(serde_json::json!({
-                    "line": line.id.0,
-                    "partner": name_of(line.partner),
-                    "month": line.month.to_string(),
-                    "hours": line.hours.normalize().to_string(),
-                    "worth": format!("{:.2}", worth(line)?),
-                    "activity": line.activity,
-                    "paid_by_practice_team": line.paid_by_practice_team,
-                    "double_funding_confirmed": line.double_funding_confirmed,
-                    "corrects": line.corrects.map(|c| c.0),
-                }));
-            }
-            let marks: Vec<_> = nihil
-                .iter()
-                .map(|m| serde_json::json!({"partner": name_of(m.partner), "month": m.month.to_string()}))
-                .collect();
-            let whole = serde_json::json!({
-                "network": network.name,
-                "quarter": quarter.to_string(),
-                "lines": rows,
-                "nihil": marks,
-            });
-            writeln!(out, "{}", serde_json::to_string_pretty(&whole)?)?;
+        Format::Json => list_json(out, &network.name, quarter, &listing),
+        Format::Table | Format::Csv => list_table(out, format == Format::Csv, &listing),
+    }
+}
+
+fn list_json(out: &mut dyn Write, network: &str, quarter: Quarter, listing: &Listing) -> Result<()> {
+    let rows: Vec<_> = listing
+        .lines
+        .iter()
+        .map(|(line, partner, worth)| {
+            serde_json::json!({
+                "line": line.id.0,
+                "partner": partner,
+                "month": line.month.to_string(),
+                "hours": line.hours.normalize().to_string(),
+                "worth": format!("{worth:.2}"),
+                "activity": line.activity,
+                "paid_by_practice_team": line.paid_by_practice_team,
+                "double_funding_confirmed": line.double_funding_confirmed,
+                "corrects": line.corrects.map(|c| c.0),
+            })
+        })
+        .collect();
+    let marks: Vec<_> = listing
+        .nihil
+        .iter()
+        .map(|(partner, month)| serde_json::json!({"partner": partner, "month": month.to_string()}))
+        .collect();
+    let whole = serde_json::json!({
+        "network": network,
+        "quarter": quarter.to_string(),
+        "lines": rows,
+        "nihil": marks,
+    });
+    writeln!(out, "{}", serde_json::to_string_pretty(&whole)?)?;
+    Ok(())
+}
+
+fn list_table(out: &mut dyn Write, csv: bool, listing: &Listing) -> Result<()> {
+    if csv {
+        writeln!(out, "regel;partner;maand;uren;waarde;activiteit;praktijkteam;bevestigd")?;
+    } else {
+        writeln!(
+            out,
+            "{:>8}  {:<34} {:<8} {:>7} {:>12}  {:<3} {:<3} activiteit",
+            "regel", "partner", "maand", "uren", "waarde", "pt", "df"
+        )?;
+    }
+    let yes = |b: bool| if b { "ja" } else { "" };
+    for (line, partner, worth) in &listing.lines {
+        let (team, confirmed) = (yes(line.paid_by_practice_team), yes(line.double_funding_confirmed));
+        if csv {
+            let worth = format!("{worth:.2}").replace('.', ",");
+            let (id, month, hours, activity) = (line.id.0, line.month, hours_text(line.hours), &line.activity);
+            writeln!(out, "{id};{partner};{month};{hours};{worth};{activity};{team};{confirmed}")?;
+        } else {
+            writeln!(
+                out,
+                "{:>8}  {:<34} {:<8} {:>7} {:>12}  {:<3} {:<3} {}",
+                line.id.0,
+                partner,
+                line.month.to_string(),
+                hours_text(line.hours),
+                format_eur(*worth),
+                team,
+                confirmed,
+                line.activity
+            )?;
         }
-        Format::Table | Format::Csv => {
-            let csv = format == Format::Csv;
-            if csv {
-                writeln!(out, "regel;partner;maand;uren;waarde;activiteit;praktijkteam;bevestigd")?;
-            } else {
-                writeln!(
-                    out,
-                    "{:>8}  {:<34} {:<8} {:>7} {:>12}  {:<3} {:<3} activiteit",
-                    "regel", "partner", "maand", "uren", "waarde", "pt", "df"
-                )?;
-            }
-            for line in &lines {
-                let yes = |b: bool| if b { "ja" } else { "" };
-                if csv {
-                    writeln!(
-                        out,
-                        "{};{};{};{};{};{};{};{}",
-                        line.id.0,
-                        name_of(line.partner),
-                        line.month,
-                        hours_text(line.hours),
-                        format!("{:.2}", worth(line)?).replace('.', ","),
-                        line.activity,
-                        yes(line.paid_by_practice_team),
-                        yes(line.double_funding_confirmed)
-                    )?;
-                } else {
-                    writeln!(
-                        out,
-                        "{:>8}  {:<34} {:<8} {:>7} {:>12}  {:<3} {:<3} {}",
-                        line.id.0,
-                        name_of(line.partner),
-                        line.month.to_string(),
-                        hours_text(line.hours),
-                        format_eur(worth(line)?),
-                        yes(line.paid_by_practice_team),
-                        yes(line.double_funding_confirmed),
-                        line.activity
-                    )?;
-                }
-            }
-            for mark in &nihil {
-                if csv {
-                    writeln!(out, ";{};{};0;0,00;nihil;;", name_of(mark.partner), mark.month)?;
-                } else {
-                    writeln!(
-                        out,
-                        "{:>8}  {:<34} {:<8} {:>7} {:>12}  nihil (formulier ontvangen, geen uren)",
-                        "",
-                        name_of(mark.partner),
-                        mark.month.to_string(),
-                        "0",
-                        format_eur(Decimal::ZERO)
-                    )?;
-                }
-            }
+    }
+    for (partner, month) in &listing.nihil {
+        if csv {
+            writeln!(out, ";{partner};{month};0;0,00;nihil;;")?;
+        } else {
+            writeln!(
+                out,
+                "{:>8}  {:<34} {:<8} {:>7} {:>12}  nihil (formulier ontvangen, geen uren)",
+                "",
+                partner,
+                month.to_string(),
+                "0",
+                format_eur(Decimal::ZERO)
+            )?;
         }
     }
     Ok(())
