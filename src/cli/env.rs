@@ -56,6 +56,7 @@ pub enum Place {
 }
 
 /// Where a command's output file goes.
+#[derive(Debug)]
 pub enum Target {
     /// `-`: the command's standard output.
     Stdout,
@@ -293,4 +294,56 @@ pub fn read_bounded(input: impl Read, limit: u64) -> Result<Vec<u8>> {
         anyhow::bail!("de invoer is groter dan {} MB; er is niets ingelezen", limit / (1024 * 1024));
     }
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn remote<'a>(out: &'a mut Vec<u8>, err: &'a mut Vec<u8>, dir: &Path) -> Env<'a> {
+        Env {
+            out,
+            err,
+            stdin: None,
+            db: Db::Local(dir.join("db")),
+            who: Who::Ssh { user: "anna".into(), access: Access::full() },
+            place: Place::User { exports: dir.join("db.exports/anna"), imports: dir.join("db.imports/anna") },
+            overwrite: false,
+        }
+    }
+
+    #[test]
+    fn stdin_is_read_up_to_its_bound_and_refused_beyond() {
+        assert_eq!(read_bounded(&b"0123456789"[..], 10).unwrap().len(), 10);
+        let refused = read_bounded(&b"0123456789x"[..], 10).unwrap_err();
+        assert!(refused.to_string().contains("er is niets ingelezen"), "{refused}");
+    }
+
+    #[test]
+    fn over_ssh_the_audit_name_is_the_user_and_only_bare_names_reach_the_users_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let env = remote(&mut out, &mut err, dir.path());
+        assert_eq!(env.context(None).unwrap().user, "anna");
+        assert_eq!(env.context(Some(" anna ")).unwrap().user, "anna");
+        assert!(env.context(Some("bert")).unwrap_err().is::<Usage>());
+        match env.target(Path::new("q1.csv")).unwrap() {
+            Target::File { path, shown } => {
+                assert_eq!((path, shown.as_str()), (dir.path().join("db.exports/anna/q1.csv"), "exports/q1.csv"));
+            }
+            Target::Stdout => panic!("a file"),
+        }
+        assert!(matches!(env.target(Path::new("-")).unwrap(), Target::Stdout));
+        for path in ["/tmp/x.csv", "../x.csv", "sub/x.csv", ".verborgen", ".."] {
+            assert!(env.target(Path::new(path)).unwrap_err().is::<Usage>(), "{path}");
+        }
+        let local =
+            Env { who: Who::Login("root".into()), place: Place::Local { cwd: Some("/home/anna".into()) }, ..env };
+        assert_eq!(local.context(None).unwrap().user, "root");
+        assert_eq!(local.context(Some("fien")).unwrap().user, "fien");
+        match local.target(Path::new("q1.csv")).unwrap() {
+            Target::File { path, shown } => assert_eq!((path, shown.as_str()), ("/home/anna/q1.csv".into(), "q1.csv")),
+            Target::Stdout => panic!("a file"),
+        }
+    }
 }
