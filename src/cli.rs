@@ -2,7 +2,9 @@
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::ffi::OsString;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,10 +12,18 @@ use crate::domain::Region;
 use crate::report::{self, Format};
 use crate::store::{ChangeContext, Store};
 
+mod close;
+mod database;
+pub mod env;
+mod export;
+mod import;
 mod invoice;
 mod mail;
+mod reports;
 mod statement;
 mod usage_nl;
+
+pub use env::{Db, Env, Place, Usage, Who, usage};
 
 const HELP_TEMPLATE: &str = "\
 {before-help}{about-with-newline}
@@ -92,9 +102,9 @@ enum Command {
         /// Alle netwerken van een regio: Zwolle, Flevoland of Hardenberg
         #[arg(long, value_name = "REGIO")]
         region: Option<String>,
-        /// Wie afsluit (komt in het logboek)
+        /// Wie afsluit (komt in het logboek; standaard de inlognaam, over ssh altijd de ingelogde gebruiker)
         #[arg(long, value_name = "NAAM")]
-        user: String,
+        user: Option<String>,
         /// Erken de waarschuwingen die erkenning vragen (netwerkbijeenkomst of wijkplan te laat);
         /// ze komen in het logboek
         #[arg(long)]
@@ -129,8 +139,9 @@ enum Command {
         quarter: crate::domain::Quarter,
         #[arg(long, value_name = "NAAM")]
         network: String,
+        /// Wie heropent (standaard de inlognaam, over ssh altijd de ingelogde gebruiker)
         #[arg(long, value_name = "NAAM")]
-        user: String,
+        user: Option<String>,
         /// Waarom (komt in het logboek; de eerdere batch blijft bewaard)
         #[arg(long, value_name = "TEKST")]
         reason: String,
@@ -255,9 +266,12 @@ enum ImportCommand {
     /// Een urenformulier: kolommen netwerk, partner of agb, maand, uren, activiteit
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
     Hours {
-        /// .xlsx, of .csv (; of , gescheiden; UTF-8 of Windows-1252)
+        /// .xlsx, of .csv (; of , gescheiden; UTF-8 of Windows-1252); - leest de invoer (stdin, met --format)
         #[arg(value_name = "BESTAND")]
         file: PathBuf,
+        /// Het soort bestand: csv of xlsx (standaard naar de extensie; nodig bij -)
+        #[arg(long, value_enum)]
+        format: Option<FormFormat>,
         /// Netwerk voor regels zonder netwerkkolom
         #[arg(long, value_name = "NAAM")]
         network: Option<String>,
@@ -268,12 +282,23 @@ enum ImportCommand {
     /// De jaarlijkse ION-update: kolommen netwerk, praktijk of agb, ion, peildatum
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
     Practices {
+        /// .xlsx of .csv; - leest de invoer (stdin, met --format)
         #[arg(value_name = "BESTAND")]
         file: PathBuf,
+        /// Het soort bestand: csv of xlsx (standaard naar de extensie; nodig bij -)
+        #[arg(long, value_enum)]
+        format: Option<FormFormat>,
         /// Alleen laten zien wat er zou worden ingelezen
         #[arg(long)]
         dry_run: bool,
     },
+}
+
+/// The kind of a form file read: by its extension, or named (stdin has none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FormFormat {
+    Csv,
+    Xlsx,
 }
 
 #[derive(Debug, Subcommand)]
@@ -448,38 +473,136 @@ enum ReportCommand {
 
 /// `--region` and `--today` of a report, read after clap so that a mistake is said in Dutch. A
 /// mistake is a usage error (exit code 2), as clap's own are.
-fn report_options(region: Option<&str>, today: Option<&str>) -> Result<(Option<Region>, NaiveDate), String> {
-    let region = region.map(Region::parse).transpose().map_err(|e| e.to_string())?;
+fn report_options(region: Option<&str>, today: Option<&str>) -> Result<(Option<Region>, NaiveDate)> {
+    let region = region.map(Region::parse).transpose().map_err(|e| usage(e.to_string()))?;
     let today = match today {
-        Some(text) => crate::domain::calendar::parse_date(text).map_err(|e| format!("--today: {e}"))?,
+        Some(text) => crate::domain::calendar::parse_date(text).map_err(|e| usage(format!("--today: {e}")))?,
         None => chrono::Local::now().date_naive(),
     };
     Ok((region, today))
 }
 
-fn usage_error(message: &str) -> ExitCode {
-    eprintln!("sidw: {message}");
-    ExitCode::from(2)
-}
-
 /// Runs the command line and returns the process exit code: 0 when all went well, 1 on an error
-/// or when `check` found problems, 2 on a usage error.
+/// or when `check` found problems, 2 on a usage error. A command on a database that `sidw serve`
+/// serves goes through the server's socket.
 pub fn main() -> ExitCode {
     owner_only_files();
-    let cli = match Cli::try_parse() {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    // Not locked for the whole run: `serve` prints from its other threads.
+    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+    let cli = match parse(&args, &mut out, &mut err) {
         Ok(cli) => cli,
-        Err(error) => return usage_nl::report(error),
+        Err(code) => return ExitCode::from(code),
     };
     if !matches!(cli.command, None | Some(Command::Serve { .. })) {
         stop_quietly_on_a_closed_pipe();
     }
-    match run(cli) {
+    let path = match database_path(cli.global.db.clone()) {
+        Ok(path) => path,
+        Err(error) => return ExitCode::from(failure(&error, &mut err)),
+    };
+    let (screen, reads_stdin) = (cli.command.is_none(), reads_stdin(&cli));
+    let login = ChangeContext::local_now().user;
+    let mut env = Env {
+        out: &mut out,
+        err: &mut err,
+        stdin: Some(Box::new(std::io::stdin())),
+        db: env::Db::Local(path.clone()),
+        who: Who::Login(login.clone()),
+        place: Place::Local { cwd: None },
+        overwrite: cli.global.overwrite,
+    };
+    let code = match run(cli, &mut env) {
         Ok(code) => code,
-        Err(error) => {
-            eprintln!("sidw: {error:#}");
-            ExitCode::FAILURE
+        Err(error) if !screen && error.is::<ServedHere>() => {
+            let _ = env.out.flush();
+            let request = crate::serve::socket::Request { args: args[1..].to_vec(), cwd: None, user: login };
+            crate::serve::socket::forward(&path, request, reads_stdin, &error.to_string())
         }
+        Err(error) => failure(&error, env.err),
+    };
+    let _ = env.out.flush();
+    ExitCode::from(code)
+}
+
+/// Parses `args` (the program name first); a usage error, the help or the version is written to
+/// `out`/`err` and its exit code returned.
+fn parse(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> Result<Cli, u8> {
+    Cli::try_parse_from(args).map_err(|error| usage_nl::report(error, out, err))
+}
+
+/// Whether the command reads its file from stdin (`-`).
+fn reads_stdin(cli: &Cli) -> bool {
+    match &cli.command {
+        Some(Command::Import { import: ImportCommand::Hours { file, .. } | ImportCommand::Practices { file, .. } }) => {
+            file.as_os_str() == "-"
+        }
+        _ => false,
     }
+}
+
+/// The message and exit code of a command that ended in an error: 2 for a usage error, else 1.
+fn failure(error: &anyhow::Error, err: &mut dyn Write) -> u8 {
+    if let Some(Usage(message)) = error.downcast_ref::<Usage>() {
+        let _ = writeln!(err, "sidw: {message}");
+        return 2;
+    }
+    let _ = writeln!(err, "sidw: {error:#}");
+    1
+}
+
+/// How a command reaches the server: over SSH (a logged-in user, only their own folders) or
+/// through the socket (an OS user of the server's machine, with its working directory).
+pub enum Remote {
+    Ssh,
+    Socket,
+}
+
+/// Runs a command inside the serving process: `args` without the program name, in `env` (whose
+/// database is the served store). What may not run there is refused with exit code 2.
+pub fn execute(args: &[OsString], remote: &Remote, env: &mut Env) -> u8 {
+    let mut argv = vec![OsString::from("sidw")];
+    argv.extend(args.iter().cloned());
+    let matches = match Cli::command().try_get_matches_from(&argv) {
+        Ok(matches) => matches,
+        Err(error) => return usage_nl::report(error, env.out, env.err),
+    };
+    let db_given = matches.value_source("db") == Some(clap::parser::ValueSource::CommandLine);
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => return usage_nl::report(error, env.out, env.err),
+    };
+    env.overwrite = cli.global.overwrite;
+    if let Some(refusal) = refused_remotely(&cli, remote, db_given) {
+        return failure(&usage(refusal), env.err);
+    }
+    match run(cli, env) {
+        Ok(code) => code,
+        Err(error) => failure(&error, env.err),
+    }
+}
+
+/// Why a command may not run inside the server, if it may not.
+fn refused_remotely(cli: &Cli, remote: &Remote, db_given: bool) -> Option<String> {
+    let served = "terwijl 'sidw serve' de database bedient";
+    let what =
+        match (&cli.command, remote) {
+            (None, _) => return Some(
+                "geef een opdracht, bijvoorbeeld: sidw report signals (het scherm krijgt u met ssh zonder opdracht)"
+                    .into(),
+            ),
+            (Some(Command::Serve { .. }), _) => "serve",
+            (Some(Command::Demo), _) => "demo",
+            (Some(Command::Restore { .. }), Remote::Ssh) => "restore",
+            _ if db_given && matches!(remote, Remote::Ssh) => {
+                return Some("--db kan niet over ssh: u werkt altijd in de database van de server".into());
+            }
+            _ => return None,
+        };
+    Some(match remote {
+        Remote::Ssh => format!("'{what}' kan niet over ssh; dat doet de beheerder op de server zelf"),
+        Remote::Socket => format!("'{what}' kan niet {served}"),
+    })
 }
 
 /// Whoever starts sidw, what it creates (database, backups, payment files, exports) can be read
@@ -506,365 +629,33 @@ fn stop_quietly_on_a_closed_pipe() {
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
-    let path = database_path(cli.global.db)?;
-    let out_policy = crate::out_file::OutPolicy { overwrite: cli.global.overwrite, database: &path };
-    match cli.command {
-        None => {
-            let store = open(&path)?;
-            crate::term::run(store)?;
-            Ok(ExitCode::SUCCESS)
+/// Runs one parsed command in its environment: the exit code, or the error (a [`Usage`] error
+/// is exit code 2).
+fn run(cli: Cli, env: &mut Env) -> Result<u8> {
+    let Some(command) = cli.command else {
+        let Db::Local(path) = &env.db else { anyhow::bail!("het scherm kan hier niet") };
+        crate::term::run(open(path)?)?;
+        return Ok(0);
+    };
+    match command {
+        Command::Report { report } => reports::run(env, report),
+        Command::Close { quarter, network, region, user, acknowledge_warnings } => {
+            close::close(env, quarter, close::Which { network, region }, user.as_deref(), acknowledge_warnings)
         }
-        Some(Command::Demo) => {
-            let store = open(&path)?;
-            let ctx = ChangeContext::local_now();
-            crate::demo::load(&store, &ctx, ctx.at.with_timezone(&chrono::Local).date_naive())?;
-            println!("Demogegevens geladen in {}.", store.path().display());
-            Ok(ExitCode::SUCCESS)
+        Command::Reopen { quarter, network, user, reason } => {
+            close::reopen(env, quarter, &network, user.as_deref(), &reason)
         }
-        Some(Command::Report { report: ReportCommand::Budget { year, network, format } }) => {
-            let (store, _copy) = open_reading(&path)?;
-            let rows = report::budget::rows(&store, year, network.as_deref())?;
-            print!("{}", report::budget::render(&rows, format));
-            Ok(ExitCode::SUCCESS)
+        Command::Invoice { invoice } => invoice::run(env, invoice),
+        Command::Hours { hours } => crate::cli_hours::run(env, hours),
+        Command::Import { import } => import::run(env, import),
+        Command::Export { export } => export::run(env, export),
+        Command::Template { template: TemplateCommand::Hours { network, quarter, out } } => {
+            export::template(env, &network, quarter, &out)
         }
-        Some(Command::Report { report: ReportCommand::Payments { quarter, format } }) => {
-            let (store, _copy) = open_reading(&path)?;
-            let rows = report::payments::rows(&store, quarter)?;
-            print!("{}", report::payments::render(&rows, format));
-            done_reading(store)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Report { report: ReportCommand::Year { year, region, format, out, today } }) => {
-            let (region, today) = match report_options(region.as_deref(), today.as_deref()) {
-                Ok(options) => options,
-                Err(message) => return Ok(usage_error(&message)),
-            };
-            let (store, _copy) = open_reading(&path)?;
-            let rows = report::year::rows(&store, year, region, today)?;
-            match (format.text(), out) {
-                (Some(format), None) => print!("{}", report::year::render(&rows, year, today, format)),
-                (Some(format), Some(out)) => {
-                    let text = report::year::render(&rows, year, today, format);
-                    out_policy.write(&out, text.as_bytes())?;
-                    println!(
-                        "Geschreven: {} ({}).",
-                        out.display(),
-                        crate::domain::dutch::count(rows.len(), "netwerk", "netwerken")
-                    );
-                }
-                (None, out) => {
-                    let out = out.unwrap_or_else(|| PathBuf::from(format!("jaarverslag-{year}.xlsx")));
-                    out_policy.write_with(&out, |temp| {
-                        Ok(crate::office_files::write_year_workbook(&rows, year, region, temp)?)
-                    })?;
-                    println!(
-                        "Geschreven: {} ({}, een blad per regio en een totaalblad).",
-                        out.display(),
-                        crate::domain::dutch::count(rows.len(), "netwerk", "netwerken")
-                    );
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Report { report: ReportCommand::Statement { network, quarter, format, out, today } }) => {
-            statement::run(&path, &out_policy, &network, quarter, format, out, today.as_deref())
-        }
-        Some(Command::Report { report: ReportCommand::Log { from, to, user, format, out } }) => {
-            let day = |option: &str, text: Option<&str>| {
-                text.map(|t| crate::domain::calendar::parse_date(t).map_err(|e| format!("{option}: {e}"))).transpose()
-            };
-            let (from, to) = match (day("--from", from.as_deref()), day("--to", to.as_deref())) {
-                (Ok(from), Ok(to)) => (from, to),
-                (Err(message), _) | (_, Err(message)) => return Ok(usage_error(&message)),
-            };
-            if let (Some(from), Some(to)) = (from, to)
-                && from > to
-            {
-                return Ok(usage_error(&format!(
-                    "--from ({}) ligt na --to ({})",
-                    crate::domain::calendar::format_date(from),
-                    crate::domain::calendar::format_date(to)
-                )));
-            }
-            if user.as_deref().is_some_and(|u| u.trim().is_empty()) {
-                return Ok(usage_error("--user is leeg: geef een gebruikersnaam"));
-            }
-            let (store, _copy) = open_reading(&path)?;
-            let entries = report::log::rows(&store, from, to, user.as_deref().map(str::trim))?;
-            let text = report::log::render(&entries, format);
-            match out {
-                None => print!("{text}"),
-                Some(out) => {
-                    out_policy.write(&out, text.as_bytes())?;
-                    let noun = if entries.len() == 1 { "logboekregel" } else { "logboekregels" };
-                    println!("Geschreven: {} ({} {noun}).", out.display(), entries.len());
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Report { report: ReportCommand::Signals { today, region, format } }) => {
-            let (region, today) = match report_options(region.as_deref(), today.as_deref()) {
-                Ok(options) => options,
-                Err(message) => return Ok(usage_error(&message)),
-            };
-            let (store, _copy) = open_reading(&path)?;
-            let signals = report::signals::rows(&store, today, region)?;
-            print!("{}", report::signals::render(&signals, format));
-            done_reading(store)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Close { quarter, network, region, user, acknowledge_warnings }) => {
-            let store = open(&path)?;
-            let networks = match (network, region) {
-                (Some(name), _) => {
-                    vec![store.network_by_name(&name)?.with_context(|| format!("netwerk '{name}' bestaat niet"))?.id]
-                }
-                (None, Some(region)) => crate::store::region_networks(&store, crate::domain::Region::parse(&region)?)?,
-                (None, None) => anyhow::bail!("noem --network of --region"),
-            };
-            let ctx = ChangeContext::new(user, chrono::Utc::now());
-            let acknowledged = if acknowledge_warnings {
-                let today = chrono::Local::now().date_naive();
-                let texts = crate::store::to_acknowledge(&store.close_preview(&networks, quarter, today)?);
-                for text in &texts {
-                    println!("Erkend: {text}");
-                }
-                texts
-            } else {
-                Vec::new()
-            };
-            let batch = store.close_quarter(&ctx, &networks, quarter, &acknowledged)?;
-            println!(
-                "{quarter} afgesloten: batch {} met {}, totaal {}.",
-                batch.number,
-                crate::domain::dutch::count(batch.lines.len(), "betaling", "betalingen"),
-                crate::domain::money::format_eur(batch.total())
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Invoice { invoice }) => invoice::run(|| open(&path), invoice),
-        Some(Command::Mail { mail }) => mail::run(&path, || open(&path), mail),
-        Some(Command::Hours { hours }) => {
-            let store = open(&path)?;
-            crate::cli_hours::run(&store, hours)
-        }
-        Some(Command::Reopen { quarter, network, user, reason }) => {
-            let store = open(&path)?;
-            let id = store.network_by_name(&network)?.with_context(|| format!("netwerk '{network}' bestaat niet"))?.id;
-            store.reopen_quarter(&ChangeContext::new(user, chrono::Utc::now()), id, quarter, &reason)?;
-            println!("{quarter} van {network} is heropend; de eerdere betaalbatch blijft bewaard.");
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Export { export: ExportCommand::Payments { quarter, format, out, execution_date, batch } }) => {
-            out_policy.check(&out)?;
-            let store = open(&path)?;
-            let now = chrono::Utc::now();
-            let batch = report::export::choose_batch(&store, quarter, batch.as_deref())?;
-            let (text, kind) = match format {
-                ExportFormat::Csv => (report::export::csv(&batch), "csv"),
-                ExportFormat::Pain001 | ExportFormat::Pain00103 => {
-                    let version = if format == ExportFormat::Pain001 {
-                        crate::payments::PainVersion::V09
-                    } else {
-                        crate::payments::PainVersion::V03
-                    };
-                    let today = now.with_timezone(&chrono::Local).date_naive();
-                    let earliest = crate::domain::payment_timing::execution_date(quarter, today);
-                    if let Some(asked) = execution_date.filter(|asked| *asked < earliest) {
-                        anyhow::bail!(
-                            "uitvoeringsdatum {} is te vroeg: {quarter} wordt betaald 1 maand na het kwartaal, \
-                             niet in het verleden, dus op of na {}",
-                            crate::domain::calendar::format_date(asked),
-                            crate::domain::calendar::format_date(earliest)
-                        );
-                    }
-                    (
-                        report::export::pain001(&store, &batch, version, now, execution_date.unwrap_or(today))?,
-                        version.name(),
-                    )
-                }
-            };
-            out_policy.write(&out, text.as_bytes())?;
-            let earlier = report::export::record(
-                &store,
-                &ChangeContext::local_now(),
-                &batch,
-                &format!("{kind} → {}", out.display()),
-            )?;
-            println!(
-                "Geschreven: {} (betaalbatch {}, {}).",
-                out.display(),
-                batch.number,
-                crate::domain::money::format_eur(batch.total())
-            );
-            if let Some(earlier) = earlier {
-                eprintln!(
-                    "Let op: betaalbatch {} is al eerder geschreven ({earlier}); geef hem niet twee keer aan de bank.",
-                    batch.number
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Export { export: ExportCommand::Report { year, out } }) => {
-            let (store, _copy) = open_reading(&path)?;
-            let networks = out_policy
-                .write_with(&out, |temp| Ok(crate::office_files::write_budget_workbook(&store, year, temp)?))?;
-            println!(
-                "Geschreven: {} ({}, een blad per regio).",
-                out.display(),
-                crate::domain::dutch::count(networks, "netwerk", "netwerken")
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Settings { setting: SettingsCommand::Account { name, iban, bic } }) => {
-            let store = open(&path)?;
-            let settings = crate::store::records::PaymentSettings {
-                debtor_name: name,
-                debtor_iban: crate::domain::validate::Iban::parse(&iban)?,
-                debtor_bic: bic.filter(|b| !b.trim().is_empty()),
-            };
-            store.save_payment_settings(&ChangeContext::local_now(), &settings)?;
-            println!("Betaalrekening opgeslagen: {} {}.", settings.debtor_name, settings.debtor_iban);
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Serve { listen, users, host_key }) => {
-            let options = crate::serve::ServeOptions::beside(&path, listen, users, host_key);
-            crate::serve::check_users_file(&options)?;
-            let store = open_with(&path, Store::open_for_serving)?;
-            crate::serve::run(store, options)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Import { import: ImportCommand::Hours { file, network, dry_run } }) => {
-            let store = open(&path)?;
-            let table = crate::office_files::read_table(&file)?;
-            let plan = crate::import::hours::plan(&store, &table, network.as_deref())?;
-            for (row, problem) in &plan.problems {
-                eprintln!("regel {row}: {problem}");
-            }
-            if !plan.is_ok() {
-                anyhow::bail!(
-                    "{} niet; er is niets ingelezen",
-                    crate::domain::dutch::count(plan.problems.len(), "regel klopt", "regels kloppen")
-                );
-            }
-            for line in &plan.lines {
-                let hours = line.new.hours.normalize().to_string().replace('.', ",");
-                let worth = crate::domain::money::format_eur(line.worth);
-                println!(
-                    "regel {}: {} / {} / {} {hours} uur = {worth}",
-                    line.row, line.network, line.partner, line.new.month
-                );
-            }
-            for e in &plan.effects {
-                let fmt = crate::domain::money::format_eur;
-                println!(
-                    "{} {}: resterend {} − {} = {}",
-                    e.network,
-                    e.year,
-                    fmt(e.remaining_before),
-                    fmt(e.added),
-                    fmt(e.remaining_after)
-                );
-            }
-            if dry_run {
-                println!(
-                    "Proef: {} en {} zouden worden ingelezen; er is niets veranderd.",
-                    crate::domain::dutch::count(plan.lines.len(), "regel", "regels"),
-                    crate::domain::dutch::count(plan.nihil.len(), "nihil-maand", "nihil-maanden")
-                );
-            } else {
-                let count = crate::import::hours::apply(&store, &ChangeContext::local_now(), &plan)?;
-                match plan.nihil.len() {
-                    0 => println!("{} ingelezen.", crate::domain::dutch::count(count, "urenregel", "urenregels")),
-                    nihil => println!(
-                        "{} en {} ingelezen.",
-                        crate::domain::dutch::count(count, "urenregel", "urenregels"),
-                        crate::domain::dutch::count(nihil, "nihil-maand", "nihil-maanden")
-                    ),
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Import { import: ImportCommand::Practices { file, dry_run } }) => {
-            let store = open(&path)?;
-            let table = crate::office_files::read_table(&file)?;
-            let plan = crate::import::practices::plan(&store, &table)?;
-            for (row, problem) in &plan.problems {
-                eprintln!("regel {row}: {problem}");
-            }
-            if !plan.problems.is_empty() {
-                anyhow::bail!(
-                    "{} niet; er is niets ingelezen",
-                    crate::domain::dutch::count(plan.problems.len(), "regel klopt", "regels kloppen")
-                );
-            }
-            for (row, network, practice, count, date) in &plan.counts {
-                println!(
-                    "regel {row}: {network} / {practice}: {count} ION per {}",
-                    crate::domain::calendar::format_date(*date)
-                );
-            }
-            if dry_run {
-                println!("Proef: {} tellingen zouden worden ingelezen; er is niets veranderd.", plan.counts.len());
-            } else {
-                let count = crate::import::practices::apply(&store, &ChangeContext::local_now(), &plan)?;
-                println!("{count} ION-tellingen ingelezen.");
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Template { template: TemplateCommand::Hours { network, quarter, out } }) => {
-            let (store, _copy) = open_reading(&path)?;
-            let id = store.network_by_name(&network)?.with_context(|| format!("netwerk '{network}' bestaat niet"))?.id;
-            let rows = out_policy
-                .write_with(&out, |temp| Ok(crate::office_files::write_template(&store, id, quarter, temp)?))?;
-            println!(
-                "Geschreven: {} ({}: partners met getekende overeenkomst × maanden).",
-                out.display(),
-                crate::domain::dutch::count(rows, "regel", "regels")
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Backup { file }) => {
-            out_policy.check(&file)?;
-            let (store, _copy) = open_reading_once(&path)?;
-            let records = store.backup_to(&file)?;
-            println!("Back-up geschreven: {} ({records} records en logboekregels).", file.display());
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Restore { file }) => {
-            let restored = crate::store::restore::restore_file(&path, &file)?;
-            if !restored.report.is_ok() {
-                for problem in &restored.report.problems {
-                    println!("- {problem}");
-                }
-                anyhow::bail!(
-                    "niet teruggezet: de controle vond {} in de back-up; {} is niet aangemaakt",
-                    crate::domain::dutch::count(restored.report.problems.len(), "probleem", "problemen"),
-                    path.display()
-                );
-            }
-            println!("Teruggezet in {} en gecontroleerd: in orde.", restored.path.display());
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Check) => {
-            let (store, _copy) = open_reading_once(&path)?;
-            let report = store.check()?;
-            let counts: Vec<String> = report.counts.iter().map(|(tree, n)| format!("{tree}: {n}")).collect();
-            if report.is_ok() {
-                println!("Database {} is in orde ({}).", path.display(), counts.join(", "));
-                Ok(ExitCode::SUCCESS)
-            } else {
-                println!(
-                    "Database {}: {} gevonden:",
-                    path.display(),
-                    crate::domain::dutch::count(report.problems.len(), "probleem", "problemen")
-                );
-                for problem in &report.problems {
-                    println!("- {problem}");
-                }
-                Ok(ExitCode::FAILURE)
-            }
+        Command::Mail { mail } => mail::run(env, mail),
+        Command::Backup { file } => export::backup(env, &file),
+        Command::Demo | Command::Check | Command::Restore { .. } | Command::Serve { .. } | Command::Settings { .. } => {
+            database::run(env, command)
         }
     }
 }
@@ -878,6 +669,19 @@ fn database_path(explicit: Option<PathBuf>) -> Result<PathBuf> {
             .context("geen gegevensmap gevonden voor deze gebruiker; geef --db MAP op"),
     }
 }
+
+/// The database is served by `sidw serve` (its marker is there): the command goes through the
+/// server's socket; the message says how to connect with ssh.
+#[derive(Debug)]
+struct ServedHere(String);
+
+impl std::fmt::Display for ServedHere {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ServedHere {}
 
 /// Opens the database; a database served by `sidw serve` says how to connect instead.
 fn open(path: &std::path::Path) -> Result<Store> {
@@ -900,10 +704,11 @@ fn open_with(
                 Ok(marker) => {
                     let address = marker.lines().next().unwrap_or("").to_string();
                     let port = address.rsplit_once(':').map_or("2222", |(_, port)| port).to_string();
-                    anyhow::bail!(
+                    Err(ServedHere(format!(
                         "de database in {} wordt bediend door 'sidw serve' op {address}; verbind met: ssh -p {port} GEBRUIKER@SERVER",
                         path.display()
-                    )
+                    ))
+                    .into())
                 }
                 Err(_) => Err(crate::store::StoreError::Locked { path }.into()),
             }
@@ -957,10 +762,13 @@ fn done_reading(store: Store) -> Result<()> {
     Ok(())
 }
 
-/// A copy of a database that may only be read, removed when dropped.
-struct ReadingCopy(std::path::PathBuf);
+/// A private directory (a copy of a database that may only be read, or a file on its way to the
+/// standard output), removed when dropped.
+pub struct PrivateDir(std::path::PathBuf);
 
-impl Drop for ReadingCopy {
+pub type ReadingCopy = PrivateDir;
+
+impl Drop for PrivateDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
@@ -968,30 +776,32 @@ impl Drop for ReadingCopy {
 
 /// Opens the database for a command that only reads: when the files may be read but not
 /// written (the store always opens for writing), a private copy is opened instead, and the user is told.
-fn open_reading(path: &std::path::Path) -> Result<(Store, Option<ReadingCopy>)> {
-    open_reading_with(path, Store::open)
+fn open_reading(path: &std::path::Path, err: &mut dyn Write) -> Result<(Store, Option<ReadingCopy>)> {
+    open_reading_with(path, Store::open, err)
 }
 
 /// [`open_reading`] for a command that reads everything once (`backup`, `check`): a small cache.
-fn open_reading_once(path: &std::path::Path) -> Result<(Store, Option<ReadingCopy>)> {
-    open_reading_with(path, Store::open_for_one_pass)
+fn open_reading_once(path: &std::path::Path, err: &mut dyn Write) -> Result<(Store, Option<ReadingCopy>)> {
+    open_reading_with(path, Store::open_for_one_pass, err)
 }
 
 fn open_reading_with(
     path: &std::path::Path,
     open_store: fn(&std::path::Path) -> Result<Store, crate::store::StoreError>,
+    err: &mut dyn Write,
 ) -> Result<(Store, Option<ReadingCopy>)> {
     match open_store(path) {
         Err(crate::store::StoreError::Unreadable { reason, .. }) if no_write_access(&reason) => {
-            let copy = ReadingCopy(private_dir()?);
+            let copy = PrivateDir(private_dir()?);
             copy_dir(path, &copy.0).with_context(|| {
                 format!("kan de database in {} niet lezen (ook niet om te kopiëren)", path.display())
             })?;
             let store = open_store(&copy.0)?;
-            eprintln!(
+            writeln!(
+                err,
                 "Let op: u mag de database in {} alleen lezen; sidw leest een kopie ervan (er wordt niets gewijzigd).",
                 path.display()
-            );
+            )?;
             Ok((store, Some(copy)))
         }
         Ok(store) => {
@@ -1006,9 +816,11 @@ fn open_reading_with(
 /// else made first).
 fn private_dir() -> Result<std::path::PathBuf> {
     use std::os::unix::fs::DirBuilderExt;
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     for attempt in 0..100u32 {
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-        let name = format!("sidw-lezen-{}-{nanos:09}-{attempt}", std::process::id());
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!("sidw-lezen-{}-{nanos:09}-{n}-{attempt}", std::process::id());
         let dir = std::env::temp_dir().join(name);
         match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
             Ok(()) => return Ok(dir),

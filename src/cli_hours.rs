@@ -4,7 +4,7 @@
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use rust_decimal::Decimal;
-use std::process::ExitCode;
+use std::io::Write;
 
 use crate::domain::money::format_eur;
 use crate::domain::validate::{Agb, parse_cell_hours, parse_hours};
@@ -53,8 +53,9 @@ pub enum HoursCommand {
         #[arg(long)]
         confirm_double_funding: bool,
         /// Wie het wijzigt (komt in het logboek)
+        /// Wie het doet (standaard de inlognaam, over ssh altijd de ingelogde gebruiker)
         #[arg(long, value_name = "NAAM")]
-        user: String,
+        user: Option<String>,
     },
     /// Voeg een extra urenregel toe (bijvoorbeeld een andere activiteit)
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
@@ -75,8 +76,9 @@ pub enum HoursCommand {
         by_team: bool,
         #[arg(long)]
         confirm_double_funding: bool,
+        /// Wie het doet (standaard de inlognaam, over ssh altijd de ingelogde gebruiker)
         #[arg(long, value_name = "NAAM")]
-        user: String,
+        user: Option<String>,
     },
     /// Markeer een maand als nihil (formulier ontvangen, geen uren), of haal de markering weg
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
@@ -90,16 +92,18 @@ pub enum HoursCommand {
         /// Haal de nihil-markering weg
         #[arg(long)]
         remove: bool,
+        /// Wie het doet (standaard de inlognaam, over ssh altijd de ingelogde gebruiker)
         #[arg(long, value_name = "NAAM")]
-        user: String,
+        user: Option<String>,
     },
     /// Verwijder een urenregel (nummer uit 'sidw hours list')
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
     Delete {
         #[arg(long, value_name = "NUMMER")]
         line: u64,
+        /// Wie het doet (standaard de inlognaam, over ssh altijd de ingelogde gebruiker)
         #[arg(long, value_name = "NAAM")]
-        user: String,
+        user: Option<String>,
     },
 }
 
@@ -129,109 +133,24 @@ fn partner(store: &Store, network: &Network, named: &str) -> Result<Partner> {
         .with_context(|| format!("partner '{named}' bestaat niet in {}", network.name))
 }
 
-fn ctx(user: String) -> ChangeContext {
-    ChangeContext::new(user, chrono::Utc::now())
+/// Runs `sidw hours …` in the environment: who acts (`--user`, or the login; over ssh the user).
+pub fn run(env: &mut crate::cli::Env, command: HoursCommand) -> Result<u8> {
+    let user = match &command {
+        HoursCommand::List { .. } => None,
+        HoursCommand::Set { user, .. }
+        | HoursCommand::Add { user, .. }
+        | HoursCommand::Nihil { user, .. }
+        | HoursCommand::Delete { user, .. } => user.clone(),
+    };
+    let ctx = env.context(user.as_deref())?;
+    let store = env.open()?;
+    run_on(&store, &mut *env.out, &ctx, command)?;
+    Ok(0)
 }
 
-pub fn run(store: &Store, command: HoursCommand) -> Result<ExitCode> {
+fn run_on(store: &Store, out: &mut dyn Write, ctx: &ChangeContext, command: HoursCommand) -> Result<()> {
     match command {
-        HoursCommand::List { network: name, quarter, format } => {
-            let network = network(store, &name)?;
-            let partners = store.partners(network.id)?;
-            let tariffs = store.tariff_book()?;
-            let mut lines: Vec<_> =
-                store.hours_of(network.id, quarter.year())?.into_iter().filter(|l| quarter.contains(l.month)).collect();
-            lines.sort_by_key(|l| (l.month, l.partner, l.id));
-            let nihil = store.nihil_marks(network.id, quarter)?;
-            let name_of = |id| partners.iter().find(|p| p.id == id).map_or(String::new(), |p| p.name.clone());
-            let worth = |line: &crate::domain::HoursEntry| -> Result<Decimal> {
-                let partner = partners.iter().find(|p| p.id == line.partner).context("partner van urenregel")?;
-                Ok(line.worth(&tariffs, partner.category)?)
-            };
-            match format {
-                Format::Json => {
-                    let mut rows = Vec::new();
-                    for line in &lines {
-                        rows.push(serde_json::json!({
-                            "line": line.id.0,
-                            "partner": name_of(line.partner),
-                            "month": line.month.to_string(),
-                            "hours": line.hours.normalize().to_string(),
-                            "worth": format!("{:.2}", worth(line)?),
-                            "activity": line.activity,
-                            "paid_by_practice_team": line.paid_by_practice_team,
-                            "double_funding_confirmed": line.double_funding_confirmed,
-                            "corrects": line.corrects.map(|c| c.0),
-                        }));
-                    }
-                    let marks: Vec<_> = nihil
-                        .iter()
-                        .map(|m| serde_json::json!({"partner": name_of(m.partner), "month": m.month.to_string()}))
-                        .collect();
-                    let out = serde_json::json!({
-                        "network": network.name,
-                        "quarter": quarter.to_string(),
-                        "lines": rows,
-                        "nihil": marks,
-                    });
-                    println!("{}", serde_json::to_string_pretty(&out)?);
-                }
-                Format::Table | Format::Csv => {
-                    let csv = format == Format::Csv;
-                    if csv {
-                        println!("regel;partner;maand;uren;waarde;activiteit;praktijkteam;bevestigd");
-                    } else {
-                        println!(
-                            "{:>8}  {:<34} {:<8} {:>7} {:>12}  {:<3} {:<3} activiteit",
-                            "regel", "partner", "maand", "uren", "waarde", "pt", "df"
-                        );
-                    }
-                    for line in &lines {
-                        let yes = |b: bool| if b { "ja" } else { "" };
-                        if csv {
-                            println!(
-                                "{};{};{};{};{};{};{};{}",
-                                line.id.0,
-                                name_of(line.partner),
-                                line.month,
-                                hours_text(line.hours),
-                                format!("{:.2}", worth(line)?).replace('.', ","),
-                                line.activity,
-                                yes(line.paid_by_practice_team),
-                                yes(line.double_funding_confirmed)
-                            );
-                        } else {
-                            println!(
-                                "{:>8}  {:<34} {:<8} {:>7} {:>12}  {:<3} {:<3} {}",
-                                line.id.0,
-                                name_of(line.partner),
-                                line.month.to_string(),
-                                hours_text(line.hours),
-                                format_eur(worth(line)?),
-                                yes(line.paid_by_practice_team),
-                                yes(line.double_funding_confirmed),
-                                line.activity
-                            );
-                        }
-                    }
-                    for mark in &nihil {
-                        if csv {
-                            println!(";{};{};0;0,00;nihil;;", name_of(mark.partner), mark.month);
-                        } else {
-                            println!(
-                                "{:>8}  {:<34} {:<8} {:>7} {:>12}  nihil (formulier ontvangen, geen uren)",
-                                "",
-                                name_of(mark.partner),
-                                mark.month.to_string(),
-                                "0",
-                                format_eur(Decimal::ZERO)
-                            );
-                        }
-                    }
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        HoursCommand::List { network: name, quarter, format } => list(store, out, &name, quarter, format),
         HoursCommand::Set {
             network: name,
             partner: named,
@@ -239,33 +158,8 @@ pub fn run(store: &Store, command: HoursCommand) -> Result<ExitCode> {
             hours,
             by_team_increase,
             confirm_double_funding,
-            user,
-        } => {
-            let network = network(store, &name)?;
-            let partner = partner(store, &network, &named)?;
-            let change = CellChange {
-                network: network.id,
-                partner: partner.id,
-                month,
-                hours: Some(hours),
-                by_team_increase,
-                double_funding_confirmed: confirm_double_funding,
-            };
-            let outcome = store.set_cell(&ctx(user), &change)?;
-            if hours.is_zero() {
-                println!("{} {}: nihil (formulier ontvangen, geen uren).", partner.name, month.dutch_name());
-            } else {
-                let by_team: Decimal =
-                    outcome.after.lines.iter().filter(|l| l.paid_by_practice_team).map(|l| l.hours).sum();
-                let team = if by_team.is_zero() {
-                    String::new()
-                } else {
-                    format!(", waarvan {} uur betaald door het praktijkteam", hours_text(by_team))
-                };
-                println!("{} {}: {} uur{team}.", partner.name, month.dutch_name(), hours_text(hours));
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+            ..
+        } => set(store, out, ctx, (&name, &named, month, hours), by_team_increase, confirm_double_funding),
         HoursCommand::Add {
             network: name,
             partner: named,
@@ -274,53 +168,217 @@ pub fn run(store: &Store, command: HoursCommand) -> Result<ExitCode> {
             activity,
             by_team,
             confirm_double_funding,
-            user,
-        } => {
-            let network = network(store, &name)?;
-            let partner = partner(store, &network, &named)?;
-            let line = store.add_hours(
-                &ctx(user),
-                &NewHours {
-                    network: network.id,
-                    partner: partner.id,
-                    month,
-                    hours,
-                    activity,
-                    paid_by_practice_team: by_team,
-                    double_funding_confirmed: confirm_double_funding,
-                    corrects: None,
-                },
-            )?;
-            println!(
-                "Urenregel {} toegevoegd: {} {} {} uur.",
-                line.id.0,
-                partner.name,
-                month.dutch_name(),
-                hours_text(line.hours)
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        HoursCommand::Nihil { network: name, partner: named, month, remove, user } => {
+            ..
+        } => add(store, out, ctx, (&name, &named, month, hours), activity, by_team, confirm_double_funding),
+        HoursCommand::Nihil { network: name, partner: named, month, remove, .. } => {
             let network = network(store, &name)?;
             let partner = partner(store, &network, &named)?;
             if remove {
-                store.unmark_nihil(&ctx(user), network.id, partner.id, month)?;
-                println!("Nihil-markering van {} {} verwijderd.", partner.name, month.dutch_name());
+                store.unmark_nihil(ctx, network.id, partner.id, month)?;
+                writeln!(out, "Nihil-markering van {} {} verwijderd.", partner.name, month.dutch_name())?;
             } else {
-                store.mark_nihil(&ctx(user), network.id, partner.id, month)?;
-                println!("{} {}: nihil (formulier ontvangen, geen uren).", partner.name, month.dutch_name());
+                store.mark_nihil(ctx, network.id, partner.id, month)?;
+                writeln!(out, "{} {}: nihil (formulier ontvangen, geen uren).", partner.name, month.dutch_name())?;
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(())
         }
-        HoursCommand::Delete { line, user } => {
+        HoursCommand::Delete { line, .. } => {
             if line == 0 {
                 bail!("urenregel 0 bestaat niet");
             }
             let id = HoursEntryId(line);
             let before = store.hours_entry(id)?;
-            store.delete_hours(&ctx(user), id)?;
-            println!("Urenregel {line} ({} uur, {}) verwijderd.", hours_text(before.hours), before.month.dutch_name());
-            Ok(ExitCode::SUCCESS)
+            store.delete_hours(ctx, id)?;
+            writeln!(
+                out,
+                "Urenregel {line} ({} uur, {}) verwijderd.",
+                hours_text(before.hours),
+                before.month.dutch_name()
+            )?;
+            Ok(())
         }
     }
+}
+
+/// A quarter's lines with their partner's name and worth, and its nihil marks (partner, month).
+struct Listing {
+    lines: Vec<(crate::domain::HoursEntry, String, Decimal)>,
+    nihil: Vec<(String, YearMonth)>,
+}
+
+fn list(store: &Store, out: &mut dyn Write, name: &str, quarter: Quarter, format: Format) -> Result<()> {
+    let network = network(store, name)?;
+    let partners = store.partners(network.id)?;
+    let tariffs = store.tariff_book()?;
+    let mut lines: Vec<_> =
+        store.hours_of(network.id, quarter.year())?.into_iter().filter(|l| quarter.contains(l.month)).collect();
+    lines.sort_by_key(|l| (l.month, l.partner, l.id));
+    let name_of = |id| partners.iter().find(|p| p.id == id).map_or(String::new(), |p| p.name.clone());
+    let mut listing = Listing { lines: Vec::new(), nihil: Vec::new() };
+    for line in lines {
+        let partner = partners.iter().find(|p| p.id == line.partner).context("partner van urenregel")?;
+        let worth = line.worth(&tariffs, partner.category)?;
+        listing.lines.push((line, partner.name.clone(), worth));
+    }
+    for mark in store.nihil_marks(network.id, quarter)? {
+        listing.nihil.push((name_of(mark.partner), mark.month));
+    }
+    match format {
+        Format::Json => list_json(out, &network.name, quarter, &listing),
+        Format::Table | Format::Csv => list_table(out, format == Format::Csv, &listing),
+    }
+}
+
+fn list_json(out: &mut dyn Write, network: &str, quarter: Quarter, listing: &Listing) -> Result<()> {
+    let rows: Vec<_> = listing
+        .lines
+        .iter()
+        .map(|(line, partner, worth)| {
+            serde_json::json!({
+                "line": line.id.0,
+                "partner": partner,
+                "month": line.month.to_string(),
+                "hours": line.hours.normalize().to_string(),
+                "worth": format!("{worth:.2}"),
+                "activity": line.activity,
+                "paid_by_practice_team": line.paid_by_practice_team,
+                "double_funding_confirmed": line.double_funding_confirmed,
+                "corrects": line.corrects.map(|c| c.0),
+            })
+        })
+        .collect();
+    let marks: Vec<_> = listing
+        .nihil
+        .iter()
+        .map(|(partner, month)| serde_json::json!({"partner": partner, "month": month.to_string()}))
+        .collect();
+    let whole = serde_json::json!({
+        "network": network,
+        "quarter": quarter.to_string(),
+        "lines": rows,
+        "nihil": marks,
+    });
+    writeln!(out, "{}", serde_json::to_string_pretty(&whole)?)?;
+    Ok(())
+}
+
+fn list_table(out: &mut dyn Write, csv: bool, listing: &Listing) -> Result<()> {
+    if csv {
+        writeln!(out, "regel;partner;maand;uren;waarde;activiteit;praktijkteam;bevestigd")?;
+    } else {
+        writeln!(
+            out,
+            "{:>8}  {:<34} {:<8} {:>7} {:>12}  {:<3} {:<3} activiteit",
+            "regel", "partner", "maand", "uren", "waarde", "pt", "df"
+        )?;
+    }
+    let yes = |b: bool| if b { "ja" } else { "" };
+    for (line, partner, worth) in &listing.lines {
+        let (team, confirmed) = (yes(line.paid_by_practice_team), yes(line.double_funding_confirmed));
+        if csv {
+            let worth = format!("{worth:.2}").replace('.', ",");
+            let (id, month, hours, activity) = (line.id.0, line.month, hours_text(line.hours), &line.activity);
+            writeln!(out, "{id};{partner};{month};{hours};{worth};{activity};{team};{confirmed}")?;
+        } else {
+            writeln!(
+                out,
+                "{:>8}  {:<34} {:<8} {:>7} {:>12}  {:<3} {:<3} {}",
+                line.id.0,
+                partner,
+                line.month.to_string(),
+                hours_text(line.hours),
+                format_eur(*worth),
+                team,
+                confirmed,
+                line.activity
+            )?;
+        }
+    }
+    for (partner, month) in &listing.nihil {
+        if csv {
+            writeln!(out, ";{partner};{month};0;0,00;nihil;;")?;
+        } else {
+            writeln!(
+                out,
+                "{:>8}  {:<34} {:<8} {:>7} {:>12}  nihil (formulier ontvangen, geen uren)",
+                "",
+                partner,
+                month.to_string(),
+                "0",
+                format_eur(Decimal::ZERO)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A cell: network, partner, month and hours.
+type Cell<'a> = (&'a str, &'a str, YearMonth, Decimal);
+
+fn set(
+    store: &Store,
+    out: &mut dyn Write,
+    ctx: &ChangeContext,
+    (name, named, month, hours): Cell,
+    by_team_increase: bool,
+    confirm_double_funding: bool,
+) -> Result<()> {
+    let network = network(store, name)?;
+    let partner = partner(store, &network, named)?;
+    let change = CellChange {
+        network: network.id,
+        partner: partner.id,
+        month,
+        hours: Some(hours),
+        by_team_increase,
+        double_funding_confirmed: confirm_double_funding,
+    };
+    let outcome = store.set_cell(ctx, &change)?;
+    if hours.is_zero() {
+        writeln!(out, "{} {}: nihil (formulier ontvangen, geen uren).", partner.name, month.dutch_name())?;
+    } else {
+        let by_team: Decimal = outcome.after.lines.iter().filter(|l| l.paid_by_practice_team).map(|l| l.hours).sum();
+        let team = if by_team.is_zero() {
+            String::new()
+        } else {
+            format!(", waarvan {} uur betaald door het praktijkteam", hours_text(by_team))
+        };
+        writeln!(out, "{} {}: {} uur{team}.", partner.name, month.dutch_name(), hours_text(hours))?;
+    }
+    Ok(())
+}
+
+fn add(
+    store: &Store,
+    out: &mut dyn Write,
+    ctx: &ChangeContext,
+    (name, named, month, hours): Cell,
+    activity: String,
+    by_team: bool,
+    confirm_double_funding: bool,
+) -> Result<()> {
+    let network = network(store, name)?;
+    let partner = partner(store, &network, named)?;
+    let line = store.add_hours(
+        ctx,
+        &NewHours {
+            network: network.id,
+            partner: partner.id,
+            month,
+            hours,
+            activity,
+            paid_by_practice_team: by_team,
+            double_funding_confirmed: confirm_double_funding,
+            corrects: None,
+        },
+    )?;
+    writeln!(
+        out,
+        "Urenregel {} toegevoegd: {} {} {} uur.",
+        line.id.0,
+        partner.name,
+        month.dutch_name(),
+        hours_text(line.hours)
+    )?;
+    Ok(())
 }

@@ -78,9 +78,15 @@ pub fn write_template(store: &Store, network: NetworkId, quarter: Quarter, path:
     Ok(rows)
 }
 
-/// Writes the budget workbook of `year` (`report::workbook`); the number of networks in it.
-pub fn write_budget_workbook(store: &Store, year: i32, path: &Path) -> Result<usize, StoreError> {
-    let (networks, bytes) = crate::report::workbook::bytes(store, year)?;
+/// Writes the budget workbook of `year` (`report::workbook`) of the networks in `scope`; the
+/// number of networks in it.
+pub fn write_budget_workbook(
+    store: &Store,
+    year: i32,
+    scope: &crate::domain::Scope,
+    path: &Path,
+) -> Result<usize, StoreError> {
+    let (networks, bytes) = crate::report::workbook::bytes_in(store, year, scope)?;
     write(path, &bytes)?;
     Ok(networks)
 }

@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::process::ExitCode;
 
 use crate::domain::calendar::{format_date, parse_date};
 use crate::domain::invoice::{InvoiceMatch, match_invoice};
@@ -15,9 +14,9 @@ use crate::domain::money::{format_eur, format_plain};
 use crate::domain::validate::{Agb, parse_amount};
 use crate::domain::{Invoice, InvoiceDecision, InvoiceId, Network, Partner, Quarter};
 use crate::report::Table;
-use crate::store::{ChangeContext, Store};
+use crate::store::Store;
 
-use super::HELP_TEMPLATE;
+use super::{Env, HELP_TEMPLATE, usage};
 
 #[derive(Debug, Subcommand)]
 pub(super) enum InvoiceCommand {
@@ -104,9 +103,9 @@ pub(super) struct Which {
     /// Het kwartaal, bijvoorbeeld 2025-Q1
     #[arg(long, value_name = "JJJJ-QN")]
     quarter: String,
-    /// Wie het doet (komt in het logboek)
+    /// Wie het doet (komt in het logboek; standaard de inlognaam, over ssh altijd de ingelogde gebruiker)
     #[arg(long, value_name = "NAAM")]
-    user: String,
+    user: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -122,46 +121,27 @@ pub(super) enum InvoiceFormat {
     Json,
 }
 
-/// A value clap took as text but that does not read: a usage error (exit code 2), in Dutch.
-struct Usage(String);
-
-fn quarter(text: &str) -> Result<Quarter, Usage> {
-    Quarter::parse(text).map_err(|e| Usage(format!("--quarter: {e}")))
+fn quarter(text: &str) -> Result<Quarter> {
+    Quarter::parse(text).map_err(|e| usage(format!("--quarter: {e}")))
 }
 
-fn day(option: &str, text: &str) -> Result<NaiveDate, Usage> {
-    parse_date(text).map_err(|e| Usage(format!("{option}: {e}")))
+fn day(option: &str, text: &str) -> Result<NaiveDate> {
+    parse_date(text).map_err(|e| usage(format!("{option}: {e}")))
 }
 
 /// Runs `sidw invoice …`: 0 when done, 1 on a refusal (the error), 2 when an option does not read.
-pub(super) fn run(store: impl FnOnce() -> Result<Store>, command: InvoiceCommand) -> Result<ExitCode> {
-    match run_checked(store, command) {
-        Ok(Ok(code)) => Ok(code),
-        Ok(Err(Usage(message))) => Ok(super::usage_error(&message)),
-        Err(error) => Err(error),
-    }
-}
-
-fn run_checked(store: impl FnOnce() -> Result<Store>, command: InvoiceCommand) -> Result<Result<ExitCode, Usage>> {
+pub(super) fn run(env: &mut Env, command: InvoiceCommand) -> Result<u8> {
     match command {
         InvoiceCommand::Add { which, number, date, amount, received, out } => {
-            let quarter = match quarter(&which.quarter) {
-                Ok(q) => q,
-                Err(usage) => return Ok(Err(usage)),
+            let quarter = quarter(&which.quarter)?;
+            let date = day("--date", &date)?;
+            let received = match received.as_deref() {
+                Some(r) => day("--received", r)?,
+                None => chrono::Local::now().date_naive(),
             };
-            let date = match day("--date", &date) {
-                Ok(d) => d,
-                Err(usage) => return Ok(Err(usage)),
-            };
-            let received = match received.as_deref().map(|r| day("--received", r)).transpose() {
-                Ok(r) => r.unwrap_or_else(|| chrono::Local::now().date_naive()),
-                Err(usage) => return Ok(Err(usage)),
-            };
-            let amount = match parse_amount(&amount) {
-                Ok(a) => a,
-                Err(e) => return Ok(Err(Usage(format!("--amount: {}", e.message)))),
-            };
-            let store = store()?;
+            let amount = parse_amount(&amount).map_err(|e| usage(format!("--amount: {}", e.message)))?;
+            let ctx = env.context(which.user.as_deref())?;
+            let store = env.open()?;
             let (network, partner) = find(&store, &which)?;
             let draft = Invoice {
                 id: InvoiceId(0),
@@ -174,79 +154,69 @@ fn run_checked(store: impl FnOnce() -> Result<Store>, command: InvoiceCommand) -
                 received: Some(received),
                 decision: InvoiceDecision::Open,
             };
-            let saved = store.add_invoice(&context(&which), &draft)?;
+            let saved = store.add_invoice(&ctx, &draft)?;
             let row = row(&store, &network, &partner, &saved)?;
-            report(&row, out.format, &format!("Factuur {} vastgelegd: {}.", saved.number, row.check));
+            report(env, &row, out.format, &format!("Factuur {} vastgelegd: {}.", saved.number, row.check))?;
         }
         InvoiceCommand::Approve { which, number, reason, out } => {
-            return decide(store, &which, number.as_deref(), true, &reason, out.format);
+            decide(env, &which, number.as_deref(), true, &reason, out.format)?;
         }
         InvoiceCommand::Reject { which, number, reason, out } => {
-            return decide(store, &which, number.as_deref(), false, &reason, out.format);
+            decide(env, &which, number.as_deref(), false, &reason, out.format)?;
         }
         InvoiceCommand::Delete { which, number } => {
-            let quarter = match quarter(&which.quarter) {
-                Ok(q) => q,
-                Err(usage) => return Ok(Err(usage)),
-            };
-            let store = store()?;
+            let quarter = quarter(&which.quarter)?;
+            let ctx = env.context(which.user.as_deref())?;
+            let store = env.open()?;
             let (network, partner) = find(&store, &which)?;
             let invoice = invoice(&store, &network, &partner, quarter, Some(&number))?;
-            store.delete_invoice(&context(&which), network.id, invoice.id)?;
-            println!("Factuur {} van {} verwijderd.", invoice.number, partner.name);
+            store.delete_invoice(&ctx, network.id, invoice.id)?;
+            writeln!(env.out, "Factuur {} van {} verwijderd.", invoice.number, partner.name)?;
         }
-        InvoiceCommand::List { quarter: text, network, format } => {
-            let quarter = match quarter(&text) {
-                Ok(q) => q,
-                Err(usage) => return Ok(Err(usage)),
-            };
-            let store = store()?;
-            let networks = match network {
-                Some(name) => {
-                    vec![store.network_by_name(&name)?.with_context(|| format!("netwerk '{name}' bestaat niet"))?]
-                }
-                None => store.networks()?,
-            };
-            let mut rows = Vec::new();
-            for network in &networks {
-                let partners = store.partners(network.id)?;
-                for invoice in store.invoices_of(network.id, quarter)? {
-                    let partner = partners.iter().find(|p| p.id == invoice.partner).with_context(|| {
-                        format!("partner {} van factuur {} bestaat niet", invoice.partner, invoice.number)
-                    })?;
-                    rows.push(row(&store, network, partner, &invoice)?);
-                }
-            }
-            print!("{}", render(&rows, format, quarter));
+        InvoiceCommand::List { quarter: text, network, format } => list(env, &text, network, format)?,
+    }
+    Ok(0)
+}
+
+fn list(env: &mut Env, quarter_text: &str, network: Option<String>, format: InvoiceFormat) -> Result<()> {
+    let quarter = quarter(quarter_text)?;
+    let store = env.open()?;
+    let networks = match network {
+        Some(name) => vec![store.network_by_name(&name)?.with_context(|| format!("netwerk '{name}' bestaat niet"))?],
+        None => store.networks()?,
+    };
+    let mut rows = Vec::new();
+    for network in &networks {
+        let partners = store.partners(network.id)?;
+        for invoice in store.invoices_of(network.id, quarter)? {
+            let partner = partners
+                .iter()
+                .find(|p| p.id == invoice.partner)
+                .with_context(|| format!("partner {} van factuur {} bestaat niet", invoice.partner, invoice.number))?;
+            rows.push(row(&store, network, partner, &invoice)?);
         }
     }
-    Ok(Ok(ExitCode::SUCCESS))
+    write!(env.out, "{}", render(&rows, format, quarter)?)?;
+    Ok(())
 }
 
 fn decide(
-    store: impl FnOnce() -> Result<Store>,
+    env: &mut Env,
     which: &Which,
     number: Option<&str>,
     approve: bool,
     reason: &str,
     format: InvoiceFormat,
-) -> Result<Result<ExitCode, Usage>> {
-    let quarter = match quarter(&which.quarter) {
-        Ok(q) => q,
-        Err(usage) => return Ok(Err(usage)),
-    };
-    let store = store()?;
+) -> Result<()> {
+    let quarter = quarter(&which.quarter)?;
+    let ctx = env.context(which.user.as_deref())?;
+    let store = env.open()?;
     let (network, partner) = find(&store, which)?;
     let invoice = invoice(&store, &network, &partner, quarter, number)?;
-    let decided = store.decide_invoice(&context(which), network.id, invoice.id, approve, reason)?;
+    let decided = store.decide_invoice(&ctx, network.id, invoice.id, approve, reason)?;
     let row = row(&store, &network, &partner, &decided)?;
     let what = if approve { "goedgekeurd" } else { "afgewezen" };
-    report(&row, format, &format!("Factuur {} van {} {what} ({}).", decided.number, partner.name, row.check));
-    Ok(Ok(ExitCode::SUCCESS))
-}
-
-fn context(which: &Which) -> ChangeContext {
-    ChangeContext::new(which.user.trim(), chrono::Utc::now())
+    report(env, &row, format, &format!("Factuur {} van {} {what} ({}).", decided.number, partner.name, row.check))
 }
 
 /// The network by name and its partner by name (case and spaces do not matter) or AGB code.
@@ -378,16 +348,17 @@ fn row(store: &Store, network: &Network, partner: &Partner, invoice: &Invoice) -
     })
 }
 
-fn report(row: &Row, format: InvoiceFormat, sentence: &str) {
+fn report(env: &mut Env, row: &Row, format: InvoiceFormat, sentence: &str) -> Result<()> {
     match format {
-        InvoiceFormat::Table => println!("{sentence}"),
-        InvoiceFormat::Json => println!("{}", serde_json::to_string_pretty(row).expect("an invoice serialises")),
+        InvoiceFormat::Table => writeln!(env.out, "{sentence}")?,
+        InvoiceFormat::Json => writeln!(env.out, "{}", serde_json::to_string_pretty(row)?)?,
     }
+    Ok(())
 }
 
-fn render(rows: &[Row], format: InvoiceFormat, quarter: Quarter) -> String {
-    match format {
-        InvoiceFormat::Json => serde_json::to_string_pretty(rows).expect("invoices serialise") + "\n",
+fn render(rows: &[Row], format: InvoiceFormat, quarter: Quarter) -> Result<String> {
+    Ok(match format {
+        InvoiceFormat::Json => serde_json::to_string_pretty(rows)? + "\n",
         InvoiceFormat::Table if rows.is_empty() => format!("Geen facturen in {quarter}.\n"),
         InvoiceFormat::Table => {
             let mut table = Table::new(&[
@@ -430,5 +401,5 @@ fn render(rows: &[Row], format: InvoiceFormat, quarter: Quarter) -> String {
             out.push_str(&format!("\n{count}, {} te betalen\n", rows.iter().filter(|r| r.payable).count()));
             out
         }
-    }
+    })
 }

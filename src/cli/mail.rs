@@ -7,10 +7,10 @@ use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Subcommand;
 use std::path::Path;
-use std::process::ExitCode;
 
+use super::{Db, Env, usage};
+use crate::domain::Region;
 use crate::domain::mail::{MailTemplate, TemplateKind};
-use crate::domain::{Region, Scope};
 use crate::mail_smtp::{MailSettings, deliver_due, settings_path};
 use crate::store::records::OutboxState;
 use crate::store::{ChangeContext, Store};
@@ -58,8 +58,8 @@ pub(super) enum MailCommand {
         #[arg(long, value_name = "TEKST")]
         body: Option<String>,
         /// Wie wijzigt (komt in het logboek)
-        #[arg(long, value_name = "NAAM", default_value = "admin")]
-        user: String,
+        #[arg(long, value_name = "NAAM")]
+        user: Option<String>,
     },
     /// Toon of wijzig het eigen e-mailadres van een regio (de afzender)
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
@@ -70,63 +70,58 @@ pub(super) enum MailCommand {
         /// Het nieuwe adres
         #[arg(long, value_name = "ADRES")]
         email: Option<String>,
-        #[arg(long, value_name = "NAAM", default_value = "admin")]
-        user: String,
+        #[arg(long, value_name = "NAAM")]
+        user: Option<String>,
     },
     /// De outbox: elke e-mail met ontvanger, onderwerp en of hij is verstuurd
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
     Outbox,
 }
 
-pub(super) fn run(path: &Path, store: impl FnOnce() -> Result<Store>, command: MailCommand) -> Result<ExitCode> {
+pub(super) fn run(env: &mut Env, command: MailCommand) -> Result<u8> {
+    let db = env.db_path();
+    // Over ssh (and through the server's socket) the server delivers the outbox itself.
+    let deliver = matches!(env.db, Db::Local(_));
+    let scope = env.access().scope;
     let (text, code) = match command {
         MailCommand::Send { dry_run, user, today } => {
-            let (today, now) = match day(today.as_deref()) {
-                Ok(days) => days,
-                Err(message) => return Ok(super::usage_error(&message)),
-            };
-            send(path, &store()?, dry_run, user.as_deref().unwrap_or("sidw"), today, now)?
+            let (today, now) = day(today.as_deref()).map_err(usage)?;
+            let ctx = env.context(user.as_deref())?;
+            let store = env.open()?;
+            let plan = crate::mail::plan(&store, today, now, &scope)?;
+            deliver_plan(&db, &store, &plan, dry_run, &ChangeContext { at: now, ..ctx }, deliver)?
         }
         MailCommand::Advice { batch, dry_run, user } => {
-            let store = store()?;
-            let now = Utc::now();
-            let Some(plan) = crate::mail::advice_plan(&store, &batch, now, &Scope::All)? else {
+            let ctx = env.context(user.as_deref())?;
+            let store = env.open()?;
+            let Some(plan) = crate::mail::advice_plan(&store, &batch, ctx.at, &scope)? else {
                 anyhow::bail!("betaalbatch '{batch}' bestaat niet");
             };
-            deliver_plan(path, &store, &plan, dry_run, user.as_deref().unwrap_or("sidw"), now)?
+            deliver_plan(&db, &store, &plan, dry_run, &ctx, deliver)?
         }
         MailCommand::Template { kind, subject, body, user } => {
-            let kind = match TemplateKind::parse(&kind) {
-                Ok(kind) => kind,
-                Err(error) => return Ok(super::usage_error(&error.message)),
-            };
-            let store = store()?;
+            let kind = TemplateKind::parse(&kind).map_err(|error| usage(error.message))?;
+            let store = env.open()?;
             let mut template = store.mail_template(kind)?;
             if subject.is_some() || body.is_some() {
                 template =
                     MailTemplate { subject: subject.unwrap_or(template.subject), body: body.unwrap_or(template.body) };
-                store.set_mail_template(&ChangeContext::new(user, Utc::now()), kind, &template)?;
+                store.set_mail_template(&env.context(user.as_deref())?, kind, &template)?;
             }
             let fields: Vec<String> = kind.placeholders().iter().map(|p| format!("{{{p}}}")).collect();
-            (
-                format!("Onderwerp: {}\nTekst: {}\nVelden: {}\n", template.subject, template.body, fields.join(" ")),
-                ExitCode::SUCCESS,
-            )
+            (format!("Onderwerp: {}\nTekst: {}\nVelden: {}\n", template.subject, template.body, fields.join(" ")), 0)
         }
         MailCommand::Sender { region, email, user } => {
-            let region = match Region::parse(&region) {
-                Ok(region) => region,
-                Err(error) => return Ok(super::usage_error(&error.message)),
-            };
-            let store = store()?;
+            let region = Region::parse(&region).map_err(|error| usage(error.message))?;
+            let store = env.open()?;
             if let Some(email) = email {
-                store.set_region_address(&ChangeContext::new(user, Utc::now()), region, &email)?;
+                store.set_region_address(&env.context(user.as_deref())?, region, &email)?;
             }
-            (format!("{}: {}\n", region.name(), store.region_address(region)?), ExitCode::SUCCESS)
+            (format!("{}: {}\n", region.name(), store.region_address(region)?), 0)
         }
-        MailCommand::Outbox => (outbox_text(&store()?)?, ExitCode::SUCCESS),
+        MailCommand::Outbox => (outbox_text(&env.open()?)?, 0),
     };
-    print!("{text}");
+    write!(env.out, "{text}")?;
     Ok(code)
 }
 
@@ -142,41 +137,34 @@ fn day(today: Option<&str>) -> Result<(NaiveDate, DateTime<Utc>), String> {
     }
 }
 
-/// What `sidw mail send` prints, and its exit code (1 when a mail failed).
-pub fn send(
-    db: &Path,
-    store: &Store,
-    dry_run: bool,
-    user: &str,
-    today: NaiveDate,
-    now: DateTime<Utc>,
-) -> Result<(String, ExitCode)> {
-    let plan = crate::mail::plan(store, today, now, &Scope::All)?;
-    deliver_plan(db, store, &plan, dry_run, user, now)
-}
-
-/// Prints `plan` (dry run), or queues it and delivers it when there are settings.
+/// Prints `plan` (dry run), or queues it and (`deliver`: on the process's own database, with
+/// settings) delivers it; exit code 1 when a mail failed.
 fn deliver_plan(
     db: &Path,
     store: &Store,
     plan: &crate::mail::MailPlan,
     dry_run: bool,
-    user: &str,
-    now: DateTime<Utc>,
-) -> Result<(String, ExitCode)> {
+    ctx: &ChangeContext,
+    deliver: bool,
+) -> Result<(String, u8)> {
     if dry_run {
-        return Ok((plan.dry_run_text(), ExitCode::SUCCESS));
+        return Ok((plan.dry_run_text(), 0));
     }
     // A settings file that cannot be used is said before anything is queued.
     let settings = MailSettings::load(db)?;
-    let queued = plan.queue(store, &ChangeContext::new(user, now))?;
+    let now = ctx.at;
+    let queued = plan.queue(store, ctx)?;
     let mut text = format!("{queued} e-mail(s) in de outbox; {}\n", plan.summary());
+    if !deliver {
+        text.push_str("'sidw serve' verstuurt ze (binnen een minuut als er instellingen zijn).\n");
+        return Ok((text, 0));
+    }
     let Some(settings) = settings else {
         text.push_str(&format!(
             "Geen {}: de e-mails blijven in de outbox tot 'sidw serve' met instellingen draait.\n",
             settings_path(db).display()
         ));
-        return Ok((text, ExitCode::SUCCESS));
+        return Ok((text, 0));
     };
     // Every try now: the waits between them are for `sidw serve`; here each retry follows the last.
     let mut failed = 0;
@@ -190,7 +178,7 @@ fn deliver_plan(
         }
     }
     text.push_str(&format!("{sent} verstuurd, {failed} mislukt\n"));
-    Ok((text, if failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }))
+    Ok((text, u8::from(failed > 0)))
 }
 
 fn outbox_text(store: &Store) -> Result<String> {

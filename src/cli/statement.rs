@@ -2,35 +2,36 @@
 //! (`report::statement`), printed or written as txt, xlsx or pdf.
 
 use anyhow::Result;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::path::PathBuf;
 
-use crate::domain::{Quarter, Scope};
+use super::Env;
+use crate::domain::Quarter;
 use crate::report::statement::{StatementFormat, statement};
 use crate::report::statement_files::{Output, output};
 
 pub(super) fn run(
-    path: &Path,
-    out_policy: &crate::out_file::OutPolicy,
+    env: &mut Env,
     network: &str,
     quarter: Quarter,
     format: StatementFormat,
     out: Option<PathBuf>,
     today: Option<&str>,
-) -> Result<ExitCode> {
-    let today = match super::report_options(None, today) {
-        Ok((_, today)) => today,
-        Err(message) => return Ok(super::usage_error(&message)),
-    };
-    let (store, _copy) = super::open_reading(path)?;
-    let statement = statement(&store, network, quarter, today, &Scope::All)?;
+) -> Result<()> {
+    let (_, today) = super::report_options(None, today)?;
+    let scope = env.access().scope;
+    let (store, _copy) = env.open_reading()?;
+    let statement = statement(&store, network, quarter, today, &scope)?;
     match output(&statement, format, out)? {
-        Output::Print(text) => print!("{text}"),
+        Output::Print(text) => write!(env.out, "{text}")?,
         Output::File { name, bytes, said } => {
-            out_policy.write(&name, &bytes)?;
-            println!("{said}");
+            let target = env.target(&name)?;
+            env.check_target(&target)?;
+            env.write_target(&target, &bytes)?;
+            // The message names the file as the user reaches it (over ssh: exports/NAME).
+            let said = said.replace(&name.display().to_string(), target.shown());
+            env.tell(&target, &said)?;
         }
     }
-    super::done_reading(store)?;
-    Ok(ExitCode::SUCCESS)
+    env.done_reading(store)?;
+    Ok(())
 }

@@ -2,22 +2,23 @@
 //! nearest match), said once, with the usage line and where to find help. Exit code 2.
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use std::process::ExitCode;
+use std::io::Write;
 
-/// Prints a parse error (or the help or version it stands for) and returns the exit code.
-pub fn report(error: clap::Error) -> ExitCode {
+/// Writes a parse error (or the help or version it stands for) to `err` (`out`) and returns the
+/// exit code.
+pub fn report(error: clap::Error, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     match error.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            print!("{}", dutch_help(&error.render().to_string()));
-            ExitCode::SUCCESS
+            let _ = out.write_all(dutch_help(&error.render().to_string()).as_bytes());
+            0
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            eprint!("{}", dutch_help(&error.render().to_string()));
-            ExitCode::from(2)
+            let _ = err.write_all(dutch_help(&error.render().to_string()).as_bytes());
+            2
         }
         _ => {
-            eprint!("{}", message(&error));
-            ExitCode::from(2)
+            let _ = err.write_all(message(&error).as_bytes());
+            2
         }
     }
 }

@@ -3,11 +3,13 @@
 //! live. Public keys only; users and roles come from the users file.
 
 mod backup_schedule;
+mod exec;
 mod host_key;
 pub mod input;
 pub mod session;
 pub mod sftp;
 pub mod sftp_paths;
+pub mod socket;
 
 use anyhow::{Context, Result};
 use russh::server::{Auth, Handler, Msg, Session};
@@ -131,6 +133,8 @@ pub fn run(store: Store, options: ServeOptions) -> Result<()> {
         let marker = marker_path(store.path());
         write_private(&marker, format!("{address}\n{}\n", std::process::id()).as_bytes())
             .with_context(|| format!("kan {} niet schrijven", marker.display()))?;
+        // The local command line (cron) reaches the served database through DB.sock.
+        let _socket = socket::listen(store.clone()).await?;
         println!(
             "sidw serve: database {} · luistert op {address} · host key {}",
             store.path().display(),
@@ -607,8 +611,8 @@ struct Connection {
     events: Option<std::sync::mpsc::Sender<Event>>,
     /// The one session channel this connection may have (a second is refused).
     session_channel: Option<ChannelId>,
-    /// That channel, held until a request says what it is for: a subsystem (SFTP) takes it as its
-    /// stream; a shell lets it go (russh also hands a held channel's data to `Handler::data`, and
+    /// That channel, held until a request says what it is for: an exec request (its stdin) or a
+    /// subsystem (SFTP) takes it as its stream; a shell lets it go (russh also hands a held channel's data to `Handler::data`, and
     /// waits on a held channel nobody reads).
     channel: Option<Channel<Msg>>,
     /// Held until the user has logged in.
@@ -774,9 +778,22 @@ impl Handler for Connection {
         Ok(())
     }
 
+    async fn exec_request(
+        &mut self,
+        channel: ChannelId,
+        data: &[u8],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        exec::start(self, channel, data, session)
+    }
+
     async fn shell_request(&mut self, channel: ChannelId, session: &mut Session) -> Result<(), Self::Error> {
-        // The screen reads its keys through `Handler::data`.
-        self.channel = None;
+        // The screen reads its keys through `Handler::data`, so the held channel goes. A channel an
+        // exec request or the SFTP subsystem already took is theirs: no screen on it.
+        if self.channel.take_if(|held| held.id() == channel).is_none() {
+            session.channel_failure(channel)?;
+            return Ok(());
+        }
         // Still listed with this key? (The file may have changed since the login.)
         let Some(user) = self.user.as_ref().and_then(|user| self.known(&user.name, &user.key)) else {
             session.channel_failure(channel)?;

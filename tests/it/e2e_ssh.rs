@@ -114,8 +114,12 @@ fn two_users_see_each_other_live_a_viewer_is_refused_and_strangers_stay_out() {
         );
     }
 
-    // The local program on the served database says how to connect.
-    let local = Command::new(env!("CARGO_BIN_EXE_sidw")).arg("--db").arg(&served.db).arg("check").output().unwrap();
+    // The local screen on the served database says how to connect; a local command goes
+    // through the server's socket (issue 16).
+    let check = Command::new(env!("CARGO_BIN_EXE_sidw")).arg("--db").arg(&served.db).arg("check").output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    assert!(String::from_utf8_lossy(&check.stdout).contains("is in orde"));
+    let local = Command::new(env!("CARGO_BIN_EXE_sidw")).arg("--db").arg(&served.db).output().unwrap();
     assert!(!local.status.success());
     assert!(
         String::from_utf8_lossy(&local.stderr).contains(&format!("ssh -p {}", served.port)),

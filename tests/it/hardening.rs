@@ -343,7 +343,7 @@ fn usage_errors_and_refusals_are_dutch_and_said_once() {
         ),
         (&["report", "budget", "--year", "twintig"], 2, "dat is geen geheel getal"),
         (&["report", "budgett"], 2, "onbekende opdracht 'budgett'; bedoelt u 'budget'?"),
-        (&["close", "--quarter", "2025-Q1"], 2, "deze opties ontbreken: --user <NAAM>, --network <NAAM>"),
+        (&["close", "--quarter", "2025-Q1"], 2, "deze optie ontbreekt: --network <NAAM>"),
         (&["report", "payments", "--quarter", "2025-Q1", "--format", "xml"], 2, "kies uit: table, csv, json"),
         (&["report", "budget", "--year", "2100"], 1, "er zijn geen tarieven voor 2100"),
         (

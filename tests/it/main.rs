@@ -33,6 +33,7 @@ mod e2e_tmux;
 mod envelope;
 mod envelope_batch;
 mod escape_sequences;
+mod exec;
 mod fields;
 mod files;
 mod gen_large;

@@ -540,3 +540,33 @@ fn one_screen_per_connection_and_ten_per_user() {
     });
     assert!(served.alive(), "{}", served.log());
 }
+
+/// A channel that an SFTP subsystem or an exec request took gives no screen as well (its frames
+/// would mix into the other's stream and take a second session slot); a fresh channel does.
+#[test]
+fn a_channel_that_runs_sftp_or_a_command_gets_no_screen_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = Server::start(dir.path(), &[("vera", "viewer")], None, &[]);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let key = served.keys.join("vera");
+        let sftp = log_in(served.port, &key, "vera").await.expect("vera logs in");
+        let mut channel = sftp.channel_open_session().await.unwrap();
+        channel.request_subsystem(true, "sftp").await.unwrap();
+        assert!(answered(&mut channel).await, "sftp starts");
+        channel.request_shell(true).await.unwrap();
+        assert!(!answered(&mut channel).await, "no screen on the sftp channel");
+
+        let exec = log_in(served.port, &key, "vera").await.expect("vera logs in");
+        let mut channel = exec.channel_open_session().await.unwrap();
+        channel.exec(true, "sidw report signals --today 01-12-2025").await.unwrap();
+        assert!(answered(&mut channel).await, "the command runs");
+        channel.request_shell(true).await.unwrap();
+        assert!(!answered(&mut channel).await, "no screen on the command's channel");
+
+        let screen = log_in(served.port, &key, "vera").await.expect("vera logs in");
+        let mut channel = screen.channel_open_session().await.unwrap();
+        channel.request_shell(true).await.unwrap();
+        assert!(answered(&mut channel).await, "a fresh channel gets its screen");
+    });
+}
