@@ -4,6 +4,7 @@
 //! an argument. Storage (`crate::store`) and screens depend on this module, never the reverse.
 
 pub mod agreement;
+pub mod bank;
 pub mod budget;
 pub mod calendar;
 pub mod close;
