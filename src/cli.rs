@@ -10,6 +10,7 @@ use crate::domain::Region;
 use crate::report::{self, Format};
 use crate::store::{ChangeContext, Store};
 
+mod bank;
 mod invoice;
 mod usage_nl;
 
@@ -249,6 +250,16 @@ enum ImportCommand {
         #[arg(long, value_name = "NAAM")]
         network: Option<String>,
         /// Alleen laten zien wat er zou worden ingelezen en wat het met de budgetten doet
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Een bankafschrift (camt.053): betalingen als betaald of teruggeboekt markeren
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    Bank {
+        /// Het afschrift van de bank: camt.053.001.02 of .08 (XML)
+        #[arg(value_name = "BESTAND")]
+        file: PathBuf,
+        /// Alleen laten zien wat er zou worden ingelezen
         #[arg(long)]
         dry_run: bool,
     },
@@ -742,6 +753,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Import { import: ImportCommand::Bank { file, dry_run } }) => {
+            bank::run(&open(&path)?, &file, dry_run)
         }
         Some(Command::Import { import: ImportCommand::Practices { file, dry_run } }) => {
             let store = open(&path)?;

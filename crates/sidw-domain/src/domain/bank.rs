@@ -269,6 +269,20 @@ pub fn totals<'a>(lines: impl IntoIterator<Item = (Decimal, &'a LineState)>) -> 
     t
 }
 
+/// The payment lines of a batch still in force (not reopened since), each with the end-to-end id
+/// sidw writes for it in the pain.001: the batch number and the line's position in the whole
+/// batch (`2025-Q1-0001-003`), so the ids stay the same when another network of the batch is
+/// reopened.
+pub fn batch_lines(batch: &super::close::PaymentBatch) -> Vec<(String, &super::close::PaymentLine)> {
+    batch
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| batch.is_current_for(l.network))
+        .map(|(n, l)| (format!("{}-{:03}", batch.number, n + 1), l))
+        .collect()
+}
+
 /// Easter Sunday (anonymous Gregorian algorithm).
 fn easter(year: i32) -> Option<NaiveDate> {
     let a = year % 19;

@@ -77,10 +77,16 @@ pub enum TreeName {
     /// audit id → `AuditHead`: who, when, what and which record of each entry, without the
     /// records before and after, so the Logboek's search reads little per entry.
     AuditHeads,
+    /// batch id → `BankLines`: what the bank said of each payment line of the batch (paid,
+    /// returned), by end-to-end id.
+    BankLines,
+    /// account + `/` + statement id → `BankStatementImport`: every bank statement read, so that
+    /// reading it again changes nothing.
+    BankStatements,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 30] = [
+    pub const ALL: [TreeName; 32] = [
         Self::Meta,
         Self::Networks,
         Self::NetworkNames,
@@ -111,6 +117,8 @@ impl TreeName {
         Self::AuditWords,
         Self::AuditTerms,
         Self::AuditHeads,
+        Self::BankLines,
+        Self::BankStatements,
     ];
 
     pub fn name(self) -> &'static str {
@@ -145,6 +153,8 @@ impl TreeName {
             Self::AuditWords => "audit_words",
             Self::AuditTerms => "audit_terms",
             Self::AuditHeads => "audit_heads",
+            Self::BankLines => "bank_lines",
+            Self::BankStatements => "bank_statements",
         }
     }
 
@@ -171,6 +181,7 @@ impl TreeName {
                 | Self::AuditWords
                 | Self::AuditTerms
                 | Self::AuditHeads
+                | Self::BankStatements
         )
     }
 

@@ -6,6 +6,7 @@ mod audit_index;
 pub mod audit_text;
 pub mod authority;
 pub mod backup_file;
+mod bank_repo;
 mod cell_repo;
 mod changes;
 mod check;
@@ -33,6 +34,7 @@ pub mod tx;
 use std::path::{Path, PathBuf};
 
 pub use audit::{AuditEntry, AuditHead, ChangeContext};
+pub use bank_repo::{BANK_ACTION, BankUpdate};
 pub use cell_repo::{CellChange, CellOutcome, CellState};
 pub use check::CheckReport;
 pub use close_repo::{NetworkClose, acknowledgement, region_networks, to_acknowledge};

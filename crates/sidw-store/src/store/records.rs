@@ -178,3 +178,32 @@ impl Record for PracticeTeam {
         }
     }
 }
+
+/// What the bank said of the payment lines of one batch, by end-to-end id (lines the bank has
+/// said nothing of are absent: open).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankLines {
+    pub lines: Vec<(String, crate::domain::bank::LineState)>,
+}
+
+impl BankLines {
+    pub fn state(&self, end_to_end_id: &str) -> crate::domain::bank::LineState {
+        self.lines.iter().find(|(id, _)| id == end_to_end_id).map(|(_, s)| s.clone()).unwrap_or_default()
+    }
+}
+
+record!(BankLines, "bankstatus van een batch", 1);
+
+/// One bank statement read: when, by whom, from which file, and what it held.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankStatementImport {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub by: String,
+    pub file: String,
+    /// Transactions read, matched (paid or returned) and unmatched.
+    pub entries: u32,
+    pub matched: u32,
+    pub unmatched: u32,
+}
+
+record!(BankStatementImport, "ingelezen bankafschrift", 1);

@@ -85,6 +85,7 @@ fn reach(tree: TreeName) -> Reach {
         | TreeName::S1Rates
         | TreeName::Preferences
         | TreeName::BatchBases
+        | TreeName::BankStatements
         | TreeName::SignalFacts => Reach::Nothing,
         TreeName::Networks
         | TreeName::PracticeTeams
@@ -167,7 +168,7 @@ impl Tx<'_> {
             Reach::Everything => {
                 // Batches and their exports are not in the hours facts; tariffs (and any tree not
                 // known here) are.
-                if !matches!(tree, TreeName::Batches | TreeName::Exports) {
+                if !matches!(tree, TreeName::Batches | TreeName::Exports | TreeName::BankLines) {
                     self.facts_everywhere.set(true);
                 }
                 None
