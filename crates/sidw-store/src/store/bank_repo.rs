@@ -26,10 +26,15 @@ pub struct BankUpdate {
 /// What a statement changed (for the audit entry).
 #[derive(Serialize)]
 struct BankAudit<'a> {
+    #[serde(rename = "bestand")]
     file: &'a str,
+    #[serde(rename = "afschriften")]
     statements: Vec<&'a str>,
+    #[serde(rename = "betaald")]
     paid: Vec<String>,
+    #[serde(rename = "teruggeboekt")]
     returned: Vec<String>,
+    #[serde(rename = "onbekend")]
     unmatched: u32,
 }
 
@@ -37,6 +42,31 @@ impl Store {
     /// What the bank said of the lines of a batch (none: every line open).
     pub fn bank_lines(&self, batch_id: u64) -> Result<BankLines, StoreError> {
         Ok(self.get(TreeName::BankLines, &batch_id.to_be_bytes())?.unwrap_or_default())
+    }
+
+    /// What the bank said of one network's lines of a batch, in the batch's order (the lines of
+    /// `network` still in force), with each line's end-to-end id. Reads the batch only when the
+    /// bank has said something of it.
+    pub fn network_line_states(
+        &self,
+        batch_id: u64,
+        network: crate::domain::NetworkId,
+    ) -> Result<Option<Vec<(String, LineState)>>, StoreError> {
+        let known = self.bank_lines(batch_id)?;
+        if known.lines.is_empty() {
+            return Ok(None);
+        }
+        let batch = self.batch(batch_id)?;
+        Ok(Some(
+            crate::domain::bank::batch_lines(&batch)
+                .into_iter()
+                .filter(|(_, l)| l.network == network)
+                .map(|(id, _)| {
+                    let state = known.state(&id);
+                    (id, state)
+                })
+                .collect(),
+        ))
     }
 
     /// When a statement (account + `/` + statement id) was read, if it was.
