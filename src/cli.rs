@@ -629,6 +629,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let store = open(&path)?;
             let now = chrono::Utc::now();
             let batch = report::export::choose_batch(&store, quarter, batch.as_deref())?;
+            let mut executed = None;
             let (text, kind) = match format {
                 ExportFormat::Csv => (report::export::csv(&batch), "csv"),
                 ExportFormat::Pain001 | ExportFormat::Pain00103 => {
@@ -647,6 +648,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                             crate::domain::calendar::format_date(earliest)
                         );
                     }
+                    executed =
+                        Some(crate::domain::payment_timing::execution_date(quarter, execution_date.unwrap_or(today)));
                     (
                         report::export::pain001(&store, &batch, version, now, execution_date.unwrap_or(today))?,
                         version.name(),
@@ -654,11 +657,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             };
             out_policy.write(&out, text.as_bytes())?;
-            let earlier = report::export::record(
+            let written = crate::store::ExportedFile {
+                name: out.display().to_string(),
+                bytes: text.into_bytes(),
+                execution_date: executed,
+            };
+            let earlier = report::export::record_file(
                 &store,
                 &ChangeContext::local_now(),
                 &batch,
                 &format!("{kind} → {}", out.display()),
+                &written,
             )?;
             println!(
                 "Geschreven: {} (betaalbatch {}, {}).",

@@ -315,3 +315,56 @@ proptest! {
         prop_assert_eq!(t.open == Decimal::ZERO, paid + returned == amounts.len());
     }
 }
+
+/// The bank's signals of batch 2025-Q1-0001 on `day` (yyyy-mm-dd), as `report signals` lists them.
+fn bank_signals(db: &Path, day: &str) -> Vec<String> {
+    let out = ok(sidw(db, &["report", "signals", "--today", day, "--format", "csv"]));
+    out.lines().filter(|l| l.contains("betaalbatch 2025-Q1-0001")).map(str::to_string).collect()
+}
+
+#[test]
+fn signals_ask_for_the_statement_report_a_return_and_an_iban_changed_after_it() {
+    use sidw::domain::bank::add_working_days;
+    let dir = tempfile::tempdir().unwrap();
+    let (db, paid, account, date) = closed_and_exported(dir.path());
+    let executed = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap();
+    let due = add_working_days(executed, 10);
+    let after = due.succ_opt().unwrap().format("%Y-%m-%d").to_string();
+    let on_due = due.format("%Y-%m-%d").to_string();
+
+    // Ten working days after the execution date the bank may still be paying; the day after, a
+    // signal asks for its statement.
+    assert!(bank_signals(&db, &on_due).is_empty(), "{:?}", bank_signals(&db, &on_due));
+    let late = bank_signals(&db, &after);
+    assert_eq!(late.len(), 1, "{late:?}");
+    assert!(late[0].contains("de bank heeft de betaling nog niet gemeld"), "{late:?}");
+
+    // Five paid: one still open.
+    let five = camt053("S-5", &account, &[Fixture::Batch(&paid[..5], &date)]);
+    ok(sidw(&db, &["import", "bank", &write(dir.path(), "vijf.xml", &five)]));
+    let late = bank_signals(&db, &after);
+    assert_eq!(late.len(), 1, "{late:?}");
+    assert!(late[0].contains("1 van 6 betalingen nog niet door de bank gemeld"), "{late:?}");
+
+    // The sixth comes back: no more waiting for the bank, but the return asks for action.
+    let back =
+        camt053("S-6", &account, &[Fixture::Single(&paid[5], &date), Fixture::Returned(&paid[5], &date, "AC04")]);
+    ok(sidw(&db, &["import", "bank", &write(dir.path(), "terug.xml", &back)]));
+    let signals = bank_signals(&db, &after);
+    assert_eq!(signals.len(), 1, "{signals:?}");
+    assert!(signals[0].contains("2025-Q1-0001-006") && signals[0].contains("teruggeboekt (reden AC04)"), "{signals:?}");
+
+    // The payee's IBAN is corrected: the signal says it can be paid again.
+    let store = crate::common::reopen(&db);
+    let network = store.network_by_name("Zwolle-Zuid").unwrap().unwrap().id;
+    let mut partner = store.partners(network).unwrap().into_iter().find(|p| p.iban.as_str() == paid[5].iban).unwrap();
+    partner.iban = sidw::domain::validate::Iban::parse("NL02ABNA0123456789").unwrap();
+    store.update_partner(&sidw::store::ChangeContext::new("fien", chrono::Utc::now()), &partner).unwrap();
+    drop(store);
+    let signals = bank_signals(&db, &after);
+    assert_eq!(signals.len(), 1, "{signals:?}");
+    assert!(
+        signals[0].contains("gewijzigd na terugboeking") && signals[0].contains("kan opnieuw worden betaald"),
+        "{signals:?}"
+    );
+}

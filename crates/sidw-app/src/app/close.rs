@@ -261,7 +261,16 @@ impl App {
             Err(error) => return self.error(format!("Betaalbestanden niet geschreven: {error}")),
         };
         let ctx = self.ctx();
-        match crate::report::export::record(&self.store, &ctx, batch, &format!("pain.001.001.09 en csv → {}", xml.display())) {
+        let file = crate::store::ExportedFile {
+            name: xml.display().to_string(),
+            bytes: pain.into_bytes(),
+            execution_date: Some(crate::domain::payment_timing::execution_date(
+                batch.quarter,
+                now.with_timezone(&chrono::Local).date_naive(),
+            )),
+        };
+        let what = format!("pain.001.001.09 en csv → {}", xml.display());
+        match crate::report::export::record_file(&self.store, &ctx, batch, &what, &file) {
             Ok(Some(earlier)) => self.warn(format!(
                 "Geschreven: {}. Let op: batch {} is al eerder geschreven ({earlier}); niet twee keer aan de bank geven.",
                 xml.display(),

@@ -105,3 +105,16 @@ pub fn record(
     let earlier = store.record_export(ctx, batch, what)?;
     Ok(earlier.map(|at| at.with_timezone(&chrono::Local).format("%d-%m-%Y %H:%M").to_string()))
 }
+
+/// [`record`] of a written file: its name, the SHA-256 of its bytes and, for a pain.001, the
+/// execution date the bank was asked for are kept with the export.
+pub fn record_file(
+    store: &Store,
+    ctx: &ChangeContext,
+    batch: &PaymentBatch,
+    what: &str,
+    file: &crate::store::ExportedFile,
+) -> Result<Option<String>, StoreError> {
+    let earlier = store.record_export_file(ctx, batch, what, file)?;
+    Ok(earlier.map(|at| at.with_timezone(&chrono::Local).format("%d-%m-%Y %H:%M").to_string()))
+}

@@ -5,6 +5,7 @@
 
 pub mod agreement;
 pub mod bank;
+pub mod bank_signals;
 pub mod budget;
 pub mod calendar;
 pub mod close;

@@ -69,6 +69,95 @@ impl Store {
         ))
     }
 
+    /// What the bank signals need of every exported batch: its execution date and what the bank
+    /// said of its lines (a batch is decoded only when the bank said something of it), and for
+    /// each returned line whether the payee's IBAN was changed since.
+    pub fn bank_signal_facts(&self) -> Result<Vec<crate::domain::bank_signals::BatchBankFacts>, StoreError> {
+        use crate::domain::bank_signals::{BatchBankFacts, ReturnedLine};
+        let mut out = Vec::new();
+        let mut networks: Option<Vec<crate::domain::Network>> = None;
+        for item in self.tree(TreeName::Exports).iter() {
+            let (key, bytes) = item?;
+            let Some(id) = key.as_slice().try_into().ok().map(u64::from_be_bytes) else { continue };
+            let exports: super::records::BatchExports = super::decode_at(TreeName::Exports, &key, &bytes)?;
+            let Some(first) = exports.entries.first() else { continue };
+            let batch = match self.batch(id) {
+                Ok(batch) => batch,
+                Err(StoreError::NotFound(_)) => continue,
+                Err(e) => return Err(e),
+            };
+            let lines = crate::domain::bank::batch_lines(&batch);
+            let Some((_, head)) = lines.first() else { continue };
+            let all = match &networks {
+                Some(all) => all,
+                None => networks.insert(self.networks()?),
+            };
+            let regions: std::collections::BTreeSet<_> = all
+                .iter()
+                .filter(|n| batch.networks.contains(&n.id) && batch.is_current_for(n.id))
+                .map(|n| n.region)
+                .collect();
+            let region = if regions.len() == 1 { regions.into_iter().next() } else { None };
+            let execution_date =
+                exports.entries.iter().find_map(|e| e.execution_date).unwrap_or_else(|| {
+                    crate::domain::payment_timing::execution_date(batch.quarter, first.at.date_naive())
+                });
+            let known = self.bank_lines(id)?;
+            let mut facts = BatchBankFacts {
+                number: batch.number.clone(),
+                quarter: batch.quarter,
+                network: Some(head.network),
+                region,
+                execution_date,
+                lines: lines.len(),
+                open: None,
+                returned: Vec::new(),
+            };
+            if !known.lines.is_empty() {
+                let mut open = 0;
+                for (e2e, line) in &lines {
+                    let state = known.state(e2e);
+                    if state == LineState::Open {
+                        open += 1;
+                    }
+                    let changed = matches!(state, LineState::Returned { .. })
+                        && self.iban_now(line)?.is_some_and(|now| now != line.iban);
+                    facts.returned.extend(ReturnedLine::of(e2e, &line.payee, line.amount, &state, changed));
+                }
+                facts.open = Some(open);
+            }
+            out.push(facts);
+        }
+        Ok(out)
+    }
+
+    /// The payee's IBAN as it is now (`None` when the payee is gone).
+    fn iban_now(
+        &self,
+        line: &crate::domain::close::PaymentLine,
+    ) -> Result<Option<crate::domain::validate::Iban>, StoreError> {
+        use crate::domain::close::PaymentKind;
+        let found = match (line.kind, line.practice, line.partner) {
+            (PaymentKind::Practice, Some(practice), _) => match self.practice_team(line.network) {
+                Ok(team) => team.practices.into_iter().find(|p| p.id == practice).map(|p| p.iban),
+                Err(StoreError::NotFound(_)) => None,
+                Err(e) => return Err(e),
+            },
+            (PaymentKind::Partner, _, Some(partner)) => match self.partner(line.network, partner) {
+                Ok(partner) => Some(partner.iban),
+                Err(StoreError::NotFound(_)) => None,
+                Err(e) => return Err(e),
+            },
+            _ => None,
+        };
+        Ok(found)
+    }
+
+    /// The bank's Signalen on `today` (see `domain::bank_signals`).
+    pub fn bank_signals(&self, today: chrono::NaiveDate) -> Result<Vec<crate::domain::signals::Signal>, StoreError> {
+        Ok(crate::domain::bank_signals::bank_signals(today, &self.bank_signal_facts()?))
+    }
+
     /// When a statement (account + `/` + statement id) was read, if it was.
     pub fn bank_statement(&self, key: &str) -> Result<Option<BankStatementImport>, StoreError> {
         self.get(TreeName::BankStatements, key.as_bytes())

@@ -39,6 +39,7 @@ pub use cell_repo::{CellChange, CellOutcome, CellState};
 pub use check::CheckReport;
 pub use close_repo::{NetworkClose, acknowledgement, region_networks, to_acknowledge};
 pub use error::StoreError;
+pub use export_repo::ExportedFile;
 pub use hours_repo::NewHours;
 pub use signal_repo::SignalList;
 pub use tx::Touched;
