@@ -18,6 +18,9 @@ pub struct CloseScreen {
     pub selection: usize,
     /// First payment row shown (PgUp/PgDn scroll the payments).
     pub payment_offset: usize,
+    /// What the bank said of each payment line, per network (same order as `networks` and their
+    /// `payments`); empty for a network the bank said nothing of.
+    pub bank: Vec<Vec<crate::domain::bank::LineState>>,
 }
 
 impl CloseScreen {
@@ -115,12 +118,17 @@ impl App {
         };
         match self.store.close_preview(&ids, quarter, self.today()) {
             Ok(networks) => {
+                let bank = match bank_states(&self.store, &networks) {
+                    Ok(bank) => bank,
+                    Err(error) => return self.error(error.to_string()),
+                };
                 self.mode = Mode::Close(Box::new(CloseScreen {
                     quarter,
                     region_wide,
                     networks,
                     selection: 0,
                     payment_offset: 0,
+                    bank,
                 }))
             }
             Err(error) => self.error(error.to_string()),
@@ -336,4 +344,24 @@ fn close_summary(open: &[&NetworkClose]) -> Vec<String> {
     }
     lines.push("Daarna liggen uren, facturen en betalingen van dit kwartaal vast.".into());
     lines
+}
+
+/// What the bank said of each closed network's payment lines (empty where it said nothing).
+pub fn bank_states(
+    store: &crate::store::Store,
+    networks: &[NetworkClose],
+) -> Result<Vec<Vec<crate::domain::bank::LineState>>, crate::store::StoreError> {
+    let mut out = Vec::with_capacity(networks.len());
+    for network in networks {
+        let states = match &network.closed {
+            Some((close, _)) => store
+                .network_line_states(close.batch, network.network.id)?
+                .map(|states| states.into_iter().map(|(_, s)| s).collect::<Vec<_>>())
+                .filter(|states| states.len() == network.payments.len())
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        out.push(states);
+    }
+    Ok(out)
 }

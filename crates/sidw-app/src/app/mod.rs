@@ -3,6 +3,7 @@
 //! It never touches a terminal: runners feed it actions and the ui draws it.
 
 pub mod action;
+mod bank;
 mod agreements;
 pub mod budget;
 pub mod close;
@@ -91,6 +92,8 @@ pub enum ConfirmKind {
     DeleteInvoice(crate::domain::NetworkId, crate::domain::InvoiceId),
     /// Read in a checked hours form.
     Import(Box<crate::import::hours::HoursImport>),
+    /// Store a bank statement as shown.
+    Bank(Box<crate::import::bank::BankPlan>),
     /// Throw away a form that has been typed in; `n` goes back to it.
     DiscardForm(Box<Form>, FormKind),
     /// Remove this project plan of a network (found by its name and dates: a colleague may have
