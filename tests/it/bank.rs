@@ -368,3 +368,76 @@ fn signals_ask_for_the_statement_report_a_return_and_an_iban_changed_after_it() 
         "{signals:?}"
     );
 }
+
+/// On a served screen: `e` exports (the record keeps file, SHA-256 and execution date), `:bank`
+/// reads the statement from the import folder, shows it, stores it on `j`, and the close screen
+/// shows each line paid with its date. An editor may not read statements.
+#[test]
+fn the_screen_reads_a_statement_from_the_import_folder_and_the_close_screen_shows_it() {
+    use crate::common::{contains_all, demo_app, press, screen_text};
+    use sidw::app::{MemoryFiles, Mode};
+    let files = MemoryFiles::served("");
+    let mut app = demo_app().with_files(std::sync::Arc::new(files.clone()));
+    press(&mut app, "3:netwerk Zwolle-Zuid<Enter>:kwartaal 2025-Q1<Enter>a");
+    press(&mut app, "cja");
+    press(&mut app, "e");
+    let xml = String::from_utf8(files.export("betalingen-2025-Q1-0001.xml").unwrap()).unwrap();
+    let (paid, account, date) = read_pain(&xml);
+    let batch = app.store().batches().unwrap().into_iter().next().unwrap();
+    let exports = app.store().batch_exports(batch.id).unwrap();
+    let export = exports.entries.last().unwrap();
+    assert!(export.file.ends_with("betalingen-2025-Q1-0001.xml"), "{export:?}");
+    assert_eq!(export.sha256.len(), 64, "{export:?}");
+    assert!(export.sha256.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+    assert_eq!(export.execution_date.map(|d| d.format("%Y-%m-%d").to_string()), Some(date.clone()));
+
+    press(&mut app, "<Esc>");
+    press(&mut app, ":bank<Enter>");
+    let said = app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    assert!(said.contains("Welk afschrift?"), "{said}");
+    let statement =
+        camt053("S-1", &account, &[Fixture::Batch(&paid, "2025-05-02"), Fixture::Unknown("12.34", "2025-05-02")]);
+    files.put_import("afschrift.xml", statement.as_bytes());
+    press(&mut app, ":bank ../afschrift.xml<Enter>");
+    assert!(!matches!(app.mode, Mode::Confirm(_)));
+    press(&mut app, ":bank afschrift.xml<Enter>");
+    assert!(matches!(app.mode, Mode::Confirm(_)), "{:?}", app.message);
+    let shown = screen_text(&app, 120, 40);
+    contains_all(
+        &shown,
+        &[
+            "Bankafschrift: afschrift.xml",
+            "2025-Q1-0001-001",
+            "betaald op 02-05-2025",
+            "onbekend: 02-05-2025 af € 12,34",
+        ],
+    );
+    assert!(app.store().bank_lines(batch.id).unwrap().lines.is_empty(), "nothing stored before j");
+    press(&mut app, "j");
+    let said = app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    assert_eq!(said, "Bankafschrift ingelezen: 6 betalingen bijgewerkt.");
+    assert_eq!(app.store().bank_lines(batch.id).unwrap().lines.len(), 6);
+
+    // Again: shown as read before, and only closed.
+    press(&mut app, ":bank afschrift.xml<Enter>");
+    contains_all(&screen_text(&app, 120, 40), &["Al ingelezen: afschrift.xml", "door anna"]);
+    press(&mut app, "j");
+    assert!(matches!(app.mode, Mode::Confirm(_)), "j does nothing when there is nothing to store");
+    press(&mut app, "n");
+    press(&mut app, "3:netwerk Zwolle-Zuid<Enter>:kwartaal 2025-Q1<Enter>a");
+    assert!(matches!(app.mode, Mode::Close(_)), "{:?}", app.message);
+    let shown = screen_text(&app, 120, 40);
+    contains_all(&shown, &["batch 2025-Q1-0001", "betaald 02-05-2025", "Apotheek Zuid"]);
+    assert_eq!(shown.matches("betaald 02-05-2025").count(), 6, "{shown}");
+
+    // An editor is not allowed to read bank statements.
+    let store = sidw::store::Store::temporary().unwrap();
+    sidw::demo::load(&store, &crate::common::ctx(), crate::common::date(2025, 10, 15)).unwrap();
+    let clock: sidw::app::Clock = std::sync::Arc::new(chrono::Utc::now);
+    let mut editor = sidw::app::App::with_role(store, "eva", sidw::app::Role::Editor, clock)
+        .with_files(std::sync::Arc::new(files.clone()));
+    press(&mut editor, ":bank afschrift.xml<Enter>");
+    assert!(!matches!(editor.mode, Mode::Confirm(_)));
+    let said = editor.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    assert!(said.contains("finance"), "{said}");
+}

@@ -3,8 +3,8 @@
 //! It never touches a terminal: runners feed it actions and the ui draws it.
 
 pub mod action;
-mod bank;
 mod agreements;
+mod bank;
 pub mod budget;
 pub mod close;
 pub mod command;
