@@ -115,10 +115,10 @@ pub fn rows_in(
         let mut bank = vec![LineState::Open; close.payments.len()];
         let mut batch_status = None;
         if let Some((q, _)) = close.closed.as_ref().filter(|_| closed) {
-            if let Some(states) = store.network_line_states(q.batch, close.network.id)? {
-                if states.len() == bank.len() {
-                    bank = states.into_iter().map(|(_, s)| s).collect();
-                }
+            if let Some(states) = store.network_line_states(q.batch, close.network.id)?
+                && states.len() == bank.len()
+            {
+                bank = states.into_iter().map(|(_, s)| s).collect();
             }
             let exported = !store.batch_exports(q.batch)?.entries.is_empty();
             batch_status = Some(BatchStatus::of(&bank, exported));

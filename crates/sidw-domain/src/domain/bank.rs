@@ -418,7 +418,7 @@ mod tests {
         assert_eq!(BatchStatus::of(&[paid.clone(), LineState::Open], true), BatchStatus::PartlyPaid);
         assert_eq!(BatchStatus::of(&[paid.clone(), back.clone()], true), BatchStatus::PartlyPaid);
         assert_eq!(BatchStatus::of(&[paid.clone(), paid.clone()], true), BatchStatus::Paid);
-        assert_eq!(BatchStatus::of(&[back.clone()], true), BatchStatus::Returned);
+        assert_eq!(BatchStatus::of(std::slice::from_ref(&back), true), BatchStatus::Returned);
     }
 
     #[test]
