@@ -441,3 +441,62 @@ fn the_screen_reads_a_statement_from_the_import_folder_and_the_close_screen_show
     let said = editor.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
     assert!(said.contains("finance"), "{said}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// Through the store: any subset of the batch's lines reported paid or returned, statement by
+    /// statement in any order (some read twice): each line ends in the highest state it was told,
+    /// `report payments` agrees line by line, the batch status follows, and paid + open +
+    /// returned is the batch's total. A statement read again writes nothing to the log.
+    #[test]
+    fn the_store_keeps_states_consistent_in_any_order(
+        events in prop::collection::vec((0usize..6, any::<bool>(), 0usize..4), 0..14),
+    ) {
+        use sidw::domain::bank::{BatchStatus, LineState, batch_lines, totals};
+        use sidw::store::records::BankStatementImport;
+        use sidw::store::{BankUpdate, ChangeContext, Store};
+        let store = Store::temporary().unwrap();
+        let ctx = crate::common::ctx();
+        sidw::demo::load(&store, &ctx, crate::common::date(2025, 10, 15)).unwrap();
+        let zwolle = store.network_by_name("Zwolle-Zuid").unwrap().unwrap().id;
+        let quarter = sidw::domain::Quarter::parse("2025-Q1").unwrap();
+        let batch = store.close_quarter(&ctx, &[zwolle], quarter, &[]).unwrap();
+        store.record_export(&ctx, &batch, "pain.001.001.09 → x.xml").unwrap();
+        let lines = batch_lines(&batch);
+        prop_assert_eq!(lines.len(), 6);
+        let day = crate::common::date(2025, 5, 2);
+        let mut expected = vec![LineState::Open; lines.len()];
+        let mut seen = std::collections::HashSet::new();
+        for (line, returned, statement) in &events {
+            let (id, _) = &lines[*line];
+            let state = if *returned {
+                LineState::Returned { date: day, reason: "AC04".into(), bank_ref: format!("r{statement}") }
+            } else {
+                LineState::Paid { date: day, bank_ref: format!("p{statement}") }
+            };
+            let update = BankUpdate { batch: batch.id, batch_number: batch.number.clone(), end_to_end_id: id.clone(), state: state.clone() };
+            let record = BankStatementImport { at: ctx.at, by: "fien".into(), file: "a.xml".into(), entries: 1, matched: 1, unmatched: 0 };
+            let before = store.audit_log().unwrap().len();
+            let changed = store
+                .record_bank_statement(&ChangeContext::new("fien", ctx.at), "a.xml", &[(format!("NL/{statement}"), record)], &[update])
+                .unwrap();
+            let merged = expected[*line].merged(&state);
+            prop_assert_eq!(changed, usize::from(merged != expected[*line]));
+            let logged = store.audit_log().unwrap().len() - before;
+            let new_statement = seen.insert(*statement);
+            prop_assert_eq!(logged, usize::from(new_statement || merged != expected[*line]), "one audit entry, or none");
+            expected[*line] = merged;
+        }
+        let stored = store.bank_lines(batch.id).unwrap();
+        for ((id, _), want) in lines.iter().zip(&expected) {
+            prop_assert_eq!(&stored.state(id), want);
+        }
+        let rows = sidw::report::payments::rows(&store, quarter).unwrap();
+        let row = rows.iter().find(|r| r.network == "Zwolle-Zuid").unwrap();
+        prop_assert_eq!(&row.bank, &expected);
+        prop_assert_eq!(row.batch_status, Some(BatchStatus::of(&expected, true)));
+        let t = totals(lines.iter().map(|(_, l)| l.amount).zip(expected.iter()));
+        prop_assert_eq!(t.paid + t.open + t.returned, batch.total());
+    }
+}

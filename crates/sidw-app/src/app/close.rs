@@ -352,13 +352,21 @@ pub fn bank_states(
     networks: &[NetworkClose],
 ) -> Result<Vec<Vec<crate::domain::bank::LineState>>, crate::store::StoreError> {
     let mut out = Vec::with_capacity(networks.len());
+    let mut known = std::collections::HashMap::new();
     for network in networks {
         let states = match &network.closed {
-            Some((close, _)) => store
-                .network_line_states(close.batch, network.network.id)?
-                .map(|states| states.into_iter().map(|(_, s)| s).collect::<Vec<_>>())
-                .filter(|states| states.len() == network.payments.len())
-                .unwrap_or_default(),
+            Some((close, _)) => {
+                let states = match known.entry(close.batch) {
+                    std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(v) => v.insert(store.batch_line_states(close.batch)?),
+                };
+                states
+                    .as_ref()
+                    .and_then(|s| s.get(&network.network.id))
+                    .filter(|s| s.len() == network.payments.len())
+                    .cloned()
+                    .unwrap_or_default()
+            }
             None => Vec::new(),
         };
         out.push(states);

@@ -109,16 +109,21 @@ pub fn rows_in(
     scope: &crate::domain::Scope,
 ) -> Result<Vec<NetworkPayments>, StoreError> {
     let mut rows = Vec::new();
+    let mut known = std::collections::HashMap::new();
     for (close, closed) in
         store.quarter_payments(quarter)?.into_iter().filter(|(c, _)| scope.contains(c.network.region))
     {
         let mut bank = vec![LineState::Open; close.payments.len()];
         let mut batch_status = None;
         if let Some((q, _)) = close.closed.as_ref().filter(|_| closed) {
-            if let Some(states) = store.network_line_states(q.batch, close.network.id)?
+            let states = match known.entry(q.batch) {
+                std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => v.insert(store.batch_line_states(q.batch)?),
+            };
+            if let Some(states) = states.as_ref().and_then(|s| s.get(&close.network.id))
                 && states.len() == bank.len()
             {
-                bank = states.into_iter().map(|(_, s)| s).collect();
+                bank.clone_from(states);
             }
             let exported = !store.batch_exports(q.batch)?.entries.is_empty();
             batch_status = Some(BatchStatus::of(&bank, exported));

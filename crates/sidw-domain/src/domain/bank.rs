@@ -149,6 +149,8 @@ fn same_iban(a: &str, b: &str) -> bool {
 /// line fits. Two entries may match the same line (a payment and its return).
 pub fn match_entries(entries: &[BankEntry], lines: &[ExpectedLine]) -> Matching {
     let mut out = Matching::default();
+    let by_end_to_end: std::collections::HashMap<&str, usize> =
+        lines.iter().enumerate().rev().map(|(n, l)| (l.end_to_end_id.as_str(), n)).collect();
     for (index, entry) in entries.iter().enumerate() {
         let state = match (&entry.return_reason, entry.credit) {
             (None, false) => LineState::Paid { date: entry.booking_date, bank_ref: entry.bank_ref.clone() },
@@ -166,7 +168,7 @@ pub fn match_entries(entries: &[BankEntry], lines: &[ExpectedLine]) -> Matching 
             .end_to_end_id
             .as_deref()
             .filter(|id| !id.is_empty() && *id != "NOTPROVIDED")
-            .and_then(|id| lines.iter().position(|l| l.end_to_end_id == id))
+            .and_then(|id| by_end_to_end.get(id).copied())
             .filter(|&line| lines.get(line).is_some_and(|l| l.amount == entry.amount));
         let found = match by_id {
             Some(line) => Some((line, true)),

@@ -44,29 +44,25 @@ impl Store {
         Ok(self.get(TreeName::BankLines, &batch_id.to_be_bytes())?.unwrap_or_default())
     }
 
-    /// What the bank said of one network's lines of a batch, in the batch's order (the lines of
-    /// `network` still in force), with each line's end-to-end id. Reads the batch only when the
-    /// bank has said something of it.
-    pub fn network_line_states(
+    /// What the bank said of each network's lines of a batch, in the batch's order (the lines
+    /// still in force). `None` when the bank has said nothing of the batch (the batch is then not
+    /// read).
+    pub fn batch_line_states(
         &self,
         batch_id: u64,
-        network: crate::domain::NetworkId,
-    ) -> Result<Option<Vec<(String, LineState)>>, StoreError> {
+    ) -> Result<Option<std::collections::HashMap<crate::domain::NetworkId, Vec<LineState>>>, StoreError> {
         let known = self.bank_lines(batch_id)?;
         if known.lines.is_empty() {
             return Ok(None);
         }
+        let known: std::collections::HashMap<String, LineState> = known.lines.into_iter().collect();
         let batch = self.batch(batch_id)?;
-        Ok(Some(
-            crate::domain::bank::batch_lines(&batch)
-                .into_iter()
-                .filter(|(_, l)| l.network == network)
-                .map(|(id, _)| {
-                    let state = known.state(&id);
-                    (id, state)
-                })
-                .collect(),
-        ))
+        let mut out: std::collections::HashMap<crate::domain::NetworkId, Vec<LineState>> =
+            std::collections::HashMap::new();
+        for (id, line) in crate::domain::bank::batch_lines(&batch) {
+            out.entry(line.network).or_default().push(known.get(&id).cloned().unwrap_or_default());
+        }
+        Ok(Some(out))
     }
 
     /// What the bank signals need of every exported batch: its execution date and what the bank
@@ -102,7 +98,7 @@ impl Store {
                 exports.entries.iter().find_map(|e| e.execution_date).unwrap_or_else(|| {
                     crate::domain::payment_timing::execution_date(batch.quarter, first.at.date_naive())
                 });
-            let known = self.bank_lines(id)?;
+            let known: std::collections::HashMap<String, LineState> = self.bank_lines(id)?.lines.into_iter().collect();
             let mut facts = BatchBankFacts {
                 number: batch.number.clone(),
                 quarter: batch.quarter,
@@ -113,10 +109,10 @@ impl Store {
                 open: None,
                 returned: Vec::new(),
             };
-            if !known.lines.is_empty() {
+            if !known.is_empty() {
                 let mut open = 0;
                 for (e2e, line) in &lines {
-                    let state = known.state(e2e);
+                    let state = known.get(e2e).cloned().unwrap_or_default();
                     if state == LineState::Open {
                         open += 1;
                     }
@@ -163,12 +159,23 @@ impl Store {
         self.get(TreeName::BankStatements, key.as_bytes())
     }
 
-    /// The updates that would change a line (its state moves up).
+    /// The updates that would change a line (its state moves up). Each batch's states are read
+    /// once.
     pub fn bank_changes<'u>(&self, updates: &'u [BankUpdate]) -> Result<Vec<&'u BankUpdate>, StoreError> {
+        let mut known: std::collections::HashMap<u64, std::collections::HashMap<String, LineState>> =
+            std::collections::HashMap::new();
         let mut out = Vec::new();
         for u in updates {
-            let now = self.bank_lines(u.batch)?.state(&u.end_to_end_id);
-            if now.merged(&u.state) != now {
+            let states = match known.entry(u.batch) {
+                std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(self.bank_lines(u.batch)?.lines.into_iter().collect())
+                }
+            };
+            let now = states.get(&u.end_to_end_id).cloned().unwrap_or_default();
+            let next = now.merged(&u.state);
+            if next != now {
+                states.insert(u.end_to_end_id.clone(), next);
                 out.push(u);
             }
         }
@@ -215,9 +222,12 @@ impl Store {
             for batch in batches {
                 let key = batch.to_be_bytes();
                 let mut lines: BankLines = tx.get(TreeName::BankLines, &key)?.unwrap_or_default();
+                let mut at: std::collections::HashMap<String, usize> =
+                    lines.lines.iter().enumerate().map(|(n, (id, _))| (id.clone(), n)).collect();
                 let mut dirty = false;
                 for u in updates.iter().filter(|u| u.batch == batch) {
-                    let now = lines.state(&u.end_to_end_id);
+                    let now = at.get(&u.end_to_end_id).and_then(|n| lines.lines.get(*n)).map(|(_, s)| s.clone());
+                    let now = now.unwrap_or_default();
                     let next = now.merged(&u.state);
                     if next == now {
                         continue;
@@ -228,9 +238,12 @@ impl Store {
                         }
                         _ => audit.paid.push(u.end_to_end_id.clone()),
                     }
-                    match lines.lines.iter_mut().find(|(id, _)| *id == u.end_to_end_id) {
+                    match at.get(&u.end_to_end_id).and_then(|n| lines.lines.get_mut(*n)) {
                         Some((_, state)) => *state = next,
-                        None => lines.lines.push((u.end_to_end_id.clone(), next)),
+                        None => {
+                            at.insert(u.end_to_end_id.clone(), lines.lines.len());
+                            lines.lines.push((u.end_to_end_id.clone(), next));
+                        }
                     }
                     dirty = true;
                     changed += 1;
