@@ -24,8 +24,9 @@ pub struct BatchBankFacts {
     /// all its networks lie in one.
     pub network: Option<NetworkId>,
     pub region: Option<Region>,
-    /// The day the bank was asked to pay (of the first payment file written).
-    pub execution_date: NaiveDate,
+    /// The day the bank was asked to pay (of the first payment file that kept it; `None` for a
+    /// batch exported before sidw kept it: then no signal waits for the bank).
+    pub execution_date: Option<NaiveDate>,
     /// Lines in force, and how many of them the bank has not reported paid or returned. `None`
     /// when the bank has said nothing of the batch (its lines were not read).
     pub lines: usize,
@@ -73,9 +74,12 @@ pub fn bank_signals(today: NaiveDate, batches: &[BatchBankFacts]) -> Vec<Signal>
             Some(network) => SignalTarget::Close(network, b.quarter),
             None => SignalTarget::Tariffs(b.quarter.year()),
         };
-        let due = add_working_days(b.execution_date, PAY_WITHIN_WORKING_DAYS);
         let open = b.open.unwrap_or(b.lines);
-        if open > 0 && today > due {
+        if let Some(executed) = b.execution_date
+            && let due = add_working_days(executed, PAY_WITHIN_WORKING_DAYS)
+            && open > 0
+            && today > due
+        {
             let what = match b.open {
                 None => "de bank heeft de betaling nog niet gemeld".to_string(),
                 Some(open) => format!("{open} van {} betalingen nog niet door de bank gemeld", b.lines),
@@ -86,7 +90,7 @@ pub fn bank_signals(today: NaiveDate, batches: &[BatchBankFacts]) -> Vec<Signal>
                 subject: subject.clone(),
                 text: format!(
                     "{what} (uitgevoerd {}, {PAY_WITHIN_WORKING_DAYS} werkdagen later {}): lees het bankafschrift in",
-                    format_date(b.execution_date),
+                    format_date(executed),
                     format_date(due)
                 ),
                 target,
@@ -137,7 +141,7 @@ mod tests {
             quarter: Quarter::new(2025, 1).expect("quarter"),
             network: Some(NetworkId(7)),
             region: Some(Region::Zwolle),
-            execution_date: day(2025, 5, 2),
+            execution_date: Some(day(2025, 5, 2)),
             lines: 6,
             open,
             returned,
@@ -154,6 +158,8 @@ mod tests {
         assert!(late[0].text.contains("nog niet gemeld"), "{}", late[0].text);
         assert!(bank_signals(day(2025, 6, 1), &[facts(Some(0), vec![])]).is_empty());
         let partly = bank_signals(day(2025, 6, 1), &[facts(Some(2), vec![])]);
+        let before = BatchBankFacts { execution_date: None, ..facts(None, vec![]) };
+        assert!(bank_signals(day(2026, 6, 1), &[before]).is_empty(), "exported before sidw kept the date");
         assert!(partly[0].text.starts_with("2 van 6 betalingen"), "{}", partly[0].text);
     }
 

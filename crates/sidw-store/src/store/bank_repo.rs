@@ -76,7 +76,14 @@ impl Store {
             let (key, bytes) = item?;
             let Some(id) = key.as_slice().try_into().ok().map(u64::from_be_bytes) else { continue };
             let exports: super::records::BatchExports = super::decode_at(TreeName::Exports, &key, &bytes)?;
-            let Some(first) = exports.entries.first() else { continue };
+            // The day the bank was asked to pay is known of files written since sidw keeps it
+            // (export record version 2); a batch exported before is asked about only once a
+            // statement said something of it (its returns).
+            let execution_date = exports.entries.iter().find_map(|e| e.execution_date);
+            let known: std::collections::HashMap<String, LineState> = self.bank_lines(id)?.lines.into_iter().collect();
+            if execution_date.is_none() && known.is_empty() {
+                continue;
+            }
             let batch = match self.batch(id) {
                 Ok(batch) => batch,
                 Err(StoreError::NotFound(_)) => continue,
@@ -94,11 +101,6 @@ impl Store {
                 .map(|n| n.region)
                 .collect();
             let region = if regions.len() == 1 { regions.into_iter().next() } else { None };
-            let execution_date =
-                exports.entries.iter().find_map(|e| e.execution_date).unwrap_or_else(|| {
-                    crate::domain::payment_timing::execution_date(batch.quarter, first.at.date_naive())
-                });
-            let known: std::collections::HashMap<String, LineState> = self.bank_lines(id)?.lines.into_iter().collect();
             let mut facts = BatchBankFacts {
                 number: batch.number.clone(),
                 quarter: batch.quarter,
