@@ -158,7 +158,7 @@ enum Command {
         #[arg(long, value_name = "BESTAND")]
         host_key: Option<PathBuf>,
     },
-    /// Lees gegevens in: urenformulieren uit Excel (.xlsx) of CSV, alles of niets
+    /// Lees gegevens in: urenformulieren (.xlsx of CSV), ION-tellingen, bankafschriften (camt.053)
     #[command(
         help_template = HELP_TEMPLATE,
         subcommand_help_heading = "Gegevens",

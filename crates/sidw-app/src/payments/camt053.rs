@@ -5,6 +5,10 @@
 //! Each `Ntry` becomes one [`BankEntry`] per `TxDtls` (a batch-booked entry of sidw's pain.001
 //! carries one per payment), or one for the entry itself when it has no details. Only booked
 //! entries (`Sts` `BOOK`) are read; pending ones are counted and left out.
+//!
+//! The tests in `tests/it/bank.rs` validate their statements against the ISO 20022 schema
+//! `formats/camt.053.001.02.xsd` (as published by ISO/SWIFT in 2009; the copy in the MIT-licensed
+//! `genkgo/camt` repository) with `xmllint`.
 
 use chrono::NaiveDate;
 use quick_xml::events::Event;
