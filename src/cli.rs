@@ -12,6 +12,7 @@ use crate::domain::Region;
 use crate::report::{self, Format};
 use crate::store::{ChangeContext, Store};
 
+mod bank;
 mod close;
 mod database;
 pub mod env;
@@ -170,7 +171,7 @@ enum Command {
         #[arg(long, value_name = "BESTAND")]
         host_key: Option<PathBuf>,
     },
-    /// Lees gegevens in: urenformulieren uit Excel (.xlsx) of CSV, alles of niets
+    /// Lees gegevens in: urenformulieren (.xlsx of CSV), ION-tellingen, bankafschriften (camt.053)
     #[command(
         help_template = HELP_TEMPLATE,
         subcommand_help_heading = "Gegevens",
@@ -276,6 +277,16 @@ enum ImportCommand {
         #[arg(long, value_name = "NAAM")]
         network: Option<String>,
         /// Alleen laten zien wat er zou worden ingelezen en wat het met de budgetten doet
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Een bankafschrift (camt.053): betalingen als betaald of teruggeboekt markeren
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opties")]
+    Bank {
+        /// Het afschrift van de bank: camt.053.001.02 of .08 (XML)
+        #[arg(value_name = "BESTAND")]
+        file: PathBuf,
+        /// Alleen laten zien wat er zou worden ingelezen
         #[arg(long)]
         dry_run: bool,
     },

@@ -49,6 +49,7 @@ fn payments(
     let batch = report::export::choose_batch(&store, quarter, batch)?;
     // A file the store would not record (role, the batch's regions) is never written.
     store.may_record_export(&ctx, &batch)?;
+    let mut executed = None;
     let (text, kind) = match format {
         ExportFormat::Csv => (report::export::csv(&batch), "csv"),
         ExportFormat::Pain001 | ExportFormat::Pain00103 => {
@@ -67,11 +68,18 @@ fn payments(
                     crate::domain::calendar::format_date(earliest)
                 );
             }
+            // The day asked of the bank, as the pain.001 says it (the bank's statement is checked against it).
+            executed = Some(crate::domain::payment_timing::execution_date(quarter, execution_date.unwrap_or(today)));
             (report::export::pain001(&store, &batch, version, now, execution_date.unwrap_or(today))?, version.name())
         }
     };
     env.write_target(&target, text.as_bytes())?;
-    let earlier = report::export::record(&store, &ctx, &batch, &format!("{kind} → {}", target.shown()))?;
+    let written = crate::store::ExportedFile {
+        name: target.shown().to_string(),
+        bytes: text.into_bytes(),
+        execution_date: executed,
+    };
+    let earlier = report::export::record_file(&store, &ctx, &batch, &format!("{kind} → {}", target.shown()), &written)?;
     let line = format!("Geschreven: {} (betaalbatch {}, {}).", target.shown(), batch.number, format_eur(batch.total()));
     env.tell(&target, &line)?;
     if let Some(earlier) = earlier {

@@ -14,6 +14,7 @@ pub(super) fn run(env: &mut Env, command: ImportCommand) -> Result<u8> {
             hours(env, &file, format, network.as_deref(), dry_run)
         }
         ImportCommand::Practices { file, format, dry_run } => practices(env, &file, format, dry_run),
+        ImportCommand::Bank { file, dry_run } => super::bank::run(env, &file, dry_run),
     }
 }
 

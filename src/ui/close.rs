@@ -64,7 +64,10 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CloseScreen, key_line: &str,
     frame.render_stateful_widget(table, checks, &mut state);
 
     let mut rows = Vec::new();
-    for network in &screen.networks {
+    // A fifth column once the bank has said something of a line on this screen.
+    let with_bank = screen.bank.iter().any(|b| !b.is_empty());
+    for (n, network) in screen.networks.iter().enumerate() {
+        let bank = screen.bank.get(n).map(Vec::as_slice).unwrap_or_default();
         let status = match &network.closed {
             Some((_, batch)) => format!("batch {}", batch.number),
             None => "gepland".into(),
@@ -72,16 +75,21 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CloseScreen, key_line: &str,
         rows.push(Row::new(vec![
             Cell::from(fit(&network.network.name, 24)).style(theme.header()),
             Cell::from(status).style(theme.header()),
-            Cell::from(""),
+            Cell::from(if bank.is_empty() { "" } else { crate::domain::bank::BatchStatus::of(bank, true).dutch() })
+                .style(theme.header()),
             Cell::from(Line::from(format_eur(total(&network.payments))).right_aligned()).style(theme.header()),
         ]));
-        for line in &network.payments {
-            rows.push(Row::new(vec![
+        for (i, line) in network.payments.iter().enumerate() {
+            let mut cells = vec![
                 Cell::from(format!("  {}", line.kind.dutch_label())),
                 Cell::from(fit(&line.payee, 30)),
                 Cell::from(line.iban.to_string()),
                 Cell::from(Line::from(format_eur(line.amount)).right_aligned()),
-            ]));
+            ];
+            if with_bank {
+                cells.push(bank_cell(bank.get(i), theme));
+            }
+            rows.push(Row::new(cells));
         }
         for team in &network.by_team {
             rows.push(Row::new(vec![
@@ -102,10 +110,24 @@ pub fn draw(frame: &mut Frame, area: Rect, screen: &CloseScreen, key_line: &str,
     }
     let title = format!(" Betalingen · totaal {} · PgUp/PgDn ", format_eur(screen.total()));
     let rows: Vec<Row> = rows.into_iter().skip(screen.payment_offset).collect();
-    let table =
-        Table::new(rows, [Constraint::Length(16), Constraint::Min(14), Constraint::Length(22), Constraint::Length(13)])
-            .column_spacing(1)
-            .block(Block::bordered().title(title));
+    let mut widths = vec![Constraint::Length(16), Constraint::Min(14), Constraint::Length(22), Constraint::Length(13)];
+    if with_bank {
+        widths.push(Constraint::Length(21));
+    }
+    let table = Table::new(rows, widths).column_spacing(1).block(Block::bordered().title(title));
     frame.render_widget(table, payments);
     frame.render_widget(Paragraph::new(Span::styled(fit(key_line, usize::from(keys.width)), theme.key())), keys);
+}
+
+/// `betaald 02-05-2025`, `terug 06-05-2025 AC04` (a warning), or `open` (dim).
+fn bank_cell<'a>(state: Option<&crate::domain::bank::LineState>, theme: &Theme) -> Cell<'a> {
+    use crate::domain::bank::LineState;
+    use crate::domain::calendar::format_date;
+    match state {
+        Some(LineState::Paid { date, .. }) => Cell::from(format!("betaald {}", format_date(*date))).style(theme.ok()),
+        Some(LineState::Returned { date, reason, .. }) => {
+            Cell::from(format!("terug {} {reason}", format_date(*date))).style(theme.error())
+        }
+        Some(LineState::Open) | None => Cell::from("open").style(theme.dim()),
+    }
 }

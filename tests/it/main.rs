@@ -18,6 +18,7 @@ mod app;
 mod app_close;
 mod authority;
 mod backup_stream;
+mod bank;
 mod clerk_screen;
 mod cli;
 mod cli_hours;

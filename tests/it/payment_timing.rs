@@ -251,16 +251,16 @@ fn exports_from_before_the_exports_tree_are_read_from_the_audit_log_once() {
     assert!(store.check().unwrap().is_ok());
 }
 
-fn batch_exports_v1() -> sidw::store::records::BatchExports {
-    use sidw::store::records::{BatchExport, BatchExports};
-    BatchExports {
+fn batch_exports_v1() -> sidw::store::legacy::BatchExportsV1 {
+    use sidw::store::legacy::{BatchExportV1, BatchExportsV1};
+    BatchExportsV1 {
         entries: vec![
-            BatchExport {
+            BatchExportV1 {
                 at: Utc.with_ymd_and_hms(2025, 4, 20, 10, 0, 0).unwrap(),
                 by: "fien".into(),
                 what: "pain.001.001.09 → betalingen-2025-Q1-0001.xml".into(),
             },
-            BatchExport {
+            BatchExportV1 {
                 at: Utc.with_ymd_and_hms(2025, 4, 21, 8, 30, 0).unwrap(),
                 by: "joost".into(),
                 what: "csv → betalingen.csv".into(),
@@ -278,15 +278,25 @@ fn exports_fixture() -> std::path::PathBuf {
 #[ignore = "writes a missing fixture file"]
 fn write_batch_exports_fixture() {
     if !exports_fixture().exists() {
-        std::fs::write(exports_fixture(), sidw::store::codec::encode(&batch_exports_v1())).unwrap();
+        let mut bytes = vec![sidw::store::codec::MAGIC, 0, 1];
+        bytes.extend(bincode::serde::encode_to_vec(batch_exports_v1(), bincode::config::standard()).unwrap());
+        std::fs::write(exports_fixture(), bytes).unwrap();
     }
 }
 
+/// Version 1 (when, by whom, what) upgrades to version 2 with no file name, checksum or
+/// execution date known.
 #[test]
-fn batch_exports_version_1_decodes_from_its_stored_bytes() {
+fn batch_exports_version_1_upgrades_from_its_stored_bytes() {
     use sidw::store::codec::{MAGIC, Record, decode};
     let bytes = std::fs::read(exports_fixture()).unwrap();
     assert_eq!(&bytes[..3], &[MAGIC, 0, 1], "a version 1 envelope");
-    assert_eq!(sidw::store::records::BatchExports::VERSION, 1, "a new layout keeps this one in legacy.rs");
-    assert_eq!(decode::<sidw::store::records::BatchExports>(&bytes).unwrap(), batch_exports_v1());
+    assert_eq!(sidw::store::records::BatchExports::VERSION, 2, "a new layout keeps this one in legacy.rs");
+    let upgraded = decode::<sidw::store::records::BatchExports>(&bytes).unwrap();
+    let v1 = batch_exports_v1();
+    assert_eq!(upgraded.entries.len(), 2);
+    for (new, old) in upgraded.entries.iter().zip(&v1.entries) {
+        assert_eq!((new.at, &new.by, &new.what), (old.at, &old.by, &old.what));
+        assert_eq!((new.file.as_str(), new.sha256.as_str(), new.execution_date), ("", "", None));
+    }
 }

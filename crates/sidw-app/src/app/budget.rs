@@ -922,6 +922,8 @@ impl App {
             (ConfirmKind::DeleteCell(_), Some('n')) => self.info("Niets verwijderd."),
             (ConfirmKind::Import(plan), Some('j')) if plan.is_ok() => self.apply_import(&plan),
             (ConfirmKind::Import(_), Some('n')) => self.info("Niets ingelezen."),
+            (ConfirmKind::Bank(plan), Some('j')) if !plan.changes_nothing() => self.apply_bank(&plan),
+            (ConfirmKind::Bank(_), Some('n')) => self.info("Niets ingelezen."),
             (ConfirmKind::DeleteInvoice(network, id), Some('j')) => {
                 self.delete_invoice(network, id);
                 self.mode = Mode::Invoices(0);

@@ -18,6 +18,9 @@ pub struct CloseScreen {
     pub selection: usize,
     /// First payment row shown (PgUp/PgDn scroll the payments).
     pub payment_offset: usize,
+    /// What the bank said of each payment line, per network (same order as `networks` and their
+    /// `payments`); empty for a network the bank said nothing of.
+    pub bank: Vec<Vec<crate::domain::bank::LineState>>,
 }
 
 impl CloseScreen {
@@ -115,12 +118,17 @@ impl App {
         };
         match self.store.close_preview(&ids, quarter, self.today()) {
             Ok(networks) => {
+                let bank = match bank_states(&self.store, &networks) {
+                    Ok(bank) => bank,
+                    Err(error) => return self.error(error.to_string()),
+                };
                 self.mode = Mode::Close(Box::new(CloseScreen {
                     quarter,
                     region_wide,
                     networks,
                     selection: 0,
                     payment_offset: 0,
+                    bank,
                 }))
             }
             Err(error) => self.error(error.to_string()),
@@ -265,7 +273,16 @@ impl App {
             Err(error) => return self.error(format!("Betaalbestanden niet geschreven: {error}")),
         };
         let ctx = self.ctx();
-        match crate::report::export::record(&self.store, &ctx, batch, &format!("pain.001.001.09 en csv → {}", xml.display())) {
+        let file = crate::store::ExportedFile {
+            name: xml.display().to_string(),
+            bytes: pain.into_bytes(),
+            execution_date: Some(crate::domain::payment_timing::execution_date(
+                batch.quarter,
+                now.with_timezone(&chrono::Local).date_naive(),
+            )),
+        };
+        let what = format!("pain.001.001.09 en csv → {}", xml.display());
+        match crate::report::export::record_file(&self.store, &ctx, batch, &what, &file) {
             Ok(Some(earlier)) => self.warn(format!(
                 "Geschreven: {}. Let op: batch {} is al eerder geschreven ({earlier}); niet twee keer aan de bank geven.",
                 xml.display(),
@@ -331,6 +348,34 @@ fn close_summary(open: &[&NetworkClose]) -> Vec<String> {
     }
     lines.push("Daarna liggen uren, facturen en betalingen van dit kwartaal vast.".into());
     lines
+}
+
+/// What the bank said of each closed network's payment lines (empty where it said nothing).
+pub fn bank_states(
+    store: &crate::store::Store,
+    networks: &[NetworkClose],
+) -> Result<Vec<Vec<crate::domain::bank::LineState>>, crate::store::StoreError> {
+    let mut out = Vec::with_capacity(networks.len());
+    let mut known = std::collections::HashMap::new();
+    for network in networks {
+        let states = match &network.closed {
+            Some((close, _)) => {
+                let states = match known.entry(close.batch) {
+                    std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(v) => v.insert(store.batch_line_states(close.batch)?),
+                };
+                states
+                    .as_ref()
+                    .and_then(|s| s.get(&network.network.id))
+                    .filter(|s| s.len() == network.payments.len())
+                    .cloned()
+                    .unwrap_or_default()
+            }
+            None => Vec::new(),
+        };
+        out.push(states);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

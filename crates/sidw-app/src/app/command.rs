@@ -26,6 +26,7 @@ enum Which {
     Close,
     YearReport,
     Import,
+    Bank,
     Users,
     RemoveUser,
     Online,
@@ -53,6 +54,7 @@ pub static COMMANDS: &[Command] = &[
     command("afsluiten", &[], "[2025-Q1] [regio]", "kwartaal afsluiten: checklist en betalingen", None),
     command("jaarverslag", &["jaar"], "[JJJJ]", "jaarverslag van een jaar", None),
     command("importeer", &[], "PAD", "urenformulier (.xlsx of .csv) controleren en inlezen", Some(Role::Editor)),
+    command("bank", &[], "NAAM", "bankafschrift (camt.053) inlezen: betaald en teruggeboekt", Some(Role::Finance)),
     command("gebruikers", &[], "", "gebruikers van de server; een gebruiker toevoegen", Some(Role::Admin)),
     command("gebruiker-weg", &[], "NAAM", "een gebruiker weghalen", Some(Role::Admin)),
     command("wie", &[], "", "wie er nu is ingelogd (gebruiker, rol, regio's, sinds)", Some(Role::Admin)),
@@ -76,13 +78,14 @@ pub static COMMANDS: &[Command] = &[
 ];
 
 /// One entry per command of [`COMMANDS`], in the same order (a test holds them together).
-const WHICH: [Which; 14] = [
+const WHICH: [Which; 15] = [
     Which::Quit,
     Which::Network,
     Which::Quarter,
     Which::Close,
     Which::YearReport,
     Which::Import,
+    Which::Bank,
     Which::Users,
     Which::RemoveUser,
     Which::Online,
@@ -214,6 +217,7 @@ impl App {
             Which::YearReport => self.command_year_report(rest),
             Which::Users => self.manage_users(),
             Which::Import => self.import_hours(rest),
+            Which::Bank => self.import_bank(rest),
             Which::RemoveUser => self.remove_user(rest),
             Which::Online => self.show_online(),
             Which::Mail => self.show_mail(),

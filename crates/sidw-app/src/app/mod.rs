@@ -4,6 +4,7 @@
 
 pub mod action;
 mod agreements;
+mod bank;
 pub mod budget;
 pub mod close;
 pub mod command;
@@ -92,6 +93,8 @@ pub enum ConfirmKind {
     DeleteInvoice(crate::domain::NetworkId, crate::domain::InvoiceId),
     /// Read in a checked hours form.
     Import(Box<crate::import::hours::HoursImport>),
+    /// Store a bank statement as shown.
+    Bank(Box<crate::import::bank::BankPlan>),
     /// Throw away a form that has been typed in; `n` goes back to it.
     DiscardForm(Box<Form>, FormKind),
     /// Remove this project plan of a network (found by its name and dates: a colleague may have

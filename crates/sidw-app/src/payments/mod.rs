@@ -7,6 +7,7 @@
 //!
 //! Nothing in here does I/O or reads the clock: the caller supplies the creation time and saves the text.
 
+pub mod camt053;
 pub mod epc_text;
 pub mod pain001;
 

@@ -44,7 +44,7 @@ pub fn choose_batch(store: &Store, quarter: Quarter, number: Option<&str>) -> Re
 
 /// The lines of a batch that are still in force (not reopened since).
 pub fn current_lines(batch: &PaymentBatch) -> Vec<PaymentLine> {
-    batch.lines.iter().filter(|l| batch.is_current_for(l.network)).cloned().collect()
+    crate::domain::bank::batch_lines(batch).into_iter().map(|(_, l)| l.clone()).collect()
 }
 
 /// A pain.001 file of one batch (its money checked first), from the secretariat's account, written on `export_day`: the
@@ -58,7 +58,7 @@ pub fn pain001(
 ) -> Result<String, StoreError> {
     store.check_batch_for_export(batch)?;
     let execution_date = execution_date(batch.quarter, export_day);
-    let lines = current_lines(batch);
+    let lines = crate::domain::bank::batch_lines(batch);
     if lines.is_empty() {
         return Err(StoreError::Refused(format!("betaalbatch {} heeft geen betalingen", batch.number)));
     }
@@ -68,10 +68,9 @@ pub fn pain001(
         )
     })?;
     let transfers = lines
-        .iter()
-        .enumerate()
-        .map(|(n, line)| Transfer {
-            end_to_end_id: format!("{}-{:03}", batch.number, n + 1),
+        .into_iter()
+        .map(|(end_to_end_id, line)| Transfer {
+            end_to_end_id,
             creditor_name: line.payee.clone(),
             creditor_iban: line.iban.clone(),
             amount: line.amount,
@@ -104,5 +103,18 @@ pub fn record(
     what: &str,
 ) -> Result<Option<String>, StoreError> {
     let earlier = store.record_export(ctx, batch, what)?;
+    Ok(earlier.map(|at| at.with_timezone(&chrono::Local).format("%d-%m-%Y %H:%M").to_string()))
+}
+
+/// [`record`] of a written file: its name, the SHA-256 of its bytes and, for a pain.001, the
+/// execution date the bank was asked for are kept with the export.
+pub fn record_file(
+    store: &Store,
+    ctx: &ChangeContext,
+    batch: &PaymentBatch,
+    what: &str,
+    file: &crate::store::ExportedFile,
+) -> Result<Option<String>, StoreError> {
+    let earlier = store.record_export_file(ctx, batch, what, file)?;
     Ok(earlier.map(|at| at.with_timezone(&chrono::Local).format("%d-%m-%Y %H:%M").to_string()))
 }

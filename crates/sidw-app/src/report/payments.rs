@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::domain::Quarter;
+use crate::domain::bank::{BatchStatus, LineState};
 use crate::domain::close::{ByTeamLine, Claim, PaymentLine, SetOff, TeamDifference, total};
 use crate::domain::money::{format_decimal_comma, format_eur, format_plain};
 use crate::store::{Store, StoreError};
@@ -20,6 +21,10 @@ pub struct NetworkPayments {
     pub team_differences: Vec<TeamDifference>,
     pub claims: Vec<Claim>,
     pub set_offs: Vec<SetOff>,
+    /// What the bank said of each line (same order as `lines`; all open when nothing is known).
+    pub bank: Vec<LineState>,
+    /// The batch's status for this network's lines (closed networks only).
+    pub batch_status: Option<BatchStatus>,
 }
 
 /// What a quarter lists beside its payments, each as its own kind: never paid as such.
@@ -103,11 +108,27 @@ pub fn rows_in(
     quarter: Quarter,
     scope: &crate::domain::Scope,
 ) -> Result<Vec<NetworkPayments>, StoreError> {
-    Ok(store
-        .quarter_payments(quarter)?
-        .into_iter()
-        .filter(|(close, _)| scope.contains(close.network.region))
-        .map(|(close, closed)| NetworkPayments {
+    let mut rows = Vec::new();
+    let mut known = std::collections::HashMap::new();
+    for (close, closed) in
+        store.quarter_payments(quarter)?.into_iter().filter(|(c, _)| scope.contains(c.network.region))
+    {
+        let mut bank = vec![LineState::Open; close.payments.len()];
+        let mut batch_status = None;
+        if let Some((q, _)) = close.closed.as_ref().filter(|_| closed) {
+            let states = match known.entry(q.batch) {
+                std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => v.insert(store.batch_line_states(q.batch)?),
+            };
+            if let Some(states) = states.as_ref().and_then(|s| s.get(&close.network.id))
+                && states.len() == bank.len()
+            {
+                bank.clone_from(states);
+            }
+            let exported = !store.batch_exports(q.batch)?.entries.is_empty();
+            batch_status = Some(BatchStatus::of(&bank, exported));
+        }
+        rows.push(NetworkPayments {
             batch: close.closed.as_ref().map(|(_, b)| b.number.clone()),
             network: close.network.name.clone(),
             closed,
@@ -116,8 +137,11 @@ pub fn rows_in(
             team_differences: close.team_differences,
             claims: close.claims,
             set_offs: close.set_offs,
-        })
-        .collect())
+            bank,
+            batch_status,
+        });
+    }
+    Ok(rows)
 }
 
 #[derive(Serialize)]
@@ -131,9 +155,37 @@ struct JsonLine<'a> {
     reference: &'a str,
     status: &'static str,
     batch: Option<&'a str>,
+    /// What the bank said: `open`, `paid`, `returned` (payment lines of a closed quarter).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bank_status: Option<&'static str>,
+    /// The booking date of the payment or the return (yyyy-mm-dd).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bank_date: Option<String>,
+    /// The return reason code (AC04, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    return_reason: Option<String>,
     /// For a set-off or a claim: the batch that raised the claim.
     #[serde(skip_serializing_if = "Option::is_none")]
     claim_batch: Option<String>,
+}
+
+/// The bank's state of each line of a row (open for lines the bank said nothing of).
+fn bank_states(r: &NetworkPayments) -> impl Iterator<Item = LineState> + '_ {
+    (0..r.lines.len()).map(|n| r.bank.get(n).cloned().unwrap_or_default())
+}
+
+/// `betaald 02-05-2025`, `teruggeboekt 06-05-2025 (AC04)`, `open`; empty for a planned line.
+fn bank_text(state: &LineState, closed: bool) -> String {
+    if !closed {
+        return String::new();
+    }
+    match state {
+        LineState::Open => "open".to_string(),
+        LineState::Paid { date, .. } => format!("betaald {}", crate::domain::calendar::format_date(*date)),
+        LineState::Returned { date, reason, .. } => {
+            format!("teruggeboekt {} ({reason})", crate::domain::calendar::format_date(*date))
+        }
+    }
 }
 
 fn status(closed: bool) -> &'static str {
@@ -145,7 +197,7 @@ pub fn render(rows: &[NetworkPayments], format: Format) -> String {
         Format::Json => {
             let mut lines: Vec<JsonLine> = Vec::new();
             for r in rows {
-                lines.extend(r.lines.iter().map(|l| JsonLine {
+                lines.extend(r.lines.iter().zip(bank_states(r)).map(|(l, bank)| JsonLine {
                     network: &r.network,
                     quarter: l.quarter.to_string(),
                     payee: &l.payee,
@@ -155,6 +207,9 @@ pub fn render(rows: &[NetworkPayments], format: Format) -> String {
                     reference: &l.reference,
                     status: status(r.closed),
                     batch: r.batch.as_deref(),
+                    bank_status: r.closed.then(|| bank.code()),
+                    bank_date: bank.date().map(|d| d.format("%Y-%m-%d").to_string()),
+                    return_reason: bank.reason().map(str::to_string),
                     claim_batch: None,
                 }));
             }
@@ -170,6 +225,9 @@ pub fn render(rows: &[NetworkPayments], format: Format) -> String {
                 reference: &l.text,
                 status: status(r.closed),
                 batch: r.batch.as_deref(),
+                bank_status: None,
+                bank_date: None,
+                return_reason: None,
                 claim_batch: (l.code != "team_difference").then(|| l.claim_batch.clone()),
             }));
             serde_json::to_string_pretty(&lines).expect("lines serialise") + "\n"
@@ -179,7 +237,10 @@ pub fn render(rows: &[NetworkPayments], format: Format) -> String {
             let mut out = String::new();
             for r in rows {
                 let state = match (&r.batch, r.closed) {
-                    (Some(batch), true) => format!("afgesloten, batch {batch}"),
+                    (Some(batch), true) => match r.batch_status {
+                        Some(status) => format!("afgesloten, batch {batch}: {}", status.dutch()),
+                        None => format!("afgesloten, batch {batch}"),
+                    },
                     _ => "open: gepland".to_string(),
                 };
                 out.push_str(&format!("{} — {state}\n", r.network));
@@ -196,14 +257,16 @@ pub fn render(rows: &[NetworkPayments], format: Format) -> String {
                     ("IBAN", false),
                     ("bedrag", true),
                     ("omschrijving", false),
+                    ("bank", false),
                 ]);
-                for l in &r.lines {
+                for (l, bank) in r.lines.iter().zip(bank_states(r)) {
                     table.push(vec![
                         l.kind.dutch_label().into(),
                         l.payee.clone(),
                         l.iban.to_string(),
                         format_eur(l.amount),
                         l.reference.clone(),
+                        bank_text(&bank, r.closed),
                     ]);
                 }
                 table.push(vec![
@@ -211,6 +274,7 @@ pub fn render(rows: &[NetworkPayments], format: Format) -> String {
                     String::new(),
                     String::new(),
                     format_eur(total(&r.lines)),
+                    String::new(),
                     String::new(),
                 ]);
                 out.push_str(&table.render());
@@ -246,7 +310,18 @@ fn push_listed(out: &mut String, listed: &[Listed]) {
 
 /// The report's CSV: the payment lines, then what is listed beside them, each with its kind.
 fn report_csv(rows: &[NetworkPayments]) -> String {
-    let paid = rows.iter().flat_map(|r| r.lines.iter().map(move |l| payment_row(l, r.closed, r.batch.as_deref())));
+    let paid = rows.iter().flat_map(|r| {
+        r.lines.iter().zip(bank_states(r)).map(move |(l, bank)| {
+            let [a, b, c, d, e, f, g, h, i] = payment_row(l, r.closed, r.batch.as_deref());
+            let (state, date) = match (&bank, r.closed) {
+                (_, false) => (String::new(), String::new()),
+                (LineState::Returned { reason, .. }, true) => (format!("teruggeboekt ({reason})"), String::new()),
+                (state, true) => (state.dutch().to_string(), String::new()),
+            };
+            let date = bank.date().map(crate::domain::calendar::format_date).unwrap_or(date);
+            [a, b, c, d, e, f, g, h, i, state, date]
+        })
+    });
     let listed = rows.iter().flat_map(|r| {
         r.listed().into_iter().map(move |l| {
             [
@@ -259,10 +334,14 @@ fn report_csv(rows: &[NetworkPayments]) -> String {
                 l.text,
                 if r.closed { "definitief" } else { "gepland" }.to_string(),
                 r.batch.clone().unwrap_or_default(),
+                String::new(),
+                String::new(),
             ]
         })
     });
-    super::excel_csv(&CSV_HEADER, paid.chain(listed))
+    let mut header = CSV_HEADER.to_vec();
+    header.extend(["bank", "bankdatum"]);
+    super::excel_csv(&header, paid.chain(listed))
 }
 
 const CSV_HEADER: [&str; 9] =

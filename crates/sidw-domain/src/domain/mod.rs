@@ -4,6 +4,8 @@
 //! an argument. Storage (`crate::store`) and screens depend on this module, never the reverse.
 
 pub mod agreement;
+pub mod bank;
+pub mod bank_signals;
 pub mod budget;
 pub mod calendar;
 pub mod close;

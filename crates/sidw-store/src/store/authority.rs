@@ -87,6 +87,8 @@ pub fn guard(tree: TreeName) -> Guard {
         }
         TreeName::Batches | TreeName::BatchBases => g(Finance, P::Batch, "kwartalen afsluiten of heropenen"),
         TreeName::Exports => g(Finance, P::Batch, "betaalbestanden schrijven"),
+        TreeName::BankLines => g(Finance, P::Batch, "bankafschriften inlezen"),
+        TreeName::BankStatements => g(Finance, P::Programme, "bankafschriften inlezen"),
         TreeName::Settings => g(Finance, P::Programme, "de betaalrekening wijzigen"),
         TreeName::Tariffs => g(Admin, P::Programme, "tarieven wijzigen"),
         TreeName::S1Rates => g(Admin, P::Programme, "S1-tarieven wijzigen"),

@@ -318,6 +318,26 @@ impl Store {
             }
         }
 
+        for (key, lines) in read_all::<super::records::BankLines>(self, TreeName::BankLines, &mut report)? {
+            let id = key.as_slice().try_into().map(u64::from_be_bytes).ok().filter(|id| current.contains_key(id));
+            let batch = match id {
+                Some(id) => self.get::<PaymentBatch>(TreeName::Batches, &id.to_be_bytes()).ok().flatten(),
+                None => None,
+            };
+            let Some(batch) = batch else {
+                report.problems.push(format!("bankstatus onder sleutel {} hoort bij geen betaalbatch", hex(&key)));
+                continue;
+            };
+            let ids: std::collections::HashSet<String> =
+                crate::domain::bank::batch_lines(&batch).into_iter().map(|(id, _)| id).collect();
+            for (id, _) in &lines.lines {
+                if !ids.contains(id) {
+                    report.problems.push(format!("bankstatus van batch {}: betaling {id} bestaat niet", batch.number));
+                }
+            }
+        }
+        read_all::<super::records::BankStatementImport>(self, TreeName::BankStatements, &mut report)?;
+
         for (key, _) in read_all::<super::records::BatchBasis>(self, TreeName::BatchBases, &mut report)? {
             let id = key.as_slice().try_into().map(u64::from_be_bytes).ok();
             if !id.is_some_and(|id| current.contains_key(&id)) {

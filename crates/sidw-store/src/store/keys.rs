@@ -83,10 +83,16 @@ pub enum TreeName {
     MailSettings,
     /// message id → `OutboxMessage`: every mail queued, and whether it was sent or failed.
     Outbox,
+    /// batch id → `BankLines`: what the bank said of each payment line of the batch (paid,
+    /// returned), by end-to-end id.
+    BankLines,
+    /// account + `/` + statement id → `BankStatementImport`: every bank statement read, so that
+    /// reading it again changes nothing.
+    BankStatements,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 32] = [
+    pub const ALL: [TreeName; 34] = [
         Self::Meta,
         Self::Networks,
         Self::NetworkNames,
@@ -119,6 +125,8 @@ impl TreeName {
         Self::AuditHeads,
         Self::MailSettings,
         Self::Outbox,
+        Self::BankLines,
+        Self::BankStatements,
     ];
 
     pub fn name(self) -> &'static str {
@@ -155,6 +163,8 @@ impl TreeName {
             Self::AuditHeads => "audit_heads",
             Self::MailSettings => "mail_settings",
             Self::Outbox => "outbox",
+            Self::BankLines => "bank_lines",
+            Self::BankStatements => "bank_statements",
         }
     }
 
@@ -182,6 +192,7 @@ impl TreeName {
                 | Self::AuditTerms
                 | Self::AuditHeads
                 | Self::MailSettings
+                | Self::BankStatements
         )
     }
 

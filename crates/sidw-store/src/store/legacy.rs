@@ -351,3 +351,36 @@ impl From<HoursFactsV1> for super::records::HoursFacts {
         super::records::HoursFacts { epoch: super::records::HoursFacts::OUTDATED, ..Default::default() }
     }
 }
+
+/// The payment files of a batch, version 1: each export with when, by whom and what (format and
+/// file) only; version 2 added the file name, its SHA-256 and the execution date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchExportsV1 {
+    pub entries: Vec<BatchExportV1>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchExportV1 {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub by: String,
+    pub what: String,
+}
+
+impl From<BatchExportsV1> for super::records::BatchExports {
+    fn from(v1: BatchExportsV1) -> Self {
+        Self {
+            entries: v1
+                .entries
+                .into_iter()
+                .map(|e| super::records::BatchExport {
+                    at: e.at,
+                    by: e.by,
+                    what: e.what,
+                    file: String::new(),
+                    sha256: String::new(),
+                    execution_date: None,
+                })
+                .collect(),
+        }
+    }
+}

@@ -29,12 +29,18 @@ pub struct BatchExports {
     pub entries: Vec<BatchExport>,
 }
 
-/// One payment file written: when, by whom, and what (format and file).
+/// One payment file written: when, by whom, and what (format and file); since version 2 also
+/// the file's name, the SHA-256 of its bytes and the execution date the bank was asked for
+/// (empty and `None` for exports recorded before, and for a CSV no date).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchExport {
     pub at: chrono::DateTime<chrono::Utc>,
     pub by: String,
     pub what: String,
+    pub file: String,
+    /// Lower-case hex.
+    pub sha256: String,
+    pub execution_date: Option<chrono::NaiveDate>,
 }
 
 /// The secretariat's own account, the debtor of payment files.
@@ -110,7 +116,17 @@ record!(HoursIndex, "urenindex", 1);
 record!(DatabaseInfo, "database-info", 1);
 record!(InvoiceIndex, "factuurindex", 1);
 record!(PaymentSettings, "betaalinstellingen", 1);
-record!(BatchExports, "betaalbestanden van een batch", 1);
+impl Record for BatchExports {
+    const KIND: &'static str = "betaalbestanden van een batch";
+    const VERSION: u16 = 2;
+
+    fn upgrade(version: u16, body: &[u8]) -> Result<Self, String> {
+        match version {
+            1 => decode_body::<super::legacy::BatchExportsV1>(body).map(Self::from),
+            _ => Err(format!("betaalbestanden versie {version} is onbekend")),
+        }
+    }
+}
 record!(crate::domain::close::QuarterClose, "kwartaalafsluiting", 1);
 record!(UserPreference, "voorkeur van een gebruiker", 1);
 /// The open claims on one payee, oldest first.
@@ -246,3 +262,32 @@ pub struct OutboxMessage {
 }
 
 record!(OutboxMessage, "e-mail in de outbox", 1);
+
+/// What the bank said of the payment lines of one batch, by end-to-end id (lines the bank has
+/// said nothing of are absent: open).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankLines {
+    pub lines: Vec<(String, crate::domain::bank::LineState)>,
+}
+
+impl BankLines {
+    pub fn state(&self, end_to_end_id: &str) -> crate::domain::bank::LineState {
+        self.lines.iter().find(|(id, _)| id == end_to_end_id).map(|(_, s)| s.clone()).unwrap_or_default()
+    }
+}
+
+record!(BankLines, "bankstatus van een batch", 1);
+
+/// One bank statement read: when, by whom, from which file, and what it held.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankStatementImport {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub by: String,
+    pub file: String,
+    /// Transactions read, matched (paid or returned) and unmatched.
+    pub entries: u32,
+    pub matched: u32,
+    pub unmatched: u32,
+}
+
+record!(BankStatementImport, "ingelezen bankafschrift", 1);

@@ -184,6 +184,7 @@ impl Store {
         }
         let refs: Vec<&Network> = networks.iter().collect();
         parts.push(with_texts(programme_signals(today, &years, &refs, &self.municipal_years()?), None));
+        parts.push(with_texts(self.bank_signals(today)?, None));
         self.count_texts(&parts);
         Ok(SignalList::merged(networks, parts))
     }
@@ -215,6 +216,7 @@ impl Store {
         networks.sort_by_key(|n| n.id);
         let refs: Vec<&Network> = networks.iter().collect();
         parts.push(with_texts(programme_signals(today, &years, &refs, &self.municipal_years()?), None));
+        parts.push(with_texts(self.bank_signals(today)?, None));
         self.count_texts(&parts);
         let kept = (0..last.rows.len())
             .filter(|i| last.owners[*i].is_some_and(|owner| !touched.contains(&owner)))
@@ -246,6 +248,7 @@ impl Store {
         }
         let refs: Vec<&Network> = networks.iter().collect();
         all.extend(programme_signals(today, &years, &refs, &self.municipal_years()?));
+        all.extend(self.bank_signals(today)?);
         sort_signals(&mut all);
         Ok(all)
     }

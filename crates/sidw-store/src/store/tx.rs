@@ -87,7 +87,8 @@ fn reach(tree: TreeName) -> Reach {
         | TreeName::BatchBases
         | TreeName::SignalFacts
         | TreeName::MailSettings
-        | TreeName::Outbox => Reach::Nothing,
+        | TreeName::Outbox
+        | TreeName::BankStatements => Reach::Nothing,
         TreeName::Networks
         | TreeName::PracticeTeams
         | TreeName::Partners
@@ -169,7 +170,7 @@ impl Tx<'_> {
             Reach::Everything => {
                 // Batches and their exports are not in the hours facts; tariffs (and any tree not
                 // known here) are.
-                if !matches!(tree, TreeName::Batches | TreeName::Exports) {
+                if !matches!(tree, TreeName::Batches | TreeName::Exports | TreeName::BankLines) {
                     self.facts_everywhere.set(true);
                 }
                 None
