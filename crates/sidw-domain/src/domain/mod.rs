@@ -15,6 +15,7 @@ pub mod invoice;
 pub mod milestones;
 pub mod money;
 pub mod municipality;
+pub mod municipality_list;
 pub mod network;
 pub mod participant;
 pub mod partner;
