@@ -303,7 +303,12 @@ impl MunicipalityList {
                 return refuse(format!("{} kan niet in zichzelf opgaan", m.name));
             }
             if let Some(merger) = &m.merged_into {
-                return refuse(format!("{} is al per {} opgegaan in {}", m.name, format_date(merger.from), merger.into));
+                return refuse(format!(
+                    "{} is al per {} opgegaan in {}",
+                    m.name,
+                    format_date(merger.from),
+                    merger.into
+                ));
             }
             if m.medrie_region.is_some() && new.medrie_region.is_some() && m.medrie_region != new.medrie_region {
                 return refuse(format!(

@@ -624,7 +624,10 @@ mod tests {
         // Once written to a payment file, the batch is no signal; a quarter before funding none
         // either, nor a quarter of a year without tariffs (it cannot be closed).
         assert_eq!(
-            signals(d(2025, 7, 31), &[2024], &facts, &[], &MunicipalityList::seeded()).iter().filter(|s| s.text.contains("afgesloten")).count(),
+            signals(d(2025, 7, 31), &[2024], &facts, &[], &MunicipalityList::seeded())
+                .iter()
+                .filter(|s| s.text.contains("afgesloten"))
+                .count(),
             0
         );
         let exported = [ClosedQuarter { exported: true, ..closed[0].clone() }];

@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::domain::close::PaymentBatch;
+use crate::domain::municipality_list::{Municipality, MunicipalityList};
 use crate::domain::{Access, HoursEntry, Network, NetworkId, Region, Role, Scope};
 
 use super::codec::decode;
@@ -33,7 +34,7 @@ pub enum Place {
     HoursLine,
     /// Keyed by payment batch id: the batch's networks.
     Batch,
-    /// Keyed by municipality: the regions of the networks that lie in it.
+    /// Keyed by municipality: the Medrie region of its record in the municipality list.
     Municipality,
     /// No region of its own (network names, invoice numbers): only written with a record of a
     /// network, whose region decides.
@@ -90,6 +91,7 @@ pub fn guard(tree: TreeName) -> Guard {
         TreeName::Settings => g(Finance, P::Programme, "de betaalrekening wijzigen"),
         TreeName::Tariffs => g(Admin, P::Programme, "tarieven wijzigen"),
         TreeName::S1Rates => g(Admin, P::Programme, "S1-tarieven wijzigen"),
+        TreeName::Municipalities => g(Admin, P::Programme, "de gemeentetabel wijzigen"),
     }
 }
 
@@ -249,17 +251,23 @@ pub(crate) fn check_regions(tables: &Tables, access: &Access, reached: &Reached)
         }
     }
     if !reached.municipalities.is_empty() {
-        let mut regions: BTreeMap<String, BTreeSet<Region>> = BTreeMap::new();
-        for (_, bytes) in tables.values(TreeName::Networks)? {
-            if let Ok(network) = decode::<Network>(&bytes) {
-                regions.entry(network.municipality.trim().to_lowercase()).or_default().insert(network.region);
+        // The municipality's own record decides (issue 17), not the networks that name it: a
+        // network's municipality is free to type, the record's Medrie region is not.
+        let mut all = Vec::new();
+        for (_, bytes) in tables.values(TreeName::Municipalities)? {
+            if let Ok(m) = decode::<Municipality>(&bytes) {
+                all.push(m);
             }
         }
+        let list = MunicipalityList::new(all);
         for name in &reached.municipalities {
-            let theirs = regions.get(name).cloned().unwrap_or_default();
-            if !theirs.iter().any(|r| scope.contains(*r)) {
-                let shown = crate::domain::region::parse_municipality(name).map(str::to_string).unwrap_or(name.clone());
-                return Err(denied(format!("de gemeente {shown} ligt niet in uw regio's")));
+            let shown = list.get(name).map_or(name.clone(), |m| m.name.clone());
+            match list.region_of(name) {
+                Some(region) if scope.contains(region) => {}
+                Some(region) => {
+                    return Err(denied(format!("de gemeente {shown} hoort bij regio {}", region.name())));
+                }
+                None => return Err(denied(format!("de gemeente {shown} ligt niet in uw regio's"))),
             }
         }
     }

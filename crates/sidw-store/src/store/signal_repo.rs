@@ -177,7 +177,10 @@ impl Store {
             parts.push(with_texts(signals.iter().cloned(), Some(network.id)));
         }
         let refs: Vec<&Network> = networks.iter().collect();
-        parts.push(with_texts(programme_signals(today, &years, &refs, &self.municipal_years()?), None));
+        parts.push(with_texts(
+            programme_signals(today, &years, &refs, &self.municipal_years()?, &self.municipality_list()?),
+            None,
+        ));
         self.count_texts(&parts);
         Ok(SignalList::merged(networks, parts))
     }
@@ -207,7 +210,10 @@ impl Store {
         }
         networks.sort_by_key(|n| n.id);
         let refs: Vec<&Network> = networks.iter().collect();
-        parts.push(with_texts(programme_signals(today, &years, &refs, &self.municipal_years()?), None));
+        parts.push(with_texts(
+            programme_signals(today, &years, &refs, &self.municipal_years()?, &self.municipality_list()?),
+            None,
+        ));
         self.count_texts(&parts);
         let kept = (0..last.rows.len())
             .filter(|i| last.owners[*i].is_some_and(|owner| !touched.contains(&owner)))
@@ -237,7 +243,7 @@ impl Store {
             all.extend(signals.iter().cloned());
         }
         let refs: Vec<&Network> = networks.iter().collect();
-        all.extend(programme_signals(today, &years, &refs, &self.municipal_years()?));
+        all.extend(programme_signals(today, &years, &refs, &self.municipal_years()?, &self.municipality_list()?));
         sort_signals(&mut all);
         Ok(all)
     }

@@ -44,9 +44,11 @@ fn number(kind: &FormKind) -> usize {
         FormKind::ProjectPlan(..) => 17,
         FormKind::MunicipalYear(..) => 18,
         FormKind::S1Rate(_) => 19,
+        FormKind::AddMunicipality => 20,
+        FormKind::MergeMunicipalities => 21,
     }
 }
-const KINDS: usize = 20;
+const KINDS: usize = 22;
 
 /// Every kind of form, each new and of a record of the demo, and each variant that changes
 /// the fields (a pharmacy's hours, the start of funding, a new tariff year, …).
@@ -71,7 +73,6 @@ fn every_kind(app: &App) -> Vec<FormKind> {
         start: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
         end: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
     };
-    let zwolle = crate::domain::region::parse_municipality("Zwolle").unwrap();
     vec![
         FormKind::Network(None),
         FormKind::Network(Some(id)),
@@ -107,8 +108,10 @@ fn every_kind(app: &App) -> Vec<FormKind> {
         FormKind::ProjectPlan(id, None),
         FormKind::ProjectPlan(id, Some(Box::new(plan))),
         FormKind::MunicipalYear(None, 2025),
-        FormKind::MunicipalYear(Some(zwolle), 2025),
+        FormKind::MunicipalYear(Some("Zwolle".into()), 2025),
         FormKind::S1Rate(2025),
+        FormKind::AddMunicipality,
+        FormKind::MergeMunicipalities,
     ]
 }
 
@@ -172,6 +175,8 @@ fn every_variant_of_every_field_enum_is_a_field_of_some_form() {
     add(names(super::project_plan::ProjectPlanField::ALL));
     add(names(super::municipal::MunicipalField::ALL));
     add(names(super::s1_rate::S1RateField::ALL));
+    add(names(super::municipality::AddField::ALL));
+    add(names(super::municipality::MergeField::ALL));
     assert_eq!(built, declared, "each variant is a field of a form, and each field a variant");
 }
 

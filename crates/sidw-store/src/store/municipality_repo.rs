@@ -1,0 +1,112 @@
+//! The municipality list (issue 17): seeded from seed 000's table when a database has none, an
+//! admin adds municipalities and records mergers; every change audited.
+
+use chrono::NaiveDate;
+
+use crate::domain::Region;
+use crate::domain::municipality_list::{Municipality, MunicipalityList, seed};
+
+use super::audit::ChangeContext;
+use super::codec::encode;
+use super::keys::{TreeName, name_key};
+use super::tx::{Tx, TxResult, abort};
+use super::{Durable, Store, StoreError};
+
+/// Who seeds the list into an existing database, in the audit log.
+pub const SEEDER: &str = "sidw";
+
+impl Store {
+    /// Every municipality known (merged ones included), by name.
+    pub fn municipality_list(&self) -> Result<MunicipalityList, StoreError> {
+        Ok(MunicipalityList::new(self.scan(TreeName::Municipalities, &[])?))
+    }
+
+    /// Adds a municipality (admin, every region): Raalte, or one formed by a merger. Returns it as
+    /// stored.
+    pub fn add_municipality(
+        &self,
+        ctx: &ChangeContext,
+        municipality: &Municipality,
+    ) -> Result<Municipality, StoreError> {
+        self.write(ctx, |tx| {
+            let list = tx.municipality_list()?;
+            let new = list.adding(municipality).map_err(abort)?;
+            tx.put(TreeName::Municipalities, &name_key(&new.name), &new)?;
+            tx.audit::<(), _>("gemeente toegevoegd", &format!("gemeente {}", new.name), None, Some(&new))?;
+            Ok(new)
+        })
+    }
+
+    /// Records a merger: the old municipalities go up in `into` from `from`. Their records stay
+    /// (old networks and S1 years keep their name and stay readable); one audited change.
+    pub fn merge_municipalities(
+        &self,
+        ctx: &ChangeContext,
+        old: &[String],
+        into: &str,
+        from: NaiveDate,
+    ) -> Result<Vec<Municipality>, StoreError> {
+        self.write(ctx, |tx| {
+            let list = tx.municipality_list()?;
+            let merged = list.merging(old, into, from).map_err(abort)?;
+            let before: Vec<Municipality> = merged.iter().filter_map(|m| list.get(&m.name)).cloned().collect();
+            for m in &merged {
+                tx.put(TreeName::Municipalities, &name_key(&m.name), m)?;
+            }
+            let names: Vec<&str> = merged.iter().map(|m| m.name.as_str()).collect();
+            let into = list.find(into).map(|m| m.name.clone()).unwrap_or_else(|_| into.trim().to_string());
+            let subject = format!("gemeente {} → {into}", names.join(", "));
+            tx.audit("gemeenten samengevoegd", &subject, Some(&before), Some(&merged))?;
+            Ok(merged)
+        })
+    }
+
+    /// The municipality of a network of `region` (the rule of [`MunicipalityList::for_network`]),
+    /// in the list's spelling.
+    pub fn network_municipality(&self, region: Region, input: &str) -> Result<String, StoreError> {
+        Ok(self.municipality_list()?.for_network(region, input)?.name.clone())
+    }
+
+    /// Seeds the list from seed 000's table when the database has none: a new database gets it
+    /// with its tables (there is no history yet to explain); an existing one (made before the list
+    /// existed) in one audited change by [`SEEDER`]. Nothing happens when there is a list.
+    pub(crate) fn seed_municipalities(&self, new_database: bool) -> Result<(), StoreError> {
+        if !self.tree(TreeName::Municipalities).is_empty()? {
+            return Ok(());
+        }
+        let all = seed();
+        if new_database {
+            return self.bulk(Durable::Now, |w| {
+                for m in &all {
+                    w.insert(TreeName::Municipalities, &name_key(&m.name), &encode(m))?;
+                }
+                Ok(())
+            });
+        }
+        let ctx = ChangeContext::new(SEEDER, chrono::Utc::now());
+        self.write(&ctx, |tx| {
+            // Another process may have seeded it meanwhile.
+            if !tx.municipality_list()?.is_empty() {
+                return Ok(());
+            }
+            for m in &all {
+                tx.put(TreeName::Municipalities, &name_key(&m.name), m)?;
+            }
+            let subject = format!("gemeentetabel ({} gemeenten uit de tabel van Zilveren Kruis)", all.len());
+            tx.audit::<(), _>("gemeentetabel aangelegd", &subject, None, Some(&all))
+        })
+    }
+}
+
+impl Tx<'_> {
+    /// The municipality list as this change sees it.
+    pub fn municipality_list(&self) -> TxResult<MunicipalityList> {
+        let mut all = Vec::new();
+        for (key, _) in self.tables.values(TreeName::Municipalities)? {
+            if let Some(m) = self.get::<Municipality>(TreeName::Municipalities, &key)? {
+                all.push(m);
+            }
+        }
+        Ok(MunicipalityList::new(all))
+    }
+}
