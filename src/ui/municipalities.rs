@@ -24,7 +24,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let dash = || "—".to_string();
     let widths = [
         Constraint::Min(12),
-        Constraint::Length(10),
         Constraint::Length(7),
         Constraint::Length(12),
         Constraint::Length(11),
@@ -48,13 +47,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             };
             Row::new(vec![
                 Cell::from(cut(0, r.shown.clone())),
-                Cell::from(cut(1, r.info.medrie_region.map_or_else(dash, |g| g.name().to_string()))),
-                Cell::from(cut(2, rec.and_then(|x| x.insured_65_plus).map_or_else(dash, |c| group(u64::from(c))))),
-                Cell::from(cut(3, r.budget.map_or_else(dash, format_eur))),
-                Cell::from(cut(4, rec.map_or("niets", |x| x.award.dutch_label()).to_string())).style(award_style),
-                Cell::from(cut(5, rec.and_then(|x| x.award_date).map_or_else(dash, format_date))),
-                Cell::from(cut(6, rec.and_then(|x| x.cooperation_agreement).map_or_else(dash, format_date))),
-                Cell::from(cut(7, r.networks.len().to_string())),
+                Cell::from(cut(1, rec.and_then(|x| x.insured_65_plus).map_or_else(dash, |c| group(u64::from(c))))),
+                Cell::from(cut(2, r.budget.map_or_else(dash, format_eur))),
+                Cell::from(cut(3, rec.map_or("niets", |x| x.award.dutch_label()).to_string())).style(award_style),
+                Cell::from(cut(4, rec.and_then(|x| x.award_date).map_or_else(dash, format_date))),
+                Cell::from(cut(5, rec.and_then(|x| x.cooperation_agreement).map_or_else(dash, format_date))),
+                Cell::from(cut(6, r.networks.len().to_string())),
             ])
         })
         .collect();
@@ -65,7 +63,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let title = format!(" Gemeenten {} · {rate} · totaal {} ", pane.year, format_eur(pane.total_budget()));
     let table = Table::new(rows, widths)
         .header(
-            Row::new(["Gemeente", "Regio", "65+", "S1-budget", "Toekenning", "Besluit", "Afspraken", "Netw"])
+            Row::new(["Gemeente", "65+", "S1-budget", "Toekenning", "Besluit", "Afspraken", "Netw"])
                 .style(theme.header()),
         )
         .row_highlight_style(theme.selected())
@@ -92,7 +90,8 @@ fn draw_detail(frame: &mut Frame, area: Rect, row: Option<&MunicipalityRow>, the
     let width = usize::from(inner.width);
     let mut lines = Vec::new();
     let info = &row.info;
-    let mut facts = vec![format!("CBS {}", info.cbs_code.as_deref().unwrap_or("onbekend"))];
+    let region = info.medrie_region.map_or("buiten de Medrie-regio's".to_string(), |r| format!("regio {}", r.name()));
+    let mut facts = vec![region, format!("CBS {}", info.cbs_code.as_deref().unwrap_or("onbekend"))];
     facts.push(if info.zk_regions.is_empty() {
         "geen ZK-regio".to_string()
     } else {

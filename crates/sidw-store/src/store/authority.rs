@@ -265,7 +265,10 @@ pub(crate) fn check_regions(tables: &Tables, access: &Access, reached: &Reached)
             match list.region_of(name) {
                 Some(region) if scope.contains(region) => {}
                 Some(region) => {
-                    return Err(denied(format!("de gemeente {shown} hoort bij regio {}", region.name())));
+                    return Err(denied(format!(
+                        "de gemeente {shown} ligt niet in uw regio's (regio {})",
+                        region.name()
+                    )));
                 }
                 None => return Err(denied(format!("de gemeente {shown} ligt niet in uw regio's"))),
             }

@@ -72,7 +72,12 @@ impl Store {
                 report.problems.push(format!("netwerk '{}': {e}", network.name));
             } else if let Err(e) = list.for_network(network.region, &network.municipality) {
                 // Made before the rule: reported, not changed (issue 17).
-                report.problems.push(format!("netwerk '{}' (regio {}): {e}", network.name, network.region.name()));
+                report.problems.push(format!(
+                    "netwerk '{}' (regio {}): {}",
+                    network.name,
+                    network.region.name(),
+                    e.message
+                ));
             }
             if names_expected.insert(name_key(&network.name), network.id).is_some() {
                 report.problems.push(format!("netwerknaam '{}' komt twee keer voor", network.name));

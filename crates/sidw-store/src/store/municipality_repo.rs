@@ -110,3 +110,52 @@ impl Tx<'_> {
         Ok(MunicipalityList::new(all))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn seedings(store: &Store) -> usize {
+        store.audit_log().unwrap().iter().filter(|e| e.action == "gemeentetabel aangelegd").count()
+    }
+
+    #[test]
+    fn a_new_database_has_the_list_and_reopening_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.municipality_list().unwrap().all().len(), 95);
+        assert!(store.audit_log().unwrap().is_empty(), "a new database: no history to explain");
+        assert!(store.is_empty(), "the list is no programme data");
+        let ctx = ChangeContext::new("anna", chrono::Utc::now());
+        store.add_municipality(&ctx, &Municipality::new("Raalte", Some("0177"), &[], Some(Region::Zwolle))).unwrap();
+        let log = store.audit_log().unwrap().len();
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        let list = store.municipality_list().unwrap();
+        assert_eq!(list.all().len(), 96, "the seed is not written again");
+        assert_eq!(list.region_of("raalte"), Some(Region::Zwolle));
+        assert_eq!(store.audit_log().unwrap().len(), log);
+    }
+
+    #[test]
+    fn an_existing_database_without_the_list_is_seeded_once_audited() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        // A database of a sidw before the list: the table is there, empty.
+        store.bulk(Durable::Now, |w| w.clear(TreeName::Municipalities)).unwrap();
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.municipality_list().unwrap().all().len(), 95);
+        assert_eq!(seedings(&store), 1);
+        let entry = store.audit_log().unwrap().into_iter().next().unwrap();
+        assert_eq!(
+            (entry.user.as_str(), entry.subject.as_str()),
+            (SEEDER, "gemeentetabel (95 gemeenten uit de tabel van Zilveren Kruis)")
+        );
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(seedings(&store), 1, "once");
+        assert_eq!(store.municipality_list().unwrap().all().len(), 95);
+    }
+}
