@@ -11,6 +11,7 @@ use crate::report::{self, Format};
 use crate::store::{ChangeContext, Store};
 
 mod invoice;
+mod municipality;
 mod usage_nl;
 
 const HELP_TEMPLATE: &str = "\
@@ -108,6 +109,17 @@ enum Command {
     Invoice {
         #[command(subcommand)]
         invoice: invoice::InvoiceCommand,
+    },
+    /// De gemeentetabel: tonen, een gemeente toevoegen, een samenvoeging vastleggen
+    #[command(
+        help_template = HELP_TEMPLATE,
+        subcommand_help_heading = "Handelingen",
+        subcommand_value_name = "HANDELING",
+        next_help_heading = "Opties"
+    )]
+    Municipality {
+        #[command(subcommand)]
+        municipality: municipality::MunicipalityCommand,
     },
     /// Uren vanaf de opdrachtregel: overzicht, cel zetten, regel toevoegen, nihil, verwijderen
     #[command(
@@ -602,6 +614,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Invoice { invoice }) => invoice::run(|| open(&path), invoice),
+        Some(Command::Municipality { municipality }) => municipality::run(|| open(&path), municipality),
         Some(Command::Hours { hours }) => {
             let store = open(&path)?;
             crate::cli_hours::run(&store, hours)

@@ -267,3 +267,82 @@ fn a_backup_without_the_list_is_seeded_once_when_restored() {
     assert_eq!(seeded[0].user, "sidw");
     assert!(store.check().unwrap().is_ok(), "{:?}", store.check().unwrap().problems);
 }
+
+fn sidw(db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_sidw"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("SIDW_DB")
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// The command line: the list, Raalte added, a merger, their refusals (1) and usage errors (2),
+/// and `sidw check` on a database with a network made before the rule.
+#[test]
+fn the_command_line_lists_adds_and_merges_and_check_names_the_old_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path();
+    let listed = sidw(db, &["municipality", "list"]);
+    assert!(listed.status.success());
+    let out = text(&listed.stdout);
+    assert!(out.contains("Ommen            0175  Hardenberg    IJsselvecht"), "{out}");
+    assert!(!out.contains("Amsterdam"), "outside Medrie: only with --all");
+    assert!(text(&sidw(db, &["municipality", "list", "--all"]).stdout).contains("Amsterdam"));
+
+    let add = ["municipality", "add", "--name", "Raalte", "--cbs", "GM0177", "--region", "zwolle", "--user", "anna"];
+    let added = sidw(db, &add);
+    assert_eq!(text(&added.stdout), "Gemeente Raalte toegevoegd (regio Zwolle).\n");
+    let again = sidw(db, &add);
+    assert_eq!(
+        (again.status.code(), text(&again.stderr)),
+        (Some(1), "sidw: naam: Raalte staat al in de gemeentetabel\n".into())
+    );
+    let bad = sidw(db, &["municipality", "add", "--name", "Olst-Wijhe", "--cbs", "12345", "--user", "anna"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("--cbs: een CBS-code is vier cijfers"));
+
+    let merge = ["municipality", "merge", "--old", "Beemster", "--into", "Purmerend", "--from", "01-01-2022"];
+    let merged = sidw(db, &[&merge[..], &["--user", "anna"]].concat());
+    assert!(merged.status.success(), "{}", text(&merged.stderr));
+    assert!(text(&merged.stdout).starts_with("Beemster per 01-01-2022 opgegaan in Purmerend"));
+    let across =
+        sidw(db, &["municipality", "merge", "--old", "Urk", "--into", "Zwolle", "--from", "2027-01-01", "--user", "x"]);
+    assert_eq!(across.status.code(), Some(1));
+    assert!(text(&across.stderr).contains("Urk hoort bij regio Flevoland, Zwolle bij Zwolle"));
+    let out = text(&sidw(db, &["municipality", "list"]).stdout);
+    assert!(out.contains("Raalte           0177  Zwolle"), "{out}");
+    assert!(
+        out.contains("Beemster         —     —             Zaanstreek-Waterland  per 01-01-2022 in Purmerend"),
+        "{out}"
+    );
+    assert!(sidw(db, &["check"]).status.success());
+
+    // A database with a network of Zwolle in Almere, as an old sidw could make it.
+    let old = tempfile::tempdir().unwrap();
+    let made = Store::temporary().unwrap();
+    made.create_network(&ctx(), &Network::draft("Lokaas", Region::Zwolle, "Zwolle", None)).unwrap();
+    let mut dump = made.dump().unwrap();
+    for (tree, pairs) in &mut dump.trees {
+        if tree == TreeName::Networks.name() {
+            for (_, value) in pairs.iter_mut() {
+                let mut network: Network = sidw::store::codec::decode(value).unwrap();
+                network.municipality = "Almere".into();
+                *value = sidw::store::codec::encode(&network);
+            }
+        }
+    }
+    Store::open(old.path()).unwrap().load_dump(&dump).unwrap();
+    let checked = sidw(old.path(), &["check"]);
+    assert_eq!(checked.status.code(), Some(1));
+    let out = text(&checked.stdout);
+    assert!(
+        out.contains("netwerk 'Lokaas' (regio Zwolle): Almere hoort bij regio Flevoland, niet bij Zwolle"),
+        "{out}"
+    );
+}

@@ -11,6 +11,7 @@ pub use sidw_store::{domain, store};
 pub mod app;
 pub mod demo;
 pub mod import;
+pub mod municipal_list;
 pub mod payments;
 pub mod report;
 pub mod users;

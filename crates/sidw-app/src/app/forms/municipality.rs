@@ -10,7 +10,7 @@ use super::super::App;
 use super::super::form::{Fields, Form, form_fields};
 use super::super::undo::UndoOp;
 use super::{FormSpec, Refusal, Saved, field};
-use crate::domain::calendar::{format_date, parse_date};
+use crate::domain::calendar::parse_date;
 
 form_fields! {
     pub(super) enum AddField {
@@ -55,13 +55,12 @@ impl FormSpec for AddMunicipalityForm {
             Refusal::At(key, e.message)
         };
         let store = app.store.clone();
-        store.municipality_list()?.adding(&new).map_err(at)?;
-        let added = store.add_municipality(&app.ctx(), &new)?;
+        let added = store.municipality_list()?.adding(&new).map_err(at)?;
+        let message = crate::municipal_list::add(&store, &app.ctx(), &new)?;
         app.push_undo(UndoOp::Created("item in de gemeentetabel"));
         app.reload();
         app.municipalities.select(&added.name);
-        let region = added.medrie_region.map_or("geen Medrie-regio".to_string(), |r| format!("regio {}", r.name()));
-        Ok(Saved::Done(format!("Gemeente {} toegevoegd ({region}).", added.name)))
+        Ok(Saved::Done(message))
     }
 }
 
@@ -101,15 +100,9 @@ impl FormSpec for MergeForm {
         };
         let store = app.store.clone();
         store.municipality_list()?.merging(&old, &into, from).map_err(at)?;
-        let merged = store.merge_municipalities(&app.ctx(), &old, &into, from)?;
+        let message = crate::municipal_list::merge(&store, &app.ctx(), &old, &into, from)?;
         app.push_undo(UndoOp::Created("item in de gemeentetabel"));
         app.reload();
-        let names: Vec<&str> = merged.iter().map(|m| m.name.as_str()).collect();
-        let into = merged.first().and_then(|m| m.merged_into.as_ref()).map_or(into.clone(), |m| m.into.clone());
-        Ok(Saved::Done(format!(
-            "{} per {} opgegaan in {into}; hun netwerken en S1-gegevens blijven te lezen.",
-            names.join(", "),
-            format_date(from)
-        )))
+        Ok(Saved::Done(message))
     }
 }
