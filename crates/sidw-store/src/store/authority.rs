@@ -56,7 +56,8 @@ pub struct Guard {
 /// The tree → role table. Viewer: nothing; editor: networks, practice teams, partners,
 /// participants, agreements, hours (nihil months), invoices, municipalities' S1 data; finance:
 /// also closes, reopenings, payment batches, payment files and the payment account; admin: also
-/// tariffs and S1 rates.
+/// tariffs, S1 rates and the municipality list. A municipality's S1 data lies in the Medrie region
+/// of the municipality's own record (issue 17), whatever networks name it.
 pub fn guard(tree: TreeName) -> Guard {
     use Place as P;
     use Role::{Admin, Editor, Finance, Viewer};

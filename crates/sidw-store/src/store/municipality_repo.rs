@@ -3,7 +3,6 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::Region;
 use crate::domain::municipality_list::{Municipality, MunicipalityList, seed};
 
 use super::audit::ChangeContext;
@@ -61,12 +60,6 @@ impl Store {
         })
     }
 
-    /// The municipality of a network of `region` (the rule of [`MunicipalityList::for_network`]),
-    /// in the list's spelling.
-    pub fn network_municipality(&self, region: Region, input: &str) -> Result<String, StoreError> {
-        Ok(self.municipality_list()?.for_network(region, input)?.name.clone())
-    }
-
     /// Seeds the list from seed 000's table when the database has none: a new database gets it
     /// with its tables (there is no history yet to explain); an existing one (made before the list
     /// existed) in one audited change by [`SEEDER`]. Nothing happens when there is a list.
@@ -115,6 +108,7 @@ impl Tx<'_> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::domain::Region;
 
     fn seedings(store: &Store) -> usize {
         store.audit_log().unwrap().iter().filter(|e| e.action == "gemeentetabel aangelegd").count()
