@@ -20,6 +20,7 @@ mod export;
 mod import;
 mod invoice;
 mod mail;
+mod municipality;
 mod reports;
 mod statement;
 mod usage_nl;
@@ -121,6 +122,17 @@ enum Command {
     Invoice {
         #[command(subcommand)]
         invoice: invoice::InvoiceCommand,
+    },
+    /// De gemeentetabel: tonen, een gemeente toevoegen, een samenvoeging vastleggen
+    #[command(
+        help_template = HELP_TEMPLATE,
+        subcommand_help_heading = "Handelingen",
+        subcommand_value_name = "HANDELING",
+        next_help_heading = "Opties"
+    )]
+    Municipality {
+        #[command(subcommand)]
+        municipality: municipality::MunicipalityCommand,
     },
     /// Uren vanaf de opdrachtregel: overzicht, cel zetten, regel toevoegen, nihil, verwijderen
     #[command(
@@ -664,6 +676,7 @@ fn run(cli: Cli, env: &mut Env) -> Result<u8> {
             export::template(env, &network, quarter, &out)
         }
         Command::Mail { mail } => mail::run(env, mail),
+        Command::Municipality { municipality } => municipality::run(env, municipality),
         Command::Backup { file } => export::backup(env, &file),
         Command::Demo | Command::Check | Command::Restore { .. } | Command::Serve { .. } | Command::Settings { .. } => {
             database::run(env, command)

@@ -9,7 +9,7 @@
 //! `files::DiskFiles` as its `app::Files` capability. The lower crates' modules are re-exported here, so
 //! `sidw::domain`, `sidw::store`, `sidw::app`, … name the same modules as before the split.
 
-pub use sidw_app::{app, demo, domain, import, mail, payments, report, store, users};
+pub use sidw_app::{app, demo, domain, import, mail, municipal_list, payments, report, store, users};
 
 pub mod cli;
 pub mod cli_hours;

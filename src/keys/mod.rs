@@ -299,6 +299,8 @@ fn build() -> Vec<Binding> {
     t.add(s, "[", A::PreviousQuarter, "vorig jaar").hint("jaar");
     t.add(s, "]", A::NextQuarter, "volgend jaar").hint("jaar");
     t.add(s, "t", A::EditS1Rate, "S1-tarief van het jaar").hint("S1-tarief").needs(Admin);
+    t.add(s, "a", A::AddMunicipality, "gemeente toevoegen aan de gemeentetabel").needs(Admin);
+    t.add(s, "s", A::MergeMunicipalities, "samenvoeging van gemeenten vastleggen").needs(Admin);
     t.add(s, "x Del", A::Delete, "S1-gegevens verwijderen (vergissing)").needs(Editor);
     t.add(s, "/", A::StartFilter, "filter de lijst").hint("filter");
 

@@ -18,7 +18,7 @@ use super::{Theme, fit};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let pane = &app.municipalities;
-    let detail_height = if area.height >= 20 { 7 } else { 5 };
+    let detail_height = if area.height >= 20 { 8 } else { 5 };
     let [list, detail] = Layout::vertical([Constraint::Min(4), Constraint::Length(detail_height)]).areas(area);
     let visible = pane.visible();
     let dash = || "—".to_string();
@@ -46,7 +46,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 _ => Style::new(),
             };
             Row::new(vec![
-                Cell::from(cut(0, r.municipality.to_string())),
+                Cell::from(cut(0, r.shown.clone())),
                 Cell::from(cut(1, rec.and_then(|x| x.insured_65_plus).map_or_else(dash, |c| group(u64::from(c))))),
                 Cell::from(cut(2, r.budget.map_or_else(dash, format_eur))),
                 Cell::from(cut(3, rec.map_or("niets", |x| x.award.dutch_label()).to_string())).style(award_style),
@@ -89,6 +89,18 @@ fn draw_detail(frame: &mut Frame, area: Rect, row: Option<&MunicipalityRow>, the
     let Some(row) = row else { return };
     let width = usize::from(inner.width);
     let mut lines = Vec::new();
+    let info = &row.info;
+    let region = info.medrie_region.map_or("buiten de Medrie-regio's".to_string(), |r| format!("regio {}", r.name()));
+    let mut facts = vec![region, format!("CBS {}", info.cbs_code.as_deref().unwrap_or("onbekend"))];
+    facts.push(if info.zk_regions.is_empty() {
+        "geen ZK-regio".to_string()
+    } else {
+        format!("ZK-regio {}", info.zk_regions.join(", "))
+    });
+    if let Some(merger) = &info.merged_into {
+        facts.push(format!("per {} opgegaan in {}", format_date(merger.from), merger.into));
+    }
+    lines.push(Line::from(Span::styled(fit(&facts.join(" · "), width), theme.dim())));
     for signal in &row.signals {
         lines.push(Line::from(Span::styled(fit(&format!("! {signal}"), width), theme.error())));
     }

@@ -398,10 +398,14 @@ fn municipal_data_is_changed_where_the_editors_networks_lie() {
     let error = store.save_municipal_year(&zwolle, &almere).unwrap_err();
     assert!(error.to_string().contains("de gemeente Almere ligt niet in uw regio's"), "{error}");
     assert!(matches!(store.delete_municipal_year(&zwolle, "Almere", 2025), Err(StoreError::Denied(_))));
-    // A municipality without any network is for whoever has every region.
+    // The municipality's record decides, network or not: Urk is Flevoland's, Amsterdam nobody's
+    // (only for whoever has every region).
     let empty = sidw::domain::municipality::MunicipalYear::new("Urk", 2025);
     assert!(matches!(store.save_municipal_year(&zwolle, &empty), Err(StoreError::Denied(_))));
-    store.save_municipal_year(&everywhere(Role::Editor), &empty).unwrap();
+    store.save_municipal_year(&as_user(Role::Editor, regions("Flevoland")), &empty).unwrap();
+    let amsterdam = sidw::domain::municipality::MunicipalYear::new("Amsterdam", 2025);
+    assert!(matches!(store.save_municipal_year(&zwolle, &amsterdam), Err(StoreError::Denied(_))));
+    store.save_municipal_year(&everywhere(Role::Editor), &amsterdam).unwrap();
     store.delete_municipal_year(&as_user(Role::Editor, regions("Flevoland")), "Almere", 2025).unwrap();
 }
 

@@ -54,6 +54,7 @@ mod money_edges;
 mod money_model;
 mod money_properties;
 mod municipalities;
+mod municipality_list;
 mod office;
 mod pain001;
 mod payment_timing;

@@ -89,7 +89,7 @@ fn award_signals_before_and_after_1_november() {
     let signals = store.signals(date(2026, 11, 2)).unwrap();
     let dronten = signals.iter().find(|s| s.text.contains("2027")).unwrap();
     assert!(dronten.overdue);
-    assert_eq!(dronten.target, SignalTarget::Municipality("Dronten", 2027));
+    assert_eq!(dronten.target, SignalTarget::Municipality("Dronten".into(), 2027));
     assert_eq!(dronten.region, Some(Region::Flevoland));
     // Once the agreements are there, Almere's signal is gone.
     let mut almere = store.municipal_year("Almere", 2026).unwrap().unwrap();
@@ -126,9 +126,14 @@ fn the_gemeenten_pane_at_80_by_24() {
             "┌ Gemeenten 2025 · S1 € 9,40 per 65+ · totaal € 498.623,00",
             "│Almere             21.310  € 200.314,00 toegekend   30-10-2024 01-12-2024 1   │",
             "│Hardenberg         7.045   € 66.223,00  toegekend   24-10-2024 19-11-2024 1   │",
-            "│Zwolle             14.820  € 139.308,00 toegekend   28-10-2024 10-12-2024 1   │",
+            // The list's municipalities of the Medrie regions, with or without S1 data.
+            "│Dalfsen            —       —            niets       —          —          0   │",
+            "│regio Flevoland · CBS 0034 · ZK-regio Flevoland",
         ],
     );
+    press(&mut app, "/zwolle<Enter>");
+    let text = screen_text(&app, 80, 24);
+    contains_all(&text, &["│Zwolle             14.820  € 139.308,00 toegekend   28-10-2024 10-12-2024 1   │"]);
     press(&mut app, "]");
     assert!(screen_text(&app, 80, 24).contains("Gemeenten 2026 · S1 € 9,65 per 65+"));
 }
@@ -160,7 +165,10 @@ fn a_new_municipality_is_checked_against_the_table() {
     let mut app = demo_app();
     press(&mut app, "7nAtlantis<Tab>12.500<Enter>");
     let Mode::Form(form, _) = &app.mode else { panic!("refused") };
-    assert_eq!(form.fields[0].error.as_deref(), Some("'Atlantis' staat niet in de gemeentetabel van Zilveren Kruis"));
+    assert_eq!(
+        form.fields[0].error.as_deref(),
+        Some("'Atlantis' staat niet in de gemeentetabel; een beheerder voegt een gemeente toe op Gemeenten")
+    );
     press(&mut app, &"<BS>".repeat(8));
     press(&mut app, "dronten<Tab><Tab>Thuiszorg Dronten; Icare<Enter>");
     assert!(matches!(app.mode, Mode::Normal), "{:?}", app.message);

@@ -12,6 +12,7 @@ pub mod app;
 pub mod demo;
 pub mod import;
 pub mod mail;
+pub mod municipal_list;
 pub mod payments;
 pub mod report;
 pub mod users;

@@ -75,7 +75,7 @@ fn plan_from(
         let mut partner_name = String::new();
         let mut to = (network.coordinator.email.clone(), network.coordinator.name.clone());
         let mut who = "kartrekker".to_string();
-        if let (Addressee::Partner, SignalTarget::Agreement(_, agreement_id)) = (addressee, signal.target) {
+        if let (Addressee::Partner, &SignalTarget::Agreement(_, agreement_id)) = (addressee, &signal.target) {
             let agreement = store.agreements(network_id)?.into_iter().find(|a| a.id == agreement_id);
             if let Some(partner) = agreement.and_then(|a| a.partner) {
                 let partner = store.partner(network_id, partner)?;

@@ -57,6 +57,10 @@ pub enum Action {
     RejectInvoice,
     /// Set the S1 rate of the Gemeenten pane's year (admin).
     EditS1Rate,
+    /// Add a municipality to the list (Gemeenten pane, admin).
+    AddMunicipality,
+    /// Record a merger of municipalities (Gemeenten pane, admin).
+    MergeMunicipalities,
     /// Open the quarter close screen.
     CloseQuarter,
     /// Write the payment files of a closed quarter.

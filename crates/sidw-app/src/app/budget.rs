@@ -939,7 +939,7 @@ impl App {
             }
             (ConfirmKind::DeleteProjectPlan(network, plan), Some('j')) => self.delete_project_plan(network, &plan),
             (ConfirmKind::DeleteProjectPlan(..), Some('n')) => self.back_to_milestones(),
-            (ConfirmKind::DeleteMunicipalYear(name, year), Some('j')) => self.delete_municipal_year(name, year),
+            (ConfirmKind::DeleteMunicipalYear(name, year), Some('j')) => self.delete_municipal_year(&name, year),
             (ConfirmKind::DeleteMunicipalYear(..), Some('n')) => {}
             (ConfirmKind::DiscardForm(form, kind), Some('n')) => self.mode = Mode::Form(form, kind),
             (ConfirmKind::Notice, _) => {}

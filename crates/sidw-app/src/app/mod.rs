@@ -101,7 +101,7 @@ pub enum ConfirmKind {
     /// changed the list meanwhile).
     DeleteProjectPlan(crate::domain::NetworkId, Box<crate::domain::ProjectPlan>),
     /// Remove a municipality's S1 year entered by mistake.
-    DeleteMunicipalYear(&'static str, i32),
+    DeleteMunicipalYear(String, i32),
     /// Closing a quarter: two steps.
     Close { screen: Box<close::CloseScreen>, step: u8 },
     /// Only to read (`:wie`): any key closes it.

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::domain::municipality::{MunicipalYear, S1Rate, funded_years, municipal_signals};
-use crate::domain::region::parse_municipality;
+use crate::domain::municipality_list::Municipality;
 use crate::domain::{NetworkStatus, ParticipantKind};
 use crate::store::{Store, StoreError};
 
@@ -23,7 +23,12 @@ pub struct MunicipalNetwork {
 }
 
 pub struct MunicipalityRow {
-    pub municipality: &'static str,
+    /// Its name in the municipality list (the key of its S1 years).
+    pub municipality: String,
+    /// Its record in the list: CBS code, ZK and Medrie region, merger.
+    pub info: Municipality,
+    /// How it is shown: "Beemster (nu Purmerend)" after a merger.
+    pub shown: String,
     /// What is recorded for the pane's year; `None` when nothing is yet.
     pub record: Option<MunicipalYear>,
     /// Rate × 65+ insured, when both are known.
@@ -45,39 +50,43 @@ impl MunicipalitiesPane {
         Self { year, rate: None, rows: Vec::new(), selection: Selection::default() }
     }
 
-    /// The municipalities with a record for the year or a network, by name.
-    /// With a list of regions: only the municipalities where a network of those regions lies
-    /// (the store lets such a user change only those).
+    /// The municipalities of the list that belong to a Medrie region, and those with a record for
+    /// the year or a network, by name. With a list of regions: only the municipalities of those
+    /// regions (by the municipality's own record, as the store decides who may change its S1 data).
     pub(crate) fn load(
         &mut self,
         store: &Store,
         today: NaiveDate,
         scope: &crate::domain::Scope,
     ) -> Result<(), StoreError> {
-        let selected = self.selected().map(|r| r.municipality);
+        let selected = self.selected().map(|r| r.municipality.clone());
+        let list = store.municipality_list()?;
         let mut records = store.municipal_years()?;
         let mut networks = store.networks()?;
+        let ours = |name: &str| scope.is_all() || list.region_of(name).is_some_and(|r| scope.contains(r));
         if !scope.is_all() {
             networks.retain(|n| scope.contains(n.region));
-            let theirs: std::collections::HashSet<String> =
-                networks.iter().map(|n| n.municipality.trim().to_lowercase()).collect();
-            records.retain(|r| theirs.contains(&r.municipality.trim().to_lowercase()));
+            records.retain(|r| ours(&r.municipality));
         }
         self.rate = store.s1_rate(self.year)?;
-        let mut names: Vec<&'static str> = records
+        let mut names: Vec<String> = list
+            .all()
             .iter()
-            .filter(|r| r.year == self.year)
-            .map(|r| r.municipality.as_str())
+            .filter(|m| m.medrie_region.is_some())
+            .map(|m| m.name.as_str())
+            .chain(records.iter().filter(|r| r.year == self.year).map(|r| r.municipality.as_str()))
             .chain(networks.iter().map(|n| n.municipality.as_str()))
-            .filter_map(|name| parse_municipality(name).ok())
+            .filter(|name| ours(name))
+            .filter_map(|name| list.get(name).map(|m| m.name.clone()))
             .collect();
-        names.sort_unstable();
+        names.sort_by_key(|n| n.to_lowercase());
         names.dedup();
         let funded = funded_years(&networks, today);
         let signals = municipal_signals(today, &records, &funded);
         self.rows = names
             .into_iter()
-            .map(|name| {
+            .filter_map(|name| list.get(&name).cloned().map(|info| (name, info)))
+            .map(|(name, info)| {
                 let record = records.iter().find(|r| r.municipality == name && r.year == self.year).cloned();
                 let mut in_municipality = Vec::new();
                 for n in networks.iter().filter(|n| n.municipality == name) {
@@ -90,7 +99,7 @@ impl MunicipalitiesPane {
                     in_municipality.push(MunicipalNetwork { name: n.name.clone(), status: n.status, district_nursing });
                 }
                 Ok(MunicipalityRow {
-                    municipality: name,
+                    shown: list.display(&name),
                     budget: record.as_ref().and_then(|r| r.budget(self.rate.as_ref())),
                     record,
                     networks: in_municipality,
@@ -99,11 +108,13 @@ impl MunicipalitiesPane {
                         .filter(|s| s.municipality == name && s.year == self.year)
                         .map(|s| s.text.clone())
                         .collect(),
+                    info,
+                    municipality: name,
                 })
             })
             .collect::<Result<_, StoreError>>()?;
         if let Some(name) = selected {
-            self.select(name);
+            self.select(&name);
         }
         self.selection.clamp(self.visible().len());
         Ok(())
@@ -115,7 +126,8 @@ impl MunicipalitiesPane {
             self.rows.iter().map(|r| {
                 let award = r.record.as_ref().map_or("", |rec| rec.award.dutch_label());
                 let networks: Vec<&str> = r.networks.iter().map(|n| n.name.as_str()).collect();
-                format!("{} {award} {}", r.municipality, networks.join(" "))
+                let region = r.info.medrie_region.map_or("", crate::domain::Region::name);
+                format!("{} {region} {award} {}", r.shown, networks.join(" "))
             }),
         )
     }
@@ -144,7 +156,7 @@ impl App {
             return;
         }
         let year = self.municipalities.year;
-        let selected = self.municipalities.selected().map(|r| (r.municipality, r.record.is_some()));
+        let selected = self.municipalities.selected().map(|r| (r.municipality.clone(), r.record.is_some()));
         match action {
             Action::PreviousQuarter | Action::NextQuarter => {
                 self.municipalities.year += if action == Action::NextQuarter { 1 } else { -1 };
@@ -158,6 +170,8 @@ impl App {
             },
             // The admin role is checked before the pane sees the action (role::needed_for).
             Action::EditS1Rate => self.open_form(FormKind::S1Rate(year)),
+            Action::AddMunicipality => self.open_form(FormKind::AddMunicipality),
+            Action::MergeMunicipalities => self.open_form(FormKind::MergeMunicipalities),
             Action::Delete => match selected {
                 Some((name, true)) => {
                     self.mode = super::Mode::Confirm(Confirm {
@@ -176,7 +190,7 @@ impl App {
         }
     }
 
-    pub(super) fn delete_municipal_year(&mut self, name: &'static str, year: i32) {
+    pub(super) fn delete_municipal_year(&mut self, name: &str, year: i32) {
         let ctx = self.ctx();
         match self.store.delete_municipal_year(&ctx, name, year) {
             Ok(()) => {
@@ -188,7 +202,7 @@ impl App {
     }
 
     /// Goes to a municipality's year (from a signal).
-    pub(super) fn show_municipality(&mut self, name: &'static str, year: i32) {
+    pub(super) fn show_municipality(&mut self, name: &str, year: i32) {
         self.municipalities.year = year;
         self.municipalities.selection.filter.clear();
         self.show_pane(super::Pane::Municipalities);

@@ -127,7 +127,7 @@ impl App {
         match action {
             action if selection.apply(action, page, len) => {}
             Action::Open => {
-                if let Some(target) = self.signals.selected().map(|s| s.target) {
+                if let Some(target) = self.signals.selected().map(|s| s.target.clone()) {
                     self.jump(target);
                 }
             }
@@ -162,7 +162,7 @@ impl App {
                 self.show_pane(Pane::Networks);
                 self.open_milestones(id);
             }
-            SignalTarget::Municipality(name, year) => self.show_municipality(name, year),
+            SignalTarget::Municipality(name, year) => self.show_municipality(&name, year),
             SignalTarget::Close(network, quarter) => {
                 self.budget.network = Some(network);
                 self.budget.quarter = quarter;

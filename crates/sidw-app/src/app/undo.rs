@@ -27,7 +27,7 @@ pub enum UndoOp {
     Tariffs(TariffTable),
     /// A municipality's S1 year as it was (`None`: it was new).
     MunicipalYear {
-        municipality: &'static str,
+        municipality: String,
         year: i32,
         before: Option<Box<MunicipalYear>>,
     },

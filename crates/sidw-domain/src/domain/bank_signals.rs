@@ -93,7 +93,7 @@ pub fn bank_signals(today: NaiveDate, batches: &[BatchBankFacts]) -> Vec<Signal>
                     format_date(executed),
                     format_date(due)
                 ),
-                target,
+                target: target.clone(),
                 region: b.region,
             });
         }
@@ -120,7 +120,14 @@ pub fn bank_signals(today: NaiveDate, batches: &[BatchBankFacts]) -> Vec<Signal>
                     ),
                 )
             };
-            out.push(Signal { due: r.date, overdue, subject: subject.clone(), text, target, region: b.region });
+            out.push(Signal {
+                due: r.date,
+                overdue,
+                subject: subject.clone(),
+                text,
+                target: target.clone(),
+                region: b.region,
+            });
         }
     }
     out

@@ -313,19 +313,19 @@ mod tests {
     fn only_overdue_agreements_and_forms_and_yearly_duties_become_reminders() {
         let agreement = SignalTarget::Agreement(NetworkId(1), AgreementId(2));
         assert_eq!(
-            reminder_of(&signal(agreement, "overeenkomst X niet getekend retour (3 dagen te laat)", true)),
+            reminder_of(&signal(agreement.clone(), "overeenkomst X niet getekend retour (3 dagen te laat)", true)),
             Some((TemplateKind::Agreement, Addressee::Partner))
         );
         assert_eq!(reminder_of(&signal(agreement, "overeenkomst X getekend retour uiterlijk", false)), None);
         let month = crate::domain::YearMonth::new(2026, 9).unwrap();
         let hours = SignalTarget::Hours(NetworkId(1), month);
-        assert_eq!(reminder_of(&signal(hours, "urenformulier", false)), None);
+        assert_eq!(reminder_of(&signal(hours.clone(), "urenformulier", false)), None);
         assert_eq!(
             reminder_of(&signal(hours, "urenformulier", true)),
             Some((TemplateKind::HoursForm, Addressee::Coordinator))
         );
         let ms = SignalTarget::Milestones(NetworkId(1));
-        assert!(reminder_of(&signal(ms, "reflectieverslag 2026 uiterlijk 31-10-2026", false)).is_some());
+        assert!(reminder_of(&signal(ms.clone(), "reflectieverslag 2026 uiterlijk 31-10-2026", false)).is_some());
         assert_eq!(reminder_of(&signal(ms, "netwerkbijeenkomst binnen 6 maanden", true)), None);
         assert_eq!(reminder_of(&signal(SignalTarget::Tariffs(2026), "tarieven", true)), None);
     }
@@ -333,7 +333,7 @@ mod tests {
     #[test]
     fn a_signal_keeps_its_key_while_its_count_of_days_grows() {
         let agreement = SignalTarget::Agreement(NetworkId(1), AgreementId(2));
-        let a = signal(agreement, "overeenkomst X niet getekend retour (3 dagen te laat)", true);
+        let a = signal(agreement.clone(), "overeenkomst X niet getekend retour (3 dagen te laat)", true);
         let b = signal(agreement, "overeenkomst X niet getekend retour (4 dagen te laat)", true);
         assert_eq!(signal_key(&a), signal_key(&b));
         let other = SignalTarget::Agreement(NetworkId(1), AgreementId(3));

@@ -18,6 +18,7 @@ pub mod mail;
 pub mod milestones;
 pub mod money;
 pub mod municipality;
+pub mod municipality_list;
 pub mod network;
 pub mod participant;
 pub mod partner;

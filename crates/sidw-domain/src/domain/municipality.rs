@@ -50,7 +50,7 @@ impl AwardStatus {
 /// What the secretariat records of one municipality's S1 year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MunicipalYear {
-    /// In the reference spelling of [`super::region::municipalities`].
+    /// In the spelling of the municipality list ([`super::municipality_list`]).
     pub municipality: String,
     pub year: i32,
     /// Zilveren Kruis insured aged 65 and over in the municipality.
@@ -88,7 +88,7 @@ impl MunicipalYear {
     }
 
     pub fn validate(&self) -> Result<(), FieldError> {
-        super::region::parse_municipality(&self.municipality)?;
+        super::validate::parse_required_text("gemeente", &self.municipality, 60)?;
         if !(2000..=2100).contains(&self.year) {
             return Err(FieldError::new("jaar", "kies een jaar tussen 2000 en 2100"));
         }
@@ -220,7 +220,7 @@ mod tests {
 
     #[test]
     fn validation_names_the_field() {
-        let mut r = MunicipalYear::new("Atlantis", 2026);
+        let mut r = MunicipalYear::new(" ", 2026);
         assert_eq!(r.validate().unwrap_err().field, "gemeente");
         r.municipality = "Zwolle".into();
         r.award = AwardStatus::Toegekend;

@@ -146,7 +146,8 @@ pub struct Network {
     pub id: NetworkId,
     pub name: String,
     pub region: Region,
-    /// In the reference spelling of [`super::region::municipalities`].
+    /// In the spelling of the municipality list ([`super::municipality_list`]), which also holds
+    /// the rule that it lies in the network's region (the store applies it).
     pub municipality: String,
     pub postcodes: Vec<Pc4>,
     pub status: NetworkStatus,
@@ -206,7 +207,7 @@ impl Network {
     /// Checks the fields that have rules beyond their type.
     pub fn validate(&self) -> Result<(), FieldError> {
         super::validate::parse_required_text("naam", &self.name, 80)?;
-        super::region::parse_municipality(&self.municipality)?;
+        super::validate::parse_required_text("gemeente", &self.municipality, 60)?;
         super::validate::parse_email(&self.coordinator.email)?;
         if let (Some(start), Some(end)) = (self.funding_start, self.funding_end)
             && end < start
@@ -326,7 +327,7 @@ mod tests {
     #[test]
     fn validation() {
         assert!(network().validate().is_ok());
-        let bad = Network { municipality: "Atlantis".into(), ..network() };
+        let bad = Network { municipality: "  ".into(), ..network() };
         assert_eq!(bad.validate().unwrap_err().field, "gemeente");
         let reversed = Network { funding_end: NaiveDate::from_ymd_opt(2025, 1, 1), ..network() };
         assert_eq!(reversed.validate().unwrap_err().field, "einde financiering");

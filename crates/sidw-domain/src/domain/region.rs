@@ -84,7 +84,8 @@ pub const ZK_REGIONS: &[(&str, &[&str])] = &[
     ("NoordMidden Drenthe", &["Assen", "Noordenveld", "Tynaarlo", "Aa en Hunze", "Midden-Drenthe"]),
 ];
 
-/// Every municipality of the reference table once, sorted.
+/// Every municipality of the reference table once, sorted (the seed of the municipality records,
+/// [`super::municipality_list`]: what is known now is in the store).
 pub fn municipalities() -> Vec<&'static str> {
     let mut all: Vec<&'static str> = ZK_REGIONS.iter().flat_map(|(_, m)| m.iter().copied()).collect();
     all.sort_unstable();
@@ -101,14 +102,6 @@ pub fn zk_regions_of(municipality: &str) -> Vec<&'static str> {
         .collect()
 }
 
-/// A municipality from the reference table, in its reference spelling.
-pub fn parse_municipality(input: &str) -> Result<&'static str, FieldError> {
-    let text = input.trim();
-    municipalities().into_iter().find(|m| m.eq_ignore_ascii_case(text)).ok_or_else(|| {
-        FieldError::new("gemeente", format!("'{text}' staat niet in de gemeentetabel van Zilveren Kruis"))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,8 +113,6 @@ mod tests {
         assert_eq!(zk_regions_of("zwolle"), vec!["IJsselvecht"]);
         assert_eq!(zk_regions_of("Hardenberg"), vec!["IJsselvecht"]);
         assert_eq!(zk_regions_of("Rotterdam").len(), 2);
-        assert_eq!(parse_municipality(" almere ").unwrap(), "Almere");
-        assert!(parse_municipality("Atlantis").unwrap_err().message.contains("gemeentetabel"));
         let all = municipalities();
         assert!(all.contains(&"Westerveld") && all.contains(&"Wijdemeren") && all.contains(&"Ommen"));
         assert_eq!(all.len(), 95, "96 entries, Rotterdam twice");

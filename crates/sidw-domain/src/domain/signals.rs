@@ -11,13 +11,14 @@ use super::ids::{AgreementId, NetworkId, PartnerId};
 use super::milestones::{MilestoneKind, MilestoneState, first_open_duty_year, milestones_from};
 use super::money::format_eur;
 use super::municipality::{MunicipalYear, funded_years, municipal_signals};
+use super::municipality_list::MunicipalityList;
 use super::network::Network;
 use super::partner::Partner;
 use super::payment_timing::payment_due;
 use super::region::Region;
 
 /// What a signal leads to when the user presses Enter on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignalTarget {
     Network(NetworkId),
     Agreement(NetworkId, AgreementId),
@@ -26,7 +27,7 @@ pub enum SignalTarget {
     /// The milestones of a network.
     Milestones(NetworkId),
     /// A municipality's S1 year.
-    Municipality(&'static str, i32),
+    Municipality(String, i32),
     /// The close screen of a network's quarter (its checklist, batch and payment files).
     Close(NetworkId, Quarter),
 }
@@ -138,13 +139,14 @@ pub fn signals(
     tariff_years: &[i32],
     facts: &[NetworkFacts],
     municipal: &[MunicipalYear],
+    list: &MunicipalityList,
 ) -> Vec<Signal> {
     let mut all = Vec::new();
     for f in facts {
         all.extend(network_signals(today, tariff_years, f));
     }
     let networks: Vec<&Network> = facts.iter().map(|f| f.network).collect();
-    all.extend(programme_signals(today, tariff_years, &networks, municipal));
+    all.extend(programme_signals(today, tariff_years, &networks, municipal, list));
     sort_signals(&mut all);
     all
 }
@@ -221,18 +223,20 @@ pub fn programme_signals(
     tariff_years: &[i32],
     networks: &[&Network],
     municipal: &[MunicipalYear],
+    list: &MunicipalityList,
 ) -> Vec<Signal> {
     let mut all = Vec::new();
     let funded = funded_years(networks.iter().copied(), today);
     for m in municipal_signals(today, municipal, &funded) {
-        let Ok(name) = super::region::parse_municipality(&m.municipality) else { continue };
+        // The municipality list names it and gives its Medrie region (issue 17).
+        let Some(known) = list.get(&m.municipality) else { continue };
         all.push(Signal {
             due: m.due,
             overdue: m.overdue,
-            subject: format!("gemeente {name}"),
+            subject: format!("gemeente {}", list.display(&known.name)),
             text: m.text,
-            target: SignalTarget::Municipality(name, m.year),
-            region: networks.iter().find(|n| n.municipality == name).map(|n| n.region),
+            target: SignalTarget::Municipality(known.name.clone(), m.year),
+            region: list.region_of(&known.name),
         });
     }
     let this_year = YearMonth::of_date(today).year();
@@ -586,7 +590,7 @@ mod tests {
             closed: &[],
         }];
 
-        let found = signals(d(2025, 4, 10), &[2025], &facts, &[]);
+        let found = signals(d(2025, 4, 10), &[2025], &facts, &[], &MunicipalityList::seeded());
         let texts: Vec<(&str, bool)> = found.iter().map(|s| (s.text.as_str(), s.overdue)).collect();
         assert_eq!(
             texts,
@@ -600,7 +604,7 @@ mod tests {
             ]
         );
         assert_eq!(found[1].due, d(2025, 2, 28), "sent 31 January, due 28 February");
-        assert_eq!(found[0].target, SignalTarget::Municipality("Zwolle", 2025));
+        assert_eq!(found[0].target, SignalTarget::Municipality("Zwolle".into(), 2025));
         // Partner 2 has no signed agreement, so its missing forms are no signal; March is there.
     }
 
@@ -640,7 +644,7 @@ mod tests {
             budgets: &[],
             closed: &[],
         }];
-        let found = signals(d(2026, 2, 1), &[2025], &facts, &[]);
+        let found = signals(d(2026, 2, 1), &[2025], &facts, &[], &MunicipalityList::seeded());
         assert!(
             found
                 .iter()
@@ -664,7 +668,7 @@ mod tests {
             closed: &closed,
         }];
         let payments = |today| -> Vec<(String, SignalTarget)> {
-            signals(today, &[2025], &facts, &[])
+            signals(today, &[2025], &facts, &[], &MunicipalityList::seeded())
                 .into_iter()
                 .filter(|s| s.text.contains("bank") || s.text.contains("afgesloten"))
                 .map(|s| (s.text, s.target))
@@ -694,14 +698,17 @@ mod tests {
         // Once written to a payment file, the batch is no signal; a quarter before funding none
         // either, nor a quarter of a year without tariffs (it cannot be closed).
         assert_eq!(
-            signals(d(2025, 7, 31), &[2024], &facts, &[]).iter().filter(|s| s.text.contains("afgesloten")).count(),
+            signals(d(2025, 7, 31), &[2024], &facts, &[], &MunicipalityList::seeded())
+                .iter()
+                .filter(|s| s.text.contains("afgesloten"))
+                .count(),
             0
         );
         let exported = [ClosedQuarter { exported: true, ..closed[0].clone() }];
         let mut late_start = network.clone();
         late_start.funding_start = Some(d(2025, 4, 1));
         let facts = [NetworkFacts { network: &late_start, closed: &exported, ..facts[0] }];
-        let found: Vec<String> = signals(d(2025, 7, 31), &[2025], &facts, &[])
+        let found: Vec<String> = signals(d(2025, 7, 31), &[2025], &facts, &[], &MunicipalityList::seeded())
             .into_iter()
             .filter(|s| s.text.contains("bank") || s.text.contains("afgesloten"))
             .map(|s| s.text)

@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::domain::close::PaymentBatch;
+use crate::domain::municipality_list::{Municipality, MunicipalityList};
 use crate::domain::{Access, HoursEntry, Network, NetworkId, Region, Role, Scope};
 
 use super::codec::decode;
@@ -33,7 +34,7 @@ pub enum Place {
     HoursLine,
     /// Keyed by payment batch id: the batch's networks.
     Batch,
-    /// Keyed by municipality: the regions of the networks that lie in it.
+    /// Keyed by municipality: the Medrie region of its record in the municipality list.
     Municipality,
     /// No region of its own (network names, invoice numbers): only written with a record of a
     /// network, whose region decides.
@@ -55,7 +56,8 @@ pub struct Guard {
 /// The tree → role table. Viewer: nothing; editor: networks, practice teams, partners,
 /// participants, agreements, hours (nihil months), invoices, municipalities' S1 data; finance:
 /// also closes, reopenings, payment batches, payment files and the payment account; admin: also
-/// tariffs and S1 rates.
+/// tariffs, S1 rates and the municipality list. A municipality's S1 data lies in the Medrie region
+/// of the municipality's own record (issue 17), whatever networks name it.
 pub fn guard(tree: TreeName) -> Guard {
     use Place as P;
     use Role::{Admin, Editor, Finance, Viewer};
@@ -96,6 +98,7 @@ pub fn guard(tree: TreeName) -> Guard {
         // A mail lies in the region of its sender; the queue decides which signals a user sees
         // (their regions' only), as the Signalen list does.
         TreeName::Outbox => g(Editor, P::Log, "e-mail versturen"),
+        TreeName::Municipalities => g(Admin, P::Programme, "de gemeentetabel wijzigen"),
     }
 }
 
@@ -255,17 +258,26 @@ pub(crate) fn check_regions(tables: &Tables, access: &Access, reached: &Reached)
         }
     }
     if !reached.municipalities.is_empty() {
-        let mut regions: BTreeMap<String, BTreeSet<Region>> = BTreeMap::new();
-        for (_, bytes) in tables.values(TreeName::Networks)? {
-            if let Ok(network) = decode::<Network>(&bytes) {
-                regions.entry(network.municipality.trim().to_lowercase()).or_default().insert(network.region);
+        // The municipality's own record decides (issue 17), not the networks that name it: a
+        // network's municipality is free to type, the record's Medrie region is not.
+        let mut all = Vec::new();
+        for (_, bytes) in tables.values(TreeName::Municipalities)? {
+            if let Ok(m) = decode::<Municipality>(&bytes) {
+                all.push(m);
             }
         }
+        let list = MunicipalityList::new(all);
         for name in &reached.municipalities {
-            let theirs = regions.get(name).cloned().unwrap_or_default();
-            if !theirs.iter().any(|r| scope.contains(*r)) {
-                let shown = crate::domain::region::parse_municipality(name).map(str::to_string).unwrap_or(name.clone());
-                return Err(denied(format!("de gemeente {shown} ligt niet in uw regio's")));
+            let shown = list.get(name).map_or(name.clone(), |m| m.name.clone());
+            match list.region_of(name) {
+                Some(region) if scope.contains(region) => {}
+                Some(region) => {
+                    return Err(denied(format!(
+                        "de gemeente {shown} ligt niet in uw regio's (regio {})",
+                        region.name()
+                    )));
+                }
+                None => return Err(denied(format!("de gemeente {shown} ligt niet in uw regio's"))),
             }
         }
     }

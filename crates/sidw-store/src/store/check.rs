@@ -16,6 +16,7 @@ use super::records::{HoursIndex, InvoiceIndex};
 use super::{Store, StoreError};
 use crate::domain::close::{PaymentBatch, QuarterClose};
 use crate::domain::municipality::{MunicipalYear, S1Rate};
+use crate::domain::municipality_list::{Municipality, MunicipalityList};
 use crate::domain::{Invoice, InvoiceId};
 
 /// What `check` found: the records it read per tree, and every problem, in Dutch.
@@ -37,6 +38,29 @@ impl Store {
     pub fn check(&self) -> Result<CheckReport, StoreError> {
         let mut report = CheckReport::default();
 
+        // The municipality list (issue 17) first: the networks and S1 years are checked against it.
+        let mut municipalities = Vec::new();
+        for (key, m) in read_all::<Municipality>(self, TreeName::Municipalities, &mut report)? {
+            if key != name_key(&m.name) {
+                report.problems.push(format!("gemeente {} staat onder sleutel {}", m.name, hex(&key)));
+            }
+            if let Err(e) = m.validate() {
+                report.problems.push(format!("gemeente {}: {e}", m.name));
+            }
+            municipalities.push(m);
+        }
+        let list = MunicipalityList::new(municipalities);
+        for m in list.all() {
+            if let Some(merger) = &m.merged_into
+                && list.get(&merger.into).is_none()
+            {
+                report.problems.push(format!(
+                    "gemeente {} is opgegaan in {}, die niet in de gemeentetabel staat",
+                    m.name, merger.into
+                ));
+            }
+        }
+
         let networks: Vec<(Vec<u8>, Network)> = read_all(self, TreeName::Networks, &mut report)?;
         let network_ids: HashSet<NetworkId> = networks.iter().map(|(_, n)| n.id).collect();
         let mut names_expected: HashMap<Vec<u8>, NetworkId> = HashMap::new();
@@ -46,6 +70,14 @@ impl Store {
             }
             if let Err(e) = network.validate() {
                 report.problems.push(format!("netwerk '{}': {e}", network.name));
+            } else if let Err(e) = list.for_network(network.region, &network.municipality) {
+                // Made before the rule: reported, not changed (issue 17).
+                report.problems.push(format!(
+                    "netwerk '{}' (regio {}): {}",
+                    network.name,
+                    network.region.name(),
+                    e.message
+                ));
             }
             if names_expected.insert(name_key(&network.name), network.id).is_some() {
                 report.problems.push(format!("netwerknaam '{}' komt twee keer voor", network.name));
@@ -113,7 +145,7 @@ impl Store {
             if key != municipal_year(&r.municipality, r.year) {
                 report.problems.push(format!("S1 {} {} staat onder sleutel {}", r.municipality, r.year, hex(&key)));
             }
-            if let Err(e) = r.validate() {
+            if let Err(e) = r.validate().and_then(|()| list.find(&r.municipality).map(|_| ())) {
                 report.problems.push(format!("S1 {} {}: {e}", r.municipality, r.year));
             }
         }

@@ -50,6 +50,9 @@ pub enum TreeName {
     MunicipalYears,
     /// year (u16) → `S1Rate`.
     S1Rates,
+    /// lower-case municipality name → `Municipality` (issue 17: name, CBS code, ZK and Medrie
+    /// region, merger), seeded from seed 000's table.
+    Municipalities,
     /// network id + payee id + payee kind (0 practice, 1 partner) → `OpenClaims`: what was paid
     /// too much to that payee and is still to be set off.
     Claims,
@@ -92,7 +95,7 @@ pub enum TreeName {
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 34] = [
+    pub const ALL: [TreeName; 35] = [
         Self::Meta,
         Self::Networks,
         Self::NetworkNames,
@@ -114,6 +117,7 @@ impl TreeName {
         Self::Settings,
         Self::MunicipalYears,
         Self::S1Rates,
+        Self::Municipalities,
         Self::Claims,
         Self::Audit,
         Self::Nihil,
@@ -152,6 +156,7 @@ impl TreeName {
             Self::Settings => "settings",
             Self::MunicipalYears => "municipal_years",
             Self::S1Rates => "s1_rates",
+            Self::Municipalities => "municipalities",
             Self::Claims => "claims",
             Self::Audit => "audit",
             Self::Nihil => "nihil",
@@ -185,6 +190,7 @@ impl TreeName {
                 | Self::InvoiceNumbers
                 | Self::MunicipalYears
                 | Self::S1Rates
+                | Self::Municipalities
                 | Self::Nihil
                 | Self::Preferences
                 | Self::AuditTime

@@ -23,6 +23,7 @@ pub mod legacy;
 mod mail_repo;
 pub mod money_check;
 mod municipal_repo;
+pub mod municipality_repo;
 mod network_repo;
 mod pref_repo;
 mod reader;
@@ -170,6 +171,7 @@ impl Store {
     fn init(db: redb::Database, path: PathBuf) -> Result<Self, StoreError> {
         let store = Self::bare(db, path);
         let meta = store.tree(TreeName::Meta);
+        let new_database = meta.get(META_KEY)?.is_none();
         match meta.get(META_KEY)? {
             None => {
                 // Every table exists from the start, so that a read never finds one missing.
@@ -198,6 +200,7 @@ impl Store {
         store.index_batches()?;
         store.current_network_layout()?;
         store.index_audit_log()?;
+        store.seed_municipalities(new_database)?;
         Ok(store)
     }
 
@@ -277,10 +280,14 @@ impl Store {
         Ok(value)
     }
 
-    /// True when no programme data has been stored yet (the welcome screen and `demo` ask).
+    /// True when no programme data has been stored yet (the welcome screen and `demo` ask). The
+    /// municipality list is reference data every database has from the start: it does not count.
     pub fn is_empty(&self) -> bool {
         let Ok(snapshot) = self.snapshot() else { return false };
-        TreeName::ALL.iter().filter(|t| t.holds_data()).all(|t| snapshot.tree(*t).is_empty().unwrap_or(false))
+        TreeName::ALL
+            .iter()
+            .filter(|t| t.holds_data() && **t != TreeName::Municipalities)
+            .all(|t| snapshot.tree(*t).is_empty().unwrap_or(false))
     }
 
     /// Runs one change as a single transaction over every table, committed durably: when this

@@ -18,8 +18,9 @@ impl Store {
     /// Stores (adds or replaces) a municipality's year; the municipality in its reference spelling.
     pub fn save_municipal_year(&self, ctx: &ChangeContext, record: &MunicipalYear) -> Result<(), StoreError> {
         record.validate()?;
+        let list = self.municipality_list()?;
         let record = MunicipalYear {
-            municipality: crate::domain::region::parse_municipality(&record.municipality)?.to_string(),
+            municipality: list.for_s1_year(&record.municipality, record.year)?.name.clone(),
             proposed_providers: record.proposed_providers.iter().map(|p| p.trim().to_string()).collect(),
             ..record.clone()
         };

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 use crate::domain::calendar::{YEARS, format_date};
 use crate::domain::close::QuarterClose;
+use crate::domain::municipality_list::MunicipalityList;
 use crate::domain::{
     Agreement, AgreementId, AgreementKind, Network, NetworkId, Participant, ParticipantId, Partner, PartnerId,
     PracticeId, PracticeTeam, Quarter,
@@ -32,7 +33,7 @@ impl Store {
 
     /// Stores a new network (its `id` is assigned here) and returns the id.
     pub fn create_network(&self, ctx: &ChangeContext, draft: &Network) -> Result<NetworkId, StoreError> {
-        let draft = &normalised(draft)?;
+        let draft = &normalised(draft, &self.municipality_list()?, None)?;
         self.write(ctx, |tx| {
             let network = Network { id: NetworkId(tx.new_id()?), ..draft.clone() };
             claim_name(tx, &network)?;
@@ -44,7 +45,8 @@ impl Store {
 
     /// Stores a changed network; returns it as stored (trimmed name, reference municipality).
     pub fn update_network(&self, ctx: &ChangeContext, network: &Network) -> Result<Network, StoreError> {
-        let network = &normalised(network)?;
+        let before = self.network(network.id)?;
+        let network = &normalised(network, &self.municipality_list()?, Some(&before))?;
         if network.former_gez_owz && !self.network(network.id)?.former_gez_owz && self.network_has_hours(network.id)? {
             return Err(StoreError::Refused(
                 "dit netwerk heeft al uren; een voormalig GEZ/OWZ-netwerk heeft geen urenadministratie".into(),
@@ -237,14 +239,19 @@ impl Store {
     }
 }
 
-/// The network as it is stored: validated, name trimmed, municipality in the reference spelling.
-fn normalised(network: &Network) -> Result<Network, StoreError> {
+/// The network as it is stored: validated, name trimmed, municipality in the list's spelling and
+/// of the network's Medrie region (issue 17). A network that already lay where it lies (made
+/// before the rule) may still be changed otherwise: `check` reports it, nothing moves it silently.
+fn normalised(network: &Network, list: &MunicipalityList, before: Option<&Network>) -> Result<Network, StoreError> {
     network.validate()?;
-    Ok(Network {
-        name: network.name.trim().to_string(),
-        municipality: crate::domain::region::parse_municipality(&network.municipality)?.to_string(),
-        ..network.clone()
-    })
+    let unmoved = before
+        .is_some_and(|b| b.region == network.region && name_key(&b.municipality) == name_key(&network.municipality));
+    let municipality = if unmoved {
+        list.find(&network.municipality)?
+    } else {
+        list.for_network(network.region, &network.municipality)?
+    };
+    Ok(Network { name: network.name.trim().to_string(), municipality: municipality.name.clone(), ..network.clone() })
 }
 
 /// What the start of funding is derived from, read before the change's transaction (sled did

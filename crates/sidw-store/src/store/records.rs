@@ -167,6 +167,7 @@ impl Record for crate::domain::close::PaymentBatch {
 }
 record!(crate::domain::municipality::MunicipalYear, "gemeentejaar", 1);
 record!(crate::domain::municipality::S1Rate, "s1-tarief", 1);
+record!(crate::domain::municipality_list::Municipality, "gemeente", 1);
 record!(crate::domain::hours::NihilMark, "nihil-markering", 1);
 
 impl Record for HoursEntry {

@@ -175,7 +175,8 @@ impl<'a> Loader<'a> {
     /// Refuses a database that holds anything.
     pub(crate) fn begin(store: &'a Store) -> Result<Self, StoreError> {
         let snapshot = store.snapshot()?;
-        for tree in TreeName::ALL.iter().filter(|t| **t != TreeName::Meta) {
+        // The municipality list every new database is seeded with is replaced by the back-up's.
+        for tree in TreeName::ALL.iter().filter(|t| !matches!(t, TreeName::Meta | TreeName::Municipalities)) {
             if !snapshot.tree(*tree).is_empty()? {
                 return Err(StoreError::Refused(format!(
                     "de database in {} is niet leeg; zet terug in een nieuwe map",
@@ -186,7 +187,10 @@ impl<'a> Loader<'a> {
         drop(snapshot);
         let writing = store.writing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         // The mark that the log is indexed comes with the back-up's own `meta`, or not at all.
-        store.bulk(Durable::Now, |w| w.remove(TreeName::Meta, super::audit_index::INDEX_BUILT_KEY).map(|_| ()))?;
+        store.bulk(Durable::Now, |w| {
+            w.clear(TreeName::Municipalities)?;
+            w.remove(TreeName::Meta, super::audit_index::INDEX_BUILT_KEY).map(|_| ())
+        })?;
         Ok(Self { store, writing, tree: None, batch: Vec::new(), batched: 0, highest: 0 })
     }
 
@@ -260,6 +264,8 @@ impl<'a> Loader<'a> {
         // A back-up from before the audit log's indexes: indexed now, once (one from this
         // version carries its indexes and the mark that they are built).
         store.index_audit_log()?;
+        // A back-up from before the municipality list: seeded now, in one audited change.
+        store.seed_municipalities(false)?;
         store.changed(Touched::everything());
         Ok(())
     }

@@ -183,7 +183,10 @@ impl Store {
             parts.push(with_texts(signals.iter().cloned(), Some(network.id)));
         }
         let refs: Vec<&Network> = networks.iter().collect();
-        parts.push(with_texts(programme_signals(today, &years, &refs, &self.municipal_years()?), None));
+        parts.push(with_texts(
+            programme_signals(today, &years, &refs, &self.municipal_years()?, &self.municipality_list()?),
+            None,
+        ));
         parts.push(with_texts(self.bank_signals(today)?, None));
         self.count_texts(&parts);
         Ok(SignalList::merged(networks, parts))
@@ -215,7 +218,10 @@ impl Store {
         }
         networks.sort_by_key(|n| n.id);
         let refs: Vec<&Network> = networks.iter().collect();
-        parts.push(with_texts(programme_signals(today, &years, &refs, &self.municipal_years()?), None));
+        parts.push(with_texts(
+            programme_signals(today, &years, &refs, &self.municipal_years()?, &self.municipality_list()?),
+            None,
+        ));
         parts.push(with_texts(self.bank_signals(today)?, None));
         self.count_texts(&parts);
         let kept = (0..last.rows.len())
@@ -247,7 +253,7 @@ impl Store {
             all.extend(signals.iter().cloned());
         }
         let refs: Vec<&Network> = networks.iter().collect();
-        all.extend(programme_signals(today, &years, &refs, &self.municipal_years()?));
+        all.extend(programme_signals(today, &years, &refs, &self.municipal_years()?, &self.municipality_list()?));
         all.extend(self.bank_signals(today)?);
         sort_signals(&mut all);
         Ok(all)

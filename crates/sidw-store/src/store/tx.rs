@@ -83,6 +83,7 @@ fn reach(tree: TreeName) -> Reach {
         | TreeName::Settings
         | TreeName::MunicipalYears
         | TreeName::S1Rates
+        | TreeName::Municipalities
         | TreeName::Preferences
         | TreeName::BatchBases
         | TreeName::SignalFacts

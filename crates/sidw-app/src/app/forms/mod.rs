@@ -14,6 +14,7 @@ mod ion;
 mod mail;
 mod milestone;
 mod municipal;
+mod municipality;
 mod network;
 mod participant;
 mod partner;
@@ -87,7 +88,11 @@ pub enum FormKind {
     /// A project plan of a network: new, or this one (found again by name and dates on saving).
     ProjectPlan(NetworkId, Option<Box<crate::domain::ProjectPlan>>),
     /// A municipality's S1 year: new (municipality typed in), or this municipality's.
-    MunicipalYear(Option<&'static str>, i32),
+    MunicipalYear(Option<String>, i32),
+    /// A municipality added to the list (admin).
+    AddMunicipality,
+    /// A merger of municipalities (admin).
+    MergeMunicipalities,
     /// The S1 rate of a year (admin).
     S1Rate(i32),
     /// A mail template (admin).
@@ -137,7 +142,11 @@ impl FormKind {
             Self::ProjectPlan(network, plan) => {
                 Box::new(project_plan::ProjectPlanForm { network: *network, original: plan.as_deref() })
             }
-            Self::MunicipalYear(name, year) => Box::new(municipal::MunicipalForm { name: *name, year: *year }),
+            Self::MunicipalYear(name, year) => {
+                Box::new(municipal::MunicipalForm { name: name.as_deref(), year: *year })
+            }
+            Self::AddMunicipality => Box::new(municipality::AddMunicipalityForm),
+            Self::MergeMunicipalities => Box::new(municipality::MergeForm),
             Self::S1Rate(year) => Box::new(s1_rate::S1RateForm { year: *year }),
             Self::MailTemplate(kind) => Box::new(mail::TemplateForm { kind: *kind }),
             Self::MailSender(region) => Box::new(mail::SenderForm { region: *region }),

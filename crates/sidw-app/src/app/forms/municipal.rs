@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use crate::domain::calendar::format_date;
 use crate::domain::municipality::{AwardStatus, MunicipalYear, award_notice_due};
-use crate::domain::region::parse_municipality;
+use crate::domain::municipality_list::MunicipalityList;
 use crate::domain::validate::parse_ion;
 use crate::store::StoreError;
 
@@ -27,13 +27,13 @@ form_fields! {
     }
 }
 
-pub(super) struct MunicipalForm {
+pub(super) struct MunicipalForm<'a> {
     /// The municipality; `None` for a new one (typed in).
-    pub name: Option<&'static str>,
+    pub name: Option<&'a str>,
     pub year: i32,
 }
 
-impl FormSpec for MunicipalForm {
+impl FormSpec for MunicipalForm<'_> {
     type Field = MunicipalField;
 
     fn build(&self, app: &App) -> Result<Form, StoreError> {
@@ -63,15 +63,16 @@ impl FormSpec for MunicipalForm {
     }
 
     fn save(&self, app: &mut App, form: &mut Fields<'_, MunicipalField>) -> Result<Saved, Refusal<MunicipalField>> {
-        let (municipality, record) = self.read(form).ok_or(Refusal::Fields)?;
+        let list = app.store.municipality_list()?;
+        let (municipality, record) = self.read(form, &list).ok_or(Refusal::Fields)?;
         self.check(app, &record)?;
         let year = self.year;
         let store = app.store.clone();
-        let before = store.municipal_year(municipality, year)?;
+        let before = store.municipal_year(&municipality, year)?;
         store.save_municipal_year(&app.ctx(), &record)?;
-        app.push_undo(UndoOp::MunicipalYear { municipality, year, before: before.map(Box::new) });
+        app.push_undo(UndoOp::MunicipalYear { municipality: municipality.clone(), year, before: before.map(Box::new) });
         app.reload();
-        app.municipalities.select(municipality);
+        app.municipalities.select(&municipality);
         let mut message = format!("S1 {year} van {municipality} opgeslagen.");
         if record.award == AwardStatus::Toegekend && record.cooperation_agreement.is_none() {
             message.push_str(" Let op: toegekend zonder samenwerkingsafspraken (voorwaarde).");
@@ -85,14 +86,15 @@ impl FormSpec for MunicipalForm {
     }
 }
 
-impl MunicipalForm {
+impl MunicipalForm<'_> {
     /// The municipality and its record as typed (each error at its field); `None` when a field
     /// is refused.
-    fn read(&self, form: &mut Fields<'_, MunicipalField>) -> Option<(&'static str, MunicipalYear)> {
+    fn read(&self, form: &mut Fields<'_, MunicipalField>, list: &MunicipalityList) -> Option<(String, MunicipalYear)> {
         use MunicipalField as F;
         let municipality = match self.name {
-            Some(name) => Some(name),
-            None => form.read(F::Municipality, field(parse_municipality)),
+            Some(name) => Some(name.to_string()),
+            // The list decides (a municipality merged before the year is refused here too).
+            None => form.read(F::Municipality, field(|t| list.for_s1_year(t, self.year).map(|m| m.name.clone()))),
         };
         let insured = form
             .read(F::Insured, |t| if t.is_empty() { Ok(None) } else { parse_ion(t).map(Some).map_err(|e| e.message) });
@@ -104,7 +106,7 @@ impl MunicipalForm {
         let cooperation = form.read(F::Cooperation, opt_date);
         let municipality = municipality?;
         let record = MunicipalYear {
-            municipality: municipality.to_string(),
+            municipality: municipality.clone(),
             year: self.year,
             insured_65_plus: insured?,
             proposed_providers: providers?,

@@ -1,6 +1,6 @@
 //! A network: new, or this one.
 
-use crate::domain::region::parse_municipality;
+use crate::domain::municipality_list::MunicipalityList;
 use crate::domain::validate::{Pc4, parse_email, parse_optional_text, parse_required_text};
 use crate::domain::{Coordinator, Milestones, Network, NetworkId, NetworkStatus, Region};
 use crate::store::StoreError;
@@ -35,7 +35,7 @@ pub(super) struct NetworkForm {
 struct Typed {
     name: String,
     region: Region,
-    municipality: &'static str,
+    municipality: String,
     postcodes: Vec<Pc4>,
     status: NetworkStatus,
     coordinator: Coordinator,
@@ -61,7 +61,7 @@ impl FormSpec for NetworkForm {
         Ok(Form::new(title)
             .field(F::Name, &get(|n| n.name.clone()), "")
             .field(F::Region, &get(|n| n.region.name().into()), "Zwolle, Flevoland of Hardenberg")
-            .field(F::Municipality, &get(|n| n.municipality.clone()), "uit de gemeentetabel")
+            .field(F::Municipality, &get(|n| n.municipality.clone()), "een gemeente van de regio")
             .field(F::Postcodes, &postcodes, "PC4, bv. 8011 8012")
             .field(F::Status, &status, "intake, aanmelding, actief, gestopt")
             .field(F::Coordinator, &get(|n| n.coordinator.name.clone()), "")
@@ -74,18 +74,18 @@ impl FormSpec for NetworkForm {
     }
 
     fn save(&self, app: &mut App, form: &mut Fields<'_, NetworkField>) -> Result<Saved, Refusal<NetworkField>> {
-        let typed = read(form).ok_or(Refusal::Fields)?;
         let store = app.store.clone();
-        let ctx = app.ctx();
         let before = match self.id {
             Some(id) => Some(store.network(id)?),
             None => None,
         };
+        let typed = read(form, &store.municipality_list()?, before.as_ref()).ok_or(Refusal::Fields)?;
+        let ctx = app.ctx();
         let network = Network {
             id: self.id.unwrap_or(NetworkId(0)),
             name: typed.name,
             region: typed.region,
-            municipality: typed.municipality.to_string(),
+            municipality: typed.municipality,
             postcodes: typed.postcodes,
             status: typed.status,
             coordinator: typed.coordinator,
@@ -120,12 +120,26 @@ impl FormSpec for NetworkForm {
     }
 }
 
-/// Reads every field (each error at its field); `None` when one is refused.
-fn read(form: &mut Fields<'_, NetworkField>) -> Option<Typed> {
+/// Reads every field (each error at its field); `None` when one is refused. The municipality is one
+/// of the network's region (the list's rule, as the store applies it; a network that already lay
+/// where it lies keeps its municipality).
+fn read(form: &mut Fields<'_, NetworkField>, list: &MunicipalityList, before: Option<&Network>) -> Option<Typed> {
     use NetworkField as F;
     let name = form.read(F::Name, field(|t| parse_required_text("naam", t, 80)));
     let region = form.read(F::Region, field(Region::parse));
-    let municipality = form.read(F::Municipality, field(parse_municipality));
+    let unmoved = |t: &str| {
+        before.is_some_and(|b| {
+            region.is_some_and(|r| r == b.region) && b.municipality.trim().eq_ignore_ascii_case(t.trim())
+        })
+    };
+    let municipality = form.read(
+        F::Municipality,
+        field(|t| match region {
+            Some(_) if unmoved(t) => list.find(t).map(|m| m.name.clone()),
+            Some(region) => list.for_network(region, t).map(|m| m.name.clone()),
+            None => list.find(t).map(|m| m.name.clone()),
+        }),
+    );
     let postcodes = form.read(F::Postcodes, field(Pc4::parse_list));
     let status = form.read(F::Status, field(NetworkStatus::parse));
     let coordinator = form.read(F::Coordinator, field(|t| parse_optional_text("kartrekker", t, 80)));

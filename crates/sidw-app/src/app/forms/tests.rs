@@ -46,6 +46,8 @@ fn number(kind: &FormKind) -> usize {
         FormKind::S1Rate(_) => 19,
         FormKind::MailTemplate(_) => 20,
         FormKind::MailSender(_) => 21,
+        FormKind::AddMunicipality => 22,
+        FormKind::MergeMunicipalities => 23,
     }
 }
 const KINDS: usize = 22;
@@ -73,7 +75,6 @@ fn every_kind(app: &App) -> Vec<FormKind> {
         start: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
         end: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
     };
-    let zwolle = crate::domain::region::parse_municipality("Zwolle").unwrap();
     vec![
         FormKind::Network(None),
         FormKind::Network(Some(id)),
@@ -109,10 +110,12 @@ fn every_kind(app: &App) -> Vec<FormKind> {
         FormKind::ProjectPlan(id, None),
         FormKind::ProjectPlan(id, Some(Box::new(plan))),
         FormKind::MunicipalYear(None, 2025),
-        FormKind::MunicipalYear(Some(zwolle), 2025),
+        FormKind::MunicipalYear(Some("Zwolle".into()), 2025),
         FormKind::S1Rate(2025),
         FormKind::MailTemplate(crate::domain::mail::TemplateKind::HoursForm),
         FormKind::MailSender(crate::domain::Region::Zwolle),
+        FormKind::AddMunicipality,
+        FormKind::MergeMunicipalities,
     ]
 }
 
@@ -178,6 +181,8 @@ fn every_variant_of_every_field_enum_is_a_field_of_some_form() {
     add(names(super::s1_rate::S1RateField::ALL));
     add(names(super::mail::TemplateField::ALL));
     add(names(super::mail::SenderField::ALL));
+    add(names(super::municipality::AddField::ALL));
+    add(names(super::municipality::MergeField::ALL));
     assert_eq!(built, declared, "each variant is a field of a form, and each field a variant");
 }
 
