@@ -298,3 +298,44 @@ fn a_stale_socket_of_a_killed_server_is_replaced_and_a_missing_one_says_how_to_c
     assert!(text(&out.stderr).contains("wordt bediend door 'sidw serve'"), "{}", text(&out.stderr));
     drop(served);
 }
+
+/// Over ssh the store and the reports hold the user's access: an editor of Zwolle sees no
+/// Flevoland network in a report, cannot import Flevoland's hours nor read the log, and a
+/// viewer's close is refused by the store (nothing closed).
+#[test]
+fn over_ssh_a_zwolle_editor_sees_and_changes_only_zwolle_and_a_viewer_closes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, keys) = office(dir.path(), &[("zara", "editor"), ("vera", "viewer"), ("fien", "finance")]);
+    let users = dir.path().join("db.users");
+    let lines = std::fs::read_to_string(&users).unwrap().replace("zara editor ", "zara editor Zwolle ");
+    std::fs::write(&users, lines).unwrap();
+    let served = Served::spawn(db, keys);
+    let budget = |user: &str| text(&ssh(&served, user, "report budget --year 2025 --format csv", b"").stdout);
+    let (zwolle, all) = (budget("zara"), budget("fien"));
+    assert!(zwolle.contains("Zwolle-Zuid") && !zwolle.contains("Almere Haven"), "{zwolle}");
+    assert!(all.contains("Almere Haven"), "an all-region user sees Flevoland: {all}");
+    let signals = text(&ssh(&served, "zara", "report signals --today 01-12-2025 --format csv", b"").stdout);
+    assert!(!signals.contains("Almere") && !signals.contains("Lelystad"), "{signals}");
+
+    let import = ssh(&served, "zara", "import hours --format csv -", GOOD_FORM.as_bytes());
+    assert_eq!(import.status.code(), Some(1), "{}", text(&import.stderr));
+    assert!(text(&import.stderr).contains("buiten uw regio's"), "{}", text(&import.stderr));
+    assert_eq!(budget("fien"), all, "nothing of the import stored");
+    let log = ssh(&served, "zara", "report log", b"");
+    assert_eq!(log.status.code(), Some(1));
+    assert!(text(&log.stderr).contains("alle regio's"), "{}", text(&log.stderr));
+
+    let close = ssh(&served, "vera", "close --quarter 2025-Q1 --network Zwolle-Zuid", b"");
+    assert_eq!(close.status.code(), Some(1), "{}", text(&close.stderr));
+    assert!(
+        text(&close.stderr).contains("geweigerd") && text(&close.stderr).contains("viewer"),
+        "{}",
+        text(&close.stderr)
+    );
+    let payments = text(&ssh(&served, "fien", "report payments --quarter 2025-Q1 --format json", b"").stdout);
+    assert!(!payments.contains("2025-Q1-0001"), "no batch was made: {payments}");
+    // The other side: the finance user's close goes through.
+    let close = ssh(&served, "fien", "close --quarter 2025-Q1 --network Zwolle-Zuid --acknowledge-warnings", b"");
+    assert_eq!(close.status.code(), Some(0), "{}", text(&close.stderr));
+    assert!(text(&close.stdout).contains("2025-Q1-0001"), "{}", text(&close.stdout));
+}
