@@ -415,7 +415,8 @@ mod scope_tests {
         app.show_pane(Pane::Budget);
         app.reload_budget();
         assert!(app.budget.view.is_some(), "shown while it lies in Zwolle");
-        store.update_network(&all, &Network { region: Region::Flevoland, ..zuid.clone() }).unwrap();
+        let moved = Network { region: Region::Flevoland, municipality: "Almere".into(), ..zuid.clone() };
+        store.update_network(&all, &moved).unwrap();
         app.refresh();
         assert!(app.budget.view.is_none() && app.budget.network.is_none(), "gone from the budget pane");
         app.open_close_screen(true);

@@ -50,7 +50,7 @@ fn number(kind: &FormKind) -> usize {
         FormKind::MergeMunicipalities => 23,
     }
 }
-const KINDS: usize = 22;
+const KINDS: usize = 24;
 
 /// Every kind of form, each new and of a record of the demo, and each variant that changes
 /// the fields (a pharmacy's hours, the start of funding, a new tariff year, …).
