@@ -220,6 +220,9 @@ fn a_statement_marks_the_batch_paid_a_return_marks_a_line_and_twice_changes_noth
     assert_eq!(bank_entries_in_log(&db), 1);
     let table = ok(sidw(&db, &["report", "payments", "--quarter", "2025-Q1"]));
     assert!(table.contains("batch 2025-Q1-0001: betaald") && table.contains("betaald 02-05-2025"), "{table}");
+    // The coordinator's statement says the day the bank paid each line (before: only the batch).
+    let statement = ok(sidw(&db, &["report", "statement", "--network", "Zwolle-Zuid", "--quarter", "2025-Q1"]));
+    assert_eq!(statement.matches("betaald, bank 02-05-2025").count(), 6, "{statement}");
 
     // The same file again: nothing changes, nothing is logged.
     let again = ok(sidw(&db, &["import", "bank", &first]));

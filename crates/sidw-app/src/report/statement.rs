@@ -223,7 +223,9 @@ pub fn statement(
     for batch in store.batches_of(id, quarter)? {
         let date = Some(batch.closed_at.date_naive());
         let reopened = !batch.is_current_for(id);
-        let mut push = |line: &PaymentLine, amount: Decimal, settled: Settled| {
+        // What the bank said of this network's lines of the batch (in the batch's order of lines).
+        let states = store.batch_line_states(batch.id)?.and_then(|mut by| by.remove(&id)).unwrap_or_default();
+        let mut push = |line: &PaymentLine, amount: Decimal, settled: Settled, bank_paid: Option<NaiveDate>| {
             payments.push(Payment {
                 payee: line.payee.clone(),
                 kind: line.kind,
@@ -234,17 +236,21 @@ pub fn statement(
                 batch: Some(batch.number.clone()),
                 date,
                 reopened,
-                bank_paid: None,
+                bank_paid,
             })
         };
-        for line in batch.lines.iter().filter(|l| l.network == id) {
-            push(line, line.amount, Settled::Paid);
+        for (index, line) in batch.lines.iter().filter(|l| l.network == id).enumerate() {
+            let paid = match states.get(index) {
+                Some(crate::domain::bank::LineState::Paid { date, .. }) => Some(*date),
+                _ => None,
+            };
+            push(line, line.amount, Settled::Paid, paid);
         }
         for set_off in batch.set_offs.iter().filter(|s| s.line.network == id) {
-            push(&set_off.line, set_off.line.amount, Settled::SetOff);
+            push(&set_off.line, set_off.line.amount, Settled::SetOff, None);
         }
         for claim in batch.claims.iter().filter(|c| c.line.network == id) {
-            push(&claim.line, -claim.line.amount, Settled::Claimed);
+            push(&claim.line, -claim.line.amount, Settled::Claimed, None);
         }
     }
     let preview = store.close_preview(&[id], quarter, today)?.into_iter().next();
