@@ -557,9 +557,10 @@ fn parse(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> Result<
 /// Whether the command reads its file from stdin (`-`).
 fn reads_stdin(cli: &Cli) -> bool {
     match &cli.command {
-        Some(Command::Import { import: ImportCommand::Hours { file, .. } | ImportCommand::Practices { file, .. } }) => {
-            file.as_os_str() == "-"
-        }
+        Some(Command::Import {
+            import:
+                ImportCommand::Hours { file, .. } | ImportCommand::Practices { file, .. } | ImportCommand::Bank { file, .. },
+        }) => file.as_os_str() == "-",
         _ => false,
     }
 }
@@ -598,6 +599,11 @@ pub fn execute(args: &[OsString], remote: &Remote, env: &mut Env) -> u8 {
     env.overwrite = cli.global.overwrite;
     if let Some(refusal) = refused_remotely(&cli, remote, db_given) {
         return failure(&usage(refusal), env.err);
+    }
+    // Input is read only by a command given `-`: for any other the channel's data is let go
+    // (an ssh client that keeps sending must not hold up the connection).
+    if !reads_stdin(&cli) {
+        env.stdin = None;
     }
     match run(cli, env) {
         Ok(code) => code,

@@ -144,6 +144,19 @@ pub fn run(env: &mut crate::cli::Env, command: HoursCommand) -> Result<u8> {
     };
     let ctx = env.context(user.as_deref())?;
     let store = env.open()?;
+    // A network outside the user's regions is not theirs to see (the store refuses changes).
+    let named = match &command {
+        HoursCommand::List { network, .. }
+        | HoursCommand::Set { network, .. }
+        | HoursCommand::Add { network, .. }
+        | HoursCommand::Nihil { network, .. } => Some(network.clone()),
+        HoursCommand::Delete { .. } => None,
+    };
+    if let Some(name) = named
+        && let Some(found) = store.network_by_name(&name)?
+    {
+        env.in_scope(&found)?;
+    }
     run_on(&store, &mut *env.out, &ctx, command)?;
     Ok(0)
 }

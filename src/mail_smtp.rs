@@ -131,6 +131,15 @@ impl MailSettings {
         if file.host.trim().is_empty() {
             bail!("host is leeg");
         }
+        // Without TLS the password and the mails cross the network readable: only to a relay on
+        // this machine.
+        let local = matches!(file.host.trim(), "localhost" | "127.0.0.1" | "::1");
+        if matches!(security, Security::None) && !local {
+            bail!(
+                "tls = \"geen\" kan alleen met een relay op deze machine (host = \"127.0.0.1\"); {} krijgt starttls of tls",
+                file.host.trim()
+            );
+        }
         let password = match (file.password, file.password_file) {
             (Some(_), Some(_)) => bail!("geef password of password_file, niet allebei"),
             (Some(p), None) => Some(p),
@@ -306,6 +315,8 @@ mod tests {
         assert_eq!((s.port, s.security, s.retries.len()), (587, Security::StartTls, 4));
         let s = MailSettings::parse("host = \"localhost\"\nport = 2525\ntls = \"geen\"\n", dir.path()).unwrap();
         assert_eq!((s.port, s.security), (2525, Security::None));
+        let remote = MailSettings::parse("host = \"smtp.medrie.nl\"\ntls = \"geen\"\n", dir.path()).unwrap_err();
+        assert!(remote.to_string().contains("alleen met een relay op deze machine"), "{remote}");
         let s = MailSettings::parse("host = \"h\"\nuser = \"u\"\npassword = \"geheim-123\"\n", dir.path()).unwrap();
         assert!(!format!("{s:?}").contains("geheim-123"));
         assert!(MailSettings::parse("host = \"h\"\ntls = \"ssl3\"\n", dir.path()).is_err());

@@ -29,6 +29,11 @@ pub(super) fn close(
         (None, Some(region)) => crate::store::region_networks(&store, crate::domain::Region::parse(&region)?)?,
         (None, None) => anyhow::bail!("noem --network of --region"),
     };
+    // Nothing of another region is shown (the warnings to acknowledge name its networks); the
+    // store refuses the close itself.
+    for id in &networks {
+        env.in_scope(&store.network(*id)?)?;
+    }
     let acknowledged = if acknowledge {
         let today = chrono::Local::now().date_naive();
         let texts = crate::store::to_acknowledge(&store.close_preview(&networks, quarter, today)?);

@@ -15,7 +15,10 @@ pub(super) fn run(env: &mut Env, command: Command) -> Result<u8> {
             writeln!(env.out, "Demogegevens geladen in {}.", store.path().display())?;
             Ok(0)
         }
-        Command::Check => check(env),
+        Command::Check => {
+            env.require_every_region("de controle van de database")?;
+            check(env)
+        }
         Command::Restore { file } => restore(env, &file),
         Command::Serve { listen, users, host_key } => {
             let Db::Local(path) = &env.db else { anyhow::bail!("'serve' kan hier niet") };

@@ -139,6 +139,24 @@ impl Env<'_> {
         }
     }
 
+    /// Refuses `what` to a user with a list of regions: it reads every region's records (a
+    /// backup, the log, the database check).
+    pub fn require_every_region(&self, what: &str) -> Result<()> {
+        if self.access().scope.is_all() {
+            return Ok(());
+        }
+        anyhow::bail!("{what} is alleen voor wie alle regio's heeft: het bevat de gegevens van elke regio")
+    }
+
+    /// Refuses a network outside the user's regions (over ssh): it is not theirs to see.
+    pub fn in_scope(&self, network: &crate::domain::Network) -> Result<()> {
+        let scope = self.access().scope;
+        if scope.contains(network.region) {
+            return Ok(());
+        }
+        anyhow::bail!("netwerk '{}' ligt buiten uw regio's ({})", network.name, scope.describe())
+    }
+
     /// Who a change is by: `--user` (locally; over SSH only the logged-in name), else the login.
     pub fn context(&self, asked: Option<&str>) -> Result<ChangeContext> {
         // An empty `--user " "` stays empty: the store refuses a change without a name.
@@ -193,7 +211,8 @@ impl Env<'_> {
             Target::File { path, .. } => self.policy().write_with(path, write),
             Target::Stdout => {
                 let dir = super::PrivateDir(super::private_dir()?);
-                let temp = dir.0.join("uitvoer");
+                // Every file written through here is a workbook unless it says otherwise.
+                let temp = dir.0.join("uitvoer.xlsx");
                 let value = write(&temp)?;
                 let mut file = std::fs::File::open(&temp).context("kan de uitvoer niet teruglezen")?;
                 std::io::copy(&mut file, self.out)?;
@@ -239,7 +258,18 @@ impl Env<'_> {
                         path.display()
                     ))
                 })?;
-                imports.join(name)
+                // As the screen and sftp read it: a plain file of a real folder, never through a
+                // link, never a pipe (which would hold the command forever).
+                let real = std::fs::symlink_metadata(imports).is_ok_and(|m| m.file_type().is_dir());
+                if !real {
+                    anyhow::bail!(
+                        "uw map imports is er niet (of is geen gewone map): zet er eerst een bestand in met sftp"
+                    );
+                }
+                let bytes = crate::office_files::read_plain_file_bytes(&imports.join(&name)).map_err(|e| {
+                    anyhow::anyhow!("{}", e.to_string().replace(&imports.display().to_string(), "imports"))
+                })?;
+                return Ok((bytes, path.display().to_string()));
             }
         };
         let bytes = crate::office_files::read_table_bytes(&file)?;

@@ -95,7 +95,9 @@ fn payments(
 pub(super) fn template(env: &mut Env, network: &str, quarter: Quarter, out: &Path) -> Result<u8> {
     let target = env.target(out)?;
     let (store, _copy) = env.open_reading()?;
-    let id = store.network_by_name(network)?.with_context(|| format!("netwerk '{network}' bestaat niet"))?.id;
+    let found = store.network_by_name(network)?.with_context(|| format!("netwerk '{network}' bestaat niet"))?;
+    env.in_scope(&found)?;
+    let id = found.id;
     let rows =
         env.write_target_with(&target, |temp| Ok(crate::office_files::write_template(&store, id, quarter, temp)?))?;
     let line = format!(
@@ -111,6 +113,7 @@ pub(super) fn template(env: &mut Env, network: &str, quarter: Quarter, out: &Pat
 /// private temporary file first and then copied to the output in chunks (memory does not grow
 /// with the database).
 pub(super) fn backup(env: &mut Env, file: &Path) -> Result<u8> {
+    env.require_every_region("een back-up")?;
     let target = env.target(file)?;
     env.check_target(&target)?;
     let (store, _copy) = env.open_reading_once()?;

@@ -185,6 +185,12 @@ fn list(env: &mut Env, quarter_text: &str, network: Option<String>, format: Invo
         Some(name) => vec![store.network_by_name(&name)?.with_context(|| format!("netwerk '{name}' bestaat niet"))?],
         None => store.networks()?,
     };
+    // A user with a list of regions sees only their networks' invoices (a named one elsewhere is refused).
+    if let [only] = networks.as_slice() {
+        env.in_scope(only)?;
+    }
+    let scope = env.access().scope;
+    let networks: Vec<_> = networks.into_iter().filter(|n| scope.contains(n.region)).collect();
     let mut rows = Vec::new();
     for network in &networks {
         let partners = store.partners(network.id)?;

@@ -89,7 +89,9 @@ pub(super) fn run(env: &mut Env, command: MailCommand) -> Result<u8> {
             let ctx = env.context(user.as_deref())?;
             let store = env.open()?;
             let plan = crate::mail::plan(&store, today, now, &scope)?;
-            deliver_plan(&db, &store, &plan, dry_run, &ChangeContext { at: now, ..ctx }, deliver)?
+            // `--today` chooses the signals; the change itself is dated now (the log, the week's
+            // hold-back), never the day typed.
+            deliver_plan(&db, &store, &plan, dry_run, &ctx, deliver)?
         }
         MailCommand::Advice { batch, dry_run, user } => {
             let ctx = env.context(user.as_deref())?;
@@ -119,7 +121,7 @@ pub(super) fn run(env: &mut Env, command: MailCommand) -> Result<u8> {
             }
             (format!("{}: {}\n", region.name(), store.region_address(region)?), 0)
         }
-        MailCommand::Outbox => (outbox_text(&env.open()?)?, 0),
+        MailCommand::Outbox => (outbox_text(&env.open()?, &scope)?, 0),
     };
     write!(env.out, "{text}")?;
     Ok(code)
@@ -181,9 +183,11 @@ fn deliver_plan(
     Ok((text, u8::from(failed > 0)))
 }
 
-fn outbox_text(store: &Store) -> Result<String> {
+/// The outbox as far as the user's regions go (a mail of no region: for users of every region).
+fn outbox_text(store: &Store, scope: &crate::domain::Scope) -> Result<String> {
     let mut text = String::new();
-    for (id, m) in store.outbox()? {
+    let mine = |region: Option<Region>| region.map_or(scope.is_all(), |r| scope.contains(r));
+    for (id, m) in store.outbox()?.into_iter().filter(|(_, m)| mine(m.region)) {
         let state = match m.state {
             OutboxState::Queued => format!("wacht (poging {})", m.attempts),
             OutboxState::Sent { at } => format!("verstuurd {}", at.format("%d-%m-%Y %H:%M")),

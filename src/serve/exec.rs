@@ -63,7 +63,8 @@ pub(super) fn start(conn: &mut Connection, id: ChannelId, command: &[u8], sessio
         });
         return Ok(());
     };
-    println!("sidw serve: {} voert uit: {text}", user.name);
+    // Escaped: a newline in the command cannot forge a line of the server's log.
+    println!("sidw serve: {} voert uit: {}", user.name, text.escape_debug());
     let store = conn.server.store.clone();
     tokio::task::spawn_blocking(move || {
         let _slot = slot;

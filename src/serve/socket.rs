@@ -257,8 +257,14 @@ pub fn forward(db: &Path, mut request: Request, reads_stdin: bool, served: &str)
         return 1;
     };
     request.cwd = request.cwd.or_else(|| std::env::current_dir().ok());
+    let hello = request.encode();
+    // The server reads one HELLO frame: a longer command would arrive cut short.
+    if hello.len() > MAX_FRAME {
+        eprintln!("sidw: de opdracht is te lang (meer dan {} kB); er is niets gedaan", MAX_FRAME / 1024);
+        return 2;
+    }
     ignore_closed_pipes();
-    let sent = write_frame(&mut stream, HELLO, &request.encode())
+    let sent = write_frame(&mut stream, HELLO, &hello)
         .and_then(|()| if reads_stdin { send_stdin(&mut stream) } else { Ok(()) });
     // A refusal may come before all stdin was taken: the answer is read either way.
     let _ = sent;
