@@ -249,11 +249,9 @@ fn take_field(
                 tx.amount = Some(value);
                 tx.currency = currency;
             }
-            "AmtDtls/InstdAmt/Amt" => {
-                if tx.amount.is_none() {
-                    tx.amount = Some(value);
-                    tx.currency = currency;
-                }
+            "AmtDtls/InstdAmt/Amt" if tx.amount.is_none() => {
+                tx.amount = Some(value);
+                tx.currency = currency;
             }
             "CdtDbtInd" => tx.credit = Some(value),
             "RltdPties/CdtrAcct/Id/IBAN" => tx.creditor_iban = Some(value),
