@@ -32,7 +32,8 @@ pub struct BankPlan {
     /// Each statement's key, its record, and when it was read before (if it was).
     pub statements: Vec<(String, BankStatementImport, Option<BankStatementImport>)>,
     pub lines: Vec<PlanLine>,
-    pub unmatched: Vec<BankEntry>,
+    /// Transactions that mark no line, each with the reason (Dutch): listed, never guessed.
+    pub unmatched: Vec<(BankEntry, String)>,
 }
 
 impl BankPlan {
@@ -92,14 +93,15 @@ pub fn plan(store: &Store, ctx: &ChangeContext, file: &str, bytes: &[u8]) -> Res
     for line in &mut lines {
         line.new = changing.iter().any(|u| **u == line.update);
     }
-    let unmatched: Vec<BankEntry> = matching.unmatched.iter().filter_map(|i| entries.get(*i).cloned()).collect();
+    let unmatched: Vec<(BankEntry, String)> =
+        matching.unmatched.iter().filter_map(|u| entries.get(u.entry).map(|e| (e.clone(), u.reason.clone()))).collect();
     let mut statements = Vec::new();
     let mut offset = 0;
     for s in &read.statements {
         let range = offset..offset + s.entries.len();
         offset = range.end;
         let matched = matching.matched.iter().filter(|m| range.contains(&m.entry)).count();
-        let not_matched = matching.unmatched.iter().filter(|i| range.contains(i)).count();
+        let not_matched = matching.unmatched.iter().filter(|u| range.contains(&u.entry)).count();
         let record = BankStatementImport {
             at: ctx.at,
             by: ctx.user.clone(),
@@ -159,10 +161,10 @@ pub fn render(plan: &BankPlan) -> String {
             format_eur(l.amount)
         ));
     }
-    for e in &plan.unmatched {
+    for (e, reason) in &plan.unmatched {
         let side = if e.credit { "bij" } else { "af" };
         out.push_str(&format!(
-            "  onbekend: {} {side} {} {}{}{} — past bij geen betaling; niet verwerkt\n",
+            "  onbekend: {} {side} {} {}{}{} — {reason}; niet verwerkt\n",
             format_date(e.booking_date),
             format_eur(e.amount),
             e.iban.as_deref().unwrap_or("zonder IBAN"),

@@ -4,7 +4,10 @@
 //!
 //! Each `Ntry` becomes one [`BankEntry`] per `TxDtls` (a batch-booked entry of sidw's pain.001
 //! carries one per payment), or one for the entry itself when it has no details. Only booked
-//! entries (`Sts` `BOOK`) are read; pending ones are counted and left out.
+//! entries (`Sts` `BOOK`) are read; pending ones are counted and left out. What the statement
+//! says that forbids matching is carried on the transaction for the matcher to list: the
+//! currency (`Ccy`), a storno (`RvslInd`), and a batch-booked entry whose details do not add up
+//! to the entry's amount (then none of its details is trusted).
 //!
 //! The tests in `tests/it/bank.rs` validate their statements against the ISO 20022 schema
 //! `formats/camt.053.001.02.xsd` (as published by ISO/SWIFT in 2009; the copy in the MIT-licensed
@@ -16,6 +19,7 @@ use quick_xml::{Reader, XmlVersion};
 use rust_decimal::Decimal;
 
 use crate::domain::bank::BankEntry;
+use crate::domain::money::format_eur;
 
 /// Which statement message a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +89,7 @@ pub enum CamtError {
 #[derive(Default)]
 struct Tx {
     amount: Option<String>,
+    currency: Option<String>,
     credit: Option<String>,
     end_to_end_id: Option<String>,
     bank_ref: Option<String>,
@@ -97,6 +102,8 @@ struct Tx {
 #[derive(Default)]
 struct Entry {
     amount: Option<String>,
+    currency: Option<String>,
+    reversal: Option<String>,
     credit: Option<String>,
     status: Option<String>,
     booking: Option<String>,
@@ -121,6 +128,8 @@ pub fn read_camt053(bytes: &[u8]) -> Result<BankFile, CamtError> {
     let mut version = None;
     let mut message_id = String::new();
     let mut statements: Vec<Stmt> = Vec::new();
+    // The `Ccy` of the `Amt` being read.
+    let mut currency: Option<String> = None;
     loop {
         let event = reader.read_event_into(&mut buf).map_err(|e| CamtError::Xml(e.to_string()))?;
         match event {
@@ -136,6 +145,13 @@ pub fn read_camt053(bytes: &[u8]) -> Result<BankFile, CamtError> {
                     version = Some(check_namespace(&name, &namespace)?);
                 }
                 match name.as_str() {
+                    "Amt" => {
+                        currency = start
+                            .attributes()
+                            .flatten()
+                            .find(|a| a.key.as_ref() == "Ccy")
+                            .map(|a| a.value.trim().to_string());
+                    }
                     "Stmt" => statements.push(Stmt::default()),
                     "Ntry" => {
                         if let Some(s) = statements.last_mut() {
@@ -171,7 +187,8 @@ pub fn read_camt053(bytes: &[u8]) -> Result<BankFile, CamtError> {
             Event::End(_) => {
                 let value = std::mem::take(&mut text).trim().to_string();
                 if !value.is_empty() {
-                    take_field(&path, value, &mut message_id, &mut statements);
+                    let ccy = if path.last().is_some_and(|p| p == "Amt") { currency.take() } else { None };
+                    take_field(&path, value, ccy, &mut message_id, &mut statements);
                 }
                 path.pop();
             }
@@ -211,7 +228,13 @@ fn below(path: &[String], name: &str) -> Option<String> {
     Some(path.get(at + 1..).unwrap_or_default().join("/"))
 }
 
-fn take_field(path: &[String], value: String, message_id: &mut String, statements: &mut [Stmt]) {
+fn take_field(
+    path: &[String],
+    value: String,
+    currency: Option<String>,
+    message_id: &mut String,
+    statements: &mut [Stmt],
+) {
     if below(path, "GrpHdr").as_deref() == Some("MsgId") {
         *message_id = value;
         return;
@@ -222,9 +245,13 @@ fn take_field(path: &[String], value: String, message_id: &mut String, statement
         match rel.as_str() {
             "Refs/EndToEndId" => tx.end_to_end_id = Some(value),
             "Refs/AcctSvcrRef" => tx.bank_ref = Some(value),
-            "Amt" | "AmtDtls/TxAmt/Amt" => tx.amount = Some(value),
-            "AmtDtls/InstdAmt/Amt" => {
-                tx.amount.get_or_insert(value);
+            "Amt" | "AmtDtls/TxAmt/Amt" => {
+                tx.amount = Some(value);
+                tx.currency = currency;
+            }
+            "AmtDtls/InstdAmt/Amt" if tx.amount.is_none() => {
+                tx.amount = Some(value);
+                tx.currency = currency;
             }
             "CdtDbtInd" => tx.credit = Some(value),
             "RltdPties/CdtrAcct/Id/IBAN" => tx.creditor_iban = Some(value),
@@ -238,8 +265,12 @@ fn take_field(path: &[String], value: String, message_id: &mut String, statement
     if let Some(rel) = below(path, "Ntry") {
         let Some(entry) = stmt.entries.last_mut() else { return };
         match rel.as_str() {
-            "Amt" => entry.amount = Some(value),
+            "Amt" => {
+                entry.amount = Some(value);
+                entry.currency = currency;
+            }
             "CdtDbtInd" => entry.credit = Some(value),
+            "RvslInd" => entry.reversal = Some(value),
             "Sts" | "Sts/Cd" => entry.status = Some(value),
             "BookgDt/Dt" => entry.booking = Some(value),
             "BookgDt/DtTm" => entry.booking = Some(value.chars().take(10).collect()),
@@ -275,6 +306,7 @@ fn finish_statement(stmt: Stmt, message_id: &str) -> Result<Statement, CamtError
         let entry_ref =
             entry.bank_ref.clone().or(entry.entry_ref.clone()).unwrap_or_else(|| format!("{}#{}", stmt.id, index + 1));
         let entry_bank_ref = entry.bank_ref.clone().or(entry.entry_ref.clone()).unwrap_or_default();
+        let reversal = matches!(entry.reversal.as_deref(), Some("true" | "1"));
         if entry.details.is_empty() {
             entries.push(BankEntry {
                 key: format!("{}/{entry_ref}/0", stmt.account),
@@ -286,10 +318,14 @@ fn finish_statement(stmt: Stmt, message_id: &str) -> Result<Statement, CamtError
                 iban: None,
                 remittance: String::new(),
                 return_reason: None,
+                currency: entry.currency,
+                reversal,
+                problem: None,
             });
             continue;
         }
         let single = entry.details.len() == 1;
+        let mut read = Vec::with_capacity(entry.details.len());
         for (n, tx) in entry.details.into_iter().enumerate() {
             let tx_credit = match tx.credit.as_deref() {
                 Some(_) => parse_credit(tx.credit.as_deref()).map_err(problem)?,
@@ -300,6 +336,20 @@ fn finish_statement(stmt: Stmt, message_id: &str) -> Result<Statement, CamtError
                 None if single => amount,
                 None => return Err(problem(format!("transactie {} zonder bedrag", n + 1))),
             };
+            read.push((tx, tx_credit, tx_amount));
+        }
+        // The details of a batch-booked entry must add up to it (in the entry's direction);
+        // if they do not, the statement contradicts itself and none of them marks a line.
+        let signed = |credit: bool, amount: Decimal| if credit { amount } else { -amount };
+        let details_sum: Decimal = read.iter().map(|(_, c, a)| signed(*c, *a)).sum();
+        let contradiction = (details_sum != signed(credit, amount)).then(|| {
+            format!(
+                "de transacties van deze boeking tellen op tot {}, de boeking zelf is {}",
+                format_eur(signed(credit, details_sum)),
+                format_eur(amount)
+            )
+        });
+        for (n, (tx, tx_credit, tx_amount)) in read.into_iter().enumerate() {
             let iban =
                 if tx_credit { tx.debtor_iban.or(tx.creditor_iban) } else { tx.creditor_iban.or(tx.debtor_iban) };
             entries.push(BankEntry {
@@ -312,6 +362,9 @@ fn finish_statement(stmt: Stmt, message_id: &str) -> Result<Statement, CamtError
                 iban: iban.map(|i| i.split_whitespace().collect()),
                 remittance: tx.remittance.join(" "),
                 return_reason: tx.reason,
+                currency: tx.currency.or(entry.currency.clone()),
+                reversal,
+                problem: contradiction.clone(),
             });
         }
     }
@@ -388,6 +441,31 @@ mod tests {
         assert_ne!(e[0].key, e[1].key);
         assert_eq!((e[2].credit, e[2].return_reason.as_deref(), e[2].amount), (true, Some("AC04"), dec!(50.00)));
         assert_eq!(e[2].booking_date, NaiveDate::from_ymd_opt(2025, 5, 6).expect("date"));
+    }
+
+    #[test]
+    fn carries_the_currency_a_storno_and_details_that_do_not_add_up() {
+        let file = read_camt053(BATCH_BOOKED.as_bytes()).expect("statement");
+        assert!(file.entries().all(|e| e.currency.as_deref() == Some("EUR") && !e.reversal && e.problem.is_none()));
+
+        // The details add up to € 140,00, the entry says € 150,00: none of them is trusted.
+        let short = BATCH_BOOKED.replace(">50.00</Amt></TxAmt>", ">40.00</Amt></TxAmt>");
+        let file = read_camt053(short.as_bytes()).expect("statement");
+        let e: Vec<&BankEntry> = file.entries().collect();
+        let want = "de transacties van deze boeking tellen op tot € 140,00, de boeking zelf is € 150,00";
+        assert_eq!((e[0].problem.as_deref(), e[1].problem.as_deref()), (Some(want), Some(want)));
+        assert_eq!(e[2].problem, None, "the return's entry has no amounts of its own details to contradict");
+
+        let dollars = BATCH_BOOKED.replace("<Amt Ccy=\"EUR\">100.00", "<Amt Ccy=\"USD\">100.00");
+        let file = read_camt053(dollars.as_bytes()).expect("statement");
+        let currencies: Vec<Option<&str>> = file.entries().map(|e| e.currency.as_deref()).collect();
+        assert_eq!(currencies, [Some("USD"), Some("EUR"), Some("EUR")]);
+
+        let storno =
+            BATCH_BOOKED.replace("<CdtDbtInd>CRDT</CdtDbtInd>", "<CdtDbtInd>CRDT</CdtDbtInd><RvslInd>true</RvslInd>");
+        let file = read_camt053(storno.as_bytes()).expect("statement");
+        let reversals: Vec<bool> = file.entries().map(|e| e.reversal).collect();
+        assert_eq!(reversals, [false, false, true]);
     }
 
     #[test]

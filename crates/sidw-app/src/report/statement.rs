@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::domain::agreement::{AgreementKind, AgreementState};
+use crate::domain::bank::LineState;
 use crate::domain::budget::{practice_team_money, practice_team_split};
 use crate::domain::calendar::format_date;
 use crate::domain::close::{CloseInput, PaymentKind, PaymentLine, invoiced_worth};
@@ -83,9 +84,9 @@ pub struct Payment {
     pub date: Option<NaiveDate>,
     /// The batch was reopened since (its payments stand; a later batch pays or claims the difference).
     pub reopened: bool,
-    /// The day the bank booked the payment. Filled once the store knows it (the camt.053 import
-    /// of issue 17's bank part); `None` until then.
-    pub bank_paid: Option<NaiveDate>,
+    /// What the bank said of a paid line (the camt.053 import of issue 17's bank part): paid on a
+    /// day, or returned on a day with a reason; `Open` until then and for every other line.
+    pub bank: LineState,
 }
 
 /// A practice of the team and its share of the quarter's practice-team money.
@@ -225,7 +226,7 @@ pub fn statement(
         let reopened = !batch.is_current_for(id);
         // What the bank said of this network's lines of the batch (in the batch's order of lines).
         let states = store.batch_line_states(batch.id)?.and_then(|mut by| by.remove(&id)).unwrap_or_default();
-        let mut push = |line: &PaymentLine, amount: Decimal, settled: Settled, bank_paid: Option<NaiveDate>| {
+        let mut push = |line: &PaymentLine, amount: Decimal, settled: Settled, bank: LineState| {
             payments.push(Payment {
                 payee: line.payee.clone(),
                 kind: line.kind,
@@ -236,21 +237,17 @@ pub fn statement(
                 batch: Some(batch.number.clone()),
                 date,
                 reopened,
-                bank_paid,
+                bank,
             })
         };
         for (index, line) in batch.lines.iter().filter(|l| l.network == id).enumerate() {
-            let paid = match states.get(index) {
-                Some(crate::domain::bank::LineState::Paid { date, .. }) => Some(*date),
-                _ => None,
-            };
-            push(line, line.amount, Settled::Paid, paid);
+            push(line, line.amount, Settled::Paid, states.get(index).cloned().unwrap_or_default());
         }
         for set_off in batch.set_offs.iter().filter(|s| s.line.network == id) {
-            push(&set_off.line, set_off.line.amount, Settled::SetOff, None);
+            push(&set_off.line, set_off.line.amount, Settled::SetOff, LineState::Open);
         }
         for claim in batch.claims.iter().filter(|c| c.line.network == id) {
-            push(&claim.line, -claim.line.amount, Settled::Claimed, None);
+            push(&claim.line, -claim.line.amount, Settled::Claimed, LineState::Open);
         }
     }
     let preview = store.close_preview(&[id], quarter, today)?.into_iter().next();
@@ -269,7 +266,7 @@ pub fn statement(
                 batch: None,
                 date: None,
                 reopened: false,
-                bank_paid: None,
+                bank: LineState::Open,
             });
         }
         // What blocks the close, and the warnings (a partner with hours but no agreement).
@@ -524,8 +521,11 @@ pub fn layout(s: &Statement) -> Vec<Block> {
             .payments
             .iter()
             .map(|p| {
-                let status = match (p.settled, p.bank_paid, p.reopened) {
-                    (Settled::Paid, Some(day), _) => format!("betaald, bank {}", format_date(day)),
+                let status = match (p.settled, &p.bank, p.reopened) {
+                    (Settled::Paid, LineState::Paid { date, .. }, _) => format!("betaald, bank {}", format_date(*date)),
+                    (Settled::Paid, LineState::Returned { date, reason, .. }, _) => {
+                        format!("teruggeboekt {} ({reason})", format_date(*date))
+                    }
                     (settled, _, true) => format!("{} (batch heropend)", settled.dutch_label()),
                     (settled, _, false) => settled.dutch_label().to_string(),
                 };

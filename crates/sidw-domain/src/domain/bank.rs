@@ -31,6 +31,13 @@ pub struct BankEntry {
     pub remittance: String,
     /// The return reason code (`RtrInf/Rsn/Cd`, e.g. `AC04`) of a returned payment.
     pub return_reason: Option<String>,
+    /// The currency of the amount (`Ccy`), when the statement gives it: only `EUR` can match.
+    pub currency: Option<String>,
+    /// `RvslInd` true: the bank reverses an earlier booking (a storno); never matched.
+    pub reversal: bool,
+    /// Why the statement itself makes the transaction unusable (e.g. a batch-booked entry whose
+    /// details do not add up to it): never matched, listed with this reason.
+    pub problem: Option<String>,
 }
 
 /// A payment line as the bank was asked to pay it.
@@ -124,12 +131,21 @@ pub struct Matched {
     pub state: LineState,
 }
 
+/// An entry matched to no line, and why (Dutch, for the list shown to the user).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmatched {
+    /// Index into the entries.
+    pub entry: usize,
+    pub reason: String,
+}
+
 /// The outcome of matching a statement's entries to the lines.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Matching {
     pub matched: Vec<Matched>,
-    /// Entries that fit no line, or more than one (indexes into the entries): listed, never guessed.
-    pub unmatched: Vec<usize>,
+    /// Entries that fit no line, or more than one, or that contradict the line their end-to-end id
+    /// names: listed with the reason, never guessed.
+    pub unmatched: Vec<Unmatched>,
 }
 
 /// Compares remittance texts as banks pass them on: case, repeated spaces and the ends ignored.
@@ -144,57 +160,79 @@ fn same_iban(a: &str, b: &str) -> bool {
 }
 
 /// Matches each entry to a line: a debit is a payment, a credit with a return reason a return;
-/// a credit without one is not about sidw's payments and stays unmatched. By end-to-end id
-/// first (the amount must agree too); else by IBAN + amount + remittance text when exactly one
-/// line fits. Two entries may match the same line (a payment and its return).
+/// a credit without one is not about sidw's payments and stays unmatched, as do a storno, an
+/// amount in another currency than euro and a transaction the statement itself contradicts.
+/// By end-to-end id first: the line it names must have the same amount and, when the entry
+/// carries the payee's IBAN, the same IBAN (payment files written before the ids were renumbered
+/// may name another payee's line); a contradicted id is listed, not matched otherwise. Without a
+/// known id, by IBAN + amount + remittance text when exactly one line fits. Two entries may match
+/// the same line (a payment and its return).
 pub fn match_entries(entries: &[BankEntry], lines: &[ExpectedLine]) -> Matching {
     let mut out = Matching::default();
     let by_end_to_end: std::collections::HashMap<&str, usize> =
         lines.iter().enumerate().rev().map(|(n, l)| (l.end_to_end_id.as_str(), n)).collect();
     for (index, entry) in entries.iter().enumerate() {
-        let state = match (&entry.return_reason, entry.credit) {
-            (None, false) => LineState::Paid { date: entry.booking_date, bank_ref: entry.bank_ref.clone() },
-            (Some(reason), true) => LineState::Returned {
-                date: entry.booking_date,
-                reason: reason.clone(),
-                bank_ref: entry.bank_ref.clone(),
-            },
-            _ => {
-                out.unmatched.push(index);
-                continue;
-            }
-        };
-        let by_id = entry
-            .end_to_end_id
-            .as_deref()
-            .filter(|id| !id.is_empty() && *id != "NOTPROVIDED")
-            .and_then(|id| by_end_to_end.get(id).copied())
-            .filter(|&line| lines.get(line).is_some_and(|l| l.amount == entry.amount));
-        let found = match by_id {
-            Some(line) => Some((line, true)),
-            None => {
-                let fits: Vec<usize> = lines
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, l)| {
-                        l.amount == entry.amount
-                            && entry.iban.as_deref().is_some_and(|iban| same_iban(iban, &l.iban))
-                            && same_text(&entry.remittance, &l.remittance)
-                    })
-                    .map(|(n, _)| n)
-                    .collect();
-                match fits.as_slice() {
-                    [only] => Some((*only, false)),
-                    _ => None,
-                }
-            }
-        };
-        match found {
-            Some((line, by_id)) => out.matched.push(Matched { entry: index, line, by_id, state }),
-            None => out.unmatched.push(index),
+        match match_one(entry, lines, &by_end_to_end) {
+            Ok((line, by_id, state)) => out.matched.push(Matched { entry: index, line, by_id, state }),
+            Err(reason) => out.unmatched.push(Unmatched { entry: index, reason }),
         }
     }
     out
+}
+
+/// The line one entry belongs to, how it was found and what it says of it; else why not.
+fn match_one(
+    entry: &BankEntry,
+    lines: &[ExpectedLine],
+    by_end_to_end: &std::collections::HashMap<&str, usize>,
+) -> Result<(usize, bool, LineState), String> {
+    if entry.reversal {
+        return Err("storno: de bank draait een eerdere boeking terug".into());
+    }
+    if let Some(problem) = &entry.problem {
+        return Err(problem.clone());
+    }
+    if let Some(currency) = entry.currency.as_deref().filter(|c| !c.eq_ignore_ascii_case("EUR")) {
+        return Err(format!("bedrag in {currency}, niet in euro"));
+    }
+    let state = match (&entry.return_reason, entry.credit) {
+        (None, false) => LineState::Paid { date: entry.booking_date, bank_ref: entry.bank_ref.clone() },
+        (Some(reason), true) => {
+            LineState::Returned { date: entry.booking_date, reason: reason.clone(), bank_ref: entry.bank_ref.clone() }
+        }
+        (None, true) => return Err("bijschrijving zonder reden van terugboeking".into()),
+        (Some(_), false) => return Err("afschrijving met een reden van terugboeking".into()),
+    };
+    let named = entry
+        .end_to_end_id
+        .as_deref()
+        .filter(|id| !id.is_empty() && *id != "NOTPROVIDED")
+        .and_then(|id| Some((id, by_end_to_end.get(id).copied()?)));
+    if let Some((id, line)) = named {
+        let Some(l) = lines.get(line) else { return Err(format!("kenmerk {id} niet gevonden")) };
+        if l.amount != entry.amount {
+            return Err(format!("kenmerk {id} hoort bij een betaling van {}", super::money::format_eur(l.amount)));
+        }
+        if let Some(iban) = entry.iban.as_deref().filter(|iban| !same_iban(iban, &l.iban)) {
+            return Err(format!("kenmerk {id} hoort bij een betaling aan {}, niet aan {iban}", l.iban));
+        }
+        return Ok((line, true, state));
+    }
+    let fits: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.amount == entry.amount
+                && entry.iban.as_deref().is_some_and(|iban| same_iban(iban, &l.iban))
+                && same_text(&entry.remittance, &l.remittance)
+        })
+        .map(|(n, _)| n)
+        .collect();
+    match fits.as_slice() {
+        [only] => Ok((*only, false, state)),
+        [] => Err("past bij geen betaling".into()),
+        more => Err(format!("past bij {} betalingen met dezelfde IBAN, bedrag en omschrijving", more.len())),
+    }
 }
 
 /// A batch's status, derived from its lines' states (and whether it was exported).
@@ -368,7 +406,14 @@ mod tests {
             iban: Some(iban.into()),
             remittance: text.into(),
             return_reason: None,
+            currency: Some("EUR".into()),
+            reversal: false,
+            problem: None,
         }
+    }
+
+    fn unmatched(m: &Matching) -> Vec<usize> {
+        m.unmatched.iter().map(|u| u.entry).collect()
     }
 
     #[test]
@@ -380,7 +425,7 @@ mod tests {
             line("2025-Q1-0001-004", "NL20INGB0001234567", dec!(50), "uren Q1"),
         ];
         let entries = [
-            entry(Some("2025-Q1-0001-002"), "NL00XXXX", dec!(50), ""),
+            entry(Some("2025-Q1-0001-002"), "nl91 abna 0417 1643 00", dec!(50), ""),
             entry(None, "NL91 ABNA 0417 1643 00", dec!(100), " Uren  q1"),
             entry(Some("NOTPROVIDED"), "NL20INGB0001234567", dec!(50), "uren Q1"),
             entry(Some("2025-Q1-0001-001"), "NL91ABNA0417164300", dec!(99), "x"),
@@ -392,7 +437,76 @@ mod tests {
             vec![(0, 1, true), (1, 0, false)]
         );
         // Two lines fit the third entry: not guessed. A wrong amount under an id: not matched.
-        assert_eq!(m.unmatched, vec![2, 3, 4]);
+        assert_eq!(unmatched(&m), vec![2, 3, 4]);
+        let reasons: Vec<&str> = m.unmatched.iter().map(|u| u.reason.as_str()).collect();
+        assert_eq!(
+            reasons,
+            [
+                "past bij 2 betalingen met dezelfde IBAN, bedrag en omschrijving",
+                "kenmerk 2025-Q1-0001-001 hoort bij een betaling van € 100,00",
+                "past bij geen betaling"
+            ]
+        );
+    }
+
+    /// A payment file written before the end-to-end ids were renumbered may name another payee's
+    /// line with the same amount: the IBAN the bank gives must be the line's, else it is listed.
+    #[test]
+    fn an_end_to_end_id_naming_another_payee_is_not_matched() {
+        let lines = [
+            line("2025-Q1-0001-001", "NL91ABNA0417164300", dec!(50), "uren Q1"),
+            line("2025-Q1-0001-002", "NL20INGB0001234567", dec!(50), "uren Q1"),
+        ];
+        let mut without_iban = entry(Some("2025-Q1-0001-001"), "", dec!(50), "");
+        without_iban.iban = None;
+        let entries = [
+            entry(Some("2025-Q1-0001-001"), "NL20INGB0001234567", dec!(50), "uren Q1"),
+            entry(Some("2025-Q1-0001-001"), "NL91ABNA0417164300", dec!(50), "uren Q1"),
+            without_iban,
+        ];
+        let m = match_entries(&entries, &lines);
+        assert_eq!(
+            m.matched.iter().map(|m| (m.entry, m.line, m.by_id)).collect::<Vec<_>>(),
+            vec![(1, 0, true), (2, 0, true)]
+        );
+        assert_eq!(unmatched(&m), vec![0]);
+        assert_eq!(
+            m.unmatched[0].reason,
+            "kenmerk 2025-Q1-0001-001 hoort bij een betaling aan NL91ABNA0417164300, niet aan NL20INGB0001234567"
+        );
+        // A return from another account than the line's is not that line's return either.
+        let mut back = entry(Some("2025-Q1-0001-002"), "NL91ABNA0417164300", dec!(50), "");
+        back.credit = true;
+        back.return_reason = Some("AC04".into());
+        let m = match_entries(std::slice::from_ref(&back), &lines);
+        assert!(m.matched.is_empty(), "{m:?}");
+        back.iban = Some("NL20INGB0001234567".into());
+        assert_eq!(match_entries(&[back], &lines).matched.len(), 1);
+    }
+
+    #[test]
+    fn a_storno_another_currency_or_a_contradicted_statement_never_matches() {
+        let lines = [line("A-001", "NL91ABNA0417164300", dec!(10), "t")];
+        let good = entry(Some("A-001"), "NL91ABNA0417164300", dec!(10), "t");
+        let mut no_currency = good.clone();
+        no_currency.currency = None;
+        let mut dollars = good.clone();
+        dollars.currency = Some("USD".into());
+        let mut storno = good.clone();
+        storno.reversal = true;
+        let mut contradicted = good.clone();
+        contradicted.problem = Some("de transacties tellen niet op".into());
+        let m = match_entries(&[good, no_currency, dollars, storno, contradicted], &lines);
+        assert_eq!(m.matched.iter().map(|m| m.entry).collect::<Vec<_>>(), vec![0, 1]);
+        let reasons: Vec<(usize, &str)> = m.unmatched.iter().map(|u| (u.entry, u.reason.as_str())).collect();
+        assert_eq!(
+            reasons,
+            [
+                (2, "bedrag in USD, niet in euro"),
+                (3, "storno: de bank draait een eerdere boeking terug"),
+                (4, "de transacties tellen niet op")
+            ]
+        );
     }
 
     #[test]
@@ -405,7 +519,8 @@ mod tests {
         let m = match_entries(&[back, plain_credit], &lines);
         assert_eq!(m.matched.len(), 1);
         assert_eq!(m.matched[0].state.reason(), Some("AC04"));
-        assert_eq!(m.unmatched, vec![1]);
+        assert_eq!(unmatched(&m), vec![1]);
+        assert_eq!(m.unmatched[0].reason, "bijschrijving zonder reden van terugboeking");
     }
 
     #[test]
