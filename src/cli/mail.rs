@@ -25,8 +25,8 @@ pub(super) enum MailCommand {
         /// Alleen laten zien wat er zou worden verstuurd
         #[arg(long)]
         dry_run: bool,
-        /// Wie verstuurt (komt in het logboek); nodig zonder --dry-run
-        #[arg(long, value_name = "NAAM", required_unless_present = "dry_run")]
+        /// Wie verstuurt (komt in het logboek; standaard de inlognaam)
+        #[arg(long, value_name = "NAAM")]
         user: Option<String>,
         /// De dag van de signalen (dd-mm-jjjj; standaard vandaag)
         #[arg(long, value_name = "DATUM")]
@@ -41,8 +41,8 @@ pub(super) enum MailCommand {
         /// Alleen laten zien wat er zou worden verstuurd
         #[arg(long)]
         dry_run: bool,
-        /// Wie verstuurt (komt in het logboek); nodig zonder --dry-run
-        #[arg(long, value_name = "NAAM", required_unless_present = "dry_run")]
+        /// Wie verstuurt (komt in het logboek; standaard de inlognaam)
+        #[arg(long, value_name = "NAAM")]
         user: Option<String>,
     },
     /// Toon een e-mailsjabloon, of wijzig het (admin): overeenkomst, urenformulier,
@@ -85,12 +85,17 @@ pub(super) fn run(env: &mut Env, command: MailCommand) -> Result<u8> {
     let scope = env.access().scope;
     let (text, code) = match command {
         MailCommand::Send { dry_run, user, today } => {
+            let today_given = today.is_some();
             let (today, now) = day(today.as_deref()).map_err(usage)?;
             let ctx = env.context(user.as_deref())?;
             let store = env.open()?;
             let plan = crate::mail::plan(&store, today, now, &scope)?;
-            // `--today` chooses the signals; the change itself is dated now (the log, the week's
-            // hold-back), never the day typed.
+            // `--today` dates the change too (the log, the week's hold-back): only on the server
+            // itself, where the command line has every right anyway; over ssh only with --dry-run.
+            if today_given && !dry_run && matches!(env.who, super::Who::Ssh { .. }) {
+                return Err(usage("--today kan over ssh alleen met --dry-run: wat u verstuurt, verstuurt u vandaag"));
+            }
+            let ctx = if today_given { ChangeContext { at: now, ..ctx } } else { ctx };
             deliver_plan(&db, &store, &plan, dry_run, &ctx, deliver)?
         }
         MailCommand::Advice { batch, dry_run, user } => {

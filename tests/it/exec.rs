@@ -341,6 +341,11 @@ fn over_ssh_a_zwolle_editor_sees_and_changes_only_zwolle_and_a_viewer_closes_not
     let invoices = text(&ssh(&served, "zara", "invoice list --quarter 2025-Q1", b"").stdout);
     assert!(!invoices.contains("Almere") && !invoices.contains("Lelystad"), "{invoices}");
     assert!(ssh(&served, "fien", "check", b"").status.success(), "an all-region user checks");
+    // Over ssh nobody dates a change: `--today` only with --dry-run.
+    let dated = ssh(&served, "fien", "mail send --today 20-12-2026", b"");
+    assert_eq!(dated.status.code(), Some(2), "{}", text(&dated.stderr));
+    assert!(text(&dated.stderr).contains("alleen met --dry-run"), "{}", text(&dated.stderr));
+    assert!(ssh(&served, "fien", "mail send --dry-run --today 20-12-2026", b"").status.success());
 
     let close = ssh(&served, "vera", "close --quarter 2025-Q1 --network Zwolle-Zuid", b"");
     assert_eq!(close.status.code(), Some(1), "{}", text(&close.stderr));
