@@ -15,16 +15,8 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn xmllint(schema: &str, file: &Path) {
-    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("formats").join(schema);
-    let out = Command::new("xmllint")
-        .args(["--noout", "--schema"])
-        .arg(schema)
-        .arg(file)
-        .output()
-        .expect("xmllint is not installed: apt-get install -y libxml2-utils (.ci/run does)");
-    assert!(out.status.success(), "{} does not validate: {}", file.display(), text(&out.stderr));
-}
+/// The schema check is the bank tests' (one place for how a file is validated).
+use crate::bank::xmllint;
 
 /// Every `<InstdAmt …>x</InstdAmt>` and the `<CtrlSum>` values of a pain.001 file.
 fn amounts(xml: &str, tag: &str) -> Vec<Decimal> {
