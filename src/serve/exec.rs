@@ -6,7 +6,7 @@
 //! close. Stdin is read only by a command given `-`, bounded, until the client's EOF.
 
 use std::ffi::OsString;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::sync::Mutex;
 
 use russh::server::{Msg, Session};
@@ -80,7 +80,7 @@ fn run(
     user: &User,
     store: crate::store::Store,
     tx: tokio::sync::mpsc::Sender<Chunk>,
-    stdin: tokio::sync::mpsc::Receiver<Option<Vec<u8>>>,
+    mut stdin: tokio::sync::mpsc::Receiver<Option<Vec<u8>>>,
 ) -> u8 {
     let mut err = ChunkWriter { tx: tx.clone(), err: true };
     let Some(args) = arguments(text) else {
@@ -92,7 +92,11 @@ fn run(
     let mut env = crate::cli::Env {
         out: &mut out,
         err: &mut err,
-        stdin: Some(Box::new(ChannelInput { rx: stdin, left: Vec::new(), ended: false })),
+        stdin: Some(Box::new(super::chunked_input::ChunkedInput::new(move || match stdin.blocking_recv() {
+            Some(Some(bytes)) => super::chunked_input::Next::Chunk(bytes),
+            Some(None) => super::chunked_input::Next::End,
+            None => super::chunked_input::Next::Broken,
+        }))),
         db: crate::cli::Db::Served(store),
         who: crate::cli::Who::Ssh { user: user.name.clone(), access: user.access() },
         place: crate::cli::Place::User {
@@ -179,34 +183,6 @@ impl Write for ChunkWriter {
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
-    }
-}
-
-/// The client's stdin for a command given `-`: until EOF; a closed connection is an error.
-struct ChannelInput {
-    rx: tokio::sync::mpsc::Receiver<Option<Vec<u8>>>,
-    left: Vec<u8>,
-    ended: bool,
-}
-
-impl Read for ChannelInput {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        while self.left.is_empty() && !self.ended {
-            match self.rx.blocking_recv() {
-                Some(Some(bytes)) => self.left = bytes,
-                Some(None) => self.ended = true,
-                None => {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::UnexpectedEof,
-                        "de verbinding brak af voordat de invoer compleet was",
-                    ));
-                }
-            }
-        }
-        let n = buf.len().min(self.left.len());
-        buf[..n].copy_from_slice(&self.left[..n]);
-        self.left.drain(..n);
-        Ok(n)
     }
 }
 

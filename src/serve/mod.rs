@@ -3,6 +3,7 @@
 //! live. Public keys only; users and roles come from the users file.
 
 mod backup_schedule;
+mod chunked_input;
 mod exec;
 mod host_key;
 pub mod input;

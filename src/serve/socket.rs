@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use super::chunked_input::{ChunkedInput, Next};
 use crate::store::Store;
 
 const HELLO: u8 = 1;
@@ -185,7 +186,7 @@ fn serve_one(stream: UnixStream, store: Store) {
     let mut env = crate::cli::Env {
         out: &mut out,
         err: &mut err,
-        stdin: Some(Box::new(FrameReader { stream: reader, left: Vec::new(), ended: false })),
+        stdin: Some(Box::new(frame_reader(reader))),
         db: crate::cli::Db::Served(store),
         who: crate::cli::Who::Login(request.user.clone()),
         place: crate::cli::Place::Local { cwd: request.cwd.clone() },
@@ -218,31 +219,12 @@ impl Write for FrameWriter {
 }
 
 /// The client's stdin: STDIN frames until STDIN_END; a connection that ends before is an error.
-struct FrameReader {
-    stream: UnixStream,
-    left: Vec<u8>,
-    ended: bool,
-}
-
-impl Read for FrameReader {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        while self.left.is_empty() && !self.ended {
-            match read_frame(&mut self.stream) {
-                Ok(Some((STDIN, bytes))) => self.left = bytes,
-                Ok(Some((STDIN_END, _))) => self.ended = true,
-                Ok(_) | Err(_) => {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::UnexpectedEof,
-                        "de verbinding brak af voordat de invoer compleet was",
-                    ));
-                }
-            }
-        }
-        let n = buf.len().min(self.left.len());
-        buf[..n].copy_from_slice(&self.left[..n]);
-        self.left.drain(..n);
-        Ok(n)
-    }
+fn frame_reader(mut stream: UnixStream) -> ChunkedInput<impl FnMut() -> Next> {
+    ChunkedInput::new(move || match read_frame(&mut stream) {
+        Ok(Some((STDIN, bytes))) => Next::Chunk(bytes),
+        Ok(Some((STDIN_END, _))) => Next::End,
+        Ok(_) | Err(_) => Next::Broken,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -369,14 +351,14 @@ mod tests {
         let (mut client, server) = UnixStream::pair().unwrap();
         write_frame(&mut client, STDIN, b"netwerk;partner\n").unwrap();
         drop(client);
-        let mut reader = FrameReader { stream: server, left: Vec::new(), ended: false };
+        let mut reader = frame_reader(server);
         let mut all = Vec::new();
         let error = reader.read_to_end(&mut all).unwrap_err();
         assert_eq!(error.kind(), std::io::ErrorKind::UnexpectedEof);
         let (mut client, server) = UnixStream::pair().unwrap();
         write_frame(&mut client, STDIN, b"a;b\n").unwrap();
         write_frame(&mut client, STDIN_END, &[]).unwrap();
-        let mut reader = FrameReader { stream: server, left: Vec::new(), ended: false };
+        let mut reader = frame_reader(server);
         let mut all = Vec::new();
         reader.read_to_end(&mut all).unwrap();
         assert_eq!(all, b"a;b\n");
