@@ -123,6 +123,17 @@ enum Command {
         #[command(subcommand)]
         invoice: invoice::InvoiceCommand,
     },
+    /// Wat de bank van een betaling zei met de hand corrigeren (een afschrift lees je in met import bank)
+    #[command(
+        help_template = HELP_TEMPLATE,
+        subcommand_help_heading = "Handelingen",
+        subcommand_value_name = "HANDELING",
+        next_help_heading = "Opties"
+    )]
+    Bank {
+        #[command(subcommand)]
+        bank: bank::BankCommand,
+    },
     /// De gemeentetabel: tonen, een gemeente toevoegen, een samenvoeging vastleggen
     #[command(
         help_template = HELP_TEMPLATE,
@@ -683,6 +694,7 @@ fn run(cli: Cli, env: &mut Env) -> Result<u8> {
         }
         Command::Mail { mail } => mail::run(env, mail),
         Command::Municipality { municipality } => municipality::run(env, municipality),
+        Command::Bank { bank } => bank::correct(env, bank),
         Command::Backup { file } => export::backup(env, &file),
         Command::Demo | Command::Check | Command::Restore { .. } | Command::Serve { .. } | Command::Settings { .. } => {
             database::run(env, command)

@@ -4,7 +4,7 @@
 //! The command line (`sidw import bank`) and the screen (`:bank`) both use [`plan`], [`render`]
 //! and [`apply`].
 
-use crate::domain::bank::{BankEntry, ExpectedLine, LineState, batch_lines, match_entries};
+use crate::domain::bank::{BankEntry, ExpectedLine, LineState, match_entries, sent_lines};
 use crate::domain::calendar::format_date;
 use crate::domain::dutch::count;
 use crate::domain::money::format_eur;
@@ -20,7 +20,8 @@ pub struct PlanLine {
     pub amount: rust_decimal::Decimal,
     /// Matched by end-to-end id (else by IBAN, amount and remittance text).
     pub by_id: bool,
-    /// The line's state moves (false: the store knows this already).
+    /// The line's state moves (false: the store knows this already, or the statement was read
+    /// before: a statement's news is taken once, so a state corrected by hand stays).
     pub new: bool,
 }
 
@@ -51,18 +52,21 @@ impl BankPlan {
     }
 }
 
-/// Reads `bytes` (named `file`) and matches every booked transaction to the lines of the
-/// batches a payment file was written of. Stores nothing.
+/// Reads `bytes` (named `file`) and matches every booked transaction to the lines that went to
+/// the bank: of every batch a pain.001 was written of, the lines of each network still in force
+/// when it was written (a network reopened since keeps its lines: the bank still pays or returns
+/// them). Stores nothing.
 pub fn plan(store: &Store, ctx: &ChangeContext, file: &str, bytes: &[u8]) -> Result<BankPlan, StoreError> {
     let read = read_camt053(bytes).map_err(|e| StoreError::Refused(format!("{file}: {e}")))?;
     let mut keys: Vec<(u64, String, String)> = Vec::new();
     let mut expected: Vec<ExpectedLine> = Vec::new();
     let mut payees: Vec<(String, rust_decimal::Decimal)> = Vec::new();
     for batch in store.batches()? {
-        if store.batch_exports(batch.id)?.entries.is_empty() {
+        let first_sent = store.batch_exports(batch.id)?.first_to_bank();
+        if first_sent.is_none() {
             continue;
         }
-        for (id, line) in batch_lines(&batch) {
+        for (id, line) in sent_lines(&batch, first_sent) {
             expected.push(ExpectedLine {
                 end_to_end_id: id.clone(),
                 iban: line.iban.as_str().to_string(),
@@ -75,7 +79,14 @@ pub fn plan(store: &Store, ctx: &ChangeContext, file: &str, bytes: &[u8]) -> Res
     }
     let entries: Vec<BankEntry> = read.entries().cloned().collect();
     let matching = match_entries(&entries, &expected);
+    // Which entries belong to a statement read before: their news was taken then.
+    let mut read_before = Vec::with_capacity(entries.len());
+    for s in &read.statements {
+        let before = store.bank_statement(&s.key())?.is_some();
+        read_before.extend(std::iter::repeat_n(before, s.entries.len()));
+    }
     let mut lines = Vec::new();
+    let mut fresh = Vec::new();
     for m in &matching.matched {
         let (Some((batch, number, id)), Some((payee, amount))) = (keys.get(m.line), payees.get(m.line)) else {
             continue;
@@ -87,11 +98,13 @@ pub fn plan(store: &Store, ctx: &ChangeContext, file: &str, bytes: &[u8]) -> Res
             state: m.state.clone(),
         };
         lines.push(PlanLine { update, payee: payee.clone(), amount: *amount, by_id: m.by_id, new: false });
+        fresh.push(!read_before.get(m.entry).copied().unwrap_or(true));
     }
-    let updates: Vec<BankUpdate> = lines.iter().map(|l| l.update.clone()).collect();
+    let updates: Vec<BankUpdate> =
+        lines.iter().zip(&fresh).filter(|(_, fresh)| **fresh).map(|(l, _)| l.update.clone()).collect();
     let changing = store.bank_changes(&updates)?;
-    for line in &mut lines {
-        line.new = changing.iter().any(|u| **u == line.update);
+    for (line, fresh) in lines.iter_mut().zip(&fresh) {
+        line.new = *fresh && changing.iter().any(|u| **u == line.update);
     }
     let unmatched: Vec<(BankEntry, String)> =
         matching.unmatched.iter().filter_map(|u| entries.get(u.entry).map(|e| (e.clone(), u.reason.clone()))).collect();
@@ -121,7 +134,7 @@ pub fn plan(store: &Store, ctx: &ChangeContext, file: &str, bytes: &[u8]) -> Res
 pub fn apply(store: &Store, ctx: &ChangeContext, plan: &BankPlan) -> Result<usize, StoreError> {
     let statements: Vec<(String, BankStatementImport)> =
         plan.statements.iter().map(|(k, r, _)| (k.clone(), r.clone())).collect();
-    let updates: Vec<BankUpdate> = plan.lines.iter().map(|l| l.update.clone()).collect();
+    let updates: Vec<BankUpdate> = plan.lines.iter().filter(|l| l.new).map(|l| l.update.clone()).collect();
     store.record_bank_statement(ctx, &plan.file, &statements, &updates)
 }
 

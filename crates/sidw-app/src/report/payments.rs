@@ -125,7 +125,8 @@ pub fn rows_in(
             {
                 bank.clone_from(states);
             }
-            let exported = !store.batch_exports(q.batch)?.entries.is_empty();
+            // A CSV is for the books; only a pain.001 goes to the bank.
+            let exported = store.batch_exports(q.batch)?.first_to_bank().is_some();
             batch_status = Some(BatchStatus::of(&bank, exported));
         }
         rows.push(NetworkPayments {

@@ -89,6 +89,15 @@ pub struct Payment {
     pub bank: LineState,
 }
 
+impl Payment {
+    /// Counts in what was settled for the quarter: paid, set off or claimed back; not a plan,
+    /// and not a payment the bank returned (that money came back).
+    pub fn settles(&self) -> bool {
+        self.settled != Settled::Planned
+            && !(self.settled == Settled::Paid && matches!(self.bank, LineState::Returned { .. }))
+    }
+}
+
 /// A practice of the team and its share of the quarter's practice-team money.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PracticeShare {
@@ -148,7 +157,7 @@ pub struct Statement {
 impl Statement {
     /// Σ paid, set off and claimed back by the batches (planned lines not counted).
     pub fn settled_total(&self) -> Decimal {
-        self.payments.iter().filter(|p| p.settled != Settled::Planned).map(|p| p.amount).sum()
+        self.payments.iter().filter(|p| p.settles()).map(|p| p.amount).sum()
     }
 
     /// Σ of the lines planned (open quarter).
@@ -295,7 +304,7 @@ pub fn statement(
     let settled_of = |practice: Option<PracticeId>, partner: Option<PartnerId>| -> Decimal {
         payments
             .iter()
-            .filter(|p| p.settled != Settled::Planned && p.practice == practice && p.partner == partner)
+            .filter(|p| p.settles() && p.practice == practice && p.partner == partner)
             .filter(|_| practice.is_some() || partner.is_some())
             .map(|p| p.amount)
             .sum()

@@ -157,11 +157,12 @@ pub fn rows_in(
             let mut open_quarters = Vec::new();
             for (quarter, closes) in &quarters {
                 let batches = store.batches_of(network.id, *quarter)?;
-                let settled: Vec<PaymentLine> = batches
-                    .iter()
-                    .filter(|b| b.quarter == *quarter && b.networks.contains(&network.id))
-                    .flat_map(|b| b.settled_for(network.id))
-                    .collect();
+                // What was paid, set off and claimed, less the payments the bank returned.
+                let mut settled: Vec<PaymentLine> = Vec::new();
+                for b in batches.iter().filter(|b| b.quarter == *quarter && b.networks.contains(&network.id)) {
+                    let returned = store.bank_lines(b.id)?.returned();
+                    settled.extend(b.settled_for(network.id, &|e2e| returned.contains(e2e)));
+                }
                 let (practice, partner) = by_kind(settled.iter());
                 figures.team_differences += batches
                     .iter()

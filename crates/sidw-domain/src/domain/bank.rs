@@ -310,17 +310,63 @@ pub fn totals<'a>(lines: impl IntoIterator<Item = (Decimal, &'a LineState)>) -> 
 }
 
 /// The payment lines of a batch still in force (not reopened since), each with the end-to-end id
-/// sidw writes for it in the pain.001: the batch number and the line's position in the whole
-/// batch (`2025-Q1-0001-003`), so the ids stay the same when another network of the batch is
-/// reopened.
+/// sidw writes for it in the pain.001 ([`super::close::PaymentBatch::end_to_end_id`]).
 pub fn batch_lines(batch: &super::close::PaymentBatch) -> Vec<(String, &super::close::PaymentLine)> {
     batch
         .lines
         .iter()
         .enumerate()
         .filter(|(_, l)| batch.is_current_for(l.network))
-        .map(|(n, l)| (format!("{}-{:03}", batch.number, n + 1), l))
+        .map(|(n, l)| (batch.end_to_end_id(n), l))
         .collect()
+}
+
+/// The payment lines of a batch that went to the bank, with their end-to-end ids: every line of
+/// a network still in force when the first payment file for the bank was written (`first_sent`;
+/// `None`: no such file, nothing went). A network reopened after that keeps its lines here: the
+/// bank still pays or returns them, and what it says of them counts.
+pub fn sent_lines(
+    batch: &super::close::PaymentBatch,
+    first_sent: Option<chrono::DateTime<chrono::Utc>>,
+) -> Vec<(String, &super::close::PaymentLine)> {
+    let Some(sent) = first_sent else { return Vec::new() };
+    batch
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            batch.networks.contains(&l.network)
+                && !batch.reopenings.iter().any(|r| r.network == l.network && r.at <= sent)
+        })
+        .map(|(n, l)| (batch.end_to_end_id(n), l))
+        .collect()
+}
+
+/// What a line's bank state leaves unsettled in its network's quarter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsettled {
+    /// The latest close of the quarter counted the line as the bank has it.
+    Nothing,
+    /// Returned, and the latest close did not pay it again (it is that close's own line, or it
+    /// was closed before the return was known): the payee misses the money until a re-close.
+    Returned,
+    /// Not returned (any more), but the latest close left it out as returned and paid it again:
+    /// the payee has it twice until a re-close claims it back.
+    PaidTwice,
+}
+
+/// The rule behind the bank's Signalen of returns, measured against the latest close of the
+/// line's network quarter: `in_latest` — the line is that close's own (its batch is the
+/// latest); `left_out_by_latest` — that close left the line out of what was settled before,
+/// as returned (so it paid it again). A close counts what the bank said at that moment; what
+/// the bank (or a correction) says later is unsettled until the quarter is closed again.
+pub fn unsettled(state: &LineState, in_latest: bool, left_out_by_latest: bool) -> Unsettled {
+    let returned = matches!(state, LineState::Returned { .. });
+    match (in_latest, returned, left_out_by_latest) {
+        (true, true, _) | (false, true, false) => Unsettled::Returned,
+        (false, false, true) => Unsettled::PaidTwice,
+        _ => Unsettled::Nothing,
+    }
 }
 
 /// Easter Sunday (anonymous Gregorian algorithm).
@@ -536,6 +582,22 @@ mod tests {
         assert_eq!(BatchStatus::of(&[paid.clone(), back.clone()], true), BatchStatus::PartlyPaid);
         assert_eq!(BatchStatus::of(&[paid.clone(), paid.clone()], true), BatchStatus::Paid);
         assert_eq!(BatchStatus::of(std::slice::from_ref(&back), true), BatchStatus::Returned);
+    }
+
+    #[test]
+    fn a_return_is_unsettled_until_a_close_pays_it_again_and_a_paid_again_one_found_paid_is_twice() {
+        let paid = LineState::Paid { date: day(2025, 5, 2), bank_ref: "p".into() };
+        let back = LineState::Returned { date: day(2025, 5, 6), reason: "AC04".into(), bank_ref: "b".into() };
+        // The latest close's own line: a return is unsettled; nothing else is.
+        assert_eq!(unsettled(&back, true, false), Unsettled::Returned);
+        assert_eq!(unsettled(&paid, true, false), Unsettled::Nothing);
+        assert_eq!(unsettled(&LineState::Open, true, false), Unsettled::Nothing);
+        // An earlier batch's line: settled when the latest close counted it as the bank has it.
+        assert_eq!(unsettled(&back, false, true), Unsettled::Nothing);
+        assert_eq!(unsettled(&back, false, false), Unsettled::Returned);
+        assert_eq!(unsettled(&paid, false, true), Unsettled::PaidTwice);
+        assert_eq!(unsettled(&LineState::Open, false, true), Unsettled::PaidTwice);
+        assert_eq!(unsettled(&paid, false, false), Unsettled::Nothing);
     }
 
     #[test]

@@ -32,6 +32,20 @@ pub struct BatchBankFacts {
     pub lines: usize,
     pub open: Option<usize>,
     pub returned: Vec<ReturnedLine>,
+    /// Returns corrected to paid after a re-close paid them again (its batch still in force).
+    pub paid_twice: Vec<PaidTwice>,
+}
+
+/// A payment the bank was said to have returned, paid again by a re-close, and then found paid
+/// after all (the bank state was corrected): the payee got it twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaidTwice {
+    pub end_to_end_id: String,
+    pub payee: String,
+    pub network_name: String,
+    pub amount: Decimal,
+    /// The batch that paid it again.
+    pub again: String,
 }
 
 /// A payment the bank returned.
@@ -39,6 +53,7 @@ pub struct BatchBankFacts {
 pub struct ReturnedLine {
     pub end_to_end_id: String,
     pub payee: String,
+    pub network_name: String,
     pub amount: Decimal,
     pub date: NaiveDate,
     pub reason: String,
@@ -49,16 +64,16 @@ pub struct ReturnedLine {
 impl ReturnedLine {
     pub fn of(
         end_to_end_id: &str,
-        payee: &str,
-        amount: Decimal,
+        line: &super::close::PaymentLine,
         state: &LineState,
         iban_changed: bool,
     ) -> Option<Self> {
         let LineState::Returned { date, reason, .. } = state else { return None };
         Some(Self {
             end_to_end_id: end_to_end_id.to_string(),
-            payee: payee.to_string(),
-            amount,
+            payee: line.payee.clone(),
+            network_name: line.network_name.clone(),
+            amount: line.amount,
             date: *date,
             reason: reason.clone(),
             iban_changed,
@@ -102,21 +117,27 @@ pub fn bank_signals(today: NaiveDate, batches: &[BatchBankFacts]) -> Vec<Signal>
                 (
                     false,
                     format!(
-                        "IBAN van {} gewijzigd na terugboeking van {} ({}): kan opnieuw worden betaald",
+                        "IBAN van {} gewijzigd na terugboeking van {} ({}): kan opnieuw worden betaald; heropen {} van \
+                         {} en sluit opnieuw af",
                         r.payee,
                         format_eur(r.amount),
-                        r.end_to_end_id
+                        r.end_to_end_id,
+                        b.quarter,
+                        r.network_name
                     ),
                 )
             } else {
                 (
                     true,
                     format!(
-                        "betaling {} aan {} van {} teruggeboekt (reden {}): IBAN navragen en opnieuw betalen",
+                        "betaling {} aan {} van {} teruggeboekt (reden {}): IBAN navragen, dan {} van {} heropenen en \
+                         opnieuw afsluiten; de nieuwe batch betaalt het opnieuw",
                         r.end_to_end_id,
                         r.payee,
                         format_eur(r.amount),
-                        r.reason
+                        r.reason,
+                        b.quarter,
+                        r.network_name
                     ),
                 )
             };
@@ -125,6 +146,25 @@ pub fn bank_signals(today: NaiveDate, batches: &[BatchBankFacts]) -> Vec<Signal>
                 overdue,
                 subject: subject.clone(),
                 text,
+                target: target.clone(),
+                region: b.region,
+            });
+        }
+        for twice in &b.paid_twice {
+            out.push(Signal {
+                due: b.execution_date.unwrap_or(b.quarter.last_day()),
+                overdue: true,
+                subject: subject.clone(),
+                text: format!(
+                    "betaling {} aan {} van {} is toch betaald, maar batch {} betaalde haar opnieuw: heropen {} van {} \
+                     en sluit opnieuw af, dan wordt het teveel betaalde teruggevorderd",
+                    twice.end_to_end_id,
+                    twice.payee,
+                    format_eur(twice.amount),
+                    twice.again,
+                    b.quarter,
+                    twice.network_name
+                ),
                 target: target.clone(),
                 region: b.region,
             });
@@ -152,6 +192,7 @@ mod tests {
             lines: 6,
             open,
             returned,
+            paid_twice: Vec::new(),
         }
     }
 
@@ -175,6 +216,7 @@ mod tests {
         let back = |changed| ReturnedLine {
             end_to_end_id: "2025-Q1-0001-003".into(),
             payee: "Fysio".into(),
+            network_name: "Zwolle-Zuid".into(),
             amount: dec!(1019.40),
             date: day(2025, 5, 6),
             reason: "AC04".into(),
@@ -183,7 +225,28 @@ mod tests {
         let s = bank_signals(day(2025, 5, 7), &[facts(Some(0), vec![back(false)])]);
         assert_eq!(s.len(), 1);
         assert!(s[0].overdue && s[0].text.contains("teruggeboekt (reden AC04)"), "{}", s[0].text);
+        assert!(s[0].text.contains("2025-Q1 van Zwolle-Zuid heropenen en opnieuw afsluiten"), "{}", s[0].text);
         let s = bank_signals(day(2025, 5, 7), &[facts(Some(0), vec![back(true)])]);
         assert!(!s[0].overdue && s[0].text.contains("kan opnieuw worden betaald"), "{}", s[0].text);
+    }
+
+    #[test]
+    fn a_return_found_paid_after_a_re_close_paid_it_again_asks_for_the_claim() {
+        let mut f = facts(Some(0), vec![]);
+        f.paid_twice.push(PaidTwice {
+            end_to_end_id: "2025-Q1-0001-003".into(),
+            payee: "Fysio".into(),
+            network_name: "Zwolle-Zuid".into(),
+            amount: dec!(1019.40),
+            again: "2025-Q1-0002".into(),
+        });
+        let s = bank_signals(day(2025, 6, 1), &[f]);
+        assert_eq!(s.len(), 1);
+        assert!(s[0].overdue, "money paid twice asks for action");
+        assert!(
+            s[0].text.contains("batch 2025-Q1-0002 betaalde haar opnieuw: heropen 2025-Q1 van Zwolle-Zuid"),
+            "{}",
+            s[0].text
+        );
     }
 }

@@ -514,11 +514,24 @@ impl PaymentBatch {
         self.networks.contains(&network) && !self.reopenings.iter().any(|r| r.network == network)
     }
 
+    /// The end-to-end id sidw writes in the pain.001 for the line at `index` of the batch's
+    /// lines: the batch number and the line's position in the whole batch (`2025-Q1-0001-003`),
+    /// so the ids stay the same when another network of the batch is reopened.
+    pub fn end_to_end_id(&self, index: usize) -> String {
+        format!("{}-{:03}", self.number, index + 1)
+    }
+
     /// What this batch settled for one network, per payment key: cash paid plus amounts set off
-    /// against claims, less the claims it raised. A later re-close of the same quarter pays (or
-    /// claims) only the difference with this.
-    pub fn settled_for(&self, network: NetworkId) -> Vec<PaymentLine> {
-        let lines = self.lines.iter().filter(|l| l.network == network).cloned();
+    /// against claims, less the claims it raised. A payment the bank returned settled nothing:
+    /// `returned` names those lines by end-to-end id. A later re-close of the same quarter pays
+    /// (or claims) only the difference with this, so a returned payment is paid again.
+    pub fn settled_for(&self, network: NetworkId, returned: &dyn Fn(&str) -> bool) -> Vec<PaymentLine> {
+        let lines = self
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(n, l)| l.network == network && !returned(&self.end_to_end_id(*n)))
+            .map(|(_, l)| l.clone());
         let set_off = self.set_offs.iter().filter(|s| s.line.network == network).map(|s| s.line.clone());
         let claimed = self
             .claims

@@ -44,9 +44,9 @@ impl Store {
         Ok(self.get(TreeName::BankLines, &batch_id.to_be_bytes())?.unwrap_or_default())
     }
 
-    /// What the bank said of each network's lines of a batch, in the batch's order (the lines
-    /// still in force). `None` when the bank has said nothing of the batch (the batch is then not
-    /// read).
+    /// What the bank said of each network's lines of a batch, in the batch's order (every line,
+    /// also of a network reopened since: the bank still pays or returns what went to it). `None`
+    /// when the bank has said nothing of the batch (the batch is then not read).
     pub fn batch_line_states(
         &self,
         batch_id: u64,
@@ -59,8 +59,8 @@ impl Store {
         let batch = self.batch(batch_id)?;
         let mut out: std::collections::HashMap<crate::domain::NetworkId, Vec<LineState>> =
             std::collections::HashMap::new();
-        for (id, line) in crate::domain::bank::batch_lines(&batch) {
-            out.entry(line.network).or_default().push(known.get(&id).cloned().unwrap_or_default());
+        for (n, line) in batch.lines.iter().enumerate() {
+            out.entry(line.network).or_default().push(known.get(&batch.end_to_end_id(n)).cloned().unwrap_or_default());
         }
         Ok(Some(out))
     }
@@ -69,7 +69,8 @@ impl Store {
     /// said of its lines (a batch is decoded only when the bank said something of it), and for
     /// each returned line whether the payee's IBAN was changed since.
     pub fn bank_signal_facts(&self) -> Result<Vec<crate::domain::bank_signals::BatchBankFacts>, StoreError> {
-        use crate::domain::bank_signals::{BatchBankFacts, ReturnedLine};
+        use crate::domain::bank::{Unsettled, unsettled};
+        use crate::domain::bank_signals::{BatchBankFacts, PaidTwice, ReturnedLine};
         let mut out = Vec::new();
         let mut networks: Option<Vec<crate::domain::Network>> = None;
         for item in self.tree(TreeName::Exports).iter() {
@@ -80,16 +81,18 @@ impl Store {
             // (export record version 2); a batch exported before is asked about only once a
             // statement said something of it (its returns).
             let execution_date = exports.entries.iter().find_map(|e| e.execution_date);
-            let known: std::collections::HashMap<String, LineState> = self.bank_lines(id)?.lines.into_iter().collect();
-            if execution_date.is_none() && known.is_empty() {
+            let bank = self.bank_lines(id)?;
+            if execution_date.is_none() && bank.lines.is_empty() {
                 continue;
             }
+            let known: std::collections::HashMap<String, LineState> = bank.lines.iter().cloned().collect();
             let batch = match self.batch(id) {
                 Ok(batch) => batch,
                 Err(StoreError::NotFound(_)) => continue,
                 Err(e) => return Err(e),
             };
-            let lines = crate::domain::bank::batch_lines(&batch);
+            // The lines that went to the bank: a network reopened since keeps them.
+            let lines = crate::domain::bank::sent_lines(&batch, exports.first_to_bank());
             let Some((_, head)) = lines.first() else { continue };
             let all = match &networks {
                 Some(all) => all,
@@ -110,17 +113,43 @@ impl Store {
                 lines: lines.len(),
                 open: None,
                 returned: Vec::new(),
+                paid_twice: Vec::new(),
             };
             if !known.is_empty() {
                 let mut open = 0;
+                let mut latest: std::collections::HashMap<crate::domain::NetworkId, u64> =
+                    std::collections::HashMap::new();
                 for (e2e, line) in &lines {
                     let state = known.get(e2e).cloned().unwrap_or_default();
                     if state == LineState::Open {
                         open += 1;
                     }
-                    let changed = matches!(state, LineState::Returned { .. })
-                        && self.iban_now(line)?.is_some_and(|now| now != line.iban);
-                    facts.returned.extend(ReturnedLine::of(e2e, &line.payee, line.amount, &state, changed));
+                    // Measured against the latest close of the line's network quarter: did it
+                    // count the line as the bank now has it?
+                    let latest = match latest.entry(line.network) {
+                        std::collections::hash_map::Entry::Occupied(o) => *o.get(),
+                        std::collections::hash_map::Entry::Vacant(v) => {
+                            let key = super::keys::network_quarter(line.network, batch.quarter);
+                            let index: super::records::BatchIds =
+                                self.get(TreeName::BatchIndex, &key)?.unwrap_or_default();
+                            *v.insert(index.ids.last().copied().unwrap_or(batch.id))
+                        }
+                    };
+                    let left_out = bank.settled_again.iter().any(|(id, by)| id == e2e && *by == latest);
+                    match unsettled(&state, latest == batch.id, left_out) {
+                        Unsettled::Nothing => {}
+                        Unsettled::Returned => {
+                            let changed = self.iban_now(line)?.is_some_and(|now| now != line.iban);
+                            facts.returned.extend(ReturnedLine::of(e2e, line, &state, changed));
+                        }
+                        Unsettled::PaidTwice => facts.paid_twice.push(PaidTwice {
+                            end_to_end_id: e2e.clone(),
+                            payee: line.payee.clone(),
+                            network_name: line.network_name.clone(),
+                            amount: line.amount,
+                            again: self.batch(latest)?.number,
+                        }),
+                    }
                 }
                 facts.open = Some(open);
             }
@@ -258,5 +287,109 @@ impl Store {
             tx.audit::<(), _>(BANK_ACTION, &subject, None, Some(&audit))?;
             Ok(changed)
         })
+    }
+}
+
+/// The audit action of a line's bank state set by hand.
+pub const BANK_CORRECTION_ACTION: &str = "bankstatus gecorrigeerd";
+
+#[derive(Serialize)]
+struct CorrectionAudit<'a> {
+    #[serde(rename = "betaling")]
+    line: &'a str,
+    #[serde(rename = "was")]
+    before: String,
+    #[serde(rename = "wordt")]
+    after: String,
+    #[serde(rename = "reden")]
+    why: &'a str,
+}
+
+/// A state as the audit log and the messages name it: `betaald 02-05-2025 (ref)`.
+fn state_text(state: &LineState) -> String {
+    use crate::domain::calendar::format_date;
+    match state {
+        LineState::Open => "open".to_string(),
+        LineState::Paid { date, bank_ref } => format!("betaald {} ({bank_ref})", format_date(*date)),
+        LineState::Returned { date, reason, bank_ref } => {
+            format!("teruggeboekt {} reden {reason} ({bank_ref})", format_date(*date))
+        }
+    }
+}
+
+impl Store {
+    /// Sets what the bank said of one payment line by hand, with a reason: a statement matched
+    /// wrongly (by IBAN, amount and text), or the bank told otherwise. Any state may follow any
+    /// other, unlike a statement's news, which only moves a line up. One change, audited with the
+    /// state before and after. Returns what the office must do next (Dutch), if anything: a
+    /// return a re-close already paid again that turns out paid was paid twice.
+    pub fn correct_bank_line(
+        &self,
+        ctx: &ChangeContext,
+        batch_id: u64,
+        end_to_end_id: &str,
+        state: &LineState,
+        why: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let why = why.trim();
+        if why.is_empty() {
+            return Err(StoreError::Refused("geef een reden voor de correctie (--reden)".into()));
+        }
+        let batch = self.batch(batch_id)?;
+        let exports = self.batch_exports(batch_id)?;
+        let sent = crate::domain::bank::sent_lines(&batch, exports.first_to_bank());
+        let Some((_, line)) = sent.iter().find(|(id, _)| id == end_to_end_id) else {
+            return Err(StoreError::Refused(format!(
+                "betaling {end_to_end_id} is niet met een betaalbestand van batch {} naar de bank gegaan",
+                batch.number
+            )));
+        };
+        let now = self.bank_lines(batch_id)?;
+        let before = now.state(end_to_end_id);
+        if &before == state {
+            return Err(StoreError::Refused(format!(
+                "betaling {end_to_end_id} staat al op {}; er is niets veranderd",
+                state_text(state)
+            )));
+        }
+        // What the correction leaves unsettled, by the rule of the Signalen.
+        let index: super::records::BatchIds = self
+            .get(TreeName::BatchIndex, &super::keys::network_quarter(line.network, batch.quarter))?
+            .unwrap_or_default();
+        let latest = index.ids.last().copied().unwrap_or(batch_id);
+        let left_out = now.settled_again.iter().any(|(id, by)| id == end_to_end_id && *by == latest);
+        let amount = crate::domain::money::format_eur(line.amount);
+        let mut next = Vec::new();
+        match crate::domain::bank::unsettled(state, latest == batch_id, left_out) {
+            crate::domain::bank::Unsettled::Nothing => {}
+            crate::domain::bank::Unsettled::PaidTwice => next.push(format!(
+                "batch {} betaalde deze teruggeboekte betaling opnieuw: heropen {} van {} en sluit opnieuw af, dan \
+                 wordt {amount} aan {} teruggevorderd",
+                self.batch(latest)?.number,
+                batch.quarter,
+                line.network_name,
+                line.payee
+            )),
+            crate::domain::bank::Unsettled::Returned => next.push(format!(
+                "{amount} aan {} is niet betaald: heropen {} van {} en sluit opnieuw af, dan wordt het opnieuw betaald",
+                line.payee, batch.quarter, line.network_name
+            )),
+        }
+        let key = batch_id.to_be_bytes();
+        self.write(ctx, |tx| {
+            let mut lines: BankLines = tx.get(TreeName::BankLines, &key)?.unwrap_or_default();
+            let was = lines.state(end_to_end_id);
+            lines.lines.retain(|(id, _)| id != end_to_end_id);
+            if *state != LineState::Open {
+                lines.lines.push((end_to_end_id.to_string(), state.clone()));
+            }
+            tx.put(TreeName::BankLines, &key, &lines)?;
+            let audit =
+                CorrectionAudit { line: end_to_end_id, before: state_text(&was), after: state_text(state), why };
+            let subject = format!("betaalbatch {} / {end_to_end_id} / {}", batch.number, line.payee);
+            tx.audit::<(), _>(BANK_CORRECTION_ACTION, &subject, None, Some(&audit))?;
+            Ok(())
+        })?;
+        Ok(next)
     }
 }

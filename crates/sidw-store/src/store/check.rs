@@ -360,8 +360,23 @@ impl Store {
                 report.problems.push(format!("bankstatus onder sleutel {} hoort bij geen betaalbatch", hex(&key)));
                 continue;
             };
+            // Every line of the batch: also a network's reopened since (the bank still paid it).
             let ids: std::collections::HashSet<String> =
-                crate::domain::bank::batch_lines(&batch).into_iter().map(|(id, _)| id).collect();
+                (0..batch.lines.len()).map(|n| batch.end_to_end_id(n)).collect();
+            for (id, again) in &lines.settled_again {
+                if !ids.contains(id) {
+                    report.problems.push(format!(
+                        "bankstatus van batch {}: opnieuw betaalde terugboeking {id} bestaat niet",
+                        batch.number
+                    ));
+                }
+                if !current.contains_key(again) {
+                    report.problems.push(format!(
+                        "bankstatus van batch {}: terugboeking {id} opnieuw betaald door een batch die niet bestaat",
+                        batch.number
+                    ));
+                }
+            }
             for (id, _) in &lines.lines {
                 if !ids.contains(id) {
                     report.problems.push(format!("bankstatus van batch {}: betaling {id} bestaat niet", batch.number));

@@ -16,7 +16,7 @@ use crate::domain::verify::{NetworkBasis, batch_violations};
 
 use super::keys::{TreeName, in_network, network_quarter, network_year, payee_key, year_key};
 use super::money_check::enforce;
-use super::records::{BatchBasis, BatchIds, HoursIndex, InvoiceIndex, OpenClaims, PaymentSettings};
+use super::records::{BankLines, BatchBasis, BatchIds, HoursIndex, InvoiceIndex, OpenClaims, PaymentSettings};
 use super::tx::{Tx, TxResult, abort};
 use super::{ChangeContext, Store, StoreError};
 
@@ -82,9 +82,15 @@ struct Snapshot {
     invoice_index: Option<InvoiceIndex>,
     invoices: Vec<Invoice>,
     tariffs: Option<TariffTable>,
-    /// Settled for this quarter by earlier, reopened batches (immutable once reopened): see
-    /// [`PaymentBatch::settled_for`].
+    /// Settled for this quarter by earlier, reopened batches (immutable once reopened, but for
+    /// what the bank returns since): see [`PaymentBatch::settled_for`].
     paid_before: Vec<PaymentLine>,
+    /// Each earlier, reopened batch of the quarter with every line the bank returned (all its
+    /// networks'), read again inside the closing transaction: a statement read meanwhile is seen.
+    bank_returned: Vec<(u64, Vec<String>)>,
+    /// This network's returned lines that `paid_before` leaves out, per earlier batch: the close
+    /// records that its batch settled them again.
+    returns_left_out: Vec<(u64, Vec<String>)>,
     /// The batches of this network's quarter (the batch index), read again inside the closing
     /// transaction: a close and reopen by a colleague meanwhile is seen, never paid over.
     batch_ids: BatchIds,
@@ -115,7 +121,9 @@ impl Snapshot {
             invoices: store.invoices_of(network, quarter)?,
             invoice_index,
             tariffs: store.get(TreeName::Tariffs, &year_key(year))?,
-            paid_before: paid_before(store, network, quarter, earlier)?,
+            paid_before: Vec::new(),
+            bank_returned: Vec::new(),
+            returns_left_out: Vec::new(),
             batch_ids: store.get(TreeName::BatchIndex, &network_quarter(network, quarter))?.unwrap_or_default(),
             claims: Vec::new(),
             nihil: {
@@ -125,7 +133,23 @@ impl Snapshot {
                 marks
             },
         }
+        .with_paid_before(store, quarter, earlier)?
         .with_claims(|key| store.get::<OpenClaims>(TreeName::Claims, key))
+    }
+
+    /// The snapshot with what earlier, reopened batches of the quarter settled for its network,
+    /// less the payments the bank returned (see [`settled_before`]).
+    fn with_paid_before(
+        mut self,
+        store: &Store,
+        quarter: Quarter,
+        earlier: &mut EarlierBatches,
+    ) -> Result<Self, StoreError> {
+        let settled = settled_before(store, self.network.id, quarter, earlier)?;
+        self.paid_before = settled.paid;
+        self.bank_returned = settled.bank_returned;
+        self.returns_left_out = settled.left_out;
+        Ok(self)
     }
 
     /// The snapshot with the open claims on its network's payees, read through `get`.
@@ -191,6 +215,15 @@ impl Snapshot {
             invoices,
             tariffs: tx.get(TreeName::Tariffs, &year_key(year))?,
             paid_before: before.paid_before.clone(),
+            bank_returned: {
+                let mut returned = Vec::new();
+                for (batch, _) in &before.bank_returned {
+                    let lines: BankLines = tx.get(TreeName::BankLines, &batch.to_be_bytes())?.unwrap_or_default();
+                    returned.push((*batch, sorted(lines.returned())));
+                }
+                returned
+            },
+            returns_left_out: before.returns_left_out.clone(),
             batch_ids: tx.get(TreeName::BatchIndex, &network_quarter(id, quarter))?.unwrap_or_default(),
             claims: Vec::new(),
             nihil: nihil_in(tx, id, &before.partners, quarter)?,
@@ -266,36 +299,78 @@ pub fn to_acknowledge(preview: &[NetworkClose]) -> Vec<String> {
     crate::domain::close::to_acknowledge(preview.iter().filter(|n| n.closed.is_none()).flat_map(|n| &n.checklist))
 }
 
-/// What reopened batches of this network's quarter already settled, per payment key: read
-/// through the batch index, so a close costs its own history, not every batch ever written.
-/// A region's batch holds every network of the region: `earlier` keeps each batch read, so that
-/// it is decoded once for all of them, not once a network.
-fn paid_before(
+/// What reopened batches of a network's quarter settled, and the bank's returns that it leaves out.
+struct SettledBefore {
+    paid: Vec<PaymentLine>,
+    bank_returned: Vec<(u64, Vec<String>)>,
+    left_out: Vec<(u64, Vec<String>)>,
+}
+
+/// What reopened batches of this network's quarter already settled, per payment key, without the
+/// payments the bank returned (money that came back settled nothing, so the re-close pays it
+/// again, to the IBAN the payee has now): read through the batch index, so a close costs its own
+/// history, not every batch ever written. A region's batch holds every network of the region:
+/// `earlier` keeps each batch (and what the bank said of it) read, so that it is decoded once for
+/// all of them, not once a network.
+fn settled_before(
     store: &Store,
     network: NetworkId,
     quarter: Quarter,
     earlier: &mut EarlierBatches,
-) -> Result<Vec<PaymentLine>, StoreError> {
+) -> Result<SettledBefore, StoreError> {
     let index: BatchIds = store.get(TreeName::BatchIndex, &network_quarter(network, quarter))?.unwrap_or_default();
-    let mut paid = Vec::new();
+    let mut out = SettledBefore { paid: Vec::new(), bank_returned: Vec::new(), left_out: Vec::new() };
     for id in index.ids {
-        let batch = earlier.read(store, id)?;
+        let (batch, bank) = earlier.read_with_bank(store, id)?;
         if batch.quarter == quarter && batch.networks.contains(&network) && !batch.is_current_for(network) {
-            paid.extend(batch.settled_for(network));
+            let returned = bank.returned();
+            out.paid.extend(batch.settled_for(network, &|e2e| returned.contains(e2e)));
+            let mine: Vec<String> = batch
+                .lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.network == network)
+                .map(|(n, _)| batch.end_to_end_id(n))
+                .filter(|e2e| returned.contains(e2e))
+                .collect();
+            if !mine.is_empty() {
+                out.left_out.push((id, mine));
+            }
+            out.bank_returned.push((id, sorted(returned)));
         }
     }
-    Ok(paid)
+    Ok(out)
 }
 
-/// The batches read so far by one close or preview, by id.
+fn sorted(set: std::collections::HashSet<String>) -> Vec<String> {
+    let mut ids: Vec<String> = set.into_iter().collect();
+    ids.sort();
+    ids
+}
+
+/// The batches read so far by one close or preview, by id, with what the bank said of them.
 #[derive(Default)]
-struct EarlierBatches(std::collections::HashMap<u64, PaymentBatch>);
+struct EarlierBatches(std::collections::HashMap<u64, (PaymentBatch, Option<BankLines>)>);
 
 impl EarlierBatches {
     fn read(&mut self, store: &Store, id: u64) -> Result<&PaymentBatch, StoreError> {
         match self.0.entry(id) {
-            std::collections::hash_map::Entry::Occupied(known) => Ok(known.into_mut()),
-            std::collections::hash_map::Entry::Vacant(new) => Ok(new.insert(store.batch(id)?)),
+            std::collections::hash_map::Entry::Occupied(known) => Ok(&known.into_mut().0),
+            std::collections::hash_map::Entry::Vacant(new) => Ok(&new.insert((store.batch(id)?, None)).0),
+        }
+    }
+
+    fn read_with_bank(&mut self, store: &Store, id: u64) -> Result<(&PaymentBatch, &BankLines), StoreError> {
+        let entry = match self.0.entry(id) {
+            std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+            std::collections::hash_map::Entry::Vacant(new) => new.insert((store.batch(id)?, None)),
+        };
+        if entry.1.is_none() {
+            entry.1 = Some(store.bank_lines(id)?);
+        }
+        match entry {
+            (batch, Some(bank)) => Ok((batch, bank)),
+            (_, None) => Err(StoreError::NotFound(format!("bankstatus van betaalbatch {id}"))),
         }
     }
 }
@@ -359,7 +434,9 @@ impl Store {
                     std::collections::hash_map::Entry::Vacant(new) => new.insert(self.batch(id)?),
                 };
                 if b.quarter == batch.quarter && !b.is_current_for(*network) {
-                    before.extend(b.settled_for(*network));
+                    // The returns this batch's close left out, as it left them out then.
+                    let again = self.bank_lines(id)?.settled_again_by(batch.id);
+                    before.extend(b.settled_for(*network, &|e2e| again.contains(e2e)));
                 }
             }
         }
@@ -568,6 +645,13 @@ impl Store {
             }
             for (network, payees, open) in &open_after {
                 write_open_claims(tx, *network, payees, open, &batch)?;
+            }
+            // The returned payments this close left out of what was settled before: it paid them
+            // again (or claimed that much less), which the bank's Signalen and an export's check read.
+            for (earlier, ids) in snapshots.iter().flat_map(|s| &s.returns_left_out) {
+                let mut bank: BankLines = tx.get(TreeName::BankLines, &earlier.to_be_bytes())?.unwrap_or_default();
+                bank.settled_again.extend(ids.iter().map(|id| (id.clone(), batch.id)));
+                tx.put(TreeName::BankLines, &earlier.to_be_bytes(), &bank)?;
             }
             for snapshot in &snapshots {
                 let close = QuarterClose {

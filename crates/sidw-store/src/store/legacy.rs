@@ -384,3 +384,16 @@ impl From<BatchExportsV1> for super::records::BatchExports {
         }
     }
 }
+
+/// What the bank said of a batch's lines, version 1: the states only; version 2 added which
+/// re-closes paid a returned line again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankLinesV1 {
+    pub lines: Vec<(String, crate::domain::bank::LineState)>,
+}
+
+impl From<BankLinesV1> for super::records::BankLines {
+    fn from(v1: BankLinesV1) -> Self {
+        Self { lines: v1.lines, settled_again: Vec::new() }
+    }
+}

@@ -29,6 +29,21 @@ pub struct BatchExports {
     pub entries: Vec<BatchExport>,
 }
 
+impl BatchExports {
+    /// When the first payment file for the bank (a pain.001, not a CSV) was written, if one was.
+    pub fn first_to_bank(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.entries.iter().filter(|e| e.to_bank()).map(|e| e.at).min()
+    }
+}
+
+impl BatchExport {
+    /// A payment file for the bank: a pain.001 (it asks an execution date; one recorded before
+    /// the date was kept says so in `what`). A CSV is for the books, not the bank.
+    pub fn to_bank(&self) -> bool {
+        self.execution_date.is_some() || self.what.starts_with("pain")
+    }
+}
+
 /// One payment file written: when, by whom, and what (format and file); since version 2 also
 /// the file's name, the SHA-256 of its bytes and the execution date the bank was asked for
 /// (empty and `None` for exports recorded before, and for a CSV no date).
@@ -265,19 +280,48 @@ pub struct OutboxMessage {
 record!(OutboxMessage, "e-mail in de outbox", 1);
 
 /// What the bank said of the payment lines of one batch, by end-to-end id (lines the bank has
-/// said nothing of are absent: open).
+/// said nothing of are absent: open), and which later closes paid a returned line again.
+/// Version 1 had no `settled_again`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BankLines {
     pub lines: Vec<(String, crate::domain::bank::LineState)>,
+    /// (end-to-end id, batch id): a re-close of the line's network quarter that left this
+    /// returned line out of what was settled before (so its batch paid the amount again, or
+    /// claimed less). Written by that close, in its transaction; each such close adds its pair.
+    pub settled_again: Vec<(String, u64)>,
 }
 
 impl BankLines {
     pub fn state(&self, end_to_end_id: &str) -> crate::domain::bank::LineState {
         self.lines.iter().find(|(id, _)| id == end_to_end_id).map(|(_, s)| s.clone()).unwrap_or_default()
     }
+
+    /// The lines the bank returned, by end-to-end id.
+    pub fn returned(&self) -> std::collections::HashSet<String> {
+        self.lines
+            .iter()
+            .filter(|(_, s)| matches!(s, crate::domain::bank::LineState::Returned { .. }))
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
+    /// The returned lines the close that made batch `batch` left out of what was settled before.
+    pub fn settled_again_by(&self, batch: u64) -> std::collections::HashSet<String> {
+        self.settled_again.iter().filter(|(_, b)| *b == batch).map(|(id, _)| id.clone()).collect()
+    }
 }
 
-record!(BankLines, "bankstatus van een batch", 1);
+impl Record for BankLines {
+    const KIND: &'static str = "bankstatus van een batch";
+    const VERSION: u16 = 2;
+
+    fn upgrade(version: u16, body: &[u8]) -> Result<Self, String> {
+        match version {
+            1 => decode_body::<super::legacy::BankLinesV1>(body).map(Self::from),
+            _ => Err(format!("bankstatus versie {version} is onbekend")),
+        }
+    }
+}
 
 /// One bank statement read: when, by whom, from which file, and what it held.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,0 +1,298 @@
+//! What a payment the bank returned does to the money (issue 17): money that came back settled
+//! nothing, so the re-close of the quarter pays it again, also when the network was reopened
+//! after the file went to the bank; a wrongly read bank state is corrected by hand, and a return
+//! that a re-close paid again but turns out paid asks for (and gets) the claim. Statements are
+//! built from the pain.001 sidw wrote and validated against the ISO schema, as in `bank.rs`.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use rust_decimal::Decimal;
+
+use crate::bank::{Fixture, Paid, camt053, closed_and_exported, xmllint};
+
+fn sidw(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sidw")).arg("--db").arg(db).args(args).env_remove("SIDW_DB").output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn ok(out: Output) -> String {
+    assert!(out.status.success(), "stdout: {}\nstderr: {}", text(&out.stdout), text(&out.stderr));
+    text(&out.stdout)
+}
+
+fn statement(dir: &Path, name: &str, xml: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, xml).unwrap();
+    xmllint("camt.053.001.02.xsd", &path);
+    path.to_str().unwrap().to_string()
+}
+
+fn reopen(db: &Path, why: &str) {
+    ok(sidw(db, &["reopen", "--quarter", "2025-Q1", "--network", "Zwolle-Zuid", "--user", "fien", "--reason", why]));
+}
+
+fn close(db: &Path) -> String {
+    ok(sidw(db, &["close", "--quarter", "2025-Q1", "--network", "Zwolle-Zuid", "--user", "fien"]))
+}
+
+/// The payment lines of one batch (not its claims or set-offs): (payee, amount).
+fn batch_lines(db: &Path, batch: &str) -> Vec<(String, Decimal)> {
+    let out = ok(sidw(db, &["report", "payments", "--quarter", "2025-Q1", "--format", "json"]));
+    serde_json::from_str::<Vec<serde_json::Value>>(&out)
+        .unwrap()
+        .into_iter()
+        .filter(|l| l["batch"] == batch && (l["kind"] == "practice" || l["kind"] == "partner"))
+        .map(|l| (l["payee"].as_str().unwrap().to_string(), l["amount"].as_str().unwrap().parse().unwrap()))
+        .collect()
+}
+
+fn signals(db: &Path) -> Vec<String> {
+    let out = ok(sidw(db, &["report", "signals", "--today", "2025-05-08", "--format", "csv"]));
+    out.lines().filter(|l| l.contains("betaalbatch")).map(str::to_string).collect()
+}
+
+fn amount(p: &Paid) -> Decimal {
+    p.amount.parse().unwrap()
+}
+
+/// The payee the pain.001 names for a payment: its line in `report payments` of the first batch.
+fn payee_of(db: &Path, p: &Paid) -> String {
+    let first = batch_lines(db, "2025-Q1-0001");
+    first.iter().find(|(_, a)| *a == amount(p)).unwrap().0.clone()
+}
+
+/// "Betaald (batches)" of the coordinator's statement.
+fn statement_paid(db: &Path) -> String {
+    let out = ok(sidw(db, &["report", "statement", "--network", "Zwolle-Zuid", "--quarter", "2025-Q1"]));
+    out.lines().find(|l| l.contains("Betaald (batches)")).unwrap().to_string()
+}
+
+fn eur(d: Decimal) -> String {
+    sidw::domain::money::format_eur(d)
+}
+
+#[test]
+fn a_returned_payment_is_paid_again_by_the_re_close_and_its_signal_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, paid, account, date) = closed_and_exported(dir.path());
+    let total: Decimal = paid.iter().map(amount).sum();
+    let back = &paid[2];
+    let payee = payee_of(&db, back);
+    assert!(statement_paid(&db).contains(&eur(total)), "{}", statement_paid(&db));
+
+    let xml = camt053("S-1", &account, &[Fixture::Batch(&paid, &date), Fixture::Returned(back, &date, "AC04")]);
+    ok(sidw(&db, &["import", "bank", &statement(dir.path(), "s1.xml", &xml)]));
+    let s = signals(&db);
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert!(s[0].contains("heropenen en opnieuw afsluiten"), "{s:?}");
+    // The money that came back is not counted as paid on the coordinator's statement.
+    assert!(statement_paid(&db).contains(&eur(total - amount(back))), "{}", statement_paid(&db));
+
+    reopen(&db, "terugboeking AC04, IBAN nagevraagd");
+    close(&db);
+    // The re-close pays the returned payment again, and nothing else: the rest was paid.
+    assert_eq!(batch_lines(&db, "2025-Q1-0002"), vec![(payee.clone(), amount(back))]);
+    assert!(signals(&db).iter().all(|l| !l.contains("2025-Q1-0001-003")), "{:?}", signals(&db));
+    assert!(statement_paid(&db).contains(&eur(total)), "{}", statement_paid(&db));
+    // Its payment file passes the money check (which counts the return as the close did).
+    let pain = dir.path().join("pain2.xml");
+    ok(sidw(
+        &db,
+        &[
+            "export",
+            "payments",
+            "--quarter",
+            "2025-Q1",
+            "--format",
+            "pain001",
+            "--batch",
+            "2025-Q1-0002",
+            "--out",
+            pain.to_str().unwrap(),
+        ],
+    ));
+    xmllint("pain.001.001.09.xsd", &pain);
+    ok(sidw(&db, &["check"]));
+
+    // Reopened and closed once more without news: the payment is not made a third time.
+    reopen(&db, "controle");
+    close(&db);
+    assert!(batch_lines(&db, "2025-Q1-0003").is_empty(), "{:?}", batch_lines(&db, "2025-Q1-0003"));
+}
+
+#[test]
+fn a_return_of_a_network_reopened_after_the_file_went_to_the_bank_is_matched_and_paid_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, paid, account, date) = closed_and_exported(dir.path());
+    let back = &paid[4];
+    let payee = payee_of(&db, back);
+    // The file went to the bank; then the quarter is reopened and closed again without changes.
+    reopen(&db, "controle na export");
+    close(&db);
+    assert!(batch_lines(&db, "2025-Q1-0002").is_empty());
+
+    // The bank pays the first batch and returns one payment: both are the old batch's lines.
+    let xml = camt053("S-1", &account, &[Fixture::Batch(&paid, &date), Fixture::Returned(back, &date, "MD07")]);
+    let read = ok(sidw(&db, &["import", "bank", &statement(dir.path(), "s1.xml", &xml)]));
+    assert!(read.contains("6 betalingen betaald, 1 teruggeboekt, 0 onbekend"), "{read}");
+    assert!(!read.contains("onbekend:"), "{read}");
+    let s = signals(&db);
+    assert!(s.iter().any(|l| l.contains("2025-Q1-0001-005") && l.contains("teruggeboekt (reden MD07)")), "{s:?}");
+
+    // The next close counts the return: it pays the money again.
+    reopen(&db, "terugboeking MD07");
+    close(&db);
+    assert_eq!(batch_lines(&db, "2025-Q1-0003"), vec![(payee, amount(back))]);
+    assert!(signals(&db).iter().all(|l| !l.contains("2025-Q1-0001-005")), "{:?}", signals(&db));
+    ok(sidw(&db, &["check"]));
+}
+
+#[test]
+fn a_return_corrected_to_paid_after_the_re_close_paid_it_again_is_claimed_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, paid, account, date) = closed_and_exported(dir.path());
+    let back = &paid[2];
+    let payee = payee_of(&db, back);
+    let xml = camt053("S-1", &account, &[Fixture::Batch(&paid, &date), Fixture::Returned(back, &date, "AC04")]);
+    let file = statement(dir.path(), "s1.xml", &xml);
+    ok(sidw(&db, &["import", "bank", &file]));
+    reopen(&db, "terugboeking");
+    close(&db);
+    assert_eq!(batch_lines(&db, "2025-Q1-0002"), vec![(payee.clone(), amount(back))]);
+
+    // The return was the bank's mistake: the payee had the money. Corrected by hand.
+    let said = ok(sidw(
+        &db,
+        &[
+            "bank",
+            "correct",
+            "--line",
+            "2025-Q1-0001-003",
+            "--state",
+            "paid",
+            "--date",
+            &date,
+            "--why",
+            "bank heeft de terugboeking ingetrokken",
+            "--user",
+            "fien",
+        ],
+    ));
+    assert!(said.contains("Betaling 2025-Q1-0001-003: betaald."), "{said}");
+    assert!(said.contains("Let op: batch 2025-Q1-0002 betaalde deze teruggeboekte betaling opnieuw"), "{said}");
+    let s = signals(&db);
+    assert!(s.iter().any(|l| l.contains("is toch betaald, maar batch 2025-Q1-0002")), "{s:?}");
+    let log = ok(sidw(&db, &["report", "log", "--format", "csv"]));
+    assert!(log.contains("bankstatus gecorrigeerd"), "{log}");
+
+    // Reading the statement again does not undo the correction.
+    let again = ok(sidw(&db, &["import", "bank", &file]));
+    assert!(again.contains("al ingelezen"), "{again}");
+    let payments = ok(sidw(&db, &["report", "payments", "--quarter", "2025-Q1", "--format", "json"]));
+    let lines: Vec<serde_json::Value> = serde_json::from_str(&payments).unwrap();
+    let corrected = lines.iter().find(|l| l["batch"] == "2025-Q1-0001" && l["payee"] == payee.as_str());
+    // (the first batch is no longer in force for the network: the report shows the current one)
+    assert!(corrected.is_none_or(|l| l["bank_status"] == "paid"), "{corrected:?}");
+
+    // The next close claims the double payment back from the payee.
+    reopen(&db, "dubbel betaald");
+    let closed = close(&db);
+    assert!(batch_lines(&db, "2025-Q1-0003").is_empty(), "{closed}");
+    let store = crate::common::reopen(&db);
+    let claims = store.open_claims().unwrap();
+    assert_eq!(claims.len(), 1, "{claims:?}");
+    assert_eq!((claims[0].line.payee.as_str(), claims[0].open), (payee.as_str(), amount(back)));
+    drop(store);
+    assert!(signals(&db).iter().all(|l| !l.contains("is toch betaald")), "{:?}", signals(&db));
+    ok(sidw(&db, &["check"]));
+}
+
+#[test]
+fn a_correction_says_in_dutch_what_is_wrong_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _paid, _account, _date) = closed_and_exported(dir.path());
+    let correct = |args: &[&str]| {
+        let mut all = vec!["bank", "correct", "--user", "fien"];
+        all.extend_from_slice(args);
+        sidw(&db, &all)
+    };
+    let cases: [(&[&str], i32, &str); 6] = [
+        (&["--line", "2025-Q1-0001", "--state", "open", "--why", "x"], 2, "geen kenmerk van een betaling"),
+        (
+            &["--line", "2025-Q1-0001-003", "--state", "returned", "--date", "2025-05-02", "--why", "x"],
+            2,
+            "vraagt --code",
+        ),
+        (&["--line", "2025-Q1-0001-003", "--state", "paid", "--why", "x"], 2, "vragen --date"),
+        (&["--line", "2025-Q1-0001-003", "--state", "open", "--why", "x"], 1, "staat al op open"),
+        (
+            &["--line", "2025-Q1-0001-009", "--state", "paid", "--date", "02-05-2025", "--why", "x"],
+            1,
+            "niet met een betaalbestand",
+        ),
+        (&["--line", "2025-Q1-0001-003", "--state", "paid", "--date", "02-05-2025", "--why", " "], 1, "geef een reden"),
+    ];
+    for (args, code, message) in cases {
+        let out = correct(args);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains(message), "{args:?}: {}", text(&out.stderr));
+        assert_eq!(text(&out.stderr).lines().count(), 1, "once: {}", text(&out.stderr));
+    }
+    let log = ok(sidw(&db, &["report", "log", "--format", "csv"]));
+    assert!(!log.contains("bankstatus gecorrigeerd"), "{log}");
+}
+
+#[test]
+fn a_csv_only_export_is_not_a_file_for_the_bank() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    ok(sidw(&db, &["demo"]));
+    close(&db);
+    let csv = dir.path().join("b.csv");
+    ok(sidw(&db, &["export", "payments", "--quarter", "2025-Q1", "--format", "csv", "--out", csv.to_str().unwrap()]));
+    let table = ok(sidw(&db, &["report", "payments", "--quarter", "2025-Q1"]));
+    assert!(table.contains("batch 2025-Q1-0001: afgesloten"), "{table}");
+    assert!(!table.contains("geëxporteerd"), "{table}");
+}
+
+/// A batch's bank states stored before the re-closes were recorded (version 1) read as they
+/// were, with no re-close known.
+#[test]
+fn bank_lines_version_1_upgrades_from_its_stored_bytes() {
+    use sidw::domain::bank::LineState;
+    use sidw::store::codec::{MAGIC, Record, decode};
+    let v1 = sidw::store::legacy::BankLinesV1 {
+        lines: vec![
+            (
+                "2025-Q1-0001-001".into(),
+                LineState::Paid { date: chrono::NaiveDate::from_ymd_opt(2025, 5, 2).unwrap(), bank_ref: "B-1".into() },
+            ),
+            (
+                "2025-Q1-0001-003".into(),
+                LineState::Returned {
+                    date: chrono::NaiveDate::from_ymd_opt(2025, 5, 6).unwrap(),
+                    reason: "AC04".into(),
+                    bank_ref: "B-2".into(),
+                },
+            ),
+        ],
+    };
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/records/bank_lines_v1.bin");
+    if std::env::var_os("SIDW_WRITE_FIXTURES").is_some() {
+        let mut bytes = vec![MAGIC, 0, 1];
+        bytes.extend(bincode::serde::encode_to_vec(&v1, bincode::config::standard()).unwrap());
+        std::fs::write(&path, bytes).unwrap();
+    }
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(&bytes[..3], &[MAGIC, 0, 1], "a version 1 envelope");
+    assert_eq!(sidw::store::records::BankLines::VERSION, 2, "a new layout keeps this one in legacy.rs");
+    let upgraded = decode::<sidw::store::records::BankLines>(&bytes).unwrap();
+    assert_eq!(upgraded.lines, v1.lines);
+    assert!(upgraded.settled_again.is_empty());
+    assert_eq!(upgraded.returned().into_iter().collect::<Vec<_>>(), vec!["2025-Q1-0001-003".to_string()]);
+}
