@@ -19,6 +19,7 @@ mod app_close;
 mod authority;
 mod backup_stream;
 mod bank;
+mod bank_camt08;
 mod clerk_screen;
 mod cli;
 mod cli_hours;
