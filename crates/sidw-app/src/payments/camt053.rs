@@ -507,24 +507,18 @@ mod tests {
 
     /// `xml` with every element name given `prefix` (`<Ntry>` → `<camt:Ntry>`).
     fn prefixed(xml: &str, prefix: &str) -> String {
-        let mut out = String::with_capacity(xml.len() * 2);
-        let mut rest = xml;
-        while let Some(at) = rest.find('<') {
-            let (before, tag) = rest.split_at(at);
-            out.push_str(before);
+        let mut parts = xml.split('<');
+        let mut out = parts.next().unwrap_or_default().to_string();
+        for part in parts {
             out.push('<');
-            let mut tag = &tag[1..];
-            if let Some(end) = tag.strip_prefix('/') {
-                out.push('/');
-                tag = end;
+            match part.strip_prefix('/') {
+                Some(closing) => out.push_str(&format!("/{prefix}:{closing}")),
+                None if part.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+                    out.push_str(&format!("{prefix}:{part}"))
+                }
+                None => out.push_str(part),
             }
-            if tag.starts_with(|c: char| c.is_ascii_alphabetic()) {
-                out.push_str(prefix);
-                out.push(':');
-            }
-            rest = tag;
         }
-        out.push_str(rest);
         out.replace(&format!("{prefix}:Document xmlns="), &format!("{prefix}:Document xmlns:{prefix}="))
     }
 
