@@ -20,6 +20,7 @@ mod authority;
 mod backup_stream;
 mod bank;
 mod bank_returns;
+mod bank_camt08;
 mod clerk_screen;
 mod cli;
 mod cli_hours;

@@ -9,12 +9,14 @@
 //! currency (`Ccy`), a storno (`RvslInd`), and a batch-booked entry whose details do not add up
 //! to the entry's amount (then none of its details is trusted).
 //!
-//! The tests in `tests/it/bank.rs` validate their statements against the ISO 20022 schema
-//! `formats/camt.053.001.02.xsd` (as published by ISO/SWIFT in 2009; the copy in the MIT-licensed
-//! `genkgo/camt` repository) with `xmllint`.
+//! The tests in `tests/it/bank.rs` and `tests/it/bank_camt08.rs` validate their statements with
+//! `xmllint` against the ISO 20022 schemas `formats/camt.053.001.02.xsd` and
+//! `formats/camt.053.001.08.xsd` (copies from the MIT-licensed `genkgo/camt` repository; where
+//! from exactly is in `formats/README`).
 
 use chrono::NaiveDate;
 use quick_xml::events::Event;
+use quick_xml::name::PrefixDeclaration;
 use quick_xml::{Reader, XmlVersion};
 use rust_decimal::Decimal;
 
@@ -86,9 +88,18 @@ pub enum CamtError {
     Empty,
 }
 
+/// Where a transaction's amount was read from; a better source replaces a worse one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum AmountSource {
+    Instructed,
+    Transaction,
+    Booked,
+}
+
 #[derive(Default)]
 struct Tx {
     amount: Option<String>,
+    amount_source: Option<AmountSource>,
     currency: Option<String>,
     credit: Option<String>,
     end_to_end_id: Option<String>,
@@ -97,6 +108,16 @@ struct Tx {
     debtor_iban: Option<String>,
     remittance: Vec<String>,
     reason: Option<String>,
+}
+
+impl Tx {
+    fn set_amount(&mut self, source: AmountSource, value: String, currency: Option<String>) {
+        if self.amount_source.is_none_or(|had| had <= source) {
+            self.amount = Some(value);
+            self.currency = currency;
+            self.amount_source = Some(source);
+        }
+    }
 }
 
 #[derive(Default)]
@@ -136,10 +157,17 @@ pub fn read_camt053(bytes: &[u8]) -> Result<BankFile, CamtError> {
             Event::Start(start) => {
                 let name = start.local_name().as_ref().to_string();
                 if path.is_empty() {
+                    // The namespace bound to the root's own prefix: `<Document xmlns="…">`, or
+                    // `<camt:Document xmlns:camt="…">` (as valid against the schema).
+                    let prefix = start.name().prefix().map(|p| p.as_ref().to_string());
                     let namespace = start
                         .attributes()
                         .flatten()
-                        .find(|a| a.key.as_ref() == "xmlns")
+                        .find(|a| match (a.key.as_namespace_binding(), prefix.as_deref()) {
+                            (Some(PrefixDeclaration::Default), None) => true,
+                            (Some(PrefixDeclaration::Named(bound)), Some(own)) => bound == own,
+                            _ => false,
+                        })
                         .map(|a| a.value.into_owned())
                         .unwrap_or_default();
                     version = Some(check_namespace(&name, &namespace)?);
@@ -245,14 +273,11 @@ fn take_field(
         match rel.as_str() {
             "Refs/EndToEndId" => tx.end_to_end_id = Some(value),
             "Refs/AcctSvcrRef" => tx.bank_ref = Some(value),
-            "Amt" | "AmtDtls/TxAmt/Amt" => {
-                tx.amount = Some(value);
-                tx.currency = currency;
-            }
-            "AmtDtls/InstdAmt/Amt" if tx.amount.is_none() => {
-                tx.amount = Some(value);
-                tx.currency = currency;
-            }
+            // The amount as booked on the account: `.08`'s own `Amt` first, then the
+            // transaction amount of `AmtDtls` (all `.02` has), then the amount instructed.
+            "Amt" => tx.set_amount(AmountSource::Booked, value, currency),
+            "AmtDtls/TxAmt/Amt" => tx.set_amount(AmountSource::Transaction, value, currency),
+            "AmtDtls/InstdAmt/Amt" => tx.set_amount(AmountSource::Instructed, value, currency),
             "CdtDbtInd" => tx.credit = Some(value),
             "RltdPties/CdtrAcct/Id/IBAN" => tx.creditor_iban = Some(value),
             "RltdPties/DbtrAcct/Id/IBAN" => tx.debtor_iban = Some(value),
@@ -478,6 +503,77 @@ mod tests {
         assert!(matches!(read_camt053(bad.as_bytes()), Err(CamtError::Entry { entry: 2, .. })));
         assert!(matches!(read_camt053(b"<Document"), Err(CamtError::Xml(_) | CamtError::NotCamt053(_))));
         assert!(matches!(read_camt053(b"not xml at all"), Err(CamtError::NotCamt053(_))));
+    }
+
+    /// `xml` with every element name given `prefix` (`<Ntry>` → `<camt:Ntry>`).
+    fn prefixed(xml: &str, prefix: &str) -> String {
+        let mut parts = xml.split('<');
+        let mut out = parts.next().unwrap_or_default().to_string();
+        for part in parts {
+            out.push('<');
+            match part.strip_prefix('/') {
+                Some(closing) => out.push_str(&format!("/{prefix}:{closing}")),
+                None if part.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+                    out.push_str(&format!("{prefix}:{part}"))
+                }
+                None => out.push_str(part),
+            }
+        }
+        out.replace(&format!("{prefix}:Document xmlns="), &format!("{prefix}:Document xmlns:{prefix}="))
+    }
+
+    #[test]
+    fn reads_a_document_whose_namespace_has_a_prefix() {
+        let camt = prefixed(BATCH_BOOKED, "camt");
+        assert!(camt.contains("<camt:Document xmlns:camt=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">"));
+        assert!(camt.contains("<camt:TxDtls><camt:Refs><camt:EndToEndId>B-001</camt:EndToEndId>"));
+        let file = read_camt053(camt.as_bytes()).expect("statement");
+        assert_eq!(file, read_camt053(BATCH_BOOKED.as_bytes()).expect("statement"));
+        let v08 = prefixed(&BATCH_BOOKED.replace("camt.053.001.02", "camt.053.001.08"), "ns2");
+        assert_eq!(read_camt053(v08.as_bytes()).expect("statement").version, CamtVersion::V08);
+
+        // The prefix of the root decides: another namespace bound to it is refused.
+        let other = camt.replace(
+            "xmlns:camt=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"",
+            "xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\" xmlns:camt=\"urn:example:other\"",
+        );
+        assert!(
+            matches!(read_camt053(other.as_bytes()), Err(CamtError::NotCamt053(found)) if found == "urn:example:other")
+        );
+        let unbound = camt.replace("xmlns:camt=", "xmlns:other=");
+        assert!(
+            matches!(read_camt053(unbound.as_bytes()), Err(CamtError::NotCamt053(found)) if found == "geen namespace")
+        );
+    }
+
+    #[test]
+    fn a_v08_transaction_is_read_at_its_booked_amount() {
+        let v08 = BATCH_BOOKED
+            .replace("camt.053.001.02", "camt.053.001.08")
+            .replace("<Sts>BOOK</Sts>", "<Sts><Cd>BOOK</Cd></Sts>");
+        let eur_100 = "<AmtDtls><TxAmt><Amt Ccy=\"EUR\">100.00</Amt></TxAmt></AmtDtls>";
+        // Booked € 100,00; the payment itself was $ 110,00 (instructed and as transaction).
+        let dollars = v08.replace(
+            eur_100,
+            "<Amt Ccy=\"EUR\">100.00</Amt><CdtDbtInd>DBIT</CdtDbtInd>\
+             <AmtDtls><InstdAmt><Amt Ccy=\"USD\">110.00</Amt></InstdAmt><TxAmt><Amt Ccy=\"USD\">110.00</Amt></TxAmt></AmtDtls>",
+        );
+        let file = read_camt053(dollars.as_bytes()).expect("statement");
+        let first = file.entries().next().expect("entry");
+        assert_eq!(
+            (first.amount, first.currency.as_deref(), first.problem.as_deref()),
+            (dec!(100.00), Some("EUR"), None)
+        );
+
+        // Without a booked amount: the transaction amount before the instructed one, in either order.
+        for details in [
+            "<AmtDtls><InstdAmt><Amt Ccy=\"EUR\">99.00</Amt></InstdAmt><TxAmt><Amt Ccy=\"EUR\">100.00</Amt></TxAmt></AmtDtls>",
+            "<AmtDtls><TxAmt><Amt Ccy=\"EUR\">100.00</Amt></TxAmt><InstdAmt><Amt Ccy=\"EUR\">99.00</Amt></InstdAmt></AmtDtls>",
+            "<AmtDtls><InstdAmt><Amt Ccy=\"EUR\">100.00</Amt></InstdAmt></AmtDtls>",
+        ] {
+            let file = read_camt053(v08.replace(eur_100, details).as_bytes()).expect("statement");
+            assert_eq!(file.entries().next().map(|e| e.amount), Some(dec!(100.00)), "{details}");
+        }
     }
 
     #[test]

@@ -6,6 +6,22 @@
 //! of [`MEDRIE_REGIONS`]; an admin adds municipalities and records mergers. The rules on it live
 //! here, once: a municipality typed in is found in the list ([`MunicipalityList::find`]), and a
 //! network's municipality belongs to the network's Medrie region ([`MunicipalityList::for_network`]).
+//!
+//! Sources. The CBS codes of [`CBS_CODES`] were checked (December 2026) against CBS's own list of
+//! 2025, the `statcode`/`statnaam` of PDOK's "CBS gebiedsindelingen 2025" as kept in
+//! github.com/cartomap/nl, `rd/gemeente_2025.topojson` (commit
+//! 01e3b4cea860e7bb5dc3bddbfff72d3e4f4709e6; 342 municipalities): all seventeen were right, names
+//! included (CBS writes "Laren (NH.)", "Hengelo (O.)" where a name is not unique; the municipality's
+//! own name stays ours). The test `cbs_codes_are_those_of_cbs_2025` holds that list.
+//!
+//! Seed 000's table is Zilveren Kruis's of 2018; eight of its names are no municipality in CBS's
+//! 2025 list, and the seed records none of these mergers (an admin does, see [`MunicipalityList::merging`]):
+//! Zeevang (into Edam-Volendam, Wet van 8 april 2015, BWBR0036624), Bussum, Muiden and Naarden
+//! (into the new Gooise Meren, GM1942; Wet van 4 juni 2015, BWBR0036681), Haarlemmerliede en
+//! Spaarnwoude (into Haarlemmermeer, GM0394), Vianen (into Vijfheerenlanden, GM1961), Beemster (in
+//! CBS's list of 2021 as GM0370, not in that of 2022: into Purmerend, GM0439) and Weesp (in CBS's
+//! list of 2022 as GM0457, not in that of 2025: into Amsterdam). The laws are in
+//! github.com/statengeneraal/laws-markdown; the lists of 2021 and 2022 in cartomap/nl as above.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -57,7 +73,8 @@ pub const MEDRIE_REGIONS: &[(&str, Region)] = &[
     ("Dalfsen", Region::Zwolle),
 ];
 
-/// CBS municipality codes, where known: those of Medrie's municipalities and the big cities.
+/// CBS municipality codes, where known: those of Medrie's municipalities and the big cities
+/// (checked against CBS's list of 2025, see the module's sources).
 pub const CBS_CODES: &[(&str, &str)] = &[
     ("Almere", "0034"),
     ("Dronten", "0303"),
@@ -354,6 +371,45 @@ mod tests {
         assert_eq!(list.all().iter().filter(|m| m.medrie_region.is_some()).count(), MEDRIE_REGIONS.len());
         assert!(list.find("Raalte").unwrap_err().message.contains("gemeentetabel"));
         assert_eq!(list.find(" ALMERE ").unwrap().name, "Almere");
+    }
+
+    /// CBS's own `statcode` and `statnaam` of 2025 for the municipalities whose code we carry:
+    /// PDOK's "CBS gebiedsindelingen 2025" as kept in github.com/cartomap/nl,
+    /// `rd/gemeente_2025.topojson`, commit 01e3b4cea860e7bb5dc3bddbfff72d3e4f4709e6.
+    const CBS_2025: &[(&str, &str)] = &[
+        ("GM0034", "Almere"),
+        ("GM0050", "Zeewolde"),
+        ("GM0148", "Dalfsen"),
+        ("GM0160", "Hardenberg"),
+        ("GM0166", "Kampen"),
+        ("GM0171", "Noordoostpolder"),
+        ("GM0175", "Ommen"),
+        ("GM0180", "Staphorst"),
+        ("GM0184", "Urk"),
+        ("GM0193", "Zwolle"),
+        ("GM0303", "Dronten"),
+        ("GM0344", "Utrecht"),
+        ("GM0363", "Amsterdam"),
+        ("GM0599", "Rotterdam"),
+        ("GM0995", "Lelystad"),
+        ("GM1708", "Steenwijkerland"),
+        ("GM1896", "Zwartewaterland"),
+    ];
+
+    #[test]
+    fn cbs_codes_are_those_of_cbs_2025() {
+        let mut ours: Vec<(String, &str)> = CBS_CODES.iter().map(|(name, code)| (format!("GM{code}"), *name)).collect();
+        ours.sort();
+        let cbs: Vec<(String, &str)> = CBS_2025.iter().map(|(code, name)| (code.to_string(), *name)).collect();
+        assert_eq!(ours, cbs);
+        // The seed carries them, and every municipality of a Medrie region has one.
+        let list = MunicipalityList::seeded();
+        for (code, name) in CBS_2025 {
+            let m = list.get(name).unwrap();
+            assert_eq!(m.cbs_code.as_deref().map(|c| format!("GM{c}")).as_deref(), Some(*code), "{name}");
+        }
+        assert!(list.all().iter().filter(|m| m.medrie_region.is_some()).all(|m| m.cbs_code.is_some()));
+        assert_eq!(list.all().iter().filter(|m| m.cbs_code.is_some()).count(), CBS_2025.len());
     }
 
     #[test]
