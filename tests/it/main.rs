@@ -48,6 +48,7 @@ mod log_render;
 mod logbook;
 mod logbook_screens;
 mod mail;
+mod mail_once;
 mod mail_screen;
 mod milestones;
 mod money_edges;
