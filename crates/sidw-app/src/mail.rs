@@ -31,13 +31,23 @@ pub struct MailPlan {
     /// What goes once ever and went before (a payment advice, an unchanged statement):
     /// "Fysiotherapie Zwolle-Zuid (Zwolle-Zuid): betaaladvies al verstuurd op 01-12-2026".
     pub already: Vec<String>,
+    /// Mail of the user's regions left "being sent" by a delivery that stopped (maybe sent, not
+    /// sent again by itself): (outbox id, "aan X: onderwerp").
+    pub uncertain: Vec<(u64, String)>,
 }
 
 /// The plan on `today` (signals) at `now` (the week's hold-back), for a user with `scope`.
 pub fn plan(store: &Store, today: NaiveDate, now: DateTime<Utc>, scope: &Scope) -> Result<MailPlan, StoreError> {
     let signals = crate::report::signals::rows_in(store, today, None, scope)?;
     let outbox = store.outbox()?;
-    plan_from(store, &signals, &outbox, now)
+    let mut plan = plan_from(store, &signals, &outbox, now)?;
+    plan.uncertain = outbox
+        .iter()
+        .filter(|(_, m)| matches!(m.state, OutboxState::Sending { .. }))
+        .filter(|(_, m)| m.region.map_or(scope.is_all(), |r| scope.contains(r)))
+        .map(|(id, m)| (*id, format!("aan {}: {}", m.to, m.subject)))
+        .collect();
+    Ok(plan)
 }
 
 struct Recipient {
@@ -314,6 +324,10 @@ impl MailPlan {
                 "{} deze week al verstuurd (niet opnieuw)",
                 crate::domain::dutch::count(self.held_back, "herinnering", "herinneringen")
             ));
+        }
+        for (id, mail) in &self.uncertain {
+            lines.push(format!("onzeker (nr {id}): {mail}"));
+            lines.push("  mogelijk verstuurd; controleer en verstuur zo nodig opnieuw".to_string());
         }
         for already in &self.already {
             lines.push(format!("niet opnieuw: {already}"));
