@@ -117,6 +117,13 @@ pub(super) enum MailCommand {
     Outbox,
 }
 
+impl MailCommand {
+    /// `template --body-file -` reads its text from stdin.
+    pub(super) fn reads_stdin(&self) -> bool {
+        matches!(self, Self::Template { body_file: Some(file), .. } if file.as_os_str() == "-")
+    }
+}
+
 pub(super) fn run(env: &mut Env, command: MailCommand) -> Result<u8> {
     let db = env.db_path();
     // Over ssh (and through the server's socket) the server delivers the outbox itself.
