@@ -174,7 +174,7 @@ fn an_uncertain_mail_shows_in_the_preview_and_o_puts_it_back_in_the_outbox() {
     contains_all(
         &screen,
         &[
-            &format!("onzeker (nr {id}): aan {}: {}", mail.to, &mail.subject[..10]),
+            &format!("onzeker (nr {id}): aan {}: {}", mail.to, mail.subject.chars().take(10).collect::<String>()),
             "mogelijk verstuurd; controleer en verstuur zo nodig opnieuw",
             "[o] onzekere opnieuw versturen",
             "[a] onzekere zijn aangekomen",
