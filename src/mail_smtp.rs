@@ -282,9 +282,12 @@ pub fn deliver_due(
         let outcome = match message_of(id, &mail) {
             Err(error) => Delivery::Refused(error),
             Ok(message) => {
-                // Another round took it meanwhile: not twice.
-                if store.mark_mail_sending(&ctx, id).is_err() {
-                    continue;
+                match store.mark_mail_sending(&ctx, id) {
+                    Ok(()) => {}
+                    // Another round took it meanwhile: not twice.
+                    Err(crate::store::StoreError::Refused(_)) => continue,
+                    // Not recorded "being sent": not sent either.
+                    Err(error) => return Err(error.into()),
                 }
                 match transport.send(&message) {
                     Ok(_) => Delivery::Sent,
