@@ -572,6 +572,7 @@ fn reads_stdin(cli: &Cli) -> bool {
             import:
                 ImportCommand::Hours { file, .. } | ImportCommand::Practices { file, .. } | ImportCommand::Bank { file, .. },
         }) => file.as_os_str() == "-",
+        Some(Command::Mail { mail }) => mail.reads_stdin(),
         _ => false,
     }
 }

@@ -216,29 +216,50 @@ pub struct DeliveryReport {
     pub sent: usize,
     pub retried: usize,
     pub failed: usize,
+    /// Mails left "being sent" by a round that stopped: maybe sent, not tried again ("onzeker").
+    pub uncertain: usize,
 }
 
 impl DeliveryReport {
     pub fn line(&self) -> String {
-        format!("{} verstuurd, {} later opnieuw, {} mislukt", self.sent, self.retried, self.failed)
+        let mut line = format!("{} verstuurd, {} later opnieuw, {} mislukt", self.sent, self.retried, self.failed);
+        if self.uncertain > 0 {
+            line.push_str(&format!(
+                ", {} onzeker (mogelijk verstuurd; controleer en verstuur zo nodig opnieuw: sidw mail outbox)",
+                self.uncertain
+            ));
+        }
+        line
     }
 }
 
-fn message_of(mail: &OutboxMessage) -> Result<Message, String> {
+/// The message as it goes out: plain text (its paragraphs as they are), with its own
+/// Message-ID (the same at a resend); with attachments a multipart/mixed of the text and each file.
+fn message_of(id: u64, mail: &OutboxMessage) -> Result<Message, String> {
+    use lettre::message::{Attachment, MultiPart, SinglePart, header::MessageId};
     let from: Mailbox = mail.from.parse().map_err(|e| format!("afzender {}: {e}", mail.from))?;
     let to: Mailbox = mail.to.parse().map_err(|e| format!("adres {}: {e}", mail.to))?;
-    Message::builder()
-        .from(from)
-        .to(to)
-        .subject(mail.subject.clone())
-        .header(ContentType::TEXT_PLAIN)
-        .body(mail.body.clone())
-        .map_err(|e| e.to_string())
+    let builder =
+        Message::builder().from(from).to(to).subject(mail.subject.clone()).header(MessageId::from(mail.message_id(id)));
+    if mail.attachments.is_empty() {
+        return builder.header(ContentType::TEXT_PLAIN).body(mail.body.clone()).map_err(|e| e.to_string());
+    }
+    let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(mail.body.clone()));
+    for file in &mail.attachments {
+        let kind = ContentType::parse(&file.content_type).map_err(|e| format!("{}: {e}", file.file_name))?;
+        parts = parts.singlepart(Attachment::new(file.file_name.clone()).body(file.bytes.clone(), kind));
+    }
+    builder.multipart(parts).map_err(|e| e.to_string())
 }
 
 /// Tries every queued mail whose time has come (every queued one with `waits_over`: the command
 /// line tries its retries one after the other), once, and records each outcome. `now` gives the
 /// time of each record (the command line's `--today` or the wall clock).
+///
+/// At most once: each mail is recorded "being sent" (durably) before the SMTP transaction. One
+/// found in that state was left by a round that stopped before recording its outcome (a crash,
+/// a kill): it may have gone, so it is not tried again but counted `uncertain` ("onzeker") until an
+/// editor resends it or marks it sent.
 pub fn deliver_due(
     store: &Store,
     settings: &MailSettings,
@@ -246,8 +267,9 @@ pub fn deliver_due(
     waits_over: bool,
 ) -> Result<DeliveryReport> {
     let mut report = DeliveryReport::default();
-    let due: Vec<(u64, OutboxMessage)> = store
-        .outbox()?
+    let outbox = store.outbox()?;
+    report.uncertain = outbox.iter().filter(|(_, m)| matches!(m.state, OutboxState::Sending { .. })).count();
+    let due: Vec<(u64, OutboxMessage)> = outbox
         .into_iter()
         .filter(|(_, m)| m.state == OutboxState::Queued && (waits_over || m.next_try <= now()))
         .collect();
@@ -256,19 +278,29 @@ pub fn deliver_due(
     }
     let transport = settings.transport()?;
     for (id, mail) in due {
-        let outcome = match message_of(&mail) {
+        let ctx = ChangeContext::new(MAIL_USER, now());
+        let outcome = match message_of(id, &mail) {
             Err(error) => Delivery::Refused(error),
-            Ok(message) => match transport.send(&message) {
-                Ok(_) => Delivery::Sent,
-                Err(error) if error.is_permanent() => Delivery::Refused(smtp_error(&error)),
-                Err(error) => {
-                    let wait = usize::try_from(mail.attempts).ok().and_then(|n| settings.retries.get(n));
-                    Delivery::Retry {
-                        error: smtp_error(&error),
-                        next_try: wait.and_then(|w| chrono::Duration::from_std(*w).ok()).map(|w| now() + w),
+            Ok(message) => {
+                match store.mark_mail_sending(&ctx, id) {
+                    Ok(()) => {}
+                    // Another round took it meanwhile: not twice.
+                    Err(crate::store::StoreError::Refused(_)) => continue,
+                    // Not recorded "being sent": not sent either.
+                    Err(error) => return Err(error.into()),
+                }
+                match transport.send(&message) {
+                    Ok(_) => Delivery::Sent,
+                    Err(error) if error.is_permanent() => Delivery::Refused(smtp_error(&error)),
+                    Err(error) => {
+                        let wait = usize::try_from(mail.attempts).ok().and_then(|n| settings.retries.get(n));
+                        Delivery::Retry {
+                            error: smtp_error(&error),
+                            next_try: wait.and_then(|w| chrono::Duration::from_std(*w).ok()).map(|w| now() + w),
+                        }
                     }
                 }
-            },
+            }
         };
         match &outcome {
             Delivery::Sent => report.sent += 1,
@@ -291,11 +323,16 @@ fn smtp_error(error: &lettre::transport::smtp::Error) -> String {
 
 /// `sidw serve`: looks at the outbox every `interval` and delivers what is due.
 pub async fn deliver_while_serving(store: Store, settings: std::sync::Arc<MailSettings>) {
+    // "onzeker" is said when it changes, not every round.
+    let mut uncertain = 0;
     loop {
         let (store2, settings2) = (store.clone(), settings.clone());
         let result = tokio::task::spawn_blocking(move || deliver_due(&store2, &settings2, &Utc::now, false)).await;
         match result {
-            Ok(Ok(report)) if report != DeliveryReport::default() => println!("sidw serve: e-mail: {}", report.line()),
+            Ok(Ok(report)) if report.sent + report.retried + report.failed > 0 || report.uncertain != uncertain => {
+                uncertain = report.uncertain;
+                println!("sidw serve: e-mail: {}", report.line());
+            }
             Ok(Ok(_)) => {}
             Ok(Err(error)) => eprintln!("sidw serve: e-mail: {error:#}"),
             Err(error) => eprintln!("sidw serve: e-mail: {error}"),

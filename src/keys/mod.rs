@@ -275,6 +275,7 @@ fn build() -> Vec<Binding> {
     t.add(s, "r", A::RejectInvoice, "factuur afwijzen (met reden)").needs(Editor);
     t.add(s, "a", A::CloseQuarter, "kwartaal afsluiten: checklist, betalingen, afsluiten").hint("afsluiten");
     t.add(s, "s", A::Export, "kwartaaloverzicht voor de kartrekker als pdf schrijven").hint("overzicht");
+    t.add(s, "m", A::MailStatement, "kwartaaloverzicht (pdf) per e-mail naar de kartrekker").hint("mail").needs(Editor);
     t.add(s, "F1-F7", A::ShowPane(Pane::Networks), "paneel 1-7 (cijfers zijn hier uren)");
 
     // Signalen
@@ -342,10 +343,23 @@ fn build() -> Vec<Binding> {
 
     // Formulier
     let s = Scope::Mode(M::Form);
-    t.add(s, "Enter", A::Save, "opslaan").hint("opslaan");
+    t.add(s, "Enter", A::Save, "opslaan (in een tekst van meer regels: nieuwe regel)").hint("opslaan");
+    t.add(s, "C-s", A::Input(Key::ctrl('s')), "opslaan, ook in een tekst van meer regels").hint("opslaan");
     t.add(s, "Esc", A::Back, "annuleren (vraagt eerst als u iets typte)").hint("annuleren");
-    t.add(s, "Tab Down", A::NextField, "volgend veld").hint("volgend veld");
-    t.add(s, "S-Tab Up", A::PreviousField, "vorig veld").hint("vorig");
+    t.add(s, "Tab", A::NextField, "volgend veld").hint("volgend veld");
+    t.add(s, "S-Tab", A::PreviousField, "vorig veld").hint("vorig");
+    t.add(
+        s,
+        "Down",
+        A::Input(Key::new(crate::app::key::KeyCode::Down)),
+        "volgend veld (in een tekst van meer regels: regel omlaag)",
+    );
+    t.add(
+        s,
+        "Up",
+        A::Input(Key::new(crate::app::key::KeyCode::Up)),
+        "vorig veld (in een tekst van meer regels: regel omhoog)",
+    );
     t.add(s, "F1", A::ToggleHelp, "alle toetsen (? is hier een teken)").hint("hulp");
     t.add(s, "<tekst>", A::Input(Key::char('a')), "typen in het veld");
     t.add(s, "BS Del Left Right Home End", A::Input(Key::char('a')), "tekst in het veld bewerken");

@@ -173,9 +173,14 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 fn draw_form(frame: &mut Frame, area: Rect, form: &Form, key_line: &str, theme: &Theme) {
-    let errors = form.fields.iter().filter(|f| f.error.is_some()).count() + usize::from(form.error.is_some());
-    let height = (form.fields.len() + errors + 3) as u16;
-    let rect = centered(area, 76, height);
+    // A text of more lines has its rows, and its hint on a row of its own under it.
+    let height_of =
+        |f: &crate::app::form::FormField| f.rows + 2 * u16::from(f.multiline()) + u16::from(f.error.is_some());
+    let height = form.fields.iter().map(height_of).sum::<u16>() + u16::from(form.error.is_some()) + 3;
+    // A text of more lines gets more room across where the screen has it.
+    let width =
+        if form.fields.iter().any(|f| f.multiline()) { area.width.saturating_sub(4).clamp(76, 110) } else { 76 };
+    let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     let block = Block::bordered().title(Span::styled(format!(" {} ", form.title), theme.title()));
     let inner = block.inner(rect);
@@ -183,11 +188,11 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, key_line: &str, theme: 
     let label_width = form.fields.iter().map(|f| f.label.chars().count()).max().unwrap_or(10).min(26) as u16;
     let mut y = inner.y;
     // Keep the focused field in view when the form is taller than the screen.
-    let focus_line = form.fields.iter().take(form.focus).map(|f| 1 + u16::from(f.error.is_some())).sum::<u16>();
+    let focus_line = form.fields.iter().take(form.focus).map(height_of).sum::<u16>();
     let skip = focus_line.saturating_sub(inner.height.saturating_sub(3));
     let mut line_no = 0u16;
     for (i, field) in form.fields.iter().enumerate() {
-        let rows = 1 + u16::from(field.error.is_some());
+        let rows = height_of(field);
         if line_no < skip {
             line_no += rows;
             continue;
@@ -203,17 +208,37 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, key_line: &str, theme: 
         );
         let input_x = inner.x + label_width + 1;
         let input_width = inner.width.saturating_sub(label_width + 1);
-        let value_width = input_width.saturating_sub(field.hint.chars().count() as u16 + 1).max(input_width / 2);
-        let input_rect = Rect { x: input_x, y, width: value_width, height: 1 };
+        let value_width = if field.multiline() {
+            input_width
+        } else {
+            input_width.saturating_sub(field.hint.chars().count() as u16 + 1).max(input_width / 2)
+        };
+        let field_rows = field.rows.min((inner.y + inner.height).saturating_sub(y));
+        let input_rect = Rect { x: input_x, y, width: value_width, height: field_rows };
         if focused {
             let mut input = field.input.clone();
             input.set_cursor_line_style(Style::new());
             input.set_style(theme.editing());
             frame.render_widget(&input, input_rect);
+        } else if field.multiline() {
+            let lines: Vec<Line> = field.input.lines().iter().map(|l| Line::from(l.as_str())).collect();
+            frame.render_widget(Paragraph::new(lines), input_rect);
         } else {
             frame.render_widget(Paragraph::new(field.value()), input_rect);
         }
-        if input_width > value_width + 1 {
+        if field.multiline() {
+            y += field_rows;
+            for hint in [field.hint, "Enter: nieuwe regel · ↑↓: regel · Tab: volgend veld · Ctrl-S: opslaan"] {
+                if y < inner.y + inner.height {
+                    frame.render_widget(
+                        Paragraph::new(Span::styled(fit(hint, usize::from(input_width)), theme.dim())),
+                        Rect { x: input_x, y, width: input_width, height: 1 },
+                    );
+                    y += 1;
+                }
+            }
+            y = y.saturating_sub(1);
+        } else if input_width > value_width + 1 {
             let hint_rect = Rect { x: input_x + value_width + 1, y, width: input_width - value_width - 1, height: 1 };
             frame.render_widget(Paragraph::new(Span::styled(field.hint, theme.dim())), hint_rect);
         }

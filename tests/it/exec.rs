@@ -381,3 +381,68 @@ fn input_a_command_does_not_read_is_let_go() {
     let good = ssh(&served, "anna", "import hours --format csv -", GOOD_FORM.as_bytes());
     assert_eq!(good.status.code(), Some(0), "{}", text(&good.stderr));
 }
+
+/// The mail commands over ssh hold the user's regions: a Zwolle editor mails only Zwolle's
+/// statement, cannot name Flevoland's, and cannot resend nor mark a Flevoland mail; an admin sets
+/// a template of two paragraphs from stdin.
+#[test]
+fn over_ssh_the_mail_commands_see_and_change_only_the_users_regions() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, keys) = office(dir.path(), &[("zara", "editor"), ("ada", "admin")]);
+    let users = dir.path().join("db.users");
+    let lines = std::fs::read_to_string(&users).unwrap().replace("zara editor ", "zara editor Zwolle ");
+    std::fs::write(&users, lines).unwrap();
+    // A Flevoland mail left "onzeker".
+    let flevoland = {
+        let store = sidw::store::Store::open(&db).unwrap();
+        let ctx = sidw::store::ChangeContext::new("fien", chrono::Utc::now());
+        let plan = sidw::mail::statement_plan(
+            &store,
+            sidw::domain::Quarter::parse("2025-Q1").unwrap(),
+            Some("Almere Haven"),
+            chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap(),
+            &sidw::domain::Scope::All,
+        )
+        .unwrap();
+        let id = store.queue_mail(&ctx, &plan.mails).unwrap()[0];
+        store.mark_mail_sending(&ctx, id).unwrap();
+        id
+    };
+    let served = Served::spawn(db, keys);
+    let dry = ssh(&served, "zara", "mail statement --quarter 2025-Q1 --dry-run", b"");
+    assert!(dry.status.success(), "{}", text(&dry.stderr));
+    let shown = text(&dry.stdout);
+    assert!(
+        shown.contains("Aan: a.devries@hadesch.nl") && shown.contains("Bijlage: overzicht-zwolle-zuid-2025-Q1.pdf"),
+        "{shown}"
+    );
+    assert!(!shown.contains("gezondhavens"), "{shown}");
+    let other = ssh(&served, "zara", "mail statement --quarter 2025-Q1 --network 'Almere Haven' --dry-run", b"");
+    assert_eq!(other.status.code(), Some(1), "{}", text(&other.stderr));
+    let outbox = text(&ssh(&served, "zara", "mail outbox", b"").stdout);
+    assert_eq!(outbox, "De outbox is leeg.\n");
+    for command in [format!("mail resend {flevoland}"), format!("mail mark-sent {flevoland}")] {
+        let refused = ssh(&served, "zara", &command, b"");
+        assert_eq!(refused.status.code(), Some(1), "{command}: {}", text(&refused.stderr));
+    }
+    let all = text(&ssh(&served, "ada", "mail outbox", b"").stdout);
+    assert!(all.contains("onzeker sinds"), "{all}");
+    let set = ssh(
+        &served,
+        "ada",
+        "mail template kwartaaloverzicht --body-file -",
+        b"Bijgaand {netwerk}.\n\nGroet uit {regio}.\n",
+    );
+    assert!(set.status.success(), "{}", text(&set.stderr));
+    assert!(
+        text(&set.stdout).contains("Tekst:\n  Bijgaand {netwerk}.\n  \n  Groet uit {regio}.\n"),
+        "{}",
+        text(&set.stdout)
+    );
+    let path = ssh(&served, "ada", "mail template kwartaaloverzicht --body-file /etc/passwd", b"");
+    assert_eq!(path.status.code(), Some(2), "{}", text(&path.stderr));
+    // Resent by a user of the region: back in the queue (the server delivers it).
+    let resent = ssh(&served, "ada", &format!("mail resend {flevoland}"), b"");
+    assert!(resent.status.success(), "{}", text(&resent.stderr));
+    assert!(text(&resent.stdout).contains("staat weer in de outbox"), "{}", text(&resent.stdout));
+}

@@ -14,12 +14,12 @@ use chrono::NaiveDate;
 use sidw::store::records::OutboxState;
 use sidw::store::{ChangeContext, Store};
 
-const PASSWORD: &str = "Zeer-Geheim-Wachtwoord-8472";
+pub(crate) const PASSWORD: &str = "Zeer-Geheim-Wachtwoord-8472";
 
-struct Smtp {
+pub(crate) struct Smtp {
     child: Child,
-    port: u16,
-    log: PathBuf,
+    pub(crate) port: u16,
+    pub(crate) log: PathBuf,
 }
 
 impl Drop for Smtp {
@@ -33,13 +33,13 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn private(path: &Path, text: &str) {
+pub(crate) fn private(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
 }
 
 /// Starts aiosmtpd with the password of `dir/smtp-wachtwoord` and waits until it listens.
-fn start_smtp(dir: &Path) -> Smtp {
+pub(crate) fn start_smtp(dir: &Path) -> Smtp {
     start_smtp_with(dir, &[])
 }
 
@@ -68,18 +68,18 @@ fn start_smtp_with(dir: &Path, more: &[&Path]) -> Smtp {
 }
 
 /// The settings file beside the database `db`: the relay of the test, plain, with authentication.
-fn write_settings(db: &Path, port: u16, retries: &str, interval: u64) {
+pub(crate) fn write_settings(db: &Path, port: u16, retries: &str, interval: u64) {
     let text = format!(
         "host = \"127.0.0.1\"\nport = {port}\ntls = \"geen\"\nuser = \"secretariaat\"\npassword_file = \"smtp-wachtwoord\"\nretry_seconds = {retries}\ninterval_seconds = {interval}\n"
     );
     private(&sidw::mail_smtp::settings_path(db), &text);
 }
 
-fn entries(smtp: &Smtp) -> Vec<serde_json::Value> {
+pub(crate) fn entries(smtp: &Smtp) -> Vec<serde_json::Value> {
     std::fs::read_to_string(&smtp.log).unwrap_or_default().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
-fn accepted(smtp: &Smtp) -> Vec<serde_json::Value> {
+pub(crate) fn accepted(smtp: &Smtp) -> Vec<serde_json::Value> {
     entries(smtp).into_iter().filter(|e| e.get("subject").is_some()).collect()
 }
 
@@ -87,7 +87,7 @@ fn refusals(smtp: &Smtp, address: &str) -> Vec<serde_json::Value> {
     entries(smtp).into_iter().filter(|e| e["refused"] == address).collect()
 }
 
-fn to_of(message: &serde_json::Value) -> String {
+pub(crate) fn to_of(message: &serde_json::Value) -> String {
     message["to"][0].as_str().unwrap().to_string()
 }
 
@@ -111,11 +111,11 @@ fn setup(store: &Store) {
     store.update_agreement(&ctx, &agreement).unwrap();
 }
 
-fn sidw(db: &Path, args: &[&str]) -> Output {
+pub(crate) fn sidw(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sidw")).arg("--db").arg(db).args(args).env_remove("SIDW_DB").output().unwrap()
 }
 
-fn text(output: &Output) -> String {
+pub(crate) fn text(output: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
 }
 

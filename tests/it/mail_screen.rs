@@ -93,13 +93,13 @@ fn an_admin_edits_a_template_and_an_unknown_placeholder_is_refused_at_its_field(
     let mut app = demo_app();
     press(&mut app, ":sjabloon urenformulier<Enter>");
     contains_all(&screen_text(&app, 120, 40), &["E-mailsjabloon urenformulier", "Onderwerp", "Tekst", "{maand}"]);
-    press(&mut app, "<Tab> {bedrag}<Enter>");
+    press(&mut app, "<Tab> {bedrag}<C-s>");
     let screen = screen_text(&app, 120, 40);
     contains_all(&screen, &["onbekend veld '{bedrag}'"]);
     let default = sidw::domain::mail::default_template(TemplateKind::HoursForm);
     assert_eq!(app.store().mail_template(TemplateKind::HoursForm).unwrap(), default);
     press(&mut app, &"<BS>".repeat(9));
-    press(&mut app, " Graag per omgaande.<Enter>");
+    press(&mut app, " Graag per omgaande.<C-s>");
     contains_all(&screen_text(&app, 120, 40), &["E-mailsjabloon urenformulier opgeslagen."]);
     let stored = app.store().mail_template(TemplateKind::HoursForm).unwrap();
     assert_eq!(stored.body, format!("{} Graag per omgaande.", default.body));
@@ -121,4 +121,117 @@ fn an_admin_edits_a_template_and_an_unknown_placeholder_is_refused_at_its_field(
     let mut editor = app_as(Access::new(Role::Editor, Scope::All));
     press(&mut editor, ":sjabloon urenformulier<Enter>");
     assert!(!screen_text(&editor, 120, 40).contains("E-mailsjabloon urenformulier"));
+}
+
+#[test]
+fn the_template_text_is_edited_over_more_lines_and_keeps_its_paragraphs() {
+    use sidw::domain::mail::TemplateKind;
+    let mut app = demo_app();
+    press(&mut app, ":sjabloon betaaladvies<Enter><Tab>");
+    // Enter in the text is a new line; ↑ moves within it; Ctrl-S saves.
+    press(&mut app, "<Enter><Enter>Vragen? Mail {regio}.<Enter>Tot ziens.");
+    let screen = screen_text(&app, 100, 30);
+    // The form's own rows: what is between its borders.
+    let inside = |row: &str| row.split('│').nth(2).unwrap_or("").trim_end().to_string();
+    let rows: Vec<String> = screen.lines().map(inside).collect();
+    let first = rows.iter().position(|r| r.contains("Voor {partner} in netwerk {netwerk}")).unwrap();
+    assert!(rows[first].starts_with("Tekst"), "{screen}");
+    assert_eq!(rows[first + 1], "", "an empty line:\n{screen}");
+    assert_eq!(rows[first + 2].trim(), "Vragen? Mail {regio}.", "{screen}");
+    assert_eq!(rows[first + 3].trim(), "Tot ziens.", "{screen}");
+    contains_all(
+        &screen,
+        &[
+            "{netwerk} {partner} {kwartaal} {bedrag} {batch} {regio}",
+            "Enter: nieuwe regel · ↑↓: regel · Tab: volgend veld · Ctrl-S: opslaan",
+        ],
+    );
+    press(&mut app, "<Up><End> {maand}<C-s>");
+    contains_all(&screen_text(&app, 100, 30), &["onbekend veld '{maand}'"]);
+    press(&mut app, &"<BS>".repeat(8));
+    press(&mut app, "<C-s>");
+    contains_all(&screen_text(&app, 100, 30), &["E-mailsjabloon betaaladvies opgeslagen."]);
+    let stored = app.store().mail_template(TemplateKind::PaymentAdvice).unwrap();
+    let default = sidw::domain::mail::default_template(TemplateKind::PaymentAdvice);
+    assert_eq!(stored.body, format!("{}\n\nVragen? Mail {{regio}}.\nTot ziens.", default.body));
+    // Opened again, it shows its lines as stored.
+    press(&mut app, ":sjabloon betaaladvies<Enter>");
+    let screen = screen_text(&app, 100, 30);
+    let rows: Vec<String> = screen.lines().map(inside).collect();
+    let first = rows.iter().position(|r| r.contains("Voor {partner} in netwerk {netwerk}")).unwrap();
+    assert_eq!(rows[first + 2].trim(), "Vragen? Mail {regio}.", "{screen}");
+}
+
+#[test]
+fn an_uncertain_mail_shows_in_the_preview_and_o_puts_it_back_in_the_outbox() {
+    let mut app = demo_app();
+    press(&mut app, ":mail<Enter>v");
+    let (id, mail) = app.store().outbox().unwrap().into_iter().next().unwrap();
+    let at = chrono::Utc.with_ymd_and_hms(2025, 10, 15, 10, 1, 0).unwrap();
+    app.store().mark_mail_sending(&sidw::store::ChangeContext::new("sidw-mail", at), id).unwrap();
+    press(&mut app, ":mail<Enter>");
+    let screen = screen_text(&app, 140, 40);
+    contains_all(
+        &screen,
+        &[
+            &format!("onzeker (nr {id}): aan {}: {}", mail.to, mail.subject.chars().take(10).collect::<String>()),
+            "mogelijk verstuurd; controleer en verstuur zo nodig opnieuw",
+            "[o] onzekere opnieuw versturen",
+            "[a] onzekere zijn aangekomen",
+        ],
+    );
+    press(&mut app, "o");
+    contains_all(&screen_text(&app, 140, 40), &["1 onzekere e-mail weer in de outbox"]);
+    let (_, again) = app.store().outbox().unwrap().into_iter().find(|(i, _)| *i == id).unwrap();
+    assert_eq!(again.state, sidw::store::records::OutboxState::Queued);
+    press(&mut app, ":mail<Enter>");
+    assert!(!screen_text(&app, 140, 40).contains("onzeker (nr"));
+    // A region sees only its own.
+    app.store().mark_mail_sending(&sidw::store::ChangeContext::new("sidw-mail", at), id).unwrap();
+    let region = mail.region.unwrap();
+    let other =
+        [sidw::domain::Region::Zwolle, sidw::domain::Region::Flevoland].into_iter().find(|r| *r != region).unwrap();
+    let mut elsewhere = sidw::app::App::with_access(
+        app.store().clone(),
+        "bo",
+        Access::new(Role::Editor, Scope::parse(other.name()).unwrap()),
+        std::sync::Arc::new(move || at),
+    );
+    press(&mut elsewhere, ":mail<Enter>");
+    assert!(!screen_text(&elsewhere, 140, 40).contains("onzeker (nr"));
+}
+
+#[test]
+fn m_on_the_budget_screen_queues_the_statement_with_its_pdf_once() {
+    let mut app = demo_app();
+    press(&mut app, "3:netwerk Zwolle-Zuid<Enter>:kwartaal 2025-Q1<Enter>");
+    contains_all(&screen_text(&app, 160, 40), &["m mail"]);
+    press(&mut app, "m");
+    let screen = screen_text(&app, 160, 40);
+    contains_all(
+        &screen,
+        &[
+            "Kwartaaloverzicht 2025-Q1 Zwolle-Zuid per e-mail",
+            "aan a.devries@hadesch.nl: Kwartaaloverzicht 2025-Q1 Zwolle-Zuid",
+            "bijlage: overzicht-zwolle-zuid-2025-Q1.pdf",
+            "[v] versturen",
+        ],
+    );
+    press(&mut app, "v");
+    contains_all(&screen_text(&app, 160, 40), &["1 e-mail in de outbox"]);
+    let outbox = app.store().outbox().unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].1.attachments[0].content_type, "application/pdf");
+    assert!(outbox[0].1.attachments[0].bytes.starts_with(b"%PDF"));
+    press(&mut app, "m");
+    let screen = screen_text(&app, 160, 40);
+    contains_all(
+        &screen,
+        &["niet opnieuw: Zwolle-Zuid: kwartaaloverzicht 2025-Q1 ongewijzigd", "gezet op 15-10-2025", "[n] sluiten"],
+    );
+    press(&mut app, "n");
+    // A viewer has no m.
+    let mut viewer = app_as(Access::new(Role::Viewer, Scope::All));
+    press(&mut viewer, "3:netwerk Zwolle-Zuid<Enter>m");
+    assert!(!screen_text(&viewer, 160, 40).contains("per e-mail"));
 }

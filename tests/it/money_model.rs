@@ -21,6 +21,7 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
 use common::date;
+use sidw::domain::bank::LineState;
 use sidw::domain::close::{PaymentBatch, PaymentKind};
 use sidw::domain::practice::ShareFrom;
 use sidw::domain::validate::{Agb, Iban};
@@ -95,6 +96,15 @@ struct Model {
     closed: BTreeMap<Quarter, Closed>,
     /// What each quarter owed each payee at its last close (kept after a reopen: it was settled).
     last_due: BTreeMap<Quarter, BTreeMap<MPayee, Decimal>>,
+    /// Every batch of each quarter, oldest first.
+    batches: BTreeMap<Quarter, Vec<u64>>,
+    /// Batches a payment file for the bank was written of while in force.
+    sent: Vec<u64>,
+    /// What the bank says of a line (batch, position): `true` returned, `false` paid.
+    bank: BTreeMap<(u64, usize), bool>,
+    /// Per close (its batch): the lines of earlier batches of its quarter the bank had returned
+    /// when it closed: money that came back, which that close paid again.
+    left_out: BTreeMap<u64, Vec<(u64, usize)>>,
 }
 
 #[derive(Debug, Clone)]
@@ -290,6 +300,13 @@ enum Op {
     Reopen {
         quarter: u32,
     },
+    /// The bank says a payment line was paid (or returned): a line of any batch, which gets a
+    /// payment file first when it has none and is in force (a correction by hand; the statement
+    /// import takes the same store path of states).
+    Bank {
+        pick: Index,
+        returned: bool,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -316,6 +333,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(quarter, close, over_cents)| Op::Complete { quarter, close, over_cents }),
         3 => (1..=2u32).prop_map(|quarter| Op::Close { quarter }),
         2 => (1..=2u32).prop_map(|quarter| Op::Reopen { quarter }),
+        2 => (any::<Index>(), prop::bool::weighted(0.6)).prop_map(|(pick, returned)| Op::Bank { pick, returned }),
     ]
 }
 
@@ -332,6 +350,9 @@ struct Stats {
     set_offs: u64,
     differences: u64,
     refused_over_budget: u64,
+    /// Lines the bank returned, and closes that paid a return again.
+    returns: u64,
+    paid_again: u64,
 }
 
 static STATS: std::sync::Mutex<Stats> = std::sync::Mutex::new(Stats {
@@ -342,6 +363,8 @@ static STATS: std::sync::Mutex<Stats> = std::sync::Mutex::new(Stats {
     set_offs: 0,
     differences: 0,
     refused_over_budget: 0,
+    returns: 0,
+    paid_again: 0,
 });
 
 struct World {
@@ -452,6 +475,8 @@ impl World {
 
     /// Runs one operation on both; returns what happened, for the failure message.
     fn apply(&mut self, op: &Op) -> Result<String, TestCaseError> {
+        // Each step a second later: a payment file and a reopening are never at the same moment.
+        self.ctx.at += chrono::Duration::seconds(1);
         match op {
             Op::AddLine { partner, month: m, quarter_hours, by_team } => {
                 let (month, hours) = (month(*m), hours(i32::try_from(*quarter_hours).unwrap()));
@@ -798,6 +823,19 @@ impl World {
                     stats.differences += batch.team_differences.len() as u64;
                     let lines = self.model.lines.iter().filter(|l| quarter.contains(l.month)).cloned().collect();
                     self.model.closed.insert(quarter, Closed { batch: batch.id, lines });
+                    let earlier = self.model.batches.entry(quarter).or_default();
+                    let returned: Vec<(u64, usize)> = self
+                        .model
+                        .bank
+                        .iter()
+                        .filter(|((b, _), back)| **back && earlier.contains(b))
+                        .map(|(line, _)| *line)
+                        .collect();
+                    earlier.push(batch.id);
+                    if !returned.is_empty() {
+                        STATS.lock().unwrap().paid_again += 1;
+                    }
+                    self.model.left_out.insert(batch.id, returned);
                     self.model.last_due.insert(quarter, self.model.due(quarter));
                 }
             }
@@ -811,8 +849,44 @@ impl World {
                     self.model.closed.remove(&quarter);
                 }
             }
+            Op::Bank { pick, returned } => return self.bank(pick, *returned),
         }
         Ok(format!("{op:?}"))
+    }
+
+    /// The bank's word on one line of some batch (see [`Op::Bank`]).
+    fn bank(&mut self, pick: &Index, returned: bool) -> Result<String, TestCaseError> {
+        let lines: Vec<(PaymentBatch, usize)> = self
+            .store
+            .batches()
+            .unwrap()
+            .into_iter()
+            .flat_map(|b| (0..b.lines.len()).map(move |n| (b.clone(), n)))
+            .collect();
+        if lines.is_empty() {
+            return Ok("geen betalingen voor de bank".into());
+        }
+        let (batch, n) = &lines[pick.index(lines.len())];
+        if !self.model.sent.contains(&batch.id) && batch.is_current_for(self.network) {
+            self.store.record_export(&self.ctx, batch, "pain.001.001.09 → model.xml").unwrap();
+            self.model.sent.push(batch.id);
+        }
+        let e2e = batch.end_to_end_id(*n);
+        let day = date(2025, 12, 1);
+        let state = if returned {
+            LineState::Returned { date: day, reason: "AC04".into(), bank_ref: "model".into() }
+        } else {
+            LineState::Paid { date: day, bank_ref: "model".into() }
+        };
+        let known = self.model.bank.get(&(batch.id, *n)).copied();
+        let expect = self.model.sent.contains(&batch.id) && known != Some(returned);
+        let result = self.store.correct_bank_line(&self.ctx, batch.id, &e2e, &state, "model");
+        self.agree("bankstatus", expect, &result)?;
+        if result.is_ok() {
+            self.model.bank.insert((batch.id, *n), returned);
+            STATS.lock().unwrap().returns += u64::from(returned);
+        }
+        Ok(format!("bank: {e2e} {}", if returned { "teruggeboekt" } else { "betaald" }))
     }
 
     /// Approves (against the hours as they are now) or rejects the model's invoice `i`.
@@ -918,12 +992,40 @@ impl World {
             prop_assert_eq!(close.batch, closed.batch);
         }
 
-        // Per payee: Σ paid − open claims = Σ due at the last close of every quarter ever closed.
+        // Per payee: Σ paid − open claims = Σ due at the last close of every quarter ever closed,
+        // where paid is what the bank did not return, a return the last close of its quarter did not
+        // pay again is still owed, and a return that close paid again but the bank paid after all
+        // was paid twice.
         let batches = self.store.batches().unwrap();
         let mut paid: BTreeMap<MPayee, Decimal> = BTreeMap::new();
-        for line in batches.iter().flat_map(|b| b.lines.iter()) {
-            *paid.entry(self.payee(line)).or_default() += line.amount;
+        let (mut owed, mut twice) = (0usize, 0usize);
+        for batch in &batches {
+            let latest = self.model.batches.get(&batch.quarter).and_then(|b| b.last().copied());
+            let left_out = latest.and_then(|l| self.model.left_out.get(&l));
+            for (n, line) in batch.lines.iter().enumerate() {
+                let returned = self.model.bank.get(&(batch.id, n)).copied().unwrap_or(false);
+                let paid_again = left_out.is_some_and(|l| l.contains(&(batch.id, n)));
+                let entry = paid.entry(self.payee(line)).or_default();
+                if !returned {
+                    *entry += line.amount;
+                }
+                if returned && !paid_again {
+                    *entry += line.amount;
+                    owed += 1;
+                }
+                if !returned && paid_again {
+                    *entry -= line.amount;
+                    twice += 1;
+                }
+            }
         }
+        // The store's Signalen name exactly those lines.
+        let facts = self.store.bank_signal_facts().unwrap();
+        let signalled: (usize, usize) = (
+            facts.iter().map(|f| f.returned.len()).sum(),
+            facts.iter().map(|f| f.paid_twice.len()).sum(),
+        );
+        prop_assert_eq!(signalled, (owed, twice), "returns owed and paid twice in the Signalen");
         for claim in self.store.open_claims().unwrap() {
             prop_assert!(claim.open > Decimal::ZERO && claim.open <= claim.line.amount);
             *paid.entry(self.payee(&claim.line)).or_default() -= claim.open;
@@ -980,7 +1082,7 @@ fn the_store_keeps_the_money_as_the_model_does() {
     let delta = |f: fn(&Stats) -> u64| f(&after) - f(&before);
     let steps = delta(|s| s.steps);
     println!(
-        "model: {steps} steps in {:.2} s ({:.0} steps/s); {} closes, {} reopens, {} claims, {} set-offs, {} excess invoices, {} refused over budget",
+        "model: {steps} steps in {:.2} s ({:.0} steps/s); {} closes, {} reopens, {} claims, {} set-offs, {} excess invoices, {} refused over budget, {} returns, {} closes paying a return again",
         started.elapsed().as_secs_f64(),
         steps as f64 / started.elapsed().as_secs_f64(),
         delta(|s| s.closes),
@@ -989,10 +1091,13 @@ fn the_store_keeps_the_money_as_the_model_does() {
         delta(|s| s.set_offs),
         delta(|s| s.differences),
         delta(|s| s.refused_over_budget),
+        delta(|s| s.returns),
+        delta(|s| s.paid_again),
     );
     // The workload must reach the edges it exists for, or it proves nothing.
     assert!(delta(|s| s.closes) > 0 && delta(|s| s.reopens) > 0, "{after:?}");
     assert!(delta(|s| s.claims) > 0 && delta(|s| s.set_offs) > 0 && delta(|s| s.differences) > 0, "{after:?}");
+    assert!(delta(|s| s.returns) > 0 && delta(|s| s.paid_again) > 0, "{after:?}");
 }
 
 #[test]

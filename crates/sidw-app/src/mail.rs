@@ -9,9 +9,12 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::calendar::format_date;
-use crate::domain::mail::{Addressee, Mail, MailItem, TemplateKind, bundle, fill, holds_back, reminder_of, signal_key};
+use crate::domain::mail::{
+    Addressee, Attachment, Mail, MailItem, TemplateKind, advice_key, bundle, fill, holds_back, reminder_of, signal_key,
+    statement_key,
+};
 use crate::domain::signals::{Signal, SignalTarget};
-use crate::domain::{Network, NetworkId, Scope};
+use crate::domain::{Network, NetworkId, Quarter, Scope};
 use crate::store::records::{OutboxMessage, OutboxState};
 use crate::store::{ChangeContext, Store, StoreError};
 
@@ -25,13 +28,26 @@ pub struct MailPlan {
     pub without_address: Vec<String>,
     /// Mail of the last week the SMTP server refused: "aan X: onderwerp (550 …)".
     pub failed: Vec<String>,
+    /// What goes once ever and went before (a payment advice, an unchanged statement):
+    /// "Fysiotherapie Zwolle-Zuid (Zwolle-Zuid): betaaladvies al verstuurd op 01-12-2026".
+    pub already: Vec<String>,
+    /// Mail of the user's regions left "being sent" by a delivery that stopped (maybe sent, not
+    /// sent again by itself): (outbox id, "aan X: onderwerp").
+    pub uncertain: Vec<(u64, String)>,
 }
 
 /// The plan on `today` (signals) at `now` (the week's hold-back), for a user with `scope`.
 pub fn plan(store: &Store, today: NaiveDate, now: DateTime<Utc>, scope: &Scope) -> Result<MailPlan, StoreError> {
     let signals = crate::report::signals::rows_in(store, today, None, scope)?;
     let outbox = store.outbox()?;
-    plan_from(store, &signals, &outbox, now)
+    let mut plan = plan_from(store, &signals, &outbox, now)?;
+    plan.uncertain = outbox
+        .iter()
+        .filter(|(_, m)| matches!(m.state, OutboxState::Sending { .. }))
+        .filter(|(_, m)| m.region.map_or(scope.is_all(), |r| scope.contains(r)))
+        .map(|(id, m)| (*id, format!("aan {}: {}", m.to, m.subject)))
+        .collect();
+    Ok(plan)
 }
 
 struct Recipient {
@@ -139,18 +155,15 @@ fn plan_from(
 }
 
 /// The payment advice of batch `number` (`2025-Q1-0001`): one per payee of the lines still in
-/// force, to the partner's address, or for a practice to the network's kartrekker (who acts for
-/// the practice team); a payee without an address is listed. `None` when there is no such batch.
-pub fn advice_plan(
-    store: &Store,
-    number: &str,
-    now: DateTime<Utc>,
-    scope: &Scope,
-) -> Result<Option<MailPlan>, StoreError> {
+/// force (a reopened network's payees get none from it), to the partner's address, or for a
+/// practice to the network's kartrekker (who acts for the practice team); a payee without an
+/// address is listed, and so is one whose advice of this batch was queued before (once ever, by
+/// the store's rule). `None` when there is no such batch.
+pub fn advice_plan(store: &Store, number: &str, scope: &Scope) -> Result<Option<MailPlan>, StoreError> {
     let Some(batch) = store.batches()?.into_iter().find(|b| b.number.eq_ignore_ascii_case(number.trim())) else {
         return Ok(None);
     };
-    let outbox = store.outbox()?;
+    let once = store.mail_once_held()?;
     let template = store.mail_template(TemplateKind::PaymentAdvice)?;
     let mut networks: HashMap<NetworkId, Network> = HashMap::new();
     let mut recipients: BTreeMap<String, Recipient> = BTreeMap::new();
@@ -176,9 +189,9 @@ pub fn advice_plan(
             continue;
         }
         let address = email.trim().to_lowercase();
-        let key = format!("betaaladvies|{}|{}|{:?}|{:?}", batch.id, line.network, line.partner, line.practice);
-        if recently(&outbox, now).any(|(t, k)| t == address && k == key) {
-            plan.held_back += 1;
+        let key = advice_key(batch.id, &format!("{}|{:?}|{:?}", line.network, line.partner, line.practice));
+        if let Some(said) = once.get(&key) {
+            plan.already.push(format!("{} ({}): betaaladvies {said}", line.payee, network.name));
             continue;
         }
         let values = [
@@ -212,14 +225,83 @@ pub fn advice_plan(
 fn recently(outbox: &[(u64, OutboxMessage)], now: DateTime<Utc>) -> impl Iterator<Item = (String, &str)> {
     outbox
         .iter()
-        .filter(move |(_, m)| {
-            let at = match m.state {
-                OutboxState::Queued => m.queued_at,
-                OutboxState::Sent { at } | OutboxState::Failed { at } => at,
-            };
-            holds_back(at, now)
-        })
+        .filter(move |(_, m)| holds_back(m.state.at(m.queued_at), now))
         .flat_map(|(_, m)| m.keys.iter().map(|k| (m.to.to_lowercase(), k.as_str())))
+}
+
+/// The quarter statement of `quarter` by mail: per network of `scope` (or only the one named)
+/// one mail to its kartrekker with the statement's PDF attached (the bytes of `sidw report
+/// statement --format pdf`), made on `today`. A network without a kartrekker address is listed;
+/// a statement that was queued before and has not changed since is listed and not queued again
+/// (its key holds the SHA-256 of what it says, not of the day it was made).
+pub fn statement_plan(
+    store: &Store,
+    quarter: Quarter,
+    network: Option<&str>,
+    today: NaiveDate,
+    scope: &Scope,
+) -> Result<MailPlan, StoreError> {
+    use crate::report::statement::{StatementFormat, render_text, statement};
+    let names: Vec<String> = match network {
+        Some(name) => vec![name.to_string()],
+        None => store.networks()?.into_iter().filter(|n| scope.contains(n.region)).map(|n| n.name).collect(),
+    };
+    let once = store.mail_once_held()?;
+    let template = store.mail_template(TemplateKind::Statement)?;
+    let mut plan = MailPlan::default();
+    for name in names {
+        let made = match statement(store, &name, quarter, today, scope) {
+            Ok(made) => made,
+            // A network without a budget row that year has no statement.
+            Err(StoreError::NotFound(_)) if network.is_none() => continue,
+            Err(error) => return Err(error),
+        };
+        let Some(network) = store.network_by_name(&name)? else { continue };
+        let email = network.coordinator.email.trim().to_lowercase();
+        if email.is_empty() {
+            plan.without_address.push(format!("{}: kartrekker zonder e-mailadres (kwartaaloverzicht)", network.name));
+            continue;
+        }
+        // What it says, without the day it was made: the same statement tomorrow is unchanged.
+        let fingerprint = sha256_hex(
+            render_text(&crate::report::statement::Statement { today: NaiveDate::MIN, ..made.clone() }).as_bytes(),
+        );
+        let key = statement_key(network.id.0, &quarter.to_string(), &fingerprint);
+        if let Some(said) = once.get(&key) {
+            plan.already.push(format!("{}: kwartaaloverzicht {quarter} ongewijzigd, {said}", network.name));
+            continue;
+        }
+        let values = [
+            ("netwerk", network.name.clone()),
+            ("kwartaal", quarter.to_string()),
+            ("bedrag", crate::domain::money::format_eur(made.settled_total())),
+            ("regio", network.region.name().to_string()),
+        ];
+        let item = MailItem {
+            kind: TemplateKind::Statement,
+            key,
+            subject: fill(&template.subject, &values),
+            paragraph: fill(&template.body, &values),
+        };
+        let from = store.region_address(network.region)?;
+        let Some(mut mail) = bundle(&email, &network.coordinator.name, &from, Some(network.region), &[item]) else {
+            continue;
+        };
+        let bytes = crate::report::statement_files::pdf_bytes(&made)?;
+        mail.attachments.push(Attachment {
+            file_name: made.file_name(StatementFormat::Pdf),
+            content_type: "application/pdf".into(),
+            sha256: sha256_hex(&bytes),
+            bytes,
+        });
+        plan.mails.push(mail);
+    }
+    Ok(plan)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl MailPlan {
@@ -243,6 +325,13 @@ impl MailPlan {
                 crate::domain::dutch::count(self.held_back, "herinnering", "herinneringen")
             ));
         }
+        for (id, mail) in &self.uncertain {
+            lines.push(format!("onzeker (nr {id}): {mail}"));
+            lines.push("  mogelijk verstuurd; controleer en verstuur zo nodig opnieuw".to_string());
+        }
+        for already in &self.already {
+            lines.push(format!("niet opnieuw: {already}"));
+        }
         for missing in &self.without_address {
             lines.push(format!("geen adres: {missing}"));
         }
@@ -256,14 +345,32 @@ impl MailPlan {
     pub fn dry_run_text(&self) -> String {
         let mut out = String::new();
         for mail in &self.mails {
-            out.push_str(&format!(
-                "Aan: {}\nVan: {}\nOnderwerp: {}\n\n{}\n",
-                mail.to, mail.from, mail.subject, mail.body
-            ));
+            out.push_str(&format!("Aan: {}\nVan: {}\nOnderwerp: {}\n", mail.to, mail.from, mail.subject));
+            for file in &mail.attachments {
+                out.push_str(&format!(
+                    "Bijlage: {} ({}, {} bytes, SHA-256 {})\n",
+                    file.file_name,
+                    file.content_type,
+                    file.bytes.len(),
+                    file.sha256
+                ));
+            }
+            out.push_str(&format!("\n{}\n", mail.body));
             out.push_str("----\n");
         }
         out.push_str(&self.summary());
         out.push('\n');
+        out.push_str(&self.notes());
+        out
+    }
+
+    /// What is not sent and why, one line each: once-only mail that went before, who has no
+    /// address, what the mail server refused this week.
+    pub fn notes(&self) -> String {
+        let mut out = String::new();
+        for already in &self.already {
+            out.push_str(&format!("niet opnieuw: {already}\n"));
+        }
         for missing in &self.without_address {
             out.push_str(&format!("geen adres: {missing}\n"));
         }
@@ -281,7 +388,11 @@ impl MailPlan {
             crate::domain::dutch::count(self.mails.len(), "e-mail", "e-mails"),
             crate::domain::dutch::count(items, "herinnering", "herinneringen"),
             self.held_back
-        )
+        ) + &if self.already.is_empty() {
+            String::new()
+        } else {
+            format!(", {} eerder al (niet opnieuw)", self.already.len())
+        }
     }
 
     /// Puts the mails in the outbox (each audited); returns how many were queued.

@@ -1,7 +1,7 @@
 """A real SMTP server for the e-mail tests (aiosmtpd), on 127.0.0.1:PORT.
 
 Every accepted message is written as one JSON line to LOG: envelope sender and recipients, the
-decoded subject and text, the AUTH user, the time. A recipient with "weiger" in it is refused for
+decoded subject, Message-ID and text, each attachment (name, type, and the file LOG.N.bin its bytes were saved to), the AUTH user, the time. A recipient with "weiger" in it is refused for
 good (550), one with "later" for now (451); each refusal is a JSON line too. AUTH (PLAIN or LOGIN)
 is offered without TLS (a relay on this machine) and only USER / the password in PASSWORD_FILE pass.
 With CERT and KEY (PEM) as the 5th and 6th argument it requires STARTTLS first, and AUTH only
@@ -29,6 +29,9 @@ if len(sys.argv) > 6:
     tls_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     tls_context.load_cert_chain(sys.argv[5], sys.argv[6])
 password = open(password_file, encoding="utf-8").read().strip()
+
+
+saved = 0
 
 
 def write(entry):
@@ -61,13 +64,26 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        attachments = []
+        for part in message.iter_attachments() if message.is_multipart() else []:
+            global saved
+            saved += 1
+            path = f"{log_path}.{saved}.bin"
+            with open(path, "wb") as out:
+                out.write(part.get_payload(decode=True))
+            attachments.append(
+                {"filename": part.get_filename(), "content_type": part.get_content_type(), "path": path}
+            )
         write(
             {
                 "from": envelope.mail_from,
                 "to": envelope.rcpt_tos,
                 "subject": str(message["subject"]),
                 "header_to": str(message["to"]),
-                "text": message.get_content(),
+                "message_id": str(message["message-id"]),
+                "content_type": message.get_content_type(),
+                "text": message.get_body(preferencelist=("plain",)).get_content(),
+                "attachments": attachments,
                 "auth": bool(session.authenticated),
                 "tls": session.ssl is not None,
             }

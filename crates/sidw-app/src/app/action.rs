@@ -87,6 +87,8 @@ pub enum Action {
     ToggleRegion,
     /// Write the shown report as a file (the year report's xlsx).
     Export,
+    /// Kwartaalbudget: the shown network's quarter statement by e-mail to its kartrekker.
+    MailStatement,
     /// Delete the selected item (asks first).
     Delete,
     /// A key typed while a text field, popup or editor has the keyboard.

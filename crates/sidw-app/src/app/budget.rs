@@ -452,6 +452,7 @@ impl App {
             Action::CloseQuarter => self.open_close_screen(false),
             Action::Delete => self.delete_cell(),
             Action::Export => self.write_statement(),
+            Action::MailStatement => self.show_statement_mail(),
             _ => {}
         }
     }
@@ -944,6 +945,9 @@ impl App {
             (ConfirmKind::DiscardForm(form, kind), Some('n')) => self.mode = Mode::Form(form, kind),
             (ConfirmKind::Notice, _) => {}
             (ConfirmKind::SendMail(plan), Some('v')) if !plan.mails.is_empty() => self.send_mail(&plan),
+            (ConfirmKind::SendMail(plan), Some(c @ ('o' | 'a'))) if !plan.uncertain.is_empty() => {
+                self.settle_uncertain(&plan, c == 'o')
+            }
             (ConfirmKind::SendMail(_), Some('n')) => self.info("Niets verstuurd."),
             (kind, _) => self.mode = Mode::Confirm(Confirm { kind, ..confirm }),
         }

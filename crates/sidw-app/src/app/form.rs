@@ -61,11 +61,19 @@ pub struct FormField {
     slot: usize,
     /// The label is the field's own (a practice's name), not its variant's.
     named: bool,
+    /// The rows it shows: 1 for a one-line field; more for a text of paragraphs, where Enter
+    /// starts a new line and ↑↓ move between its lines.
+    pub rows: u16,
 }
 
 impl FormField {
     pub fn value(&self) -> String {
-        self.input.lines().join(" ")
+        self.input.lines().join(if self.multiline() { "\n" } else { " " })
+    }
+
+    /// A text of more lines (Enter is a new line, Ctrl-S saves).
+    pub fn multiline(&self) -> bool {
+        self.rows > 1
     }
 }
 
@@ -102,10 +110,21 @@ impl Form {
         self.push(key.slot(), label, true, value, hint)
     }
 
+    /// Adds the field `key` as a text of more lines, `rows` high: its paragraphs kept.
+    pub fn text_field<K: FieldKey>(mut self, key: K, value: &str, hint: &'static str, rows: u16) -> Self {
+        let lines: Vec<String> = value.split('\n').map(str::to_string).collect();
+        let mut input = TextArea::new(lines);
+        input.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        input.move_cursor(ratatui_textarea::CursorMove::End);
+        let (label, slot) = (key.label().to_string(), key.slot());
+        self.fields.push(FormField { label, hint, input, error: None, slot, named: false, rows: rows.max(2) });
+        self
+    }
+
     fn push(mut self, slot: usize, label: String, named: bool, value: &str, hint: &'static str) -> Self {
         let mut input = TextArea::new(vec![value.to_string()]);
         input.move_cursor(ratatui_textarea::CursorMove::End);
-        self.fields.push(FormField { label, hint, input, error: None, slot, named });
+        self.fields.push(FormField { label, hint, input, error: None, slot, named, rows: 1 });
         self
     }
 
@@ -150,8 +169,36 @@ impl Form {
         self.error.is_some() || self.fields.iter().any(|f| f.error.is_some())
     }
 
-    /// Enter saves, Esc cancels, Tab/↓ and Shift-Tab/↑ move between fields; other keys edit.
+    /// Enter saves, Esc cancels, Tab/↓ and Shift-Tab/↑ move between fields; other keys edit. In
+    /// a text of more lines Enter starts a new line and ↑↓ move between its lines (past the first
+    /// or last to the field before or after); Ctrl-S saves from any field.
     pub fn input(&mut self, key: Key) -> FormEvent {
+        let in_text =
+            self.fields.get(self.focus).filter(|f| f.multiline()).map(|f| (f.input.cursor().0, f.input.lines().len()));
+        match (key.code, in_text) {
+            (KeyCode::Char('s'), _) if key.ctrl => return FormEvent::Submit,
+            (KeyCode::Enter, Some(_)) => {
+                if let Some(field) = self.fields.get_mut(self.focus) {
+                    field.input.insert_newline();
+                    field.error = None;
+                    self.dirty = true;
+                }
+                return FormEvent::None;
+            }
+            (KeyCode::Down, Some((row, lines))) if row + 1 < lines => {
+                if let Some(field) = self.fields.get_mut(self.focus) {
+                    field.input.move_cursor(ratatui_textarea::CursorMove::Down);
+                }
+                return FormEvent::None;
+            }
+            (KeyCode::Up, Some((row, _))) if row > 0 => {
+                if let Some(field) = self.fields.get_mut(self.focus) {
+                    field.input.move_cursor(ratatui_textarea::CursorMove::Up);
+                }
+                return FormEvent::None;
+            }
+            _ => {}
+        }
         match key.code {
             KeyCode::Enter => return FormEvent::Submit,
             KeyCode::Esc => return FormEvent::Cancel,

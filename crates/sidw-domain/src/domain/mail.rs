@@ -115,6 +115,9 @@ pub fn check_template(kind: TemplateKind, template: &MailTemplate) -> Result<(),
     if template.body.trim().is_empty() {
         return Err(FieldError::new("tekst", "de tekst is leeg"));
     }
+    if template.body.contains('\r') {
+        return Err(FieldError::new("tekst", "de tekst heeft regeleinden met \\r; bewaar hem genormaliseerd"));
+    }
     Ok(())
 }
 
@@ -218,6 +221,18 @@ pub struct MailItem {
     pub paragraph: String,
 }
 
+/// A file sent with a mail (the quarter statement's PDF).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// `overzicht-zwolle-zuid-2025-Q2.pdf`
+    pub file_name: String,
+    /// `application/pdf`
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+    /// The SHA-256 of `bytes` (hex), as the outbox and the log name it.
+    pub sha256: String,
+}
+
 /// One mail to one recipient, bundling every item for them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mail {
@@ -228,6 +243,45 @@ pub struct Mail {
     pub subject: String,
     pub body: String,
     pub keys: Vec<String>,
+    pub attachments: Vec<Attachment>,
+}
+
+/// The key of a payment advice: one per batch and payee, sent once ever.
+pub fn advice_key(batch_id: u64, payee: &str) -> String {
+    format!("{ONCE_ADVICE}{batch_id}|{payee}")
+}
+
+/// The key of a quarter statement: one per network, quarter and content (`fingerprint`, the
+/// SHA-256 of what it says), sent once ever: a changed statement has another key.
+pub fn statement_key(network: u64, quarter: &str, fingerprint: &str) -> String {
+    format!("{ONCE_STATEMENT}{network}|{quarter}|{fingerprint}")
+}
+
+const ONCE_ADVICE: &str = "betaaladvies|";
+const ONCE_STATEMENT: &str = "kwartaaloverzicht|";
+
+/// Whether the item of `key` goes out at most once, ever (a payment advice per batch and payee, a
+/// statement per network, quarter and content), whoever it went to; other reminders are held back
+/// for a week per recipient ([`holds_back`]).
+pub fn once_only(key: &str) -> bool {
+    key.starts_with(ONCE_ADVICE) || key.starts_with(ONCE_STATEMENT)
+}
+
+/// A template's text as stored: line ends as `\n`, trailing spaces of each line and empty lines
+/// at the start and end dropped, at most one empty line between paragraphs.
+pub fn normalize_text(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut lines: Vec<&str> = Vec::new();
+    for line in text.split('\n').map(str::trim_end) {
+        if line.is_empty() && lines.last().is_none_or(|l| l.is_empty()) {
+            continue;
+        }
+        lines.push(line);
+    }
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    lines.join("\n")
 }
 
 /// The one mail to `to` with all of `items` (at least one): the subject of the first item, with
@@ -255,6 +309,7 @@ pub fn bundle(to: &str, name: &str, from: &str, region: Option<Region>, items: &
         subject,
         body,
         keys: items.iter().map(|i| i.key.clone()).collect(),
+        attachments: Vec::new(),
     })
 }
 
@@ -290,6 +345,20 @@ mod tests {
         assert!(check_template(TemplateKind::Agreement, &stray).is_err());
         let empty = MailTemplate { subject: " ".into(), body: "x".into() };
         assert!(check_template(TemplateKind::Agreement, &empty).is_err());
+    }
+
+    #[test]
+    fn a_text_of_paragraphs_keeps_them_and_loses_stray_space_and_empty_lines() {
+        assert_eq!(
+            normalize_text("\r\nEen {netwerk}.  \r\nNog.\r\n\r\n\r\nTwee.\n\n"),
+            "Een {netwerk}.\nNog.\n\nTwee."
+        );
+        let two = MailTemplate { subject: "Over {netwerk}".into(), body: normalize_text("Een.\n\nTwee {netwerk}.") };
+        check_template(TemplateKind::Agreement, &two).unwrap();
+        let wrong = MailTemplate { subject: "Over".into(), body: "Een.\n\nTwee {bedrag}.".into() };
+        assert!(check_template(TemplateKind::Agreement, &wrong).unwrap_err().message.contains("{bedrag}"));
+        assert!(once_only(&advice_key(3, "x")) && once_only(&statement_key(1, "2025-Q2", "ab")));
+        assert!(!once_only("Agreement(NetworkId(1), AgreementId(2))|2026-10-31|overeenkomst"));
     }
 
     #[test]

@@ -397,3 +397,56 @@ impl From<BankLinesV1> for super::records::BankLines {
         Self { lines: v1.lines, settled_again: Vec::new() }
     }
 }
+
+/// Where a queued mail stood, version 1 of the outbox (version 2 added "being sent").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OutboxStateV1 {
+    Queued,
+    Sent { at: chrono::DateTime<chrono::Utc> },
+    Failed { at: chrono::DateTime<chrono::Utc> },
+}
+
+/// A mail in the outbox, version 1: without attachments (version 2 added them, and the state
+/// "being sent").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessageV1 {
+    pub to: String,
+    pub name: String,
+    pub from: String,
+    pub region: Option<Region>,
+    pub subject: String,
+    pub body: String,
+    pub keys: Vec<String>,
+    pub queued_at: chrono::DateTime<chrono::Utc>,
+    pub queued_by: String,
+    pub state: OutboxStateV1,
+    pub attempts: u32,
+    pub next_try: chrono::DateTime<chrono::Utc>,
+    pub last_error: String,
+}
+
+impl From<OutboxMessageV1> for super::records::OutboxMessage {
+    fn from(v1: OutboxMessageV1) -> Self {
+        use super::records::OutboxState;
+        Self {
+            to: v1.to,
+            name: v1.name,
+            from: v1.from,
+            region: v1.region,
+            subject: v1.subject,
+            body: v1.body,
+            keys: v1.keys,
+            queued_at: v1.queued_at,
+            queued_by: v1.queued_by,
+            state: match v1.state {
+                OutboxStateV1::Queued => OutboxState::Queued,
+                OutboxStateV1::Sent { at } => OutboxState::Sent { at },
+                OutboxStateV1::Failed { at } => OutboxState::Failed { at },
+            },
+            attempts: v1.attempts,
+            next_try: v1.next_try,
+            last_error: v1.last_error,
+            attachments: Vec::new(),
+        }
+    }
+}

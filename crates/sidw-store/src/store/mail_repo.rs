@@ -2,6 +2,8 @@
 //! the outbox: mail queued by an editor, delivered by `sidw serve` (or `sidw mail send`), each
 //! delivery and refusal in the audit log. The SMTP settings and password are never stored here.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 
 use super::audit::ChangeContext;
@@ -10,7 +12,42 @@ use super::records::{OutboxMessage, OutboxState, RegionAddress};
 use super::tx::abort;
 use super::{Store, StoreError};
 use crate::domain::Region;
-use crate::domain::mail::{Mail, MailTemplate, TemplateKind, check_template, default_region_address, holds_back};
+use crate::domain::calendar::format_date;
+use crate::domain::mail::{
+    Mail, MailTemplate, TemplateKind, check_template, default_region_address, holds_back, once_only,
+};
+
+/// A sent mail keeps its attachments' names and SHA-256, not their bytes (a statement's PDF is
+/// some 400 kB; what was sent can be made again with `sidw report statement`).
+fn drop_attachment_bytes(message: &mut OutboxMessage) {
+    for attachment in &mut message.attachments {
+        attachment.bytes = Vec::new();
+    }
+}
+
+/// Every once-only key (a payment advice per batch and payee, a statement per network, quarter
+/// and content) in `messages`, with what became of it in Dutch ("al verstuurd op 01-12-2026").
+/// The one rule `queue_mail` refuses by and the plans leave out by.
+fn once_held(messages: &[(u64, OutboxMessage)]) -> BTreeMap<String, String> {
+    let mut held = BTreeMap::new();
+    for (id, message) in messages {
+        let day = |at: DateTime<Utc>| format_date(at.date_naive());
+        let said = match message.state {
+            OutboxState::Queued => format!("al in de outbox gezet op {}", day(message.queued_at)),
+            OutboxState::Sent { at } => format!("al verstuurd op {}", day(at)),
+            OutboxState::Sending { since } => {
+                format!("op {} mogelijk verstuurd (onzeker; sidw mail resend {id})", day(since))
+            }
+            OutboxState::Failed { at } => {
+                format!("op {} in de outbox gezet en mislukt (sidw mail resend {id})", day(message.queued_at.min(at)))
+            }
+        };
+        for key in message.keys.iter().filter(|k| once_only(k)) {
+            held.entry(key.clone()).or_insert_with(|| said.clone());
+        }
+    }
+    held
+}
 
 fn region_key(region: Region) -> Vec<u8> {
     format!("regio:{}", region.name().to_lowercase()).into_bytes()
@@ -94,6 +131,11 @@ impl Store {
         Ok(all)
     }
 
+    /// The once-only items already in the outbox (see `once_held`): key → "al verstuurd op …".
+    pub fn mail_once_held(&self) -> Result<BTreeMap<String, String>, StoreError> {
+        Ok(once_held(&self.outbox()?))
+    }
+
     /// Queues `mails` (one audit entry each). Within the same transaction every reminder that was
     /// queued, sent or refused to the same recipient less than a week ago is taken out of its mail, and a
     /// mail left with none is not queued: two editors pressing send at once queue it once.
@@ -102,18 +144,33 @@ impl Store {
         let now = ctx.at;
         self.write(ctx, |tx| {
             let mut recent: Vec<(String, String)> = Vec::new();
+            let mut all = Vec::new();
             for (key, bytes) in tx.tables.values(TreeName::Outbox)? {
                 let message: OutboxMessage = super::decode_at(TreeName::Outbox, &key, &bytes).map_err(abort)?;
                 // A refused one too: the same address would refuse it again; a corrected address is
                 // another recipient.
-                let at = match message.state {
-                    OutboxState::Queued => message.queued_at,
-                    OutboxState::Sent { at } | OutboxState::Failed { at } => at,
-                };
-                if holds_back(at, now) {
+                if holds_back(message.state.at(message.queued_at), now) {
                     let to = message.to.to_lowercase();
                     recent.extend(message.keys.iter().map(|k| (to.clone(), k.clone())));
                 }
+                let id = key.get(..8).and_then(|k| k.try_into().ok()).map_or(0, u64::from_be_bytes);
+                all.push((id, message));
+            }
+            // A payment advice or statement goes once, ever, to whomever it went.
+            let mut once = once_held(&all);
+            for mail in mails {
+                if let Some(said) = mail.keys.iter().find_map(|k| once.get(k)) {
+                    return Err(abort(StoreError::Refused(format!(
+                        "de e-mail aan {} ({}) is {said}; niets opnieuw in de outbox gezet",
+                        mail.to, mail.subject
+                    ))));
+                }
+                once.extend(
+                    mail.keys
+                        .iter()
+                        .filter(|k| once_only(k))
+                        .map(|k| (k.clone(), String::from("al eerder in deze opdracht"))),
+                );
             }
             let mut ids = Vec::new();
             for mail in mails {
@@ -146,14 +203,15 @@ impl Store {
                     attempts: 0,
                     next_try: now,
                     last_error: String::new(),
+                    attachments: mail.attachments.clone(),
                 };
                 tx.put(TreeName::Outbox, &id.to_be_bytes(), &message)?;
-                tx.audit::<(), _>(
-                    "e-mail in outbox",
-                    &format!("{} — {}", mail.to, mail.subject),
-                    None,
-                    Some(&message),
-                )?;
+                // The log keeps the mail without the attachments' bytes (their names and SHA-256 stay).
+                let mut logged = message.clone();
+                for attachment in &mut logged.attachments {
+                    attachment.bytes.clear();
+                }
+                tx.audit::<(), _>("e-mail in outbox", &format!("{} — {}", mail.to, mail.subject), None, Some(&logged))?;
                 recent.extend(mail.keys.iter().map(|k| (to.clone(), k.clone())));
                 ids.push(id);
             }
@@ -166,16 +224,18 @@ impl Store {
         let key = id.to_be_bytes();
         self.write(ctx, |tx| {
             let before: OutboxMessage = tx.require(TreeName::Outbox, &key, || format!("e-mail {id}"))?;
-            if before.state != OutboxState::Queued {
+            if !matches!(before.state, OutboxState::Queued | OutboxState::Sending { .. }) {
                 // Delivered or given up meanwhile: never twice.
                 return Err(abort(StoreError::Refused(format!("e-mail {id} is niet meer in de wachtrij"))));
             }
             let mut after = before.clone();
             after.attempts += 1;
+            after.state = OutboxState::Queued;
             let action = match delivery {
                 Delivery::Sent => {
                     after.state = OutboxState::Sent { at: ctx.at };
                     after.last_error.clear();
+                    drop_attachment_bytes(&mut after);
                     "e-mail verstuurd"
                 }
                 Delivery::Retry { error, next_try: Some(next) } => {
@@ -196,6 +256,83 @@ impl Store {
                 _ => format!("poging {}: {}", after.attempts, after.last_error),
             };
             tx.audit::<(), _>(action, &subject, None, Some(&details))
+        })
+    }
+
+    /// Marks message `id` as being handed to the SMTP server now, durably, before the SMTP
+    /// transaction: a crash before its outcome is recorded leaves it "onzeker", never sent again
+    /// by itself. Refused when it is no longer queued (another round took it).
+    pub fn mark_mail_sending(&self, ctx: &ChangeContext, id: u64) -> Result<(), StoreError> {
+        let key = id.to_be_bytes();
+        self.write(ctx, |tx| {
+            let before: OutboxMessage = tx.require(TreeName::Outbox, &key, || format!("e-mail {id}"))?;
+            if before.state != OutboxState::Queued {
+                return Err(abort(StoreError::Refused(format!("e-mail {id} is niet meer in de wachtrij"))));
+            }
+            let mut after = before;
+            after.state = OutboxState::Sending { since: ctx.at };
+            tx.put(TreeName::Outbox, &key, &after)?;
+            let details = format!("poging {}", after.attempts + 1);
+            tx.audit::<(), _>(
+                "e-mail wordt verstuurd",
+                &format!("{} — {}", after.to, after.subject),
+                None,
+                Some(&details),
+            )
+        })
+    }
+
+    /// An editor sends message `id` again: one that is "onzeker" (maybe sent) or failed goes back
+    /// into the queue with its own Message-ID, tries counted afresh. A queued or sent one is refused.
+    pub fn resend_mail(&self, ctx: &ChangeContext, id: u64) -> Result<(), StoreError> {
+        self.settle_by_hand(ctx, id, true)
+    }
+
+    /// An editor has checked that message `id`, "onzeker", did arrive: it is recorded as sent.
+    pub fn mark_mail_sent(&self, ctx: &ChangeContext, id: u64) -> Result<(), StoreError> {
+        self.settle_by_hand(ctx, id, false)
+    }
+
+    fn settle_by_hand(&self, ctx: &ChangeContext, id: u64, resend: bool) -> Result<(), StoreError> {
+        let key = id.to_be_bytes();
+        self.write(ctx, |tx| {
+            let before: OutboxMessage = tx.require(TreeName::Outbox, &key, || format!("e-mail {id}"))?;
+            let mine = before.region.map_or(ctx.access.scope.is_all(), |r| ctx.access.scope.contains(r));
+            if !mine {
+                return Err(abort(StoreError::NotFound(format!("e-mail {id}"))));
+            }
+            let mut after = before.clone();
+            let action = match (&before.state, resend) {
+                (OutboxState::Sending { .. } | OutboxState::Failed { .. }, true) => {
+                    after.state = OutboxState::Queued;
+                    after.attempts = 0;
+                    after.next_try = ctx.at;
+                    "e-mail opnieuw in de outbox"
+                }
+                (OutboxState::Sending { .. }, false) => {
+                    after.state = OutboxState::Sent { at: ctx.at };
+                    after.last_error.clear();
+                    drop_attachment_bytes(&mut after);
+                    "e-mail als verstuurd gemarkeerd"
+                }
+                (OutboxState::Queued, _) => {
+                    return Err(abort(StoreError::Refused(format!("e-mail {id} staat al in de wachtrij"))));
+                }
+                (OutboxState::Sent { at }, _) => {
+                    return Err(abort(StoreError::Refused(format!(
+                        "e-mail {id} is al verstuurd op {}",
+                        format_date(at.date_naive())
+                    ))));
+                }
+                (OutboxState::Failed { .. }, false) => {
+                    return Err(abort(StoreError::Refused(format!(
+                        "e-mail {id} is mislukt, niet onzeker: verstuur hem opnieuw (resend)"
+                    ))));
+                }
+            };
+            tx.put(TreeName::Outbox, &key, &after)?;
+            let details = format!("door {} (Message-ID {})", ctx.user, after.message_id(id));
+            tx.audit::<(), _>(action, &format!("{} — {}", after.to, after.subject), None, Some(&details))
         })
     }
 }

@@ -254,6 +254,22 @@ pub enum OutboxState {
     Sent { at: chrono::DateTime<chrono::Utc> },
     /// Refused for good, or still refused after every retry.
     Failed { at: chrono::DateTime<chrono::Utc> },
+    /// Handed to the SMTP server at `since` and no outcome recorded yet. Seen by a later delivery
+    /// round it is "onzeker": the process stopped between the server's answer and recording it, so
+    /// the mail may have gone. It is never sent again by itself: an editor resends it or marks it
+    /// sent (`Store::resend_mail`, `Store::mark_mail_sent`).
+    Sending { since: chrono::DateTime<chrono::Utc> },
+}
+
+impl OutboxState {
+    /// The moment of its last change of state (queued: when it was queued).
+    pub fn at(&self, queued_at: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        match *self {
+            Self::Queued => queued_at,
+            Self::Sent { at } | Self::Failed { at } => at,
+            Self::Sending { since } => since,
+        }
+    }
 }
 
 /// One mail in the outbox (`TreeName::Outbox`): one recipient, their reminders bundled.
@@ -275,9 +291,30 @@ pub struct OutboxMessage {
     pub next_try: chrono::DateTime<chrono::Utc>,
     /// What the SMTP server (or the connection) said the last time it was not accepted.
     pub last_error: String,
+    /// Files sent with it (the quarter statement's PDF); version 1 had none.
+    pub attachments: Vec<crate::domain::mail::Attachment>,
 }
 
-record!(OutboxMessage, "e-mail in de outbox", 1);
+impl OutboxMessage {
+    /// The mail's own Message-ID, the same at every try and resend of it (a resend is
+    /// recognisable as the same mail): `<sidw.ID.QUEUED@DOMAIN-OF-SENDER>`.
+    pub fn message_id(&self, id: u64) -> String {
+        let domain = self.from.rsplit_once('@').map_or("sidw.local", |(_, d)| d.trim_end_matches('>'));
+        format!("<sidw.{id}.{}@{domain}>", self.queued_at.timestamp())
+    }
+}
+
+impl Record for OutboxMessage {
+    const KIND: &'static str = "e-mail in de outbox";
+    const VERSION: u16 = 2;
+
+    fn upgrade(version: u16, body: &[u8]) -> Result<Self, String> {
+        match version {
+            1 => decode_body::<super::legacy::OutboxMessageV1>(body).map(Self::from),
+            _ => Err(format!("e-mail in de outbox versie {version} is onbekend")),
+        }
+    }
+}
 
 /// What the bank said of the payment lines of one batch, by end-to-end id (lines the bank has
 /// said nothing of are absent: open), and which later closes paid a returned line again.

@@ -2,7 +2,7 @@
 //! `{placeholders}`; an unknown one is refused at its field) and a region's own address.
 
 use crate::domain::Region;
-use crate::domain::mail::{MailTemplate, TemplateKind, check_template};
+use crate::domain::mail::{MailTemplate, TemplateKind, check_template, normalize_text};
 use crate::domain::validate::parse_email;
 use crate::store::StoreError;
 
@@ -29,12 +29,12 @@ impl FormSpec for TemplateForm {
         let hint = fields_hint(self.kind);
         Ok(Form::new(format!("E-mailsjabloon {}", self.kind.key()))
             .field(TemplateField::Subject, &template.subject, hint)
-            .field(TemplateField::Body, &template.body, hint))
+            .text_field(TemplateField::Body, &template.body, hint, 8))
     }
 
     fn save(&self, app: &mut App, form: &mut Fields<'_, TemplateField>) -> Result<Saved, Refusal<TemplateField>> {
         let subject = form.read(TemplateField::Subject, |t| Ok::<_, String>(t.trim().to_string()));
-        let body = form.read(TemplateField::Body, |t| Ok::<_, String>(t.trim().to_string()));
+        let body = form.read(TemplateField::Body, |t| Ok::<_, String>(normalize_text(t)));
         let (Some(subject), Some(body)) = (subject, body) else { return Err(Refusal::Fields) };
         let template = MailTemplate { subject, body };
         if let Err(error) = check_template(self.kind, &template) {
