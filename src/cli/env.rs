@@ -97,6 +97,15 @@ impl Env<'_> {
         }
     }
 
+    /// How a message names the database: its path, but over ssh only "de database" (the
+    /// server's folders are not the user's to see).
+    pub fn db_shown(&self) -> String {
+        match &self.who {
+            Who::Ssh { .. } => "de database".to_string(),
+            Who::Login(_) => format!("database {}", self.db_path().display()),
+        }
+    }
+
     /// The store for a command that changes it.
     pub fn open(&self) -> Result<Store> {
         match &self.db {

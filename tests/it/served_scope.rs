@@ -203,3 +203,70 @@ fn a_record_of_the_users_own_region_that_the_role_may_not_change_keeps_its_refus
     let listed = ssh(&served, "zara", "hours list --network zwolle-zuid --quarter 2025-Q3", b"");
     assert_eq!(listed.status.code(), Some(0), "{}", text(&listed.stderr));
 }
+
+/// Over ssh an error never shows the server's folders (issue 16): files are named as sftp shows
+/// them (`exports/NAME`, `imports/NAME`), whatever went wrong with them.
+#[test]
+fn errors_over_ssh_name_files_as_sftp_does_and_never_the_servers_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = office(dir.path());
+    let server_dir = std::fs::canonicalize(dir.path()).unwrap().display().to_string();
+    let exports = served.db.with_extension("exports").join("fien");
+    let imports = served.db.with_extension("imports").join("fien");
+    let mut problems = Vec::new();
+    let mut check = |what: &str, out: &Output, says: &str| {
+        let said = text(&out.stderr);
+        if out.status.success() || !said.contains(says) {
+            problems.push(format!("{what}: expected a refusal saying '{says}': {said}"));
+        }
+        let all = format!("{}{said}", text(&out.stdout));
+        for hidden in [server_dir.as_str(), dir.path().to_str().unwrap(), "db.exports", "db.imports", "/tmp/"] {
+            if all.contains(hidden) {
+                problems.push(format!("{what} shows {hidden}: {all}"));
+            }
+        }
+    };
+    // A file that is already there (a report, a statement, a template, a payment file, a backup).
+    for (command, name) in [
+        ("report year --year 2025 --format csv --out j.csv", "j.csv"),
+        ("report statement --network Zwolle-Zuid --quarter 2025-Q1 --format pdf --out s.pdf", "s.pdf"),
+        ("template hours --network Zwolle-Zuid --quarter 2025-Q4 --out t.xlsx", "t.xlsx"),
+        ("export report --year 2025 --out r.xlsx", "r.xlsx"),
+        ("export payments --quarter 2025-Q1 --format csv --out p.csv", "p.csv"),
+        ("backup b.sidwbak", "b.sidwbak"),
+    ] {
+        let first = ssh(&served, "fien", command, b"");
+        assert_eq!(first.status.code(), Some(0), "{command}: {}", text(&first.stderr));
+        check(command, &ssh(&served, "fien", command, b""), &format!("exports/{name} bestaat al"));
+    }
+    // A folder where the file should go.
+    std::fs::create_dir(exports.join("map.csv")).unwrap();
+    check(
+        "--out onto a folder",
+        &ssh(&served, "fien", "report year --year 2025 --format csv --out map.csv", b""),
+        "exports/map.csv",
+    );
+    // Files to read: missing, a folder, not a plain file.
+    std::fs::create_dir_all(&imports).unwrap();
+    check("a missing form", &ssh(&served, "fien", "import hours weg.csv", b""), "weg.csv");
+    std::fs::create_dir(imports.join("map.csv")).unwrap();
+    check("a folder as form", &ssh(&served, "fien", "import hours map.csv", b""), "map.csv");
+    std::os::unix::fs::symlink("/etc/hostname", imports.join("link.csv")).unwrap();
+    check("a link as form", &ssh(&served, "fien", "import hours link.csv", b""), "link.csv");
+    check("a missing statement", &ssh(&served, "fien", "import bank weg.xml", b""), "weg.xml");
+    // The user's exports folder is no folder.
+    std::fs::remove_dir_all(&exports).unwrap();
+    std::os::unix::fs::symlink("/tmp", &exports).unwrap();
+    check(
+        "exports is a link",
+        &ssh(&served, "fien", "report year --year 2025 --format csv --out k.csv", b""),
+        "exports",
+    );
+    // The database check names no folder either.
+    let checked = ssh(&served, "fien", "check", b"");
+    assert_eq!(checked.status.code(), Some(0), "{}", text(&checked.stderr));
+    if text(&checked.stdout).contains(&server_dir) || !text(&checked.stdout).starts_with("De database is in orde") {
+        problems.push(format!("check: {}", text(&checked.stdout)));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
