@@ -14,8 +14,11 @@ struct Tmux {
 }
 
 impl Tmux {
+    /// A tmux server of its own: the tests of this module run side by side in one process.
     fn new() -> Self {
-        Self { socket: format!("sidw-ssh-{}", std::process::id()) }
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Self { socket: format!("sidw-ssh-{}-{n}", std::process::id()) }
     }
 
     fn run(&self, args: &[&str]) -> Output {
