@@ -119,8 +119,14 @@ fn hours_text(hours: Decimal) -> String {
     hours.normalize().to_string().replace('.', ",")
 }
 
-fn network(store: &Store, name: &str) -> Result<Network> {
-    store.network_by_name(name)?.with_context(|| format!("netwerk '{name}' bestaat niet"))
+/// The network of that name among the user's regions (the change's access): one elsewhere is
+/// answered as one that does not exist (issue 16).
+fn network(store: &Store, ctx: &ChangeContext, name: &str) -> Result<Network> {
+    let scope = &ctx.access.scope;
+    store
+        .network_by_name(name)?
+        .filter(|network| scope.contains(network.region))
+        .with_context(|| crate::cli::env::no_network(name))
 }
 
 /// A partner of the network named by name (any case) or AGB code.
@@ -142,28 +148,17 @@ pub fn run(env: &mut crate::cli::Env, command: HoursCommand) -> Result<u8> {
         | HoursCommand::Nihil { user, .. }
         | HoursCommand::Delete { user, .. } => user.clone(),
     };
+    // The change's access also says what may be seen: a network (or hours line) outside the
+    // user's regions is answered as one that does not exist.
     let ctx = env.context(user.as_deref())?;
     let store = env.open()?;
-    // A network outside the user's regions is not theirs to see (the store refuses changes).
-    let named = match &command {
-        HoursCommand::List { network, .. }
-        | HoursCommand::Set { network, .. }
-        | HoursCommand::Add { network, .. }
-        | HoursCommand::Nihil { network, .. } => Some(network.clone()),
-        HoursCommand::Delete { .. } => None,
-    };
-    if let Some(name) = named
-        && let Some(found) = store.network_by_name(&name)?
-    {
-        env.in_scope(&found)?;
-    }
     run_on(&store, &mut *env.out, &ctx, command)?;
     Ok(0)
 }
 
 fn run_on(store: &Store, out: &mut dyn Write, ctx: &ChangeContext, command: HoursCommand) -> Result<()> {
     match command {
-        HoursCommand::List { network: name, quarter, format } => list(store, out, &name, quarter, format),
+        HoursCommand::List { network: name, quarter, format } => list(store, out, ctx, &name, quarter, format),
         HoursCommand::Set {
             network: name,
             partner: named,
@@ -184,7 +179,7 @@ fn run_on(store: &Store, out: &mut dyn Write, ctx: &ChangeContext, command: Hour
             ..
         } => add(store, out, ctx, (&name, &named, month, hours), activity, by_team, confirm_double_funding),
         HoursCommand::Nihil { network: name, partner: named, month, remove, .. } => {
-            let network = network(store, &name)?;
+            let network = network(store, ctx, &name)?;
             let partner = partner(store, &network, &named)?;
             if remove {
                 store.unmark_nihil(ctx, network.id, partner.id, month)?;
@@ -201,6 +196,10 @@ fn run_on(store: &Store, out: &mut dyn Write, ctx: &ChangeContext, command: Hour
             }
             let id = HoursEntryId(line);
             let before = store.hours_entry(id)?;
+            // A line of a network outside the user's regions: as the store says of a missing one.
+            if !ctx.access.scope.contains(store.network(before.network)?.region) {
+                return Err(crate::store::StoreError::NotFound(format!("urenregel {id}")).into());
+            }
             store.delete_hours(ctx, id)?;
             writeln!(
                 out,
@@ -219,8 +218,15 @@ struct Listing {
     nihil: Vec<(String, YearMonth)>,
 }
 
-fn list(store: &Store, out: &mut dyn Write, name: &str, quarter: Quarter, format: Format) -> Result<()> {
-    let network = network(store, name)?;
+fn list(
+    store: &Store,
+    out: &mut dyn Write,
+    ctx: &ChangeContext,
+    name: &str,
+    quarter: Quarter,
+    format: Format,
+) -> Result<()> {
+    let network = network(store, ctx, name)?;
     let partners = store.partners(network.id)?;
     let tariffs = store.tariff_book()?;
     let mut lines: Vec<_> =
@@ -336,7 +342,7 @@ fn set(
     by_team_increase: bool,
     confirm_double_funding: bool,
 ) -> Result<()> {
-    let network = network(store, name)?;
+    let network = network(store, ctx, name)?;
     let partner = partner(store, &network, named)?;
     let change = CellChange {
         network: network.id,
@@ -370,7 +376,7 @@ fn add(
     by_team: bool,
     confirm_double_funding: bool,
 ) -> Result<()> {
-    let network = network(store, name)?;
+    let network = network(store, ctx, name)?;
     let partner = partner(store, &network, named)?;
     let line = store.add_hours(
         ctx,

@@ -1,7 +1,7 @@
 //! `sidw close` and `sidw reopen`: a quarter's close and its reopening, by whoever the environment
 //! says acts (the store checks that they may).
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::Env;
 use crate::domain::Quarter;
@@ -22,18 +22,17 @@ pub(super) fn close(
 ) -> Result<u8> {
     let ctx = env.context(user)?;
     let store = env.open()?;
+    // Nothing of another region is shown (the warnings to acknowledge name its networks): a
+    // network there is answered as one that does not exist; the store refuses the close itself.
     let networks = match (which.network, which.region) {
-        (Some(name), _) => {
-            vec![store.network_by_name(&name)?.with_context(|| format!("netwerk '{name}' bestaat niet"))?.id]
+        (Some(name), _) => vec![env.network_named(&store, &name)?.id],
+        (None, Some(region)) => {
+            let region = crate::domain::Region::parse(&region)?;
+            env.region_in_scope(region)?;
+            crate::store::region_networks(&store, region)?
         }
-        (None, Some(region)) => crate::store::region_networks(&store, crate::domain::Region::parse(&region)?)?,
         (None, None) => anyhow::bail!("noem --network of --region"),
     };
-    // Nothing of another region is shown (the warnings to acknowledge name its networks); the
-    // store refuses the close itself.
-    for id in &networks {
-        env.in_scope(&store.network(*id)?)?;
-    }
     let acknowledged = if acknowledge {
         let today = chrono::Local::now().date_naive();
         let texts = crate::store::to_acknowledge(&store.close_preview(&networks, quarter, today)?);
@@ -58,7 +57,7 @@ pub(super) fn close(
 pub(super) fn reopen(env: &mut Env, quarter: Quarter, network: &str, user: Option<&str>, reason: &str) -> Result<u8> {
     let ctx = env.context(user)?;
     let store = env.open()?;
-    let id = store.network_by_name(network)?.with_context(|| format!("netwerk '{network}' bestaat niet"))?.id;
+    let id = env.network_named(&store, network)?.id;
     store.reopen_quarter(&ctx, id, quarter, reason)?;
     writeln!(env.out, "{quarter} van {network} is heropend; de eerdere betaalbatch blijft bewaard.")?;
     Ok(0)

@@ -45,20 +45,15 @@ pub(super) fn run(env: &mut Env, command: Command) -> Result<u8> {
 }
 
 fn check(env: &mut Env) -> Result<u8> {
-    let path = env.db_path();
+    let shown = capitalised(&env.db_shown());
     let (store, _copy) = env.open_reading_once()?;
     let report = store.check()?;
     let counts: Vec<String> = report.counts.iter().map(|(tree, n)| format!("{tree}: {n}")).collect();
     if report.is_ok() {
-        writeln!(env.out, "Database {} is in orde ({}).", path.display(), counts.join(", "))?;
+        writeln!(env.out, "{shown} is in orde ({}).", counts.join(", "))?;
         return Ok(0);
     }
-    writeln!(
-        env.out,
-        "Database {}: {} gevonden:",
-        path.display(),
-        count(report.problems.len(), "probleem", "problemen")
-    )?;
+    writeln!(env.out, "{shown}: {} gevonden:", count(report.problems.len(), "probleem", "problemen"))?;
     for problem in &report.problems {
         writeln!(env.out, "- {problem}")?;
     }
@@ -84,4 +79,10 @@ fn restore(env: &mut Env, file: &std::path::Path) -> Result<u8> {
     }
     writeln!(env.out, "Teruggezet in {} en gecontroleerd: in orde.", restored.path.display())?;
     Ok(0)
+}
+
+/// "de database" → "De database".
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }

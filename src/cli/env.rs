@@ -97,6 +97,15 @@ impl Env<'_> {
         }
     }
 
+    /// How a message names the database: its path, but over ssh only "de database" (the
+    /// server's folders are not the user's to see).
+    pub fn db_shown(&self) -> String {
+        match &self.who {
+            Who::Ssh { .. } => "de database".to_string(),
+            Who::Login(_) => format!("database {}", self.db_path().display()),
+        }
+    }
+
     /// The store for a command that changes it.
     pub fn open(&self) -> Result<Store> {
         match &self.db {
@@ -148,13 +157,21 @@ impl Env<'_> {
         anyhow::bail!("{what} is alleen voor wie alle regio's heeft: het bevat de gegevens van elke regio")
     }
 
-    /// Refuses a network outside the user's regions (over ssh): it is not theirs to see.
-    pub fn in_scope(&self, network: &crate::domain::Network) -> Result<()> {
+    /// The network of that name as this user knows it: one outside their regions (over ssh) is
+    /// not theirs to see and is answered as one that does not exist, in the same words (issue 16).
+    pub fn network_named(&self, store: &Store, name: &str) -> Result<crate::domain::Network> {
         let scope = self.access().scope;
-        if scope.contains(network.region) {
+        store.network_by_name(name)?.filter(|network| scope.contains(network.region)).with_context(|| no_network(name))
+    }
+
+    /// Refuses a region outside the user's regions (over ssh); a region's name is no record, so
+    /// it may be said.
+    pub fn region_in_scope(&self, region: crate::domain::Region) -> Result<()> {
+        let scope = self.access().scope;
+        if scope.contains(region) {
             return Ok(());
         }
-        anyhow::bail!("netwerk '{}' ligt buiten uw regio's ({})", network.name, scope.describe())
+        anyhow::bail!("regio {} ligt buiten uw regio's ({})", region.name(), scope.describe())
     }
 
     /// Who a change is by: `--user` (locally; over SSH only the logged-in name), else the login.
@@ -275,6 +292,11 @@ impl Env<'_> {
         let bytes = crate::office_files::read_table_bytes(&file)?;
         Ok((bytes, path.display().to_string()))
     }
+}
+
+/// "netwerk 'X' bestaat niet": for a name that is nowhere and for one outside the user's regions.
+pub fn no_network(name: &str) -> String {
+    format!("netwerk '{}' bestaat niet", name.trim())
 }
 
 /// [`crate::out_file::OutPolicy`] with its database path owned.

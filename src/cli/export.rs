@@ -46,7 +46,7 @@ fn payments(
     let ctx = env.context(None)?;
     let store = env.open()?;
     let now = chrono::Utc::now();
-    let batch = report::export::choose_batch(&store, quarter, batch)?;
+    let batch = report::export::choose_batch_in(&store, quarter, batch, &env.access().scope)?;
     // A file the store would not record (role, the batch's regions) is never written.
     store.may_record_export(&ctx, &batch)?;
     let mut executed = None;
@@ -95,9 +95,7 @@ fn payments(
 pub(super) fn template(env: &mut Env, network: &str, quarter: Quarter, out: &Path) -> Result<u8> {
     let target = env.target(out)?;
     let (store, _copy) = env.open_reading()?;
-    let found = store.network_by_name(network)?.with_context(|| format!("netwerk '{network}' bestaat niet"))?;
-    env.in_scope(&found)?;
-    let id = found.id;
+    let id = env.network_named(&store, network)?.id;
     let rows =
         env.write_target_with(&target, |temp| Ok(crate::office_files::write_template(&store, id, quarter, temp)?))?;
     let line = format!(

@@ -142,7 +142,7 @@ pub(super) fn run(env: &mut Env, command: InvoiceCommand) -> Result<u8> {
             let amount = parse_amount(&amount).map_err(|e| usage(format!("--amount: {}", e.message)))?;
             let ctx = env.context(which.user.as_deref())?;
             let store = env.open()?;
-            let (network, partner) = find(&store, &which)?;
+            let (network, partner) = find(env, &store, &which)?;
             let draft = Invoice {
                 id: InvoiceId(0),
                 network: network.id,
@@ -168,7 +168,7 @@ pub(super) fn run(env: &mut Env, command: InvoiceCommand) -> Result<u8> {
             let quarter = quarter(&which.quarter)?;
             let ctx = env.context(which.user.as_deref())?;
             let store = env.open()?;
-            let (network, partner) = find(&store, &which)?;
+            let (network, partner) = find(env, &store, &which)?;
             let invoice = invoice(&store, &network, &partner, quarter, Some(&number))?;
             store.delete_invoice(&ctx, network.id, invoice.id)?;
             writeln!(env.out, "Factuur {} van {} verwijderd.", invoice.number, partner.name)?;
@@ -181,14 +181,12 @@ pub(super) fn run(env: &mut Env, command: InvoiceCommand) -> Result<u8> {
 fn list(env: &mut Env, quarter_text: &str, network: Option<String>, format: InvoiceFormat) -> Result<()> {
     let quarter = quarter(quarter_text)?;
     let store = env.open()?;
+    // A user with a list of regions sees only their networks' invoices (a named one elsewhere is
+    // one that does not exist).
     let networks = match network {
-        Some(name) => vec![store.network_by_name(&name)?.with_context(|| format!("netwerk '{name}' bestaat niet"))?],
+        Some(name) => vec![env.network_named(&store, &name)?],
         None => store.networks()?,
     };
-    // A user with a list of regions sees only their networks' invoices (a named one elsewhere is refused).
-    if let [only] = networks.as_slice() {
-        env.in_scope(only)?;
-    }
     let scope = env.access().scope;
     let networks: Vec<_> = networks.into_iter().filter(|n| scope.contains(n.region)).collect();
     let mut rows = Vec::new();
@@ -217,7 +215,7 @@ fn decide(
     let quarter = quarter(&which.quarter)?;
     let ctx = env.context(which.user.as_deref())?;
     let store = env.open()?;
-    let (network, partner) = find(&store, which)?;
+    let (network, partner) = find(env, &store, which)?;
     let invoice = invoice(&store, &network, &partner, quarter, number)?;
     let decided = store.decide_invoice(&ctx, network.id, invoice.id, approve, reason)?;
     let row = row(&store, &network, &partner, &decided)?;
@@ -225,11 +223,10 @@ fn decide(
     report(env, &row, format, &format!("Factuur {} van {} {what} ({}).", decided.number, partner.name, row.check))
 }
 
-/// The network by name and its partner by name (case and spaces do not matter) or AGB code.
-fn find(store: &Store, which: &Which) -> Result<(Network, Partner)> {
-    let network = store
-        .network_by_name(&which.network)?
-        .with_context(|| format!("netwerk '{}' bestaat niet", which.network.trim()))?;
+/// The network by name (of the user's regions) and its partner by name (case and spaces do not matter) or AGB code.
+fn find(env: &Env, store: &Store, which: &Which) -> Result<(Network, Partner)> {
+    // A network outside the user's regions is one that does not exist: its partners are not told.
+    let network = env.network_named(store, &which.network)?;
     let partners = store.partners(network.id)?;
     let wanted = which.partner.trim();
     if let Some(partner) = partners.iter().find(|p| p.name.trim().eq_ignore_ascii_case(wanted)) {

@@ -82,12 +82,15 @@ fn run(
     tx: tokio::sync::mpsc::Sender<Chunk>,
     mut stdin: tokio::sync::mpsc::Receiver<Option<Vec<u8>>>,
 ) -> u8 {
-    let mut err = ChunkWriter { tx: tx.clone(), err: true };
+    let db = store.path().to_path_buf();
+    let exports = crate::files::exports_dir(&db, &user.name);
+    let imports = super::imports_dir(&db, &user.name);
+    let mut err = HidePaths::new(ChunkWriter { tx: tx.clone(), err: true }, &db, &exports, &imports);
     let Some(args) = arguments(text) else {
         let _ = err.write_all(b"sidw: de opdracht is niet te lezen (een aanhalingsteken te weinig?)\n");
+        let _ = err.flush();
         return 2;
     };
-    let db = store.path().to_path_buf();
     let mut out = BufWriter::with_capacity(CHUNK, ChunkWriter { tx, err: false });
     let mut env = crate::cli::Env {
         out: &mut out,
@@ -99,16 +102,92 @@ fn run(
         }))),
         db: crate::cli::Db::Served(store),
         who: crate::cli::Who::Ssh { user: user.name.clone(), access: user.access() },
-        place: crate::cli::Place::User {
-            exports: crate::files::exports_dir(&db, &user.name),
-            imports: super::imports_dir(&db, &user.name),
-        },
+        place: crate::cli::Place::User { exports, imports },
         overwrite: false,
     };
     let code = crate::cli::execute(&args, &crate::cli::Remote::Ssh, &mut env);
     drop(env);
     let _ = out.flush();
+    let _ = err.flush();
     code
+}
+
+/// The command's stderr as the ssh user may read it: the server's folders never show. Whatever a
+/// message says of a file (an io error, a file that is there already, a folder that is not one),
+/// the user's folders read as sftp shows them (`exports/NAME`, `imports/NAME`), and the folder
+/// of the database and the temporary folder are left out of any other path. Line by line, so a
+/// path is never split between two writes.
+pub struct HidePaths<W: Write> {
+    inner: W,
+    /// What is replaced, longest first, by what.
+    replace: Vec<(String, String)>,
+    line: Vec<u8>,
+}
+
+impl<W: Write> HidePaths<W> {
+    pub fn new(inner: W, db: &std::path::Path, exports: &std::path::Path, imports: &std::path::Path) -> Self {
+        let shown = |path: &std::path::Path| path.display().to_string();
+        let mut replace = Vec::new();
+        for (folder, name) in [(exports, "exports"), (imports, "imports")] {
+            replace.push((shown(folder), name.to_string()));
+            if let Some(parent) = folder.parent() {
+                // `DB.exports` itself (the folder of every user's exports).
+                replace.push((shown(parent), name.to_string()));
+            }
+        }
+        for dir in [db.parent().map(std::path::Path::to_path_buf), Some(std::env::temp_dir())].into_iter().flatten() {
+            if !dir.as_os_str().is_empty() {
+                replace.push((format!("{}/", shown(&dir).trim_end_matches('/')), String::new()));
+            }
+        }
+        // A path the server was given the long way round (a link, `..`) is hidden as well.
+        for (path, name) in replace.clone() {
+            if let Ok(real) = std::fs::canonicalize(path.trim_end_matches('/')) {
+                let real = shown(&real);
+                let real = if path.ends_with('/') { format!("{real}/") } else { real };
+                if real != path {
+                    replace.push((real, name));
+                }
+            }
+        }
+        replace.retain(|(path, _)| path.len() > 1);
+        replace.sort_by_key(|(path, _)| std::cmp::Reverse(path.len()));
+        Self { inner, replace, line: Vec::new() }
+    }
+
+    /// `text` with the server's folders hidden.
+    pub fn hide(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        for (path, name) in &self.replace {
+            text = text.replace(path.as_str(), name);
+        }
+        text
+    }
+
+    fn send_line(&mut self) -> std::io::Result<()> {
+        let line = std::mem::take(&mut self.line);
+        let hidden = self.hide(&String::from_utf8_lossy(&line));
+        self.inner.write_all(hidden.as_bytes())
+    }
+}
+
+impl<W: Write> Write for HidePaths<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for part in buf.split_inclusive(|b| *b == b'\n') {
+            self.line.extend_from_slice(part);
+            if part.ends_with(b"\n") {
+                self.send_line()?;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.line.is_empty() {
+            self.send_line()?;
+        }
+        self.inner.flush()
+    }
 }
 
 /// The command's words, as a shell would split them; a leading `sidw` is the program's name.
@@ -231,6 +310,23 @@ mod tests {
             ["reopen", "--reason", "te vroeg afgesloten", "--network", "Zwolle Noord"]
         );
         assert!(words("report 'signals").is_none());
+    }
+
+    #[test]
+    fn the_servers_folders_are_hidden_line_by_line() {
+        let db = std::path::Path::new("/var/lib/sidw/db");
+        let (exports, imports) = (db.with_extension("exports").join("anna"), db.with_extension("imports").join("anna"));
+        let mut hidden = HidePaths::new(Vec::new(), db, &exports, &imports);
+        let text = "sidw: /var/lib/sidw/db.exports/anna/q1.csv bestaat al\nkan /var/lib/sidw/db.imports/anna/x.csv \
+                    niet lezen; /var/lib/sidw/db.exports is geen map; /var/lib/sidw/db.mail ontbreekt";
+        for chunk in text.as_bytes().chunks(7) {
+            hidden.write_all(chunk).unwrap();
+        }
+        hidden.flush().unwrap();
+        assert_eq!(
+            String::from_utf8(hidden.inner).unwrap(),
+            "sidw: exports/q1.csv bestaat al\nkan imports/x.csv niet lezen; exports is geen map; db.mail ontbreekt"
+        );
     }
 
     #[test]

@@ -126,6 +126,9 @@ impl Who {
 pub struct OnlineList {
     screens: Arc<std::sync::Mutex<Vec<(u64, OnlineUser)>>>,
     next: Arc<std::sync::atomic::AtomicU64>,
+    /// Counts every change of the list (a screen in or out, a role changed): an open session
+    /// compares it on its tick and redraws the admin's count and `:wie` when it moved.
+    changes: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// A screen on the [`OnlineList`]: off it when dropped.
@@ -146,7 +149,17 @@ impl OnlineList {
             screens: 1,
         };
         self.lock().push((id, entry));
+        self.changed();
         OnlineEntry { list: self.clone(), id }
+    }
+
+    /// How many times the list has changed so far.
+    pub fn changes(&self) -> u64 {
+        self.changes.load(Ordering::SeqCst)
+    }
+
+    fn changed(&self) {
+        self.changes.fetch_add(1, Ordering::SeqCst);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(u64, OnlineUser)>> {
@@ -162,12 +175,15 @@ impl OnlineEntry {
             entry.role = access.role;
             entry.scope = access.scope.clone();
         }
+        drop(screens);
+        self.list.changed();
     }
 }
 
 impl Drop for OnlineEntry {
     fn drop(&mut self) {
         self.list.lock().retain(|(id, _)| *id != self.id);
+        self.list.changed();
     }
 }
 
@@ -231,6 +247,7 @@ pub fn run(
     let mut dirty = true;
     let mut refreshed = std::time::Instant::now();
     let mut input = Input::default();
+    let mut online_seen = who.online.changes();
     loop {
         if dirty {
             if state.dropped.swap(false, Ordering::SeqCst) {
@@ -287,6 +304,13 @@ pub fn run(
                 ui::keymap::dispatch(&mut app, key);
                 dirty = true;
             }
+        }
+        // Someone logged in or out: the admin's footer count and an open `:wie` follow.
+        let online_now = who.online.changes();
+        if online_now != online_seen {
+            online_seen = online_now;
+            app.online_changed();
+            dirty = true;
         }
         if app.is_stale() && refreshed.elapsed() >= REFRESH_AT_MOST_EVERY {
             app.handle(Action::Refresh);

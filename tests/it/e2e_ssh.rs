@@ -14,8 +14,11 @@ struct Tmux {
 }
 
 impl Tmux {
+    /// A tmux server of its own: the tests of this module run side by side in one process.
     fn new() -> Self {
-        Self { socket: format!("sidw-ssh-{}", std::process::id()) }
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Self { socket: format!("sidw-ssh-{}-{n}", std::process::id()) }
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -144,4 +147,42 @@ fn two_users_see_each_other_live_a_viewer_is_refused_and_strangers_stay_out() {
     );
     let log = Command::new(env!("CARGO_BIN_EXE_sidw")).arg("--db").arg(&served.db).arg("check").output().unwrap();
     assert!(log.status.success());
+}
+
+/// `:wie` over the real ssh client (issue 16): an admin of every region and a Zwolle editor log
+/// in with screens; the admin's footer counts them, `:wie` lists both with role and regions, and
+/// both follow when the editor leaves, without a key from the admin. The editor's `:wie` is refused.
+#[test]
+fn wie_over_ssh_lists_who_is_logged_in_and_follows_when_one_leaves() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut served = Served::start(dir.path(), &[("ad", "admin"), ("zara", "editor Zwolle")]);
+    let tmux = Tmux::new();
+    tmux.window("ad", &served.ssh("ad", "ad"));
+    tmux.wait_for("ad", "ad · admin · 1 ingelogd");
+    tmux.window("zara", &served.ssh("zara", "zara"));
+    tmux.wait_for("zara", "zara · editor · Zwolle");
+    // The admin typed nothing: the footer follows the login.
+    tmux.wait_for("ad", "ad · admin · 2 ingelogd");
+    tmux.type_text("ad", ":wie");
+    tmux.keys("ad", &["Enter"]);
+    let (list, _) = tmux.wait_for("ad", "Ingelogd: 2 gebruikers");
+    assert!(list.contains("ad · admin · alle regio's · sinds "), "{list}");
+    assert!(list.contains("zara · editor · Zwolle · sinds "), "{list}");
+
+    // The editor may not see who is logged in.
+    tmux.type_text("zara", ":wie");
+    tmux.keys("zara", &["Enter"]);
+    let (refused, _) = tmux.wait_for("zara", "Dat mag uw rol (editor) niet");
+    assert!(!refused.contains("Ingelogd:") && !refused.contains("ad · admin"), "{refused}");
+
+    // The editor leaves: the admin's open list and footer follow.
+    tmux.run(&["kill-window", "-t", "ssh:zara"]);
+    let (list, after) = tmux.wait_for("ad", "Ingelogd: 1 gebruiker");
+    assert!(list.contains("ad · admin · alle regio's") && !list.contains("zara"), "{list}");
+    eprintln!("the admin's list followed the logout in {} ms", after.as_millis());
+    tmux.keys("ad", &["Escape"]);
+    let (footer, _) = tmux.wait_for("ad", "n nieuw · e bewerk");
+    assert!(footer.contains("ad · admin · 1 ingelogd") && !footer.contains("Ingelogd:"), "{footer}");
+    tmux.keys("ad", &["q"]);
+    served.stop();
 }

@@ -66,6 +66,7 @@ mod report_year;
 mod restore_kill;
 mod screens;
 mod serve_hardening;
+mod served_scope;
 mod served_screen;
 mod sftp;
 mod shares;

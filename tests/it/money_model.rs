@@ -1021,10 +1021,8 @@ impl World {
         }
         // The store's Signalen name exactly those lines.
         let facts = self.store.bank_signal_facts().unwrap();
-        let signalled: (usize, usize) = (
-            facts.iter().map(|f| f.returned.len()).sum(),
-            facts.iter().map(|f| f.paid_twice.len()).sum(),
-        );
+        let signalled: (usize, usize) =
+            (facts.iter().map(|f| f.returned.len()).sum(), facts.iter().map(|f| f.paid_twice.len()).sum());
         prop_assert_eq!(signalled, (owed, twice), "returns owed and paid twice in the Signalen");
         for claim in self.store.open_claims().unwrap() {
             prop_assert!(claim.open > Decimal::ZERO && claim.open <= claim.line.amount);

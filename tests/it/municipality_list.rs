@@ -238,7 +238,7 @@ fn check_reports_an_old_network_outside_its_region_and_it_gives_no_right_over_th
     let zwolle = as_user(Role::Editor, "Zwolle");
     let error = store.delete_municipal_year(&zwolle, "Almere", 2025).unwrap_err();
     assert!(matches!(error, StoreError::Denied(_)), "{error}");
-    assert!(error.to_string().contains("de gemeente Almere ligt niet in uw regio's (regio Flevoland)"), "{error}");
+    assert!(error.to_string().contains("de gemeente Almere ligt niet in uw regio's"), "{error}");
     assert!(store.save_municipal_year(&zwolle, &MunicipalYear::new("Almere", 2025)).is_err());
     assert_eq!(store.municipal_year("Almere", 2025).unwrap().unwrap().insured_65_plus, Some(21_310));
     // A new Lokaas is refused by the rule itself, and the old one can be changed where it is, or

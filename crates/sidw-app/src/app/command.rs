@@ -339,6 +339,19 @@ impl App {
         });
     }
 
+    /// The server's list of who is logged in changed: an open `:wie` is drawn again from it (the
+    /// footer's count is read at every frame).
+    pub fn online_changed(&mut self) {
+        if !matches!(&self.mode, Mode::Confirm(confirm) if matches!(confirm.kind, super::ConfirmKind::Notice)) {
+            return;
+        }
+        // A user who is no longer an admin of every region does not keep the list open.
+        match self.online_now() {
+            Some(users) if !users.is_empty() => self.show_online(),
+            _ => self.mode = Mode::Normal,
+        }
+    }
+
     /// `:gebruikers`: the users of the server, and a form to add one (admin).
     fn manage_users(&mut self) {
         if self.files.users_file().is_none() {

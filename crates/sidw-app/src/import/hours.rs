@@ -117,17 +117,12 @@ pub fn plan_in(
         };
         let key = network_name.to_lowercase();
         if !known.contains_key(&key) {
-            let Some(network) = store.network_by_name(&network_name)? else {
+            // A network outside the user's regions is one they do not know of: the same words as
+            // for a name that is nowhere (issue 16).
+            let Some(network) = store.network_by_name(&network_name)?.filter(|n| scope.contains(n.region)) else {
                 problem(&mut import, format!("onbekend netwerk '{network_name}'"));
                 continue;
             };
-            if !scope.contains(network.region) {
-                problem(
-                    &mut import,
-                    format!("netwerk '{}' ligt buiten uw regio's ({})", network.name, scope.describe()),
-                );
-                continue;
-            }
             known.insert(
                 key.clone(),
                 Known { partners: store.partners(network.id)?, agreements: store.agreements(network.id)?, network },

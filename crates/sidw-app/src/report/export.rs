@@ -16,10 +16,29 @@ use crate::store::{ChangeContext, Store, StoreError};
 /// The batch to pay: the one named, or the quarter's only current batch, its money checked
 /// ([`Store::check_batch_for_export`]).
 pub fn choose_batch(store: &Store, quarter: Quarter, number: Option<&str>) -> Result<PaymentBatch, StoreError> {
+    choose_batch_in(store, quarter, number, &crate::domain::Scope::All)
+}
+
+/// [`choose_batch`] among the batches of a user's regions: a batch with a network elsewhere is
+/// neither listed nor found, as one that does not exist (issue 16).
+pub fn choose_batch_in(
+    store: &Store,
+    quarter: Quarter,
+    number: Option<&str>,
+    scope: &crate::domain::Scope,
+) -> Result<PaymentBatch, StoreError> {
+    let regions: std::collections::HashMap<_, _> = if scope.is_all() {
+        std::collections::HashMap::new()
+    } else {
+        store.networks()?.into_iter().map(|n| (n.id, n.region)).collect()
+    };
+    let visible = |b: &PaymentBatch| {
+        scope.is_all() || b.networks.iter().all(|n| regions.get(n).is_some_and(|r| scope.contains(*r)))
+    };
     let batches: Vec<PaymentBatch> = store
         .batches()?
         .into_iter()
-        .filter(|b| b.quarter == quarter && b.networks.iter().any(|n| b.is_current_for(*n)))
+        .filter(|b| b.quarter == quarter && b.networks.iter().any(|n| b.is_current_for(*n)) && visible(b))
         .collect();
     let batch = match number {
         Some(number) => batches

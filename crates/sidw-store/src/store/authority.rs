@@ -139,6 +139,8 @@ pub(crate) struct Reached {
     networks: BTreeSet<NetworkId>,
     /// The region (and name) of each network record as it was before the change.
     before: BTreeMap<NetworkId, (String, Region)>,
+    /// Network records written by the change (a new one among them: named by the user).
+    records: BTreeSet<NetworkId>,
     batches: BTreeSet<u64>,
     /// Lower-case municipality names.
     municipalities: BTreeSet<String>,
@@ -167,6 +169,7 @@ impl Reached {
             Place::NetworkRecord => {
                 if let Some(id) = network_of_key(key) {
                     self.networks.insert(id);
+                    self.records.insert(id);
                     if let std::collections::btree_map::Entry::Vacant(slot) = self.before.entry(id)
                         && let Some(bytes) = tables.get(tree, key)?
                         && let Ok(network) = decode::<Network>(&bytes)
@@ -211,12 +214,19 @@ impl Reached {
 
 /// Before the commit: every network the change reached lies in the user's regions, before and
 /// after the change (moving a network from Zwolle to Flevoland needs both).
+///
+/// A refusal never tells a user of a record outside their regions: a network they cannot see is
+/// refused in the same words as one that does not exist ("netwerk 7 bestaat niet (meer)", as
+/// [`super::Store::network`] says it), without its name or region. Only what the user named themselves is named: a new
+/// network, or one of theirs they would move out of their regions.
 pub(crate) fn check_regions(tables: &Tables, access: &Access, reached: &Reached) -> Result<(), StoreError> {
     let scope = &access.scope;
     if scope.is_all() {
         return Ok(());
     }
     let denied = |text: String| StoreError::Denied(format!("{}; {text}", who(access)));
+    // As `Store::network` says it of an id that is not there.
+    let unseen = |id: NetworkId| StoreError::NotFound(format!("netwerk {id}"));
     let network_now = |id: NetworkId| -> Result<Option<Network>, StoreError> {
         match tables.get(TreeName::Networks, &id.to_key())? {
             Some(bytes) => decode::<Network>(&bytes).map(Some).map_err(|e| StoreError::Corrupt {
@@ -227,34 +237,58 @@ pub(crate) fn check_regions(tables: &Tables, access: &Access, reached: &Reached)
             None => Ok(None),
         }
     };
-    for (name, region) in reached.before.values() {
+    for (id, (_, region)) in &reached.before {
         if !scope.contains(*region) {
-            return Err(denied(format!("{name} ligt in {}", region.name())));
+            return Err(unseen(*id));
         }
     }
-    let mut networks = reached.networks.clone();
-    for batch in &reached.batches {
-        match tables.get(TreeName::Batches, &batch.to_be_bytes())? {
-            Some(bytes) => match decode::<PaymentBatch>(&bytes) {
-                Ok(batch) => networks.extend(batch.networks),
-                Err(_) => return Err(denied(format!("betaalbatch {batch} is niet te lezen"))),
-            },
-            None => return Err(denied(format!("betaalbatch {batch} hoort bij geen netwerk"))),
-        }
-    }
-    for id in &networks {
+    let networks = &reached.networks;
+    for id in networks {
         match network_now(*id)? {
             Some(network) if !scope.contains(network.region) => {
+                // Before the change the network lay in the user's regions (checked above), or
+                // did not exist: then it is the one this change makes.
                 let moved = reached.before.get(id).is_some_and(|(_, region)| *region != network.region);
-                return Err(denied(if moved {
-                    format!("{} komt dan in {} te liggen", network.name, network.region.name())
+                let created = reached.records.contains(id) && !reached.before.contains_key(id);
+                return Err(if moved {
+                    denied(format!("{} komt dan in {} te liggen", network.name, network.region.name()))
+                } else if created {
+                    denied(format!("{} ligt in {}", network.name, network.region.name()))
                 } else {
-                    format!("{} ligt in {}", network.name, network.region.name())
-                }));
+                    unseen(*id)
+                });
             }
             Some(_) => {}
             None if reached.before.contains_key(id) => {}
-            None => return Err(denied(format!("netwerk {} hoort bij geen van uw regio's", id.0))),
+            None => return Err(unseen(*id)),
+        }
+    }
+    for batch in &reached.batches {
+        match tables.get(TreeName::Batches, &batch.to_be_bytes())? {
+            Some(bytes) => match decode::<PaymentBatch>(&bytes) {
+                Ok(batch) => {
+                    // A batch of none of the user's networks is one they do not know of; one
+                    // they see by one of their networks may hold others too (closed by a user of
+                    // every region): said without naming them.
+                    let mut ours = 0;
+                    for id in &batch.networks {
+                        if network_now(*id)?.is_some_and(|n| scope.contains(n.region)) {
+                            ours += 1;
+                        }
+                    }
+                    if ours == 0 {
+                        return Err(StoreError::NotFound(format!("betaalbatch {}", batch.number)));
+                    }
+                    if ours < batch.networks.len() {
+                        return Err(denied(format!(
+                            "betaalbatch {} hoort ook bij netwerken buiten uw regio's",
+                            batch.number
+                        )));
+                    }
+                }
+                Err(_) => return Err(denied(format!("betaalbatch {batch} is niet te lezen"))),
+            },
+            None => return Err(denied(format!("betaalbatch {batch} hoort bij geen netwerk"))),
         }
     }
     if !reached.municipalities.is_empty() {
@@ -268,21 +302,20 @@ pub(crate) fn check_regions(tables: &Tables, access: &Access, reached: &Reached)
         }
         let list = MunicipalityList::new(all);
         for name in &reached.municipalities {
-            let shown = list.get(name).map_or(name.clone(), |m| m.name.clone());
+            // The same words whether the municipality lies elsewhere or is not on the list.
             match list.region_of(name) {
                 Some(region) if scope.contains(region) => {}
-                Some(region) => {
-                    return Err(denied(format!(
-                        "de gemeente {shown} ligt niet in uw regio's (regio {})",
-                        region.name()
-                    )));
+                _ => {
+                    let shown = list.get(name).map_or(name.clone(), |m| m.name.clone());
+                    return Err(denied(format!("de gemeente {shown} ligt niet in uw regio's")));
                 }
-                None => return Err(denied(format!("de gemeente {shown} ligt niet in uw regio's"))),
             }
         }
     }
+    // (A batch's networks were all found in the user's regions above.)
     if let Some(what) = reached.loose
         && networks.is_empty()
+        && reached.batches.is_empty()
         && reached.before.is_empty()
     {
         return Err(denied(format!("{what} zonder netwerk van uw regio's kan niet")));
