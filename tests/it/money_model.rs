@@ -821,6 +821,7 @@ impl World {
                     stats.claims += batch.claims.len() as u64;
                     stats.set_offs += batch.set_offs.len() as u64;
                     stats.differences += batch.team_differences.len() as u64;
+                    drop(stats);
                     let lines = self.model.lines.iter().filter(|l| quarter.contains(l.month)).cloned().collect();
                     self.model.closed.insert(quarter, Closed { batch: batch.id, lines });
                     let earlier = self.model.batches.entry(quarter).or_default();
