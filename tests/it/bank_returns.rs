@@ -296,3 +296,38 @@ fn bank_lines_version_1_upgrades_from_its_stored_bytes() {
     assert!(upgraded.settled_again.is_empty());
     assert_eq!(upgraded.returned().into_iter().collect::<Vec<_>>(), vec!["2025-Q1-0001-003".to_string()]);
 }
+
+/// Review: a statement names every region's payments, so only finance of every region reads
+/// one (also as a trial); a correction tells nothing of a batch the user may not change.
+#[test]
+fn only_finance_of_every_region_reads_a_statement_and_a_correction_tells_nothing_outside_the_users_regions() {
+    use sidw::domain::{Access, Role, Scope};
+    let dir = tempfile::tempdir().unwrap();
+    let (db, paid, account, date) = closed_and_exported(dir.path());
+    let xml = camt053("S-1", &account, &[Fixture::Returned(&paid[0], &date, "AC04")]);
+    let store = crate::common::reopen(&db);
+    let at = chrono::Utc::now();
+    let who = |role, scope: &str| {
+        sidw::store::ChangeContext::new("anna", at).with_access(Access { role, scope: Scope::parse(scope).unwrap() })
+    };
+    for ctx in [who(Role::Finance, "Zwolle"), who(Role::Editor, "Zwolle,Flevoland,Hardenberg")] {
+        let refused = sidw::import::bank::plan(&store, &ctx, "s.xml", xml.as_bytes()).unwrap_err().to_string();
+        assert!(refused.contains("vraagt de rol finance voor alle regio's"), "{refused}");
+        assert!(!refused.contains(&paid[0].iban), "{refused}");
+    }
+    assert!(
+        sidw::import::bank::plan(&store, &who(Role::Finance, "Zwolle,Flevoland,Hardenberg"), "s", xml.as_bytes())
+            .is_ok()
+    );
+
+    let batch = store.batches().unwrap().into_iter().next().unwrap();
+    let open = sidw::domain::bank::LineState::Open;
+    let outside = store.correct_bank_line(&who(Role::Finance, "Flevoland"), batch.id, "2025-Q1-0001-999", &open, "x");
+    let missing = outside.unwrap_err().to_string();
+    assert!(missing.contains("betaalbatch 2025-Q1-0001") && !missing.contains("naar de bank"), "{missing}");
+    let viewer = store.correct_bank_line(&who(Role::Viewer, "Zwolle"), batch.id, "2025-Q1-0001-001", &open, "x");
+    assert_eq!(viewer.unwrap_err().to_string(), missing);
+    // Finance of the batch's region gets the real answer.
+    let own = store.correct_bank_line(&who(Role::Finance, "Zwolle"), batch.id, "2025-Q1-0001-001", &open, "x");
+    assert!(own.unwrap_err().to_string().contains("staat al op open"));
+}

@@ -57,6 +57,14 @@ impl BankPlan {
 /// when it was written (a network reopened since keeps its lines: the bank still pays or returns
 /// them). Stores nothing.
 pub fn plan(store: &Store, ctx: &ChangeContext, file: &str, bytes: &[u8]) -> Result<BankPlan, StoreError> {
+    // A statement is matched against every region's payments and the plan names them: only who
+    // may store it (finance of every region: statements are programme-wide) may read it, also
+    // as a trial run.
+    if ctx.access.role < crate::domain::Role::Finance || !ctx.access.scope.is_all() {
+        return Err(StoreError::Refused(
+            "een bankafschrift inlezen vraagt de rol finance voor alle regio's; er is niets gelezen".into(),
+        ));
+    }
     let read = read_camt053(bytes).map_err(|e| StoreError::Refused(format!("{file}: {e}")))?;
     let mut keys: Vec<(u64, String, String)> = Vec::new();
     let mut expected: Vec<ExpectedLine> = Vec::new();

@@ -336,6 +336,15 @@ impl Store {
             return Err(StoreError::Refused("geef een reden voor de correctie (--reden)".into()));
         }
         let batch = self.batch(batch_id)?;
+        // Nothing of a batch the user may not change is told: it is answered as a missing one.
+        let mut ours = ctx.access.role >= crate::domain::Role::Finance;
+        for network in &batch.networks {
+            ours &=
+                ctx.access.scope.is_all() || self.network(*network).is_ok_and(|n| ctx.access.scope.contains(n.region));
+        }
+        if !ours {
+            return Err(StoreError::NotFound(format!("betaalbatch {}", batch.number)));
+        }
         let exports = self.batch_exports(batch_id)?;
         let sent = crate::domain::bank::sent_lines(&batch, exports.first_to_bank());
         let Some((_, line)) = sent.iter().find(|(id, _)| id == end_to_end_id) else {
