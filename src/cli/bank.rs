@@ -65,11 +65,10 @@ pub(super) fn correct(env: &mut Env, command: BankCommand) -> Result<u8> {
         ("open", _, _) => return Err(super::usage(String::from("--date en --code horen niet bij --state open"))),
         ("paid", Some(date), None) => LineState::Paid { date, bank_ref },
         ("paid", _, Some(_)) => return Err(super::usage(String::from("--code hoort alleen bij --state returned"))),
-        ("returned", Some(date), Some(code)) if is_reason_code(&code) => {
-            LineState::Returned { date, reason: code.trim().to_uppercase(), bank_ref }
-        }
-        ("returned", Some(_), Some(code)) => {
-            return Err(super::usage(format!("--code: '{code}' is geen reden van de bank (vier tekens, bv. AC04)")));
+        ("returned", Some(date), Some(code)) => {
+            let reason =
+                crate::domain::bank::parse_reason_code(&code).map_err(|e| super::usage(format!("--code: {e}")))?;
+            LineState::Returned { date, reason, bank_ref }
         }
         ("returned", _, None) => return Err(super::usage(String::from("--state returned vraagt --code (bv. AC04)"))),
         _ => {
@@ -80,7 +79,7 @@ pub(super) fn correct(env: &mut Env, command: BankCommand) -> Result<u8> {
     };
     let ctx = env.context(user.as_deref())?;
     let store = env.open()?;
-    let Some(batch) = store.batches()?.into_iter().find(|b| b.number == number) else {
+    let Some(batch) = store.batch_numbered(number)? else {
         return Err(crate::store::StoreError::NotFound(format!("betaalbatch {number}")).into());
     };
     let next = store.correct_bank_line(&ctx, batch.id, &line, &state, &why)?;
@@ -89,10 +88,4 @@ pub(super) fn correct(env: &mut Env, command: BankCommand) -> Result<u8> {
         writeln!(env.out, "Let op: {said}.")?;
     }
     Ok(0)
-}
-
-/// A SEPA return reason: four letters or digits (`AC04`, `MS03`).
-fn is_reason_code(code: &str) -> bool {
-    let code = code.trim();
-    code.len() == 4 && code.chars().all(|c| c.is_ascii_alphanumeric())
 }

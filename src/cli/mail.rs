@@ -148,14 +148,7 @@ pub(super) fn run(env: &mut Env, command: MailCommand) -> Result<u8> {
             let ctx = env.context(user.as_deref())?;
             let store = env.open()?;
             // A batch without a network of the user's regions is one that does not exist (issue 16).
-            let ours = scope.is_all()
-                || store
-                    .batches()?
-                    .iter()
-                    .filter(|b| b.number.eq_ignore_ascii_case(batch.trim()))
-                    .any(|b| b.networks.iter().any(|n| store.network(*n).is_ok_and(|n| scope.contains(n.region))));
-            let plan = if ours { crate::mail::advice_plan(&store, &batch, &scope)? } else { None };
-            let Some(plan) = plan else {
+            let Some(plan) = crate::mail::advice_plan(&store, &batch, &scope)? else {
                 anyhow::bail!("betaalbatch '{batch}' bestaat niet");
             };
             deliver_plan(&db, &store, &plan, dry_run, &ctx, deliver)?

@@ -3,24 +3,13 @@
 //! in `report payments`, the audit log and `sidw check`; reading a statement twice changes nothing.
 #![allow(clippy::unwrap_used)]
 
+use crate::common::{ok, sidw, text};
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-
-fn sidw(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sidw")).arg("--db").arg(db).args(args).env_remove("SIDW_DB").output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn ok(out: Output) -> String {
-    assert!(out.status.success(), "stdout: {}\nstderr: {}", text(&out.stdout), text(&out.stderr));
-    text(&out.stdout)
-}
 
 pub(crate) fn xmllint(schema: &str, file: &Path) {
     let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("formats").join(schema);

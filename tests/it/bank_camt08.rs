@@ -6,24 +6,15 @@
 //! batch's total, a UETR.
 #![allow(clippy::unwrap_used)]
 
+use crate::common::{ok, sidw};
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use rust_decimal::Decimal;
 
 use crate::bank::{Paid, closed_and_exported, xmllint};
 
 const SCHEMA: &str = "camt.053.001.08.xsd";
-
-fn sidw(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sidw")).arg("--db").arg(db).args(args).env_remove("SIDW_DB").output().unwrap()
-}
-
-fn ok(out: Output) -> String {
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    assert!(out.status.success(), "stdout: {}\nstderr: {}", text(&out.stdout), text(&out.stderr));
-    text(&out.stdout)
-}
 
 /// The bank states of batch 2025-Q1-0001's lines, in order, as `report payments` gives them.
 fn states(db: &Path) -> Vec<(String, String)> {

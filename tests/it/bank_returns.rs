@@ -5,25 +5,13 @@
 //! built from the pain.001 sidw wrote and validated against the ISO schema, as in `bank.rs`.
 #![allow(clippy::unwrap_used)]
 
+use crate::common::{ok, sidw, text};
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use rust_decimal::Decimal;
 
 use crate::bank::{Fixture, Paid, camt053, closed_and_exported, xmllint};
-
-fn sidw(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sidw")).arg("--db").arg(db).args(args).env_remove("SIDW_DB").output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn ok(out: Output) -> String {
-    assert!(out.status.success(), "stdout: {}\nstderr: {}", text(&out.stdout), text(&out.stderr));
-    text(&out.stdout)
-}
 
 fn statement(dir: &Path, name: &str, xml: &str) -> String {
     let path = dir.join(name);
@@ -193,11 +181,16 @@ fn a_return_corrected_to_paid_after_the_re_close_paid_it_again_is_claimed_back()
     // Reading the statement again does not undo the correction.
     let again = ok(sidw(&db, &["import", "bank", &file]));
     assert!(again.contains("al ingelezen"), "{again}");
-    let payments = ok(sidw(&db, &["report", "payments", "--quarter", "2025-Q1", "--format", "json"]));
-    let lines: Vec<serde_json::Value> = serde_json::from_str(&payments).unwrap();
-    let corrected = lines.iter().find(|l| l["batch"] == "2025-Q1-0001" && l["payee"] == payee.as_str());
-    // (the first batch is no longer in force for the network: the report shows the current one)
-    assert!(corrected.is_none_or(|l| l["bank_status"] == "paid"), "{corrected:?}");
+    let store = crate::common::reopen(&db);
+    let first = store.batch_numbered("2025-Q1-0001").unwrap().unwrap();
+    assert!(
+        matches!(
+            store.bank_lines(first.id).unwrap().state("2025-Q1-0001-003"),
+            sidw::domain::bank::LineState::Paid { .. }
+        ),
+        "the correction stands"
+    );
+    drop(store);
 
     // The next close claims the double payment back from the payee.
     reopen(&db, "dubbel betaald");
@@ -221,7 +214,23 @@ fn a_correction_says_in_dutch_what_is_wrong_and_changes_nothing() {
         all.extend_from_slice(args);
         sidw(&db, &all)
     };
-    let cases: [(&[&str], i32, &str); 6] = [
+    let cases: [(&[&str], i32, &str); 7] = [
+        (
+            &[
+                "--line",
+                "2025-Q1-0001-003",
+                "--state",
+                "returned",
+                "--date",
+                "02-05-2025",
+                "--code",
+                "A-4",
+                "--why",
+                "x",
+            ],
+            2,
+            "geen reden van de bank",
+        ),
         (&["--line", "2025-Q1-0001", "--state", "open", "--why", "x"], 2, "geen kenmerk van een betaling"),
         (
             &["--line", "2025-Q1-0001-003", "--state", "returned", "--date", "2025-05-02", "--why", "x"],
@@ -294,6 +303,7 @@ fn bank_lines_version_1_upgrades_from_its_stored_bytes() {
     let upgraded = decode::<sidw::store::records::BankLines>(&bytes).unwrap();
     assert_eq!(upgraded.lines, v1.lines);
     assert!(upgraded.settled_again.is_empty());
+    assert_eq!(upgraded.sent, None, "not known: the Signalen read the batch");
     assert_eq!(upgraded.returned().into_iter().collect::<Vec<_>>(), vec!["2025-Q1-0001-003".to_string()]);
 }
 
@@ -330,4 +340,39 @@ fn only_finance_of_every_region_reads_a_statement_and_a_correction_tells_nothing
     // Finance of the batch's region gets the real answer.
     let own = store.correct_bank_line(&who(Role::Finance, "Zwolle"), batch.id, "2025-Q1-0001-001", &open, "x");
     assert!(own.unwrap_err().to_string().contains("staat al op open"));
+    // The store holds the rule for a return's reason, whatever path asks.
+    let bad = sidw::domain::bank::LineState::Returned {
+        date: chrono::NaiveDate::from_ymd_opt(2025, 5, 6).unwrap(),
+        reason: "x".into(),
+        bank_ref: "r".into(),
+    };
+    let refused = store.correct_bank_line(&who(Role::Finance, "Zwolle"), batch.id, "2025-Q1-0001-001", &bad, "x");
+    assert!(refused.unwrap_err().to_string().contains("geen code van de bank"));
+}
+
+/// A batch the bank paid in full is passed over by the Signalen without being read (its bank
+/// record says so), so they cost what is still open; a return brings it back.
+#[test]
+fn a_batch_the_bank_paid_in_full_is_passed_over_by_the_signalen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, paid, account, date) = closed_and_exported(dir.path());
+    let store = crate::common::reopen(&db);
+    assert_eq!(store.bank_signal_facts().unwrap().len(), 1, "exported, not yet paid: read");
+    drop(store);
+    let all = camt053("S-1", &account, &[Fixture::Batch(&paid, &date)]);
+    ok(sidw(&db, &["import", "bank", &statement(dir.path(), "s1.xml", &all)]));
+    let store = crate::common::reopen(&db);
+    let batch = store.batches().unwrap().remove(0);
+    let bank = store.bank_lines(batch.id).unwrap();
+    assert_eq!((bank.sent, bank.settled()), (Some(6), true));
+    assert!(store.bank_signal_facts().unwrap().is_empty(), "paid in full: not read");
+    drop(store);
+    let back = camt053("S-2", &account, &[Fixture::Returned(&paid[1], &date, "AC04")]);
+    ok(sidw(&db, &["import", "bank", &statement(dir.path(), "s2.xml", &back)]));
+    let store = crate::common::reopen(&db);
+    let facts = store.bank_signal_facts().unwrap();
+    assert_eq!(facts.len(), 1);
+    assert_eq!(facts[0].returned.len(), 1);
+    drop(store);
+    ok(sidw(&db, &["check"]));
 }

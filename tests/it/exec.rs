@@ -31,31 +31,8 @@ fn office(dir: &Path, users: &[(&str, &str)]) -> (PathBuf, PathBuf) {
     (db, keys)
 }
 
-/// `ssh -p PORT -i keys/USER USER@127.0.0.1 COMMAND` with `stdin` (no terminal).
 fn ssh(served: &Served, user: &str, command: &str, stdin: &[u8]) -> Output {
-    let mut child = ssh_command(served, user, command).spawn().unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let bytes = stdin.to_vec();
-    let feeder = std::thread::spawn(move || {
-        let _ = input.write_all(&bytes);
-    });
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    out
-}
-
-fn ssh_command(served: &Served, user: &str, command: &str) -> Command {
-    let mut ssh = Command::new("ssh");
-    ssh.args(["-p", &served.port.to_string()])
-        .args(["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"])
-        .args(["-o", "BatchMode=yes", "-T", "-i"])
-        .arg(served.keys.join(user))
-        .arg(format!("{user}@127.0.0.1"))
-        .arg(command)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    ssh
+    served.exec(user, command, stdin)
 }
 
 const SIGNALS: [&str; 6] = ["report", "signals", "--region", "Zwolle", "--today", "01-12-2025"];
@@ -142,7 +119,7 @@ fn a_client_killed_halfway_through_its_import_changes_nothing() {
     let served = Served::spawn(db.clone(), keys);
     let before = ssh(&served, "anna", "report budget --year 2025 --format csv", b"");
     // Over ssh: half the form, then the client is killed (no EOF).
-    let mut child = ssh_command(&served, "anna", "sidw import hours --format csv -").spawn().unwrap();
+    let mut child = served.exec_command("anna", "sidw import hours --format csv -").spawn().unwrap();
     let mut input = child.stdin.take().unwrap();
     input.write_all(GOOD_FORM.as_bytes()).unwrap();
     input.flush().unwrap();

@@ -4,9 +4,8 @@
 //! change keeps its refusal.
 #![allow(clippy::unwrap_used)]
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use crate::server::Served;
 
@@ -29,28 +28,8 @@ fn office(dir: &Path) -> Served {
     served
 }
 
-/// `ssh … USER@127.0.0.1 COMMAND` without a terminal, `stdin` fed to it.
-pub fn ssh(served: &Served, user: &str, command: &str, stdin: &[u8]) -> Output {
-    let mut child = Command::new("ssh")
-        .args(["-p", &served.port.to_string()])
-        .args(["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"])
-        .args(["-o", "BatchMode=yes", "-T", "-i"])
-        .arg(served.keys.join(user))
-        .arg(format!("{user}@127.0.0.1"))
-        .arg(command)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let bytes = stdin.to_vec();
-    let feeder = std::thread::spawn(move || {
-        let _ = input.write_all(&bytes);
-    });
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    out
+fn ssh(served: &Served, user: &str, command: &str, stdin: &[u8]) -> Output {
+    served.exec(user, command, stdin)
 }
 
 /// What a user sees of a command: exit code, stdout and stderr, with what they typed themselves

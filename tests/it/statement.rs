@@ -4,11 +4,13 @@
 //! pdftotext (poppler-utils; `.ci/run` installs both).
 #![allow(clippy::unwrap_used)]
 
+use crate::common::{ok, sidw, text};
+
 use crate::common;
 
 use common::*;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -18,19 +20,6 @@ use sidw::app::MemoryFiles;
 use sidw::domain::Quarter;
 use sidw::domain::money::format_eur;
 use sidw::store::Store;
-
-fn sidw(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sidw")).arg("--db").arg(db).args(args).env_remove("SIDW_DB").output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn ok(out: Output) -> String {
-    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
-    text(&out.stdout)
-}
 
 fn demo(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("db");

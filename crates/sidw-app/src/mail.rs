@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::calendar::format_date;
 use crate::domain::mail::{
-    Addressee, Attachment, Mail, MailItem, TemplateKind, advice_key, bundle, fill, holds_back, reminder_of, signal_key,
+    Addressee, Attachment, Mail, MailItem, TemplateKind, advice_key, bundle, holds_back, reminder_of, signal_key,
     statement_key,
 };
 use crate::domain::signals::{Signal, SignalTarget};
@@ -135,8 +135,7 @@ fn plan_from(
             ("punt", signal.text.clone()),
         ];
         let template = &templates[&kind];
-        let item =
-            MailItem { kind, key, subject: fill(&template.subject, &values), paragraph: fill(&template.body, &values) };
+        let item = MailItem::from_template(kind, key, template, &values);
         recipients
             .entry(address)
             .or_insert_with(|| Recipient {
@@ -158,11 +157,15 @@ fn plan_from(
 /// force (a reopened network's payees get none from it), to the partner's address, or for a
 /// practice to the network's kartrekker (who acts for the practice team); a payee without an
 /// address is listed, and so is one whose advice of this batch was queued before (once ever, by
-/// the store's rule). `None` when there is no such batch.
+/// the store's rule). `None` when there is no such batch, or none of its networks lies in
+/// `scope` (a batch of other regions is answered as one that does not exist, issue 16).
 pub fn advice_plan(store: &Store, number: &str, scope: &Scope) -> Result<Option<MailPlan>, StoreError> {
-    let Some(batch) = store.batches()?.into_iter().find(|b| b.number.eq_ignore_ascii_case(number.trim())) else {
+    let Some(batch) = store.batch_numbered(number)? else {
         return Ok(None);
     };
+    if !scope.is_all() && !batch.networks.iter().any(|n| store.network(*n).is_ok_and(|n| scope.contains(n.region))) {
+        return Ok(None);
+    }
     let once = store.mail_once_held()?;
     let template = store.mail_template(TemplateKind::PaymentAdvice)?;
     let mut networks: HashMap<NetworkId, Network> = HashMap::new();
@@ -202,12 +205,7 @@ pub fn advice_plan(store: &Store, number: &str, scope: &Scope) -> Result<Option<
             ("batch", batch.number.clone()),
             ("regio", network.region.name().to_string()),
         ];
-        let item = MailItem {
-            kind: TemplateKind::PaymentAdvice,
-            key,
-            subject: fill(&template.subject, &values),
-            paragraph: fill(&template.body, &values),
-        };
+        let item = MailItem::from_template(TemplateKind::PaymentAdvice, key, &template, &values);
         let from = store.region_address(network.region)?;
         recipients
             .entry(address)
@@ -277,12 +275,7 @@ pub fn statement_plan(
             ("bedrag", crate::domain::money::format_eur(made.settled_total())),
             ("regio", network.region.name().to_string()),
         ];
-        let item = MailItem {
-            kind: TemplateKind::Statement,
-            key,
-            subject: fill(&template.subject, &values),
-            paragraph: fill(&template.body, &values),
-        };
+        let item = MailItem::from_template(TemplateKind::Statement, key, &template, &values);
         let from = store.region_address(network.region)?;
         let Some(mut mail) = bundle(&email, &network.coordinator.name, &from, Some(network.region), &[item]) else {
             continue;

@@ -149,3 +149,25 @@ pub fn reopen(path: &std::path::Path) -> sidw::store::Store {
         }
     }
 }
+
+/// `sidw --db DB ARGS…` run to its end (without `SIDW_DB` from the environment).
+pub fn sidw(db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_sidw"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("SIDW_DB")
+        .output()
+        .unwrap()
+}
+
+/// Bytes a command wrote, as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The standard output of a command that must succeed (else both streams in the failure).
+pub fn ok(out: std::process::Output) -> String {
+    assert!(out.status.success(), "stdout: {}\nstderr: {}", text(&out.stdout), text(&out.stderr));
+    text(&out.stdout)
+}

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 pub struct Served {
     pub child: Child,
@@ -26,6 +26,37 @@ pub fn user(keys: &Path, name: &str, role: &str) -> String {
 }
 
 impl Served {
+    /// `ssh -p PORT -i keys/USER USER@127.0.0.1 COMMAND`, without a terminal, its three streams
+    /// piped: an SSH exec request as the user sends it.
+    pub fn exec_command(&self, user: &str, command: &str) -> Command {
+        let mut ssh = Command::new("ssh");
+        ssh.args(["-p", &self.port.to_string()])
+            .args(["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"])
+            .args(["-o", "BatchMode=yes", "-T", "-i"])
+            .arg(self.keys.join(user))
+            .arg(format!("{user}@127.0.0.1"))
+            .arg(command)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        ssh
+    }
+
+    /// [`Served::exec_command`] run to its end with `stdin` fed to it (from a thread, so a
+    /// command that does not read it cannot block the test).
+    pub fn exec(&self, user: &str, command: &str, stdin: &[u8]) -> Output {
+        use std::io::Write;
+        let mut child = self.exec_command(user, command).spawn().unwrap();
+        let mut input = child.stdin.take().unwrap();
+        let bytes = stdin.to_vec();
+        let feeder = std::thread::spawn(move || {
+            let _ = input.write_all(&bytes);
+        });
+        let out = child.wait_with_output().unwrap();
+        feeder.join().unwrap();
+        out
+    }
+
     /// Loads the demo into `dir/db`, writes the users file and starts the server on a free port.
     pub fn start(dir: &Path, users: &[(&str, &str)]) -> Self {
         let db = dir.join("db");

@@ -150,6 +150,8 @@ pub fn rows_in(
     let mut networks = store.networks()?;
     networks.retain(|n| region.is_none_or(|r| n.region == r) && scope.contains(n.region));
     networks.sort_by_key(|n| (n.region, n.name.to_lowercase()));
+    // What the bank returned of each batch, read once: a region's batch pays every network in it.
+    let mut returned_of: HashMap<u64, std::collections::HashSet<String>> = HashMap::new();
     networks
         .into_iter()
         .map(|network| -> Result<YearRow, StoreError> {
@@ -160,7 +162,12 @@ pub fn rows_in(
                 // What was paid, set off and claimed, less the payments the bank returned.
                 let mut settled: Vec<PaymentLine> = Vec::new();
                 for b in batches.iter().filter(|b| b.quarter == *quarter && b.networks.contains(&network.id)) {
-                    let returned = store.bank_lines(b.id)?.returned();
+                    let returned = match returned_of.entry(b.id) {
+                        std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(new) => {
+                            new.insert(store.bank_lines(b.id)?.returned())
+                        }
+                    };
                     settled.extend(b.settled_for(network.id, &|e2e| returned.contains(e2e)));
                 }
                 let (practice, partner) = by_kind(settled.iter());

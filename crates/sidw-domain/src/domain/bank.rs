@@ -342,6 +342,17 @@ pub fn sent_lines(
         .collect()
 }
 
+/// A SEPA return reason as the bank gives it (`RtrInf/Rsn/Cd`): four letters or digits,
+/// upper case (`AC04`, `MS03`).
+pub fn parse_reason_code(code: &str) -> Result<String, String> {
+    let code = code.trim();
+    if code.len() == 4 && code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        Ok(code.to_ascii_uppercase())
+    } else {
+        Err(format!("'{code}' is geen reden van de bank (vier tekens, bv. AC04)"))
+    }
+}
+
 /// What a line's bank state leaves unsettled in its network's quarter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unsettled {

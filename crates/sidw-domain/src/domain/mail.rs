@@ -221,6 +221,13 @@ pub struct MailItem {
     pub paragraph: String,
 }
 
+impl MailItem {
+    /// The item of `kind` made from its template, its placeholders filled with `values`.
+    pub fn from_template(kind: TemplateKind, key: String, template: &MailTemplate, values: &[(&str, String)]) -> Self {
+        Self { kind, key, subject: fill(&template.subject, values), paragraph: fill(&template.body, values) }
+    }
+}
+
 /// A file sent with a mail (the quarter statement's PDF).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attachment {

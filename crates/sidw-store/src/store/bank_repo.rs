@@ -82,7 +82,9 @@ impl Store {
             // statement said something of it (its returns).
             let execution_date = exports.entries.iter().find_map(|e| e.execution_date);
             let bank = self.bank_lines(id)?;
-            if execution_date.is_none() && bank.lines.is_empty() {
+            // A batch the bank settled in full gives no Signaal: it is not read, so the Signalen
+            // cost what is still open, not every batch ever paid.
+            if (execution_date.is_none() && bank.lines.is_empty()) || bank.settled() {
                 continue;
             }
             let known: std::collections::HashMap<String, LineState> = bank.lines.iter().cloned().collect();
@@ -280,6 +282,7 @@ impl Store {
                     changed += 1;
                 }
                 if dirty {
+                    lines.sent = Some(sent_in(tx, batch)?);
                     tx.put(TreeName::BankLines, &key, &lines)?;
                 }
             }
@@ -288,6 +291,16 @@ impl Store {
             Ok(changed)
         })
     }
+}
+
+/// How many lines of batch `id` went to the bank, read inside a transaction (see
+/// [`BankLines::sent`]).
+fn sent_in(tx: &super::tx::Tx, id: u64) -> super::tx::TxResult<u32> {
+    let batch: crate::domain::close::PaymentBatch =
+        tx.require(TreeName::Batches, &id.to_be_bytes(), || format!("betaalbatch {id}"))?;
+    let exports: super::records::BatchExports = tx.get(TreeName::Exports, &id.to_be_bytes())?.unwrap_or_default();
+    let sent = crate::domain::bank::sent_lines(&batch, exports.first_to_bank()).len();
+    Ok(u32::try_from(sent).unwrap_or(u32::MAX))
 }
 
 /// The audit action of a line's bank state set by hand.
@@ -334,6 +347,11 @@ impl Store {
         let why = why.trim();
         if why.is_empty() {
             return Err(StoreError::Refused("geef een reden voor de correctie (--reden)".into()));
+        }
+        if let LineState::Returned { reason, .. } = state
+            && crate::domain::bank::parse_reason_code(reason).as_deref() != Ok(reason.as_str())
+        {
+            return Err(StoreError::Refused(format!("reden van terugboeking {reason}: geen code van de bank")));
         }
         let batch = self.batch(batch_id)?;
         // Nothing of a batch the user may not change is told: it is answered as a missing one.
@@ -392,6 +410,7 @@ impl Store {
             if *state != LineState::Open {
                 lines.lines.push((end_to_end_id.to_string(), state.clone()));
             }
+            lines.sent = Some(u32::try_from(sent.len()).unwrap_or(u32::MAX));
             tx.put(TreeName::BankLines, &key, &lines)?;
             let audit =
                 CorrectionAudit { line: end_to_end_id, before: state_text(&was), after: state_text(state), why };

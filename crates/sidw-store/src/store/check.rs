@@ -363,6 +363,16 @@ impl Store {
             // Every line of the batch: also a network's reopened since (the bank still paid it).
             let ids: std::collections::HashSet<String> =
                 (0..batch.lines.len()).map(|n| batch.end_to_end_id(n)).collect();
+            if let Some(sent) = lines.sent {
+                let first = self.batch_exports(batch.id).map(|e| e.first_to_bank()).unwrap_or_default();
+                let counted = crate::domain::bank::sent_lines(&batch, first).len();
+                if usize::try_from(sent).ok() != Some(counted) {
+                    report.problems.push(format!(
+                        "bankstatus van batch {}: {sent} betalingen naar de bank genoteerd, het zijn er {counted}",
+                        batch.number
+                    ));
+                }
+            }
             for (id, again) in &lines.settled_again {
                 if !ids.contains(id) {
                     report.problems.push(format!(

@@ -361,17 +361,15 @@ impl EarlierBatches {
     }
 
     fn read_with_bank(&mut self, store: &Store, id: u64) -> Result<(&PaymentBatch, &BankLines), StoreError> {
-        let entry = match self.0.entry(id) {
+        let (batch, bank) = match self.0.entry(id) {
             std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
             std::collections::hash_map::Entry::Vacant(new) => new.insert((store.batch(id)?, None)),
         };
-        if entry.1.is_none() {
-            entry.1 = Some(store.bank_lines(id)?);
-        }
-        match entry {
-            (batch, Some(bank)) => Ok((batch, bank)),
-            (_, None) => Err(StoreError::NotFound(format!("bankstatus van betaalbatch {id}"))),
-        }
+        let bank = match bank {
+            Some(bank) => bank,
+            unread @ None => unread.insert(store.bank_lines(id)?),
+        };
+        Ok((batch, bank))
     }
 }
 
@@ -423,19 +421,17 @@ impl Store {
     /// export (a `debug_assert!` failure in a debug build).
     pub fn check_batch_for_export(&self, batch: &PaymentBatch) -> Result<(), StoreError> {
         let mut before = Vec::new();
-        // Each earlier batch read once, though a region's batch is in every network's index.
-        let mut earlier: std::collections::HashMap<u64, PaymentBatch> = std::collections::HashMap::new();
+        // Each earlier batch (and what the bank said of it) read once, though a region's batch is
+        // in every network's index.
+        let mut earlier = EarlierBatches::default();
         for network in batch.networks.iter().filter(|n| batch.is_current_for(**n)) {
             let index: BatchIds =
                 self.get(TreeName::BatchIndex, &network_quarter(*network, batch.quarter))?.unwrap_or_default();
             for id in index.ids.into_iter().filter(|id| *id != batch.id) {
-                let b = match earlier.entry(id) {
-                    std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
-                    std::collections::hash_map::Entry::Vacant(new) => new.insert(self.batch(id)?),
-                };
+                let (b, bank) = earlier.read_with_bank(self, id)?;
                 if b.quarter == batch.quarter && !b.is_current_for(*network) {
                     // The returns this batch's close left out, as it left them out then.
-                    let again = self.bank_lines(id)?.settled_again_by(batch.id);
+                    let again = bank.settled_again_by(batch.id);
                     before.extend(b.settled_for(*network, &|e2e| again.contains(e2e)));
                 }
             }
@@ -452,6 +448,13 @@ impl Store {
             ));
         }
         enforce(&format!("betaalbatch {}", batch.number), violations)
+    }
+
+    /// The batch numbered `number` (`2025-Q1-0001`; case and spaces around it ignored), if any.
+    /// Numbers are not indexed: every batch is read (a command's lookup, never a screen's).
+    pub fn batch_numbered(&self, number: &str) -> Result<Option<PaymentBatch>, StoreError> {
+        let number = number.trim();
+        Ok(self.batches()?.into_iter().find(|b| b.number.eq_ignore_ascii_case(number)))
     }
 
     pub fn batches(&self) -> Result<Vec<PaymentBatch>, StoreError> {

@@ -394,7 +394,7 @@ pub struct BankLinesV1 {
 
 impl From<BankLinesV1> for super::records::BankLines {
     fn from(v1: BankLinesV1) -> Self {
-        Self { lines: v1.lines, settled_again: Vec::new() }
+        Self { lines: v1.lines, settled_again: Vec::new(), sent: None }
     }
 }
 

@@ -318,7 +318,7 @@ impl Record for OutboxMessage {
 
 /// What the bank said of the payment lines of one batch, by end-to-end id (lines the bank has
 /// said nothing of are absent: open), and which later closes paid a returned line again.
-/// Version 1 had no `settled_again`.
+/// Version 1 had no `settled_again` and no `sent`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BankLines {
     pub lines: Vec<(String, crate::domain::bank::LineState)>,
@@ -326,6 +326,11 @@ pub struct BankLines {
     /// returned line out of what was settled before (so its batch paid the amount again, or
     /// claimed less). Written by that close, in its transaction; each such close adds its pair.
     pub settled_again: Vec<(String, u64)>,
+    /// How many of the batch's lines went to the bank (`domain::bank::sent_lines`; fixed once the
+    /// first pain.001 is written), kept by every statement and correction that writes this
+    /// record, so that a batch the bank settled in full is passed over by the Signalen without
+    /// being read. `None`: not known (a record of version 1).
+    pub sent: Option<u32>,
 }
 
 impl BankLines {
@@ -340,6 +345,14 @@ impl BankLines {
             .filter(|(_, s)| matches!(s, crate::domain::bank::LineState::Returned { .. }))
             .map(|(id, _)| id.clone())
             .collect()
+    }
+
+    /// Nothing of this batch can give a Signaal: every line that went to the bank is paid, none
+    /// returned, none paid again by a re-close.
+    pub fn settled(&self) -> bool {
+        self.sent.is_some_and(|sent| usize::try_from(sent).is_ok_and(|sent| sent == self.lines.len()))
+            && self.lines.iter().all(|(_, s)| matches!(s, crate::domain::bank::LineState::Paid { .. }))
+            && self.settled_again.is_empty()
     }
 
     /// The returned lines the close that made batch `batch` left out of what was settled before.
