@@ -24,8 +24,23 @@ fn reopen(db: &Path, why: &str) {
     ok(sidw(db, &["reopen", "--quarter", "2025-Q1", "--network", "Zwolle-Zuid", "--user", "fien", "--reason", why]));
 }
 
+/// The payment file of batch `number` is written (it goes out).
+fn export(db: &Path, dir: &Path, number: &str) {
+    let pain = dir.join(format!("{number}.xml"));
+    let out = pain.to_str().unwrap();
+    ok(sidw(
+        db,
+        &["export", "payments", "--quarter", "2025-Q1", "--format", "pain001", "--batch", number, "--out", out],
+    ));
+    xmllint("pain.001.001.09.xsd", &pain);
+}
+
+/// Closes Zwolle-Zuid's 2025-Q1, acknowledging what the checklist asks (a return paid again).
 fn close(db: &Path) -> String {
-    ok(sidw(db, &["close", "--quarter", "2025-Q1", "--network", "Zwolle-Zuid", "--user", "fien"]))
+    ok(sidw(
+        db,
+        &["close", "--quarter", "2025-Q1", "--network", "Zwolle-Zuid", "--user", "fien", "--acknowledge-warnings"],
+    ))
 }
 
 /// The payment lines of one batch (not its claims or set-offs): (payee, amount).
@@ -82,29 +97,22 @@ fn a_returned_payment_is_paid_again_by_the_re_close_and_its_signal_ends() {
     assert!(statement_paid(&db).contains(&eur(total - amount(back))), "{}", statement_paid(&db));
 
     reopen(&db, "terugboeking AC04, IBAN nagevraagd");
+    // Paying a returned payment again is acknowledged, never done unseen (it may have been paid by
+    // hand meanwhile).
+    let unseen = sidw(&db, &["close", "--quarter", "2025-Q1", "--network", "Zwolle-Zuid", "--user", "fien"]);
+    assert_eq!(unseen.status.code(), Some(1));
+    let said = text(&unseen.stderr);
+    assert!(
+        said.contains("teruggeboekte betaling 2025-Q1-0001-003") && said.contains("wordt opnieuw betaald"),
+        "{said}"
+    );
     close(&db);
     // The re-close pays the returned payment again, and nothing else: the rest was paid.
     assert_eq!(batch_lines(&db, "2025-Q1-0002"), vec![(payee.clone(), amount(back))]);
     assert!(signals(&db).iter().all(|l| !l.contains("2025-Q1-0001-003")), "{:?}", signals(&db));
     assert!(statement_paid(&db).contains(&eur(total)), "{}", statement_paid(&db));
     // Its payment file passes the money check (which counts the return as the close did).
-    let pain = dir.path().join("pain2.xml");
-    ok(sidw(
-        &db,
-        &[
-            "export",
-            "payments",
-            "--quarter",
-            "2025-Q1",
-            "--format",
-            "pain001",
-            "--batch",
-            "2025-Q1-0002",
-            "--out",
-            pain.to_str().unwrap(),
-        ],
-    ));
-    xmllint("pain.001.001.09.xsd", &pain);
+    export(&db, dir.path(), "2025-Q1-0002");
     ok(sidw(&db, &["check"]));
 
     // Reopened and closed once more without news: the payment is not made a third time.
@@ -152,6 +160,7 @@ fn a_return_corrected_to_paid_after_the_re_close_paid_it_again_is_claimed_back()
     reopen(&db, "terugboeking");
     close(&db);
     assert_eq!(batch_lines(&db, "2025-Q1-0002"), vec![(payee.clone(), amount(back))]);
+    export(&db, dir.path(), "2025-Q1-0002");
 
     // The return was the bank's mistake: the payee had the money. Corrected by hand.
     let said = ok(sidw(
@@ -375,4 +384,95 @@ fn a_batch_the_bank_paid_in_full_is_passed_over_by_the_signalen() {
     assert_eq!(facts[0].returned.len(), 1);
     drop(store);
     ok(sidw(&db, &["check"]));
+}
+
+/// A network reopened before its batch's payment file was written was never paid (the file
+/// leaves it out): the re-close pays the quarter in full, its file holds every payment, and the
+/// coordinator's statement counts the money once. (Before, the re-close paid only the difference
+/// with the unpaid batch: nothing, and nobody was ever paid.)
+#[test]
+fn a_quarter_reopened_before_its_payment_file_is_paid_in_full_by_the_re_close() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    ok(sidw(&db, &["demo"]));
+    close(&db);
+    let first = batch_lines(&db, "2025-Q1-0001");
+    assert_eq!(first.len(), 6);
+    let total: Decimal = first.iter().map(|(_, a)| *a).sum();
+    reopen(&db, "IBAN van de pedicure was verouderd");
+    close(&db);
+    let mut second = batch_lines(&db, "2025-Q1-0002");
+    let mut expected = first.clone();
+    second.sort();
+    expected.sort();
+    assert_eq!(second, expected, "nothing went out before the reopen: everything is paid now");
+    export(&db, dir.path(), "2025-Q1-0002");
+    let pain = std::fs::read_to_string(dir.path().join("2025-Q1-0002.xml")).unwrap();
+    assert_eq!(pain.matches("<EndToEndId>").count(), 6);
+    let statement = ok(sidw(&db, &["report", "statement", "--network", "Zwolle-Zuid", "--quarter", "2025-Q1"]));
+    assert_eq!(statement.matches("niet uitbetaald: heropend vóór het betaalbestand").count(), 6, "{statement}");
+    assert!(statement_paid(&db).contains(&eur(total)), "{}", statement_paid(&db));
+    ok(sidw(&db, &["check"]));
+}
+
+/// Review: a statement shown on one screen and read meanwhile elsewhere (a line then corrected
+/// by hand) is not applied again when the first screen confirms: the store decides "read
+/// before" in its transaction, so the correction stands.
+#[test]
+fn a_stale_plan_of_a_statement_read_meanwhile_does_not_undo_a_correction() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, paid, account, date) = closed_and_exported(dir.path());
+    let xml = camt053("S-1", &account, &[Fixture::Returned(&paid[2], &date, "AC04")]);
+    let store = crate::common::reopen(&db);
+    let ctx = sidw::store::ChangeContext::new("fien", chrono::Utc::now());
+    let shown = sidw::import::bank::plan(&store, &ctx, "s.xml", xml.as_bytes()).unwrap();
+    let elsewhere = sidw::import::bank::plan(&store, &ctx, "s.xml", xml.as_bytes()).unwrap();
+    assert_eq!(sidw::import::bank::apply(&store, &ctx, &elsewhere).unwrap(), 1);
+    let batch = store.batch_numbered("2025-Q1-0001").unwrap().unwrap();
+    let paid_state = sidw::domain::bank::LineState::Paid {
+        date: chrono::NaiveDate::from_ymd_opt(2025, 5, 2).unwrap(),
+        bank_ref: "correctie".into(),
+    };
+    store.correct_bank_line(&ctx, batch.id, "2025-Q1-0001-003", &paid_state, "bank trok de terugboeking in").unwrap();
+    assert_eq!(sidw::import::bank::apply(&store, &ctx, &shown).unwrap(), 0, "the stale plan changes nothing");
+    assert_eq!(store.bank_lines(batch.id).unwrap().state("2025-Q1-0001-003"), paid_state);
+}
+
+/// Review: a return paid again by one re-close (its file written) is not paid again by the
+/// next, which asks no acknowledgement for it; found paid after all, the message names the batch
+/// that paid it again, not the latest.
+#[test]
+fn a_return_is_paid_again_once_and_a_double_payment_names_the_batch_that_made_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, paid, account, date) = closed_and_exported(dir.path());
+    let back = &paid[2];
+    let xml = camt053("S-1", &account, &[Fixture::Batch(&paid, &date), Fixture::Returned(back, &date, "AC04")]);
+    ok(sidw(&db, &["import", "bank", &statement(dir.path(), "s1.xml", &xml)]));
+    reopen(&db, "terugboeking");
+    close(&db);
+    export(&db, dir.path(), "2025-Q1-0002");
+    reopen(&db, "controle");
+    // Nothing to acknowledge: the return was paid again by 2025-Q1-0002, whose file went out.
+    ok(sidw(&db, &["close", "--quarter", "2025-Q1", "--network", "Zwolle-Zuid", "--user", "fien"]));
+    assert!(batch_lines(&db, "2025-Q1-0003").is_empty());
+    let said = ok(sidw(
+        &db,
+        &[
+            "bank",
+            "correct",
+            "--line",
+            "2025-Q1-0001-003",
+            "--state",
+            "paid",
+            "--date",
+            &date,
+            "--why",
+            "toch betaald",
+            "--user",
+            "fien",
+        ],
+    ));
+    assert!(said.contains("batch 2025-Q1-0002 betaalde deze teruggeboekte betaling opnieuw"), "{said}");
+    let s = signals(&db);
+    assert!(s.iter().any(|l| l.contains("maar batch 2025-Q1-0002 betaalde haar opnieuw")), "{s:?}");
 }

@@ -145,7 +145,17 @@ fn reopening_needs_a_reason_and_keeps_the_batch() {
     store.decide_invoice(&ctx(), zwolle, invoice.id, true, "half uur extra niet gefactureerd").unwrap();
     let second = store.close_quarter(&ctx(), &[zwolle], q1(), &[]).unwrap();
     assert_eq!(second.number, "2025-Q1-0002");
-    assert!(second.lines.is_empty(), "everything was paid by the first batch: nothing twice, {:?}", second.lines);
+    // The first batch was reopened before its payment file was written: it paid nothing, so the
+    // second pays the quarter in full (the same amounts: the approved invoice pays what it asks).
+    let amounts =
+        |b: &sidw::domain::close::PaymentBatch| b.lines.iter().map(|l| (l.payee.clone(), l.amount)).collect::<Vec<_>>();
+    assert_eq!(amounts(&second), amounts(&batch), "nothing went out before the reopen: all is paid now");
+    crate::common::file_written(&store, zwolle, q1(), &ctx());
+    // Closed once more without changes after its file went out: nothing twice.
+    store.reopen_quarter(&ctx(), zwolle, q1(), "controle").unwrap();
+    let third = store.close_quarter(&ctx(), &[zwolle], q1(), &[]).unwrap();
+    assert!(third.lines.is_empty(), "everything was paid by the second batch: nothing twice, {:?}", third.lines);
+    crate::common::file_written(&store, zwolle, q1(), &ctx());
 
     // Reopened again, the pharmacy's invoice rejected: what it was paid is a claim, not a payment.
     store.reopen_quarter(&ctx(), zwolle, q1(), "apotheek factuur onterecht").unwrap();

@@ -187,6 +187,7 @@ fn a_reopen_that_lowers_what_was_due_raises_a_claim_set_off_against_the_next_pay
     assert_settled(&store, baalder, due_q1);
 
     // Reopened, 1 000 ION fewer counted: less was due than was paid.
+    crate::common::file_written(&store, baalder, q("2025-Q1"), &at(2025, 4, 3));
     store.reopen_quarter(&at(2025, 4, 3), baalder, q("2025-Q1"), "ION-telling gecorrigeerd").unwrap();
     lower_ion(&store, baalder, 1000);
     let lower_q1 = practice_money(&store, baalder, q("2025-Q1"));
@@ -210,11 +211,13 @@ fn a_reopen_that_lowers_what_was_due_raises_a_claim_set_off_against_the_next_pay
     assert_settled(&store, baalder, lower_q1 + due_q2);
 
     // Reopening the quarter that set off, and closing it unchanged, pays nothing twice.
+    crate::common::file_written(&store, baalder, q("2025-Q2"), &at(2025, 7, 3));
     store.reopen_quarter(&at(2025, 7, 3), baalder, q("2025-Q2"), "controle").unwrap();
     let fourth = close(&store, &at(2025, 7, 4), baalder, q("2025-Q2"));
     assert!(fourth.lines.is_empty() && fourth.claims.is_empty(), "{:?} {:?}", fourth.lines, fourth.claims);
     assert_settled(&store, baalder, lower_q1 + due_q2);
     // A higher count again: the difference is paid.
+    crate::common::file_written(&store, baalder, q("2025-Q1"), &at(2025, 7, 5));
     store.reopen_quarter(&at(2025, 7, 5), baalder, q("2025-Q1"), "ION toch hoger").unwrap();
     lower_ion(&store, baalder, 0);
     let mut team = store.practice_team(baalder).unwrap();
@@ -238,6 +241,7 @@ fn claims_and_the_excess_show_in_report_payments_and_the_year_report() {
         close(&store, &at(2025, 5, 1), almere, q("2025-Q1"));
         let baalder = id(&store, "Hardenberg-Baalder");
         close(&store, &at(2025, 4, 2), baalder, q("2025-Q1"));
+        crate::common::file_written(&store, baalder, q("2025-Q1"), &at(2025, 4, 3));
         store.reopen_quarter(&at(2025, 4, 3), baalder, q("2025-Q1"), "ION-telling gecorrigeerd").unwrap();
         lower_ion(&store, baalder, 1000);
         close(&store, &at(2025, 4, 4), baalder, q("2025-Q1"));
@@ -295,6 +299,7 @@ fn a_close_reads_only_its_own_quarters_batches_and_an_older_database_is_indexed_
         let (zwolle, baalder) = (id(&store, "Zwolle-Zuid"), id(&store, "Hardenberg-Baalder"));
         close(&store, &at(2025, 4, 2), zwolle, q("2025-Q1"));
         close(&store, &at(2025, 4, 2), baalder, q("2025-Q1"));
+        crate::common::file_written(&store, baalder, q("2025-Q1"), &at(2025, 4, 3));
         store.reopen_quarter(&at(2025, 4, 3), baalder, q("2025-Q1"), "ION-telling gecorrigeerd").unwrap();
         close(&store, &at(2025, 4, 4), baalder, q("2025-Q1"));
         let numbers = |n| store.batches_of(n, q("2025-Q1")).unwrap().into_iter().map(|b| b.number).collect::<Vec<_>>();
@@ -413,6 +418,7 @@ fn a_practice_that_left_the_team_keeps_its_claim() {
     let first = close(&store, &at(2025, 4, 2), zwolle, q("2025-Q1"));
     let practices: Decimal = first.lines.iter().filter(|l| l.kind == PaymentKind::Practice).map(|l| l.amount).sum();
     assert_eq!(practices, dec!(5950.00));
+    crate::common::file_written(&store, zwolle, q("2025-Q1"), &at(2025, 4, 3));
     store.reopen_quarter(&at(2025, 4, 3), zwolle, q("2025-Q1"), "Assendorp hoort niet bij het team").unwrap();
     let mut team = store.practice_team(zwolle).unwrap();
     let assendorp = team.practices.iter().find(|p| p.name == "Huisartsen Assendorp").unwrap().clone();
@@ -476,12 +482,14 @@ fn a_batch_that_pays_nothing_is_never_late_for_the_bank() {
     let baalder = id(&store, "Hardenberg-Baalder");
     let first = close(&store, &at(2025, 4, 2), baalder, q("2025-Q1"));
     store.record_export(&at(2025, 4, 2), &first, "pain001 → test.xml").unwrap();
+    crate::common::file_written(&store, baalder, q("2025-Q1"), &at(2025, 4, 3));
     store.reopen_quarter(&at(2025, 4, 3), baalder, q("2025-Q1"), "controle").unwrap();
     let second = close(&store, &at(2025, 4, 4), baalder, q("2025-Q1"));
     assert!(second.lines.is_empty(), "nothing changed: nothing to pay");
     let late = not_sent(&store);
     assert!(late.is_empty(), "{late:?}");
     // A batch that does pay and was not sent is still signalled.
+    crate::common::file_written(&store, baalder, q("2025-Q1"), &at(2025, 4, 5));
     store.reopen_quarter(&at(2025, 4, 5), baalder, q("2025-Q1"), "ION gecorrigeerd").unwrap();
     lower_ion(&store, baalder, 0);
     let mut team = store.practice_team(baalder).unwrap();
@@ -499,6 +507,7 @@ fn the_year_report_counts_a_pending_set_off_once() {
     let store = demo_store();
     let baalder = id(&store, "Hardenberg-Baalder");
     close(&store, &at(2025, 4, 2), baalder, q("2025-Q1"));
+    crate::common::file_written(&store, baalder, q("2025-Q1"), &at(2025, 4, 3));
     store.reopen_quarter(&at(2025, 4, 3), baalder, q("2025-Q1"), "ION-telling gecorrigeerd").unwrap();
     lower_ion(&store, baalder, 1000);
     close(&store, &at(2025, 4, 4), baalder, q("2025-Q1"));
@@ -629,6 +638,7 @@ fn a_re_close_is_checked_with_what_the_reopened_batch_settled() {
     let store = demo_store();
     let zwolle = id(&store, "Zwolle-Zuid");
     let first = close(&store, &at(2025, 4, 2), zwolle, q("2025-Q1"));
+    crate::common::file_written(&store, zwolle, q("2025-Q1"), &at(2025, 4, 3));
     store.reopen_quarter(&at(2025, 4, 3), zwolle, q("2025-Q1"), "ION-telling gecorrigeerd").unwrap();
     lower_ion(&store, zwolle, 300);
     let second = close(&store, &at(2025, 4, 4), zwolle, q("2025-Q1"));

@@ -151,6 +151,7 @@ fn a_reopened_and_reclosed_quarter_counts_the_earlier_batch_too() {
     load_demo(&store);
     let zwolle = id(&store, "Zwolle-Zuid");
     let first = store.close_quarter(&finance(), &[zwolle], q(1), &[]).unwrap();
+    crate::common::file_written(&store, zwolle, q(1), &finance());
     store.reopen_quarter(&finance(), zwolle, q(1), "ION-telling De Esch was te laag").unwrap();
     // De Esch counted 4 800 instead of 4 200 from December 2024: Q1's practice-team money becomes 7 600 × € 3,40 / 4.
     let mut team = store.practice_team(zwolle).unwrap();

@@ -247,6 +247,7 @@ fn a_quarter_closed_reopened_and_closed_again_shows_both_batches_and_agrees_with
     let first = close_zwolle_zuid(&db);
     let store = Store::open(&db).unwrap();
     let zwolle = store.network_by_name("Zwolle-Zuid").unwrap().unwrap().id;
+    crate::common::file_written(&store, zwolle, q1(), &ctx());
     store.reopen_quarter(&ctx(), zwolle, q1(), "ION-telling was te laag").unwrap();
     // 400 ION more from the start: more practice-team money, the difference paid by the re-close.
     let mut team = store.practice_team(zwolle).unwrap();
@@ -386,6 +387,7 @@ fn a_re_close_that_finds_less_due_claims_it_back_and_the_statement_shows_it() {
     let first = close_zwolle_zuid(&db);
     let store = Store::open(&db).unwrap();
     let zwolle = store.network_by_name("Zwolle-Zuid").unwrap().unwrap().id;
+    crate::common::file_written(&store, zwolle, q1(), &ctx());
     store.reopen_quarter(&ctx(), zwolle, q1(), "ION-telling was te hoog").unwrap();
     let mut team = store.practice_team(zwolle).unwrap();
     let count = team.practices[0].ion_counts.iter_mut().min_by_key(|c| c.reference_date).unwrap();

@@ -171,3 +171,16 @@ pub fn ok(out: std::process::Output) -> String {
     assert!(out.status.success(), "stdout: {}\nstderr: {}", text(&out.stdout), text(&out.stderr));
     text(&out.stdout)
 }
+
+/// The payment file of `network`'s closed `quarter` is written at `at` (recorded as a pain.001):
+/// what its batch holds went out, so a reopen after it settles against it.
+pub fn file_written(
+    store: &Store,
+    network: sidw::domain::NetworkId,
+    quarter: sidw::domain::Quarter,
+    at: &ChangeContext,
+) {
+    let close = store.quarter_close(network, quarter).unwrap().expect("a closed quarter");
+    let batch = store.batch(close.batch).unwrap();
+    store.record_export(at, &batch, "pain.001.001.09 → betalingen.xml").unwrap();
+}

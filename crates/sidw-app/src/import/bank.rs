@@ -87,11 +87,14 @@ pub fn plan(store: &Store, ctx: &ChangeContext, file: &str, bytes: &[u8]) -> Res
     }
     let entries: Vec<BankEntry> = read.entries().cloned().collect();
     let matching = match_entries(&entries, &expected);
-    // Which entries belong to a statement read before: their news was taken then.
+    // Which statement each entry belongs to, and whether it was read before: its news was taken
+    // then (the store decides again when it records).
     let mut read_before = Vec::with_capacity(entries.len());
+    let mut statement_of = Vec::with_capacity(entries.len());
     for s in &read.statements {
         let before = store.bank_statement(&s.key())?.is_some();
         read_before.extend(std::iter::repeat_n(before, s.entries.len()));
+        statement_of.extend(std::iter::repeat_n(s.key(), s.entries.len()));
     }
     let mut lines = Vec::new();
     let mut fresh = Vec::new();
@@ -100,6 +103,7 @@ pub fn plan(store: &Store, ctx: &ChangeContext, file: &str, bytes: &[u8]) -> Res
             continue;
         };
         let update = BankUpdate {
+            statement: statement_of.get(m.entry).cloned().unwrap_or_default(),
             batch: *batch,
             batch_number: number.clone(),
             end_to_end_id: id.clone(),

@@ -84,6 +84,9 @@ pub struct Payment {
     pub date: Option<NaiveDate>,
     /// The batch was reopened since (its payments stand; a later batch pays or claims the difference).
     pub reopened: bool,
+    /// The line went out in a payment file (false: its batch part was reopened before any file
+    /// was written, so it was never paid and a later batch pays it).
+    pub went_out: bool,
     /// What the bank said of a paid line (the camt.053 import of issue 17's bank part): paid on a
     /// day, or returned on a day with a reason; `Open` until then and for every other line.
     pub bank: LineState,
@@ -94,7 +97,7 @@ impl Payment {
     /// and not a payment the bank returned (that money came back).
     pub fn settles(&self) -> bool {
         self.settled != Settled::Planned
-            && !(self.settled == Settled::Paid && matches!(self.bank, LineState::Returned { .. }))
+            && !(self.settled == Settled::Paid && (!self.went_out || matches!(self.bank, LineState::Returned { .. })))
     }
 }
 
@@ -233,6 +236,7 @@ pub fn statement(
     for batch in store.batches_of(id, quarter)? {
         let date = Some(batch.closed_at.date_naive());
         let reopened = !batch.is_current_for(id);
+        let went_out = batch.went_out(id, store.batch_exports(batch.id)?.first_written());
         // What the bank said of this network's lines of the batch (in the batch's order of lines).
         let states = store.batch_line_states(batch.id)?.and_then(|mut by| by.remove(&id)).unwrap_or_default();
         let mut push = |line: &PaymentLine, amount: Decimal, settled: Settled, bank: LineState| {
@@ -246,6 +250,7 @@ pub fn statement(
                 batch: Some(batch.number.clone()),
                 date,
                 reopened,
+                went_out,
                 bank,
             })
         };
@@ -275,6 +280,7 @@ pub fn statement(
                 batch: None,
                 date: None,
                 reopened: false,
+                went_out: false,
                 bank: LineState::Open,
             });
         }
@@ -531,6 +537,9 @@ pub fn layout(s: &Statement) -> Vec<Block> {
             .iter()
             .map(|p| {
                 let status = match (p.settled, &p.bank, p.reopened) {
+                    (Settled::Paid, _, true) if !p.went_out => {
+                        "niet uitbetaald: heropend vóór het betaalbestand".into()
+                    }
                     (Settled::Paid, LineState::Paid { date, .. }, _) => format!("betaald, bank {}", format_date(*date)),
                     (Settled::Paid, LineState::Returned { date, reason, .. }, _) => {
                         format!("teruggeboekt {} ({reason})", format_date(*date))

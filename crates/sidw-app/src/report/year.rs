@@ -150,8 +150,10 @@ pub fn rows_in(
     let mut networks = store.networks()?;
     networks.retain(|n| region.is_none_or(|r| n.region == r) && scope.contains(n.region));
     networks.sort_by_key(|n| (n.region, n.name.to_lowercase()));
-    // What the bank returned of each batch, read once: a region's batch pays every network in it.
-    let mut returned_of: HashMap<u64, std::collections::HashSet<String>> = HashMap::new();
+    // What the bank returned of each batch and when its first file was written, read once: a
+    // region's batch pays every network in it.
+    type Paid = (std::collections::HashSet<String>, Option<chrono::DateTime<chrono::Utc>>);
+    let mut returned_of: HashMap<u64, Paid> = HashMap::new();
     networks
         .into_iter()
         .map(|network| -> Result<YearRow, StoreError> {
@@ -159,16 +161,16 @@ pub fn rows_in(
             let mut open_quarters = Vec::new();
             for (quarter, closes) in &quarters {
                 let batches = store.batches_of(network.id, *quarter)?;
-                // What was paid, set off and claimed, less the payments the bank returned.
+                // What was paid, set off and claimed, less what never went out or came back.
                 let mut settled: Vec<PaymentLine> = Vec::new();
                 for b in batches.iter().filter(|b| b.quarter == *quarter && b.networks.contains(&network.id)) {
-                    let returned = match returned_of.entry(b.id) {
+                    let (returned, first_file) = match returned_of.entry(b.id) {
                         std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
                         std::collections::hash_map::Entry::Vacant(new) => {
-                            new.insert(store.bank_lines(b.id)?.returned())
+                            new.insert((store.bank_lines(b.id)?.returned(), store.batch_exports(b.id)?.first_written()))
                         }
                     };
-                    settled.extend(b.settled_for(network.id, &|e2e| returned.contains(e2e)));
+                    settled.extend(b.settled_for(network.id, *first_file, &|e2e| returned.contains(e2e)));
                 }
                 let (practice, partner) = by_kind(settled.iter());
                 figures.team_differences += batches

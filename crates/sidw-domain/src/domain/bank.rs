@@ -334,10 +334,7 @@ pub fn sent_lines(
         .lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| {
-            batch.networks.contains(&l.network)
-                && !batch.reopenings.iter().any(|r| r.network == l.network && r.at <= sent)
-        })
+        .filter(|(_, l)| batch.networks.contains(&l.network) && batch.went_out(l.network, Some(sent)))
         .map(|(n, l)| (batch.end_to_end_id(n), l))
         .collect()
 }

@@ -521,16 +521,36 @@ impl PaymentBatch {
         format!("{}-{:03}", self.number, index + 1)
     }
 
+    /// Did this network's part of the batch go out in a payment file? In force, it does (with the
+    /// batch's file, now or later); reopened, only if a file (`first_file`: when the batch's first
+    /// payment file, pain.001 or CSV, was written) was written before (or at) the reopening — a file
+    /// written after it leaves the network out, so a part reopened before any file was never paid.
+    pub fn went_out(&self, network: NetworkId, first_file: Option<chrono::DateTime<chrono::Utc>>) -> bool {
+        match self.reopenings.iter().find(|r| r.network == network) {
+            None => true,
+            // At the same moment (a clock's resolution), the file is taken as written first.
+            Some(reopened) => first_file.is_some_and(|written| written <= reopened.at),
+        }
+    }
+
     /// What this batch settled for one network, per payment key: cash paid plus amounts set off
-    /// against claims, less the claims it raised. A payment the bank returned settled nothing:
-    /// `returned` names those lines by end-to-end id. A later re-close of the same quarter pays
-    /// (or claims) only the difference with this, so a returned payment is paid again.
-    pub fn settled_for(&self, network: NetworkId, returned: &dyn Fn(&str) -> bool) -> Vec<PaymentLine> {
+    /// against claims, less the claims it raised. Cash that never went out (the part was reopened
+    /// before any payment file, see [`PaymentBatch::went_out`]) or that the bank returned
+    /// (`returned` names those lines by end-to-end id) settled nothing; set-offs and claims are
+    /// the books' and stand. A later re-close of the same quarter pays (or claims) only the
+    /// difference with this, so money that was not paid is paid by it.
+    pub fn settled_for(
+        &self,
+        network: NetworkId,
+        first_file: Option<chrono::DateTime<chrono::Utc>>,
+        returned: &dyn Fn(&str) -> bool,
+    ) -> Vec<PaymentLine> {
+        let went_out = self.went_out(network, first_file);
         let lines = self
             .lines
             .iter()
             .enumerate()
-            .filter(|(n, l)| l.network == network && !returned(&self.end_to_end_id(*n)))
+            .filter(|(n, l)| l.network == network && went_out && !returned(&self.end_to_end_id(*n)))
             .map(|(_, l)| l.clone());
         let set_off = self.set_offs.iter().filter(|s| s.line.network == network).map(|s| s.line.clone());
         let claimed = self
@@ -653,6 +673,25 @@ pub fn set_off(payments: Vec<PaymentLine>, open: &mut [Claim]) -> (Vec<PaymentLi
         }
     }
     (paid, set_offs)
+}
+
+/// A returned payment a re-close pays again, as the checklist shows it: a warning to acknowledge,
+/// so that money paid by hand meanwhile (the bank state then corrected to paid first) is never
+/// paid twice unseen.
+pub fn paid_again_item(line: &PaymentLine, end_to_end_id: &str) -> CheckItem {
+    CheckItem {
+        network: line.network_name.clone(),
+        ok: true,
+        warning: true,
+        acknowledge: true,
+        text: format!(
+            "teruggeboekte betaling {end_to_end_id} aan {} van {} wordt opnieuw betaald (al met de hand betaald? zet \
+             haar dan eerst op betaald met sidw bank correct)",
+            line.payee,
+            format_eur(line.amount)
+        ),
+        target: CheckTarget::Network(line.network),
+    }
 }
 
 /// A claim as the checklist shows it: not blocking, said once.

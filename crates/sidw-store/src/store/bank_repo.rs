@@ -17,6 +17,9 @@ pub const BANK_ACTION: &str = "bankafschrift ingelezen";
 /// One line's news from the bank.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BankUpdate {
+    /// The key of the statement it comes from (account + `/` + statement id): a statement's news
+    /// is taken once, when it is first read.
+    pub statement: String,
     pub batch: u64,
     pub batch_number: String,
     pub end_to_end_id: String,
@@ -149,7 +152,9 @@ impl Store {
                             payee: line.payee.clone(),
                             network_name: line.network_name.clone(),
                             amount: line.amount,
-                            again: self.batch(latest)?.number,
+                            // The close that first paid it again (a later one left it out too,
+                            // and counted that payment).
+                            again: self.batch(first_paid_again(&bank, e2e).unwrap_or(latest))?.number,
                         }),
                     }
                 }
@@ -234,7 +239,7 @@ impl Store {
         if !new_statements && self.bank_changes(updates)?.is_empty() {
             return Ok(0);
         }
-        self.write(ctx, |tx| {
+        let written = self.write(ctx, |tx| {
             let mut audit = BankAudit {
                 file,
                 statements: Vec::new(),
@@ -242,12 +247,19 @@ impl Store {
                 returned: Vec::new(),
                 unmatched: statements.iter().map(|(_, s)| s.unmatched).sum(),
             };
+            // Decided here, in the transaction: a statement read meanwhile (another screen, the
+            // command line) is not applied again, so it cannot undo a correction made since.
+            let mut read_before = std::collections::HashSet::new();
             for (key, record) in statements {
                 if tx.get::<BankStatementImport>(TreeName::BankStatements, key.as_bytes())?.is_none() {
                     tx.put(TreeName::BankStatements, key.as_bytes(), record)?;
                     audit.statements.push(key);
+                } else {
+                    read_before.insert(key.as_str());
                 }
             }
+            let updates: Vec<&BankUpdate> =
+                updates.iter().filter(|u| !read_before.contains(u.statement.as_str())).collect();
             let mut changed = 0;
             let mut batches: Vec<u64> = updates.iter().map(|u| u.batch).collect();
             batches.sort_unstable();
@@ -286,11 +298,24 @@ impl Store {
                     tx.put(TreeName::BankLines, &key, &lines)?;
                 }
             }
+            if audit.statements.is_empty() && changed == 0 {
+                // Every statement was read before (here, or meanwhile elsewhere): nothing to write.
+                return Err(StoreError::DryRun);
+            }
             let subject = format!("bankafschrift {file}");
             tx.audit::<(), _>(BANK_ACTION, &subject, None, Some(&audit))?;
             Ok(changed)
-        })
+        });
+        match written {
+            Err(StoreError::DryRun) => Ok(0),
+            other => other,
+        }
     }
+}
+
+/// The batch of the first close that left returned line `e2e` out, and so paid it again.
+fn first_paid_again(bank: &BankLines, e2e: &str) -> Option<u64> {
+    bank.settled_again.iter().find(|(id, _)| id == e2e).map(|(_, by)| *by)
 }
 
 /// How many lines of batch `id` went to the bank, read inside a transaction (see
@@ -372,13 +397,6 @@ impl Store {
             )));
         };
         let now = self.bank_lines(batch_id)?;
-        let before = now.state(end_to_end_id);
-        if &before == state {
-            return Err(StoreError::Refused(format!(
-                "betaling {end_to_end_id} staat al op {}; er is niets veranderd",
-                state_text(state)
-            )));
-        }
         // What the correction leaves unsettled, by the rule of the Signalen.
         let index: super::records::BatchIds = self
             .get(TreeName::BatchIndex, &super::keys::network_quarter(line.network, batch.quarter))?
@@ -392,7 +410,7 @@ impl Store {
             crate::domain::bank::Unsettled::PaidTwice => next.push(format!(
                 "batch {} betaalde deze teruggeboekte betaling opnieuw: heropen {} van {} en sluit opnieuw af, dan \
                  wordt {amount} aan {} teruggevorderd",
-                self.batch(latest)?.number,
+                self.batch(first_paid_again(&now, end_to_end_id).unwrap_or(latest))?.number,
                 batch.quarter,
                 line.network_name,
                 line.payee
@@ -405,7 +423,14 @@ impl Store {
         let key = batch_id.to_be_bytes();
         self.write(ctx, |tx| {
             let mut lines: BankLines = tx.get(TreeName::BankLines, &key)?.unwrap_or_default();
+            // Decided in the transaction: a statement or a colleague's correction meanwhile counts.
             let was = lines.state(end_to_end_id);
+            if was == *state {
+                return Err(super::tx::abort(StoreError::Refused(format!(
+                    "betaling {end_to_end_id} staat al op {}; er is niets veranderd",
+                    state_text(state)
+                ))));
+            }
             lines.lines.retain(|(id, _)| id != end_to_end_id);
             if *state != LineState::Open {
                 lines.lines.push((end_to_end_id.to_string(), state.clone()));

@@ -3,7 +3,7 @@
 
 use crate::domain::close::{
     ByTeamLine, CheckItem, Claim, CloseInput, Payee, PaymentBatch, PaymentLine, QuarterClose, Reopening, SetOff,
-    TeamDifference, checklist, claim_item, payment_lines, set_off, settle,
+    TeamDifference, checklist, claim_item, paid_again_item, payment_lines, set_off, settle,
 };
 use crate::domain::hours::NihilMark;
 use crate::domain::{
@@ -91,6 +91,8 @@ struct Snapshot {
     /// This network's returned lines that `paid_before` leaves out, per earlier batch: the close
     /// records that its batch settled them again.
     returns_left_out: Vec<(u64, Vec<String>)>,
+    /// The checklist's warnings of those returns: paid again by this close.
+    paid_again: Vec<CheckItem>,
     /// The batches of this network's quarter (the batch index), read again inside the closing
     /// transaction: a close and reopen by a colleague meanwhile is seen, never paid over.
     batch_ids: BatchIds,
@@ -124,6 +126,7 @@ impl Snapshot {
             paid_before: Vec::new(),
             bank_returned: Vec::new(),
             returns_left_out: Vec::new(),
+            paid_again: Vec::new(),
             batch_ids: store.get(TreeName::BatchIndex, &network_quarter(network, quarter))?.unwrap_or_default(),
             claims: Vec::new(),
             nihil: {
@@ -149,6 +152,7 @@ impl Snapshot {
         self.paid_before = settled.paid;
         self.bank_returned = settled.bank_returned;
         self.returns_left_out = settled.left_out;
+        self.paid_again = settled.paid_again;
         Ok(self)
     }
 
@@ -224,6 +228,7 @@ impl Snapshot {
                 returned
             },
             returns_left_out: before.returns_left_out.clone(),
+            paid_again: before.paid_again.clone(),
             batch_ids: tx.get(TreeName::BatchIndex, &network_quarter(id, quarter))?.unwrap_or_default(),
             claims: Vec::new(),
             nihil: nihil_in(tx, id, &before.partners, quarter)?,
@@ -259,6 +264,7 @@ impl Snapshot {
             if items.iter().all(|i| i.ok) { payment_lines(input)? } else { payment_lines(input).unwrap_or_default() };
         let (payments, claims) = settle(due.payments, &self.paid_before);
         items.extend(claims.iter().map(claim_item));
+        items.extend(self.paid_again.iter().cloned());
         items.sort_by_key(|i| (i.ok, !i.warning));
         // Claims raised now come after the older ones, and are set off like them.
         let mut open_after: Vec<Claim> = self.claims.iter().chain(&claims).cloned().collect();
@@ -302,6 +308,7 @@ pub fn to_acknowledge(preview: &[NetworkClose]) -> Vec<String> {
 /// What reopened batches of a network's quarter settled, and the bank's returns that it leaves out.
 struct SettledBefore {
     paid: Vec<PaymentLine>,
+    paid_again: Vec<CheckItem>,
     bank_returned: Vec<(u64, Vec<String>)>,
     left_out: Vec<(u64, Vec<String>)>,
 }
@@ -319,20 +326,32 @@ fn settled_before(
     earlier: &mut EarlierBatches,
 ) -> Result<SettledBefore, StoreError> {
     let index: BatchIds = store.get(TreeName::BatchIndex, &network_quarter(network, quarter))?.unwrap_or_default();
-    let mut out = SettledBefore { paid: Vec::new(), bank_returned: Vec::new(), left_out: Vec::new() };
+    let mut out =
+        SettledBefore { paid: Vec::new(), paid_again: Vec::new(), bank_returned: Vec::new(), left_out: Vec::new() };
+    // Which of the quarter's batches went out for this network: a return an earlier close paid
+    // again with a file is not paid again now.
+    let mut went_out = std::collections::HashMap::new();
+    for id in &index.ids {
+        let (batch, _, first_file) = earlier.read_with_bank(store, *id)?;
+        went_out.insert(*id, batch.went_out(network, first_file));
+    }
     for id in index.ids {
-        let (batch, bank) = earlier.read_with_bank(store, id)?;
+        let (batch, bank, first_file) = earlier.read_with_bank(store, id)?;
         if batch.quarter == quarter && batch.networks.contains(&network) && !batch.is_current_for(network) {
             let returned = bank.returned();
-            out.paid.extend(batch.settled_for(network, &|e2e| returned.contains(e2e)));
-            let mine: Vec<String> = batch
-                .lines
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| l.network == network)
-                .map(|(n, _)| batch.end_to_end_id(n))
-                .filter(|e2e| returned.contains(e2e))
-                .collect();
+            out.paid.extend(batch.settled_for(network, first_file, &|e2e| returned.contains(e2e)));
+            let mut mine = Vec::new();
+            for (n, line) in batch.lines.iter().enumerate().filter(|(_, l)| l.network == network) {
+                let e2e = batch.end_to_end_id(n);
+                if returned.contains(&e2e) {
+                    let repaid =
+                        bank.settled_again.iter().any(|(id, by)| *id == e2e && went_out.get(by) == Some(&true));
+                    if !repaid {
+                        out.paid_again.push(paid_again_item(line, &e2e));
+                    }
+                    mine.push(e2e);
+                }
+            }
             if !mine.is_empty() {
                 out.left_out.push((id, mine));
             }
@@ -348,9 +367,13 @@ fn sorted(set: std::collections::HashSet<String>) -> Vec<String> {
     ids
 }
 
-/// The batches read so far by one close or preview, by id, with what the bank said of them.
+/// What a close needs of an earlier batch to know what it paid: what the bank said of it and
+/// when its first payment file was written.
+type Paid = (BankLines, Option<chrono::DateTime<chrono::Utc>>);
+
+/// The batches read so far by one close or preview, by id, with (once asked) what they paid.
 #[derive(Default)]
-struct EarlierBatches(std::collections::HashMap<u64, (PaymentBatch, Option<BankLines>)>);
+struct EarlierBatches(std::collections::HashMap<u64, (PaymentBatch, Option<Paid>)>);
 
 impl EarlierBatches {
     fn read(&mut self, store: &Store, id: u64) -> Result<&PaymentBatch, StoreError> {
@@ -360,16 +383,21 @@ impl EarlierBatches {
         }
     }
 
-    fn read_with_bank(&mut self, store: &Store, id: u64) -> Result<(&PaymentBatch, &BankLines), StoreError> {
-        let (batch, bank) = match self.0.entry(id) {
+    /// The batch, what the bank said of it and when its first payment file was written.
+    fn read_with_bank(
+        &mut self,
+        store: &Store,
+        id: u64,
+    ) -> Result<(&PaymentBatch, &BankLines, Option<chrono::DateTime<chrono::Utc>>), StoreError> {
+        let (batch, paid) = match self.0.entry(id) {
             std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
             std::collections::hash_map::Entry::Vacant(new) => new.insert((store.batch(id)?, None)),
         };
-        let bank = match bank {
-            Some(bank) => bank,
-            unread @ None => unread.insert(store.bank_lines(id)?),
+        let (bank, first_file) = match paid {
+            Some(paid) => paid,
+            unread @ None => unread.insert((store.bank_lines(id)?, store.batch_exports(id)?.first_written())),
         };
-        Ok((batch, bank))
+        Ok((batch, bank, *first_file))
     }
 }
 
@@ -428,11 +456,11 @@ impl Store {
             let index: BatchIds =
                 self.get(TreeName::BatchIndex, &network_quarter(*network, batch.quarter))?.unwrap_or_default();
             for id in index.ids.into_iter().filter(|id| *id != batch.id) {
-                let (b, bank) = earlier.read_with_bank(self, id)?;
+                let (b, bank, first_file) = earlier.read_with_bank(self, id)?;
                 if b.quarter == batch.quarter && !b.is_current_for(*network) {
                     // The returns this batch's close left out, as it left them out then.
                     let again = bank.settled_again_by(batch.id);
-                    before.extend(b.settled_for(*network, &|e2e| again.contains(e2e)));
+                    before.extend(b.settled_for(*network, first_file, &|e2e| again.contains(e2e)));
                 }
             }
         }
