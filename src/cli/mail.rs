@@ -278,6 +278,7 @@ fn deliver_with(
     let mut failed = 0;
     let mut sent = 0;
     let mut uncertain = 0;
+    let mut late = 0;
     for _ in 0..=settings.retries.len() {
         let report = match deliver_due(store, &settings, &|| now, true) {
             Ok(report) => report,
@@ -286,11 +287,17 @@ fn deliver_with(
         sent += report.sent;
         failed += report.failed;
         uncertain = report.uncertain;
+        late += report.late;
         if report.retried == 0 {
             break;
         }
     }
     let mut text = format!("{sent} verstuurd, {failed} mislukt\n");
+    if late > 0 {
+        text.push_str(&format!(
+            "{late} late uitkomst(en) niet vastgelegd: de e-mail was intussen opnieuw verstuurd of genoteerd (zie het logboek)\n"
+        ));
+    }
     if uncertain > 0 {
         text.push_str(&format!(
             "{uncertain} onzeker: mogelijk verstuurd; controleer en verstuur zo nodig opnieuw (sidw mail outbox)\n"

@@ -2,7 +2,8 @@
 //! payee's payment advice of a batch once ever, also a week later; the quarter statement with its
 //! PDF attached, once unless it changed; a mail left "being sent" by a crash is not sent again by
 //! itself but shown "onzeker" and sent on an explicit resend, under the same Message-ID; a
-//! template of two paragraphs arrives as two paragraphs.
+//! once-only mail that failed holds nothing: asked again it goes to the address of now and the
+//! failed one is replaced, never resent; a template of two paragraphs arrives as two paragraphs.
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
