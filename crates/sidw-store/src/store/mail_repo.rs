@@ -285,7 +285,7 @@ impl Store {
             if !matches!(before.state, OutboxState::Sending { attempt: marked, .. } if marked == attempt) {
                 // Resent, marked sent or taken by another attempt meanwhile: never twice, never over it.
                 let details = format!(
-                    "poging {attempt}: {said}; niet vastgelegd, de e-mail is intussen {}",
+                    "poging nr {attempt}: {said}; niet vastgelegd, de e-mail is intussen {}",
                     state_word(&before.state)
                 );
                 tx.audit::<(), _>(
