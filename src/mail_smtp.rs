@@ -206,7 +206,10 @@ impl MailSettings {
             (Some(user), Some(password)) => builder.credentials(Credentials::new(user.clone(), password.clone())),
             _ => builder,
         };
-        Ok(builder.timeout(Some(Duration::from_secs(30))).build())
+        // Each step waits at most this long; `SENDING_LIMIT_SECS` (when a mail left "being sent" is
+        // onzeker) is counted from it.
+        let step = Duration::from_secs(crate::domain::mail::SMTP_TIMEOUT_SECS.unsigned_abs());
+        Ok(builder.timeout(Some(step)).build())
     }
 }
 
@@ -218,11 +221,16 @@ pub struct DeliveryReport {
     pub failed: usize,
     /// Mails left "being sent" by a round that stopped: maybe sent, not tried again ("onzeker").
     pub uncertain: usize,
+    /// Outcomes that came after an editor had resent or marked the mail: not recorded (logged).
+    pub late: usize,
 }
 
 impl DeliveryReport {
     pub fn line(&self) -> String {
         let mut line = format!("{} verstuurd, {} later opnieuw, {} mislukt", self.sent, self.retried, self.failed);
+        if self.late > 0 {
+            line.push_str(&format!(", {} late uitkomst(en) niet vastgelegd (zie het logboek)", self.late));
+        }
         if self.uncertain > 0 {
             line.push_str(&format!(
                 ", {} onzeker (mogelijk verstuurd; controleer en verstuur zo nodig opnieuw: sidw mail outbox)",
@@ -256,10 +264,12 @@ fn message_of(id: u64, mail: &OutboxMessage) -> Result<Message, String> {
 /// line tries its retries one after the other), once, and records each outcome. `now` gives the
 /// time of each record (the command line's `--today` or the wall clock).
 ///
-/// At most once: each mail is recorded "being sent" (durably) before the SMTP transaction. One
-/// found in that state was left by a round that stopped before recording its outcome (a crash,
-/// a kill): it may have gone, so it is not tried again but counted `uncertain` ("onzeker") until an
-/// editor resends it or marks it sent.
+/// At most once: each mail is recorded "being sent" (durably, by an attempt of its own) before the
+/// SMTP transaction, and only that attempt records the outcome. One found in that state for
+/// longer than a delivery can take (`SENDING_LIMIT_SECS`) was left by a round that stopped before
+/// recording its outcome (a crash, a kill): it may have gone, so it is not tried again but counted
+/// `uncertain` ("onzeker") until an editor resends it or marks it sent. A younger one is being
+/// sent by another round right now.
 pub fn deliver_due(
     store: &Store,
     settings: &MailSettings,
@@ -268,46 +278,48 @@ pub fn deliver_due(
 ) -> Result<DeliveryReport> {
     let mut report = DeliveryReport::default();
     let outbox = store.outbox()?;
-    report.uncertain = outbox.iter().filter(|(_, m)| matches!(m.state, OutboxState::Sending { .. })).count();
+    let at = now();
+    report.uncertain = outbox.iter().filter(|(_, m)| m.state.uncertain(at)).count();
     let due: Vec<(u64, OutboxMessage)> = outbox
         .into_iter()
-        .filter(|(_, m)| m.state == OutboxState::Queued && (waits_over || m.next_try <= now()))
+        .filter(|(_, m)| m.state == OutboxState::Queued && (waits_over || m.next_try <= at))
         .collect();
     if due.is_empty() {
         return Ok(report);
     }
     let transport = settings.transport()?;
     for (id, mail) in due {
-        let ctx = ChangeContext::new(MAIL_USER, now());
+        let attempt = match store.mark_mail_sending(&ChangeContext::new(MAIL_USER, now()), id) {
+            Ok(attempt) => attempt,
+            // Another round took it meanwhile: not twice.
+            Err(crate::store::StoreError::Refused(_)) => continue,
+            // Not recorded "being sent": not sent either.
+            Err(error) => return Err(error.into()),
+        };
         let outcome = match message_of(id, &mail) {
             Err(error) => Delivery::Refused(error),
-            Ok(message) => {
-                match store.mark_mail_sending(&ctx, id) {
-                    Ok(()) => {}
-                    // Another round took it meanwhile: not twice.
-                    Err(crate::store::StoreError::Refused(_)) => continue,
-                    // Not recorded "being sent": not sent either.
-                    Err(error) => return Err(error.into()),
-                }
-                match transport.send(&message) {
-                    Ok(_) => Delivery::Sent,
-                    Err(error) if error.is_permanent() => Delivery::Refused(smtp_error(&error)),
-                    Err(error) => {
-                        let wait = usize::try_from(mail.attempts).ok().and_then(|n| settings.retries.get(n));
-                        Delivery::Retry {
-                            error: smtp_error(&error),
-                            next_try: wait.and_then(|w| chrono::Duration::from_std(*w).ok()).map(|w| now() + w),
-                        }
+            Ok(message) => match transport.send(&message) {
+                Ok(_) => Delivery::Sent,
+                Err(error) if error.is_permanent() => Delivery::Refused(smtp_error(&error)),
+                Err(error) => {
+                    let wait = usize::try_from(mail.attempts).ok().and_then(|n| settings.retries.get(n));
+                    Delivery::Retry {
+                        error: smtp_error(&error),
+                        next_try: wait.and_then(|w| chrono::Duration::from_std(*w).ok()).map(|w| now() + w),
                     }
                 }
-            }
+            },
         };
+        if !store.record_delivery(&ChangeContext::new(MAIL_USER, now()), id, attempt, &outcome)? {
+            // Resent or marked by an editor while this round was at it: their say stands (logged).
+            report.late += 1;
+            continue;
+        }
         match &outcome {
             Delivery::Sent => report.sent += 1,
             Delivery::Retry { next_try: Some(_), .. } => report.retried += 1,
             Delivery::Retry { next_try: None, .. } | Delivery::Refused(_) => report.failed += 1,
         }
-        store.record_delivery(&ChangeContext::new(MAIL_USER, now()), id, &outcome)?;
     }
     Ok(report)
 }
@@ -329,7 +341,9 @@ pub async fn deliver_while_serving(store: Store, settings: std::sync::Arc<MailSe
         let (store2, settings2) = (store.clone(), settings.clone());
         let result = tokio::task::spawn_blocking(move || deliver_due(&store2, &settings2, &Utc::now, false)).await;
         match result {
-            Ok(Ok(report)) if report.sent + report.retried + report.failed > 0 || report.uncertain != uncertain => {
+            Ok(Ok(report))
+                if report.sent + report.retried + report.failed + report.late > 0 || report.uncertain != uncertain =>
+            {
                 uncertain = report.uncertain;
                 println!("sidw serve: e-mail: {}", report.line());
             }

@@ -278,6 +278,7 @@ fn deliver_with(
     let mut failed = 0;
     let mut sent = 0;
     let mut uncertain = 0;
+    let mut late = 0;
     for _ in 0..=settings.retries.len() {
         let report = match deliver_due(store, &settings, &|| now, true) {
             Ok(report) => report,
@@ -286,11 +287,17 @@ fn deliver_with(
         sent += report.sent;
         failed += report.failed;
         uncertain = report.uncertain;
+        late += report.late;
         if report.retried == 0 {
             break;
         }
     }
     let mut text = format!("{sent} verstuurd, {failed} mislukt\n");
+    if late > 0 {
+        text.push_str(&format!(
+            "{late} late uitkomst(en) niet vastgelegd: de e-mail was intussen opnieuw verstuurd of genoteerd (zie het logboek)\n"
+        ));
+    }
     if uncertain > 0 {
         text.push_str(&format!(
             "{uncertain} onzeker: mogelijk verstuurd; controleer en verstuur zo nodig opnieuw (sidw mail outbox)\n"
@@ -303,14 +310,23 @@ fn deliver_with(
 fn outbox_text(store: &Store, scope: &crate::domain::Scope) -> Result<String> {
     let mut text = String::new();
     let mine = |region: Option<Region>| region.map_or(scope.is_all(), |r| scope.contains(r));
+    let now = Utc::now();
     for (id, m) in store.outbox()?.into_iter().filter(|(_, m)| mine(m.region)) {
         let state = match m.state {
             OutboxState::Queued => format!("wacht (poging {})", m.attempts),
             OutboxState::Sent { at } => format!("verstuurd {}", at.format("%d-%m-%Y %H:%M")),
             OutboxState::Failed { at } => format!("mislukt {}: {}", at.format("%d-%m-%Y %H:%M"), m.last_error),
-            OutboxState::Sending { since } => format!(
+            OutboxState::Sending { since, .. } if !m.state.uncertain(now) => {
+                format!("wordt verstuurd sinds {}", since.format("%d-%m-%Y %H:%M"))
+            }
+            OutboxState::Sending { since, .. } => format!(
                 "onzeker sinds {}: mogelijk verstuurd; controleer en verstuur zo nodig opnieuw (sidw mail resend {id}, of mark-sent {id})",
                 since.format("%d-%m-%Y %H:%M")
+            ),
+            OutboxState::Superseded { at, by } => format!(
+                "mislukt ({}), vervangen door e-mail {by} op {}: niet opnieuw",
+                m.last_error,
+                at.format("%d-%m-%Y %H:%M")
             ),
         };
         let files: String = m.attachments.iter().map(|a| format!(" [bijlage {}]", a.file_name)).collect();

@@ -382,7 +382,8 @@ fn over_ssh_the_mail_commands_see_and_change_only_the_users_regions() {
         )
         .unwrap();
         let id = store.queue_mail(&ctx, &plan.mails).unwrap()[0];
-        store.mark_mail_sending(&ctx, id).unwrap();
+        let hour_ago = sidw::store::ChangeContext::new("sidw-mail", chrono::Utc::now() - chrono::Duration::hours(1));
+        store.mark_mail_sending(&hour_ago, id).unwrap();
         id
     };
     let served = Served::spawn(db, keys);

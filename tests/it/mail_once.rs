@@ -2,7 +2,8 @@
 //! payee's payment advice of a batch once ever, also a week later; the quarter statement with its
 //! PDF attached, once unless it changed; a mail left "being sent" by a crash is not sent again by
 //! itself but shown "onzeker" and sent on an explicit resend, under the same Message-ID; a
-//! template of two paragraphs arrives as two paragraphs.
+//! once-only mail that failed holds nothing: asked again it goes to the address of now and the
+//! failed one is replaced, never resent; a template of two paragraphs arrives as two paragraphs.
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
@@ -43,7 +44,8 @@ fn a_payees_advice_of_a_batch_goes_once_ever_others_still_get_theirs_and_a_reope
         let april = ChangeContext::new("fin", Utc.with_ymd_and_hms(2025, 4, 10, 9, 0, 0).unwrap());
         let ids = store.queue_mail(&april, &plan.mails).unwrap();
         for id in ids {
-            store.record_delivery(&april, id, &sidw::store::Delivery::Sent).unwrap();
+            let attempt = store.mark_mail_sending(&april, id).unwrap();
+            assert!(store.record_delivery(&april, id, attempt, &sidw::store::Delivery::Sent).unwrap());
         }
         // The store's rule, whatever path: the same advice again is refused, with the day.
         let again = store.queue_mail(&ChangeContext::new("fin", Utc::now()), &plan.mails).unwrap_err().to_string();
@@ -78,6 +80,119 @@ fn a_payees_advice_of_a_batch_goes_once_ever_others_still_get_theirs_and_a_reope
     assert!(text(&out).contains("0 e-mail(s) in de outbox"), "{}", text(&out));
     assert!(!text(&out).contains("Psychologenpraktijk"), "{}", text(&out));
     assert_eq!(accepted(&smtp).len(), 1);
+}
+
+/// The review's case: an advice refused for good (550) at a wrong address blocked the payee for
+/// good, and `resend` sent it to the wrong address again. A failed once-only mail holds nothing:
+/// asking again after the address is corrected sends a new mail to the new address, and the
+/// failed one is marked replaced so that it can never go too.
+#[test]
+fn a_failed_advice_is_replaced_by_a_new_one_to_the_corrected_address_and_never_resent() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    demo_closed(&db);
+    set_partner_email(&db, "Fysiotherapie Zwolle-Zuid", "fysio-weiger@zwollezuid.nl");
+    let smtp = start_smtp(dir.path());
+    write_settings(&db, smtp.port, "[0]", 60);
+    let args = ["mail", "advice", "--batch", "2025-Q1-0001", "--user", "fin"];
+    let first = sidw(&db, &args);
+    assert_eq!(first.status.code(), Some(1), "{}", text(&first));
+    assert!(text(&first).contains("1 verstuurd, 1 mislukt"), "{}", text(&first));
+    let failed_id = {
+        let store = Store::open(&db).unwrap();
+        let outbox = store.outbox().unwrap();
+        outbox.iter().find(|(_, m)| matches!(m.state, OutboxState::Failed { .. })).unwrap().0
+    };
+    // The office corrects the address and asks again: a new mail, to the new address.
+    set_partner_email(&db, "Fysiotherapie Zwolle-Zuid", "fysio@zwollezuid.nl");
+    let dry = text(&sidw(&db, &["mail", "advice", "--batch", "2025-Q1-0001", "--dry-run"]));
+    assert!(dry.contains("Aan: fysio@zwollezuid.nl"), "{dry}");
+    assert!(
+        dry.contains(&format!(
+            "opnieuw: Fysiotherapie Zwolle-Zuid (Zwolle-Zuid): betaaladvies, vervangt mislukte e-mail {failed_id} aan fysio-weiger@zwollezuid.nl (permanent error (550)"
+        )),
+        "{dry}"
+    );
+    let again = sidw(&db, &args);
+    assert!(again.status.success(), "{}", text(&again));
+    assert!(text(&again).contains("1 e-mail(s) in de outbox"), "{}", text(&again));
+    assert!(text(&again).contains("1 verstuurd, 0 mislukt"), "{}", text(&again));
+    let fysio: Vec<_> = accepted(&smtp).into_iter().filter(|m| to_of(m).starts_with("fysio")).collect();
+    assert_eq!(fysio.iter().map(to_of).collect::<Vec<_>>(), ["fysio@zwollezuid.nl"]);
+    assert!(fysio[0]["text"].as_str().unwrap().contains("Fysiotherapie Zwolle-Zuid"));
+    // The failed one is replaced: the outbox says so, a resend is refused, nothing goes twice.
+    let new_id = {
+        let store = Store::open(&db).unwrap();
+        let outbox = store.outbox().unwrap();
+        let (_, old) = outbox.iter().find(|(i, _)| *i == failed_id).unwrap();
+        let OutboxState::Superseded { by, .. } = old.state else { panic!("{:?}", old.state) };
+        by
+    };
+    let outbox = text(&sidw(&db, &["mail", "outbox"]));
+    let line = outbox.lines().find(|l| l.starts_with(&format!("{failed_id}\t"))).unwrap();
+    assert!(line.contains(&format!("vervangen door e-mail {new_id}")) && line.contains("550"), "{line}");
+    for command in ["resend", "mark-sent"] {
+        let refused = sidw(&db, &["mail", command, &failed_id.to_string(), "--user", "fin"]);
+        assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
+        assert!(text(&refused).contains(&format!("vervangen door e-mail {new_id}")), "{}", text(&refused));
+    }
+    let third = sidw(&db, &args);
+    assert!(text(&third).contains("0 e-mail(s) in de outbox"), "{}", text(&third));
+    assert!(
+        text(&third).contains("niet opnieuw: Fysiotherapie Zwolle-Zuid (Zwolle-Zuid): betaaladvies al verstuurd op")
+    );
+    assert_eq!(accepted(&smtp).iter().filter(|m| to_of(m).starts_with("fysio")).count(), 1);
+    assert_eq!(entries_refused(&smtp), 1);
+    let log = text(&sidw(&db, &["report", "log", "--user", "fin"]));
+    assert!(log.contains("mislukte e-mail vervangen"), "{log}");
+}
+
+fn entries_refused(smtp: &crate::mail::Smtp) -> usize {
+    crate::mail::entries(smtp).into_iter().filter(|e| e.get("refused").is_some()).count()
+}
+
+/// An unchanged quarter statement that failed (to the same address) is sent anew at once, not
+/// held by the failure nor by the week's rule for reminders; but a failed mail either goes again
+/// by `resend` or is replaced, never both: once resent, it holds its statement again.
+#[test]
+fn a_failed_statement_goes_again_by_resend_or_by_a_new_mail_never_both() {
+    let store = Store::temporary().unwrap();
+    sidw::demo::load(&store, &crate::common::ctx(), crate::common::date(2025, 10, 15)).unwrap();
+    let at = |minutes: i64| Utc.with_ymd_and_hms(2025, 10, 15, 10, 0, 0).unwrap() + chrono::Duration::minutes(minutes);
+    let fin = |minutes: i64| ChangeContext::new("fin", at(minutes));
+    let quarter = sidw::domain::Quarter::parse("2025-Q1").unwrap();
+    let plan = || {
+        let today = crate::common::date(2025, 10, 15);
+        sidw::mail::statement_plan(&store, quarter, Some("Zwolle-Zuid"), today, &Scope::All).unwrap()
+    };
+    let fail = |id: u64, minutes: i64| {
+        let attempt = store.mark_mail_sending(&fin(minutes), id).unwrap();
+        let refused = sidw::store::Delivery::Refused("552 5.2.2 Mailbox vol".into());
+        assert!(store.record_delivery(&fin(minutes), id, attempt, &refused).unwrap());
+    };
+    let first = store.queue_mail(&fin(0), &plan().mails).unwrap()[0];
+    fail(first, 1);
+    // Resent: it holds the statement again; a new one (from a plan of before) is refused.
+    let before = plan();
+    assert_eq!(before.mails.len(), 1);
+    assert_eq!(before.replaces.len(), 1, "{before:?}");
+    store.resend_mail(&fin(2), first).unwrap();
+    assert!(plan().mails.is_empty());
+    let refused = store.queue_mail(&fin(3), &before.mails).unwrap_err().to_string();
+    assert!(refused.contains("al in de outbox gezet op 15-10-2025"), "{refused}");
+    // It fails again; now a new mail, the same day and address, replaces it.
+    fail(first, 4);
+    let second = store.queue_mail(&fin(5), &plan().mails).unwrap();
+    assert_eq!(second.len(), 1);
+    assert_eq!(store.outbox().unwrap().len(), 2);
+    let state = |id: u64| store.outbox().unwrap().into_iter().find(|(i, _)| *i == id).unwrap().1.state;
+    assert_eq!(state(first), OutboxState::Superseded { at: at(5), by: second[0] });
+    let error = store.resend_mail(&fin(6), first).unwrap_err().to_string();
+    assert!(error.contains(&format!("vervangen door e-mail {}", second[0])), "{error}");
+    assert_eq!(state(second[0]), OutboxState::Queued);
+    // The new one holds it: not a third.
+    assert!(plan().mails.is_empty());
+    assert!(store.queue_mail(&fin(7), &before.mails).is_err());
 }
 
 fn pdftotext(path: &str) -> String {
@@ -195,8 +310,10 @@ fn a_mail_left_being_sent_by_a_crash_is_not_sent_again_but_onzeker_until_resent(
         let ctx = ChangeContext::new("fin", Utc::now());
         let ids = store.queue_mail(&ctx, &plan.mails).unwrap();
         assert_eq!(ids.len(), 2);
-        // The crash: marked "being sent", then the process stopped before any outcome.
-        store.mark_mail_sending(&ctx, ids[0]).unwrap();
+        // The crash: marked "being sent" long ago (also before `--today 15-10-2025` below), then
+        // the process stopped before any outcome.
+        let long_ago = ChangeContext::new("sidw-mail", Utc.with_ymd_and_hms(2025, 10, 15, 9, 0, 0).unwrap());
+        store.mark_mail_sending(&long_ago, ids[0]).unwrap();
         let settings = sidw::mail_smtp::MailSettings::load(&db).unwrap().unwrap();
         let report = sidw::mail_smtp::deliver_due(&store, &settings, &Utc::now, false).unwrap();
         assert_eq!((report.sent, report.uncertain), (1, 1), "{report:?}");
@@ -258,7 +375,7 @@ fn an_uncertain_mail_checked_by_hand_is_marked_sent_and_not_sent() {
         let plan = sidw::mail::advice_plan(&store, "2025-Q1-0001", &Scope::All).unwrap().unwrap();
         let ctx = ChangeContext::new("fin", Utc::now());
         let id = store.queue_mail(&ctx, &plan.mails).unwrap()[0];
-        store.mark_mail_sending(&ctx, id).unwrap();
+        store.mark_mail_sending(&ChangeContext::new("sidw-mail", Utc::now() - chrono::Duration::hours(1)), id).unwrap();
         id
     };
     let queued_other = sidw(&db, &["mail", "mark-sent", "999999", "--user", "fin"]);
@@ -356,7 +473,7 @@ fn an_outbox_message_of_version_1_upgrades_from_its_stored_bytes() {
     use sidw::store::records::OutboxMessage;
     let bytes = std::fs::read(outbox_fixture()).unwrap();
     assert_eq!(&bytes[..3], &[MAGIC, 0, 1], "a version 1 envelope");
-    assert_eq!(OutboxMessage::VERSION, 2, "a new layout keeps this one in legacy.rs");
+    assert_eq!(OutboxMessage::VERSION, 3, "a new layout keeps this one in legacy.rs");
     let upgraded = decode::<OutboxMessage>(&bytes).unwrap();
     let v1 = outbox_message_v1();
     assert_eq!(
@@ -367,4 +484,65 @@ fn an_outbox_message_of_version_1_upgrades_from_its_stored_bytes() {
     assert_eq!(upgraded.state, OutboxState::Sent { at: Utc.with_ymd_and_hms(2026, 11, 2, 9, 1, 0).unwrap() });
     assert!(upgraded.attachments.is_empty());
     assert!(sidw::domain::mail::once_only(&upgraded.keys[0]));
+}
+
+fn outbox_message_v2() -> sidw::store::legacy::OutboxMessageV2 {
+    use sidw::store::legacy::{OutboxMessageV2, OutboxStateV2};
+    OutboxMessageV2 {
+        to: "a.devries@hadesch.nl".into(),
+        name: "Anja de Vries".into(),
+        from: "zwolle@medrie.nl".into(),
+        region: Some(sidw::domain::Region::Zwolle),
+        subject: "Kwartaaloverzicht 2025-Q1 Zwolle-Zuid".into(),
+        body: "Beste Anja de Vries,\n\nBijgaand het overzicht …".into(),
+        keys: vec!["kwartaaloverzicht|1|2025-Q1|ab12".into()],
+        queued_at: Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap(),
+        queued_by: "fin".into(),
+        state: OutboxStateV2::Sending { since: Utc.with_ymd_and_hms(2026, 11, 2, 9, 1, 0).unwrap() },
+        attempts: 0,
+        next_try: Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap(),
+        last_error: String::new(),
+        attachments: vec![sidw::domain::mail::Attachment {
+            file_name: "overzicht-zwolle-zuid-2025-Q1.pdf".into(),
+            content_type: "application/pdf".into(),
+            bytes: b"%PDF-1.4 ...".to_vec(),
+            sha256: "00".repeat(32),
+        }],
+    }
+}
+
+fn outbox_fixture_v2() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/records/outbox_message_v2.bin")
+}
+
+/// Writes the fixture of the second layout of an outbox mail (run once when it was added).
+#[test]
+#[ignore = "writes a missing fixture file"]
+fn write_outbox_message_v2_fixture() {
+    if !outbox_fixture_v2().exists() {
+        let mut bytes = vec![sidw::store::codec::MAGIC, 0, 2];
+        bytes.extend(bincode::serde::encode_to_vec(outbox_message_v2(), bincode::config::standard()).unwrap());
+        std::fs::write(outbox_fixture_v2(), bytes).unwrap();
+    }
+}
+
+/// Version 2 ("being sent" without the attempt that marked it) upgrades to version 3 with
+/// attempt 0, which no round has: no outcome is recorded for it, it stays onzeker until an editor
+/// settles it. Every other field as it was.
+#[test]
+fn an_outbox_message_of_version_2_upgrades_from_its_stored_bytes() {
+    use sidw::store::codec::{MAGIC, decode};
+    use sidw::store::records::OutboxMessage;
+    let bytes = std::fs::read(outbox_fixture_v2()).unwrap();
+    assert_eq!(&bytes[..3], &[MAGIC, 0, 2], "a version 2 envelope");
+    let upgraded = decode::<OutboxMessage>(&bytes).unwrap();
+    let v2 = outbox_message_v2();
+    assert_eq!(
+        (&upgraded.to, &upgraded.subject, &upgraded.body, &upgraded.keys, &upgraded.attachments),
+        (&v2.to, &v2.subject, &v2.body, &v2.keys, &v2.attachments)
+    );
+    assert_eq!((upgraded.queued_at, upgraded.attempts, upgraded.region), (v2.queued_at, 0, v2.region));
+    let since = Utc.with_ymd_and_hms(2026, 11, 2, 9, 1, 0).unwrap();
+    assert_eq!(upgraded.state, OutboxState::Sending { since, attempt: 0 });
+    assert!(upgraded.state.uncertain(since + chrono::Duration::hours(1)));
 }

@@ -54,13 +54,16 @@ fn mail_preview_lists_one_mail_per_recipient_and_v_queues_them_once() {
     let delivery = sidw::store::Delivery::Refused("550 5.1.1 Ontvanger onbekend".into());
     let at = chrono::Utc.with_ymd_and_hms(2025, 10, 15, 10, 5, 0).unwrap();
     let mailer = sidw::store::ChangeContext::new("sidw-mail", at);
-    app.store().record_delivery(&mailer, id, &delivery).unwrap();
+    let attempt = app.store().mark_mail_sending(&mailer, id).unwrap();
+    assert!(app.store().record_delivery(&mailer, id, attempt, &delivery).unwrap());
     press(&mut app, "n:mail<Enter>");
     let screen = screen_text(&app, 120, 40);
     contains_all(&screen, &["mislukt: aan s.bakker@atolwijk.nl:", "(550 5.1.1 Ontvanger onbekend)"]);
     assert!(refused.subject.contains("Lelystad-Atolwijk"));
-    // Recorded once: a second outcome for the same mail is refused.
-    assert!(app.store().record_delivery(&mailer, id, &sidw::store::Delivery::Sent).is_err());
+    // Recorded once: a second outcome for the same attempt changes nothing.
+    assert!(!app.store().record_delivery(&mailer, id, attempt, &sidw::store::Delivery::Sent).unwrap());
+    let (_, after) = app.store().outbox().unwrap().into_iter().find(|(i, _)| *i == id).unwrap();
+    assert!(matches!(after.state, sidw::store::records::OutboxState::Failed { .. }));
 }
 
 #[test]
@@ -167,8 +170,20 @@ fn an_uncertain_mail_shows_in_the_preview_and_o_puts_it_back_in_the_outbox() {
     let mut app = demo_app();
     press(&mut app, ":mail<Enter>v");
     let (id, mail) = app.store().outbox().unwrap().into_iter().next().unwrap();
-    let at = chrono::Utc.with_ymd_and_hms(2025, 10, 15, 10, 1, 0).unwrap();
+    // Being sent since 09:55, five minutes before the screen's 10:00: the round is still at it, so
+    // it is not onzeker, and neither `o` nor a resend by hand can send it a second time.
+    let at = chrono::Utc.with_ymd_and_hms(2025, 10, 15, 9, 55, 0).unwrap();
     app.store().mark_mail_sending(&sidw::store::ChangeContext::new("sidw-mail", at), id).unwrap();
+    press(&mut app, ":mail<Enter>");
+    let screen = screen_text(&app, 140, 40);
+    assert!(!screen.contains("onzeker") && !screen.contains("[o]"), "{screen}");
+    press(&mut app, "n");
+    let ten = chrono::Utc.with_ymd_and_hms(2025, 10, 15, 10, 0, 0).unwrap();
+    let refused = app.store().resend_mail(&sidw::store::ChangeContext::new("anna", ten), id).unwrap_err();
+    assert!(refused.to_string().contains("wordt nu verstuurd (sinds 09:55)"), "{refused}");
+    // At 10:30 still no outcome: longer than a delivery can take, so onzeker.
+    let half_past = chrono::Utc.with_ymd_and_hms(2025, 10, 15, 10, 30, 0).unwrap();
+    let mut app = sidw::app::App::new(app.store().clone(), "anna", std::sync::Arc::new(move || half_past));
     press(&mut app, ":mail<Enter>");
     let screen = screen_text(&app, 140, 40);
     contains_all(
@@ -195,7 +210,7 @@ fn an_uncertain_mail_shows_in_the_preview_and_o_puts_it_back_in_the_outbox() {
         app.store().clone(),
         "bo",
         Access::new(Role::Editor, Scope::parse(other.name()).unwrap()),
-        std::sync::Arc::new(move || at),
+        std::sync::Arc::new(move || half_past),
     );
     press(&mut elsewhere, ":mail<Enter>");
     assert!(!screen_text(&elsewhere, 140, 40).contains("onzeker (nr"));

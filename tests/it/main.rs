@@ -50,6 +50,7 @@ mod log_render;
 mod logbook;
 mod logbook_screens;
 mod mail;
+mod mail_attempt;
 mod mail_once;
 mod mail_screen;
 mod milestones;

@@ -32,8 +32,13 @@ pub struct MailPlan {
     /// "Fysiotherapie Zwolle-Zuid (Zwolle-Zuid): betaaladvies al verstuurd op 01-12-2026".
     pub already: Vec<String>,
     /// Mail of the user's regions left "being sent" by a delivery that stopped (maybe sent, not
-    /// sent again by itself): (outbox id, "aan X: onderwerp").
+    /// sent again by itself): (outbox id, "aan X: onderwerp"). One being sent right now (younger
+    /// than `domain::mail::SENDING_LIMIT_SECS`) is not onzeker and not here.
     pub uncertain: Vec<(u64, String)>,
+    /// Once-only mail that failed before and that a mail of this plan replaces (the failed one
+    /// is then never sent again): "Fysiotherapie Zwolle-Zuid (Zwolle-Zuid): betaaladvies, vervangt
+    /// mislukte e-mail 12 aan oud@x.nl (550 …)".
+    pub replaces: Vec<String>,
 }
 
 /// The plan on `today` (signals) at `now` (the week's hold-back), for a user with `scope`.
@@ -43,7 +48,7 @@ pub fn plan(store: &Store, today: NaiveDate, now: DateTime<Utc>, scope: &Scope) 
     let mut plan = plan_from(store, &signals, &outbox, now)?;
     plan.uncertain = outbox
         .iter()
-        .filter(|(_, m)| matches!(m.state, OutboxState::Sending { .. }))
+        .filter(|(_, m)| m.state.uncertain(now))
         .filter(|(_, m)| m.region.map_or(scope.is_all(), |r| scope.contains(r)))
         .map(|(id, m)| (*id, format!("aan {}: {}", m.to, m.subject)))
         .collect();
@@ -167,6 +172,7 @@ pub fn advice_plan(store: &Store, number: &str, scope: &Scope) -> Result<Option<
         return Ok(None);
     }
     let once = store.mail_once_held()?;
+    let failed = store.mail_once_failed()?;
     let template = store.mail_template(TemplateKind::PaymentAdvice)?;
     let mut networks: HashMap<NetworkId, Network> = HashMap::new();
     let mut recipients: BTreeMap<String, Recipient> = BTreeMap::new();
@@ -196,6 +202,10 @@ pub fn advice_plan(store: &Store, number: &str, scope: &Scope) -> Result<Option<
         if let Some(said) = once.get(&key) {
             plan.already.push(format!("{} ({}): betaaladvies {said}", line.payee, network.name));
             continue;
+        }
+        if let Some((id, said)) = failed.get(&key) {
+            plan.replaces
+                .push(format!("{} ({}): betaaladvies, vervangt mislukte e-mail {id} {said}", line.payee, network.name));
         }
         let values = [
             ("netwerk", network.name.clone()),
@@ -245,6 +255,7 @@ pub fn statement_plan(
         None => store.networks()?.into_iter().filter(|n| scope.contains(n.region)).map(|n| n.name).collect(),
     };
     let once = store.mail_once_held()?;
+    let failed = store.mail_once_failed()?;
     let template = store.mail_template(TemplateKind::Statement)?;
     let mut plan = MailPlan::default();
     for name in names {
@@ -268,6 +279,10 @@ pub fn statement_plan(
         if let Some(said) = once.get(&key) {
             plan.already.push(format!("{}: kwartaaloverzicht {quarter} ongewijzigd, {said}", network.name));
             continue;
+        }
+        if let Some((id, said)) = failed.get(&key) {
+            plan.replaces
+                .push(format!("{}: kwartaaloverzicht {quarter}, vervangt mislukte e-mail {id} {said}", network.name));
         }
         let values = [
             ("netwerk", network.name.clone()),
@@ -325,6 +340,9 @@ impl MailPlan {
         for already in &self.already {
             lines.push(format!("niet opnieuw: {already}"));
         }
+        for replaced in &self.replaces {
+            lines.push(format!("opnieuw: {replaced}"));
+        }
         for missing in &self.without_address {
             lines.push(format!("geen adres: {missing}"));
         }
@@ -357,12 +375,15 @@ impl MailPlan {
         out
     }
 
-    /// What is not sent and why, one line each: once-only mail that went before, who has no
-    /// address, what the mail server refused this week.
+    /// What is not sent and why, one line each: once-only mail that went before, once-only mail
+    /// that failed and is sent anew, who has no address, what the mail server refused this week.
     pub fn notes(&self) -> String {
         let mut out = String::new();
         for already in &self.already {
             out.push_str(&format!("niet opnieuw: {already}\n"));
+        }
+        for replaced in &self.replaces {
+            out.push_str(&format!("opnieuw: {replaced}\n"));
         }
         for missing in &self.without_address {
             out.push_str(&format!("geen adres: {missing}\n"));

@@ -202,6 +202,29 @@ pub fn signal_key(signal: &Signal) -> String {
     format!("{:?}|{}|{}", signal.target, signal.due, words.join(" "))
 }
 
+/// How long sidw waits for each step of an SMTP conversation (the connection, each answer of the
+/// server, each write of the message) before it gives that delivery up (`src/mail_smtp.rs`).
+pub const SMTP_TIMEOUT_SECS: i64 = 30;
+
+/// The steps of delivering one mail that may each take up to [`SMTP_TIMEOUT_SECS`]: connect, the
+/// greeting, EHLO, STARTTLS, the TLS handshake, EHLO again, AUTH (two answers), MAIL FROM, RCPT
+/// TO, DATA, the message itself, its end, QUIT.
+const SMTP_STEPS: i64 = 14;
+
+/// How long a mail may be "being sent" before it is *onzeker*: the longest one delivery can take
+/// (every step at its timeout: 14 × 30 s = 7 minutes), doubled as a margin for a large attachment
+/// written in several timed writes and for recording the outcome on a slow disk. Younger, the
+/// round that marked it is still at it: it is neither shown as onzeker nor resent by hand (that
+/// would send it twice). Each mail is marked just before its own SMTP transaction, so a round of
+/// many mails does not add up.
+pub const SENDING_LIMIT_SECS: i64 = 2 * SMTP_STEPS * SMTP_TIMEOUT_SECS;
+
+/// Whether a mail marked "being sent" at `since` is onzeker at `now`: no outcome recorded within
+/// [`SENDING_LIMIT_SECS`], so the round that sent it stopped (a crash, a kill) and it may have gone.
+pub fn sending_overdue(since: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now.signed_duration_since(since) >= chrono::Duration::seconds(SENDING_LIMIT_SECS)
+}
+
 /// Whether a reminder sent (or queued) at `at` still holds back the same one at `now`.
 pub fn holds_back(at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     now.signed_duration_since(at) < chrono::Duration::days(RESEND_DAYS)

@@ -450,3 +450,61 @@ impl From<OutboxMessageV1> for super::records::OutboxMessage {
         }
     }
 }
+
+/// Where a queued mail stood, version 2 of the outbox (version 3 gave "being sent" the attempt
+/// that marked it, and added "superseded").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OutboxStateV2 {
+    Queued,
+    Sent { at: chrono::DateTime<chrono::Utc> },
+    Failed { at: chrono::DateTime<chrono::Utc> },
+    Sending { since: chrono::DateTime<chrono::Utc> },
+}
+
+/// A mail in the outbox, version 2 (with attachments; "being sent" without its attempt).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessageV2 {
+    pub to: String,
+    pub name: String,
+    pub from: String,
+    pub region: Option<Region>,
+    pub subject: String,
+    pub body: String,
+    pub keys: Vec<String>,
+    pub queued_at: chrono::DateTime<chrono::Utc>,
+    pub queued_by: String,
+    pub state: OutboxStateV2,
+    pub attempts: u32,
+    pub next_try: chrono::DateTime<chrono::Utc>,
+    pub last_error: String,
+    pub attachments: Vec<crate::domain::mail::Attachment>,
+}
+
+impl From<OutboxMessageV2> for super::records::OutboxMessage {
+    /// A mail left "being sent" by version 2 keeps its moment; its attempt is 0 (no attempt of
+    /// version 3 has that number, so no round records an outcome for it: it stays onzeker).
+    fn from(v2: OutboxMessageV2) -> Self {
+        use super::records::OutboxState;
+        Self {
+            to: v2.to,
+            name: v2.name,
+            from: v2.from,
+            region: v2.region,
+            subject: v2.subject,
+            body: v2.body,
+            keys: v2.keys,
+            queued_at: v2.queued_at,
+            queued_by: v2.queued_by,
+            state: match v2.state {
+                OutboxStateV2::Queued => OutboxState::Queued,
+                OutboxStateV2::Sent { at } => OutboxState::Sent { at },
+                OutboxStateV2::Failed { at } => OutboxState::Failed { at },
+                OutboxStateV2::Sending { since } => OutboxState::Sending { since, attempt: 0 },
+            },
+            attempts: v2.attempts,
+            next_try: v2.next_try,
+            last_error: v2.last_error,
+            attachments: v2.attachments,
+        }
+    }
+}

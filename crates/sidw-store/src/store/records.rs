@@ -260,11 +260,16 @@ pub enum OutboxState {
     Sent { at: chrono::DateTime<chrono::Utc> },
     /// Refused for good, or still refused after every retry.
     Failed { at: chrono::DateTime<chrono::Utc> },
-    /// Handed to the SMTP server at `since` and no outcome recorded yet. Seen by a later delivery
-    /// round it is "onzeker": the process stopped between the server's answer and recording it, so
-    /// the mail may have gone. It is never sent again by itself: an editor resends it or marks it
-    /// sent (`Store::resend_mail`, `Store::mark_mail_sent`).
-    Sending { since: chrono::DateTime<chrono::Utc> },
+    /// Handed to the SMTP server at `since` by delivery attempt `attempt` (a number of its own,
+    /// from the store's ids; 0 for one marked before version 3) and no outcome recorded yet. Only
+    /// that attempt records its outcome. Once older than `domain::mail::SENDING_LIMIT_SECS` it is
+    /// "onzeker": the process stopped between the server's answer and recording it, so the mail
+    /// may have gone. It is never sent again by itself: an editor resends it or marks it sent
+    /// (`Store::resend_mail`, `Store::mark_mail_sent`), not before.
+    Sending { since: chrono::DateTime<chrono::Utc>, attempt: u64 },
+    /// Failed, and then replaced at `at` by mail `by`, queued for the same once-only items (a
+    /// payment advice, a statement) to the address of then: never sent again itself.
+    Superseded { at: chrono::DateTime<chrono::Utc>, by: u64 },
 }
 
 impl OutboxState {
@@ -272,9 +277,14 @@ impl OutboxState {
     pub fn at(&self, queued_at: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
         match *self {
             Self::Queued => queued_at,
-            Self::Sent { at } | Self::Failed { at } => at,
-            Self::Sending { since } => since,
+            Self::Sent { at } | Self::Failed { at } | Self::Superseded { at, .. } => at,
+            Self::Sending { since, .. } => since,
         }
+    }
+
+    /// Whether it is "onzeker" at `now`: being sent for longer than a delivery can take.
+    pub fn uncertain(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        matches!(*self, Self::Sending { since, .. } if crate::domain::mail::sending_overdue(since, now))
     }
 }
 
@@ -312,11 +322,12 @@ impl OutboxMessage {
 
 impl Record for OutboxMessage {
     const KIND: &'static str = "e-mail in de outbox";
-    const VERSION: u16 = 2;
+    const VERSION: u16 = 3;
 
     fn upgrade(version: u16, body: &[u8]) -> Result<Self, String> {
         match version {
             1 => decode_body::<super::legacy::OutboxMessageV1>(body).map(Self::from),
+            2 => decode_body::<super::legacy::OutboxMessageV2>(body).map(Self::from),
             _ => Err(format!("e-mail in de outbox versie {version} is onbekend")),
         }
     }
