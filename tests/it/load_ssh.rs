@@ -116,8 +116,12 @@ impl Terminal {
     }
 
     async fn keys(&mut self, text: &str) {
-        self.stream.write_all(text.as_bytes()).await.unwrap();
-        self.stream.flush().await.unwrap();
+        assert!(self.try_keys(text).await, "the connection ended while typing {text:?}");
+    }
+
+    /// Types `text`; false when the connection has ended (the server was killed under load).
+    async fn try_keys(&mut self, text: &str) -> bool {
+        self.stream.write_all(text.as_bytes()).await.is_ok() && self.stream.flush().await.is_ok()
     }
 
     /// Reads the screen until it shows `text`; false when the connection ends first.
@@ -168,15 +172,18 @@ async fn key_entries(
     terminal.open_cell(row).await;
     let mut latencies = Vec::with_capacity(entries);
     for n in 1..=entries {
-        terminal.keys("a0,25").await;
+        // The server may be killed at any moment (the kill test): a write that fails ends the run
+        // like a read that does.
+        if !terminal.try_keys("a0,25").await {
+            return (n - 1, latencies);
+        }
         let sent = Instant::now();
-        terminal.keys("\r").await;
-        if !terminal.wait_for(&lines_shown(n)).await {
+        if !terminal.try_keys("\r").await || !terminal.wait_for(&lines_shown(n)).await {
             return (n - 1, latencies);
         }
         latencies.push(sent.elapsed());
     }
-    terminal.keys("\x1bq").await;
+    terminal.try_keys("\x1bq").await;
     (entries, latencies)
 }
 
