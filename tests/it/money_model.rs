@@ -201,8 +201,36 @@ impl Model {
             let paid = invoice.amount.min(self.worth(invoice.partner, quarter)).max(Decimal::ZERO);
             *due.entry(MPayee::Partner(invoice.partner)).or_default() += paid;
         }
+        // Corrections of an earlier quarter's lines that take back more than this quarter's hours:
+        // paid too much before, owed back (a claim).
+        for partner in 0..3 {
+            let worth = self.worth(partner, quarter);
+            if worth < Decimal::ZERO {
+                *due.entry(MPayee::Partner(partner)).or_default() += worth;
+            }
+        }
         due
     }
+}
+
+/// The correction rule (SPEC §5: a correction goes into an open quarter and names the line it
+/// corrects) over the lines a change would leave: every correction names a line that is not itself
+/// a correction, in a quarter before the correction's, and that line with all its corrections is
+/// not below 0 hours. A corrected line is not removed while corrections name it; a correction
+/// whose line was gone `before` the change is not checked.
+fn corrections_hold(lines: &[MLine], before: &[MLine]) -> bool {
+    lines.iter().filter_map(|c| c.corrects.map(|o| (c, o))).all(|(correction, o)| {
+        match lines.iter().find(|l| l.id == o) {
+            Some(original) => {
+                let total: Decimal =
+                    original.hours + lines.iter().filter(|l| l.corrects == Some(o)).map(|l| l.hours).sum::<Decimal>();
+                original.corrects.is_none()
+                    && correction.month.quarter() > original.month.quarter()
+                    && total >= Decimal::ZERO
+            }
+            None => !before.iter().any(|l| l.id == o),
+        }
+    })
 }
 
 /// The naive split: whole cents by share, the left-over cents to the largest remainders.
@@ -353,6 +381,10 @@ struct Stats {
     /// Lines the bank returned, and closes that paid a return again.
     returns: u64,
     paid_again: u64,
+    /// Claims on a partner's quarter that corrections took below 0 (no invoice), and corrections
+    /// the store refused by the correction rules.
+    owed_back: u64,
+    corrections_refused: u64,
 }
 
 static STATS: std::sync::Mutex<Stats> = std::sync::Mutex::new(Stats {
@@ -365,6 +397,8 @@ static STATS: std::sync::Mutex<Stats> = std::sync::Mutex::new(Stats {
     refused_over_budget: 0,
     returns: 0,
     paid_again: 0,
+    owed_back: 0,
+    corrections_refused: 0,
 });
 
 struct World {
@@ -513,7 +547,10 @@ impl World {
                 let raises = !after.by_team && after.worth() > before.worth();
                 let over = self.model.remaining(2025) + before.worth() - after.worth() < Decimal::ZERO;
                 let over_budget = raises && over;
-                let expect = !self.model.is_closed(before.month) && !over_budget;
+                let mut lines = self.model.lines.clone();
+                lines[i] = after.clone();
+                let expect =
+                    !self.model.is_closed(before.month) && !over_budget && corrections_hold(&lines, &self.model.lines);
                 let stored = self.store.hours_entry(before.id).unwrap();
                 let result = self.store.update_hours(&self.ctx, &HoursEntry { hours: after.hours, ..stored });
                 self.agree("uren wijzigen", expect, &result)?;
@@ -527,7 +564,9 @@ impl World {
                 }
                 let i = pick.index(self.model.lines.len());
                 let line = self.model.lines[i].clone();
-                let expect = !self.model.is_closed(line.month);
+                let mut lines = self.model.lines.clone();
+                lines.remove(i);
+                let expect = !self.model.is_closed(line.month) && corrections_hold(&lines, &self.model.lines);
                 let result = self.store.delete_hours(&self.ctx, line.id);
                 self.agree("uren verwijderen", expect, &result)?;
                 if result.is_ok() {
@@ -551,9 +590,15 @@ impl World {
                 };
                 let raises = !line.by_team && line.worth() > Decimal::ZERO;
                 let over_budget = raises && self.model.remaining(2025) - line.worth() < Decimal::ZERO;
-                let expect = !self.model.is_closed(line.month) && !over_budget;
+                let mut lines = self.model.lines.clone();
+                lines.push(line.clone());
+                let expect =
+                    !self.model.is_closed(line.month) && !over_budget && corrections_hold(&lines, &self.model.lines);
                 let result = self.store.add_hours(&self.ctx, &self.new_hours(&line));
                 self.agree("correctie", expect, &result)?;
+                if result.is_err() && !self.model.is_closed(line.month) && !over_budget {
+                    STATS.lock().unwrap().corrections_refused += 1;
+                }
                 if result.is_ok() {
                     self.model.nihil.retain(|n| *n != (line.partner, line.month));
                 }
@@ -743,6 +788,7 @@ impl World {
                         }
                     }
                 };
+                let accepted = accepted && corrections_hold(&after.lines, &self.model.lines);
                 let result = self.store.set_cell(&self.ctx, &change);
                 self.agree("cel", accepted, &result)?;
                 if result.is_ok() {
@@ -819,6 +865,7 @@ impl World {
                     let mut stats = STATS.lock().unwrap();
                     stats.closes += 1;
                     stats.claims += batch.claims.len() as u64;
+                    stats.owed_back += batch.claims.iter().filter(|c| c.line.invoice.is_none()).count() as u64;
                     stats.set_offs += batch.set_offs.len() as u64;
                     stats.differences += batch.team_differences.len() as u64;
                     drop(stats);
@@ -948,6 +995,14 @@ impl World {
             let due: BTreeMap<MPayee, Decimal> =
                 due.iter().filter(|(_, a)| **a > Decimal::ZERO).map(|(p, a)| (*p, *a)).collect();
             prop_assert_eq!(&settled, &due, "first close of {}", quarter);
+            // What is owed back (a quarter worth below 0) is claimed, payee by payee.
+            let mut claimed: BTreeMap<MPayee, Decimal> = BTreeMap::new();
+            for claim in &batch.claims {
+                *claimed.entry(self.payee(&claim.line)).or_default() -= claim.line.amount;
+            }
+            let owed: BTreeMap<MPayee, Decimal> =
+                self.model.due(quarter).into_iter().filter(|(_, a)| *a < Decimal::ZERO).collect();
+            prop_assert_eq!(&claimed, &owed, "claims at the first close of {}", quarter);
             let practices: Decimal =
                 settled.iter().filter(|(p, _)| matches!(p, MPayee::Practice(_))).map(|(_, a)| *a).sum();
             let money = cents(PRACTICE_RATE * Decimal::from(self.model.total_ion_on(quarter.first_day())) / dec!(4));
@@ -1081,7 +1136,7 @@ fn the_store_keeps_the_money_as_the_model_does() {
     let delta = |f: fn(&Stats) -> u64| f(&after) - f(&before);
     let steps = delta(|s| s.steps);
     println!(
-        "model: {steps} steps in {:.2} s ({:.0} steps/s); {} closes, {} reopens, {} claims, {} set-offs, {} excess invoices, {} refused over budget, {} returns, {} closes paying a return again",
+        "model: {steps} steps in {:.2} s ({:.0} steps/s); {} closes, {} reopens, {} claims, {} set-offs, {} excess invoices, {} refused over budget, {} returns, {} closes paying a return again, {} claims on a quarter below 0, {} corrections refused by their rules",
         started.elapsed().as_secs_f64(),
         steps as f64 / started.elapsed().as_secs_f64(),
         delta(|s| s.closes),
@@ -1092,6 +1147,8 @@ fn the_store_keeps_the_money_as_the_model_does() {
         delta(|s| s.refused_over_budget),
         delta(|s| s.returns),
         delta(|s| s.paid_again),
+        delta(|s| s.owed_back),
+        delta(|s| s.corrections_refused),
     );
     // The workload must reach the edges it exists for, or it proves nothing.
     assert!(delta(|s| s.closes) > 0 && delta(|s| s.reopens) > 0, "{after:?}");
