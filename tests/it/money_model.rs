@@ -268,7 +268,9 @@ enum Op {
     RemoveLine {
         pick: Index,
     },
-    /// A correction in an open month of a line in a closed quarter (may subtract).
+    /// A correction in an open month of a line in a closed quarter (may subtract; [`ALL_BACK`]
+    /// takes back all that the partner's lines of that quarter have left, one correction each, so
+    /// that the worth of the quarter the corrections go into can go below 0).
     Correct {
         pick: Index,
         month: u32,
@@ -337,13 +339,17 @@ enum Op {
     },
 }
 
+/// [`Op::Correct`]'s quarter hours that mean: all that the partner's lines of the corrected line's
+/// quarter have left, with their corrections.
+const ALL_BACK: i32 = i32::MIN;
+
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => (0..3usize, 1..=6u32, 1..=24u32, prop::bool::weighted(0.15))
             .prop_map(|(partner, month, quarter_hours, by_team)| Op::AddLine { partner, month, quarter_hours, by_team }),
         2 => (any::<Index>(), 1..=24u32).prop_map(|(pick, quarter_hours)| Op::ChangeLine { pick, quarter_hours }),
         1 => any::<Index>().prop_map(|pick| Op::RemoveLine { pick }),
-        1 => (any::<Index>(), 1..=6u32, -20..=20i32)
+        1 => (any::<Index>(), 1..=6u32, prop_oneof![3 => -20..=20i32, 1 => Just(ALL_BACK)])
             .prop_map(|(pick, month, quarter_hours)| Op::Correct { pick, month, quarter_hours }),
         3 => (0..3usize, 1..=2u32, prop_oneof![2 => Just(0i64), 1 => -500..500i64, 1 => 1..5000i64])
             .prop_map(|(partner, quarter, off_by_cents)| Op::Invoice { partner, quarter, off_by_cents }),
@@ -579,31 +585,35 @@ impl World {
                 if locked.is_empty() || *quarter_hours == 0 {
                     return Ok("niets te corrigeren".into());
                 }
-                let original = &locked[pick.index(locked.len())];
-                let line = MLine {
-                    id: HoursEntryId(0),
-                    partner: original.partner,
-                    month: month(*m),
-                    hours: hours(*quarter_hours),
-                    by_team: original.by_team,
-                    corrects: Some(original.id),
-                };
-                let raises = !line.by_team && line.worth() > Decimal::ZERO;
-                let over_budget = raises && self.model.remaining(2025) - line.worth() < Decimal::ZERO;
-                let mut lines = self.model.lines.clone();
-                lines.push(line.clone());
-                let expect =
-                    !self.model.is_closed(line.month) && !over_budget && corrections_hold(&lines, &self.model.lines);
-                let result = self.store.add_hours(&self.ctx, &self.new_hours(&line));
-                self.agree("correctie", expect, &result)?;
-                if result.is_err() && !self.model.is_closed(line.month) && !over_budget {
-                    STATS.lock().unwrap().corrections_refused += 1;
+                let original = locked[pick.index(locked.len())].clone();
+                if *quarter_hours != ALL_BACK {
+                    self.correct(&original, month(*m), hours(*quarter_hours))?;
+                    return Ok(format!("{op:?}"));
                 }
-                if result.is_ok() {
-                    self.model.nihil.retain(|n| *n != (line.partner, line.month));
+                // All the partner's lines of that quarter taken back, each what it has left, in a
+                // month of the next quarter (the model's half year has one after Q1 only).
+                let quarter = original.month.quarter();
+                let later = quarter.months()[2].month() + 1 + (*m - 1) % 3;
+                if later > 6 {
+                    return Ok("geen later kwartaal".into());
                 }
-                if let Ok(stored) = result {
-                    self.model.lines.push(MLine { id: stored.id, ..line });
+                let whole: Vec<MLine> = locked
+                    .iter()
+                    .filter(|l| l.partner == original.partner && quarter.contains(l.month) && l.corrects.is_none())
+                    .cloned()
+                    .collect();
+                for line in whole {
+                    let left = line.hours
+                        + self
+                            .model
+                            .lines
+                            .iter()
+                            .filter(|l| l.corrects == Some(line.id))
+                            .map(|l| l.hours)
+                            .sum::<Decimal>();
+                    if left > Decimal::ZERO {
+                        self.correct(&line, month(later), -left)?;
+                    }
                 }
             }
             Op::Invoice { partner, quarter: q, off_by_cents } => {
@@ -865,7 +875,11 @@ impl World {
                     let mut stats = STATS.lock().unwrap();
                     stats.closes += 1;
                     stats.claims += batch.claims.len() as u64;
-                    stats.owed_back += batch.claims.iter().filter(|c| c.line.invoice.is_none()).count() as u64;
+                    stats.owed_back += batch
+                        .claims
+                        .iter()
+                        .filter(|c| c.line.kind == PaymentKind::Partner && c.line.invoice.is_none())
+                        .count() as u64;
                     stats.set_offs += batch.set_offs.len() as u64;
                     stats.differences += batch.team_differences.len() as u64;
                     drop(stats);
@@ -964,6 +978,33 @@ impl World {
             double_funding_confirmed: false,
             corrects: line.corrects,
         }
+    }
+
+    /// A correction of `original` in `month` of `hours` (see [`Op::Correct`]).
+    fn correct(&mut self, original: &MLine, month: YearMonth, hours: Decimal) -> Result<(), TestCaseError> {
+        let line = MLine {
+            id: HoursEntryId(0),
+            partner: original.partner,
+            month,
+            hours,
+            by_team: original.by_team,
+            corrects: Some(original.id),
+        };
+        let raises = !line.by_team && line.worth() > Decimal::ZERO;
+        let over_budget = raises && self.model.remaining(2025) - line.worth() < Decimal::ZERO;
+        let mut lines = self.model.lines.clone();
+        lines.push(line.clone());
+        let expect = !self.model.is_closed(line.month) && !over_budget && corrections_hold(&lines, &self.model.lines);
+        let result = self.store.add_hours(&self.ctx, &self.new_hours(&line));
+        self.agree("correctie", expect, &result)?;
+        if result.is_err() && !self.model.is_closed(line.month) && !over_budget {
+            STATS.lock().unwrap().corrections_refused += 1;
+        }
+        if let Ok(stored) = result {
+            self.model.nihil.retain(|n| *n != (line.partner, line.month));
+            self.model.lines.push(MLine { id: stored.id, ..line });
+        }
+        Ok(())
     }
 
     fn agree<T, E: std::fmt::Display>(
