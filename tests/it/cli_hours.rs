@@ -169,8 +169,12 @@ fn a_correction_from_the_command_line_answers_to_the_correction_rules() {
     assert!(text(&out.stdout).contains("Fysiotherapie Zwolle-Zuid mei 2025 -4 uur."), "{}", text(&out.stdout));
     let out = sidw(db, &["hours", "list", "--network", "Zwolle-Zuid", "--quarter", "2025-Q2", "--format", "json"]);
     let listed: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
-    let corrections: Vec<&serde_json::Value> =
-        listed["lines"].as_array().unwrap().iter().filter(|l| l["corrects"].to_string() == january).collect();
+    let corrections: Vec<&serde_json::Value> = listed["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["corrects"].as_u64().map(|c| c.to_string()).as_deref() == Some(january.as_str()))
+        .collect();
     assert_eq!(corrections.len(), 1);
     assert_eq!(corrections[0]["hours"], "-4");
     // Nothing more to take back: even 0,01 hour is refused.
