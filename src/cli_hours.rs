@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use std::io::Write;
 
 use crate::domain::money::format_eur;
-use crate::domain::validate::{Agb, parse_cell_hours, parse_hours};
+use crate::domain::validate::{Agb, check_correction_hours, parse_cell_hours, parse_decimal, parse_hours};
 use crate::domain::{HoursEntryId, Network, Partner, Quarter, YearMonth};
 use crate::report::Format;
 use crate::store::{CellChange, ChangeContext, NewHours, Store};
@@ -66,8 +66,8 @@ pub enum HoursCommand {
         partner: String,
         #[arg(long, value_name = "JJJJ-MM", value_parser = YearMonth::parse)]
         month: YearMonth,
-        /// Uren, meer dan 0, bijvoorbeeld 1,5
-        #[arg(long, value_name = "UREN", value_parser = parse_line_hours)]
+        /// Uren, meer dan 0, bijvoorbeeld 1,5 (een correctie ook min: --hours=-1,5)
+        #[arg(long, value_name = "UREN", value_parser = parse_line_hours, allow_negative_numbers = true)]
         hours: Decimal,
         #[arg(long, value_name = "TEKST", default_value = "")]
         activity: String,
@@ -76,6 +76,10 @@ pub enum HoursCommand {
         by_team: bool,
         #[arg(long)]
         confirm_double_funding: bool,
+        /// Een correctie van urenregel NUMMER uit een afgesloten kwartaal (nummer uit 'sidw hours
+        /// list'), in een maand van een later, open kwartaal
+        #[arg(long, value_name = "NUMMER")]
+        corrects: Option<u64>,
         /// Wie het doet (standaard de inlognaam, over ssh altijd de ingelogde gebruiker)
         #[arg(long, value_name = "NAAM")]
         user: Option<String>,
@@ -111,8 +115,13 @@ fn parse_cell(text: &str) -> Result<Decimal, String> {
     parse_cell_hours(text).map_err(|e| e.message)
 }
 
+/// The hours of a line: more than 0, or for a correction (`--corrects`) also less (the store
+/// says which: the sign's rule is its own).
 fn parse_line_hours(text: &str) -> Result<Decimal, String> {
-    parse_hours(text).map_err(|e| e.message)
+    match parse_decimal(text) {
+        Ok(hours) if hours < Decimal::ZERO => check_correction_hours(hours).map_err(|e| e.message),
+        _ => parse_hours(text).map_err(|e| e.message),
+    }
 }
 
 fn hours_text(hours: Decimal) -> String {
@@ -176,8 +185,12 @@ fn run_on(store: &Store, out: &mut dyn Write, ctx: &ChangeContext, command: Hour
             activity,
             by_team,
             confirm_double_funding,
+            corrects,
             ..
-        } => add(store, out, ctx, (&name, &named, month, hours), activity, by_team, confirm_double_funding),
+        } => {
+            let marks = Marks { by_team, confirm_double_funding, corrects: corrects.map(HoursEntryId) };
+            add(store, out, ctx, (&name, &named, month, hours), activity, marks)
+        }
         HoursCommand::Nihil { network: name, partner: named, month, remove, .. } => {
             let network = network(store, ctx, &name)?;
             let partner = partner(store, &network, &named)?;
@@ -367,17 +380,31 @@ fn set(
     Ok(())
 }
 
+/// How a line added by `sidw hours add` is marked.
+struct Marks {
+    by_team: bool,
+    confirm_double_funding: bool,
+    /// A correction: the line of a closed quarter it corrects.
+    corrects: Option<HoursEntryId>,
+}
+
 fn add(
     store: &Store,
     out: &mut dyn Write,
     ctx: &ChangeContext,
     (name, named, month, hours): Cell,
     activity: String,
-    by_team: bool,
-    confirm_double_funding: bool,
+    marks: Marks,
 ) -> Result<()> {
     let network = network(store, ctx, name)?;
     let partner = partner(store, &network, named)?;
+    if let Some(corrected) = marks.corrects {
+        // A line of a network outside the user's regions: as the store says of a missing one.
+        let visible = store.hours_entry(corrected).ok().filter(|l| l.network == network.id);
+        if visible.is_none() {
+            return Err(crate::store::StoreError::NotFound(format!("gecorrigeerde urenregel {corrected}")).into());
+        }
+    }
     let line = store.add_hours(
         ctx,
         &NewHours {
@@ -386,9 +413,9 @@ fn add(
             month,
             hours,
             activity,
-            paid_by_practice_team: by_team,
-            double_funding_confirmed: confirm_double_funding,
-            corrects: None,
+            paid_by_practice_team: marks.by_team,
+            double_funding_confirmed: marks.confirm_double_funding,
+            corrects: marks.corrects,
         },
     )?;
     writeln!(

@@ -56,6 +56,13 @@ fn close_a_ready_quarter_in_two_steps_and_find_it_locked() {
         app.store().hours_of(network, 2025).unwrap().into_iter().find(|l| l.corrects.is_some()).expect("stored");
     assert_eq!(correction.hours, dec!(-1));
     assert_eq!(correction.month.to_string(), "2025-10");
+    // Taking back more than the line has left is refused at the hours field, nothing saved.
+    press(&mut app, "<Enter>c<Tab>-99<Enter>");
+    let Mode::Form(form, _) = &app.mode else { panic!("the form stays open: {:?}", app.message) };
+    let error = form.fields[1].error.as_deref().unwrap_or_default();
+    assert!(error.contains("komt met de correcties op") && error.contains("samen niet onder 0 uur"), "{error}");
+    let corrections = app.store().hours_of(network, 2025).unwrap().into_iter().filter(|l| l.corrects.is_some()).count();
+    assert_eq!(corrections, 1);
 }
 
 #[test]

@@ -126,3 +126,59 @@ fn bad_input_is_refused_with_the_right_exit_code() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("bestaat niet"));
 }
+
+#[test]
+fn a_correction_from_the_command_line_answers_to_the_correction_rules() {
+    let dir = demo_db();
+    let db = dir.path();
+    let out = sidw(db, &["close", "--network", "Zwolle-Zuid", "--quarter", "2025-Q1", "--user", "x"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = sidw(db, &["hours", "list", "--network", "Zwolle-Zuid", "--quarter", "2025-Q1", "--format", "json"]);
+    let listed: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    let january = listed["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["partner"] == "Fysiotherapie Zwolle-Zuid" && l["month"] == "2025-01")
+        .unwrap()["line"]
+        .to_string();
+    let correct = |month: &str, hours: &str| {
+        let hours = format!("--hours={hours}");
+        let args = ["hours", "add", "--network", "Zwolle-Zuid", "--partner", "Fysiotherapie Zwolle-Zuid"];
+        let mut args = args.to_vec();
+        args.extend(["--month", month, &hours, "--corrects", &january, "--user", "x"]);
+        sidw(db, &args)
+    };
+    // More than the line's 4 hours taken back: refused at the hours, nothing saved.
+    let out = correct("2025-05", "-4,25");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(
+            "uren: de regel van januari 2025 (4 uur) komt met de correcties op -0,25 uur: samen niet onder 0 uur"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    // In the closed quarter itself: refused.
+    let out = correct("2025-03", "-1");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("afgesloten"), "{}", text(&out.stderr));
+    // Within the line, in a later open quarter: saved, and listed as a correction of the line.
+    let out = correct("2025-05", "-4");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Fysiotherapie Zwolle-Zuid mei 2025 -4 uur."), "{}", text(&out.stdout));
+    let out = sidw(db, &["hours", "list", "--network", "Zwolle-Zuid", "--quarter", "2025-Q2", "--format", "json"]);
+    let listed: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    let corrections: Vec<&serde_json::Value> = listed["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["corrects"].as_u64().map(|c| c.to_string()).as_deref() == Some(january.as_str()))
+        .collect();
+    assert_eq!(corrections.len(), 1);
+    assert_eq!(corrections[0]["hours"], "-4");
+    // Nothing more to take back: even 0,01 hour is refused.
+    let out = correct("2025-06", "-0,01");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("op -0,01 uur"), "{}", text(&out.stderr));
+}

@@ -29,6 +29,7 @@ mod cli_log;
 mod cli_payments;
 mod close;
 mod close_screen_money;
+mod corrections;
 mod crash;
 mod due_dates;
 mod e2e_ssh;

@@ -201,8 +201,36 @@ impl Model {
             let paid = invoice.amount.min(self.worth(invoice.partner, quarter)).max(Decimal::ZERO);
             *due.entry(MPayee::Partner(invoice.partner)).or_default() += paid;
         }
+        // Corrections of an earlier quarter's lines that take back more than this quarter's hours:
+        // paid too much before, owed back (a claim).
+        for partner in 0..3 {
+            let worth = self.worth(partner, quarter);
+            if worth < Decimal::ZERO {
+                *due.entry(MPayee::Partner(partner)).or_default() += worth;
+            }
+        }
         due
     }
+}
+
+/// The correction rule (SPEC §5: a correction goes into an open quarter and names the line it
+/// corrects) over the lines a change would leave: every correction names a line that is not itself
+/// a correction, in a quarter before the correction's, and that line with all its corrections is
+/// not below 0 hours. A corrected line is not removed while corrections name it; a correction
+/// whose line was gone `before` the change is not checked.
+fn corrections_hold(lines: &[MLine], before: &[MLine]) -> bool {
+    lines.iter().filter_map(|c| c.corrects.map(|o| (c, o))).all(|(correction, o)| {
+        match lines.iter().find(|l| l.id == o) {
+            Some(original) => {
+                let total: Decimal =
+                    original.hours + lines.iter().filter(|l| l.corrects == Some(o)).map(|l| l.hours).sum::<Decimal>();
+                original.corrects.is_none()
+                    && correction.month.quarter() > original.month.quarter()
+                    && total >= Decimal::ZERO
+            }
+            None => !before.iter().any(|l| l.id == o),
+        }
+    })
 }
 
 /// The naive split: whole cents by share, the left-over cents to the largest remainders.
@@ -240,7 +268,9 @@ enum Op {
     RemoveLine {
         pick: Index,
     },
-    /// A correction in an open month of a line in a closed quarter (may subtract).
+    /// A correction in an open month of a line in a closed quarter (may subtract; [`ALL_BACK`]
+    /// takes back all that the partner's lines of that quarter have left, one correction each, so
+    /// that the worth of the quarter the corrections go into can go below 0).
     Correct {
         pick: Index,
         month: u32,
@@ -313,13 +343,17 @@ enum Op {
     },
 }
 
+/// [`Op::Correct`]'s quarter hours that mean: all that the partner's lines of the corrected line's
+/// quarter have left, with their corrections.
+const ALL_BACK: i32 = i32::MIN;
+
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => (0..3usize, 1..=6u32, 1..=24u32, prop::bool::weighted(0.15))
             .prop_map(|(partner, month, quarter_hours, by_team)| Op::AddLine { partner, month, quarter_hours, by_team }),
         2 => (any::<Index>(), 1..=24u32).prop_map(|(pick, quarter_hours)| Op::ChangeLine { pick, quarter_hours }),
         1 => any::<Index>().prop_map(|pick| Op::RemoveLine { pick }),
-        1 => (any::<Index>(), 1..=6u32, -20..=20i32)
+        2 => (any::<Index>(), 1..=6u32, prop_oneof![1 => -20..=20i32, 1 => Just(ALL_BACK)])
             .prop_map(|(pick, month, quarter_hours)| Op::Correct { pick, month, quarter_hours }),
         3 => (0..3usize, 1..=2u32, prop_oneof![2 => Just(0i64), 1 => -500..500i64, 1 => 1..5000i64])
             .prop_map(|(partner, quarter, off_by_cents)| Op::Invoice { partner, quarter, off_by_cents }),
@@ -360,6 +394,10 @@ struct Stats {
     paid_again: u64,
     /// Reopens of a batch no payment file was written of.
     void_reopens: u64,
+    /// Claims on a partner's quarter that corrections took below 0 (no invoice), and corrections
+    /// the store refused by the correction rules.
+    owed_back: u64,
+    corrections_refused: u64,
 }
 
 static STATS: std::sync::Mutex<Stats> = std::sync::Mutex::new(Stats {
@@ -373,6 +411,8 @@ static STATS: std::sync::Mutex<Stats> = std::sync::Mutex::new(Stats {
     returns: 0,
     paid_again: 0,
     void_reopens: 0,
+    owed_back: 0,
+    corrections_refused: 0,
 });
 
 struct World {
@@ -521,7 +561,10 @@ impl World {
                 let raises = !after.by_team && after.worth() > before.worth();
                 let over = self.model.remaining(2025) + before.worth() - after.worth() < Decimal::ZERO;
                 let over_budget = raises && over;
-                let expect = !self.model.is_closed(before.month) && !over_budget;
+                let mut lines = self.model.lines.clone();
+                lines[i] = after.clone();
+                let expect =
+                    !self.model.is_closed(before.month) && !over_budget && corrections_hold(&lines, &self.model.lines);
                 let stored = self.store.hours_entry(before.id).unwrap();
                 let result = self.store.update_hours(&self.ctx, &HoursEntry { hours: after.hours, ..stored });
                 self.agree("uren wijzigen", expect, &result)?;
@@ -535,7 +578,9 @@ impl World {
                 }
                 let i = pick.index(self.model.lines.len());
                 let line = self.model.lines[i].clone();
-                let expect = !self.model.is_closed(line.month);
+                let mut lines = self.model.lines.clone();
+                lines.remove(i);
+                let expect = !self.model.is_closed(line.month) && corrections_hold(&lines, &self.model.lines);
                 let result = self.store.delete_hours(&self.ctx, line.id);
                 self.agree("uren verwijderen", expect, &result)?;
                 if result.is_ok() {
@@ -548,25 +593,35 @@ impl World {
                 if locked.is_empty() || *quarter_hours == 0 {
                     return Ok("niets te corrigeren".into());
                 }
-                let original = &locked[pick.index(locked.len())];
-                let line = MLine {
-                    id: HoursEntryId(0),
-                    partner: original.partner,
-                    month: month(*m),
-                    hours: hours(*quarter_hours),
-                    by_team: original.by_team,
-                    corrects: Some(original.id),
-                };
-                let raises = !line.by_team && line.worth() > Decimal::ZERO;
-                let over_budget = raises && self.model.remaining(2025) - line.worth() < Decimal::ZERO;
-                let expect = !self.model.is_closed(line.month) && !over_budget;
-                let result = self.store.add_hours(&self.ctx, &self.new_hours(&line));
-                self.agree("correctie", expect, &result)?;
-                if result.is_ok() {
-                    self.model.nihil.retain(|n| *n != (line.partner, line.month));
+                let original = locked[pick.index(locked.len())].clone();
+                if *quarter_hours != ALL_BACK {
+                    self.correct(&original, month(*m), hours(*quarter_hours))?;
+                    return Ok(format!("{op:?}"));
                 }
-                if let Ok(stored) = result {
-                    self.model.lines.push(MLine { id: stored.id, ..line });
+                // All the partner's lines of that quarter taken back, each what it has left, in a
+                // month of the next quarter (the model's half year has one after Q1 only).
+                let quarter = original.month.quarter();
+                let later = quarter.months()[2].month() + 1 + (*m - 1) % 3;
+                if later > 6 {
+                    return Ok("geen later kwartaal".into());
+                }
+                let whole: Vec<MLine> = locked
+                    .iter()
+                    .filter(|l| l.partner == original.partner && quarter.contains(l.month) && l.corrects.is_none())
+                    .cloned()
+                    .collect();
+                for line in whole {
+                    let left = line.hours
+                        + self
+                            .model
+                            .lines
+                            .iter()
+                            .filter(|l| l.corrects == Some(line.id))
+                            .map(|l| l.hours)
+                            .sum::<Decimal>();
+                    if left > Decimal::ZERO {
+                        self.correct(&line, month(later), -left)?;
+                    }
                 }
             }
             Op::Invoice { partner, quarter: q, off_by_cents } => {
@@ -751,6 +806,7 @@ impl World {
                         }
                     }
                 };
+                let accepted = accepted && corrections_hold(&after.lines, &self.model.lines);
                 let result = self.store.set_cell(&self.ctx, &change);
                 self.agree("cel", accepted, &result)?;
                 if result.is_ok() {
@@ -830,6 +886,11 @@ impl World {
                     let mut stats = STATS.lock().unwrap();
                     stats.closes += 1;
                     stats.claims += batch.claims.len() as u64;
+                    stats.owed_back += batch
+                        .claims
+                        .iter()
+                        .filter(|c| c.line.kind == PaymentKind::Partner && c.line.invoice.is_none())
+                        .count() as u64;
                     stats.set_offs += batch.set_offs.len() as u64;
                     stats.differences += batch.team_differences.len() as u64;
                     drop(stats);
@@ -949,6 +1010,33 @@ impl World {
         }
     }
 
+    /// A correction of `original` in `month` of `hours` (see [`Op::Correct`]).
+    fn correct(&mut self, original: &MLine, month: YearMonth, hours: Decimal) -> Result<(), TestCaseError> {
+        let line = MLine {
+            id: HoursEntryId(0),
+            partner: original.partner,
+            month,
+            hours,
+            by_team: original.by_team,
+            corrects: Some(original.id),
+        };
+        let raises = !line.by_team && line.worth() > Decimal::ZERO;
+        let over_budget = raises && self.model.remaining(2025) - line.worth() < Decimal::ZERO;
+        let mut lines = self.model.lines.clone();
+        lines.push(line.clone());
+        let expect = !self.model.is_closed(line.month) && !over_budget && corrections_hold(&lines, &self.model.lines);
+        let result = self.store.add_hours(&self.ctx, &self.new_hours(&line));
+        self.agree("correctie", expect, &result)?;
+        if result.is_err() && !self.model.is_closed(line.month) && !over_budget {
+            STATS.lock().unwrap().corrections_refused += 1;
+        }
+        if let Ok(stored) = result {
+            self.model.nihil.retain(|n| *n != (line.partner, line.month));
+            self.model.lines.push(MLine { id: stored.id, ..line });
+        }
+        Ok(())
+    }
+
     fn agree<T, E: std::fmt::Display>(
         &self,
         what: &str,
@@ -978,6 +1066,14 @@ impl World {
             let due: BTreeMap<MPayee, Decimal> =
                 due.iter().filter(|(_, a)| **a > Decimal::ZERO).map(|(p, a)| (*p, *a)).collect();
             prop_assert_eq!(&settled, &due, "first close of {}", quarter);
+            // What is owed back (a quarter worth below 0) is claimed, payee by payee.
+            let mut claimed: BTreeMap<MPayee, Decimal> = BTreeMap::new();
+            for claim in &batch.claims {
+                *claimed.entry(self.payee(&claim.line)).or_default() -= claim.line.amount;
+            }
+            let owed: BTreeMap<MPayee, Decimal> =
+                self.model.due(quarter).into_iter().filter(|(_, a)| *a < Decimal::ZERO).collect();
+            prop_assert_eq!(&claimed, &owed, "claims at the first close of {}", quarter);
             let practices: Decimal =
                 settled.iter().filter(|(p, _)| matches!(p, MPayee::Practice(_))).map(|(_, a)| *a).sum();
             let money = cents(PRACTICE_RATE * Decimal::from(self.model.total_ion_on(quarter.first_day())) / dec!(4));
@@ -1118,7 +1214,7 @@ fn the_store_keeps_the_money_as_the_model_does() {
     let delta = |f: fn(&Stats) -> u64| f(&after) - f(&before);
     let steps = delta(|s| s.steps);
     println!(
-        "model: {steps} steps in {:.2} s ({:.0} steps/s); {} closes, {} reopens, {} claims, {} set-offs, {} excess invoices, {} refused over budget, {} returns, {} closes paying a return again, {} reopens before the payment file",
+        "model: {steps} steps in {:.2} s ({:.0} steps/s); {} closes, {} reopens, {} claims, {} set-offs, {} excess invoices, {} refused over budget, {} returns, {} closes paying a return again, {} reopens before the payment file, {} claims on a quarter below 0, {} corrections refused by their rules",
         started.elapsed().as_secs_f64(),
         steps as f64 / started.elapsed().as_secs_f64(),
         delta(|s| s.closes),
@@ -1130,6 +1226,8 @@ fn the_store_keeps_the_money_as_the_model_does() {
         delta(|s| s.returns),
         delta(|s| s.paid_again),
         delta(|s| s.void_reopens),
+        delta(|s| s.owed_back),
+        delta(|s| s.corrections_refused),
     );
     // The workload must reach the edges it exists for, or it proves nothing.
     assert!(delta(|s| s.closes) > 0 && delta(|s| s.reopens) > 0, "{after:?}");

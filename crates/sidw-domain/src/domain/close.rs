@@ -259,7 +259,10 @@ pub fn checklist(input: &CloseInput) -> Vec<CheckItem> {
                 );
             }
         } else {
-            if lines.iter().any(|l| !l.paid_by_practice_team) {
+            // Corrections that take back more than the quarter's hours are money paid too much
+            // earlier: a claim (see `payment_lines`), not hours left unpaid.
+            let owes = invoiced_worth(input, partner).is_ok_and(|w| w < Decimal::ZERO);
+            if lines.iter().any(|l| !l.paid_by_practice_team) && !owes {
                 // Never paid without a signed agreement; the rest of the network can be closed.
                 let agreement = input.agreements.iter().find(|a| a.partner == Some(partner.id)).map(|a| a.id);
                 add(
@@ -367,6 +370,10 @@ pub struct QuarterPayments {
     pub by_team: Vec<ByTeamLine>,
     /// Approved invoices above their hours: the excess, for the practice team.
     pub team_differences: Vec<TeamDifference>,
+    /// Per partner whose quarter lines are worth less than 0 (corrections of lines of earlier,
+    /// closed quarters that take back more than the quarter's hours): that worth, as a negative
+    /// amount on the partner without an invoice. [`settle`] makes it a [`Claim`].
+    pub overpaid: Vec<PaymentLine>,
 }
 
 /// The payment lines of one network's quarter: each practice's share of the practice-team money,
@@ -404,10 +411,14 @@ pub fn payment_lines(input: &CloseInput) -> Result<QuarterPayments, DomainError>
     }
     if !n.former_gez_owz {
         for partner in input.partners {
+            let worth = invoiced_worth(input, partner)?;
+            if worth < Decimal::ZERO {
+                // Paid too much in an earlier quarter: claimed back, with or without an agreement.
+                out.overpaid.push(overpaid_line(input, partner, worth));
+            }
             if !agreement_in_force(input.agreements, AgreementKind::Partner, Some(partner.id), q) {
                 continue; // never paid without a signed agreement
             }
-            let worth = invoiced_worth(input, partner)?;
             for invoice in
                 input.invoices.iter().filter(|i| i.partner == partner.id && i.quarter == q && i.is_payable(worth))
             {
@@ -456,6 +467,25 @@ pub fn payment_lines(input: &CloseInput) -> Result<QuarterPayments, DomainError>
         }
     }
     Ok(out)
+}
+
+/// The line of a partner whose quarter is worth `worth` (below 0): a negative amount, no invoice.
+fn overpaid_line(input: &CloseInput, partner: &Partner, worth: Decimal) -> PaymentLine {
+    let n = input.network;
+    let q = input.quarter;
+    PaymentLine {
+        network: n.id,
+        network_name: n.name.clone(),
+        quarter: q,
+        kind: PaymentKind::Partner,
+        payee: partner.name.clone(),
+        iban: partner.iban.clone(),
+        amount: worth,
+        practice: None,
+        partner: Some(partner.id),
+        invoice: None,
+        reference: format!("SIDW {} {q} correctie uren", n.name),
+    }
 }
 
 /// Σ of payment amounts.
@@ -605,10 +635,11 @@ pub struct SetOff {
 /// After a reopening, what earlier (reopened) batches already settled is not paid again: each
 /// payment key becomes the difference with what was settled for it (cash, set-off, less claims
 /// raised: [`PaymentBatch::settled_for`]). A higher amount due pays the difference; a lower one
-/// raises a [`Claim`] on that payee, never a negative payment.
+/// raises a [`Claim`] on that payee, never a negative payment. An amount due below 0 (a partner's
+/// [`QuarterPayments::overpaid`]) is such a lower one, also at a first close.
 pub fn settle(payments: Vec<PaymentLine>, paid_before: &[PaymentLine]) -> (Vec<PaymentLine>, Vec<Claim>) {
-    type Key = (NetworkId, PaymentKind, Option<PracticeId>, Option<InvoiceId>);
-    let key = |l: &PaymentLine| -> Key { (l.network, l.kind, l.practice, l.invoice) };
+    type Key = (NetworkId, PaymentKind, Option<PracticeId>, Option<PartnerId>, Option<InvoiceId>);
+    let key = |l: &PaymentLine| -> Key { (l.network, l.kind, l.practice, l.partner, l.invoice) };
     let mut keys: Vec<Key> = Vec::new();
     for line in payments.iter().chain(paid_before) {
         if !keys.contains(&key(line)) {
@@ -620,13 +651,13 @@ pub fn settle(payments: Vec<PaymentLine>, paid_before: &[PaymentLine]) -> (Vec<P
     for k in keys {
         let due_lines: Vec<&PaymentLine> = payments.iter().filter(|l| key(l) == k).collect();
         let before: Vec<&PaymentLine> = paid_before.iter().filter(|l| key(l) == k).collect();
-        if before.is_empty() {
+        if before.is_empty() && due_lines.iter().all(|l| l.amount > Decimal::ZERO) {
             settled.extend(due_lines.into_iter().cloned());
             continue;
         }
         let paid: Decimal = before.iter().map(|l| l.amount).sum();
         let due: Decimal = due_lines.iter().map(|l| l.amount).sum();
-        let template = due_lines.first().copied().unwrap_or(before[0]);
+        let Some(template) = due_lines.first().or(before.first()).copied() else { continue };
         let difference = due - paid;
         if difference > Decimal::ZERO {
             let mut line = template.clone();
@@ -737,5 +768,38 @@ mod tests {
             vec!["Zwolle-Zuid: eerste netwerkbijeenkomst te laat".to_string(), "Almere-Haven: wijkplan te laat".into()]
         );
         assert!(to_acknowledge(&items[1..2]).is_empty());
+    }
+
+    fn owed(partner: u64, amount: Decimal) -> PaymentLine {
+        PaymentLine {
+            network: NetworkId(1),
+            network_name: "Zwolle-Zuid".into(),
+            quarter: Quarter::parse("2025-Q2").unwrap(),
+            kind: PaymentKind::Partner,
+            payee: format!("partner {partner}"),
+            iban: Iban::parse("NL91ABNA0417164300").unwrap(),
+            amount,
+            practice: None,
+            partner: Some(PartnerId(partner)),
+            invoice: None,
+            reference: "SIDW Zwolle-Zuid 2025-Q2 correctie uren".into(),
+        }
+    }
+
+    #[test]
+    fn a_quarter_worth_below_zero_is_claimed_once_per_partner_and_a_smaller_one_paid_back() {
+        use rust_decimal_macros::dec;
+        // First close: each partner's negative worth is a claim of its own, nothing paid.
+        let (paid, claims) = settle(vec![owed(1, dec!(-10)), owed(2, dec!(-5))], &[]);
+        assert!(paid.is_empty());
+        let claimed: Vec<_> = claims.iter().map(|c| (c.line.partner, c.open)).collect();
+        assert_eq!(claimed, vec![(Some(PartnerId(1)), dec!(10)), (Some(PartnerId(2)), dec!(5))]);
+        // A re-close: the same worth settles nothing; a smaller one pays the difference back.
+        let before = [owed(1, dec!(-10))];
+        assert_eq!(settle(vec![owed(1, dec!(-10))], &before), (vec![], vec![]));
+        let (paid, claims) = settle(vec![owed(1, dec!(-4))], &before);
+        assert_eq!((paid.len(), paid[0].amount, claims.len()), (1, dec!(6), 0));
+        let (paid, _) = settle(vec![], &before);
+        assert_eq!(paid[0].amount, dec!(10), "no longer below zero: all of it");
     }
 }

@@ -53,10 +53,14 @@ impl NetworkBasis {
         let mut partners = Vec::new();
         if !n.former_gez_owz {
             for partner in input.partners {
-                if !agreement_in_force(input.agreements, AgreementKind::Partner, Some(partner.id), q) {
+                let worth = invoiced_worth(input, partner)?;
+                // Without an agreement a partner is never paid, but a quarter worth below 0
+                // (corrections) is claimed back from it all the same.
+                if !agreement_in_force(input.agreements, AgreementKind::Partner, Some(partner.id), q)
+                    && worth >= Decimal::ZERO
+                {
                     continue;
                 }
-                let worth = invoiced_worth(input, partner)?;
                 let invoices = input
                     .invoices
                     .iter()
@@ -74,8 +78,9 @@ impl NetworkBasis {
 /// per network) and what earlier (reopened) batches of the same quarters already settled
 /// (`paid_before`, per [`PaymentBatch::settled_for`]). Checked:
 /// - every payment above zero and in whole cents, of the batch's quarter and one of its networks,
-///   shaped as its kind (a practice line names a practice, a partner line a partner and invoice);
-/// - no payee twice per kind in the batch;
+///   shaped as its kind (a practice line names a practice, a partner line a partner and its
+///   invoice, or no invoice when it pays back a claim on corrections that a re-close found smaller);
+/// - no payee twice per kind (and invoice) in the batch;
 /// - the batch total is the sum of its lines (without overflow);
 /// - claims, set-offs and differences for the practice team above zero and consistent;
 /// - per network still in force, against its [`NetworkBasis`]: everything settled for the
@@ -146,13 +151,15 @@ fn lines_violations(batch: &PaymentBatch, wrong: &mut Vec<String>) {
         }
         let shaped = match line.kind {
             PaymentKind::Practice => line.practice.is_some() && line.partner.is_none() && line.invoice.is_none(),
-            PaymentKind::Partner => line.partner.is_some() && line.invoice.is_some() && line.practice.is_none(),
+            // A partner line pays an invoice, or (no invoice) pays back a claim on corrections
+            // that a re-close found smaller.
+            PaymentKind::Partner => line.partner.is_some() && line.practice.is_none(),
         };
         if !shaped {
             wrong.push(format!("betaling aan {who} noemt niet precies één {}", line.kind.dutch_label()));
         }
         if let Some(payee) = Payee::of(line)
-            && !payees.insert((line.kind, payee))
+            && !payees.insert((line.kind, payee, line.invoice))
         {
             wrong.push(format!("{who} staat twee keer als {} in de batch", line.kind.dutch_label()));
         }
@@ -501,7 +508,18 @@ mod tests {
         assert!(wrong(&changed(|b, _| b.lines[0].quarter = later)).contains("is van 2025-Q2, de batch van 2025-Q1"));
         let elsewhere = wrong(&changed(|b, _| b.networks = vec![NetworkId(8)]));
         assert!(elsewhere.contains("is van een netwerk dat niet in de batch staat"), "{elsewhere}");
-        assert!(wrong(&changed(|b, _| b.lines[2].invoice = None)).contains("noemt niet precies één partner"));
+        assert!(
+            wrong(&changed(|b, _| b.lines[2].practice = Some(PracticeId(1))))
+                .contains("noemt niet precies één partner")
+        );
+        // Without an invoice a partner line pays back a claim on corrections: still at most the
+        // worth of the partner's hours.
+        assert_eq!(wrong(&changed(|b, _| b.lines[2].invoice = None)), "");
+        let above = wrong(&changed(|b, basis| {
+            b.lines[2].invoice = None;
+            basis[0].partners[0].worth = dec!(-10);
+        }));
+        assert!(above.contains("meer dan de € -10,00 die de uren waard zijn"), "{above}");
         assert!(
             wrong(&changed(|b, _| b.lines[0].partner = Some(PartnerId(9)))).contains("noemt niet precies één praktijk")
         );

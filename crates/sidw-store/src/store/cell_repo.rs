@@ -11,7 +11,7 @@ use crate::domain::{
     Agreement, DomainError, HoursEntry, HoursEntryId, Network, NetworkId, Partner, PartnerId, Quarter, YearMonth,
 };
 
-use super::hours_repo::{YearInTx, check_agreement, ensure_open, require_partner};
+use super::hours_repo::{YearInTx, check_agreement, check_correction_chains, ensure_open, require_partner};
 use super::keys::{TreeName, network_year, nihil_key};
 use super::network_repo::require_network;
 use super::records::HoursIndex;
@@ -211,6 +211,7 @@ impl Store {
                 tx.remove(TreeName::HoursIndex, &year.key)?;
             }
             year.check_after(tx, &network)?;
+            check_correction_chains(tx, network.id, &before.lines.iter().collect::<Vec<_>>())?;
             self.finish(tx, &network, &partner, before, action)
         })
     }
@@ -280,6 +281,7 @@ impl Store {
                 tx.put(TreeName::HoursIndex, &year.key, &year.index)?;
             }
             year.check_after(tx, &network)?;
+            check_correction_chains(tx, network.id, &current.lines.iter().chain(&target.lines).collect::<Vec<_>>())?;
             let key = nihil_key(network.id, expected.month, partner.id);
             if target.nihil {
                 tx.put(TreeName::Nihil, &key, &mark(&network, &partner, expected.month))?;

@@ -262,7 +262,8 @@ impl Snapshot {
         let mut items = checklist(input);
         let due =
             if items.iter().all(|i| i.ok) { payment_lines(input)? } else { payment_lines(input).unwrap_or_default() };
-        let (payments, claims) = settle(due.payments, &self.paid_before);
+        // A partner's quarter worth below 0 is due as a negative amount: settled into a claim.
+        let (payments, claims) = settle(due.payments.into_iter().chain(due.overpaid).collect(), &self.paid_before);
         items.extend(claims.iter().map(claim_item));
         items.extend(self.paid_again.iter().cloned());
         items.sort_by_key(|i| (i.ok, !i.warning));

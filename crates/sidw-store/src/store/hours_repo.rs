@@ -6,7 +6,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use crate::domain::budget::{PartnerBudget, Spending, admit_line, partner_budget_year};
-use crate::domain::hours::{NihilMark, check_agreement_for_hours};
+use crate::domain::hours::{NihilMark, check_agreement_for_hours, check_corrections};
 use crate::domain::validate::{check_correction_hours, check_hours, parse_optional_text};
 use crate::domain::verify::spending_violations;
 use crate::domain::{
@@ -164,6 +164,7 @@ impl Store {
             year.with_entry(tx, line.id)?;
             year.count(&line, partner.category, true)?;
             year.check_after(tx, &network)?;
+            check_correction_chains(tx, network.id, &[&line])?;
             tx.audit::<(), _>("uren toegevoegd", &subject(&network, &partner, &line), None, Some(&line))?;
             Ok(line)
         })
@@ -266,6 +267,11 @@ impl Store {
             }
             for ((network, _), year) in &years {
                 year.check_after(tx, &networks[network])?;
+            }
+            // The corrections among the lines, each against its corrected line with every
+            // correction stored now (the import's own included); a refusal names the line.
+            for (index, line) in saved.iter().enumerate().filter(|(_, l)| l.corrects.is_some()) {
+                check_correction_chains(tx, line.network, &[line]).map_err(|e| at_line(index, e))?;
             }
             // The months that have stored lines, per network and year, read once.
             let mut with_lines: HashMap<(NetworkId, i32), HashSet<(PartnerId, YearMonth)>> = HashMap::new();
@@ -377,6 +383,7 @@ impl Store {
             if let Some(new_year) = &new_year {
                 new_year.check_after(tx, &network)?;
             }
+            check_correction_chains(tx, network.id, &[&before, entry])?;
             tx.audit("uren gewijzigd", &subject(&network, &partner, entry), Some(&before), Some(entry))
         })
     }
@@ -392,6 +399,7 @@ impl Store {
             year.without_entry(tx, id)?;
             year.count(&before, partner.category, false)?;
             year.check_after(tx, &network)?;
+            check_correction_chains(tx, network.id, &[&before])?;
             tx.audit::<_, ()>("uren verwijderd", &subject(&network, &partner, &before), Some(&before), None)
         })
     }
@@ -447,6 +455,63 @@ fn check_correction(tx: &Tx, new: &NewHours) -> TxResult<Option<HoursEntry>> {
         ))));
     }
     Ok(Some(original))
+}
+
+/// The rule of [`check_corrections`] inside a saving transaction, after the change is written:
+/// for each line of `touched` (a new correction, or an existing line as it was and as it is now),
+/// the line it corrects (or the line itself) with every correction that names it as stored now.
+/// A corrected line removed while corrections name it is refused; a correction whose corrected
+/// line was gone before this change is not checked.
+pub(super) fn check_correction_chains(tx: &Tx, network: NetworkId, touched: &[&HoursEntry]) -> TxResult<()> {
+    let mut originals: Vec<(HoursEntryId, Option<HoursEntry>, i32)> = Vec::new();
+    for line in touched {
+        let id = line.corrects.unwrap_or(line.id);
+        if originals.iter().any(|(known, _, _)| *known == id) {
+            continue;
+        }
+        match tx.get::<HoursEntry>(TreeName::Hours, &id.to_key())? {
+            Some(original) => {
+                let year = original.year();
+                originals.push((id, Some(original), year));
+            }
+            // Removed by this change: no correction may be left naming it.
+            None if line.corrects.is_none() => originals.push((id, None, line.year())),
+            None => {}
+        }
+    }
+    let Some(from) = originals.iter().map(|(_, _, year)| *year).min() else { return Ok(()) };
+    let last = tx
+        .last_key_in(TreeName::HoursIndex, &network_year(network, from), &network_year(network, i32::from(u16::MAX)))?
+        .and_then(|key| super::keys::year_from_key(key.get(8..)?))
+        .unwrap_or(from);
+    let mut corrections: HashMap<HoursEntryId, Vec<HoursEntry>> = HashMap::new();
+    for year in from..=last {
+        let index: HoursIndex = tx.get(TreeName::HoursIndex, &network_year(network, year))?.unwrap_or_default();
+        for id in &index.entries {
+            let line: HoursEntry =
+                tx.require(TreeName::Hours, &id.to_key(), || format!("urenregel {id} uit de index"))?;
+            if let Some(corrected) = line.corrects
+                && originals.iter().any(|(known, _, _)| *known == corrected)
+            {
+                corrections.entry(corrected).or_default().push(line);
+            }
+        }
+    }
+    for (id, original, _) in &originals {
+        let named: Vec<&HoursEntry> = corrections.get(id).map(|c| c.iter().collect()).unwrap_or_default();
+        match original {
+            Some(original) => check_corrections(original, &named).map_err(abort)?,
+            None if !named.is_empty() => {
+                let months: Vec<String> = named.iter().map(|c| c.month.dutch_name()).collect();
+                return Err(abort(StoreError::Refused(format!(
+                    "urenregel {id} heeft correcties ({}): een gecorrigeerde regel blijft staan; wijzig zijn uren",
+                    months.join(", ")
+                ))));
+            }
+            None => {}
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn require_partner(tx: &Tx, network: NetworkId, partner: PartnerId) -> TxResult<Partner> {

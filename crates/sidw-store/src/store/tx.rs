@@ -191,6 +191,11 @@ impl Tx<'_> {
         self.tables.get(tree, key)
     }
 
+    /// The highest key in `from..to` (`to` excluded), as this transaction sees it.
+    pub fn last_key_in(&self, tree: TreeName, from: &[u8], to: &[u8]) -> TxResult<Option<Vec<u8>>> {
+        Ok(self.tables.last_in(tree, from, to)?.map(|(key, _)| key))
+    }
+
     pub fn remove(&self, tree: TreeName, key: &[u8]) -> TxResult<()> {
         self.guard(tree, key, None)?;
         self.touch(tree, key, None)?;

@@ -1,7 +1,7 @@
 //! A correction, in an open quarter, of a line of a closed one.
 
 use crate::domain::validate::{check_correction_hours, parse_decimal, parse_optional_text};
-use crate::domain::{HoursEntry, YearMonth};
+use crate::domain::{DomainError, HoursEntry, YearMonth};
 use crate::store::{NewHours, StoreError};
 
 use super::super::App;
@@ -69,6 +69,13 @@ impl FormSpec for CorrectionForm<'_> {
                     F::Month,
                     "die maand valt in een afgesloten kwartaal; kies een open maand".into(),
                 ));
+            }
+            // The correction rules (a later quarter; not below 0 hours): at their field.
+            Err(StoreError::Rule(DomainError::Field(error))) if error.field == "maand" => {
+                return Err(Refusal::At(F::Month, error.message));
+            }
+            Err(StoreError::Rule(DomainError::Field(error))) if error.field == "uren" => {
+                return Err(Refusal::At(F::Hours, error.message));
             }
             Err(other) => return Err(other.into()),
         };

@@ -122,6 +122,10 @@ fn hours_refusal(error: StoreError) -> Refusal<HoursField> {
         StoreError::Rule(DomainError::DoubleFundingNotConfirmed { .. }) => {
             Refusal::At(HoursField::DoubleFunding, error.to_string())
         }
+        // A correction rule (the line with its corrections below 0 hours): at the hours.
+        StoreError::Rule(DomainError::Field(field)) if field.field == "uren" => {
+            Refusal::At(HoursField::Hours, field.message.clone())
+        }
         _ => Refusal::Form(error.to_string()),
     }
 }
