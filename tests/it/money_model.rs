@@ -580,7 +580,11 @@ impl World {
                 let line = self.model.lines[i].clone();
                 let mut lines = self.model.lines.clone();
                 lines.remove(i);
-                let expect = !self.model.is_closed(line.month) && corrections_hold(&lines, &self.model.lines);
+                // Removing a negative line (a correction downwards) raises spending: within budget.
+                let within = line.by_team
+                    || line.worth() >= Decimal::ZERO
+                    || self.model.remaining(2025) + line.worth() >= Decimal::ZERO;
+                let expect = !self.model.is_closed(line.month) && corrections_hold(&lines, &self.model.lines) && within;
                 let result = self.store.delete_hours(&self.ctx, line.id);
                 self.agree("uren verwijderen", expect, &result)?;
                 if result.is_ok() {

@@ -187,6 +187,28 @@ impl PartnerBudget {
 /// The checks for saving a line of `worth` for `partner` in `network` (old line's worth
 /// `old_worth` replaced, 0 for a new line): no hours in a former GEZ/OWZ network, the partner is
 /// the network's, double funding confirmed, and not below zero unless paid by the practice team.
+/// The budget's rule for removing a line of `worth`: removing a negative line (a correction
+/// downwards) raises spending, and is refused like any raise over the budget (a line paid by the
+/// practice team is not counted).
+pub fn admit_removal(budget: &PartnerBudget, line: &HoursEntry, worth: Decimal) -> Result<(), DomainError> {
+    raise_within_budget(budget, worth, Decimal::ZERO, line.paid_by_practice_team)
+}
+
+/// A change of a counted line's worth from `old_worth` to `worth` may raise spending only within
+/// the budget; one that does not raise it is always allowed, even when the year is already over.
+fn raise_within_budget(
+    budget: &PartnerBudget,
+    old_worth: Decimal,
+    worth: Decimal,
+    by_team: bool,
+) -> Result<(), DomainError> {
+    let remaining = budget.remaining_with(old_worth, worth);
+    if !by_team && worth > old_worth && remaining.is_sign_negative() && !remaining.is_zero() {
+        return Err(DomainError::OverBudget { shortfall: -remaining });
+    }
+    Ok(())
+}
+
 pub fn admit_line(
     network: &Network,
     partner: &Partner,
@@ -206,11 +228,7 @@ pub fn admit_line(
     }
     // A change that does not raise spending (a correction downwards, a new activity text) is
     // always allowed, even when the year is already over budget.
-    let remaining = budget.remaining_with(old_worth, worth);
-    if !line.paid_by_practice_team && worth > old_worth && remaining.is_sign_negative() && !remaining.is_zero() {
-        return Err(DomainError::OverBudget { shortfall: -remaining });
-    }
-    Ok(())
+    raise_within_budget(budget, old_worth, worth, line.paid_by_practice_team)
 }
 
 /// A network of 7 000 ION (60/40 over two practices), funded since 2024, with the 2025 tariffs:
@@ -363,6 +381,25 @@ mod tests {
         budget.spending.add(dec!(200), false);
         assert_eq!(budget.level(), BudgetLevel::Red);
         assert_eq!(budget.remaining_with(dec!(100), dec!(40)), dec!(60));
+    }
+
+    /// Removing a correction downwards raises spending: refused over the budget, like a raise.
+    #[test]
+    fn removing_a_negative_line_is_a_raise_within_the_budget() {
+        let mut budget = PartnerBudget { budget: dec!(100), spending: Spending::default() };
+        budget.spending.add(dec!(90), false);
+        let correction = line(dec!(-1));
+        assert_eq!(admit_removal(&budget, &correction, dec!(-5)), Ok(()));
+        assert_eq!(admit_removal(&budget, &correction, dec!(-10)), Ok(()), "exactly the budget");
+        assert_eq!(admit_removal(&budget, &correction, dec!(-15)), Err(DomainError::OverBudget { shortfall: dec!(5) }));
+        let by_team = HoursEntry { paid_by_practice_team: true, ..correction.clone() };
+        assert_eq!(admit_removal(&budget, &by_team, dec!(-15)), Ok(()), "not counted");
+        budget.spending.add(dec!(50), false);
+        assert_eq!(
+            admit_removal(&budget, &line(dec!(1)), dec!(20)),
+            Ok(()),
+            "a removal that lowers spending, over budget"
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
-use crate::domain::budget::{PartnerBudget, Spending, admit_line, partner_budget_year};
+use crate::domain::budget::{PartnerBudget, Spending, admit_line, admit_removal, partner_budget_year};
 use crate::domain::hours::{NihilMark, check_agreement_for_hours, check_corrections};
 use crate::domain::validate::{check_correction_hours, check_hours, parse_optional_text};
 use crate::domain::verify::spending_violations;
@@ -395,6 +395,8 @@ impl Store {
             let partner = require_partner(tx, before.network, before.partner)?;
             ensure_open(tx, &network, before.month.quarter())?;
             let mut year = YearInTx::read(tx, &network, before.year())?;
+            let worth = before.worth(&year.tariffs, partner.category).map_err(abort)?;
+            admit_removal(&year.budget, &before, worth).map_err(abort)?;
             tx.remove(TreeName::Hours, &id.to_key())?;
             year.without_entry(tx, id)?;
             year.count(&before, partner.category, false)?;
