@@ -481,6 +481,27 @@ pub(super) fn check_correction_chains(tx: &Tx, network: NetworkId, touched: &[&H
             None => {}
         }
     }
+    // Only a line of a quarter that was ever closed can have been corrected (a correction names
+    // a line of a closed quarter): a save in a quarter never closed — the keystroke path — reads
+    // no other line for this rule.
+    let mut could_be_corrected = Vec::with_capacity(originals.len());
+    for (id, original, year) in originals {
+        let by_a_correction = touched.iter().any(|l| l.corrects == Some(id));
+        let quarter = original
+            .as_ref()
+            .map(|o| o.month.quarter())
+            .or_else(|| touched.iter().find(|l| l.id == id).map(|l| l.month.quarter()));
+        let ever_closed = match quarter {
+            Some(quarter) => {
+                tx.get_raw(TreeName::BatchIndex, &super::keys::network_quarter(network, quarter))?.is_some()
+            }
+            None => true,
+        };
+        if by_a_correction || ever_closed {
+            could_be_corrected.push((id, original, year));
+        }
+    }
+    let originals = could_be_corrected;
     let Some(from) = originals.iter().map(|(_, _, year)| *year).min() else { return Ok(()) };
     let last = tx
         .last_key_in(TreeName::HoursIndex, &network_year(network, from), &network_year(network, i32::from(u16::MAX)))?
