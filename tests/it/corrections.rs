@@ -220,3 +220,47 @@ fn a_quarter_that_corrections_take_below_zero_closes_with_a_claim_on_the_partner
     store.check_batch_for_export(&third).unwrap();
     assert!(store.check().unwrap().is_ok(), "{:?}", store.check().unwrap().problems);
 }
+
+/// Review: clearing a grid cell whose line is a correction downwards raises spending; over the
+/// budget it is refused at the hours like any raise (not left to the store's money check).
+#[test]
+fn clearing_a_correction_cell_over_the_budget_is_refused_like_a_raise() {
+    let (store, zwolle) = demo();
+    close(&store, zwolle, "2025-Q1");
+    let january = fysio_line(&store, zwolle, 1);
+    let taken_back = store.add_hours(&late(), &correction(&january, 12, dec!(-1))).unwrap();
+    let tariffs = store.tariff_book().unwrap();
+    let fysio = store.partners(zwolle).unwrap().into_iter().find(|p| p.id == january.partner).unwrap();
+    let per_hour =
+        HoursEntry { hours: dec!(1), corrects: None, ..taken_back.clone() }.worth(&tariffs, fysio.category).unwrap();
+    // Spend the budget down to less than the correction gives back.
+    let remaining = store.partner_budget(zwolle, 2025).unwrap().remaining();
+    let hours = ((remaining - per_hour / dec!(2)) / per_hour * dec!(4)).floor() / dec!(4);
+    store
+        .add_hours(
+            &late(),
+            &NewHours {
+                month: month(11),
+                hours,
+                corrects: None,
+                activity: String::new(),
+                ..correction(&january, 11, hours)
+            },
+        )
+        .unwrap();
+    assert!(store.partner_budget(zwolle, 2025).unwrap().remaining() < per_hour);
+    let clear = CellChange {
+        network: zwolle,
+        partner: january.partner,
+        month: month(12),
+        hours: None,
+        by_team_increase: false,
+        double_funding_confirmed: false,
+    };
+    let refused = store.set_cell(&late(), &clear);
+    assert!(matches!(refused, Err(StoreError::Rule(DomainError::OverBudget { .. }))), "{refused:?}");
+    assert!(store.hours_of(zwolle, 2025).unwrap().iter().any(|l| l.id == taken_back.id), "nothing removed");
+    // The same rule on the line form's delete.
+    let deleted = store.delete_hours(&late(), taken_back.id);
+    assert!(matches!(deleted, Err(StoreError::Rule(DomainError::OverBudget { .. }))), "{deleted:?}");
+}

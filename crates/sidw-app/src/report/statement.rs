@@ -236,7 +236,7 @@ pub fn statement(
     for batch in store.batches_of(id, quarter)? {
         let date = Some(batch.closed_at.date_naive());
         let reopened = !batch.is_current_for(id);
-        let went_out = batch.went_out(id, store.batch_exports(batch.id)?.first_written());
+        let went_out = batch.went_out(id, store.batch_exports(batch.id)?.first_to_bank());
         // What the bank said of this network's lines of the batch (in the batch's order of lines).
         let states = store.batch_line_states(batch.id)?.and_then(|mut by| by.remove(&id)).unwrap_or_default();
         let mut push = |line: &PaymentLine, amount: Decimal, settled: Settled, bank: LineState| {

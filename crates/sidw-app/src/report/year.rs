@@ -167,7 +167,7 @@ pub fn rows_in(
                     let (returned, first_file) = match returned_of.entry(b.id) {
                         std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
                         std::collections::hash_map::Entry::Vacant(new) => {
-                            new.insert((store.bank_lines(b.id)?.returned(), store.batch_exports(b.id)?.first_written()))
+                            new.insert((store.bank_lines(b.id)?.returned(), store.batch_exports(b.id)?.first_to_bank()))
                         }
                     };
                     settled.extend(b.settled_for(network.id, *first_file, &|e2e| returned.contains(e2e)));

@@ -553,8 +553,9 @@ impl PaymentBatch {
 
     /// Did this network's part of the batch go out in a payment file? In force, it does (with the
     /// batch's file, now or later); reopened, only if a file (`first_file`: when the batch's first
-    /// payment file, pain.001 or CSV, was written) was written before (or at) the reopening — a file
-    /// written after it leaves the network out, so a part reopened before any file was never paid.
+    /// payment file for the bank, a pain.001, was written; a CSV is for the books) was written
+    /// before (or at) the reopening — a file written after it leaves the network out, so a part
+    /// reopened before any file was never paid.
     pub fn went_out(&self, network: NetworkId, first_file: Option<chrono::DateTime<chrono::Utc>>) -> bool {
         match self.reopenings.iter().find(|r| r.network == network) {
             None => true,

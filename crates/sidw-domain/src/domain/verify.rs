@@ -232,8 +232,15 @@ fn basis_violations(q: Quarter, basis: &NetworkBasis, settled: &[(&PaymentLine, 
     }
     let mut per_partner: BTreeMap<PartnerId, (&str, Decimal)> = BTreeMap::new();
     let mut per_invoice: BTreeMap<(PartnerId, InvoiceId), Decimal> = BTreeMap::new();
+    // Money without an invoice only claims back (a quarter corrections took below 0) and pays such
+    // a claim back: over the quarter it never comes to more than nothing.
+    let mut without_invoice: BTreeMap<PartnerId, (&str, Decimal)> = BTreeMap::new();
     for (line, amount) in settled.iter().filter(|(l, _)| l.kind == PaymentKind::Partner) {
         let Some(partner) = line.partner else { continue };
+        if line.invoice.is_none() {
+            let sum = &mut without_invoice.entry(partner).or_insert_with(|| (line.payee.as_str(), Decimal::ZERO)).1;
+            *sum = sum.checked_add(*amount).unwrap_or(Decimal::MAX);
+        }
         let paid = &mut per_partner.entry(partner).or_insert_with(|| (line.payee.as_str(), Decimal::ZERO)).1;
         let on_invoice = line.invoice.map(|invoice| per_invoice.entry((partner, invoice)).or_default());
         match (paid.checked_add(*amount), on_invoice) {
@@ -261,6 +268,9 @@ fn basis_violations(q: Quarter, basis: &NetworkBasis, settled: &[(&PaymentLine, 
             )),
             _ => {}
         }
+    }
+    for (payee, paid) in without_invoice.values().filter(|(_, paid)| *paid > Decimal::ZERO) {
+        wrong.push(format!("{name}: {payee} krijgt {} over {q} zonder factuur", format_eur(*paid)));
     }
     for ((partner, invoice), paid) in &per_invoice {
         let payee = per_partner.get(partner).map_or("", |p| p.0);
@@ -512,9 +522,10 @@ mod tests {
             wrong(&changed(|b, _| b.lines[2].practice = Some(PracticeId(1))))
                 .contains("noemt niet precies één partner")
         );
-        // Without an invoice a partner line pays back a claim on corrections: still at most the
-        // worth of the partner's hours.
-        assert_eq!(wrong(&changed(|b, _| b.lines[2].invoice = None)), "");
+        // Without an invoice a partner line only pays back a claim on corrections: never more than
+        // was claimed (here nothing was), and still at most the worth of the partner's hours.
+        let unasked = wrong(&changed(|b, _| b.lines[2].invoice = None));
+        assert!(unasked.contains("zonder factuur"), "{unasked}");
         let above = wrong(&changed(|b, basis| {
             b.lines[2].invoice = None;
             basis[0].partners[0].worth = dec!(-10);

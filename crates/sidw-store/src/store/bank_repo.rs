@@ -154,7 +154,9 @@ impl Store {
                             amount: line.amount,
                             // The close that first paid it again (a later one left it out too,
                             // and counted that payment).
-                            again: self.batch(first_paid_again(&bank, e2e).unwrap_or(latest))?.number,
+                            again: self
+                                .batch(self.first_paid_again(&bank, e2e, line.network)?.unwrap_or(latest))?
+                                .number,
                         }),
                     }
                 }
@@ -163,6 +165,24 @@ impl Store {
             out.push(facts);
         }
         Ok(out)
+    }
+
+    /// The batch of the first close that left returned line `e2e` out and whose payment file went
+    /// out for `network`: the one that paid it again (a close reopened before its file paid
+    /// nothing).
+    fn first_paid_again(
+        &self,
+        bank: &BankLines,
+        e2e: &str,
+        network: crate::domain::NetworkId,
+    ) -> Result<Option<u64>, StoreError> {
+        for (_, by) in bank.settled_again.iter().filter(|(id, _)| id == e2e) {
+            let batch = self.batch(*by)?;
+            if batch.went_out(network, self.batch_exports(*by)?.first_to_bank()) {
+                return Ok(Some(*by));
+            }
+        }
+        Ok(None)
     }
 
     /// The payee's IBAN as it is now (`None` when the payee is gone).
@@ -313,11 +333,6 @@ impl Store {
     }
 }
 
-/// The batch of the first close that left returned line `e2e` out, and so paid it again.
-fn first_paid_again(bank: &BankLines, e2e: &str) -> Option<u64> {
-    bank.settled_again.iter().find(|(id, _)| id == e2e).map(|(_, by)| *by)
-}
-
 /// How many lines of batch `id` went to the bank, read inside a transaction (see
 /// [`BankLines::sent`]).
 fn sent_in(tx: &super::tx::Tx, id: u64) -> super::tx::TxResult<u32> {
@@ -410,7 +425,7 @@ impl Store {
             crate::domain::bank::Unsettled::PaidTwice => next.push(format!(
                 "batch {} betaalde deze teruggeboekte betaling opnieuw: heropen {} van {} en sluit opnieuw af, dan \
                  wordt {amount} aan {} teruggevorderd",
-                self.batch(first_paid_again(&now, end_to_end_id).unwrap_or(latest))?.number,
+                self.batch(self.first_paid_again(&now, end_to_end_id, line.network)?.unwrap_or(latest))?.number,
                 batch.quarter,
                 line.network_name,
                 line.payee

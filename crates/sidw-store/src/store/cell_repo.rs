@@ -403,6 +403,9 @@ fn read_cell(tx: &Tx, network: NetworkId, partner: PartnerId, month: YearMonth) 
 
 /// Removes a line of the cell's partner, counted out of the budget the save carries along.
 fn remove_line(tx: &Tx, year: &mut YearInTx, line: &HoursEntry, partner: &Partner) -> TxResult<()> {
+    // Removing a negative line (a correction downwards) raises spending: within the budget only.
+    let worth = line.worth(&year.tariffs, partner.category).map_err(abort)?;
+    crate::domain::budget::admit_removal(&year.budget, line, worth).map_err(abort)?;
     tx.remove(TreeName::Hours, &line.id.to_key())?;
     year.index.entries.retain(|e| *e != line.id);
     year.count(line, partner.category, false)

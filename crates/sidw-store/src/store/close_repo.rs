@@ -396,7 +396,7 @@ impl EarlierBatches {
         };
         let (bank, first_file) = match paid {
             Some(paid) => paid,
-            unread @ None => unread.insert((store.bank_lines(id)?, store.batch_exports(id)?.first_written())),
+            unread @ None => unread.insert((store.bank_lines(id)?, store.batch_exports(id)?.first_to_bank())),
         };
         Ok((batch, bank, *first_file))
     }

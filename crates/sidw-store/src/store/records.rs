@@ -30,13 +30,8 @@ pub struct BatchExports {
 }
 
 impl BatchExports {
-    /// When the batch's first payment file (pain.001 or CSV) was written, if one was: what went
-    /// out with it was paid ([`crate::domain::close::PaymentBatch::went_out`]).
-    pub fn first_written(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        self.entries.iter().map(|e| e.at).min()
-    }
-
-    /// When the first payment file for the bank (a pain.001, not a CSV) was written, if one was.
+    /// When the first payment file for the bank (a pain.001, not a CSV) was written, if one was:
+    /// what went out with it was paid ([`crate::domain::close::PaymentBatch::went_out`]).
     pub fn first_to_bank(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         self.entries.iter().filter(|e| e.to_bank()).map(|e| e.at).min()
     }
